@@ -1,0 +1,8 @@
+// Package ent holds the generated ent client; the hand-written schema is in
+// ./schema. Regenerate everything (ent, then gqlgen) with:
+//
+//	go generate ./ent
+package ent
+
+//go:generate go run -C .. ./ent/entc.go
+//go:generate go run -C .. github.com/99designs/gqlgen generate

@@ -1,0 +1,102 @@
+package rules
+
+import (
+	"context"
+	"fmt"
+
+	"entgo.io/ent"
+
+	gen "github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/ent/apperr"
+	"github.com/pactreg/pactreg/ent/appointment"
+	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/hook"
+	"github.com/pactreg/pactreg/ent/organisation"
+	"github.com/pactreg/pactreg/ent/person"
+	"github.com/pactreg/pactreg/ent/seatallocation"
+)
+
+// target is the table an edge points to and the GraphQL input field that
+// sets it on create.
+type target struct {
+	table, input string
+}
+
+// edgeTargets lists, per entity, the edges that mutation inputs can set.
+// TestEveryInputEdgeHasATarget keeps it complete.
+var edgeTargets = map[string]map[string]target{
+	organisation.Label: {
+		organisation.EdgeMembers:  {organisation.Table, "memberIDs"},
+		organisation.EdgeMemberOf: {organisation.Table, "memberOfIDs"},
+	},
+	body.Label: {
+		body.EdgeOwner:      {organisation.Table, "ownerID"},
+		body.EdgeAdvises:    {body.Table, "adviseIDs"},
+		body.EdgeAdvisedBy:  {body.Table, "advisedByIDs"},
+		body.EdgeReplaces:   {body.Table, "replaceIDs"},
+		body.EdgeReplacedBy: {body.Table, "replacedByIDs"},
+	},
+	seatallocation.Label: {
+		seatallocation.EdgeBody:                   {body.Table, "bodyID"},
+		seatallocation.EdgeNominatingOrganisation: {organisation.Table, "nominatingOrganisationID"},
+		seatallocation.EdgeEligibleOrganisations:  {organisation.Table, "eligibleOrganisationIDs"},
+	},
+	person.Label: {
+		person.EdgeAffiliation: {organisation.Table, "affiliationID"},
+	},
+	appointment.Label: {
+		appointment.EdgePerson:         {person.Table, "personID"},
+		appointment.EdgeSeatAllocation: {seatallocation.Table, "seatAllocationID"},
+		appointment.EdgeOnBehalfOf:     {organisation.Table, "onBehalfOfID"},
+	},
+}
+
+// References refuses a write that links to a record that does not exist
+// (or is of another type) with NOT_FOUND naming the input field, before
+// the database's foreign keys would refuse it without saying which.
+func References() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			cm, ok := m.(interface{ Client() *gen.Client })
+			if !ok {
+				return nil, fmt.Errorf("references: mutation %T has no client", m)
+			}
+			targets := edgeTargets[m.Type()]
+			for _, edge := range m.AddedEdges() {
+				t, ok := targets[edge]
+				if !ok {
+					return nil, fmt.Errorf("references: no target known for %s.%s", m.Type(), edge)
+				}
+				input := t.input
+				if !m.Op().Is(ent.OpCreate) && len(input) > 3 && input[len(input)-3:] == "IDs" {
+					input = "add" + string(input[0]-'a'+'A') + input[1:]
+				}
+				for _, id := range m.AddedIDs(edge) {
+					if err := exists(ctx, cm.Client(), t.table, id); err != nil {
+						return nil, apperr.New(apperr.NotFound, input, "%s: no %s with id %v", input, singular(t.table), id)
+					}
+				}
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne)
+}
+
+func exists(ctx context.Context, c *gen.Client, table string, id ent.Value) error {
+	n, ok := id.(int)
+	if !ok {
+		return fmt.Errorf("id %v is not an int", id)
+	}
+	_, err := c.Noder(ctx, n, gen.WithFixedNodeType(table))
+	return err
+}
+
+var singulars = map[string]string{
+	organisation.Table:   "organisation",
+	body.Table:           "body",
+	seatallocation.Table: "seat allocation",
+	person.Table:         "person",
+	appointment.Table:    "appointment",
+}
+
+func singular(table string) string { return singulars[table] }

@@ -1,0 +1,98 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/listing"
+	"github.com/pactreg/pactreg/ent/rules"
+)
+
+// Appointment: a person holds a seat of an allocation on behalf of an
+// organisation, from starts_on until ends_on (open when not set).
+// Appointments are never deleted; ending one sets ends_on.
+type Appointment struct {
+	ent.Schema
+}
+
+// Mixin of the Appointment.
+func (Appointment) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}}
+}
+
+// Fields of the Appointment.
+func (Appointment) Fields() []ent.Field {
+	return []ent.Field{
+		field.Other("starts_on", dates.Date{}).
+			SchemaType(dateSchemaType).
+			Immutable().
+			Annotations(entgql.Type("Date"), entgql.OrderField("STARTS_ON")),
+		optionalDate("ends_on", "ENDS_ON"),
+		field.Int("person_id").Immutable(),
+		field.Int("seat_allocation_id").Immutable(),
+		field.Int("on_behalf_of_id").Immutable(),
+		field.Text("note").Optional(),
+	}
+}
+
+// Edges of the Appointment.
+func (Appointment) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("person", Person.Type).
+			Ref("appointments").
+			Field("person_id").
+			Unique().
+			Required().
+			Immutable(),
+		edge.From("seat_allocation", SeatAllocation.Type).
+			Ref("appointments").
+			Field("seat_allocation_id").
+			Unique().
+			Required().
+			Immutable(),
+		edge.From("on_behalf_of", Organisation.Type).
+			Ref("appointments").
+			Field("on_behalf_of_id").
+			Unique().
+			Required().
+			Immutable(),
+	}
+}
+
+// Indexes of the Appointment.
+func (Appointment) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("seat_allocation_id", "starts_on"),
+		index.Fields("person_id", "starts_on"),
+		index.Fields("on_behalf_of_id", "starts_on"),
+		index.Fields("starts_on"),
+		index.Fields("ends_on"),
+	}
+}
+
+// Annotations of the Appointment.
+func (Appointment) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.RelayConnection(),
+		entgql.QueryField(),
+		entgql.Mutations(entgql.MutationCreate()),
+	}
+}
+
+// Hooks of the Appointment.
+func (Appointment) Hooks() []ent.Hook {
+	return []ent.Hook{
+		rules.References(),
+		rules.DateOrder("starts_on", "ends_on"),
+	}
+}
+
+// Interceptors of the Appointment.
+func (Appointment) Interceptors() []ent.Interceptor {
+	return []ent.Interceptor{listing.DefaultOrder("starts_on")}
+}

@@ -1,0 +1,84 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/pactreg/pactreg/ent/rules"
+	"github.com/pactreg/pactreg/ent/vocab"
+)
+
+// Body is a council, forum, secretariat, committee, working group, project
+// group or political body. Its seats are described by seat allocations.
+type Body struct {
+	ent.Schema
+}
+
+// Mixin of the Body.
+func (Body) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}}
+}
+
+// Fields of the Body.
+func (Body) Fields() []ent.Field {
+	return []ent.Field{
+		nameField("name", "NAME"),
+		field.String("short_name").Optional().MaxLen(100).
+			Annotations(entgql.OrderField("SHORT_NAME")),
+		field.Enum("kind").GoType(vocab.BodyKind("")).
+			Annotations(entgql.Type("BodyKind"), entgql.OrderField("KIND")),
+		field.Text("description").Optional(),
+		field.Strings("mandate").Optional().
+			Comment("the body's tasks (kommissorium), in order"),
+		optionalDate("established_on", "ESTABLISHED_ON"),
+		optionalDate("dissolved_on", "DISSOLVED_ON"),
+		field.Int("owner_id").Optional().Nillable(),
+	}
+}
+
+// Edges of the Body.
+func (Body) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("owner", Organisation.Type).
+			Ref("owned_bodies").
+			Field("owner_id").
+			Unique(),
+		edge.To("seat_allocations", SeatAllocation.Type).
+			Comment("in position order").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("advises", Body.Type).
+			From("advised_by"),
+		edge.To("replaces", Body.Type).
+			Comment("predecessor bodies this body replaced").
+			From("replaced_by"),
+	}
+}
+
+// Indexes of the Body.
+func (Body) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("name"),
+		index.Fields("owner_id"),
+	}
+}
+
+// Annotations of the Body.
+func (Body) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.RelayConnection(),
+		entgql.QueryField(),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}
+
+// Hooks of the Body.
+func (Body) Hooks() []ent.Hook {
+	return []ent.Hook{
+		rules.References(),
+		rules.DateOrder("established_on", "dissolved_on"),
+	}
+}

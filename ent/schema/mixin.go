@@ -1,0 +1,92 @@
+package schema
+
+import (
+	"fmt"
+	"net/mail"
+	"net/url"
+	"strings"
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/mixin"
+
+	"github.com/pactreg/pactreg/ent/dates"
+)
+
+// TimeMixin gives an entity created_at and updated_at.
+type TimeMixin struct {
+	mixin.Schema
+}
+
+// Fields of the TimeMixin.
+func (TimeMixin) Fields() []ent.Field {
+	return []ent.Field{
+		field.Time("created_at").
+			Immutable().
+			Default(time.Now).
+			Annotations(
+				entgql.OrderField("CREATED_AT"),
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+			),
+		field.Time("updated_at").
+			Default(time.Now).
+			UpdateDefault(time.Now).
+			Annotations(
+				entgql.OrderField("UPDATED_AT"),
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+			),
+	}
+}
+
+// dateSchemaType stores a calendar date (GraphQL Date) as SQL DATE on
+// PostgreSQL and as ISO text on SQLite, so that no time zone can shift it.
+var dateSchemaType = map[string]string{
+	dialect.Postgres: "date",
+	dialect.SQLite:   "text",
+	dialect.MySQL:    "date",
+}
+
+// optionalDate is an optional calendar date that orders as orderName.
+func optionalDate(name, orderName string) ent.Field {
+	return field.Other(name, dates.Date{}).
+		SchemaType(dateSchemaType).
+		Optional().
+		Nillable().
+		Annotations(entgql.Type("Date"), entgql.OrderField(orderName))
+}
+
+// nameField is a required, non-blank display name.
+func nameField(name, orderName string) ent.Field {
+	return field.String(name).
+		MaxLen(500).
+		Validate(notBlank(name)).
+		Annotations(entgql.OrderField(orderName))
+}
+
+func notBlank(name string) func(string) error {
+	return func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return fmt.Errorf("%s must not be empty", name)
+		}
+		return nil
+	}
+}
+
+func validateEmail(s string) error {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return fmt.Errorf("%q is not an e-mail address", s)
+	}
+	return nil
+}
+
+func validateWebsite(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not a web address: use http:// or https://", s)
+	}
+	return nil
+}

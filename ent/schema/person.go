@@ -1,0 +1,72 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/pactreg/pactreg/ent/rules"
+)
+
+// Person is a representative (or a candidate for a seat).
+type Person struct {
+	ent.Schema
+}
+
+// Mixin of the Person.
+func (Person) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}}
+}
+
+// Fields of the Person.
+func (Person) Fields() []ent.Field {
+	return []ent.Field{
+		nameField("name", "NAME"),
+		field.String("title").Optional().MaxLen(300),
+		field.String("email").Optional().MaxLen(320).Validate(validateEmail),
+		field.String("phone").Optional().MaxLen(50),
+		field.Int("affiliation_id").Optional().Nillable(),
+	}
+}
+
+// Edges of the Person.
+func (Person) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("affiliation", Organisation.Type).
+			Ref("affiliated_people").
+			Field("affiliation_id").
+			Unique(),
+		edge.To("appointments", Appointment.Type).
+			Annotations(
+				entgql.RelayConnection(),
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+			),
+	}
+}
+
+// Indexes of the Person.
+func (Person) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("name"),
+		index.Fields("affiliation_id"),
+	}
+}
+
+// Annotations of the Person.
+func (Person) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.RelayConnection(),
+		entgql.QueryField("people"),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}
+
+// Hooks of the Person.
+func (Person) Hooks() []ent.Hook {
+	return []ent.Hook{
+		rules.References(),
+	}
+}

@@ -1,0 +1,141 @@
+// Package store opens pactreg's database: the embedded SQLite default (a
+// file, or memory for tests) or PostgreSQL, and migrates its schema.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/lib/pq" // PostgreSQL driver "postgres"
+	"modernc.org/sqlite"
+
+	"github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/ent/migrate"
+	_ "github.com/pactreg/pactreg/ent/runtime" // hooks, interceptors and defaults of the schema
+)
+
+// Config says which database to open.
+type Config struct {
+	// URL is a postgres:// or postgresql:// URL for PostgreSQL, or a
+	// SQLite file path or file: URI. Empty means DefaultSQLiteFile.
+	URL string
+	// MaxOpenConns caps the pool (PostgreSQL); 0 means 16.
+	MaxOpenConns int
+	// Wrap, if set, wraps the ent driver (tests count statements with it).
+	Wrap func(dialect.Driver) dialect.Driver
+}
+
+// DefaultSQLiteFile is the embedded database used when no URL is given.
+const DefaultSQLiteFile = "pactreg.db"
+
+// DB is an open database.
+type DB struct {
+	Client  *ent.Client
+	SQL     *sql.DB
+	Dialect string
+}
+
+// Close closes the client and its pool.
+func (db *DB) Close() error { return db.Client.Close() }
+
+// Ping checks that the database answers (for /readyz).
+func (db *DB) Ping(ctx context.Context) error { return db.SQL.PingContext(ctx) }
+
+// IsPostgres reports whether url names a PostgreSQL database.
+func IsPostgres(url string) bool {
+	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
+}
+
+// Open opens the database of cfg. It does not migrate: call Migrate.
+func Open(cfg Config) (*DB, error) {
+	url := cfg.URL
+	if url == "" {
+		url = DefaultSQLiteFile
+	}
+	var (
+		db   *sql.DB
+		name string
+		err  error
+	)
+	if IsPostgres(url) {
+		name = dialect.Postgres
+		db, err = sql.Open("postgres", url)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		n := cfg.MaxOpenConns
+		if n <= 0 {
+			n = 16
+		}
+		db.SetMaxOpenConns(n)
+		db.SetMaxIdleConns(n)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+	} else {
+		name = dialect.SQLite
+		registerSQLiteFunctions()
+		db, err = sql.Open("sqlite", SQLiteDSN(url))
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", url, err)
+		}
+	}
+	var drv dialect.Driver = entsql.OpenDB(name, db)
+	if cfg.Wrap != nil {
+		drv = cfg.Wrap(drv)
+	}
+	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: name}, nil
+}
+
+// SQLiteDSN turns a file path or file: URI into a DSN with the pragmas
+// pactreg relies on: foreign keys on, WAL, a busy timeout, and BEGIN
+// IMMEDIATE so that write transactions queue instead of failing.
+func SQLiteDSN(path string) string {
+	dsn := path
+	if !strings.HasPrefix(dsn, "file:") {
+		dsn = "file:" + dsn
+	}
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	params := []string{"_pragma=foreign_keys(1)", "_pragma=busy_timeout(10000)", "_txlock=immediate"}
+	if !strings.Contains(dsn, "mode=memory") {
+		params = append(params, "_pragma=journal_mode(WAL)", "_pragma=synchronous(NORMAL)")
+	}
+	return dsn + sep + strings.Join(params, "&")
+}
+
+// Migrate creates or updates the schema.
+func (db *DB) Migrate(ctx context.Context) error {
+	if err := db.Client.Schema.Create(ctx, migrate.WithDropIndex(true)); err != nil {
+		return fmt.Errorf("migrate %s schema: %w", db.Dialect, err)
+	}
+	return nil
+}
+
+var registerOnce sync.Once
+
+// registerSQLiteFunctions replaces SQLite's lower(), which folds only ASCII,
+// with a Unicode one, so that case-insensitive search treats Æ/æ, Ø/ø and
+// Å/å (and every other letter) alike on both databases.
+func registerSQLiteFunctions() {
+	registerOnce.Do(func() {
+		sqlite.MustRegisterDeterministicScalarFunction("lower", 1,
+			func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+				switch v := args[0].(type) {
+				case string:
+					return strings.ToLower(v), nil
+				case []byte:
+					return strings.ToLower(string(v)), nil
+				default:
+					return v, nil
+				}
+			})
+	})
+}

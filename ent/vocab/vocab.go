@@ -1,0 +1,141 @@
+// Package vocab holds the closed vocabularies of the registry (kinds of
+// organisation and body, seat roles) as Go string types. ent stores them as
+// enums and gqlgen binds them to the GraphQL enums of the same name.
+package vocab
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+)
+
+// enum is the behaviour shared by the vocabularies.
+type enum interface{ ~string }
+
+func unmarshal[T enum](v any, valid []string, name string) (T, error) {
+	s, ok := v.(string)
+	if !ok || !slices.Contains(valid, s) {
+		return "", &UnknownValueError{Enum: name, Value: fmt.Sprint(v)}
+	}
+	return T(s), nil
+}
+
+func marshal(w io.Writer, s string) { _, _ = io.WriteString(w, strconv.Quote(s)) }
+
+// UnknownValueError reports a value outside a vocabulary.
+type UnknownValueError struct {
+	Enum, Value string
+}
+
+func (e *UnknownValueError) Error() string {
+	return fmt.Sprintf("%q is not a valid %s", e.Value, e.Enum)
+}
+
+// OrganisationKind classifies organisations; seat eligibility is expressed
+// in these kinds.
+type OrganisationKind string
+
+const (
+	Region               OrganisationKind = "REGION"
+	EmployerOrganisation OrganisationKind = "EMPLOYER_ORGANISATION"
+	TradeUnion           OrganisationKind = "TRADE_UNION"
+	LabourMarketOffice   OrganisationKind = "LABOUR_MARKET_OFFICE"
+	Municipality         OrganisationKind = "MUNICIPALITY"
+	BusinessRegion       OrganisationKind = "BUSINESS_REGION"
+	BusinessService      OrganisationKind = "BUSINESS_SERVICE"
+	GrowthHouse          OrganisationKind = "GROWTH_HOUSE"
+	InnovationNetwork    OrganisationKind = "INNOVATION_NETWORK"
+	ClusterOrganisation  OrganisationKind = "CLUSTER_ORGANISATION"
+	VocationalSchool     OrganisationKind = "VOCATIONAL_SCHOOL"
+	BusinessAcademy      OrganisationKind = "BUSINESS_ACADEMY"
+	UniversityCollege    OrganisationKind = "UNIVERSITY_COLLEGE"
+	University           OrganisationKind = "UNIVERSITY"
+	UpperSecondarySchool OrganisationKind = "UPPER_SECONDARY_SCHOOL"
+	AdultEducationCentre OrganisationKind = "ADULT_EDUCATION_CENTRE"
+	BusinessCollege      OrganisationKind = "BUSINESS_COLLEGE"
+	Government           OrganisationKind = "GOVERNMENT"
+	Company              OrganisationKind = "COMPANY"
+	OtherOrganisation    OrganisationKind = "OTHER"
+)
+
+var organisationKinds = []string{
+	"REGION", "EMPLOYER_ORGANISATION", "TRADE_UNION", "LABOUR_MARKET_OFFICE",
+	"MUNICIPALITY", "BUSINESS_REGION", "BUSINESS_SERVICE", "GROWTH_HOUSE",
+	"INNOVATION_NETWORK", "CLUSTER_ORGANISATION", "VOCATIONAL_SCHOOL",
+	"BUSINESS_ACADEMY", "UNIVERSITY_COLLEGE", "UNIVERSITY",
+	"UPPER_SECONDARY_SCHOOL", "ADULT_EDUCATION_CENTRE", "BUSINESS_COLLEGE",
+	"GOVERNMENT", "COMPANY", "OTHER",
+}
+
+// Values lists the kinds (ent's EnumValues).
+func (OrganisationKind) Values() []string { return slices.Clone(organisationKinds) }
+
+// Valid reports whether k is one of the kinds.
+func (k OrganisationKind) Valid() bool { return slices.Contains(organisationKinds, string(k)) }
+
+// MarshalGQL implements graphql.Marshaler.
+func (k OrganisationKind) MarshalGQL(w io.Writer) { marshal(w, string(k)) }
+
+// UnmarshalGQL implements graphql.Unmarshaler.
+func (k *OrganisationKind) UnmarshalGQL(v any) (err error) {
+	*k, err = unmarshal[OrganisationKind](v, organisationKinds, "OrganisationKind")
+	return err
+}
+
+// BodyKind classifies bodies.
+type BodyKind string
+
+const (
+	Council       BodyKind = "COUNCIL"
+	Forum         BodyKind = "FORUM"
+	Secretariat   BodyKind = "SECRETARIAT"
+	Committee     BodyKind = "COMMITTEE"
+	WorkingGroup  BodyKind = "WORKING_GROUP"
+	ProjectGroup  BodyKind = "PROJECT_GROUP"
+	PoliticalBody BodyKind = "POLITICAL_BODY"
+	Board         BodyKind = "BOARD"
+	OtherBody     BodyKind = "OTHER"
+)
+
+var bodyKinds = []string{
+	"COUNCIL", "FORUM", "SECRETARIAT", "COMMITTEE", "WORKING_GROUP",
+	"PROJECT_GROUP", "POLITICAL_BODY", "BOARD", "OTHER",
+}
+
+// Values lists the kinds (ent's EnumValues).
+func (BodyKind) Values() []string { return slices.Clone(bodyKinds) }
+
+// MarshalGQL implements graphql.Marshaler.
+func (k BodyKind) MarshalGQL(w io.Writer) { marshal(w, string(k)) }
+
+// UnmarshalGQL implements graphql.Unmarshaler.
+func (k *BodyKind) UnmarshalGQL(v any) (err error) {
+	*k, err = unmarshal[BodyKind](v, bodyKinds, "BodyKind")
+	return err
+}
+
+// SeatRole is the role a seat allocation's holders have in their body.
+type SeatRole string
+
+const (
+	Chair     SeatRole = "CHAIR"
+	ViceChair SeatRole = "VICE_CHAIR"
+	Member    SeatRole = "MEMBER"
+	Observer  SeatRole = "OBSERVER"
+	Secretary SeatRole = "SECRETARY"
+)
+
+var seatRoles = []string{"CHAIR", "VICE_CHAIR", "MEMBER", "OBSERVER", "SECRETARY"}
+
+// Values lists the roles (ent's EnumValues).
+func (SeatRole) Values() []string { return slices.Clone(seatRoles) }
+
+// MarshalGQL implements graphql.Marshaler.
+func (r SeatRole) MarshalGQL(w io.Writer) { marshal(w, string(r)) }
+
+// UnmarshalGQL implements graphql.Unmarshaler.
+func (r *SeatRole) UnmarshalGQL(v any) (err error) {
+	*r, err = unmarshal[SeatRole](v, seatRoles, "SeatRole")
+	return err
+}

@@ -1,0 +1,143 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/lib/pq"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/ent/apperr"
+	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/rules"
+	"github.com/pactreg/pactreg/ent/vocab"
+)
+
+// presentError turns any error into what the client may see: a typed code
+// in extensions.code, the input field at fault in extensions.field, and a
+// plain-English message. Anything unexpected becomes INTERNAL with the
+// request id; its details go only to the log.
+func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gerr := graphql.DefaultErrorPresenter(ctx, err)
+		out := &gqlerror.Error{
+			Message:   gerr.Message,
+			Path:      gerr.Path,
+			Locations: gerr.Locations,
+			Rule:      gerr.Rule,
+		}
+		c := classify(err, gerr)
+		if c.code == apperr.Internal {
+			id := RequestID(ctx)
+			log.ErrorContext(ctx, "internal error", "request_id", id, "path", gerr.Path.String(), "error", err.Error())
+			c.message = "internal error: the request could not be completed; quote request id " + id + " to the operators"
+			c.ext = map[string]any{"requestId": id}
+		}
+		out.Message = c.message
+		out.Extensions = map[string]any{"code": string(c.code)}
+		if c.field != "" {
+			out.Extensions["field"] = c.field
+		}
+		for k, v := range c.ext {
+			out.Extensions[k] = v
+		}
+		return out
+	}
+}
+
+type classified struct {
+	code    apperr.Code
+	field   string
+	message string
+	ext     map[string]any
+}
+
+// classify maps err to its client-facing class. gerr is err as a gqlerror
+// (with the path of the input value for coercion errors).
+func classify(err error, gerr *gqlerror.Error) classified {
+	if ae, ok := apperr.As(err); ok {
+		field := ae.Field
+		if field == "" && ae.Code == apperr.BadUserInput {
+			field = lastName(gerr.Path)
+		}
+		return classified{code: ae.Code, field: field, message: ae.Message, ext: ae.Extensions}
+	}
+	var (
+		ve  *ent.ValidationError
+		nfe *ent.NotFoundError
+		ce  *ent.ConstraintError
+		pe  *dates.ParseError
+		ue  *vocab.UnknownValueError
+	)
+	switch {
+	case errors.As(err, &ve):
+		field := rules.GQLName(ve.Name)
+		msg := fmt.Sprintf("invalid %s", field)
+		if inner := errors.Unwrap(ve); inner != nil {
+			msg += ": " + strings.TrimPrefix(inner.Error(), "ent: ")
+		}
+		return classified{code: apperr.BadUserInput, field: field, message: msg}
+	case errors.As(err, &nfe):
+		return classified{code: apperr.NotFound, message: strings.TrimPrefix(nfe.Error(), "ent: ")}
+	case errors.As(err, &ce):
+		return constraint(ce)
+	case errors.As(err, &pe), errors.As(err, &ue):
+		return classified{code: apperr.BadUserInput, field: lastName(gerr.Path), message: gerr.Message}
+	}
+	switch errcode.GetErrorKind(gqlerror.List{gerr}) {
+	case errcode.KindProtocol:
+		// Parse and validation failures of the request document or its
+		// variables: the client's input is wrong.
+		field := ""
+		if len(gerr.Path) > 0 && gerr.Path[0] == ast.PathName("variable") {
+			field = lastName(gerr.Path)
+		}
+		return classified{code: apperr.BadUserInput, field: field, message: gerr.Message}
+	}
+	if code, ok := gerr.Extensions["code"].(string); ok && code == string(apperr.NotFound) {
+		return classified{code: apperr.NotFound, message: gerr.Message}
+	}
+	return classified{code: apperr.Internal}
+}
+
+// lastName is the last field name on an input path (["input", "cvr"] → "cvr").
+func lastName(p ast.Path) string {
+	for i := len(p) - 1; i >= 0; i-- {
+		if n, ok := p[i].(ast.PathName); ok {
+			return string(n)
+		}
+	}
+	return ""
+}
+
+// sqliteUnique matches SQLite's "UNIQUE constraint failed: table.column".
+var sqliteUnique = regexp.MustCompile(`UNIQUE constraint failed: \w+\.(\w+)`)
+
+// constraint explains a constraint violation without SQL: the column of a
+// unique violation becomes the field.
+func constraint(ce *ent.ConstraintError) classified {
+	column := ""
+	var pqe *pq.Error
+	if errors.As(ce, &pqe) {
+		if pqe.Code == "23505" { // unique_violation: <table>_<column>_key
+			column = strings.TrimSuffix(strings.TrimPrefix(pqe.Constraint, pqe.Table+"_"), "_key")
+		}
+	} else if m := sqliteUnique.FindStringSubmatch(ce.Error()); m != nil {
+		column = m[1]
+	}
+	if column != "" {
+		field := rules.GQLName(column)
+		return classified{code: apperr.Conflict, field: field,
+			message: fmt.Sprintf("another record already has this %s", field)}
+	}
+	return classified{code: apperr.Conflict,
+		message: "the change conflicts with other data (a record it refers to may be missing or in use)"}
+}

@@ -1,0 +1,54 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/pactreg/pactreg/ent"
+)
+
+// Config tunes the GraphQL handler.
+type Config struct {
+	// Logger receives internal errors; nil means slog.Default().
+	Logger *slog.Logger
+	// MaxBodyBytes caps a request body; 0 means 1 MiB.
+	MaxBodyBytes int64
+	// Introspection allows schema introspection (GraphiQL needs it).
+	Introspection bool
+}
+
+// NewHandler returns the GraphQL endpoint over client: transports, query
+// cache, one transaction per mutation, typed errors, panics recovered.
+func NewHandler(client *ent.Client, cfg Config) http.Handler {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	maxBody := cfg.MaxBodyBytes
+	if maxBody <= 0 {
+		maxBody = 1 << 20
+	}
+	srv := handler.New(NewSchema(client))
+	srv.AddTransport(httpTransport{maxBodyBytes: maxBody})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if cfg.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(entgql.Transactioner{TxOpener: client})
+	srv.SetErrorPresenter(presentError(log))
+	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
+		log.ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic", fmt.Sprint(v))
+		return fmt.Errorf("panic: %v", v)
+	})
+	return RequestIDMiddleware(srv)
+}
+

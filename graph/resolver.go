@@ -1,0 +1,25 @@
+// Package graph is pactreg's GraphQL layer: thin resolvers over the ent
+// client, the HTTP transport, and the error presenter.
+package graph
+
+import (
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/graph/generated"
+)
+
+// Resolver is the root resolver. Its client is the non-transactional one;
+// mutations use the transaction that entgql.Transactioner puts in the
+// context (ent.FromContext).
+type Resolver struct {
+	client *ent.Client
+}
+
+// NewSchema returns the executable schema over client. The server and the
+// tests use it alike.
+func NewSchema(client *ent.Client) graphql.ExecutableSchema {
+	return generated.NewExecutableSchema(generated.Config{
+		Resolvers: &Resolver{client: client},
+	})
+}

@@ -1,0 +1,156 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/pactreg/pactreg/ent/apperr"
+)
+
+// httpTransport serves GraphQL over HTTP: POST with a JSON body for every
+// operation, GET with URL parameters for queries only. Unlike gqlgen's
+// stock transports, every refusal is a typed error through the error
+// presenter, and a bad body is never echoed back.
+type httpTransport struct {
+	maxBodyBytes int64
+}
+
+var _ graphql.Transport = httpTransport{}
+
+func (httpTransport) Supports(r *http.Request) bool {
+	return r.Header.Get("Upgrade") == "" && (r.Method == http.MethodPost || r.Method == http.MethodGet)
+}
+
+func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	w.Header().Set("Content-Type", "application/json")
+	start := graphql.Now()
+	var (
+		params *graphql.RawParams
+		status int
+		err    error
+	)
+	if r.Method == http.MethodGet {
+		params, status, err = readGET(r)
+	} else {
+		params, status, err = t.readPOST(w, r)
+	}
+	if err != nil {
+		refuse(w, r, exec, status, err)
+		return
+	}
+	params.Headers = r.Header
+	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+
+	ctx := r.Context()
+	opCtx, errs := exec.CreateOperationContext(ctx, params)
+	if errs != nil {
+		// A well-formed request whose document or variables are wrong: the
+		// GraphQL-over-HTTP spec answers application/json with 200.
+		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs))
+		return
+	}
+	if r.Method == http.MethodGet {
+		if op := opCtx.Doc.Operations.ForName(opCtx.OperationName); op == nil || op.Operation != ast.Query {
+			w.Header().Set("Allow", "POST")
+			refuse(w, r, exec, http.StatusMethodNotAllowed,
+				apperr.BadInput("", "only queries may be sent with GET: send mutations with POST"))
+			return
+		}
+	}
+	responses, ctx := exec.DispatchOperation(ctx, opCtx)
+	writeResponse(w, responses(ctx))
+}
+
+func (t httpTransport) readPOST(w http.ResponseWriter, r *http.Request) (*graphql.RawParams, int, error) {
+	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mediaType != "application/json" {
+		return nil, http.StatusUnsupportedMediaType,
+			apperr.BadInput("", "send GraphQL requests as Content-Type: application/json")
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, t.maxBodyBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, http.StatusRequestEntityTooLarge,
+				apperr.BadInput("", "the request body is larger than %d bytes", tooLarge.Limit)
+		}
+		return nil, http.StatusBadRequest, apperr.BadInput("", "the request body could not be read")
+	}
+	params := &graphql.RawParams{}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(params); err != nil {
+		return nil, http.StatusBadRequest, apperr.BadInput("", "the request body is not a valid JSON GraphQL request: %s", jsonProblem(err))
+	}
+	if dec.More() {
+		return nil, http.StatusBadRequest, apperr.BadInput("", "the request body holds more than one JSON value")
+	}
+	if strings.TrimSpace(params.Query) == "" && params.Extensions["persistedQuery"] == nil {
+		return nil, http.StatusBadRequest, apperr.BadInput("query", "the request has no query")
+	}
+	return params, 0, nil
+}
+
+func readGET(r *http.Request) (*graphql.RawParams, int, error) {
+	q := r.URL.Query()
+	params := &graphql.RawParams{Query: q.Get("query"), OperationName: q.Get("operationName")}
+	for name, dst := range map[string]*map[string]any{"variables": &params.Variables, "extensions": &params.Extensions} {
+		if s := q.Get(name); s != "" {
+			dec := json.NewDecoder(strings.NewReader(s))
+			dec.UseNumber()
+			if err := dec.Decode(dst); err != nil {
+				return nil, http.StatusBadRequest, apperr.BadInput(name, "the %s parameter is not a JSON object: %s", name, jsonProblem(err))
+			}
+		}
+	}
+	if strings.TrimSpace(params.Query) == "" && params.Extensions["persistedQuery"] == nil {
+		return nil, http.StatusBadRequest, apperr.BadInput("query", "the request has no query parameter")
+	}
+	return params, 0, nil
+}
+
+// jsonProblem describes a JSON decoding error without quoting the input.
+func jsonProblem(err error) string {
+	var (
+		syntax *json.SyntaxError
+		typ    *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("syntax error at byte %d", syntax.Offset)
+	case errors.As(err, &typ):
+		if typ.Field != "" {
+			return fmt.Sprintf("%q must not be a JSON %s", typ.Field, typ.Value)
+		}
+		return fmt.Sprintf("expected a JSON object, got a JSON %s", typ.Value)
+	case errors.Is(err, io.EOF):
+		return "the body is empty"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "the body ends too early"
+	}
+	return "it cannot be decoded"
+}
+
+// refuse answers a request that never reached execution.
+func refuse(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, status int, err error) {
+	w.WriteHeader(status)
+	writeResponse(w, exec.DispatchError(r.Context(), gqlerror.List{gqlerror.WrapPath(nil, err)}))
+}
+
+func writeResponse(w io.Writer, resp *graphql.Response) {
+	b, err := json.Marshal(resp)
+	if err != nil {
+		b = []byte(`{"errors":[{"message":"internal error: the response could not be encoded","extensions":{"code":"INTERNAL"}}]}`)
+	}
+	_, _ = w.Write(b)
+}
