@@ -51,4 +51,3 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	})
 	return RequestIDMiddleware(srv)
 }
-

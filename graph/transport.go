@@ -144,7 +144,9 @@ func jsonProblem(err error) string {
 // refuse answers a request that never reached execution.
 func refuse(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, status int, err error) {
 	w.WriteHeader(status)
-	writeResponse(w, exec.DispatchError(r.Context(), gqlerror.List{gqlerror.WrapPath(nil, err)}))
+	// Response interceptors expect an operation context; there is none yet.
+	ctx := graphql.WithOperationContext(r.Context(), &graphql.OperationContext{})
+	writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.WrapPath(nil, err)}))
 }
 
 func writeResponse(w io.Writer, resp *graphql.Response) {

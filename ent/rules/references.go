@@ -25,26 +25,26 @@ type target struct {
 // edgeTargets lists, per entity, the edges that mutation inputs can set.
 // TestEveryInputEdgeHasATarget keeps it complete.
 var edgeTargets = map[string]map[string]target{
-	organisation.Label: {
+	gen.TypeOrganisation: {
 		organisation.EdgeMembers:  {organisation.Table, "memberIDs"},
 		organisation.EdgeMemberOf: {organisation.Table, "memberOfIDs"},
 	},
-	body.Label: {
+	gen.TypeBody: {
 		body.EdgeOwner:      {organisation.Table, "ownerID"},
 		body.EdgeAdvises:    {body.Table, "adviseIDs"},
 		body.EdgeAdvisedBy:  {body.Table, "advisedByIDs"},
 		body.EdgeReplaces:   {body.Table, "replaceIDs"},
 		body.EdgeReplacedBy: {body.Table, "replacedByIDs"},
 	},
-	seatallocation.Label: {
+	gen.TypeSeatAllocation: {
 		seatallocation.EdgeBody:                   {body.Table, "bodyID"},
 		seatallocation.EdgeNominatingOrganisation: {organisation.Table, "nominatingOrganisationID"},
 		seatallocation.EdgeEligibleOrganisations:  {organisation.Table, "eligibleOrganisationIDs"},
 	},
-	person.Label: {
+	gen.TypePerson: {
 		person.EdgeAffiliation: {organisation.Table, "affiliationID"},
 	},
-	appointment.Label: {
+	gen.TypeAppointment: {
 		appointment.EdgePerson:         {person.Table, "personID"},
 		appointment.EdgeSeatAllocation: {seatallocation.Table, "seatAllocationID"},
 		appointment.EdgeOnBehalfOf:     {organisation.Table, "onBehalfOfID"},

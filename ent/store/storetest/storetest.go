@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"entgo.io/ent/dialect"
@@ -135,3 +137,27 @@ func openAndMigrate(t testing.TB, cfg store.Config) *store.DB {
 	}
 	return db
 }
+
+// Counter counts the SQL statements (queries and execs) sent through a
+// driver it wraps.
+type Counter struct {
+	n atomic.Int64
+}
+
+// Wrap is an Options.Wrap that counts.
+func (c *Counter) Wrap(drv dialect.Driver) dialect.Driver {
+	return dialect.DebugWithContext(drv, func(_ context.Context, v ...any) {
+		if len(v) > 0 {
+			if s, ok := v[0].(string); ok && (strings.HasPrefix(s, "driver.Query") || strings.HasPrefix(s, "driver.Exec") ||
+				strings.HasPrefix(s, "Tx(") && (strings.Contains(s, ".Query") || strings.Contains(s, ".Exec"))) {
+				c.n.Add(1)
+			}
+		}
+	})
+}
+
+// Reset sets the count to zero.
+func (c *Counter) Reset() { c.n.Store(0) }
+
+// N is the count so far.
+func (c *Counter) N() int { return int(c.n.Load()) }
