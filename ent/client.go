@@ -403,8 +403,7 @@ func (c *AppointmentClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *AppointmentClient) Interceptors() []Interceptor {
-	inters := c.inters.Appointment
-	return append(inters[:len(inters):len(inters)], appointment.Interceptors[:]...)
+	return c.inters.Appointment
 }
 
 func (c *AppointmentClient) mutate(ctx context.Context, m *AppointmentMutation) (Value, error) {
@@ -1244,8 +1243,7 @@ func (c *SeatAllocationClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *SeatAllocationClient) Interceptors() []Interceptor {
-	inters := c.inters.SeatAllocation
-	return append(inters[:len(inters):len(inters)], seatallocation.Interceptors[:]...)
+	return c.inters.SeatAllocation
 }
 
 func (c *SeatAllocationClient) mutate(ctx context.Context, m *SeatAllocationMutation) (Value, error) {

@@ -13,6 +13,12 @@ import (
 	"github.com/pactreg/pactreg/graph/generated"
 )
 
+// SeatAllocations is the resolver for the seatAllocations field.
+func (r *bodyResolver) SeatAllocations(ctx context.Context, obj *ent.Body) ([]*ent.SeatAllocation, error) {
+	all, err := obj.SeatAllocations(ctx)
+	return byPosition(all), err
+}
+
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
 	return r.client.Noder(ctx, id)
@@ -53,7 +59,25 @@ func (r *queryResolver) SeatAllocations(ctx context.Context, after *entgql.Curso
 		ent.WithSeatAllocationOrder(orderBy), ent.WithSeatAllocationFilter(where.Filter))
 }
 
+// Appointments is the resolver for the appointments field.
+func (r *seatAllocationResolver) Appointments(ctx context.Context, obj *ent.SeatAllocation) ([]*ent.Appointment, error) {
+	all, err := obj.Appointments(ctx)
+	return byStart(all), err
+}
+
+// Body returns generated.BodyResolver implementation.
+func (r *Resolver) Body() generated.BodyResolver { return &bodyResolver{r} }
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+// SeatAllocation returns generated.SeatAllocationResolver implementation.
+func (r *Resolver) SeatAllocation() generated.SeatAllocationResolver {
+	return &seatAllocationResolver{r}
+}
+
+type (
+	bodyResolver           struct{ *Resolver }
+	queryResolver          struct{ *Resolver }
+	seatAllocationResolver struct{ *Resolver }
+)

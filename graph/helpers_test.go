@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"os"
 	"testing"
 
 	"github.com/99designs/gqlgen/client"
@@ -22,7 +23,7 @@ type api struct {
 func newAPI(t *testing.T, db *store.DB) *api {
 	t.Helper()
 	h := graph.NewHandler(db.Client, graph.Config{
-		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger:        testLogger(),
 		Introspection: true,
 	})
 	return &api{t: t, db: db, c: client.New(h)}
@@ -90,4 +91,12 @@ func (a *api) fails(query, code, field string, kv ...any) gqlError {
 		a.t.Fatalf("want code %s field %q, got %s %q: %s", code, field, e.code(), e.field(), e.Message)
 	}
 	return e
+}
+
+// testLogger discards logs unless PACTREG_TEST_LOG=1.
+func testLogger() *slog.Logger {
+	if os.Getenv("PACTREG_TEST_LOG") == "1" {
+		return slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }

@@ -99,4 +99,3 @@ func TestNestedQueryIsNotNPlusOne(t *testing.T) {
 		})
 	}
 }
-

@@ -149,8 +149,12 @@ func TestNodeIDs(t *testing.T) {
 		a := newAPI(t, db)
 		w := seedWorld(t, db.Client)
 		var got struct {
-			Node  struct{ Typename string `json:"__typename"` }
-			Nodes []struct{ Typename string `json:"__typename"` }
+			Node struct {
+				Typename string `json:"__typename"`
+			}
+			Nodes []struct {
+				Typename string `json:"__typename"`
+			}
 		}
 		a.do(`query($a: ID!, $b: ID!, $c: ID!) { node(id: $a) { __typename } nodes(ids: [$b, $c]) { __typename } }`, &got,
 			"a", w.body, "b", w.person, "c", w.alloc)

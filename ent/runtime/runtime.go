@@ -21,8 +21,6 @@ func init() {
 	appointmentHooks := schema.Appointment{}.Hooks()
 	appointment.Hooks[0] = appointmentHooks[0]
 	appointment.Hooks[1] = appointmentHooks[1]
-	appointmentInters := schema.Appointment{}.Interceptors()
-	appointment.Interceptors[0] = appointmentInters[0]
 	appointmentMixinFields0 := appointmentMixin[0].Fields()
 	_ = appointmentMixinFields0
 	appointmentFields := schema.Appointment{}.Fields()
@@ -236,8 +234,6 @@ func init() {
 	seatallocation.Hooks[0] = seatallocationHooks[0]
 	seatallocation.Hooks[1] = seatallocationHooks[1]
 	seatallocation.Hooks[2] = seatallocationHooks[2]
-	seatallocationInters := schema.SeatAllocation{}.Interceptors()
-	seatallocation.Interceptors[0] = seatallocationInters[0]
 	seatallocationMixinFields0 := seatallocationMixin[0].Fields()
 	_ = seatallocationMixinFields0
 	seatallocationFields := schema.SeatAllocation{}.Fields()

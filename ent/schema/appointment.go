@@ -9,7 +9,6 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/pactreg/pactreg/ent/dates"
-	"github.com/pactreg/pactreg/ent/listing"
 	"github.com/pactreg/pactreg/ent/rules"
 )
 
@@ -92,7 +91,3 @@ func (Appointment) Hooks() []ent.Hook {
 	}
 }
 
-// Interceptors of the Appointment.
-func (Appointment) Interceptors() []ent.Interceptor {
-	return []ent.Interceptor{listing.DefaultOrder("starts_on")}
-}

@@ -10,7 +10,6 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"github.com/pactreg/pactreg/ent/listing"
 	"github.com/pactreg/pactreg/ent/rules"
 	"github.com/pactreg/pactreg/ent/vocab"
 )
@@ -107,7 +106,3 @@ func (SeatAllocation) Hooks() []ent.Hook {
 	}
 }
 
-// Interceptors of the SeatAllocation.
-func (SeatAllocation) Interceptors() []ent.Interceptor {
-	return []ent.Interceptor{listing.DefaultOrder("position")}
-}

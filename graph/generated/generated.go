@@ -33,8 +33,10 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Body() BodyResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	SeatAllocation() SeatAllocationResolver
 }
 
 type DirectiveRoot struct {
@@ -220,6 +222,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type BodyResolver interface {
+	SeatAllocations(ctx context.Context, obj *ent.Body) ([]*ent.SeatAllocation, error)
+}
 type MutationResolver interface {
 	CreateOrganisation(ctx context.Context, input ent.CreateOrganisationInput) (*ent.Organisation, error)
 	UpdateOrganisation(ctx context.Context, id int, input ent.UpdateOrganisationInput) (*ent.Organisation, error)
@@ -240,6 +245,9 @@ type QueryResolver interface {
 	Organisations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrganisationOrder, where *ent.OrganisationWhereInput) (*ent.OrganisationConnection, error)
 	People(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PersonOrder, where *ent.PersonWhereInput) (*ent.PersonConnection, error)
 	SeatAllocations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SeatAllocationOrder, where *ent.SeatAllocationWhereInput) (*ent.SeatAllocationConnection, error)
+}
+type SeatAllocationResolver interface {
+	Appointments(ctx context.Context, obj *ent.SeatAllocation) ([]*ent.Appointment, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -4817,7 +4825,7 @@ func (ec *executionContext) _Body_seatAllocations(ctx context.Context, field gra
 			return ec.fieldContext_Body_seatAllocations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.SeatAllocations(ctx)
+			return ec.Resolvers.Body().SeatAllocations(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.SeatAllocation) graphql.Marshaler {
@@ -4832,7 +4840,7 @@ func (ec *executionContext) fieldContext_Body_seatAllocations(_ context.Context,
 		Object:     "Body",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SeatAllocation(ctx, field)
 		},
@@ -7463,7 +7471,7 @@ func (ec *executionContext) _SeatAllocation_appointments(ctx context.Context, fi
 			return ec.fieldContext_SeatAllocation_appointments(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Appointments(ctx)
+			return ec.Resolvers.SeatAllocation().Appointments(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Appointment) graphql.Marshaler {
@@ -7478,7 +7486,7 @@ func (ec *executionContext) fieldContext_SeatAllocation_appointments(_ context.C
 		Object:     "SeatAllocation",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Appointment(ctx, field)
 		},

@@ -1,0 +1,26 @@
+package graph
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/pactreg/pactreg/ent"
+)
+
+// byPosition sorts a body's seat allocations as listed (position, then id).
+// The rows were eager-loaded in one query for all parents; sorting them
+// here costs no statement.
+func byPosition(s []*ent.SeatAllocation) []*ent.SeatAllocation {
+	slices.SortStableFunc(s, func(a, b *ent.SeatAllocation) int {
+		return cmp.Or(cmp.Compare(a.Position, b.Position), cmp.Compare(a.ID, b.ID))
+	})
+	return s
+}
+
+// byStart sorts appointments by start date, then id.
+func byStart(s []*ent.Appointment) []*ent.Appointment {
+	slices.SortStableFunc(s, func(a, b *ent.Appointment) int {
+		return cmp.Or(a.StartsOn.Compare(b.StartsOn), cmp.Compare(a.ID, b.ID))
+	})
+	return s
+}
