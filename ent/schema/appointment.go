@@ -90,4 +90,3 @@ func (Appointment) Hooks() []ent.Hook {
 		rules.DateOrder("starts_on", "ends_on"),
 	}
 }
-

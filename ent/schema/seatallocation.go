@@ -105,4 +105,3 @@ func (SeatAllocation) Hooks() []ent.Hook {
 		rules.DefaultPosition(),
 	}
 }
-
