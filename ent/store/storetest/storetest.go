@@ -92,6 +92,13 @@ func PostgresURL(t testing.TB) string {
 
 func openPostgres(t testing.TB, opts Options) *store.DB {
 	t.Helper()
+	return openAndMigrate(t, store.Config{URL: PostgresSchemaURL(t), Wrap: opts.Wrap, MaxOpenConns: 8})
+}
+
+// PostgresSchemaURL creates an empty schema on the configured server,
+// dropped when the test ends, and returns a URL whose search_path is it.
+func PostgresSchemaURL(t testing.TB) string {
+	t.Helper()
 	base := PostgresURL(t)
 	admin, err := sql.Open("postgres", base)
 	if err != nil {
@@ -122,7 +129,7 @@ func openPostgres(t testing.TB, opts Options) *store.DB {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return openAndMigrate(t, store.Config{URL: u.String(), Wrap: opts.Wrap, MaxOpenConns: 8})
+	return u.String()
 }
 
 func openAndMigrate(t testing.TB, cfg store.Config) *store.DB {

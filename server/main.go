@@ -1,0 +1,111 @@
+// Command pactreg serves the registry of regional partnerships as GraphQL.
+//
+//	go run ./server                 # embedded SQLite in ./pactreg.db, demo data, 127.0.0.1:8080
+//	go run ./server -db postgres://user@host/db
+//
+// Configuration comes from flags or PACTREG_* environment variables; see
+// README.md or -help.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/pactreg/pactreg/ent/store"
+	"github.com/pactreg/pactreg/server/demo"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr, nil); err != nil {
+		if !errors.Is(err, errHelp) {
+			fmt.Fprintln(os.Stderr, "pactreg:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+var errHelp = errors.New("help requested")
+
+// run serves until ctx is cancelled, then shuts down gracefully. If ready
+// is not nil it receives the listening address once the server accepts
+// connections (tests use it).
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready chan<- string) error {
+	cfg, err := parseConfig(args, getenv, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return err
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+
+	db, err := store.Open(store.Config{URL: cfg.DatabaseURL})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	log.Info("database ready", "dialect", db.Dialect)
+	if cfg.Demo {
+		loaded, err := demo.Load(ctx, db.Client)
+		if err != nil {
+			return err
+		}
+		if loaded {
+			log.Info("demo dataset loaded into the empty database")
+		}
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           routes(cfg, db, log),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info("pactreg listening", "addr", ln.Addr().String(), "graphql", "http://"+ln.Addr().String()+"/graphql")
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining requests in flight", "timeout", cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
