@@ -81,7 +81,9 @@ func classify(err error, gerr *gqlerror.Error) classified {
 	case errors.As(err, &ve):
 		field := rules.GQLName(ve.Name)
 		msg := fmt.Sprintf("invalid %s", field)
-		if inner := errors.Unwrap(ve); inner != nil {
+		// The innermost error is the validator's own sentence; ent wraps it
+		// in "validator failed for field …".
+		if inner := innermost(ve); inner != error(ve) {
 			msg += ": " + strings.TrimPrefix(inner.Error(), "ent: ")
 		}
 		return classified{code: apperr.BadUserInput, field: field, message: msg}
@@ -140,4 +142,15 @@ func constraint(ce *ent.ConstraintError) classified {
 	}
 	return classified{code: apperr.Conflict,
 		message: "the change conflicts with other data (a record it refers to may be missing or in use)"}
+}
+
+// innermost follows err's chain of single wrapping to its end.
+func innermost(err error) error {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err
+		}
+		err = next
+	}
 }
