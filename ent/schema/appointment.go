@@ -76,11 +76,7 @@ func (Appointment) Indexes() []ent.Index {
 
 // Annotations of the Appointment.
 func (Appointment) Annotations() []schema.Annotation {
-	return []schema.Annotation{
-		entgql.RelayConnection(),
-		entgql.QueryField(),
-		entgql.Mutations(entgql.MutationCreate()),
-	}
+	return graphQLEntity("", entgql.MutationCreate())
 }
 
 // Hooks of the Appointment.

@@ -68,11 +68,7 @@ func (Body) Indexes() []ent.Index {
 
 // Annotations of the Body.
 func (Body) Annotations() []schema.Annotation {
-	return []schema.Annotation{
-		entgql.RelayConnection(),
-		entgql.QueryField(),
-		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
-	}
+	return graphQLEntity("", entgql.MutationCreate(), entgql.MutationUpdate())
 }
 
 // Hooks of the Body.

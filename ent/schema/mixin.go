@@ -10,6 +10,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/mixin"
 
@@ -89,4 +90,15 @@ func validateWebsite(s string) error {
 		return fmt.Errorf("%q is not a web address: use http:// or https://", s)
 	}
 	return nil
+}
+
+// graphQLEntity is what every entity is in GraphQL: a Node with a Relay
+// connection at the root (named queryField, or the entgql default when
+// empty) and the given mutations.
+func graphQLEntity(queryField string, mutations ...entgql.MutationOption) []schema.Annotation {
+	q := entgql.QueryField()
+	if queryField != "" {
+		q = entgql.QueryField(queryField)
+	}
+	return []schema.Annotation{entgql.RelayConnection(), q, entgql.Mutations(mutations...)}
 }

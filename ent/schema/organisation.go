@@ -85,11 +85,7 @@ func (Organisation) Indexes() []ent.Index {
 
 // Annotations of the Organisation.
 func (Organisation) Annotations() []schema.Annotation {
-	return []schema.Annotation{
-		entgql.RelayConnection(),
-		entgql.QueryField(),
-		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
-	}
+	return graphQLEntity("", entgql.MutationCreate(), entgql.MutationUpdate())
 }
 
 // Hooks of the Organisation.

@@ -57,11 +57,7 @@ func (Person) Indexes() []ent.Index {
 
 // Annotations of the Person.
 func (Person) Annotations() []schema.Annotation {
-	return []schema.Annotation{
-		entgql.RelayConnection(),
-		entgql.QueryField("people"),
-		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
-	}
+	return graphQLEntity("people", entgql.MutationCreate(), entgql.MutationUpdate())
 }
 
 // Hooks of the Person.

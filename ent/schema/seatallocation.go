@@ -90,11 +90,7 @@ func (SeatAllocation) Indexes() []ent.Index {
 
 // Annotations of the SeatAllocation.
 func (SeatAllocation) Annotations() []schema.Annotation {
-	return []schema.Annotation{
-		entgql.RelayConnection(),
-		entgql.QueryField(),
-		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
-	}
+	return graphQLEntity("", entgql.MutationCreate(), entgql.MutationUpdate())
 }
 
 // Hooks of the SeatAllocation.
