@@ -17,6 +17,16 @@ const (
 	NotFound     Code = "NOT_FOUND"
 	Conflict     Code = "CONFLICT"
 	Internal     Code = "INTERNAL"
+	// Unauthenticated: a credential was sent but is bad, expired or revoked (HTTP 401).
+	Unauthenticated Code = "UNAUTHENTICATED"
+	// Forbidden: the viewer's role may not do this.
+	Forbidden Code = "FORBIDDEN"
+	// TooComplex: the query exceeds a limit (cost, depth, page size, list length).
+	TooComplex Code = "QUERY_TOO_COMPLEX"
+	// RateLimited: the caller spent its budget; Extensions["retryAfter"] is seconds (HTTP 429).
+	RateLimited Code = "RATE_LIMITED"
+	// Timeout: the request ran longer than the execution limit.
+	Timeout Code = "TIMEOUT"
 )
 
 // Error is an expected failure with a plain-English message.
