@@ -25,6 +25,8 @@ type Appointment struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// raised by every update; updates name the version they read
+	Version int `json:"version,omitempty"`
 	// StartsOn holds the value of the "starts_on" field.
 	StartsOn dates.Date `json:"starts_on,omitempty"`
 	// EndsOn holds the value of the "ends_on" field.
@@ -35,8 +37,8 @@ type Appointment struct {
 	SeatAllocationID int `json:"seat_allocation_id,omitempty"`
 	// OnBehalfOfID holds the value of the "on_behalf_of_id" field.
 	OnBehalfOfID int `json:"on_behalf_of_id,omitempty"`
-	// Note holds the value of the "note" field.
-	Note string `json:"note,omitempty"`
+	// internal note: null for viewers below READER
+	Note *string `json:"note,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AppointmentQuery when eager-loading is set.
 	Edges        AppointmentEdges `json:"edges"`
@@ -100,7 +102,7 @@ func (*Appointment) scanValues(columns []string) ([]any, error) {
 			values[i] = &sql.NullScanner{S: new(dates.Date)}
 		case appointment.FieldStartsOn:
 			values[i] = new(dates.Date)
-		case appointment.FieldID, appointment.FieldPersonID, appointment.FieldSeatAllocationID, appointment.FieldOnBehalfOfID:
+		case appointment.FieldID, appointment.FieldVersion, appointment.FieldPersonID, appointment.FieldSeatAllocationID, appointment.FieldOnBehalfOfID:
 			values[i] = new(sql.NullInt64)
 		case appointment.FieldNote:
 			values[i] = new(sql.NullString)
@@ -139,6 +141,12 @@ func (_m *Appointment) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
 			}
+		case appointment.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
+			}
 		case appointment.FieldStartsOn:
 			if value, ok := values[i].(*dates.Date); !ok {
 				return fmt.Errorf("unexpected type %T for field starts_on", values[i])
@@ -174,7 +182,8 @@ func (_m *Appointment) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field note", values[i])
 			} else if value.Valid {
-				_m.Note = value.String
+				_m.Note = new(string)
+				*_m.Note = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -233,6 +242,9 @@ func (_m *Appointment) String() string {
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
 	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
+	builder.WriteString(", ")
 	builder.WriteString("starts_on=")
 	builder.WriteString(fmt.Sprintf("%v", _m.StartsOn))
 	builder.WriteString(", ")
@@ -250,8 +262,10 @@ func (_m *Appointment) String() string {
 	builder.WriteString("on_behalf_of_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.OnBehalfOfID))
 	builder.WriteString(", ")
-	builder.WriteString("note=")
-	builder.WriteString(_m.Note)
+	if v := _m.Note; v != nil {
+		builder.WriteString("note=")
+		builder.WriteString(*v)
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

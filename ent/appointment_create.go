@@ -54,6 +54,20 @@ func (_c *AppointmentCreate) SetNillableUpdatedAt(v *time.Time) *AppointmentCrea
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *AppointmentCreate) SetVersion(v int) *AppointmentCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *AppointmentCreate) SetNillableVersion(v *int) *AppointmentCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetStartsOn sets the "starts_on" field.
 func (_c *AppointmentCreate) SetStartsOn(v dates.Date) *AppointmentCreate {
 	_c.mutation.SetStartsOn(v)
@@ -172,6 +186,10 @@ func (_c *AppointmentCreate) defaults() error {
 		v := appointment.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := appointment.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -182,6 +200,9 @@ func (_c *AppointmentCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Appointment.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Appointment.version"`)}
 	}
 	if _, ok := _c.mutation.StartsOn(); !ok {
 		return &ValidationError{Name: "starts_on", err: errors.New(`ent: missing required field "Appointment.starts_on"`)}
@@ -239,6 +260,10 @@ func (_c *AppointmentCreate) createSpec() (*Appointment, *sqlgraph.CreateSpec) {
 		_spec.SetField(appointment.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
 	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(appointment.FieldVersion, field.TypeInt, value)
+		_node.Version = value
+	}
 	if value, ok := _c.mutation.StartsOn(); ok {
 		_spec.SetField(appointment.FieldStartsOn, field.TypeOther, value)
 		_node.StartsOn = value
@@ -249,7 +274,7 @@ func (_c *AppointmentCreate) createSpec() (*Appointment, *sqlgraph.CreateSpec) {
 	}
 	if value, ok := _c.mutation.Note(); ok {
 		_spec.SetField(appointment.FieldNote, field.TypeString, value)
-		_node.Note = value
+		_node.Note = &value
 	}
 	if nodes := _c.mutation.PersonIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -366,6 +391,24 @@ func (u *AppointmentUpsert) UpdateUpdatedAt() *AppointmentUpsert {
 	return u
 }
 
+// SetVersion sets the "version" field.
+func (u *AppointmentUpsert) SetVersion(v int) *AppointmentUpsert {
+	u.Set(appointment.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *AppointmentUpsert) UpdateVersion() *AppointmentUpsert {
+	u.SetExcluded(appointment.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *AppointmentUpsert) AddVersion(v int) *AppointmentUpsert {
+	u.Add(appointment.FieldVersion, v)
+	return u
+}
+
 // SetEndsOn sets the "ends_on" field.
 func (u *AppointmentUpsert) SetEndsOn(v dates.Date) *AppointmentUpsert {
 	u.Set(appointment.FieldEndsOn, v)
@@ -470,6 +513,27 @@ func (u *AppointmentUpsertOne) SetUpdatedAt(v time.Time) *AppointmentUpsertOne {
 func (u *AppointmentUpsertOne) UpdateUpdatedAt() *AppointmentUpsertOne {
 	return u.Update(func(s *AppointmentUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *AppointmentUpsertOne) SetVersion(v int) *AppointmentUpsertOne {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *AppointmentUpsertOne) AddVersion(v int) *AppointmentUpsertOne {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *AppointmentUpsertOne) UpdateVersion() *AppointmentUpsertOne {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -749,6 +813,27 @@ func (u *AppointmentUpsertBulk) SetUpdatedAt(v time.Time) *AppointmentUpsertBulk
 func (u *AppointmentUpsertBulk) UpdateUpdatedAt() *AppointmentUpsertBulk {
 	return u.Update(func(s *AppointmentUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *AppointmentUpsertBulk) SetVersion(v int) *AppointmentUpsertBulk {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *AppointmentUpsertBulk) AddVersion(v int) *AppointmentUpsertBulk {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *AppointmentUpsertBulk) UpdateVersion() *AppointmentUpsertBulk {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.UpdateVersion()
 	})
 }
 

@@ -36,6 +36,27 @@ func (_u *AppointmentUpdate) SetUpdatedAt(v time.Time) *AppointmentUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *AppointmentUpdate) SetVersion(v int) *AppointmentUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *AppointmentUpdate) SetNillableVersion(v *int) *AppointmentUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *AppointmentUpdate) AddVersion(v int) *AppointmentUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetEndsOn sets the "ends_on" field.
 func (_u *AppointmentUpdate) SetEndsOn(v dates.Date) *AppointmentUpdate {
 	_u.mutation.SetEndsOn(v)
@@ -158,6 +179,12 @@ func (_u *AppointmentUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(appointment.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(appointment.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(appointment.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.EndsOn(); ok {
 		_spec.SetField(appointment.FieldEndsOn, field.TypeOther, value)
 	}
@@ -195,6 +222,27 @@ type AppointmentUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *AppointmentUpdateOne) SetUpdatedAt(v time.Time) *AppointmentUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *AppointmentUpdateOne) SetVersion(v int) *AppointmentUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *AppointmentUpdateOne) SetNillableVersion(v *int) *AppointmentUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *AppointmentUpdateOne) AddVersion(v int) *AppointmentUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -349,6 +397,12 @@ func (_u *AppointmentUpdateOne) sqlSave(ctx context.Context) (_node *Appointment
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(appointment.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(appointment.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(appointment.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.EndsOn(); ok {
 		_spec.SetField(appointment.FieldEndsOn, field.TypeOther, value)

@@ -25,6 +25,8 @@ type Body struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// raised by every update; updates name the version they read
+	Version int `json:"version,omitempty"`
 	// Name holds the value of the "name" field.
 	Name string `json:"name,omitempty"`
 	// ShortName holds the value of the "short_name" field.
@@ -139,7 +141,7 @@ func (*Body) scanValues(columns []string) ([]any, error) {
 			values[i] = &sql.NullScanner{S: new(dates.Date)}
 		case body.FieldMandate:
 			values[i] = new([]byte)
-		case body.FieldID, body.FieldOwnerID:
+		case body.FieldID, body.FieldVersion, body.FieldOwnerID:
 			values[i] = new(sql.NullInt64)
 		case body.FieldName, body.FieldShortName, body.FieldKind, body.FieldDescription:
 			values[i] = new(sql.NullString)
@@ -177,6 +179,12 @@ func (_m *Body) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case body.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case body.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -302,6 +310,9 @@ func (_m *Body) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)

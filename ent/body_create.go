@@ -54,6 +54,20 @@ func (_c *BodyCreate) SetNillableUpdatedAt(v *time.Time) *BodyCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *BodyCreate) SetVersion(v int) *BodyCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *BodyCreate) SetNillableVersion(v *int) *BodyCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *BodyCreate) SetName(v string) *BodyCreate {
 	_c.mutation.SetName(v)
@@ -273,6 +287,10 @@ func (_c *BodyCreate) defaults() error {
 		v := body.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := body.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -283,6 +301,9 @@ func (_c *BodyCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Body.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Body.version"`)}
 	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "Body.name"`)}
@@ -339,6 +360,10 @@ func (_c *BodyCreate) createSpec() (*Body, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(body.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(body.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(body.FieldName, field.TypeString, value)
@@ -526,6 +551,24 @@ func (u *BodyUpsert) SetUpdatedAt(v time.Time) *BodyUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *BodyUpsert) UpdateUpdatedAt() *BodyUpsert {
 	u.SetExcluded(body.FieldUpdatedAt)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *BodyUpsert) SetVersion(v int) *BodyUpsert {
+	u.Set(body.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *BodyUpsert) UpdateVersion() *BodyUpsert {
+	u.SetExcluded(body.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *BodyUpsert) AddVersion(v int) *BodyUpsert {
+	u.Add(body.FieldVersion, v)
 	return u
 }
 
@@ -717,6 +760,27 @@ func (u *BodyUpsertOne) SetUpdatedAt(v time.Time) *BodyUpsertOne {
 func (u *BodyUpsertOne) UpdateUpdatedAt() *BodyUpsertOne {
 	return u.Update(func(s *BodyUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *BodyUpsertOne) SetVersion(v int) *BodyUpsertOne {
+	return u.Update(func(s *BodyUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *BodyUpsertOne) AddVersion(v int) *BodyUpsertOne {
+	return u.Update(func(s *BodyUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *BodyUpsertOne) UpdateVersion() *BodyUpsertOne {
+	return u.Update(func(s *BodyUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -1096,6 +1160,27 @@ func (u *BodyUpsertBulk) SetUpdatedAt(v time.Time) *BodyUpsertBulk {
 func (u *BodyUpsertBulk) UpdateUpdatedAt() *BodyUpsertBulk {
 	return u.Update(func(s *BodyUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *BodyUpsertBulk) SetVersion(v int) *BodyUpsertBulk {
+	return u.Update(func(s *BodyUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *BodyUpsertBulk) AddVersion(v int) *BodyUpsertBulk {
+	return u.Update(func(s *BodyUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *BodyUpsertBulk) UpdateVersion() *BodyUpsertBulk {
+	return u.Update(func(s *BodyUpsert) {
+		s.UpdateVersion()
 	})
 }
 

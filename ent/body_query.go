@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -548,6 +549,12 @@ func (_q *BodyQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if body.Policy == nil {
+		return errors.New("ent: uninitialized body.Policy (forgotten import ent/runtime?)")
+	}
+	if err := body.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -40,6 +40,27 @@ func (_u *BodyUpdate) SetUpdatedAt(v time.Time) *BodyUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *BodyUpdate) SetVersion(v int) *BodyUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *BodyUpdate) SetNillableVersion(v *int) *BodyUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *BodyUpdate) AddVersion(v int) *BodyUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *BodyUpdate) SetName(v string) *BodyUpdate {
 	_u.mutation.SetName(v)
@@ -465,6 +486,12 @@ func (_u *BodyUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(body.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(body.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(body.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(body.FieldName, field.TypeString, value)
 	}
@@ -785,6 +812,27 @@ type BodyUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *BodyUpdateOne) SetUpdatedAt(v time.Time) *BodyUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *BodyUpdateOne) SetVersion(v int) *BodyUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *BodyUpdateOne) SetNillableVersion(v *int) *BodyUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *BodyUpdateOne) AddVersion(v int) *BodyUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -1242,6 +1290,12 @@ func (_u *BodyUpdateOne) sqlSave(ctx context.Context) (_node *Body, err error) {
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(body.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(body.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(body.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(body.FieldName, field.TypeString, value)

@@ -12,7 +12,9 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/pactreg/pactreg/ent/apitoken"
 	"github.com/pactreg/pactreg/ent/appointment"
+	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
@@ -77,7 +79,9 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			apitoken.Table:       apitoken.ValidColumn,
 			appointment.Table:    appointment.ValidColumn,
+			auditevent.Table:     auditevent.ValidColumn,
 			body.Table:           body.ValidColumn,
 			organisation.Table:   organisation.ValidColumn,
 			person.Table:         person.ValidColumn,

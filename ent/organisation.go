@@ -23,6 +23,8 @@ type Organisation struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// raised by every update; updates name the version they read
+	Version int `json:"version,omitempty"`
 	// Name holds the value of the "name" field.
 	Name string `json:"name,omitempty"`
 	// ShortName holds the value of the "short_name" field.
@@ -152,7 +154,7 @@ func (*Organisation) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case organisation.FieldFoundedOn, organisation.FieldDissolvedOn:
 			values[i] = &sql.NullScanner{S: new(dates.Date)}
-		case organisation.FieldID:
+		case organisation.FieldID, organisation.FieldVersion:
 			values[i] = new(sql.NullInt64)
 		case organisation.FieldName, organisation.FieldShortName, organisation.FieldKind, organisation.FieldCvr, organisation.FieldPNumber, organisation.FieldMunicipalityCode, organisation.FieldInstitutionNumber, organisation.FieldWebsite, organisation.FieldEmail:
 			values[i] = new(sql.NullString)
@@ -190,6 +192,12 @@ func (_m *Organisation) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case organisation.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case organisation.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -339,6 +347,9 @@ func (_m *Organisation) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)

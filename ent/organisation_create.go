@@ -56,6 +56,20 @@ func (_c *OrganisationCreate) SetNillableUpdatedAt(v *time.Time) *OrganisationCr
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *OrganisationCreate) SetVersion(v int) *OrganisationCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *OrganisationCreate) SetNillableVersion(v *int) *OrganisationCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *OrganisationCreate) SetName(v string) *OrganisationCreate {
 	_c.mutation.SetName(v)
@@ -350,6 +364,10 @@ func (_c *OrganisationCreate) defaults() error {
 		v := organisation.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := organisation.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -360,6 +378,9 @@ func (_c *OrganisationCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Organisation.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Organisation.version"`)}
 	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "Organisation.name"`)}
@@ -446,6 +467,10 @@ func (_c *OrganisationCreate) createSpec() (*Organisation, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(organisation.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(organisation.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(organisation.FieldName, field.TypeString, value)
@@ -664,6 +689,24 @@ func (u *OrganisationUpsert) SetUpdatedAt(v time.Time) *OrganisationUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *OrganisationUpsert) UpdateUpdatedAt() *OrganisationUpsert {
 	u.SetExcluded(organisation.FieldUpdatedAt)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *OrganisationUpsert) SetVersion(v int) *OrganisationUpsert {
+	u.Set(organisation.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *OrganisationUpsert) UpdateVersion() *OrganisationUpsert {
+	u.SetExcluded(organisation.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *OrganisationUpsert) AddVersion(v int) *OrganisationUpsert {
+	u.Add(organisation.FieldVersion, v)
 	return u
 }
 
@@ -909,6 +952,27 @@ func (u *OrganisationUpsertOne) SetUpdatedAt(v time.Time) *OrganisationUpsertOne
 func (u *OrganisationUpsertOne) UpdateUpdatedAt() *OrganisationUpsertOne {
 	return u.Update(func(s *OrganisationUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *OrganisationUpsertOne) SetVersion(v int) *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *OrganisationUpsertOne) AddVersion(v int) *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *OrganisationUpsertOne) UpdateVersion() *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -1351,6 +1415,27 @@ func (u *OrganisationUpsertBulk) SetUpdatedAt(v time.Time) *OrganisationUpsertBu
 func (u *OrganisationUpsertBulk) UpdateUpdatedAt() *OrganisationUpsertBulk {
 	return u.Update(func(s *OrganisationUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *OrganisationUpsertBulk) SetVersion(v int) *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *OrganisationUpsertBulk) AddVersion(v int) *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *OrganisationUpsertBulk) UpdateVersion() *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.UpdateVersion()
 	})
 }
 

@@ -41,6 +41,27 @@ func (_u *OrganisationUpdate) SetUpdatedAt(v time.Time) *OrganisationUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *OrganisationUpdate) SetVersion(v int) *OrganisationUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *OrganisationUpdate) SetNillableVersion(v *int) *OrganisationUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *OrganisationUpdate) AddVersion(v int) *OrganisationUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *OrganisationUpdate) SetName(v string) *OrganisationUpdate {
 	_u.mutation.SetName(v)
@@ -619,6 +640,12 @@ func (_u *OrganisationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(organisation.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(organisation.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(organisation.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(organisation.FieldName, field.TypeString, value)
 	}
@@ -1019,6 +1046,27 @@ type OrganisationUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *OrganisationUpdateOne) SetUpdatedAt(v time.Time) *OrganisationUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *OrganisationUpdateOne) SetVersion(v int) *OrganisationUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *OrganisationUpdateOne) SetNillableVersion(v *int) *OrganisationUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *OrganisationUpdateOne) AddVersion(v int) *OrganisationUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -1629,6 +1677,12 @@ func (_u *OrganisationUpdateOne) sqlSave(ctx context.Context) (_node *Organisati
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(organisation.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(organisation.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(organisation.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(organisation.FieldName, field.TypeString, value)

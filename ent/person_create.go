@@ -52,6 +52,20 @@ func (_c *PersonCreate) SetNillableUpdatedAt(v *time.Time) *PersonCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *PersonCreate) SetVersion(v int) *PersonCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *PersonCreate) SetNillableVersion(v *int) *PersonCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *PersonCreate) SetName(v string) *PersonCreate {
 	_c.mutation.SetName(v)
@@ -185,6 +199,10 @@ func (_c *PersonCreate) defaults() error {
 		v := person.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := person.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -195,6 +213,9 @@ func (_c *PersonCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Person.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Person.version"`)}
 	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "Person.name"`)}
@@ -254,6 +275,10 @@ func (_c *PersonCreate) createSpec() (*Person, *sqlgraph.CreateSpec) {
 		_spec.SetField(person.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
 	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(person.FieldVersion, field.TypeInt, value)
+		_node.Version = value
+	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(person.FieldName, field.TypeString, value)
 		_node.Name = value
@@ -264,11 +289,11 @@ func (_c *PersonCreate) createSpec() (*Person, *sqlgraph.CreateSpec) {
 	}
 	if value, ok := _c.mutation.Email(); ok {
 		_spec.SetField(person.FieldEmail, field.TypeString, value)
-		_node.Email = value
+		_node.Email = &value
 	}
 	if value, ok := _c.mutation.Phone(); ok {
 		_spec.SetField(person.FieldPhone, field.TypeString, value)
-		_node.Phone = value
+		_node.Phone = &value
 	}
 	if nodes := _c.mutation.AffiliationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -364,6 +389,24 @@ func (u *PersonUpsert) SetUpdatedAt(v time.Time) *PersonUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *PersonUpsert) UpdateUpdatedAt() *PersonUpsert {
 	u.SetExcluded(person.FieldUpdatedAt)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *PersonUpsert) SetVersion(v int) *PersonUpsert {
+	u.Set(person.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *PersonUpsert) UpdateVersion() *PersonUpsert {
+	u.SetExcluded(person.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *PersonUpsert) AddVersion(v int) *PersonUpsert {
+	u.Add(person.FieldVersion, v)
 	return u
 }
 
@@ -507,6 +550,27 @@ func (u *PersonUpsertOne) SetUpdatedAt(v time.Time) *PersonUpsertOne {
 func (u *PersonUpsertOne) UpdateUpdatedAt() *PersonUpsertOne {
 	return u.Update(func(s *PersonUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *PersonUpsertOne) SetVersion(v int) *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *PersonUpsertOne) AddVersion(v int) *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *PersonUpsertOne) UpdateVersion() *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -830,6 +894,27 @@ func (u *PersonUpsertBulk) SetUpdatedAt(v time.Time) *PersonUpsertBulk {
 func (u *PersonUpsertBulk) UpdateUpdatedAt() *PersonUpsertBulk {
 	return u.Update(func(s *PersonUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *PersonUpsertBulk) SetVersion(v int) *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *PersonUpsertBulk) AddVersion(v int) *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *PersonUpsertBulk) UpdateVersion() *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.UpdateVersion()
 	})
 }
 

@@ -25,6 +25,8 @@ type SeatAllocation struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// raised by every update; updates name the version they read
+	Version int `json:"version,omitempty"`
 	// the constituency as written, e.g. "Arbejdsgiverorganisationerne"
 	Label string `json:"label,omitempty"`
 	// Seats holds the value of the "seats" field.
@@ -112,7 +114,7 @@ func (*SeatAllocation) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case seatallocation.FieldEligibleKinds:
 			values[i] = new([]byte)
-		case seatallocation.FieldID, seatallocation.FieldSeats, seatallocation.FieldBodyID, seatallocation.FieldNominatingOrganisationID, seatallocation.FieldPosition:
+		case seatallocation.FieldID, seatallocation.FieldVersion, seatallocation.FieldSeats, seatallocation.FieldBodyID, seatallocation.FieldNominatingOrganisationID, seatallocation.FieldPosition:
 			values[i] = new(sql.NullInt64)
 		case seatallocation.FieldLabel, seatallocation.FieldRole:
 			values[i] = new(sql.NullString)
@@ -150,6 +152,12 @@ func (_m *SeatAllocation) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case seatallocation.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
 			}
 		case seatallocation.FieldLabel:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -257,6 +265,9 @@ func (_m *SeatAllocation) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("label=")
 	builder.WriteString(_m.Label)

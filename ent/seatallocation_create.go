@@ -54,6 +54,20 @@ func (_c *SeatAllocationCreate) SetNillableUpdatedAt(v *time.Time) *SeatAllocati
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *SeatAllocationCreate) SetVersion(v int) *SeatAllocationCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *SeatAllocationCreate) SetNillableVersion(v *int) *SeatAllocationCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetLabel sets the "label" field.
 func (_c *SeatAllocationCreate) SetLabel(v string) *SeatAllocationCreate {
 	_c.mutation.SetLabel(v)
@@ -211,6 +225,10 @@ func (_c *SeatAllocationCreate) defaults() error {
 		v := seatallocation.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := seatallocation.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Role(); !ok {
 		v := seatallocation.DefaultRole
 		_c.mutation.SetRole(v)
@@ -225,6 +243,9 @@ func (_c *SeatAllocationCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "SeatAllocation.updated_at"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "SeatAllocation.version"`)}
 	}
 	if _, ok := _c.mutation.Label(); !ok {
 		return &ValidationError{Name: "label", err: errors.New(`ent: missing required field "SeatAllocation.label"`)}
@@ -295,6 +316,10 @@ func (_c *SeatAllocationCreate) createSpec() (*SeatAllocation, *sqlgraph.CreateS
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(seatallocation.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(seatallocation.FieldVersion, field.TypeInt, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Label(); ok {
 		_spec.SetField(seatallocation.FieldLabel, field.TypeString, value)
@@ -443,6 +468,24 @@ func (u *SeatAllocationUpsert) SetUpdatedAt(v time.Time) *SeatAllocationUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *SeatAllocationUpsert) UpdateUpdatedAt() *SeatAllocationUpsert {
 	u.SetExcluded(seatallocation.FieldUpdatedAt)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *SeatAllocationUpsert) SetVersion(v int) *SeatAllocationUpsert {
+	u.Set(seatallocation.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *SeatAllocationUpsert) UpdateVersion() *SeatAllocationUpsert {
+	u.SetExcluded(seatallocation.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *SeatAllocationUpsert) AddVersion(v int) *SeatAllocationUpsert {
+	u.Add(seatallocation.FieldVersion, v)
 	return u
 }
 
@@ -607,6 +650,27 @@ func (u *SeatAllocationUpsertOne) SetUpdatedAt(v time.Time) *SeatAllocationUpser
 func (u *SeatAllocationUpsertOne) UpdateUpdatedAt() *SeatAllocationUpsertOne {
 	return u.Update(func(s *SeatAllocationUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *SeatAllocationUpsertOne) SetVersion(v int) *SeatAllocationUpsertOne {
+	return u.Update(func(s *SeatAllocationUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *SeatAllocationUpsertOne) AddVersion(v int) *SeatAllocationUpsertOne {
+	return u.Update(func(s *SeatAllocationUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *SeatAllocationUpsertOne) UpdateVersion() *SeatAllocationUpsertOne {
+	return u.Update(func(s *SeatAllocationUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -954,6 +1018,27 @@ func (u *SeatAllocationUpsertBulk) SetUpdatedAt(v time.Time) *SeatAllocationUpse
 func (u *SeatAllocationUpsertBulk) UpdateUpdatedAt() *SeatAllocationUpsertBulk {
 	return u.Update(func(s *SeatAllocationUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *SeatAllocationUpsertBulk) SetVersion(v int) *SeatAllocationUpsertBulk {
+	return u.Update(func(s *SeatAllocationUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *SeatAllocationUpsertBulk) AddVersion(v int) *SeatAllocationUpsertBulk {
+	return u.Update(func(s *SeatAllocationUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *SeatAllocationUpsertBulk) UpdateVersion() *SeatAllocationUpsertBulk {
+	return u.Update(func(s *SeatAllocationUpsert) {
+		s.UpdateVersion()
 	})
 }
 

@@ -39,6 +39,27 @@ func (_u *SeatAllocationUpdate) SetUpdatedAt(v time.Time) *SeatAllocationUpdate 
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *SeatAllocationUpdate) SetVersion(v int) *SeatAllocationUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *SeatAllocationUpdate) SetNillableVersion(v *int) *SeatAllocationUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *SeatAllocationUpdate) AddVersion(v int) *SeatAllocationUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetLabel sets the "label" field.
 func (_u *SeatAllocationUpdate) SetLabel(v string) *SeatAllocationUpdate {
 	_u.mutation.SetLabel(v)
@@ -332,6 +353,12 @@ func (_u *SeatAllocationUpdate) sqlSave(ctx context.Context) (_node int, err err
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(seatallocation.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(seatallocation.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(seatallocation.FieldVersion, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Label(); ok {
 		_spec.SetField(seatallocation.FieldLabel, field.TypeString, value)
 	}
@@ -508,6 +535,27 @@ type SeatAllocationUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *SeatAllocationUpdateOne) SetUpdatedAt(v time.Time) *SeatAllocationUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *SeatAllocationUpdateOne) SetVersion(v int) *SeatAllocationUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *SeatAllocationUpdateOne) SetNillableVersion(v *int) *SeatAllocationUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *SeatAllocationUpdateOne) AddVersion(v int) *SeatAllocationUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -833,6 +881,12 @@ func (_u *SeatAllocationUpdateOne) sqlSave(ctx context.Context) (_node *SeatAllo
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(seatallocation.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(seatallocation.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(seatallocation.FieldVersion, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.Label(); ok {
 		_spec.SetField(seatallocation.FieldLabel, field.TypeString, value)

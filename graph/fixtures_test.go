@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/dates"
 	"github.com/pactreg/pactreg/ent/store"
 	"github.com/pactreg/pactreg/ent/vocab"
@@ -18,7 +19,7 @@ type counts struct {
 
 func countAll(t *testing.T, c *ent.Client) counts {
 	t.Helper()
-	ctx := context.Background()
+	ctx := authz.SystemContext(context.Background())
 	var n counts
 	var err error
 	for _, q := range []struct {
@@ -56,7 +57,7 @@ type world struct {
 
 func seedWorld(t *testing.T, c *ent.Client) world {
 	t.Helper()
-	ctx := context.Background()
+	ctx := authz.SystemContext(context.Background())
 	org := c.Organisation.Create().SetName("Aarhus Kommune").SetKind(vocab.Municipality).
 		SetMunicipalityCode("751").SaveX(ctx)
 	body := c.Body.Create().SetName("Rådet for fremtidens kompetencer").SetKind(vocab.Council).

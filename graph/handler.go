@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/graph/authn"
 )
 
 // Config tunes the GraphQL handler.
@@ -23,6 +24,8 @@ type Config struct {
 	MaxBodyBytes int64
 	// Introspection allows schema introspection (GraphiQL needs it).
 	Introspection bool
+	// Auth says which credentials are accepted (the client is filled in).
+	Auth authn.Config
 }
 
 // NewHandler returns the GraphQL endpoint over client: transports, query
@@ -49,5 +52,10 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 		log.ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic", fmt.Sprint(v))
 		return fmt.Errorf("panic: %v", v)
 	})
-	return RequestIDMiddleware(srv)
+	auth := cfg.Auth
+	auth.Client = client
+	if auth.Logger == nil {
+		auth.Logger = log
+	}
+	return RequestIDMiddleware(authn.Middleware(auth)(srv))
 }

@@ -1,16 +1,23 @@
 package graph_test
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/99designs/gqlgen/client"
 
+	"github.com/pactreg/pactreg/ent/apitoken"
+	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/store"
 	"github.com/pactreg/pactreg/graph"
+	"github.com/pactreg/pactreg/graph/authn"
 )
 
 // api is a GraphQL client on the real handler over one test database.
@@ -20,13 +27,38 @@ type api struct {
 	c  *client.Client
 }
 
+// testAdminToken is the bootstrap admin secret of test handlers.
+const testAdminToken = "test-admin-token-0123456789"
+
+// newAPI is a client with the ADMIN role (the bootstrap admin token).
 func newAPI(t *testing.T, db *store.DB) *api {
 	t.Helper()
-	h := graph.NewHandler(db.Client, graph.Config{
+	return &api{t: t, db: db, c: client.New(newHandler(db), client.AddHeader("Authorization", "Bearer "+testAdminToken))}
+}
+
+func newHandler(db *store.DB) http.Handler {
+	return graph.NewHandler(db.Client, graph.Config{
 		Logger:        testLogger(),
 		Introspection: true,
+		Auth:          authn.Config{AdminToken: testAdminToken},
 	})
-	return &api{t: t, db: db, c: client.New(h)}
+}
+
+// as returns a client with role r (an API token made for it), or an
+// anonymous one for authz.Anonymous.
+func (a *api) as(r authz.Role) *api {
+	a.t.Helper()
+	h := newHandler(a.db)
+	if r == authz.Anonymous {
+		return &api{t: a.t, db: a.db, c: client.New(h)}
+	}
+	ctx := authz.SystemContext(context.Background())
+	_, secret, err := authn.CreateToken(ctx, a.db.Client, fmt.Sprintf("test-%s-%d", r, time.Now().UnixNano()),
+		apitoken.Role(r.String()), "", time.Now())
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return &api{t: a.t, db: a.db, c: client.New(h, client.AddHeader("Authorization", "Bearer "+secret))}
 }
 
 // gqlError is an error as the client sees it.
@@ -99,4 +131,11 @@ func testLogger() *slog.Logger {
 		return slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// on returns a with its assertions reported on t (a subtest).
+func (a *api) on(t *testing.T) *api {
+	b := *a
+	b.t = t
+	return &b
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/dates"
 	"github.com/pactreg/pactreg/ent/store/storetest"
 	"github.com/pactreg/pactreg/ent/vocab"
@@ -15,7 +16,7 @@ import (
 // each, of people on behalf of organisations.
 func grow(t *testing.T, c *ent.Client, n int) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := authz.SystemContext(context.Background())
 	for i := range n {
 		o := c.Organisation.Create().SetName(fmt.Sprintf("Org %d", i)).SetKind(vocab.Municipality).SaveX(ctx)
 		b := c.Body.Create().SetName(fmt.Sprintf("Body %d", i)).SetKind(vocab.Council).SaveX(ctx)

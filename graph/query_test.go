@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/dates"
 	"github.com/pactreg/pactreg/ent/store"
 	"github.com/pactreg/pactreg/ent/store/storetest"
@@ -47,7 +48,7 @@ const orgPage = `query($first: Int, $after: Cursor, $last: Int, $before: Cursor,
 func TestDanishCaseFolding(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		a := newAPI(t, db)
-		ctx := context.Background()
+		ctx := authz.SystemContext(context.Background())
 		for _, n := range []string{"Ringkøbing-Skjern Kommune", "Århus Erhvervsakademi", "Ærø Kommune", "Aarhus Kommune"} {
 			db.Client.Organisation.Create().SetName(n).SetKind(vocab.Municipality).SaveX(ctx)
 		}
@@ -79,7 +80,7 @@ func TestDanishCaseFolding(t *testing.T) {
 func TestPaginationAndOrder(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		a := newAPI(t, db)
-		ctx := context.Background()
+		ctx := authz.SystemContext(context.Background())
 		names := []string{"Viborg", "Aarhus", "Herning", "Odder", "Skive", "Lemvig", "Randers"}
 		for i, n := range names {
 			db.Client.Organisation.Create().SetName(n + " Kommune").SetKind(vocab.Municipality).
@@ -159,7 +160,7 @@ func TestPaginationAndOrder(t *testing.T) {
 func TestEdgesBothWays(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		a := newAPI(t, db)
-		ctx := context.Background()
+		ctx := authz.SystemContext(context.Background())
 		c := db.Client
 		region := c.Organisation.Create().SetName("Region Midtjylland").SetKind(vocab.Region).SaveX(ctx)
 		aarhus := c.Organisation.Create().SetName("Aarhus Kommune").SetKind(vocab.Municipality).SaveX(ctx)

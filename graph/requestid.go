@@ -5,19 +5,16 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
+
+	"github.com/pactreg/pactreg/ent/requestid"
 )
 
-type requestIDKey struct{}
-
 // RequestID returns the id of the request ctx belongs to, or "" if none.
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
-}
+func RequestID(ctx context.Context) string { return requestid.FromContext(ctx) }
 
 // WithRequestID returns ctx carrying id.
 func WithRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey{}, id)
+	return requestid.NewContext(ctx, id)
 }
 
 // newRequestID returns 16 random hex digits.

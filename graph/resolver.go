@@ -23,3 +23,11 @@ func NewSchema(client *ent.Client) graphql.ExecutableSchema {
 		Resolvers: &Resolver{client: client},
 	})
 }
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

@@ -7,9 +7,16 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/ent/appointment"
+	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/organisation"
+	"github.com/pactreg/pactreg/ent/person"
+	"github.com/pactreg/pactreg/ent/seatallocation"
+	"github.com/pactreg/pactreg/graph/authn"
 	"github.com/pactreg/pactreg/graph/generated"
 )
 
@@ -19,8 +26,15 @@ func (r *mutationResolver) CreateOrganisation(ctx context.Context, input ent.Cre
 }
 
 // UpdateOrganisation is the resolver for the updateOrganisation field.
-func (r *mutationResolver) UpdateOrganisation(ctx context.Context, id int, input ent.UpdateOrganisationInput) (*ent.Organisation, error) {
-	return ent.FromContext(ctx).Organisation.UpdateOneID(id).SetInput(input).Save(ctx)
+func (r *mutationResolver) UpdateOrganisation(ctx context.Context, id int, expectedVersion int, input ent.UpdateOrganisationInput) (*ent.Organisation, error) {
+	c := ent.FromContext(ctx)
+	return updateVersioned(ctx, "organisation", id, expectedVersion,
+		func() (*ent.Organisation, error) {
+			return c.Organisation.UpdateOneID(id).Where(organisation.Version(expectedVersion)).SetInput(input).Save(ctx)
+		},
+		func() (int, error) {
+			return c.Organisation.Query().Where(organisation.ID(id)).Select(organisation.FieldVersion).Int(ctx)
+		})
 }
 
 // CreateBody is the resolver for the createBody field.
@@ -29,8 +43,15 @@ func (r *mutationResolver) CreateBody(ctx context.Context, input ent.CreateBodyI
 }
 
 // UpdateBody is the resolver for the updateBody field.
-func (r *mutationResolver) UpdateBody(ctx context.Context, id int, input ent.UpdateBodyInput) (*ent.Body, error) {
-	return ent.FromContext(ctx).Body.UpdateOneID(id).SetInput(input).Save(ctx)
+func (r *mutationResolver) UpdateBody(ctx context.Context, id int, expectedVersion int, input ent.UpdateBodyInput) (*ent.Body, error) {
+	c := ent.FromContext(ctx)
+	return updateVersioned(ctx, "body", id, expectedVersion,
+		func() (*ent.Body, error) {
+			return c.Body.UpdateOneID(id).Where(body.Version(expectedVersion)).SetInput(input).Save(ctx)
+		},
+		func() (int, error) {
+			return c.Body.Query().Where(body.ID(id)).Select(body.FieldVersion).Int(ctx)
+		})
 }
 
 // CreateSeatAllocation is the resolver for the createSeatAllocation field.
@@ -39,8 +60,15 @@ func (r *mutationResolver) CreateSeatAllocation(ctx context.Context, input ent.C
 }
 
 // UpdateSeatAllocation is the resolver for the updateSeatAllocation field.
-func (r *mutationResolver) UpdateSeatAllocation(ctx context.Context, id int, input ent.UpdateSeatAllocationInput) (*ent.SeatAllocation, error) {
-	return ent.FromContext(ctx).SeatAllocation.UpdateOneID(id).SetInput(input).Save(ctx)
+func (r *mutationResolver) UpdateSeatAllocation(ctx context.Context, id int, expectedVersion int, input ent.UpdateSeatAllocationInput) (*ent.SeatAllocation, error) {
+	c := ent.FromContext(ctx)
+	return updateVersioned(ctx, "seat allocation", id, expectedVersion,
+		func() (*ent.SeatAllocation, error) {
+			return c.SeatAllocation.UpdateOneID(id).Where(seatallocation.Version(expectedVersion)).SetInput(input).Save(ctx)
+		},
+		func() (int, error) {
+			return c.SeatAllocation.Query().Where(seatallocation.ID(id)).Select(seatallocation.FieldVersion).Int(ctx)
+		})
 }
 
 // CreatePerson is the resolver for the createPerson field.
@@ -49,8 +77,15 @@ func (r *mutationResolver) CreatePerson(ctx context.Context, input ent.CreatePer
 }
 
 // UpdatePerson is the resolver for the updatePerson field.
-func (r *mutationResolver) UpdatePerson(ctx context.Context, id int, input ent.UpdatePersonInput) (*ent.Person, error) {
-	return ent.FromContext(ctx).Person.UpdateOneID(id).SetInput(input).Save(ctx)
+func (r *mutationResolver) UpdatePerson(ctx context.Context, id int, expectedVersion int, input ent.UpdatePersonInput) (*ent.Person, error) {
+	c := ent.FromContext(ctx)
+	return updateVersioned(ctx, "person", id, expectedVersion,
+		func() (*ent.Person, error) {
+			return c.Person.UpdateOneID(id).Where(person.Version(expectedVersion)).SetInput(input).Save(ctx)
+		},
+		func() (int, error) {
+			return c.Person.Query().Where(person.ID(id)).Select(person.FieldVersion).Int(ctx)
+		})
 }
 
 // CreateAppointment is the resolver for the createAppointment field.
@@ -59,8 +94,31 @@ func (r *mutationResolver) CreateAppointment(ctx context.Context, input ent.Crea
 }
 
 // EndAppointment is the resolver for the endAppointment field.
-func (r *mutationResolver) EndAppointment(ctx context.Context, id int, endsOn dates.Date) (*ent.Appointment, error) {
-	return ent.FromContext(ctx).Appointment.UpdateOneID(id).SetEndsOn(endsOn).Save(ctx)
+func (r *mutationResolver) EndAppointment(ctx context.Context, id int, endsOn dates.Date, expectedVersion *int) (*ent.Appointment, error) {
+	c := ent.FromContext(ctx)
+	update := c.Appointment.UpdateOneID(id).SetEndsOn(endsOn)
+	if expectedVersion == nil {
+		return update.Save(ctx)
+	}
+	return updateVersioned(ctx, "appointment", id, *expectedVersion,
+		func() (*ent.Appointment, error) { return update.Where(appointment.Version(*expectedVersion)).Save(ctx) },
+		func() (int, error) {
+			return c.Appointment.Query().Where(appointment.ID(id)).Select(appointment.FieldVersion).Int(ctx)
+		})
+}
+
+// CreateAPIToken is the resolver for the createApiToken field.
+func (r *mutationResolver) CreateAPIToken(ctx context.Context, input generated.CreateAPITokenInput) (*generated.CreatedAPIToken, error) {
+	tok, secret, err := authn.CreateToken(ctx, ent.FromContext(ctx), input.Name, input.Role, deref(input.ExpiresIn), time.Now())
+	if err != nil {
+		return nil, err
+	}
+	return &generated.CreatedAPIToken{Token: tok, Secret: secret}, nil
+}
+
+// RevokeAPIToken is the resolver for the revokeApiToken field.
+func (r *mutationResolver) RevokeAPIToken(ctx context.Context, id int) (*ent.APIToken, error) {
+	return authn.RevokeToken(ctx, ent.FromContext(ctx), id, time.Now())
 }
 
 // Mutation returns generated.MutationResolver implementation.

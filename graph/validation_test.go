@@ -80,13 +80,13 @@ func TestBadInputIsRefusedAndWritesNothing(t *testing.T) {
 			{"empty label", createAlloc, "BAD_USER_INPUT", "label", []any{"in", map[string]any{"bodyID": w.body, "label": "", "seats": 1}}},
 			{"allocation of an unknown body", createAlloc, "NOT_FOUND", "bodyID", []any{"in", map[string]any{"bodyID": w.org, "label": "X", "seats": 1}}},
 			{"update of an unknown organisation",
-				fmt.Sprintf(`mutation { updateOrganisation(id: %d, input: {name: "X"}) { id } }`, w.person), "NOT_FOUND", "", nil},
+				fmt.Sprintf(`mutation { updateOrganisation(id: %d, expectedVersion: 1, input: {name: "X"}) { id } }`, w.person), "NOT_FOUND", "", nil},
 			{"end of an unknown appointment",
 				fmt.Sprintf(`mutation { endAppointment(id: %d, endsOn: "2019-01-01") { id } }`, w.alloc), "NOT_FOUND", "", nil},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				unchanged(t, db, func() {
-					e := a.fails(tc.query, tc.code, tc.field, tc.vars...)
+					e := a.on(t).fails(tc.query, tc.code, tc.field, tc.vars...)
 					assertPlain(t, e)
 				})
 			})
@@ -134,7 +134,7 @@ func TestUpdateRefusalKeepsStoredValues(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		a := newAPI(t, db)
 		w := seedWorld(t, db.Client)
-		upd := `mutation($id: ID!, $in: UpdateOrganisationInput!) { updateOrganisation(id: $id, input: $in) { name cvr } }`
+		upd := `mutation($id: ID!, $in: UpdateOrganisationInput!) { updateOrganisation(id: $id, expectedVersion: 1, input: $in) { name cvr } }`
 		a.fails(upd, "BAD_USER_INPUT", "cvr", "id", w.org, "in", map[string]any{"name": "Renamed", "cvr": "12345678"})
 		var got struct{ Node struct{ Name string } }
 		a.do(`query($id: ID!) { node(id: $id) { ... on Organisation { name } } }`, &got, "id", w.org)

@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/store"
 	"github.com/pactreg/pactreg/server/demo"
 )
@@ -61,7 +62,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	log.Info("database ready", "dialect", db.Dialect)
 	if cfg.Demo {
-		loaded, err := demo.Load(ctx, db.Client)
+		loaded, err := demo.Load(authz.SystemContext(ctx), db.Client)
 		if err != nil {
 			return err
 		}

@@ -66,6 +66,11 @@ func UpdatedAt(v time.Time) predicate.Appointment {
 	return predicate.Appointment(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldVersion, v))
+}
+
 // StartsOn applies equality check predicate on the "starts_on" field. It's identical to StartsOnEQ.
 func StartsOn(v dates.Date) predicate.Appointment {
 	return predicate.Appointment(sql.FieldEQ(FieldStartsOn, v))
@@ -174,6 +179,46 @@ func UpdatedAtLT(v time.Time) predicate.Appointment {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.Appointment {
 	return predicate.Appointment(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldLTE(FieldVersion, v))
 }
 
 // StartsOnEQ applies the EQ predicate on the "starts_on" field.

@@ -9,11 +9,32 @@ import (
 )
 
 var (
+	// APITokensColumns holds the columns for the "api_tokens" table.
+	APITokensColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Unique: true, Size: 100},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"READER", "EDITOR", "ADMIN"}},
+		{Name: "secret_hash", Type: field.TypeString, Unique: true},
+		{Name: "prefix", Type: field.TypeString},
+		{Name: "created_by", Type: field.TypeString},
+		{Name: "expires_at", Type: field.TypeTime, Nullable: true},
+		{Name: "last_used_at", Type: field.TypeTime, Nullable: true},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+	}
+	// APITokensTable holds the schema information for the "api_tokens" table.
+	APITokensTable = &schema.Table{
+		Name:       "api_tokens",
+		Columns:    APITokensColumns,
+		PrimaryKey: []*schema.Column{APITokensColumns[0]},
+	}
 	// AppointmentsColumns holds the columns for the "appointments" table.
 	AppointmentsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "starts_on", Type: field.TypeOther, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
 		{Name: "ends_on", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
 		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
@@ -29,19 +50,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "appointments_organisations_appointments",
-				Columns:    []*schema.Column{AppointmentsColumns[6]},
+				Columns:    []*schema.Column{AppointmentsColumns[7]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "appointments_persons_appointments",
-				Columns:    []*schema.Column{AppointmentsColumns[7]},
+				Columns:    []*schema.Column{AppointmentsColumns[8]},
 				RefColumns: []*schema.Column{PersonsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "appointments_seat_allocations_appointments",
-				Columns:    []*schema.Column{AppointmentsColumns[8]},
+				Columns:    []*schema.Column{AppointmentsColumns[9]},
 				RefColumns: []*schema.Column{SeatAllocationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -50,27 +71,62 @@ var (
 			{
 				Name:    "appointment_seat_allocation_id_starts_on",
 				Unique:  false,
-				Columns: []*schema.Column{AppointmentsColumns[8], AppointmentsColumns[3]},
+				Columns: []*schema.Column{AppointmentsColumns[9], AppointmentsColumns[4]},
 			},
 			{
 				Name:    "appointment_person_id_starts_on",
 				Unique:  false,
-				Columns: []*schema.Column{AppointmentsColumns[7], AppointmentsColumns[3]},
+				Columns: []*schema.Column{AppointmentsColumns[8], AppointmentsColumns[4]},
 			},
 			{
 				Name:    "appointment_on_behalf_of_id_starts_on",
 				Unique:  false,
-				Columns: []*schema.Column{AppointmentsColumns[6], AppointmentsColumns[3]},
+				Columns: []*schema.Column{AppointmentsColumns[7], AppointmentsColumns[4]},
 			},
 			{
 				Name:    "appointment_starts_on",
 				Unique:  false,
-				Columns: []*schema.Column{AppointmentsColumns[3]},
+				Columns: []*schema.Column{AppointmentsColumns[4]},
 			},
 			{
 				Name:    "appointment_ends_on",
 				Unique:  false,
-				Columns: []*schema.Column{AppointmentsColumns[4]},
+				Columns: []*schema.Column{AppointmentsColumns[5]},
+			},
+		},
+	}
+	// AuditEventsColumns holds the columns for the "audit_events" table.
+	AuditEventsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "time", Type: field.TypeTime},
+		{Name: "actor", Type: field.TypeString},
+		{Name: "role", Type: field.TypeString},
+		{Name: "request_id", Type: field.TypeString, Nullable: true},
+		{Name: "operation", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE"}},
+		{Name: "entity_type", Type: field.TypeString},
+		{Name: "entity_id", Type: field.TypeInt},
+		{Name: "changes", Type: field.TypeJSON},
+	}
+	// AuditEventsTable holds the schema information for the "audit_events" table.
+	AuditEventsTable = &schema.Table{
+		Name:       "audit_events",
+		Columns:    AuditEventsColumns,
+		PrimaryKey: []*schema.Column{AuditEventsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "auditevent_entity_type_entity_id",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEventsColumns[6], AuditEventsColumns[7]},
+			},
+			{
+				Name:    "auditevent_actor",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEventsColumns[2]},
+			},
+			{
+				Name:    "auditevent_time",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEventsColumns[1]},
 			},
 		},
 	}
@@ -79,6 +135,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString, Size: 500},
 		{Name: "short_name", Type: field.TypeString, Nullable: true, Size: 100},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"COUNCIL", "FORUM", "SECRETARIAT", "COMMITTEE", "WORKING_GROUP", "PROJECT_GROUP", "POLITICAL_BODY", "BOARD", "OTHER"}},
@@ -96,7 +153,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "bodies_organisations_owned_bodies",
-				Columns:    []*schema.Column{BodiesColumns[10]},
+				Columns:    []*schema.Column{BodiesColumns[11]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -105,12 +162,12 @@ var (
 			{
 				Name:    "body_name",
 				Unique:  false,
-				Columns: []*schema.Column{BodiesColumns[3]},
+				Columns: []*schema.Column{BodiesColumns[4]},
 			},
 			{
 				Name:    "body_owner_id",
 				Unique:  false,
-				Columns: []*schema.Column{BodiesColumns[10]},
+				Columns: []*schema.Column{BodiesColumns[11]},
 			},
 		},
 	}
@@ -119,6 +176,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString, Size: 500},
 		{Name: "short_name", Type: field.TypeString, Nullable: true, Size: 100},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"REGION", "EMPLOYER_ORGANISATION", "TRADE_UNION", "LABOUR_MARKET_OFFICE", "MUNICIPALITY", "BUSINESS_REGION", "BUSINESS_SERVICE", "GROWTH_HOUSE", "INNOVATION_NETWORK", "CLUSTER_ORGANISATION", "VOCATIONAL_SCHOOL", "BUSINESS_ACADEMY", "UNIVERSITY_COLLEGE", "UNIVERSITY", "UPPER_SECONDARY_SCHOOL", "ADULT_EDUCATION_CENTRE", "BUSINESS_COLLEGE", "GOVERNMENT", "COMPANY", "OTHER"}},
@@ -140,17 +198,17 @@ var (
 			{
 				Name:    "organisation_name",
 				Unique:  false,
-				Columns: []*schema.Column{OrganisationsColumns[3]},
+				Columns: []*schema.Column{OrganisationsColumns[4]},
 			},
 			{
 				Name:    "organisation_kind",
 				Unique:  false,
-				Columns: []*schema.Column{OrganisationsColumns[5]},
+				Columns: []*schema.Column{OrganisationsColumns[6]},
 			},
 			{
 				Name:    "organisation_municipality_code",
 				Unique:  false,
-				Columns: []*schema.Column{OrganisationsColumns[8]},
+				Columns: []*schema.Column{OrganisationsColumns[9]},
 			},
 		},
 	}
@@ -159,6 +217,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "name", Type: field.TypeString, Size: 500},
 		{Name: "title", Type: field.TypeString, Nullable: true, Size: 300},
 		{Name: "email", Type: field.TypeString, Nullable: true, Size: 320},
@@ -173,7 +232,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "persons_organisations_affiliated_people",
-				Columns:    []*schema.Column{PersonsColumns[7]},
+				Columns:    []*schema.Column{PersonsColumns[8]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -182,12 +241,12 @@ var (
 			{
 				Name:    "person_name",
 				Unique:  false,
-				Columns: []*schema.Column{PersonsColumns[3]},
+				Columns: []*schema.Column{PersonsColumns[4]},
 			},
 			{
 				Name:    "person_affiliation_id",
 				Unique:  false,
-				Columns: []*schema.Column{PersonsColumns[7]},
+				Columns: []*schema.Column{PersonsColumns[8]},
 			},
 		},
 	}
@@ -196,6 +255,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "label", Type: field.TypeString, Size: 500},
 		{Name: "seats", Type: field.TypeInt},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"CHAIR", "VICE_CHAIR", "MEMBER", "OBSERVER", "SECRETARY"}, Default: "MEMBER"},
@@ -212,13 +272,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "seat_allocations_bodies_seat_allocations",
-				Columns:    []*schema.Column{SeatAllocationsColumns[8]},
+				Columns:    []*schema.Column{SeatAllocationsColumns[9]},
 				RefColumns: []*schema.Column{BodiesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "seat_allocations_organisations_nominated_seat_allocations",
-				Columns:    []*schema.Column{SeatAllocationsColumns[9]},
+				Columns:    []*schema.Column{SeatAllocationsColumns[10]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -227,12 +287,12 @@ var (
 			{
 				Name:    "seatallocation_body_id_position",
 				Unique:  false,
-				Columns: []*schema.Column{SeatAllocationsColumns[8], SeatAllocationsColumns[7]},
+				Columns: []*schema.Column{SeatAllocationsColumns[9], SeatAllocationsColumns[8]},
 			},
 			{
 				Name:    "seatallocation_nominating_organisation_id",
 				Unique:  false,
-				Columns: []*schema.Column{SeatAllocationsColumns[9]},
+				Columns: []*schema.Column{SeatAllocationsColumns[10]},
 			},
 		},
 	}
@@ -338,7 +398,9 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		APITokensTable,
 		AppointmentsTable,
+		AuditEventsTable,
 		BodiesTable,
 		OrganisationsTable,
 		PersonsTable,
@@ -351,11 +413,17 @@ var (
 )
 
 func init() {
+	APITokensTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(21474836480),
+	}
 	AppointmentsTable.ForeignKeys[0].RefTable = OrganisationsTable
 	AppointmentsTable.ForeignKeys[1].RefTable = PersonsTable
 	AppointmentsTable.ForeignKeys[2].RefTable = SeatAllocationsTable
 	AppointmentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
+	}
+	AuditEventsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(25769803776),
 	}
 	BodiesTable.ForeignKeys[0].RefTable = OrganisationsTable
 	BodiesTable.Annotation = &entsql.Annotation{

@@ -79,3 +79,15 @@ func DefaultPosition() ent.Hook {
 		})
 	}, ent.OpCreate)
 }
+
+// BumpVersion raises an entity's version on every update.
+func BumpVersion() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := m.AddField("version", 1); err != nil {
+				return nil, fmt.Errorf("bump version of %s: %w", m.Type(), err)
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpUpdate|ent.OpUpdateOne)
+}

@@ -3,26 +3,98 @@
 package runtime
 
 import (
+	"context"
 	"time"
 
+	"github.com/pactreg/pactreg/ent/apitoken"
 	"github.com/pactreg/pactreg/ent/appointment"
+	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/schema"
 	"github.com/pactreg/pactreg/ent/seatallocation"
+
+	"entgo.io/ent"
+	"entgo.io/ent/privacy"
 )
 
 // The init function reads all schema descriptors with runtime code
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	apitokenMixin := schema.APIToken{}.Mixin()
+	apitoken.Policy = privacy.NewPolicies(schema.APIToken{})
+	apitoken.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := apitoken.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	apitokenMixinHooks1 := apitokenMixin[1].Hooks()
+
+	apitoken.Hooks[1] = apitokenMixinHooks1[0]
+	apitokenMixinFields0 := apitokenMixin[0].Fields()
+	_ = apitokenMixinFields0
+	apitokenFields := schema.APIToken{}.Fields()
+	_ = apitokenFields
+	// apitokenDescCreatedAt is the schema descriptor for created_at field.
+	apitokenDescCreatedAt := apitokenMixinFields0[0].Descriptor()
+	// apitoken.DefaultCreatedAt holds the default value on creation for the created_at field.
+	apitoken.DefaultCreatedAt = apitokenDescCreatedAt.Default.(func() time.Time)
+	// apitokenDescUpdatedAt is the schema descriptor for updated_at field.
+	apitokenDescUpdatedAt := apitokenMixinFields0[1].Descriptor()
+	// apitoken.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	apitoken.DefaultUpdatedAt = apitokenDescUpdatedAt.Default.(func() time.Time)
+	// apitoken.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	apitoken.UpdateDefaultUpdatedAt = apitokenDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// apitokenDescName is the schema descriptor for name field.
+	apitokenDescName := apitokenFields[0].Descriptor()
+	// apitoken.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	apitoken.NameValidator = func() func(string) error {
+		validators := apitokenDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	appointmentMixin := schema.Appointment{}.Mixin()
+	appointment.Policy = privacy.NewPolicies(schema.Appointment{})
+	appointment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := appointment.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	appointmentMixinHooks1 := appointmentMixin[1].Hooks()
+	appointmentMixinHooks2 := appointmentMixin[2].Hooks()
 	appointmentHooks := schema.Appointment{}.Hooks()
-	appointment.Hooks[0] = appointmentHooks[0]
-	appointment.Hooks[1] = appointmentHooks[1]
+
+	appointment.Hooks[1] = appointmentMixinHooks1[0]
+
+	appointment.Hooks[2] = appointmentMixinHooks2[0]
+
+	appointment.Hooks[3] = appointmentHooks[0]
+
+	appointment.Hooks[4] = appointmentHooks[1]
+	appointmentInters := schema.Appointment{}.Interceptors()
+	appointment.Interceptors[0] = appointmentInters[0]
 	appointmentMixinFields0 := appointmentMixin[0].Fields()
 	_ = appointmentMixinFields0
+	appointmentMixinFields1 := appointmentMixin[1].Fields()
+	_ = appointmentMixinFields1
 	appointmentFields := schema.Appointment{}.Fields()
 	_ = appointmentFields
 	// appointmentDescCreatedAt is the schema descriptor for created_at field.
@@ -35,12 +107,50 @@ func init() {
 	appointment.DefaultUpdatedAt = appointmentDescUpdatedAt.Default.(func() time.Time)
 	// appointment.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	appointment.UpdateDefaultUpdatedAt = appointmentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// appointmentDescVersion is the schema descriptor for version field.
+	appointmentDescVersion := appointmentMixinFields1[0].Descriptor()
+	// appointment.DefaultVersion holds the default value on creation for the version field.
+	appointment.DefaultVersion = appointmentDescVersion.Default.(int)
+	auditevent.Policy = privacy.NewPolicies(schema.AuditEvent{})
+	auditevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := auditevent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	auditeventFields := schema.AuditEvent{}.Fields()
+	_ = auditeventFields
+	// auditeventDescTime is the schema descriptor for time field.
+	auditeventDescTime := auditeventFields[0].Descriptor()
+	// auditevent.DefaultTime holds the default value on creation for the time field.
+	auditevent.DefaultTime = auditeventDescTime.Default.(func() time.Time)
 	bodyMixin := schema.Body{}.Mixin()
+	body.Policy = privacy.NewPolicies(schema.Body{})
+	body.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := body.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	bodyMixinHooks1 := bodyMixin[1].Hooks()
+	bodyMixinHooks2 := bodyMixin[2].Hooks()
 	bodyHooks := schema.Body{}.Hooks()
-	body.Hooks[0] = bodyHooks[0]
-	body.Hooks[1] = bodyHooks[1]
+
+	body.Hooks[1] = bodyMixinHooks1[0]
+
+	body.Hooks[2] = bodyMixinHooks2[0]
+
+	body.Hooks[3] = bodyHooks[0]
+
+	body.Hooks[4] = bodyHooks[1]
 	bodyMixinFields0 := bodyMixin[0].Fields()
 	_ = bodyMixinFields0
+	bodyMixinFields1 := bodyMixin[1].Fields()
+	_ = bodyMixinFields1
 	bodyFields := schema.Body{}.Fields()
 	_ = bodyFields
 	// bodyDescCreatedAt is the schema descriptor for created_at field.
@@ -53,6 +163,10 @@ func init() {
 	body.DefaultUpdatedAt = bodyDescUpdatedAt.Default.(func() time.Time)
 	// body.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	body.UpdateDefaultUpdatedAt = bodyDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// bodyDescVersion is the schema descriptor for version field.
+	bodyDescVersion := bodyMixinFields1[0].Descriptor()
+	// body.DefaultVersion holds the default value on creation for the version field.
+	body.DefaultVersion = bodyDescVersion.Default.(int)
 	// bodyDescName is the schema descriptor for name field.
 	bodyDescName := bodyFields[0].Descriptor()
 	// body.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -76,12 +190,32 @@ func init() {
 	// body.ShortNameValidator is a validator for the "short_name" field. It is called by the builders before save.
 	body.ShortNameValidator = bodyDescShortName.Validators[0].(func(string) error)
 	organisationMixin := schema.Organisation{}.Mixin()
+	organisation.Policy = privacy.NewPolicies(schema.Organisation{})
+	organisation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := organisation.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	organisationMixinHooks1 := organisationMixin[1].Hooks()
+	organisationMixinHooks2 := organisationMixin[2].Hooks()
 	organisationHooks := schema.Organisation{}.Hooks()
-	organisation.Hooks[0] = organisationHooks[0]
-	organisation.Hooks[1] = organisationHooks[1]
-	organisation.Hooks[2] = organisationHooks[2]
+
+	organisation.Hooks[1] = organisationMixinHooks1[0]
+
+	organisation.Hooks[2] = organisationMixinHooks2[0]
+
+	organisation.Hooks[3] = organisationHooks[0]
+
+	organisation.Hooks[4] = organisationHooks[1]
+
+	organisation.Hooks[5] = organisationHooks[2]
 	organisationMixinFields0 := organisationMixin[0].Fields()
 	_ = organisationMixinFields0
+	organisationMixinFields1 := organisationMixin[1].Fields()
+	_ = organisationMixinFields1
 	organisationFields := schema.Organisation{}.Fields()
 	_ = organisationFields
 	// organisationDescCreatedAt is the schema descriptor for created_at field.
@@ -94,6 +228,10 @@ func init() {
 	organisation.DefaultUpdatedAt = organisationDescUpdatedAt.Default.(func() time.Time)
 	// organisation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	organisation.UpdateDefaultUpdatedAt = organisationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// organisationDescVersion is the schema descriptor for version field.
+	organisationDescVersion := organisationMixinFields1[0].Descriptor()
+	// organisation.DefaultVersion holds the default value on creation for the version field.
+	organisation.DefaultVersion = organisationDescVersion.Default.(int)
 	// organisationDescName is the schema descriptor for name field.
 	organisationDescName := organisationFields[0].Descriptor()
 	// organisation.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -169,10 +307,30 @@ func init() {
 		}
 	}()
 	personMixin := schema.Person{}.Mixin()
+	person.Policy = privacy.NewPolicies(schema.Person{})
+	person.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := person.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	personMixinHooks1 := personMixin[1].Hooks()
+	personMixinHooks2 := personMixin[2].Hooks()
 	personHooks := schema.Person{}.Hooks()
-	person.Hooks[0] = personHooks[0]
+
+	person.Hooks[1] = personMixinHooks1[0]
+
+	person.Hooks[2] = personMixinHooks2[0]
+
+	person.Hooks[3] = personHooks[0]
+	personInters := schema.Person{}.Interceptors()
+	person.Interceptors[0] = personInters[0]
 	personMixinFields0 := personMixin[0].Fields()
 	_ = personMixinFields0
+	personMixinFields1 := personMixin[1].Fields()
+	_ = personMixinFields1
 	personFields := schema.Person{}.Fields()
 	_ = personFields
 	// personDescCreatedAt is the schema descriptor for created_at field.
@@ -185,6 +343,10 @@ func init() {
 	person.DefaultUpdatedAt = personDescUpdatedAt.Default.(func() time.Time)
 	// person.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	person.UpdateDefaultUpdatedAt = personDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// personDescVersion is the schema descriptor for version field.
+	personDescVersion := personMixinFields1[0].Descriptor()
+	// person.DefaultVersion holds the default value on creation for the version field.
+	person.DefaultVersion = personDescVersion.Default.(int)
 	// personDescName is the schema descriptor for name field.
 	personDescName := personFields[0].Descriptor()
 	// person.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -230,12 +392,32 @@ func init() {
 	// person.PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
 	person.PhoneValidator = personDescPhone.Validators[0].(func(string) error)
 	seatallocationMixin := schema.SeatAllocation{}.Mixin()
+	seatallocation.Policy = privacy.NewPolicies(schema.SeatAllocation{})
+	seatallocation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := seatallocation.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	seatallocationMixinHooks1 := seatallocationMixin[1].Hooks()
+	seatallocationMixinHooks2 := seatallocationMixin[2].Hooks()
 	seatallocationHooks := schema.SeatAllocation{}.Hooks()
-	seatallocation.Hooks[0] = seatallocationHooks[0]
-	seatallocation.Hooks[1] = seatallocationHooks[1]
-	seatallocation.Hooks[2] = seatallocationHooks[2]
+
+	seatallocation.Hooks[1] = seatallocationMixinHooks1[0]
+
+	seatallocation.Hooks[2] = seatallocationMixinHooks2[0]
+
+	seatallocation.Hooks[3] = seatallocationHooks[0]
+
+	seatallocation.Hooks[4] = seatallocationHooks[1]
+
+	seatallocation.Hooks[5] = seatallocationHooks[2]
 	seatallocationMixinFields0 := seatallocationMixin[0].Fields()
 	_ = seatallocationMixinFields0
+	seatallocationMixinFields1 := seatallocationMixin[1].Fields()
+	_ = seatallocationMixinFields1
 	seatallocationFields := schema.SeatAllocation{}.Fields()
 	_ = seatallocationFields
 	// seatallocationDescCreatedAt is the schema descriptor for created_at field.
@@ -248,6 +430,10 @@ func init() {
 	seatallocation.DefaultUpdatedAt = seatallocationDescUpdatedAt.Default.(func() time.Time)
 	// seatallocation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	seatallocation.UpdateDefaultUpdatedAt = seatallocationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// seatallocationDescVersion is the schema descriptor for version field.
+	seatallocationDescVersion := seatallocationMixinFields1[0].Descriptor()
+	// seatallocation.DefaultVersion holds the default value on creation for the version field.
+	seatallocation.DefaultVersion = seatallocationDescVersion.Default.(int)
 	// seatallocationDescLabel is the schema descriptor for label field.
 	seatallocationDescLabel := seatallocationFields[0].Descriptor()
 	// seatallocation.LabelValidator is a validator for the "label" field. It is called by the builders before save.

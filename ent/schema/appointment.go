@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/dates"
 	"github.com/pactreg/pactreg/ent/rules"
 )
@@ -21,7 +22,7 @@ type Appointment struct {
 
 // Mixin of the Appointment.
 func (Appointment) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}}
+	return registryMixins()
 }
 
 // Fields of the Appointment.
@@ -35,7 +36,9 @@ func (Appointment) Fields() []ent.Field {
 		field.Int("person_id").Immutable(),
 		field.Int("seat_allocation_id").Immutable(),
 		field.Int("on_behalf_of_id").Immutable(),
-		field.Text("note").Optional(),
+		field.Text("note").Optional().Nillable().
+			Comment("internal note: null for viewers below READER").
+			Annotations(contactData),
 	}
 }
 
@@ -85,4 +88,12 @@ func (Appointment) Hooks() []ent.Hook {
 		rules.References(),
 		rules.DateOrder("starts_on", "ends_on"),
 	}
+}
+
+// Policy of the Appointment.
+func (Appointment) Policy() ent.Policy { return authz.AppointmentPolicy() }
+
+// Interceptors of the Appointment.
+func (Appointment) Interceptors() []ent.Interceptor {
+	return []ent.Interceptor{authz.RedactContactData()}
 }

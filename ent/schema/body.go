@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/rules"
 	"github.com/pactreg/pactreg/ent/vocab"
 )
@@ -20,7 +21,7 @@ type Body struct {
 
 // Mixin of the Body.
 func (Body) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}}
+	return registryMixins()
 }
 
 // Fields of the Body.
@@ -78,3 +79,6 @@ func (Body) Hooks() []ent.Hook {
 		rules.DateOrder("established_on", "dissolved_on"),
 	}
 }
+
+// Policy of the Body.
+func (Body) Policy() ent.Policy { return authz.BodyPolicy() }

@@ -14,7 +14,9 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/mixin"
 
+	"github.com/pactreg/pactreg/ent/audit"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/rules"
 )
 
 // TimeMixin gives an entity created_at and updated_at.
@@ -40,6 +42,45 @@ func (TimeMixin) Fields() []ent.Field {
 				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
 			),
 	}
+}
+
+// VersionMixin gives a mutable entity a version, raised by every update,
+// so that an update can say which version it read (expectedVersion) and
+// lose no one else's change.
+type VersionMixin struct {
+	mixin.Schema
+}
+
+// Fields of the VersionMixin.
+func (VersionMixin) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("version").
+			Default(1).
+			Comment("raised by every update; updates name the version they read").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
+	}
+}
+
+// Hooks of the VersionMixin.
+func (VersionMixin) Hooks() []ent.Hook {
+	return []ent.Hook{rules.BumpVersion()}
+}
+
+// registryMixins are what every registry entity has: timestamps, a
+// version and an audit trail of its changes.
+func registryMixins() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, VersionMixin{}, AuditMixin{}}
+}
+
+// AuditMixin records every change of the entity in the audit trail, in
+// the same transaction.
+type AuditMixin struct {
+	mixin.Schema
+}
+
+// Hooks of the AuditMixin.
+func (AuditMixin) Hooks() []ent.Hook {
+	return []ent.Hook{audit.Hook()}
 }
 
 // dateSchemaType stores a calendar date (GraphQL Date) as SQL DATE on
@@ -102,3 +143,7 @@ func graphQLEntity(queryField string, mutations ...entgql.MutationOption) []sche
 	}
 	return []schema.Annotation{entgql.RelayConnection(), q, entgql.Mutations(mutations...)}
 }
+
+// contactData marks a field only READER and above may see: it cannot be
+// filtered on (a filter would leak it to anyone), and authz redacts it.
+var contactData = entgql.Skip(entgql.SkipWhereInput)

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/dk"
 	"github.com/pactreg/pactreg/ent/rules"
 	"github.com/pactreg/pactreg/ent/vocab"
@@ -21,7 +22,7 @@ type Organisation struct {
 
 // Mixin of the Organisation.
 func (Organisation) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}}
+	return registryMixins()
 }
 
 // Fields of the Organisation.
@@ -96,3 +97,6 @@ func (Organisation) Hooks() []ent.Hook {
 		rules.DateOrder("founded_on", "dissolved_on"),
 	}
 }
+
+// Policy of the Organisation.
+func (Organisation) Policy() ent.Policy { return authz.OrganisationPolicy() }

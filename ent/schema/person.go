@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/rules"
 )
 
@@ -18,7 +19,7 @@ type Person struct {
 
 // Mixin of the Person.
 func (Person) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}}
+	return registryMixins()
 }
 
 // Fields of the Person.
@@ -26,8 +27,12 @@ func (Person) Fields() []ent.Field {
 	return []ent.Field{
 		nameField("name", "NAME"),
 		field.String("title").Optional().MaxLen(300),
-		field.String("email").Optional().MaxLen(320).Validate(validateEmail),
-		field.String("phone").Optional().MaxLen(50),
+		field.String("email").Optional().Nillable().MaxLen(320).Validate(validateEmail).
+			Comment("contact data: null for viewers below READER").
+			Annotations(contactData),
+		field.String("phone").Optional().Nillable().MaxLen(50).
+			Comment("contact data: null for viewers below READER").
+			Annotations(contactData),
 		field.Int("affiliation_id").Optional().Nillable(),
 	}
 }
@@ -65,4 +70,12 @@ func (Person) Hooks() []ent.Hook {
 	return []ent.Hook{
 		rules.References(),
 	}
+}
+
+// Policy of the Person.
+func (Person) Policy() ent.Policy { return authz.PersonPolicy() }
+
+// Interceptors of the Person.
+func (Person) Interceptors() []ent.Interceptor {
+	return []ent.Interceptor{authz.RedactContactData()}
 }

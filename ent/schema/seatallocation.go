@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/rules"
 	"github.com/pactreg/pactreg/ent/vocab"
 )
@@ -23,7 +24,7 @@ type SeatAllocation struct {
 
 // Mixin of the SeatAllocation.
 func (SeatAllocation) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}}
+	return registryMixins()
 }
 
 // Fields of the SeatAllocation.
@@ -101,3 +102,6 @@ func (SeatAllocation) Hooks() []ent.Hook {
 		rules.DefaultPosition(),
 	}
 }
+
+// Policy of the SeatAllocation.
+func (SeatAllocation) Policy() ent.Policy { return authz.SeatAllocationPolicy() }

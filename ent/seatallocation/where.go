@@ -66,6 +66,11 @@ func UpdatedAt(v time.Time) predicate.SeatAllocation {
 	return predicate.SeatAllocation(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int) predicate.SeatAllocation {
+	return predicate.SeatAllocation(sql.FieldEQ(FieldVersion, v))
+}
+
 // Seats applies equality check predicate on the "seats" field. It's identical to SeatsEQ.
 func Seats(v int) predicate.SeatAllocation {
 	return predicate.SeatAllocation(sql.FieldEQ(FieldSeats, v))
@@ -164,6 +169,46 @@ func UpdatedAtLT(v time.Time) predicate.SeatAllocation {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.SeatAllocation {
 	return predicate.SeatAllocation(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int) predicate.SeatAllocation {
+	return predicate.SeatAllocation(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int) predicate.SeatAllocation {
+	return predicate.SeatAllocation(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int) predicate.SeatAllocation {
+	return predicate.SeatAllocation(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int) predicate.SeatAllocation {
+	return predicate.SeatAllocation(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int) predicate.SeatAllocation {
+	return predicate.SeatAllocation(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int) predicate.SeatAllocation {
+	return predicate.SeatAllocation(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int) predicate.SeatAllocation {
+	return predicate.SeatAllocation(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int) predicate.SeatAllocation {
+	return predicate.SeatAllocation(sql.FieldLTE(FieldVersion, v))
 }
 
 // LabelEQ applies the EQ predicate on the "label" field.

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/dates"
 	"github.com/pactreg/pactreg/ent/organisation"
@@ -70,7 +71,7 @@ func mustLoad(t *testing.T, ctx context.Context, c *ent.Client, want bool) {
 
 func TestLoad(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
+		ctx := authz.SystemContext(context.Background())
 		c := db.Client
 		mustLoad(t, ctx, c, true)
 
@@ -201,10 +202,10 @@ func TestLoad(t *testing.T) {
 				if org.FoundedOn != nil && a.StartsOn.Before(*org.FoundedOn) {
 					t.Errorf("%s starts %s, before %q was founded", p.Name, a.StartsOn, org.Name)
 				}
-				if a.Note != "Demodata: fiktiv person" || !strings.HasSuffix(p.Email, "@example.org") ||
+				if a.Note == nil || *a.Note != "Demodata: fiktiv person" || p.Email == nil || !strings.HasSuffix(*p.Email, "@example.org") ||
 					p.AffiliationID == nil || *p.AffiliationID != org.ID {
 					t.Errorf("%s: note %q, e-mail %q, affiliation %v: want demo data affiliated with %q",
-						p.Name, a.Note, p.Email, p.AffiliationID, org.Name)
+						p.Name, deref(a.Note), deref(p.Email), p.AffiliationID, org.Name)
 				}
 				if a.EndsOn != nil {
 					ended++
@@ -272,7 +273,7 @@ func TestLoadLeavesDataAlone(t *testing.T) {
 	for name, seed := range seeds {
 		t.Run(name, func(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, db *store.DB) {
-				ctx := context.Background()
+				ctx := authz.SystemContext(context.Background())
 				if err := seed(ctx, db.Client); err != nil {
 					t.Fatal(err)
 				}
@@ -296,7 +297,7 @@ func TestLoadRollsBack(t *testing.T) {
 		councilName, "VUC", "Forkert Dato", "VUC Aarhus", "2018-06-01", "2018-05-31",
 	})
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
+		ctx := authz.SystemContext(context.Background())
 		loaded, err := Load(ctx, db.Client)
 		if loaded || err == nil || !strings.Contains(err.Error(), `demo: create appointment of "Forkert Dato"`) {
 			t.Fatalf("Load = %v, %v: want the appointment's error", loaded, err)
@@ -307,4 +308,11 @@ func TestLoadRollsBack(t *testing.T) {
 			}
 		}
 	})
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "<nil>"
+	}
+	return *s
 }

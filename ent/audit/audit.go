@@ -1,0 +1,169 @@
+// Package audit records every change of a registry entity as an
+// AuditEvent, in the transaction of the change: a failed mutation leaves
+// no audit row, and no change happens without one.
+package audit
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"entgo.io/ent"
+
+	gen "github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/ent/auditevent"
+	"github.com/pactreg/pactreg/ent/authz"
+	"github.com/pactreg/pactreg/ent/changes"
+	"github.com/pactreg/pactreg/ent/requestid"
+)
+
+// sensitive fields are recorded as changed, without their values.
+var sensitive = []string{"secret_hash"}
+
+// bookkeeping fields change without being news: an update that touches
+// only these (an API token's last use) is not recorded.
+var bookkeeping = []string{"last_used_at", "updated_at"}
+
+// mutation is what the generated mutations offer beyond ent.Mutation.
+type mutation interface {
+	ent.Mutation
+	Client() *gen.Client
+	ID() (int, bool)
+	IDs(context.Context) ([]int, error)
+}
+
+// Hook records the mutation it wraps in the audit trail.
+func Hook() ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			mm, ok := m.(mutation)
+			if !ok {
+				return nil, fmt.Errorf("audit: %T is not a generated mutation", m)
+			}
+			op := m.Op()
+			var (
+				ids    []int
+				before map[string]ent.Value
+				err    error
+			)
+			switch {
+			case op.Is(ent.OpUpdateOne):
+				before, err = oldValues(ctx, m)
+			case op.Is(ent.OpUpdate | ent.OpDelete | ent.OpDeleteOne):
+				ids, err = mm.IDs(ctx)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("audit %s: read before values: %w", m.Type(), err)
+			}
+			v, err := next.Mutate(ctx, m)
+			if err != nil {
+				return v, err
+			}
+			if id, ok := mm.ID(); ok && len(ids) == 0 {
+				ids = []int{id}
+			}
+			diff := diff(m, before)
+			if op.Is(ent.OpUpdate|ent.OpUpdateOne) && onlyBookkeeping(diff) {
+				return v, nil
+			}
+			for _, id := range ids {
+				if err := record(ctx, mm, id, diff); err != nil {
+					return nil, err
+				}
+			}
+			return v, nil
+		})
+	}
+}
+
+func oldValues(ctx context.Context, m ent.Mutation) (map[string]ent.Value, error) {
+	names := append(append(m.Fields(), m.AddedFields()...), m.ClearedFields()...)
+	old := make(map[string]ent.Value, len(names))
+	for _, f := range names {
+		v, err := m.OldField(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		old[f] = v
+	}
+	return old, nil
+}
+
+// diff lists what m changes: fields set, raised or cleared, and edges
+// added or removed (as ids).
+func diff(m ent.Mutation, before map[string]ent.Value) []changes.Field {
+	var out []changes.Field
+	add := func(field string, b, a any) {
+		if slices.Contains(sensitive, field) {
+			b, a = nil, "(changed)"
+		}
+		out = append(out, changes.Field{Field: field, Before: b, After: a})
+	}
+	for _, f := range m.Fields() {
+		v, _ := m.Field(f)
+		add(f, before[f], v)
+	}
+	for _, f := range m.AddedFields() {
+		delta, _ := m.AddedField(f)
+		b := before[f]
+		var after any = fmt.Sprintf("+%v", delta)
+		if bi, ok := b.(int); ok {
+			if di, ok := delta.(int); ok {
+				after = bi + di
+			}
+		}
+		add(f, b, after)
+	}
+	for _, f := range m.ClearedFields() {
+		add(f, before[f], nil)
+	}
+	for _, e := range m.AddedEdges() {
+		add(e, nil, m.AddedIDs(e))
+	}
+	for _, e := range m.RemovedEdges() {
+		add(e, m.RemovedIDs(e), nil)
+	}
+	slices.SortStableFunc(out, func(a, b changes.Field) int {
+		switch {
+		case a.Field < b.Field:
+			return -1
+		case a.Field > b.Field:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+func record(ctx context.Context, m mutation, id int, diff []changes.Field) error {
+	v := authz.FromContext(ctx)
+	op := auditevent.OperationUPDATE
+	switch {
+	case m.Op().Is(ent.OpCreate):
+		op = auditevent.OperationCREATE
+	case m.Op().Is(ent.OpDelete | ent.OpDeleteOne):
+		op = auditevent.OperationDELETE
+	}
+	err := m.Client().AuditEvent.Create().
+		SetActor(v.Actor).
+		SetRole(v.Role.String()).
+		SetRequestID(requestid.FromContext(ctx)).
+		SetOperation(op).
+		SetEntityType(m.Type()).
+		SetEntityID(id).
+		SetChanges(diff).
+		Exec(authz.AuditWriterContext(ctx))
+	if err != nil {
+		return fmt.Errorf("audit %s %d: %w", m.Type(), id, err)
+	}
+	return nil
+}
+
+func onlyBookkeeping(diff []changes.Field) bool {
+	for _, c := range diff {
+		if !slices.Contains(bookkeeping, c.Field) {
+			return false
+		}
+	}
+	return true
+}

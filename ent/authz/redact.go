@@ -1,0 +1,36 @@
+package authz
+
+import (
+	"context"
+
+	"entgo.io/ent"
+
+	gen "github.com/pactreg/pactreg/ent"
+)
+
+// RedactContactData is a query interceptor: for viewers below READER it
+// blanks personal contact data (a person's e-mail and phone, an
+// appointment's note) in every row a query returns, whichever path asked
+// (node, nodes, connections, nested edges, exports). The fields cannot be
+// filtered or ordered on, so they leak through no predicate either.
+func RedactContactData() ent.Interceptor {
+	return ent.InterceptFunc(func(next ent.Querier) ent.Querier {
+		return ent.QuerierFunc(func(ctx context.Context, q ent.Query) (ent.Value, error) {
+			v, err := next.Query(ctx, q)
+			if err != nil || FromContext(ctx).Can(Reader) {
+				return v, err
+			}
+			switch rows := v.(type) {
+			case []*gen.Person:
+				for _, p := range rows {
+					p.Email, p.Phone = nil, nil
+				}
+			case []*gen.Appointment:
+				for _, a := range rows {
+					a.Note = nil
+				}
+			}
+			return v, nil
+		})
+	})
+}
