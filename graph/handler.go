@@ -42,8 +42,12 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	srv := handler.New(NewSchema(client))
 	srv.AddTransport(httpTransport{maxBodyBytes: maxBody})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(15000)
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
+	} else {
+		// Without introspection, "did you mean …" would still reveal names.
+		srv.SetDisableSuggestion(true)
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(entgql.Transactioner{TxOpener: client})

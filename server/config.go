@@ -19,6 +19,18 @@ type Config struct {
 	Introspection   bool          // -introspection, PACTREG_INTROSPECTION
 	ShutdownTimeout time.Duration // -shutdown-timeout, PACTREG_SHUTDOWN_TIMEOUT
 	LogLevel        string        // -log-level, PACTREG_LOG_LEVEL
+
+	// Credentials come only from the environment, never from flags that
+	// other users of the machine could read in the process list.
+	AdminToken string     // PACTREG_ADMIN_TOKEN
+	OIDC       OIDCConfig // PACTREG_OIDC_*
+}
+
+// OIDCConfig is the region's identity provider; an empty Issuer disables it.
+type OIDCConfig struct {
+	Issuer    string // PACTREG_OIDC_ISSUER
+	Audience  string // PACTREG_OIDC_AUDIENCE
+	RoleClaim string // PACTREG_OIDC_ROLE_CLAIM
 }
 
 // setting describes one configuration entry; the README's table lists the same.
@@ -31,7 +43,7 @@ var settings = []setting{
 	{"db", "PACTREG_DATABASE_URL", "", "postgres:// URL, or a SQLite file (empty: pactreg.db in the working directory)"},
 	{"demo", "PACTREG_DEMO", "true", "load the demo dataset into an empty database"},
 	{"cors-origins", "PACTREG_CORS_ORIGINS", "", "comma-separated origins allowed by CORS (empty: none)"},
-	{"introspection", "PACTREG_INTROSPECTION", "true", "allow schema introspection and serve GraphiQL"},
+	{"introspection", "PACTREG_INTROSPECTION", "true", "allow schema introspection, field suggestions and GraphiQL"},
 	{"shutdown-timeout", "PACTREG_SHUTDOWN_TIMEOUT", "30s", "how long shutdown waits for requests in flight"},
 	{"log-level", "PACTREG_LOG_LEVEL", "info", "debug, info, warn or error"},
 }
@@ -73,6 +85,18 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		if o = strings.TrimSpace(o); o != "" {
 			cfg.CORSOrigins = append(cfg.CORSOrigins, o)
 		}
+	}
+	cfg.AdminToken = getenv("PACTREG_ADMIN_TOKEN")
+	if cfg.AdminToken != "" && len(cfg.AdminToken) < 16 {
+		return Config{}, fmt.Errorf("PACTREG_ADMIN_TOKEN must be at least 16 characters")
+	}
+	cfg.OIDC = OIDCConfig{
+		Issuer:    getenv("PACTREG_OIDC_ISSUER"),
+		Audience:  getenv("PACTREG_OIDC_AUDIENCE"),
+		RoleClaim: getenv("PACTREG_OIDC_ROLE_CLAIM"),
+	}
+	if cfg.OIDC.Issuer != "" && cfg.OIDC.Audience == "" {
+		return Config{}, fmt.Errorf("PACTREG_OIDC_AUDIENCE is required with PACTREG_OIDC_ISSUER")
 	}
 	switch cfg.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pactreg/pactreg/ent/store"
 	"github.com/pactreg/pactreg/graph"
+	"github.com/pactreg/pactreg/graph/authn"
 	"github.com/pactreg/pactreg/server/static"
 )
 
@@ -19,11 +20,12 @@ import (
 //	/         GraphiQL, with its assets embedded (when introspection is on)
 //	/healthz  the process is up
 //	/readyz   the database answers
-func routes(cfg Config, db *store.DB, log *slog.Logger) http.Handler {
+func routes(cfg Config, db *store.DB, oidc *authn.OIDC, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	gql := graph.NewHandler(db.Client, graph.Config{
 		Logger:        log,
 		Introspection: cfg.Introspection,
+		Auth:          authn.Config{AdminToken: cfg.AdminToken, OIDC: oidc},
 	})
 	mux.Handle("/graphql", gql)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

@@ -23,13 +23,21 @@ import (
 
 	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/store"
+	"github.com/pactreg/pactreg/graph/authn"
 	"github.com/pactreg/pactreg/server/demo"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr, nil); err != nil {
+	var err error
+	switch args := os.Args[1:]; {
+	case len(args) > 0 && args[0] == "token":
+		err = tokenCommand(ctx, args[1:], os.Getenv, os.Stdout, os.Stderr)
+	default:
+		err = run(ctx, args, os.Getenv, os.Stderr, nil)
+	}
+	if err != nil {
 		if !errors.Is(err, errHelp) {
 			fmt.Fprintln(os.Stderr, "pactreg:", err)
 		}
@@ -71,12 +79,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		}
 	}
 
+	var oidc *authn.OIDC
+	if cfg.OIDC.Issuer != "" {
+		oidc, err = authn.NewOIDC(ctx, authn.OIDCConfig{Issuer: cfg.OIDC.Issuer, Audience: cfg.OIDC.Audience, RoleClaim: cfg.OIDC.RoleClaim})
+		if err != nil {
+			return fmt.Errorf("OIDC issuer %s: %w", cfg.OIDC.Issuer, err)
+		}
+		log.Info("accepting identity-provider tokens", "issuer", cfg.OIDC.Issuer)
+	}
+
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	srv := &http.Server{
-		Handler:           routes(cfg, db, log),
+		Handler:           routes(cfg, db, oidc, log),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
