@@ -39,10 +39,24 @@ type Config struct {
 	Now func() time.Time
 }
 
-// badCredential is a refusal the caller may read.
-type badCredential struct{ msg string }
+// badCredential is a refusal the caller may read; cause is for the log.
+type badCredential struct {
+	msg   string
+	cause error
+}
 
 func (e *badCredential) Error() string { return e.msg }
+func (e *badCredential) Unwrap() error { return e.cause }
+
+// cause describes err for the log, with the underlying reason (never the
+// credential itself) where one is known.
+func cause(err error) string {
+	var oe *Error
+	if errors.As(err, &oe) && oe.Cause != nil {
+		return oe.Msg + ": " + oe.Cause.Error()
+	}
+	return err.Error()
+}
 
 func errBadCredential(format string, args ...any) error {
 	return &badCredential{msg: fmt.Sprintf(format, args...)}
@@ -68,10 +82,11 @@ func Middleware(cfg Config) func(http.Handler) http.Handler {
 			if err != nil {
 				var bad *badCredential
 				if errors.As(err, &bad) {
+					log.InfoContext(r.Context(), "credential refused", "request_id", requestid.FromContext(r.Context()), "reason", cause(err))
 					refuse(w, http.StatusUnauthorized, apperr.Unauthenticated, bad.msg)
 					return
 				}
-				log.ErrorContext(r.Context(), "authentication failed", "request_id", requestid.FromContext(r.Context()), "error", err.Error())
+				log.ErrorContext(r.Context(), "authentication failed", "request_id", requestid.FromContext(r.Context()), "error", cause(err))
 				refuse(w, http.StatusServiceUnavailable, apperr.Internal,
 					"the credential could not be checked right now; try again (request id "+requestid.FromContext(r.Context())+")")
 				return
@@ -107,7 +122,7 @@ func (cfg Config) viewer(ctx context.Context, header string, adminHash [32]byte,
 			if errors.Is(err, ErrUnavailable) {
 				return authz.Viewer{}, err
 			}
-			return authz.Viewer{}, errBadCredential("%s", err.Error())
+			return authz.Viewer{}, &badCredential{msg: err.Error(), cause: err}
 		}
 		return v, nil
 	}

@@ -1,0 +1,73 @@
+package graph_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/pactreg/pactreg/ent/authz"
+	"github.com/pactreg/pactreg/ent/store"
+	"github.com/pactreg/pactreg/ent/store/storetest"
+)
+
+// TestRoleOperationMatrix: each role × operation through the API. A
+// refused operation is FORBIDDEN and writes nothing.
+func TestRoleOperationMatrix(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		admin := newAPI(t, db)
+		w := seedWorld(t, db.Client)
+		clients := map[authz.Role]*api{
+			authz.Anonymous: admin.as(authz.Anonymous),
+			authz.Reader:    admin.as(authz.Reader),
+			authz.Editor:    admin.as(authz.Editor),
+			authz.Admin:     admin.as(authz.Admin),
+		}
+		n := 0
+		unique := func() string { n++; return fmt.Sprint(n) }
+		ops := []struct {
+			name  string
+			least authz.Role // the weakest role allowed
+			query func() string
+		}{
+			{"read organisations", authz.Anonymous, func() string { return `{ organisations { totalCount } }` }},
+			{"read a body by node", authz.Anonymous, func() string { return fmt.Sprintf(`{ node(id: %d) { id } }`, w.body) }},
+			{"create organisation", authz.Editor, func() string {
+				return `mutation { createOrganisation(input: {name: "Org ` + unique() + `", kind: COMPANY}) { id } }`
+			}},
+			{"update body", authz.Editor, func() string {
+				var v struct{ Node struct{ Version int } }
+				admin.do(fmt.Sprintf(`{ node(id: %d) { ... on Body { version } } }`, w.body), &v)
+				return fmt.Sprintf(`mutation { updateBody(id: %d, expectedVersion: %d, input: {description: "d%s"}) { id } }`, w.body, v.Node.Version, unique())
+			}},
+			{"create person", authz.Editor, func() string {
+				return `mutation { createPerson(input: {name: "P` + unique() + `"}) { id } }`
+			}},
+			{"create appointment", authz.Editor, func() string {
+				var p struct{ CreatePerson struct{ ID string } }
+				admin.do(`mutation { createPerson(input: {name: "Q`+unique()+`"}) { id } }`, &p)
+				return fmt.Sprintf(`mutation { createAppointment(input: {personID: %s, seatAllocationID: %d, onBehalfOfID: %d, startsOn: "2019-01-01", endsOn: "2019-01-02"}) { id } }`,
+					p.CreatePerson.ID, w.alloc, w.org)
+			}},
+			{"list API tokens", authz.Admin, func() string { return `{ apiTokens { totalCount } }` }},
+			{"create API token", authz.Admin, func() string {
+				return `mutation { createApiToken(input: {name: "t` + unique() + `", role: READER}) { secret } }`
+			}},
+			{"read the audit trail", authz.Admin, func() string { return `{ auditEvents { totalCount } }` }},
+		}
+		for _, op := range ops {
+			for role := authz.Anonymous; role <= authz.Admin; role++ {
+				t.Run(fmt.Sprintf("%s as %s", op.name, role), func(t *testing.T) {
+					q := op.query()
+					c := clients[role].on(t)
+					if role >= op.least {
+						c.do(q, nil)
+						return
+					}
+					unchanged(t, db, func() {
+						e := c.fails(q, "FORBIDDEN", "")
+						assertPlain(t, e)
+					})
+				})
+			}
+		}
+	})
+}
