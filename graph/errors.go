@@ -78,6 +78,8 @@ func classify(err error, gerr *gqlerror.Error) classified {
 		ue  *vocab.UnknownValueError
 	)
 	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return classified{code: apperr.Timeout, message: "the request took longer than the server allows and was stopped; ask for less at once"}
 	case errors.As(err, &ve):
 		field := rules.GQLName(ve.Name)
 		msg := fmt.Sprintf("invalid %s", field)

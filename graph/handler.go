@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
-	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -26,6 +26,9 @@ type Config struct {
 	Introspection bool
 	// Auth says which credentials are accepted (the client is filled in).
 	Auth authn.Config
+	// Timeout bounds one request's execution; 0 means 10s. (PostgreSQL
+	// also gets it as statement_timeout: see store.Config.)
+	Timeout time.Duration
 }
 
 // NewHandler returns the GraphQL endpoint over client: transports, query
@@ -50,7 +53,7 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 		srv.SetDisableSuggestion(true)
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(entgql.Transactioner{TxOpener: client})
+	srv.Use(transactioner{client: client})
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		log.ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic", fmt.Sprint(v))
@@ -61,5 +64,22 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	if auth.Logger == nil {
 		auth.Logger = log
 	}
-	return RequestIDMiddleware(authn.Middleware(auth)(srv))
+	timeout := cfg.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	return RequestIDMiddleware(authn.Middleware(auth)(withTimeout(timeout, srv)))
+}
+
+// DefaultTimeout bounds a request's execution.
+const DefaultTimeout = 10 * time.Second
+
+// withTimeout gives each request a deadline: the database calls under it
+// are cancelled when it passes, and the client gets TIMEOUT.
+func withTimeout(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -55,7 +56,12 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		// A well-formed request whose document or variables are wrong: the
-		// GraphQL-over-HTTP spec answers application/json with 200.
+		// GraphQL-over-HTTP spec answers application/json with 200. Only a
+		// spent rate budget changes the status (429 with Retry-After).
+		if after, limited := retryAfter(errs); limited {
+			w.Header().Set("Retry-After", strconv.Itoa(after))
+			w.WriteHeader(http.StatusTooManyRequests)
+		}
 		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs))
 		return
 	}
@@ -68,7 +74,13 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		}
 	}
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
-	writeResponse(w, responses(ctx))
+	resp := responses(ctx)
+	if resp == nil {
+		// gqlgen gives no response when the request's context ended first.
+		resp = exec.DispatchError(graphql.WithOperationContext(r.Context(), opCtx), gqlerror.List{gqlerror.WrapPath(nil,
+			apperr.New(apperr.Timeout, "", "the request took longer than the server allows and was stopped; ask for less at once"))})
+	}
+	writeResponse(w, resp)
 }
 
 func (t httpTransport) readPOST(w http.ResponseWriter, r *http.Request) (*graphql.RawParams, int, error) {
@@ -155,4 +167,15 @@ func writeResponse(w io.Writer, resp *graphql.Response) {
 		b = []byte(`{"errors":[{"message":"internal error: the response could not be encoded","extensions":{"code":"INTERNAL"}}]}`)
 	}
 	_, _ = w.Write(b)
+}
+
+// retryAfter finds a RATE_LIMITED error and its retryAfter seconds.
+func retryAfter(errs gqlerror.List) (int, bool) {
+	for _, e := range errs {
+		if ae, ok := apperr.As(e); ok && ae.Code == apperr.RateLimited {
+			secs, _ := ae.Extensions["retryAfter"].(int)
+			return max(secs, 1), true
+		}
+	}
+	return 0, false
 }

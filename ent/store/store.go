@@ -7,6 +7,8 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	neturl "net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -30,6 +32,9 @@ type Config struct {
 	MaxOpenConns int
 	// Wrap, if set, wraps the ent driver (tests count statements with it).
 	Wrap func(dialect.Driver) dialect.Driver
+	// StatementTimeout bounds each PostgreSQL statement (statement_timeout)
+	// unless the URL sets one; 0 means 10s.
+	StatementTimeout time.Duration
 }
 
 // DefaultSQLiteFile is the embedded database used when no URL is given.
@@ -66,6 +71,9 @@ func Open(cfg Config) (*DB, error) {
 	)
 	if IsPostgres(url) {
 		name = dialect.Postgres
+		if url, err = withStatementTimeout(url, cfg.StatementTimeout); err != nil {
+			return nil, err
+		}
 		db, err = sql.Open("postgres", url)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
@@ -138,4 +146,22 @@ func registerSQLiteFunctions() {
 				}
 			})
 	})
+}
+
+// withStatementTimeout adds statement_timeout to a PostgreSQL URL that
+// does not set one, so a runaway statement cannot outlive its request.
+func withStatementTimeout(raw string, d time.Duration) (string, error) {
+	if d <= 0 {
+		d = 10 * time.Second
+	}
+	u, err := neturl.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("database URL: %w", err)
+	}
+	q := u.Query()
+	if q.Get("statement_timeout") == "" {
+		q.Set("statement_timeout", strconv.FormatInt(d.Milliseconds(), 10))
+		u.RawQuery = q.Encode()
+	}
+	return u.String(), nil
 }
