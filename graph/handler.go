@@ -51,6 +51,7 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	} else {
 		// Without introspection, "did you mean …" would still reveal names.
 		srv.SetDisableSuggestion(true)
+		srv.Use(noIntrospection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(transactioner{client: client})

@@ -184,6 +184,10 @@ func TestRequestsThatAreNotGraphQL(t *testing.T) {
 		{"empty body", "POST", "application/json", ``, "/graphql", 400},
 		{"no query", "POST", "application/json", `{"variables":{}}`, "/graphql", 400},
 		{"form post", "POST", "application/x-www-form-urlencoded", `query=%7B__typename%7D`, "/graphql", 415},
+		{"multipart post", "POST", "multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n{}\r\n--x--", "/graphql", 415},
+		{"text/plain post (CSRF-simple)", "POST", "text/plain", `{"query":"{__typename}"}`, "/graphql", 415},
+		{"body over 1 MiB", "POST", "application/json", `{"query":"{__typename}","variables":{"x":"` + strings.Repeat("a", 1<<20) + `"}}`, "/graphql", 413},
+		{"too many tokens", "POST", "application/json", `{"query":"{` + strings.Repeat(" __typename", 15001) + `}"}`, "/graphql", 200},
 		{"mutation over GET", "GET", "", "", "/graphql?query=" + strings.ReplaceAll(`mutation{endAppointment(id:1,endsOn:"2019-01-01"){id}}`, " ", "%20"), 405},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -198,7 +202,7 @@ func TestRequestsThatAreNotGraphQL(t *testing.T) {
 			if rec.Code != tc.status {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tc.status, body)
 			}
-			if !strings.Contains(body, `"code":"BAD_USER_INPUT"`) {
+			if !strings.Contains(body, `"code":"BAD_USER_INPUT"`) || !strings.Contains(body, `"errors"`) {
 				t.Fatalf("no typed code: %s", body)
 			}
 			if strings.Contains(body, "secret-body-text") {

@@ -250,3 +250,42 @@ func TestConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestIntrospectionOff: PACTREG_INTROSPECTION=false closes introspection,
+// field suggestions and GraphiQL.
+func TestIntrospectionOff(t *testing.T) {
+	s := start(t, map[string]string{"PACTREG_INTROSPECTION": "false"}, "-db", filepath.Join(t.TempDir(), "p.db"), "-demo=false")
+	post := func(q string) string {
+		body, _ := json.Marshal(map[string]any{"query": q})
+		resp, err := http.Post(s.url("/graphql"), "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	if out := post(`{ __schema { types { name } } }`); !strings.Contains(out, "introspection") || strings.Contains(out, `"types"`) {
+		t.Errorf("introspection answered: %s", out)
+	}
+	if out := post(`{ organisation { id } }`); strings.Contains(out, "Did you mean") {
+		t.Errorf("field suggestions leak names: %s", out)
+	}
+	if resp, _ := get(t, s.url("/")); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GraphiQL served: %d", resp.StatusCode)
+	}
+	var ok struct{ Organisations struct{ TotalCount int } }
+	s.graphql(t, `{ organisations { totalCount } }`, &ok)
+
+	on := start(t, nil, "-db", filepath.Join(t.TempDir(), "q.db"), "-demo=false")
+	body, _ := json.Marshal(map[string]any{"query": `{ organisation { id } }`})
+	resp, err := http.Post(on.url("/graphql"), "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), "Did you mean") {
+		t.Errorf("with introspection on, suggestions are expected: %s", b)
+	}
+}
