@@ -31,13 +31,38 @@
 // query cache hands out the same pointer for the same text), so it is never
 // changed: the executed document is a copy with the argument added,
 // memoised per document (and, for null variables, per set of null
-// variables).
+// variables). A request's null variables thus bound its pages exactly like
+// absent arguments, in the cost and in execution.
+//
+// # Refusals
+//
+// A page size (first/last) above MaxPage or below 0, more than MaxIDs ids,
+// a list longer than MaxListItems, fields nested deeper than MaxDepth, a
+// cost above MaxCost, or a document that expands to more than 100,000
+// field occurrences is refused with QUERY_TOO_COMPLEX (extensions.field
+// naming the argument or input field where there is one;
+// extensions.cost/maxCost for the cost). An empty bucket refuses with
+// RATE_LIMITED and extensions.retryAfter (whole seconds, at least 1).
+// Errors are *gqlerror.Error wrapping an *apperr.Error, with code, field
+// and extensions also in the gqlerror's own extensions. Every costed
+// response, refused or not, carries extensions.cost (not the ones refused
+// before the limits run, such as invalid documents, nor one whose
+// expansion was given up).
+//
+// # Rate limit
+//
+// Each rate key (authz.Viewer.RateKey: the credential, or the client
+// address) has a token bucket of RateBurst cost points refilled at
+// RatePerSecond. A request pays max(1, cost); one refused for a limit pays
+// 1, so that a flood of refused queries is throttled too. A request the
+// bucket cannot pay is refused and pays nothing. The 10,000 most recently
+// used keys are kept.
 package limits
 
 import (
 	"context"
-	"fmt"
 	"maps"
+	"strconv"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -136,10 +161,11 @@ func (c Config) withDefaults() Config {
 
 // Limits is the handler extension: srv.Use(limits.New(cfg)).
 type Limits struct {
-	cfg     Config
-	first   *ast.Value // the literal first: DefaultPage, shared by rewrites
-	docs    *lru.Cache[docKey, *rewritten]
-	buckets *buckets
+	cfg Config
+	// defaultPage is DefaultPage as a GraphQL literal.
+	defaultPage string
+	docs        *lru.Cache[docKey, *rewritten]
+	buckets     *buckets
 }
 
 var (
@@ -156,9 +182,9 @@ func New(cfg Config) *Limits {
 		panic(err) // only for a non-positive size
 	}
 	l := &Limits{
-		cfg:   cfg,
-		first: &ast.Value{Kind: ast.IntValue, Raw: fmt.Sprint(cfg.DefaultPage)},
-		docs:  docs,
+		cfg:         cfg,
+		defaultPage: strconv.Itoa(cfg.DefaultPage),
+		docs:        docs,
 	}
 	if cfg.RatePerSecond > 0 {
 		l.buckets = newBuckets(cfg.RatePerSecond, float64(cfg.RateBurst), rateKeys)
@@ -196,7 +222,7 @@ func (l *Limits) MutateOperationContext(ctx context.Context, oc *graphql.Operati
 		}
 		if ok, wait := l.buckets.take(authz.FromContext(ctx).RateKey(), charge, l.cfg.Now()); !ok {
 			refusal = &problem{err: apperr.New(apperr.RateLimited, "",
-				"rate limit exceeded: this request costs %d points and your budget refills at %g points per second; retry in %d s",
+				"rate limit exceeded: this request needs %d of your cost points, which refill at %g per second; retry in %d s",
 				charge, l.cfg.RatePerSecond, wait)}
 			refusal.err.Extensions = map[string]any{"retryAfter": wait}
 		}
@@ -222,15 +248,6 @@ func (l *Limits) InterceptResponse(ctx context.Context, next graphql.ResponseHan
 		resp.Extensions["cost"] = cost
 	}
 	return resp
-}
-
-// Cost returns the cost the limits computed for the operation of ctx.
-func Cost(ctx context.Context) (int, bool) {
-	if !graphql.HasOperationContext(ctx) {
-		return 0, false
-	}
-	cost, ok := graphql.GetOperationContext(ctx).Stats.GetExtension(statsKey).(int)
-	return cost, ok
 }
 
 // problem is a refusal and where in the document it points.
