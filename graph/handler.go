@@ -14,6 +14,7 @@ import (
 
 	"github.com/pactreg/pactreg/ent"
 	"github.com/pactreg/pactreg/graph/authn"
+	"github.com/pactreg/pactreg/graph/limits"
 )
 
 // Config tunes the GraphQL handler.
@@ -29,6 +30,9 @@ type Config struct {
 	// Timeout bounds one request's execution; 0 means 10s. (PostgreSQL
 	// also gets it as statement_timeout: see store.Config.)
 	Timeout time.Duration
+	// Limits are the abuse limits (page size, cost, depth, rate); nil
+	// means limits.DefaultConfig().
+	Limits *limits.Config
 }
 
 // NewHandler returns the GraphQL endpoint over client: transports, query
@@ -54,6 +58,11 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 		srv.Use(noIntrospection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	lim := limits.DefaultConfig()
+	if cfg.Limits != nil {
+		lim = *cfg.Limits
+	}
+	srv.Use(limits.New(lim))
 	srv.Use(transactioner{client: client})
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pactreg/pactreg/graph/limits"
 )
 
 // Config is everything the server can be told, from flags or environment.
@@ -19,6 +21,9 @@ type Config struct {
 	Introspection   bool          // -introspection, PACTREG_INTROSPECTION
 	ShutdownTimeout time.Duration // -shutdown-timeout, PACTREG_SHUTDOWN_TIMEOUT
 	LogLevel        string        // -log-level, PACTREG_LOG_LEVEL
+	Timeout         time.Duration // -timeout, PACTREG_TIMEOUT
+	MaxBodyBytes    int64         // -max-body-bytes, PACTREG_MAX_BODY_BYTES
+	Limits          limits.Config // -max-page … -rate-burst, PACTREG_MAX_PAGE …
 
 	// Credentials come only from the environment, never from flags that
 	// other users of the machine could read in the process list.
@@ -46,6 +51,16 @@ var settings = []setting{
 	{"introspection", "PACTREG_INTROSPECTION", "true", "allow schema introspection, field suggestions and GraphiQL"},
 	{"shutdown-timeout", "PACTREG_SHUTDOWN_TIMEOUT", "30s", "how long shutdown waits for requests in flight"},
 	{"log-level", "PACTREG_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"timeout", "PACTREG_TIMEOUT", "10s", "execution limit of one request (also PostgreSQL statement_timeout)"},
+	{"max-body-bytes", "PACTREG_MAX_BODY_BYTES", "1048576", "largest request body (larger: 413)"},
+	{"max-page", "PACTREG_MAX_PAGE", "100", "largest first/last of a connection"},
+	{"default-page", "PACTREG_DEFAULT_PAGE", "20", "page size of a connection without first/last"},
+	{"max-ids", "PACTREG_MAX_IDS", "100", "most ids in nodes(ids:)"},
+	{"max-list", "PACTREG_MAX_LIST", "250", "most items in a list argument or input"},
+	{"max-cost", "PACTREG_MAX_COST", "10000", "query cost limit per request"},
+	{"max-depth", "PACTREG_MAX_DEPTH", "15", "selection depth limit"},
+	{"rate", "PACTREG_RATE", "200", "cost points a credential (anonymous: an IP) earns per second; 0 disables the rate limit"},
+	{"rate-burst", "PACTREG_RATE_BURST", "20000", "cost points a credential may spend at once"},
 }
 
 // parseConfig reads flags from args, with defaults taken from getenv.
@@ -85,6 +100,25 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		if o = strings.TrimSpace(o); o != "" {
 			cfg.CORSOrigins = append(cfg.CORSOrigins, o)
 		}
+	}
+	if cfg.Timeout, err = time.ParseDuration(*values["timeout"]); err != nil || cfg.Timeout <= 0 {
+		return Config{}, fmt.Errorf("-timeout: %q is not a positive duration such as 10s", *values["timeout"])
+	}
+	ints := map[string]*int{
+		"max-page": &cfg.Limits.MaxPage, "default-page": &cfg.Limits.DefaultPage, "max-ids": &cfg.Limits.MaxIDs,
+		"max-list": &cfg.Limits.MaxListItems, "max-cost": &cfg.Limits.MaxCost, "max-depth": &cfg.Limits.MaxDepth,
+		"rate-burst": &cfg.Limits.RateBurst,
+	}
+	for name, dst := range ints {
+		if *dst, err = strconv.Atoi(*values[name]); err != nil || *dst < 1 {
+			return Config{}, fmt.Errorf("-%s: %q is not a positive whole number", name, *values[name])
+		}
+	}
+	if cfg.MaxBodyBytes, err = strconv.ParseInt(*values["max-body-bytes"], 10, 64); err != nil || cfg.MaxBodyBytes < 1024 {
+		return Config{}, fmt.Errorf("-max-body-bytes: %q is not a number of bytes (at least 1024)", *values["max-body-bytes"])
+	}
+	if cfg.Limits.RatePerSecond, err = strconv.ParseFloat(*values["rate"], 64); err != nil || cfg.Limits.RatePerSecond < 0 {
+		return Config{}, fmt.Errorf("-rate: %q is not a number of cost points per second", *values["rate"])
 	}
 	cfg.AdminToken = getenv("PACTREG_ADMIN_TOKEN")
 	if cfg.AdminToken != "" && len(cfg.AdminToken) < 16 {

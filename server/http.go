@@ -26,6 +26,9 @@ func routes(cfg Config, db *store.DB, oidc *authn.OIDC, log *slog.Logger) http.H
 		Logger:        log,
 		Introspection: cfg.Introspection,
 		Auth:          authn.Config{AdminToken: cfg.AdminToken, OIDC: oidc},
+		Timeout:       cfg.Timeout,
+		MaxBodyBytes:  cfg.MaxBodyBytes,
+		Limits:        &cfg.Limits,
 	})
 	mux.Handle("/graphql", gql)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

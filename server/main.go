@@ -60,7 +60,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	log := newLogger(stderr, cfg.LogLevel)
 
-	db, err := store.Open(store.Config{URL: cfg.DatabaseURL})
+	db, err := store.Open(store.Config{URL: cfg.DatabaseURL, StatementTimeout: cfg.Timeout})
 	if err != nil {
 		return err
 	}

@@ -244,7 +244,14 @@ func TestConfig(t *testing.T) {
 	if err != nil || def.Addr != "127.0.0.1:8080" || !def.Demo || def.DatabaseURL != "" || len(def.CORSOrigins) != 0 {
 		t.Fatalf("defaults: %+v %v", def, err)
 	}
-	for _, bad := range [][]string{{"-demo", "maybe"}, {"-shutdown-timeout", "soon"}, {"-log-level", "loud"}, {"extra"}} {
+	lim, err := parseConfig([]string{"-max-cost", "500"}, func(k string) string {
+		return map[string]string{"PACTREG_MAX_PAGE": "50", "PACTREG_RATE": "0"}[k]
+	}, io.Discard)
+	if err != nil || lim.Limits.MaxPage != 50 || lim.Limits.MaxCost != 500 || lim.Limits.RatePerSecond != 0 || lim.Limits.MaxDepth != 15 {
+		t.Fatalf("limits: %+v %v", lim.Limits, err)
+	}
+	for _, bad := range [][]string{{"-demo", "maybe"}, {"-shutdown-timeout", "soon"}, {"-log-level", "loud"}, {"extra"},
+		{"-max-cost", "0"}, {"-max-page", "x"}, {"-rate", "-1"}, {"-timeout", "0s"}, {"-max-body-bytes", "10"}} {
 		if _, err := parseConfig(bad, func(string) string { return "" }, io.Discard); err == nil {
 			t.Errorf("%v accepted", bad)
 		}
