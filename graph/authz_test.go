@@ -2,7 +2,10 @@ package graph_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/99designs/gqlgen/client"
 
 	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/store"
@@ -68,6 +71,48 @@ func TestRoleOperationMatrix(t *testing.T) {
 					})
 				})
 			}
+		}
+	})
+}
+
+// TestAPITokenLifecycle: an ADMIN creates a token through the API, its
+// secret works once shown, the list never shows it, and revoking it locks
+// it out at once.
+func TestAPITokenLifecycle(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		admin := newAPI(t, db)
+		var created struct {
+			CreateApiToken struct {
+				Secret string
+				Token  struct {
+					ID, Name, Role, Prefix string
+					ExpiresAt              *string
+				}
+			}
+		}
+		admin.do(`mutation { createApiToken(input: {name: "intranet", role: EDITOR, expiresIn: "90d"}) { secret token { id name role prefix expiresAt } } }`, &created)
+		tok := created.CreateApiToken
+		if !strings.HasPrefix(tok.Secret, tok.Token.Prefix) || tok.Token.Role != "EDITOR" || tok.Token.ExpiresAt == nil {
+			t.Fatalf("created: %+v", tok)
+		}
+		editor := &api{t: t, db: db, c: client.New(newHandler(db), client.AddHeader("Authorization", "Bearer "+tok.Secret))}
+		editor.do(`mutation { createPerson(input: {name: "Via Token"}) { id } }`, nil)
+		admin.fails(`mutation { createApiToken(input: {name: "intranet", role: READER}) { secret } }`, "CONFLICT", "name")
+		admin.fails(`mutation { createApiToken(input: {name: "x", role: READER, expiresIn: "forever"}) { secret } }`, "BAD_USER_INPUT", "expiresIn")
+
+		var list struct {
+			ApiTokens struct {
+				Edges []struct{ Node map[string]any }
+			}
+		}
+		admin.do(`{ apiTokens { edges { node { name prefix lastUsedAt revokedAt } } } }`, &list)
+		if len(list.ApiTokens.Edges) != 1 || list.ApiTokens.Edges[0].Node["lastUsedAt"] == nil {
+			t.Fatalf("list: %+v", list)
+		}
+		admin.do(fmt.Sprintf(`mutation { revokeApiToken(id: %s) { revokedAt } }`, tok.Token.ID), nil)
+		resp, err := editor.c.RawPost(`{ organisations { totalCount } }`)
+		if err == nil || !strings.Contains(err.Error(), "401") || !strings.Contains(err.Error(), "revoked") {
+			t.Fatalf("a revoked token still works: %v %+v", err, resp)
 		}
 	})
 }

@@ -296,3 +296,53 @@ func TestIntrospectionOff(t *testing.T) {
 		t.Errorf("with introspection on, suggestions are expected: %s", b)
 	}
 }
+
+// TestTokenCommand: an operator creates a token from the shell; the server
+// accepts it with its role; revoking it from the shell locks it out.
+func TestTokenCommand(t *testing.T) {
+	dbFile := filepath.Join(t.TempDir(), "p.db")
+	env := func(k string) string { return map[string]string{"PACTREG_DATABASE_URL": dbFile}[k] }
+	var out, errOut bytes.Buffer
+	if err := tokenCommand(context.Background(), []string{"create", "-name", "intranet", "-role", "READER", "-expires", "90d"}, env, &out, &errOut); err != nil {
+		t.Fatalf("token create: %v (%s)", err, errOut.String())
+	}
+	secret := strings.TrimSpace(out.String())
+	if !strings.HasPrefix(secret, "pactreg_") || !strings.Contains(errOut.String(), "shown only now") {
+		t.Fatalf("token create printed %q / %q", secret, errOut.String())
+	}
+	if err := tokenCommand(context.Background(), []string{"create", "-name", "x", "-role", "KING"}, env, io.Discard, io.Discard); err == nil {
+		t.Error("an unknown role was accepted")
+	}
+	s := start(t, nil, "-db", dbFile, "-demo=false")
+	ask := func(query string) (int, string) {
+		body := `{"query":"` + query + `"}`
+		req, _ := http.NewRequest("POST", s.url("/graphql"), strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+secret)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	// READER: reads people, but the token list is ADMIN-only.
+	if code, body := ask("{ people { totalCount } }"); code != 200 || !strings.Contains(body, `"people":{"totalCount":0}`) {
+		t.Fatalf("as READER: %d %s", code, body)
+	}
+	if code, body := ask("{ apiTokens { totalCount } }"); code != 200 || !strings.Contains(body, `"FORBIDDEN"`) {
+		t.Fatalf("READER listed tokens: %d %s", code, body)
+	}
+	out.Reset()
+	if err := tokenCommand(context.Background(), []string{"list"}, env, &out, io.Discard); err != nil || !strings.Contains(out.String(), "intranet") ||
+		strings.Contains(out.String(), secret) {
+		t.Fatalf("token list: %v %s", err, out.String())
+	}
+	if err := tokenCommand(context.Background(), []string{"revoke", "-name", "intranet"}, env, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := ask("{ people { totalCount } }"); code != 401 || !strings.Contains(body, "revoked") {
+		t.Fatalf("after revocation: %d %s", code, body)
+	}
+}
