@@ -11,9 +11,11 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/seatallocation"
+	"github.com/pactreg/pactreg/ent/vocab"
 )
 
 // Appointment is the model entity for the Appointment schema.
@@ -37,12 +39,21 @@ type Appointment struct {
 	SeatAllocationID int `json:"seat_allocation_id,omitempty"`
 	// OnBehalfOfID holds the value of the "on_behalf_of_id" field.
 	OnBehalfOfID int `json:"on_behalf_of_id,omitempty"`
+	// why the appointment ended early (set by endAppointment, replaceAppointment, dissolution)
+	EndReason *vocab.EndReason `json:"end_reason,omitempty"`
+	// set for an alternate (suppleant): the member appointment it stands in for; it takes no seat
+	AlternateForID *int `json:"alternate_for_id,omitempty"`
+	// the appointment this one continues (a reappointment of the same person)
+	PreviousID *int `json:"previous_id,omitempty"`
+	// the appointment this one replaced (replaceAppointment)
+	ReplacesID *int `json:"replaces_id,omitempty"`
 	// internal note: null for viewers below READER
 	Note *string `json:"note,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AppointmentQuery when eager-loading is set.
-	Edges        AppointmentEdges `json:"edges"`
-	selectValues sql.SelectValues
+	Edges                          AppointmentEdges `json:"edges"`
+	nomination_request_appointment *int
+	selectValues                   sql.SelectValues
 }
 
 // AppointmentEdges holds the relations/edges for other nodes in the graph.
@@ -53,11 +64,27 @@ type AppointmentEdges struct {
 	SeatAllocation *SeatAllocation `json:"seat_allocation,omitempty"`
 	// OnBehalfOf holds the value of the on_behalf_of edge.
 	OnBehalfOf *Organisation `json:"on_behalf_of,omitempty"`
+	// AlternateFor holds the value of the alternate_for edge.
+	AlternateFor *Appointment `json:"alternate_for,omitempty"`
+	// the alternates (suppleanter) of this member appointment
+	Alternates []*Appointment `json:"alternates,omitempty"`
+	// Previous holds the value of the previous edge.
+	Previous *Appointment `json:"previous,omitempty"`
+	// the reappointment that continues this one
+	Next *Appointment `json:"next,omitempty"`
+	// Replaces holds the value of the replaces edge.
+	Replaces *Appointment `json:"replaces,omitempty"`
+	// the appointment that replaced this one
+	ReplacedBy *Appointment `json:"replaced_by,omitempty"`
+	// Nomination holds the value of the nomination edge.
+	Nomination *NominationRequest `json:"nomination,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [10]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [10]map[string]int
+
+	namedAlternates map[string][]*Appointment
 }
 
 // PersonOrErr returns the Person value or an error if the edge
@@ -93,6 +120,81 @@ func (e AppointmentEdges) OnBehalfOfOrErr() (*Organisation, error) {
 	return nil, &NotLoadedError{edge: "on_behalf_of"}
 }
 
+// AlternateForOrErr returns the AlternateFor value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e AppointmentEdges) AlternateForOrErr() (*Appointment, error) {
+	if e.AlternateFor != nil {
+		return e.AlternateFor, nil
+	} else if e.loadedTypes[3] {
+		return nil, &NotFoundError{label: appointment.Label}
+	}
+	return nil, &NotLoadedError{edge: "alternate_for"}
+}
+
+// AlternatesOrErr returns the Alternates value or an error if the edge
+// was not loaded in eager-loading.
+func (e AppointmentEdges) AlternatesOrErr() ([]*Appointment, error) {
+	if e.loadedTypes[4] {
+		return e.Alternates, nil
+	}
+	return nil, &NotLoadedError{edge: "alternates"}
+}
+
+// PreviousOrErr returns the Previous value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e AppointmentEdges) PreviousOrErr() (*Appointment, error) {
+	if e.Previous != nil {
+		return e.Previous, nil
+	} else if e.loadedTypes[5] {
+		return nil, &NotFoundError{label: appointment.Label}
+	}
+	return nil, &NotLoadedError{edge: "previous"}
+}
+
+// NextOrErr returns the Next value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e AppointmentEdges) NextOrErr() (*Appointment, error) {
+	if e.Next != nil {
+		return e.Next, nil
+	} else if e.loadedTypes[6] {
+		return nil, &NotFoundError{label: appointment.Label}
+	}
+	return nil, &NotLoadedError{edge: "next"}
+}
+
+// ReplacesOrErr returns the Replaces value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e AppointmentEdges) ReplacesOrErr() (*Appointment, error) {
+	if e.Replaces != nil {
+		return e.Replaces, nil
+	} else if e.loadedTypes[7] {
+		return nil, &NotFoundError{label: appointment.Label}
+	}
+	return nil, &NotLoadedError{edge: "replaces"}
+}
+
+// ReplacedByOrErr returns the ReplacedBy value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e AppointmentEdges) ReplacedByOrErr() (*Appointment, error) {
+	if e.ReplacedBy != nil {
+		return e.ReplacedBy, nil
+	} else if e.loadedTypes[8] {
+		return nil, &NotFoundError{label: appointment.Label}
+	}
+	return nil, &NotLoadedError{edge: "replaced_by"}
+}
+
+// NominationOrErr returns the Nomination value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e AppointmentEdges) NominationOrErr() (*NominationRequest, error) {
+	if e.Nomination != nil {
+		return e.Nomination, nil
+	} else if e.loadedTypes[9] {
+		return nil, &NotFoundError{label: nominationrequest.Label}
+	}
+	return nil, &NotLoadedError{edge: "nomination"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Appointment) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -102,12 +204,14 @@ func (*Appointment) scanValues(columns []string) ([]any, error) {
 			values[i] = &sql.NullScanner{S: new(dates.Date)}
 		case appointment.FieldStartsOn:
 			values[i] = new(dates.Date)
-		case appointment.FieldID, appointment.FieldVersion, appointment.FieldPersonID, appointment.FieldSeatAllocationID, appointment.FieldOnBehalfOfID:
+		case appointment.FieldID, appointment.FieldVersion, appointment.FieldPersonID, appointment.FieldSeatAllocationID, appointment.FieldOnBehalfOfID, appointment.FieldAlternateForID, appointment.FieldPreviousID, appointment.FieldReplacesID:
 			values[i] = new(sql.NullInt64)
-		case appointment.FieldNote:
+		case appointment.FieldEndReason, appointment.FieldNote:
 			values[i] = new(sql.NullString)
 		case appointment.FieldCreatedAt, appointment.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
+		case appointment.ForeignKeys[0]: // nomination_request_appointment
+			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -178,12 +282,47 @@ func (_m *Appointment) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.OnBehalfOfID = int(value.Int64)
 			}
+		case appointment.FieldEndReason:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field end_reason", values[i])
+			} else if value.Valid {
+				_m.EndReason = new(vocab.EndReason)
+				*_m.EndReason = vocab.EndReason(value.String)
+			}
+		case appointment.FieldAlternateForID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field alternate_for_id", values[i])
+			} else if value.Valid {
+				_m.AlternateForID = new(int)
+				*_m.AlternateForID = int(value.Int64)
+			}
+		case appointment.FieldPreviousID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field previous_id", values[i])
+			} else if value.Valid {
+				_m.PreviousID = new(int)
+				*_m.PreviousID = int(value.Int64)
+			}
+		case appointment.FieldReplacesID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field replaces_id", values[i])
+			} else if value.Valid {
+				_m.ReplacesID = new(int)
+				*_m.ReplacesID = int(value.Int64)
+			}
 		case appointment.FieldNote:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field note", values[i])
 			} else if value.Valid {
 				_m.Note = new(string)
 				*_m.Note = value.String
+			}
+		case appointment.ForeignKeys[0]:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for edge-field nomination_request_appointment", value)
+			} else if value.Valid {
+				_m.nomination_request_appointment = new(int)
+				*_m.nomination_request_appointment = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -211,6 +350,41 @@ func (_m *Appointment) QuerySeatAllocation() *SeatAllocationQuery {
 // QueryOnBehalfOf queries the "on_behalf_of" edge of the Appointment entity.
 func (_m *Appointment) QueryOnBehalfOf() *OrganisationQuery {
 	return NewAppointmentClient(_m.config).QueryOnBehalfOf(_m)
+}
+
+// QueryAlternateFor queries the "alternate_for" edge of the Appointment entity.
+func (_m *Appointment) QueryAlternateFor() *AppointmentQuery {
+	return NewAppointmentClient(_m.config).QueryAlternateFor(_m)
+}
+
+// QueryAlternates queries the "alternates" edge of the Appointment entity.
+func (_m *Appointment) QueryAlternates() *AppointmentQuery {
+	return NewAppointmentClient(_m.config).QueryAlternates(_m)
+}
+
+// QueryPrevious queries the "previous" edge of the Appointment entity.
+func (_m *Appointment) QueryPrevious() *AppointmentQuery {
+	return NewAppointmentClient(_m.config).QueryPrevious(_m)
+}
+
+// QueryNext queries the "next" edge of the Appointment entity.
+func (_m *Appointment) QueryNext() *AppointmentQuery {
+	return NewAppointmentClient(_m.config).QueryNext(_m)
+}
+
+// QueryReplaces queries the "replaces" edge of the Appointment entity.
+func (_m *Appointment) QueryReplaces() *AppointmentQuery {
+	return NewAppointmentClient(_m.config).QueryReplaces(_m)
+}
+
+// QueryReplacedBy queries the "replaced_by" edge of the Appointment entity.
+func (_m *Appointment) QueryReplacedBy() *AppointmentQuery {
+	return NewAppointmentClient(_m.config).QueryReplacedBy(_m)
+}
+
+// QueryNomination queries the "nomination" edge of the Appointment entity.
+func (_m *Appointment) QueryNomination() *NominationRequestQuery {
+	return NewAppointmentClient(_m.config).QueryNomination(_m)
 }
 
 // Update returns a builder for updating this Appointment.
@@ -262,12 +436,56 @@ func (_m *Appointment) String() string {
 	builder.WriteString("on_behalf_of_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.OnBehalfOfID))
 	builder.WriteString(", ")
+	if v := _m.EndReason; v != nil {
+		builder.WriteString("end_reason=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.AlternateForID; v != nil {
+		builder.WriteString("alternate_for_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.PreviousID; v != nil {
+		builder.WriteString("previous_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.ReplacesID; v != nil {
+		builder.WriteString("replaces_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
 	if v := _m.Note; v != nil {
 		builder.WriteString("note=")
 		builder.WriteString(*v)
 	}
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedAlternates returns the Alternates named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Appointment) NamedAlternates(name string) ([]*Appointment, error) {
+	if _m.Edges.namedAlternates == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAlternates[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Appointment) appendNamedAlternates(name string, edges ...*Appointment) {
+	if _m.Edges.namedAlternates == nil {
+		_m.Edges.namedAlternates = make(map[string][]*Appointment)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAlternates[name] = []*Appointment{}
+	} else {
+		_m.Edges.namedAlternates[name] = append(_m.Edges.namedAlternates[name], edges...)
+	}
 }
 
 // Appointments is a parsable slice of Appointment.

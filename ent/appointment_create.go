@@ -13,9 +13,11 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/seatallocation"
+	"github.com/pactreg/pactreg/ent/vocab"
 )
 
 // AppointmentCreate is the builder for creating a Appointment entity.
@@ -106,6 +108,62 @@ func (_c *AppointmentCreate) SetOnBehalfOfID(v int) *AppointmentCreate {
 	return _c
 }
 
+// SetEndReason sets the "end_reason" field.
+func (_c *AppointmentCreate) SetEndReason(v vocab.EndReason) *AppointmentCreate {
+	_c.mutation.SetEndReason(v)
+	return _c
+}
+
+// SetNillableEndReason sets the "end_reason" field if the given value is not nil.
+func (_c *AppointmentCreate) SetNillableEndReason(v *vocab.EndReason) *AppointmentCreate {
+	if v != nil {
+		_c.SetEndReason(*v)
+	}
+	return _c
+}
+
+// SetAlternateForID sets the "alternate_for_id" field.
+func (_c *AppointmentCreate) SetAlternateForID(v int) *AppointmentCreate {
+	_c.mutation.SetAlternateForID(v)
+	return _c
+}
+
+// SetNillableAlternateForID sets the "alternate_for_id" field if the given value is not nil.
+func (_c *AppointmentCreate) SetNillableAlternateForID(v *int) *AppointmentCreate {
+	if v != nil {
+		_c.SetAlternateForID(*v)
+	}
+	return _c
+}
+
+// SetPreviousID sets the "previous_id" field.
+func (_c *AppointmentCreate) SetPreviousID(v int) *AppointmentCreate {
+	_c.mutation.SetPreviousID(v)
+	return _c
+}
+
+// SetNillablePreviousID sets the "previous_id" field if the given value is not nil.
+func (_c *AppointmentCreate) SetNillablePreviousID(v *int) *AppointmentCreate {
+	if v != nil {
+		_c.SetPreviousID(*v)
+	}
+	return _c
+}
+
+// SetReplacesID sets the "replaces_id" field.
+func (_c *AppointmentCreate) SetReplacesID(v int) *AppointmentCreate {
+	_c.mutation.SetReplacesID(v)
+	return _c
+}
+
+// SetNillableReplacesID sets the "replaces_id" field if the given value is not nil.
+func (_c *AppointmentCreate) SetNillableReplacesID(v *int) *AppointmentCreate {
+	if v != nil {
+		_c.SetReplacesID(*v)
+	}
+	return _c
+}
+
 // SetNote sets the "note" field.
 func (_c *AppointmentCreate) SetNote(v string) *AppointmentCreate {
 	_c.mutation.SetNote(v)
@@ -133,6 +191,93 @@ func (_c *AppointmentCreate) SetSeatAllocation(v *SeatAllocation) *AppointmentCr
 // SetOnBehalfOf sets the "on_behalf_of" edge to the Organisation entity.
 func (_c *AppointmentCreate) SetOnBehalfOf(v *Organisation) *AppointmentCreate {
 	return _c.SetOnBehalfOfID(v.ID)
+}
+
+// SetAlternateFor sets the "alternate_for" edge to the Appointment entity.
+func (_c *AppointmentCreate) SetAlternateFor(v *Appointment) *AppointmentCreate {
+	return _c.SetAlternateForID(v.ID)
+}
+
+// AddAlternateIDs adds the "alternates" edge to the Appointment entity by IDs.
+func (_c *AppointmentCreate) AddAlternateIDs(ids ...int) *AppointmentCreate {
+	_c.mutation.AddAlternateIDs(ids...)
+	return _c
+}
+
+// AddAlternates adds the "alternates" edges to the Appointment entity.
+func (_c *AppointmentCreate) AddAlternates(v ...*Appointment) *AppointmentCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAlternateIDs(ids...)
+}
+
+// SetPrevious sets the "previous" edge to the Appointment entity.
+func (_c *AppointmentCreate) SetPrevious(v *Appointment) *AppointmentCreate {
+	return _c.SetPreviousID(v.ID)
+}
+
+// SetNextID sets the "next" edge to the Appointment entity by ID.
+func (_c *AppointmentCreate) SetNextID(id int) *AppointmentCreate {
+	_c.mutation.SetNextID(id)
+	return _c
+}
+
+// SetNillableNextID sets the "next" edge to the Appointment entity by ID if the given value is not nil.
+func (_c *AppointmentCreate) SetNillableNextID(id *int) *AppointmentCreate {
+	if id != nil {
+		_c = _c.SetNextID(*id)
+	}
+	return _c
+}
+
+// SetNext sets the "next" edge to the Appointment entity.
+func (_c *AppointmentCreate) SetNext(v *Appointment) *AppointmentCreate {
+	return _c.SetNextID(v.ID)
+}
+
+// SetReplaces sets the "replaces" edge to the Appointment entity.
+func (_c *AppointmentCreate) SetReplaces(v *Appointment) *AppointmentCreate {
+	return _c.SetReplacesID(v.ID)
+}
+
+// SetReplacedByID sets the "replaced_by" edge to the Appointment entity by ID.
+func (_c *AppointmentCreate) SetReplacedByID(id int) *AppointmentCreate {
+	_c.mutation.SetReplacedByID(id)
+	return _c
+}
+
+// SetNillableReplacedByID sets the "replaced_by" edge to the Appointment entity by ID if the given value is not nil.
+func (_c *AppointmentCreate) SetNillableReplacedByID(id *int) *AppointmentCreate {
+	if id != nil {
+		_c = _c.SetReplacedByID(*id)
+	}
+	return _c
+}
+
+// SetReplacedBy sets the "replaced_by" edge to the Appointment entity.
+func (_c *AppointmentCreate) SetReplacedBy(v *Appointment) *AppointmentCreate {
+	return _c.SetReplacedByID(v.ID)
+}
+
+// SetNominationID sets the "nomination" edge to the NominationRequest entity by ID.
+func (_c *AppointmentCreate) SetNominationID(id int) *AppointmentCreate {
+	_c.mutation.SetNominationID(id)
+	return _c
+}
+
+// SetNillableNominationID sets the "nomination" edge to the NominationRequest entity by ID if the given value is not nil.
+func (_c *AppointmentCreate) SetNillableNominationID(id *int) *AppointmentCreate {
+	if id != nil {
+		_c = _c.SetNominationID(*id)
+	}
+	return _c
+}
+
+// SetNomination sets the "nomination" edge to the NominationRequest entity.
+func (_c *AppointmentCreate) SetNomination(v *NominationRequest) *AppointmentCreate {
+	return _c.SetNominationID(v.ID)
 }
 
 // Mutation returns the AppointmentMutation object of the builder.
@@ -216,6 +361,11 @@ func (_c *AppointmentCreate) check() error {
 	if _, ok := _c.mutation.OnBehalfOfID(); !ok {
 		return &ValidationError{Name: "on_behalf_of_id", err: errors.New(`ent: missing required field "Appointment.on_behalf_of_id"`)}
 	}
+	if v, ok := _c.mutation.EndReason(); ok {
+		if err := appointment.EndReasonValidator(v); err != nil {
+			return &ValidationError{Name: "end_reason", err: fmt.Errorf(`ent: validator failed for field "Appointment.end_reason": %w`, err)}
+		}
+	}
 	if len(_c.mutation.PersonIDs()) == 0 {
 		return &ValidationError{Name: "person", err: errors.New(`ent: missing required edge "Appointment.person"`)}
 	}
@@ -272,6 +422,10 @@ func (_c *AppointmentCreate) createSpec() (*Appointment, *sqlgraph.CreateSpec) {
 		_spec.SetField(appointment.FieldEndsOn, field.TypeOther, value)
 		_node.EndsOn = &value
 	}
+	if value, ok := _c.mutation.EndReason(); ok {
+		_spec.SetField(appointment.FieldEndReason, field.TypeEnum, value)
+		_node.EndReason = &value
+	}
 	if value, ok := _c.mutation.Note(); ok {
 		_spec.SetField(appointment.FieldNote, field.TypeString, value)
 		_node.Note = &value
@@ -325,6 +479,122 @@ func (_c *AppointmentCreate) createSpec() (*Appointment, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.OnBehalfOfID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AlternateForIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   appointment.AlternateForTable,
+			Columns: []string{appointment.AlternateForColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.AlternateForID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AlternatesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   appointment.AlternatesTable,
+			Columns: []string{appointment.AlternatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.PreviousIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   appointment.PreviousTable,
+			Columns: []string{appointment.PreviousColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.PreviousID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.NextIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   appointment.NextTable,
+			Columns: []string{appointment.NextColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ReplacesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   appointment.ReplacesTable,
+			Columns: []string{appointment.ReplacesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.ReplacesID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ReplacedByIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   appointment.ReplacedByTable,
+			Columns: []string{appointment.ReplacedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.NominationIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   appointment.NominationTable,
+			Columns: []string{appointment.NominationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.nomination_request_appointment = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -427,6 +697,24 @@ func (u *AppointmentUpsert) ClearEndsOn() *AppointmentUpsert {
 	return u
 }
 
+// SetEndReason sets the "end_reason" field.
+func (u *AppointmentUpsert) SetEndReason(v vocab.EndReason) *AppointmentUpsert {
+	u.Set(appointment.FieldEndReason, v)
+	return u
+}
+
+// UpdateEndReason sets the "end_reason" field to the value that was provided on create.
+func (u *AppointmentUpsert) UpdateEndReason() *AppointmentUpsert {
+	u.SetExcluded(appointment.FieldEndReason)
+	return u
+}
+
+// ClearEndReason clears the value of the "end_reason" field.
+func (u *AppointmentUpsert) ClearEndReason() *AppointmentUpsert {
+	u.SetNull(appointment.FieldEndReason)
+	return u
+}
+
 // SetNote sets the "note" field.
 func (u *AppointmentUpsert) SetNote(v string) *AppointmentUpsert {
 	u.Set(appointment.FieldNote, v)
@@ -470,6 +758,15 @@ func (u *AppointmentUpsertOne) UpdateNewValues() *AppointmentUpsertOne {
 		}
 		if _, exists := u.create.mutation.OnBehalfOfID(); exists {
 			s.SetIgnore(appointment.FieldOnBehalfOfID)
+		}
+		if _, exists := u.create.mutation.AlternateForID(); exists {
+			s.SetIgnore(appointment.FieldAlternateForID)
+		}
+		if _, exists := u.create.mutation.PreviousID(); exists {
+			s.SetIgnore(appointment.FieldPreviousID)
+		}
+		if _, exists := u.create.mutation.ReplacesID(); exists {
+			s.SetIgnore(appointment.FieldReplacesID)
 		}
 	}))
 	return u
@@ -555,6 +852,27 @@ func (u *AppointmentUpsertOne) UpdateEndsOn() *AppointmentUpsertOne {
 func (u *AppointmentUpsertOne) ClearEndsOn() *AppointmentUpsertOne {
 	return u.Update(func(s *AppointmentUpsert) {
 		s.ClearEndsOn()
+	})
+}
+
+// SetEndReason sets the "end_reason" field.
+func (u *AppointmentUpsertOne) SetEndReason(v vocab.EndReason) *AppointmentUpsertOne {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.SetEndReason(v)
+	})
+}
+
+// UpdateEndReason sets the "end_reason" field to the value that was provided on create.
+func (u *AppointmentUpsertOne) UpdateEndReason() *AppointmentUpsertOne {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.UpdateEndReason()
+	})
+}
+
+// ClearEndReason clears the value of the "end_reason" field.
+func (u *AppointmentUpsertOne) ClearEndReason() *AppointmentUpsertOne {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.ClearEndReason()
 	})
 }
 
@@ -770,6 +1088,15 @@ func (u *AppointmentUpsertBulk) UpdateNewValues() *AppointmentUpsertBulk {
 			if _, exists := b.mutation.OnBehalfOfID(); exists {
 				s.SetIgnore(appointment.FieldOnBehalfOfID)
 			}
+			if _, exists := b.mutation.AlternateForID(); exists {
+				s.SetIgnore(appointment.FieldAlternateForID)
+			}
+			if _, exists := b.mutation.PreviousID(); exists {
+				s.SetIgnore(appointment.FieldPreviousID)
+			}
+			if _, exists := b.mutation.ReplacesID(); exists {
+				s.SetIgnore(appointment.FieldReplacesID)
+			}
 		}
 	}))
 	return u
@@ -855,6 +1182,27 @@ func (u *AppointmentUpsertBulk) UpdateEndsOn() *AppointmentUpsertBulk {
 func (u *AppointmentUpsertBulk) ClearEndsOn() *AppointmentUpsertBulk {
 	return u.Update(func(s *AppointmentUpsert) {
 		s.ClearEndsOn()
+	})
+}
+
+// SetEndReason sets the "end_reason" field.
+func (u *AppointmentUpsertBulk) SetEndReason(v vocab.EndReason) *AppointmentUpsertBulk {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.SetEndReason(v)
+	})
+}
+
+// UpdateEndReason sets the "end_reason" field to the value that was provided on create.
+func (u *AppointmentUpsertBulk) UpdateEndReason() *AppointmentUpsertBulk {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.UpdateEndReason()
+	})
+}
+
+// ClearEndReason clears the value of the "end_reason" field.
+func (u *AppointmentUpsertBulk) ClearEndReason() *AppointmentUpsertBulk {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.ClearEndReason()
 	})
 }
 

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -14,6 +15,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/pactreg/pactreg/ent/appointment"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/predicate"
@@ -23,15 +25,24 @@ import (
 // AppointmentQuery is the builder for querying Appointment entities.
 type AppointmentQuery struct {
 	config
-	ctx                *QueryContext
-	order              []appointment.OrderOption
-	inters             []Interceptor
-	predicates         []predicate.Appointment
-	withPerson         *PersonQuery
-	withSeatAllocation *SeatAllocationQuery
-	withOnBehalfOf     *OrganisationQuery
-	loadTotal          []func(context.Context, []*Appointment) error
-	modifiers          []func(*sql.Selector)
+	ctx                 *QueryContext
+	order               []appointment.OrderOption
+	inters              []Interceptor
+	predicates          []predicate.Appointment
+	withPerson          *PersonQuery
+	withSeatAllocation  *SeatAllocationQuery
+	withOnBehalfOf      *OrganisationQuery
+	withAlternateFor    *AppointmentQuery
+	withAlternates      *AppointmentQuery
+	withPrevious        *AppointmentQuery
+	withNext            *AppointmentQuery
+	withReplaces        *AppointmentQuery
+	withReplacedBy      *AppointmentQuery
+	withNomination      *NominationRequestQuery
+	withFKs             bool
+	loadTotal           []func(context.Context, []*Appointment) error
+	modifiers           []func(*sql.Selector)
+	withNamedAlternates map[string]*AppointmentQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -127,6 +138,160 @@ func (_q *AppointmentQuery) QueryOnBehalfOf() *OrganisationQuery {
 			sqlgraph.From(appointment.Table, appointment.FieldID, selector),
 			sqlgraph.To(organisation.Table, organisation.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, appointment.OnBehalfOfTable, appointment.OnBehalfOfColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAlternateFor chains the current query on the "alternate_for" edge.
+func (_q *AppointmentQuery) QueryAlternateFor() *AppointmentQuery {
+	query := (&AppointmentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, selector),
+			sqlgraph.To(appointment.Table, appointment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, appointment.AlternateForTable, appointment.AlternateForColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAlternates chains the current query on the "alternates" edge.
+func (_q *AppointmentQuery) QueryAlternates() *AppointmentQuery {
+	query := (&AppointmentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, selector),
+			sqlgraph.To(appointment.Table, appointment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, appointment.AlternatesTable, appointment.AlternatesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryPrevious chains the current query on the "previous" edge.
+func (_q *AppointmentQuery) QueryPrevious() *AppointmentQuery {
+	query := (&AppointmentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, selector),
+			sqlgraph.To(appointment.Table, appointment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, appointment.PreviousTable, appointment.PreviousColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryNext chains the current query on the "next" edge.
+func (_q *AppointmentQuery) QueryNext() *AppointmentQuery {
+	query := (&AppointmentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, selector),
+			sqlgraph.To(appointment.Table, appointment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, appointment.NextTable, appointment.NextColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryReplaces chains the current query on the "replaces" edge.
+func (_q *AppointmentQuery) QueryReplaces() *AppointmentQuery {
+	query := (&AppointmentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, selector),
+			sqlgraph.To(appointment.Table, appointment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, appointment.ReplacesTable, appointment.ReplacesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryReplacedBy chains the current query on the "replaced_by" edge.
+func (_q *AppointmentQuery) QueryReplacedBy() *AppointmentQuery {
+	query := (&AppointmentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, selector),
+			sqlgraph.To(appointment.Table, appointment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, appointment.ReplacedByTable, appointment.ReplacedByColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryNomination chains the current query on the "nomination" edge.
+func (_q *AppointmentQuery) QueryNomination() *NominationRequestQuery {
+	query := (&NominationRequestClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, selector),
+			sqlgraph.To(nominationrequest.Table, nominationrequest.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, appointment.NominationTable, appointment.NominationColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -329,6 +494,13 @@ func (_q *AppointmentQuery) Clone() *AppointmentQuery {
 		withPerson:         _q.withPerson.Clone(),
 		withSeatAllocation: _q.withSeatAllocation.Clone(),
 		withOnBehalfOf:     _q.withOnBehalfOf.Clone(),
+		withAlternateFor:   _q.withAlternateFor.Clone(),
+		withAlternates:     _q.withAlternates.Clone(),
+		withPrevious:       _q.withPrevious.Clone(),
+		withNext:           _q.withNext.Clone(),
+		withReplaces:       _q.withReplaces.Clone(),
+		withReplacedBy:     _q.withReplacedBy.Clone(),
+		withNomination:     _q.withNomination.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -366,6 +538,83 @@ func (_q *AppointmentQuery) WithOnBehalfOf(opts ...func(*OrganisationQuery)) *Ap
 		opt(query)
 	}
 	_q.withOnBehalfOf = query
+	return _q
+}
+
+// WithAlternateFor tells the query-builder to eager-load the nodes that are connected to
+// the "alternate_for" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppointmentQuery) WithAlternateFor(opts ...func(*AppointmentQuery)) *AppointmentQuery {
+	query := (&AppointmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAlternateFor = query
+	return _q
+}
+
+// WithAlternates tells the query-builder to eager-load the nodes that are connected to
+// the "alternates" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppointmentQuery) WithAlternates(opts ...func(*AppointmentQuery)) *AppointmentQuery {
+	query := (&AppointmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAlternates = query
+	return _q
+}
+
+// WithPrevious tells the query-builder to eager-load the nodes that are connected to
+// the "previous" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppointmentQuery) WithPrevious(opts ...func(*AppointmentQuery)) *AppointmentQuery {
+	query := (&AppointmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withPrevious = query
+	return _q
+}
+
+// WithNext tells the query-builder to eager-load the nodes that are connected to
+// the "next" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppointmentQuery) WithNext(opts ...func(*AppointmentQuery)) *AppointmentQuery {
+	query := (&AppointmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withNext = query
+	return _q
+}
+
+// WithReplaces tells the query-builder to eager-load the nodes that are connected to
+// the "replaces" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppointmentQuery) WithReplaces(opts ...func(*AppointmentQuery)) *AppointmentQuery {
+	query := (&AppointmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withReplaces = query
+	return _q
+}
+
+// WithReplacedBy tells the query-builder to eager-load the nodes that are connected to
+// the "replaced_by" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppointmentQuery) WithReplacedBy(opts ...func(*AppointmentQuery)) *AppointmentQuery {
+	query := (&AppointmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withReplacedBy = query
+	return _q
+}
+
+// WithNomination tells the query-builder to eager-load the nodes that are connected to
+// the "nomination" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppointmentQuery) WithNomination(opts ...func(*NominationRequestQuery)) *AppointmentQuery {
+	query := (&NominationRequestClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withNomination = query
 	return _q
 }
 
@@ -452,13 +701,27 @@ func (_q *AppointmentQuery) prepareQuery(ctx context.Context) error {
 func (_q *AppointmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Appointment, error) {
 	var (
 		nodes       = []*Appointment{}
+		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [10]bool{
 			_q.withPerson != nil,
 			_q.withSeatAllocation != nil,
 			_q.withOnBehalfOf != nil,
+			_q.withAlternateFor != nil,
+			_q.withAlternates != nil,
+			_q.withPrevious != nil,
+			_q.withNext != nil,
+			_q.withReplaces != nil,
+			_q.withReplacedBy != nil,
+			_q.withNomination != nil,
 		}
 	)
+	if _q.withNomination != nil {
+		withFKs = true
+	}
+	if withFKs {
+		_spec.Node.Columns = append(_spec.Node.Columns, appointment.ForeignKeys...)
+	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Appointment).scanValues(nil, columns)
 	}
@@ -495,6 +758,56 @@ func (_q *AppointmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	if query := _q.withOnBehalfOf; query != nil {
 		if err := _q.loadOnBehalfOf(ctx, query, nodes, nil,
 			func(n *Appointment, e *Organisation) { n.Edges.OnBehalfOf = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withAlternateFor; query != nil {
+		if err := _q.loadAlternateFor(ctx, query, nodes, nil,
+			func(n *Appointment, e *Appointment) { n.Edges.AlternateFor = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withAlternates; query != nil {
+		if err := _q.loadAlternates(ctx, query, nodes,
+			func(n *Appointment) { n.Edges.Alternates = []*Appointment{} },
+			func(n *Appointment, e *Appointment) { n.Edges.Alternates = append(n.Edges.Alternates, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withPrevious; query != nil {
+		if err := _q.loadPrevious(ctx, query, nodes, nil,
+			func(n *Appointment, e *Appointment) { n.Edges.Previous = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withNext; query != nil {
+		if err := _q.loadNext(ctx, query, nodes, nil,
+			func(n *Appointment, e *Appointment) { n.Edges.Next = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withReplaces; query != nil {
+		if err := _q.loadReplaces(ctx, query, nodes, nil,
+			func(n *Appointment, e *Appointment) { n.Edges.Replaces = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withReplacedBy; query != nil {
+		if err := _q.loadReplacedBy(ctx, query, nodes, nil,
+			func(n *Appointment, e *Appointment) { n.Edges.ReplacedBy = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withNomination; query != nil {
+		if err := _q.loadNomination(ctx, query, nodes, nil,
+			func(n *Appointment, e *NominationRequest) { n.Edges.Nomination = e }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAlternates {
+		if err := _q.loadAlternates(ctx, query, nodes,
+			func(n *Appointment) { n.appendNamedAlternates(name) },
+			func(n *Appointment, e *Appointment) { n.appendNamedAlternates(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -593,6 +906,230 @@ func (_q *AppointmentQuery) loadOnBehalfOf(ctx context.Context, query *Organisat
 	}
 	return nil
 }
+func (_q *AppointmentQuery) loadAlternateFor(ctx context.Context, query *AppointmentQuery, nodes []*Appointment, init func(*Appointment), assign func(*Appointment, *Appointment)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Appointment)
+	for i := range nodes {
+		if nodes[i].AlternateForID == nil {
+			continue
+		}
+		fk := *nodes[i].AlternateForID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(appointment.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "alternate_for_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *AppointmentQuery) loadAlternates(ctx context.Context, query *AppointmentQuery, nodes []*Appointment, init func(*Appointment), assign func(*Appointment, *Appointment)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Appointment)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(appointment.FieldAlternateForID)
+	}
+	query.Where(predicate.Appointment(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(appointment.AlternatesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.AlternateForID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "alternate_for_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "alternate_for_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *AppointmentQuery) loadPrevious(ctx context.Context, query *AppointmentQuery, nodes []*Appointment, init func(*Appointment), assign func(*Appointment, *Appointment)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Appointment)
+	for i := range nodes {
+		if nodes[i].PreviousID == nil {
+			continue
+		}
+		fk := *nodes[i].PreviousID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(appointment.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "previous_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *AppointmentQuery) loadNext(ctx context.Context, query *AppointmentQuery, nodes []*Appointment, init func(*Appointment), assign func(*Appointment, *Appointment)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Appointment)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+	}
+	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(appointment.FieldPreviousID)
+	}
+	query.Where(predicate.Appointment(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(appointment.NextColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.PreviousID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "previous_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "previous_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *AppointmentQuery) loadReplaces(ctx context.Context, query *AppointmentQuery, nodes []*Appointment, init func(*Appointment), assign func(*Appointment, *Appointment)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Appointment)
+	for i := range nodes {
+		if nodes[i].ReplacesID == nil {
+			continue
+		}
+		fk := *nodes[i].ReplacesID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(appointment.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "replaces_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *AppointmentQuery) loadReplacedBy(ctx context.Context, query *AppointmentQuery, nodes []*Appointment, init func(*Appointment), assign func(*Appointment, *Appointment)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Appointment)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+	}
+	query.withFKs = true
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(appointment.FieldReplacesID)
+	}
+	query.Where(predicate.Appointment(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(appointment.ReplacedByColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ReplacesID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "replaces_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "replaces_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *AppointmentQuery) loadNomination(ctx context.Context, query *NominationRequestQuery, nodes []*Appointment, init func(*Appointment), assign func(*Appointment, *NominationRequest)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Appointment)
+	for i := range nodes {
+		if nodes[i].nomination_request_appointment == nil {
+			continue
+		}
+		fk := *nodes[i].nomination_request_appointment
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(nominationrequest.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "nomination_request_appointment" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *AppointmentQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -630,6 +1167,15 @@ func (_q *AppointmentQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withOnBehalfOf != nil {
 			_spec.Node.AddColumnOnce(appointment.FieldOnBehalfOfID)
+		}
+		if _q.withAlternateFor != nil {
+			_spec.Node.AddColumnOnce(appointment.FieldAlternateForID)
+		}
+		if _q.withPrevious != nil {
+			_spec.Node.AddColumnOnce(appointment.FieldPreviousID)
+		}
+		if _q.withReplaces != nil {
+			_spec.Node.AddColumnOnce(appointment.FieldReplacesID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {
@@ -720,6 +1266,20 @@ func (_q *AppointmentQuery) ForShare(opts ...sql.LockOption) *AppointmentQuery {
 func (_q *AppointmentQuery) Modify(modifiers ...func(s *sql.Selector)) *AppointmentSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedAlternates tells the query-builder to eager-load the nodes that are connected to the "alternates"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *AppointmentQuery) WithNamedAlternates(name string, opts ...func(*AppointmentQuery)) *AppointmentQuery {
+	query := (&AppointmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAlternates == nil {
+		_q.withNamedAlternates = make(map[string]*AppointmentQuery)
+	}
+	_q.withNamedAlternates[name] = query
+	return _q
 }
 
 // AppointmentGroupBy is the group-by builder for Appointment entities.

@@ -13,7 +13,9 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/predicate"
+	"github.com/pactreg/pactreg/ent/vocab"
 )
 
 // AppointmentUpdate is the builder for updating Appointment entities.
@@ -77,6 +79,26 @@ func (_u *AppointmentUpdate) ClearEndsOn() *AppointmentUpdate {
 	return _u
 }
 
+// SetEndReason sets the "end_reason" field.
+func (_u *AppointmentUpdate) SetEndReason(v vocab.EndReason) *AppointmentUpdate {
+	_u.mutation.SetEndReason(v)
+	return _u
+}
+
+// SetNillableEndReason sets the "end_reason" field if the given value is not nil.
+func (_u *AppointmentUpdate) SetNillableEndReason(v *vocab.EndReason) *AppointmentUpdate {
+	if v != nil {
+		_u.SetEndReason(*v)
+	}
+	return _u
+}
+
+// ClearEndReason clears the value of the "end_reason" field.
+func (_u *AppointmentUpdate) ClearEndReason() *AppointmentUpdate {
+	_u.mutation.ClearEndReason()
+	return _u
+}
+
 // SetNote sets the "note" field.
 func (_u *AppointmentUpdate) SetNote(v string) *AppointmentUpdate {
 	_u.mutation.SetNote(v)
@@ -97,9 +119,120 @@ func (_u *AppointmentUpdate) ClearNote() *AppointmentUpdate {
 	return _u
 }
 
+// AddAlternateIDs adds the "alternates" edge to the Appointment entity by IDs.
+func (_u *AppointmentUpdate) AddAlternateIDs(ids ...int) *AppointmentUpdate {
+	_u.mutation.AddAlternateIDs(ids...)
+	return _u
+}
+
+// AddAlternates adds the "alternates" edges to the Appointment entity.
+func (_u *AppointmentUpdate) AddAlternates(v ...*Appointment) *AppointmentUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAlternateIDs(ids...)
+}
+
+// SetNextID sets the "next" edge to the Appointment entity by ID.
+func (_u *AppointmentUpdate) SetNextID(id int) *AppointmentUpdate {
+	_u.mutation.SetNextID(id)
+	return _u
+}
+
+// SetNillableNextID sets the "next" edge to the Appointment entity by ID if the given value is not nil.
+func (_u *AppointmentUpdate) SetNillableNextID(id *int) *AppointmentUpdate {
+	if id != nil {
+		_u = _u.SetNextID(*id)
+	}
+	return _u
+}
+
+// SetNext sets the "next" edge to the Appointment entity.
+func (_u *AppointmentUpdate) SetNext(v *Appointment) *AppointmentUpdate {
+	return _u.SetNextID(v.ID)
+}
+
+// SetReplacedByID sets the "replaced_by" edge to the Appointment entity by ID.
+func (_u *AppointmentUpdate) SetReplacedByID(id int) *AppointmentUpdate {
+	_u.mutation.SetReplacedByID(id)
+	return _u
+}
+
+// SetNillableReplacedByID sets the "replaced_by" edge to the Appointment entity by ID if the given value is not nil.
+func (_u *AppointmentUpdate) SetNillableReplacedByID(id *int) *AppointmentUpdate {
+	if id != nil {
+		_u = _u.SetReplacedByID(*id)
+	}
+	return _u
+}
+
+// SetReplacedBy sets the "replaced_by" edge to the Appointment entity.
+func (_u *AppointmentUpdate) SetReplacedBy(v *Appointment) *AppointmentUpdate {
+	return _u.SetReplacedByID(v.ID)
+}
+
+// SetNominationID sets the "nomination" edge to the NominationRequest entity by ID.
+func (_u *AppointmentUpdate) SetNominationID(id int) *AppointmentUpdate {
+	_u.mutation.SetNominationID(id)
+	return _u
+}
+
+// SetNillableNominationID sets the "nomination" edge to the NominationRequest entity by ID if the given value is not nil.
+func (_u *AppointmentUpdate) SetNillableNominationID(id *int) *AppointmentUpdate {
+	if id != nil {
+		_u = _u.SetNominationID(*id)
+	}
+	return _u
+}
+
+// SetNomination sets the "nomination" edge to the NominationRequest entity.
+func (_u *AppointmentUpdate) SetNomination(v *NominationRequest) *AppointmentUpdate {
+	return _u.SetNominationID(v.ID)
+}
+
 // Mutation returns the AppointmentMutation object of the builder.
 func (_u *AppointmentUpdate) Mutation() *AppointmentMutation {
 	return _u.mutation
+}
+
+// ClearAlternates clears all "alternates" edges to the Appointment entity.
+func (_u *AppointmentUpdate) ClearAlternates() *AppointmentUpdate {
+	_u.mutation.ClearAlternates()
+	return _u
+}
+
+// RemoveAlternateIDs removes the "alternates" edge to Appointment entities by IDs.
+func (_u *AppointmentUpdate) RemoveAlternateIDs(ids ...int) *AppointmentUpdate {
+	_u.mutation.RemoveAlternateIDs(ids...)
+	return _u
+}
+
+// RemoveAlternates removes "alternates" edges to Appointment entities.
+func (_u *AppointmentUpdate) RemoveAlternates(v ...*Appointment) *AppointmentUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAlternateIDs(ids...)
+}
+
+// ClearNext clears the "next" edge to the Appointment entity.
+func (_u *AppointmentUpdate) ClearNext() *AppointmentUpdate {
+	_u.mutation.ClearNext()
+	return _u
+}
+
+// ClearReplacedBy clears the "replaced_by" edge to the Appointment entity.
+func (_u *AppointmentUpdate) ClearReplacedBy() *AppointmentUpdate {
+	_u.mutation.ClearReplacedBy()
+	return _u
+}
+
+// ClearNomination clears the "nomination" edge to the NominationRequest entity.
+func (_u *AppointmentUpdate) ClearNomination() *AppointmentUpdate {
+	_u.mutation.ClearNomination()
+	return _u
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -146,6 +279,11 @@ func (_u *AppointmentUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *AppointmentUpdate) check() error {
+	if v, ok := _u.mutation.EndReason(); ok {
+		if err := appointment.EndReasonValidator(v); err != nil {
+			return &ValidationError{Name: "end_reason", err: fmt.Errorf(`ent: validator failed for field "Appointment.end_reason": %w`, err)}
+		}
+	}
 	if _u.mutation.PersonCleared() && len(_u.mutation.PersonIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Appointment.person"`)
 	}
@@ -191,11 +329,149 @@ func (_u *AppointmentUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if _u.mutation.EndsOnCleared() {
 		_spec.ClearField(appointment.FieldEndsOn, field.TypeOther)
 	}
+	if value, ok := _u.mutation.EndReason(); ok {
+		_spec.SetField(appointment.FieldEndReason, field.TypeEnum, value)
+	}
+	if _u.mutation.EndReasonCleared() {
+		_spec.ClearField(appointment.FieldEndReason, field.TypeEnum)
+	}
 	if value, ok := _u.mutation.Note(); ok {
 		_spec.SetField(appointment.FieldNote, field.TypeString, value)
 	}
 	if _u.mutation.NoteCleared() {
 		_spec.ClearField(appointment.FieldNote, field.TypeString)
+	}
+	if _u.mutation.AlternatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   appointment.AlternatesTable,
+			Columns: []string{appointment.AlternatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAlternatesIDs(); len(nodes) > 0 && !_u.mutation.AlternatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   appointment.AlternatesTable,
+			Columns: []string{appointment.AlternatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AlternatesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   appointment.AlternatesTable,
+			Columns: []string{appointment.AlternatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.NextCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   appointment.NextTable,
+			Columns: []string{appointment.NextColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.NextIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   appointment.NextTable,
+			Columns: []string{appointment.NextColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ReplacedByCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   appointment.ReplacedByTable,
+			Columns: []string{appointment.ReplacedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ReplacedByIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   appointment.ReplacedByTable,
+			Columns: []string{appointment.ReplacedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.NominationCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   appointment.NominationTable,
+			Columns: []string{appointment.NominationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.NominationIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   appointment.NominationTable,
+			Columns: []string{appointment.NominationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -266,6 +542,26 @@ func (_u *AppointmentUpdateOne) ClearEndsOn() *AppointmentUpdateOne {
 	return _u
 }
 
+// SetEndReason sets the "end_reason" field.
+func (_u *AppointmentUpdateOne) SetEndReason(v vocab.EndReason) *AppointmentUpdateOne {
+	_u.mutation.SetEndReason(v)
+	return _u
+}
+
+// SetNillableEndReason sets the "end_reason" field if the given value is not nil.
+func (_u *AppointmentUpdateOne) SetNillableEndReason(v *vocab.EndReason) *AppointmentUpdateOne {
+	if v != nil {
+		_u.SetEndReason(*v)
+	}
+	return _u
+}
+
+// ClearEndReason clears the value of the "end_reason" field.
+func (_u *AppointmentUpdateOne) ClearEndReason() *AppointmentUpdateOne {
+	_u.mutation.ClearEndReason()
+	return _u
+}
+
 // SetNote sets the "note" field.
 func (_u *AppointmentUpdateOne) SetNote(v string) *AppointmentUpdateOne {
 	_u.mutation.SetNote(v)
@@ -286,9 +582,120 @@ func (_u *AppointmentUpdateOne) ClearNote() *AppointmentUpdateOne {
 	return _u
 }
 
+// AddAlternateIDs adds the "alternates" edge to the Appointment entity by IDs.
+func (_u *AppointmentUpdateOne) AddAlternateIDs(ids ...int) *AppointmentUpdateOne {
+	_u.mutation.AddAlternateIDs(ids...)
+	return _u
+}
+
+// AddAlternates adds the "alternates" edges to the Appointment entity.
+func (_u *AppointmentUpdateOne) AddAlternates(v ...*Appointment) *AppointmentUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAlternateIDs(ids...)
+}
+
+// SetNextID sets the "next" edge to the Appointment entity by ID.
+func (_u *AppointmentUpdateOne) SetNextID(id int) *AppointmentUpdateOne {
+	_u.mutation.SetNextID(id)
+	return _u
+}
+
+// SetNillableNextID sets the "next" edge to the Appointment entity by ID if the given value is not nil.
+func (_u *AppointmentUpdateOne) SetNillableNextID(id *int) *AppointmentUpdateOne {
+	if id != nil {
+		_u = _u.SetNextID(*id)
+	}
+	return _u
+}
+
+// SetNext sets the "next" edge to the Appointment entity.
+func (_u *AppointmentUpdateOne) SetNext(v *Appointment) *AppointmentUpdateOne {
+	return _u.SetNextID(v.ID)
+}
+
+// SetReplacedByID sets the "replaced_by" edge to the Appointment entity by ID.
+func (_u *AppointmentUpdateOne) SetReplacedByID(id int) *AppointmentUpdateOne {
+	_u.mutation.SetReplacedByID(id)
+	return _u
+}
+
+// SetNillableReplacedByID sets the "replaced_by" edge to the Appointment entity by ID if the given value is not nil.
+func (_u *AppointmentUpdateOne) SetNillableReplacedByID(id *int) *AppointmentUpdateOne {
+	if id != nil {
+		_u = _u.SetReplacedByID(*id)
+	}
+	return _u
+}
+
+// SetReplacedBy sets the "replaced_by" edge to the Appointment entity.
+func (_u *AppointmentUpdateOne) SetReplacedBy(v *Appointment) *AppointmentUpdateOne {
+	return _u.SetReplacedByID(v.ID)
+}
+
+// SetNominationID sets the "nomination" edge to the NominationRequest entity by ID.
+func (_u *AppointmentUpdateOne) SetNominationID(id int) *AppointmentUpdateOne {
+	_u.mutation.SetNominationID(id)
+	return _u
+}
+
+// SetNillableNominationID sets the "nomination" edge to the NominationRequest entity by ID if the given value is not nil.
+func (_u *AppointmentUpdateOne) SetNillableNominationID(id *int) *AppointmentUpdateOne {
+	if id != nil {
+		_u = _u.SetNominationID(*id)
+	}
+	return _u
+}
+
+// SetNomination sets the "nomination" edge to the NominationRequest entity.
+func (_u *AppointmentUpdateOne) SetNomination(v *NominationRequest) *AppointmentUpdateOne {
+	return _u.SetNominationID(v.ID)
+}
+
 // Mutation returns the AppointmentMutation object of the builder.
 func (_u *AppointmentUpdateOne) Mutation() *AppointmentMutation {
 	return _u.mutation
+}
+
+// ClearAlternates clears all "alternates" edges to the Appointment entity.
+func (_u *AppointmentUpdateOne) ClearAlternates() *AppointmentUpdateOne {
+	_u.mutation.ClearAlternates()
+	return _u
+}
+
+// RemoveAlternateIDs removes the "alternates" edge to Appointment entities by IDs.
+func (_u *AppointmentUpdateOne) RemoveAlternateIDs(ids ...int) *AppointmentUpdateOne {
+	_u.mutation.RemoveAlternateIDs(ids...)
+	return _u
+}
+
+// RemoveAlternates removes "alternates" edges to Appointment entities.
+func (_u *AppointmentUpdateOne) RemoveAlternates(v ...*Appointment) *AppointmentUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAlternateIDs(ids...)
+}
+
+// ClearNext clears the "next" edge to the Appointment entity.
+func (_u *AppointmentUpdateOne) ClearNext() *AppointmentUpdateOne {
+	_u.mutation.ClearNext()
+	return _u
+}
+
+// ClearReplacedBy clears the "replaced_by" edge to the Appointment entity.
+func (_u *AppointmentUpdateOne) ClearReplacedBy() *AppointmentUpdateOne {
+	_u.mutation.ClearReplacedBy()
+	return _u
+}
+
+// ClearNomination clears the "nomination" edge to the NominationRequest entity.
+func (_u *AppointmentUpdateOne) ClearNomination() *AppointmentUpdateOne {
+	_u.mutation.ClearNomination()
+	return _u
 }
 
 // Where appends a list predicates to the AppointmentUpdate builder.
@@ -348,6 +755,11 @@ func (_u *AppointmentUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *AppointmentUpdateOne) check() error {
+	if v, ok := _u.mutation.EndReason(); ok {
+		if err := appointment.EndReasonValidator(v); err != nil {
+			return &ValidationError{Name: "end_reason", err: fmt.Errorf(`ent: validator failed for field "Appointment.end_reason": %w`, err)}
+		}
+	}
 	if _u.mutation.PersonCleared() && len(_u.mutation.PersonIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Appointment.person"`)
 	}
@@ -410,11 +822,149 @@ func (_u *AppointmentUpdateOne) sqlSave(ctx context.Context) (_node *Appointment
 	if _u.mutation.EndsOnCleared() {
 		_spec.ClearField(appointment.FieldEndsOn, field.TypeOther)
 	}
+	if value, ok := _u.mutation.EndReason(); ok {
+		_spec.SetField(appointment.FieldEndReason, field.TypeEnum, value)
+	}
+	if _u.mutation.EndReasonCleared() {
+		_spec.ClearField(appointment.FieldEndReason, field.TypeEnum)
+	}
 	if value, ok := _u.mutation.Note(); ok {
 		_spec.SetField(appointment.FieldNote, field.TypeString, value)
 	}
 	if _u.mutation.NoteCleared() {
 		_spec.ClearField(appointment.FieldNote, field.TypeString)
+	}
+	if _u.mutation.AlternatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   appointment.AlternatesTable,
+			Columns: []string{appointment.AlternatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAlternatesIDs(); len(nodes) > 0 && !_u.mutation.AlternatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   appointment.AlternatesTable,
+			Columns: []string{appointment.AlternatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AlternatesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   appointment.AlternatesTable,
+			Columns: []string{appointment.AlternatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.NextCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   appointment.NextTable,
+			Columns: []string{appointment.NextColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.NextIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   appointment.NextTable,
+			Columns: []string{appointment.NextColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ReplacedByCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   appointment.ReplacedByTable,
+			Columns: []string{appointment.ReplacedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ReplacedByIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   appointment.ReplacedByTable,
+			Columns: []string{appointment.ReplacedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.NominationCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   appointment.NominationTable,
+			Columns: []string{appointment.NominationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.NominationIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   appointment.NominationTable,
+			Columns: []string{appointment.NominationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Appointment{config: _u.config}

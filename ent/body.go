@@ -43,6 +43,10 @@ type Body struct {
 	DissolvedOn *dates.Date `json:"dissolved_on,omitempty"`
 	// OwnerID holds the value of the "owner_id" field.
 	OwnerID *int `json:"owner_id,omitempty"`
+	// term length from which an appointment's ends_on defaults, e.g. 48
+	DefaultTermMonths *int `json:"default_term_months,omitempty"`
+	// how many consecutive terms one person may hold in this body
+	MaxConsecutiveTerms *int `json:"max_consecutive_terms,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the BodyQuery when eager-loading is set.
 	Edges        BodyEdges `json:"edges"`
@@ -141,7 +145,7 @@ func (*Body) scanValues(columns []string) ([]any, error) {
 			values[i] = &sql.NullScanner{S: new(dates.Date)}
 		case body.FieldMandate:
 			values[i] = new([]byte)
-		case body.FieldID, body.FieldVersion, body.FieldOwnerID:
+		case body.FieldID, body.FieldVersion, body.FieldOwnerID, body.FieldDefaultTermMonths, body.FieldMaxConsecutiveTerms:
 			values[i] = new(sql.NullInt64)
 		case body.FieldName, body.FieldShortName, body.FieldKind, body.FieldDescription:
 			values[i] = new(sql.NullString)
@@ -238,6 +242,20 @@ func (_m *Body) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.OwnerID = new(int)
 				*_m.OwnerID = int(value.Int64)
+			}
+		case body.FieldDefaultTermMonths:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field default_term_months", values[i])
+			} else if value.Valid {
+				_m.DefaultTermMonths = new(int)
+				*_m.DefaultTermMonths = int(value.Int64)
+			}
+		case body.FieldMaxConsecutiveTerms:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field max_consecutive_terms", values[i])
+			} else if value.Valid {
+				_m.MaxConsecutiveTerms = new(int)
+				*_m.MaxConsecutiveTerms = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -341,6 +359,16 @@ func (_m *Body) String() string {
 	builder.WriteString(", ")
 	if v := _m.OwnerID; v != nil {
 		builder.WriteString("owner_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.DefaultTermMonths; v != nil {
+		builder.WriteString("default_term_months=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.MaxConsecutiveTerms; v != nil {
+		builder.WriteString("max_consecutive_terms=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')

@@ -156,6 +156,34 @@ func (_c *BodyCreate) SetNillableOwnerID(v *int) *BodyCreate {
 	return _c
 }
 
+// SetDefaultTermMonths sets the "default_term_months" field.
+func (_c *BodyCreate) SetDefaultTermMonths(v int) *BodyCreate {
+	_c.mutation.SetDefaultTermMonths(v)
+	return _c
+}
+
+// SetNillableDefaultTermMonths sets the "default_term_months" field if the given value is not nil.
+func (_c *BodyCreate) SetNillableDefaultTermMonths(v *int) *BodyCreate {
+	if v != nil {
+		_c.SetDefaultTermMonths(*v)
+	}
+	return _c
+}
+
+// SetMaxConsecutiveTerms sets the "max_consecutive_terms" field.
+func (_c *BodyCreate) SetMaxConsecutiveTerms(v int) *BodyCreate {
+	_c.mutation.SetMaxConsecutiveTerms(v)
+	return _c
+}
+
+// SetNillableMaxConsecutiveTerms sets the "max_consecutive_terms" field if the given value is not nil.
+func (_c *BodyCreate) SetNillableMaxConsecutiveTerms(v *int) *BodyCreate {
+	if v != nil {
+		_c.SetMaxConsecutiveTerms(*v)
+	}
+	return _c
+}
+
 // SetOwner sets the "owner" edge to the Organisation entity.
 func (_c *BodyCreate) SetOwner(v *Organisation) *BodyCreate {
 	return _c.SetOwnerID(v.ID)
@@ -326,6 +354,16 @@ func (_c *BodyCreate) check() error {
 			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Body.kind": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.DefaultTermMonths(); ok {
+		if err := body.DefaultTermMonthsValidator(v); err != nil {
+			return &ValidationError{Name: "default_term_months", err: fmt.Errorf(`ent: validator failed for field "Body.default_term_months": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.MaxConsecutiveTerms(); ok {
+		if err := body.MaxConsecutiveTermsValidator(v); err != nil {
+			return &ValidationError{Name: "max_consecutive_terms", err: fmt.Errorf(`ent: validator failed for field "Body.max_consecutive_terms": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -392,6 +430,14 @@ func (_c *BodyCreate) createSpec() (*Body, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DissolvedOn(); ok {
 		_spec.SetField(body.FieldDissolvedOn, field.TypeOther, value)
 		_node.DissolvedOn = &value
+	}
+	if value, ok := _c.mutation.DefaultTermMonths(); ok {
+		_spec.SetField(body.FieldDefaultTermMonths, field.TypeInt, value)
+		_node.DefaultTermMonths = &value
+	}
+	if value, ok := _c.mutation.MaxConsecutiveTerms(); ok {
+		_spec.SetField(body.FieldMaxConsecutiveTerms, field.TypeInt, value)
+		_node.MaxConsecutiveTerms = &value
 	}
 	if nodes := _c.mutation.OwnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -704,6 +750,54 @@ func (u *BodyUpsert) ClearOwnerID() *BodyUpsert {
 	return u
 }
 
+// SetDefaultTermMonths sets the "default_term_months" field.
+func (u *BodyUpsert) SetDefaultTermMonths(v int) *BodyUpsert {
+	u.Set(body.FieldDefaultTermMonths, v)
+	return u
+}
+
+// UpdateDefaultTermMonths sets the "default_term_months" field to the value that was provided on create.
+func (u *BodyUpsert) UpdateDefaultTermMonths() *BodyUpsert {
+	u.SetExcluded(body.FieldDefaultTermMonths)
+	return u
+}
+
+// AddDefaultTermMonths adds v to the "default_term_months" field.
+func (u *BodyUpsert) AddDefaultTermMonths(v int) *BodyUpsert {
+	u.Add(body.FieldDefaultTermMonths, v)
+	return u
+}
+
+// ClearDefaultTermMonths clears the value of the "default_term_months" field.
+func (u *BodyUpsert) ClearDefaultTermMonths() *BodyUpsert {
+	u.SetNull(body.FieldDefaultTermMonths)
+	return u
+}
+
+// SetMaxConsecutiveTerms sets the "max_consecutive_terms" field.
+func (u *BodyUpsert) SetMaxConsecutiveTerms(v int) *BodyUpsert {
+	u.Set(body.FieldMaxConsecutiveTerms, v)
+	return u
+}
+
+// UpdateMaxConsecutiveTerms sets the "max_consecutive_terms" field to the value that was provided on create.
+func (u *BodyUpsert) UpdateMaxConsecutiveTerms() *BodyUpsert {
+	u.SetExcluded(body.FieldMaxConsecutiveTerms)
+	return u
+}
+
+// AddMaxConsecutiveTerms adds v to the "max_consecutive_terms" field.
+func (u *BodyUpsert) AddMaxConsecutiveTerms(v int) *BodyUpsert {
+	u.Add(body.FieldMaxConsecutiveTerms, v)
+	return u
+}
+
+// ClearMaxConsecutiveTerms clears the value of the "max_consecutive_terms" field.
+func (u *BodyUpsert) ClearMaxConsecutiveTerms() *BodyUpsert {
+	u.SetNull(body.FieldMaxConsecutiveTerms)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -935,6 +1029,62 @@ func (u *BodyUpsertOne) UpdateOwnerID() *BodyUpsertOne {
 func (u *BodyUpsertOne) ClearOwnerID() *BodyUpsertOne {
 	return u.Update(func(s *BodyUpsert) {
 		s.ClearOwnerID()
+	})
+}
+
+// SetDefaultTermMonths sets the "default_term_months" field.
+func (u *BodyUpsertOne) SetDefaultTermMonths(v int) *BodyUpsertOne {
+	return u.Update(func(s *BodyUpsert) {
+		s.SetDefaultTermMonths(v)
+	})
+}
+
+// AddDefaultTermMonths adds v to the "default_term_months" field.
+func (u *BodyUpsertOne) AddDefaultTermMonths(v int) *BodyUpsertOne {
+	return u.Update(func(s *BodyUpsert) {
+		s.AddDefaultTermMonths(v)
+	})
+}
+
+// UpdateDefaultTermMonths sets the "default_term_months" field to the value that was provided on create.
+func (u *BodyUpsertOne) UpdateDefaultTermMonths() *BodyUpsertOne {
+	return u.Update(func(s *BodyUpsert) {
+		s.UpdateDefaultTermMonths()
+	})
+}
+
+// ClearDefaultTermMonths clears the value of the "default_term_months" field.
+func (u *BodyUpsertOne) ClearDefaultTermMonths() *BodyUpsertOne {
+	return u.Update(func(s *BodyUpsert) {
+		s.ClearDefaultTermMonths()
+	})
+}
+
+// SetMaxConsecutiveTerms sets the "max_consecutive_terms" field.
+func (u *BodyUpsertOne) SetMaxConsecutiveTerms(v int) *BodyUpsertOne {
+	return u.Update(func(s *BodyUpsert) {
+		s.SetMaxConsecutiveTerms(v)
+	})
+}
+
+// AddMaxConsecutiveTerms adds v to the "max_consecutive_terms" field.
+func (u *BodyUpsertOne) AddMaxConsecutiveTerms(v int) *BodyUpsertOne {
+	return u.Update(func(s *BodyUpsert) {
+		s.AddMaxConsecutiveTerms(v)
+	})
+}
+
+// UpdateMaxConsecutiveTerms sets the "max_consecutive_terms" field to the value that was provided on create.
+func (u *BodyUpsertOne) UpdateMaxConsecutiveTerms() *BodyUpsertOne {
+	return u.Update(func(s *BodyUpsert) {
+		s.UpdateMaxConsecutiveTerms()
+	})
+}
+
+// ClearMaxConsecutiveTerms clears the value of the "max_consecutive_terms" field.
+func (u *BodyUpsertOne) ClearMaxConsecutiveTerms() *BodyUpsertOne {
+	return u.Update(func(s *BodyUpsert) {
+		s.ClearMaxConsecutiveTerms()
 	})
 }
 
@@ -1335,6 +1485,62 @@ func (u *BodyUpsertBulk) UpdateOwnerID() *BodyUpsertBulk {
 func (u *BodyUpsertBulk) ClearOwnerID() *BodyUpsertBulk {
 	return u.Update(func(s *BodyUpsert) {
 		s.ClearOwnerID()
+	})
+}
+
+// SetDefaultTermMonths sets the "default_term_months" field.
+func (u *BodyUpsertBulk) SetDefaultTermMonths(v int) *BodyUpsertBulk {
+	return u.Update(func(s *BodyUpsert) {
+		s.SetDefaultTermMonths(v)
+	})
+}
+
+// AddDefaultTermMonths adds v to the "default_term_months" field.
+func (u *BodyUpsertBulk) AddDefaultTermMonths(v int) *BodyUpsertBulk {
+	return u.Update(func(s *BodyUpsert) {
+		s.AddDefaultTermMonths(v)
+	})
+}
+
+// UpdateDefaultTermMonths sets the "default_term_months" field to the value that was provided on create.
+func (u *BodyUpsertBulk) UpdateDefaultTermMonths() *BodyUpsertBulk {
+	return u.Update(func(s *BodyUpsert) {
+		s.UpdateDefaultTermMonths()
+	})
+}
+
+// ClearDefaultTermMonths clears the value of the "default_term_months" field.
+func (u *BodyUpsertBulk) ClearDefaultTermMonths() *BodyUpsertBulk {
+	return u.Update(func(s *BodyUpsert) {
+		s.ClearDefaultTermMonths()
+	})
+}
+
+// SetMaxConsecutiveTerms sets the "max_consecutive_terms" field.
+func (u *BodyUpsertBulk) SetMaxConsecutiveTerms(v int) *BodyUpsertBulk {
+	return u.Update(func(s *BodyUpsert) {
+		s.SetMaxConsecutiveTerms(v)
+	})
+}
+
+// AddMaxConsecutiveTerms adds v to the "max_consecutive_terms" field.
+func (u *BodyUpsertBulk) AddMaxConsecutiveTerms(v int) *BodyUpsertBulk {
+	return u.Update(func(s *BodyUpsert) {
+		s.AddMaxConsecutiveTerms(v)
+	})
+}
+
+// UpdateMaxConsecutiveTerms sets the "max_consecutive_terms" field to the value that was provided on create.
+func (u *BodyUpsertBulk) UpdateMaxConsecutiveTerms() *BodyUpsertBulk {
+	return u.Update(func(s *BodyUpsert) {
+		s.UpdateMaxConsecutiveTerms()
+	})
+}
+
+// ClearMaxConsecutiveTerms clears the value of the "max_consecutive_terms" field.
+func (u *BodyUpsertBulk) ClearMaxConsecutiveTerms() *BodyUpsertBulk {
+	return u.Update(func(s *BodyUpsert) {
+		s.ClearMaxConsecutiveTerms()
 	})
 }
 

@@ -207,6 +207,60 @@ func (_u *BodyUpdate) ClearOwnerID() *BodyUpdate {
 	return _u
 }
 
+// SetDefaultTermMonths sets the "default_term_months" field.
+func (_u *BodyUpdate) SetDefaultTermMonths(v int) *BodyUpdate {
+	_u.mutation.ResetDefaultTermMonths()
+	_u.mutation.SetDefaultTermMonths(v)
+	return _u
+}
+
+// SetNillableDefaultTermMonths sets the "default_term_months" field if the given value is not nil.
+func (_u *BodyUpdate) SetNillableDefaultTermMonths(v *int) *BodyUpdate {
+	if v != nil {
+		_u.SetDefaultTermMonths(*v)
+	}
+	return _u
+}
+
+// AddDefaultTermMonths adds value to the "default_term_months" field.
+func (_u *BodyUpdate) AddDefaultTermMonths(v int) *BodyUpdate {
+	_u.mutation.AddDefaultTermMonths(v)
+	return _u
+}
+
+// ClearDefaultTermMonths clears the value of the "default_term_months" field.
+func (_u *BodyUpdate) ClearDefaultTermMonths() *BodyUpdate {
+	_u.mutation.ClearDefaultTermMonths()
+	return _u
+}
+
+// SetMaxConsecutiveTerms sets the "max_consecutive_terms" field.
+func (_u *BodyUpdate) SetMaxConsecutiveTerms(v int) *BodyUpdate {
+	_u.mutation.ResetMaxConsecutiveTerms()
+	_u.mutation.SetMaxConsecutiveTerms(v)
+	return _u
+}
+
+// SetNillableMaxConsecutiveTerms sets the "max_consecutive_terms" field if the given value is not nil.
+func (_u *BodyUpdate) SetNillableMaxConsecutiveTerms(v *int) *BodyUpdate {
+	if v != nil {
+		_u.SetMaxConsecutiveTerms(*v)
+	}
+	return _u
+}
+
+// AddMaxConsecutiveTerms adds value to the "max_consecutive_terms" field.
+func (_u *BodyUpdate) AddMaxConsecutiveTerms(v int) *BodyUpdate {
+	_u.mutation.AddMaxConsecutiveTerms(v)
+	return _u
+}
+
+// ClearMaxConsecutiveTerms clears the value of the "max_consecutive_terms" field.
+func (_u *BodyUpdate) ClearMaxConsecutiveTerms() *BodyUpdate {
+	_u.mutation.ClearMaxConsecutiveTerms()
+	return _u
+}
+
 // SetOwner sets the "owner" edge to the Organisation entity.
 func (_u *BodyUpdate) SetOwner(v *Organisation) *BodyUpdate {
 	return _u.SetOwnerID(v.ID)
@@ -462,6 +516,16 @@ func (_u *BodyUpdate) check() error {
 			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Body.kind": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.DefaultTermMonths(); ok {
+		if err := body.DefaultTermMonthsValidator(v); err != nil {
+			return &ValidationError{Name: "default_term_months", err: fmt.Errorf(`ent: validator failed for field "Body.default_term_months": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.MaxConsecutiveTerms(); ok {
+		if err := body.MaxConsecutiveTermsValidator(v); err != nil {
+			return &ValidationError{Name: "max_consecutive_terms", err: fmt.Errorf(`ent: validator failed for field "Body.max_consecutive_terms": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -532,6 +596,24 @@ func (_u *BodyUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.DissolvedOnCleared() {
 		_spec.ClearField(body.FieldDissolvedOn, field.TypeOther)
+	}
+	if value, ok := _u.mutation.DefaultTermMonths(); ok {
+		_spec.SetField(body.FieldDefaultTermMonths, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedDefaultTermMonths(); ok {
+		_spec.AddField(body.FieldDefaultTermMonths, field.TypeInt, value)
+	}
+	if _u.mutation.DefaultTermMonthsCleared() {
+		_spec.ClearField(body.FieldDefaultTermMonths, field.TypeInt)
+	}
+	if value, ok := _u.mutation.MaxConsecutiveTerms(); ok {
+		_spec.SetField(body.FieldMaxConsecutiveTerms, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedMaxConsecutiveTerms(); ok {
+		_spec.AddField(body.FieldMaxConsecutiveTerms, field.TypeInt, value)
+	}
+	if _u.mutation.MaxConsecutiveTermsCleared() {
+		_spec.ClearField(body.FieldMaxConsecutiveTerms, field.TypeInt)
 	}
 	if _u.mutation.OwnerCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -982,6 +1064,60 @@ func (_u *BodyUpdateOne) ClearOwnerID() *BodyUpdateOne {
 	return _u
 }
 
+// SetDefaultTermMonths sets the "default_term_months" field.
+func (_u *BodyUpdateOne) SetDefaultTermMonths(v int) *BodyUpdateOne {
+	_u.mutation.ResetDefaultTermMonths()
+	_u.mutation.SetDefaultTermMonths(v)
+	return _u
+}
+
+// SetNillableDefaultTermMonths sets the "default_term_months" field if the given value is not nil.
+func (_u *BodyUpdateOne) SetNillableDefaultTermMonths(v *int) *BodyUpdateOne {
+	if v != nil {
+		_u.SetDefaultTermMonths(*v)
+	}
+	return _u
+}
+
+// AddDefaultTermMonths adds value to the "default_term_months" field.
+func (_u *BodyUpdateOne) AddDefaultTermMonths(v int) *BodyUpdateOne {
+	_u.mutation.AddDefaultTermMonths(v)
+	return _u
+}
+
+// ClearDefaultTermMonths clears the value of the "default_term_months" field.
+func (_u *BodyUpdateOne) ClearDefaultTermMonths() *BodyUpdateOne {
+	_u.mutation.ClearDefaultTermMonths()
+	return _u
+}
+
+// SetMaxConsecutiveTerms sets the "max_consecutive_terms" field.
+func (_u *BodyUpdateOne) SetMaxConsecutiveTerms(v int) *BodyUpdateOne {
+	_u.mutation.ResetMaxConsecutiveTerms()
+	_u.mutation.SetMaxConsecutiveTerms(v)
+	return _u
+}
+
+// SetNillableMaxConsecutiveTerms sets the "max_consecutive_terms" field if the given value is not nil.
+func (_u *BodyUpdateOne) SetNillableMaxConsecutiveTerms(v *int) *BodyUpdateOne {
+	if v != nil {
+		_u.SetMaxConsecutiveTerms(*v)
+	}
+	return _u
+}
+
+// AddMaxConsecutiveTerms adds value to the "max_consecutive_terms" field.
+func (_u *BodyUpdateOne) AddMaxConsecutiveTerms(v int) *BodyUpdateOne {
+	_u.mutation.AddMaxConsecutiveTerms(v)
+	return _u
+}
+
+// ClearMaxConsecutiveTerms clears the value of the "max_consecutive_terms" field.
+func (_u *BodyUpdateOne) ClearMaxConsecutiveTerms() *BodyUpdateOne {
+	_u.mutation.ClearMaxConsecutiveTerms()
+	return _u
+}
+
 // SetOwner sets the "owner" edge to the Organisation entity.
 func (_u *BodyUpdateOne) SetOwner(v *Organisation) *BodyUpdateOne {
 	return _u.SetOwnerID(v.ID)
@@ -1250,6 +1386,16 @@ func (_u *BodyUpdateOne) check() error {
 			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Body.kind": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.DefaultTermMonths(); ok {
+		if err := body.DefaultTermMonthsValidator(v); err != nil {
+			return &ValidationError{Name: "default_term_months", err: fmt.Errorf(`ent: validator failed for field "Body.default_term_months": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.MaxConsecutiveTerms(); ok {
+		if err := body.MaxConsecutiveTermsValidator(v); err != nil {
+			return &ValidationError{Name: "max_consecutive_terms", err: fmt.Errorf(`ent: validator failed for field "Body.max_consecutive_terms": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1337,6 +1483,24 @@ func (_u *BodyUpdateOne) sqlSave(ctx context.Context) (_node *Body, err error) {
 	}
 	if _u.mutation.DissolvedOnCleared() {
 		_spec.ClearField(body.FieldDissolvedOn, field.TypeOther)
+	}
+	if value, ok := _u.mutation.DefaultTermMonths(); ok {
+		_spec.SetField(body.FieldDefaultTermMonths, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedDefaultTermMonths(); ok {
+		_spec.AddField(body.FieldDefaultTermMonths, field.TypeInt, value)
+	}
+	if _u.mutation.DefaultTermMonthsCleared() {
+		_spec.ClearField(body.FieldDefaultTermMonths, field.TypeInt)
+	}
+	if value, ok := _u.mutation.MaxConsecutiveTerms(); ok {
+		_spec.SetField(body.FieldMaxConsecutiveTerms, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedMaxConsecutiveTerms(); ok {
+		_spec.AddField(body.FieldMaxConsecutiveTerms, field.TypeInt, value)
+	}
+	if _u.mutation.MaxConsecutiveTermsCleared() {
+		_spec.ClearField(body.FieldMaxConsecutiveTerms, field.TypeInt)
 	}
 	if _u.mutation.OwnerCleared() {
 		edge := &sqlgraph.EdgeSpec{

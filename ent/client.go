@@ -19,6 +19,7 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/seatallocation"
@@ -39,6 +40,8 @@ type Client struct {
 	AuditEvent *AuditEventClient
 	// Body is the client for interacting with the Body builders.
 	Body *BodyClient
+	// NominationRequest is the client for interacting with the NominationRequest builders.
+	NominationRequest *NominationRequestClient
 	// Organisation is the client for interacting with the Organisation builders.
 	Organisation *OrganisationClient
 	// Person is the client for interacting with the Person builders.
@@ -60,6 +63,7 @@ func (c *Client) init() {
 	c.Appointment = NewAppointmentClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.Body = NewBodyClient(c.config)
+	c.NominationRequest = NewNominationRequestClient(c.config)
 	c.Organisation = NewOrganisationClient(c.config)
 	c.Person = NewPersonClient(c.config)
 	c.SeatAllocation = NewSeatAllocationClient(c.config)
@@ -153,15 +157,16 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:            ctx,
-		config:         cfg,
-		APIToken:       NewAPITokenClient(cfg),
-		Appointment:    NewAppointmentClient(cfg),
-		AuditEvent:     NewAuditEventClient(cfg),
-		Body:           NewBodyClient(cfg),
-		Organisation:   NewOrganisationClient(cfg),
-		Person:         NewPersonClient(cfg),
-		SeatAllocation: NewSeatAllocationClient(cfg),
+		ctx:               ctx,
+		config:            cfg,
+		APIToken:          NewAPITokenClient(cfg),
+		Appointment:       NewAppointmentClient(cfg),
+		AuditEvent:        NewAuditEventClient(cfg),
+		Body:              NewBodyClient(cfg),
+		NominationRequest: NewNominationRequestClient(cfg),
+		Organisation:      NewOrganisationClient(cfg),
+		Person:            NewPersonClient(cfg),
+		SeatAllocation:    NewSeatAllocationClient(cfg),
 	}, nil
 }
 
@@ -179,15 +184,16 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:            ctx,
-		config:         cfg,
-		APIToken:       NewAPITokenClient(cfg),
-		Appointment:    NewAppointmentClient(cfg),
-		AuditEvent:     NewAuditEventClient(cfg),
-		Body:           NewBodyClient(cfg),
-		Organisation:   NewOrganisationClient(cfg),
-		Person:         NewPersonClient(cfg),
-		SeatAllocation: NewSeatAllocationClient(cfg),
+		ctx:               ctx,
+		config:            cfg,
+		APIToken:          NewAPITokenClient(cfg),
+		Appointment:       NewAppointmentClient(cfg),
+		AuditEvent:        NewAuditEventClient(cfg),
+		Body:              NewBodyClient(cfg),
+		NominationRequest: NewNominationRequestClient(cfg),
+		Organisation:      NewOrganisationClient(cfg),
+		Person:            NewPersonClient(cfg),
+		SeatAllocation:    NewSeatAllocationClient(cfg),
 	}, nil
 }
 
@@ -217,8 +223,8 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIToken, c.Appointment, c.AuditEvent, c.Body, c.Organisation, c.Person,
-		c.SeatAllocation,
+		c.APIToken, c.Appointment, c.AuditEvent, c.Body, c.NominationRequest,
+		c.Organisation, c.Person, c.SeatAllocation,
 	} {
 		n.Use(hooks...)
 	}
@@ -228,8 +234,8 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIToken, c.Appointment, c.AuditEvent, c.Body, c.Organisation, c.Person,
-		c.SeatAllocation,
+		c.APIToken, c.Appointment, c.AuditEvent, c.Body, c.NominationRequest,
+		c.Organisation, c.Person, c.SeatAllocation,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -246,6 +252,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.AuditEvent.mutate(ctx, m)
 	case *BodyMutation:
 		return c.Body.mutate(ctx, m)
+	case *NominationRequestMutation:
+		return c.NominationRequest.mutate(ctx, m)
 	case *OrganisationMutation:
 		return c.Organisation.mutate(ctx, m)
 	case *PersonMutation:
@@ -540,6 +548,118 @@ func (c *AppointmentClient) QueryOnBehalfOf(_m *Appointment) *OrganisationQuery 
 			sqlgraph.From(appointment.Table, appointment.FieldID, id),
 			sqlgraph.To(organisation.Table, organisation.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, appointment.OnBehalfOfTable, appointment.OnBehalfOfColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAlternateFor queries the alternate_for edge of a Appointment.
+func (c *AppointmentClient) QueryAlternateFor(_m *Appointment) *AppointmentQuery {
+	query := (&AppointmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, id),
+			sqlgraph.To(appointment.Table, appointment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, appointment.AlternateForTable, appointment.AlternateForColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAlternates queries the alternates edge of a Appointment.
+func (c *AppointmentClient) QueryAlternates(_m *Appointment) *AppointmentQuery {
+	query := (&AppointmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, id),
+			sqlgraph.To(appointment.Table, appointment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, appointment.AlternatesTable, appointment.AlternatesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPrevious queries the previous edge of a Appointment.
+func (c *AppointmentClient) QueryPrevious(_m *Appointment) *AppointmentQuery {
+	query := (&AppointmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, id),
+			sqlgraph.To(appointment.Table, appointment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, appointment.PreviousTable, appointment.PreviousColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryNext queries the next edge of a Appointment.
+func (c *AppointmentClient) QueryNext(_m *Appointment) *AppointmentQuery {
+	query := (&AppointmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, id),
+			sqlgraph.To(appointment.Table, appointment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, appointment.NextTable, appointment.NextColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryReplaces queries the replaces edge of a Appointment.
+func (c *AppointmentClient) QueryReplaces(_m *Appointment) *AppointmentQuery {
+	query := (&AppointmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, id),
+			sqlgraph.To(appointment.Table, appointment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, appointment.ReplacesTable, appointment.ReplacesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryReplacedBy queries the replaced_by edge of a Appointment.
+func (c *AppointmentClient) QueryReplacedBy(_m *Appointment) *AppointmentQuery {
+	query := (&AppointmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, id),
+			sqlgraph.To(appointment.Table, appointment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, appointment.ReplacedByTable, appointment.ReplacedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryNomination queries the nomination edge of a Appointment.
+func (c *AppointmentClient) QueryNomination(_m *Appointment) *NominationRequestQuery {
+	query := (&NominationRequestClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appointment.Table, appointment.FieldID, id),
+			sqlgraph.To(nominationrequest.Table, nominationrequest.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, appointment.NominationTable, appointment.NominationColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -938,6 +1058,205 @@ func (c *BodyClient) mutate(ctx context.Context, m *BodyMutation) (Value, error)
 	}
 }
 
+// NominationRequestClient is a client for the NominationRequest schema.
+type NominationRequestClient struct {
+	config
+}
+
+// NewNominationRequestClient returns a client for the NominationRequest from the given config.
+func NewNominationRequestClient(c config) *NominationRequestClient {
+	return &NominationRequestClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `nominationrequest.Hooks(f(g(h())))`.
+func (c *NominationRequestClient) Use(hooks ...Hook) {
+	c.hooks.NominationRequest = append(c.hooks.NominationRequest, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `nominationrequest.Intercept(f(g(h())))`.
+func (c *NominationRequestClient) Intercept(interceptors ...Interceptor) {
+	c.inters.NominationRequest = append(c.inters.NominationRequest, interceptors...)
+}
+
+// Create returns a builder for creating a NominationRequest entity.
+func (c *NominationRequestClient) Create() *NominationRequestCreate {
+	mutation := newNominationRequestMutation(c.config, OpCreate)
+	return &NominationRequestCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of NominationRequest entities.
+func (c *NominationRequestClient) CreateBulk(builders ...*NominationRequestCreate) *NominationRequestCreateBulk {
+	return &NominationRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *NominationRequestClient) MapCreateBulk(slice any, setFunc func(*NominationRequestCreate, int)) *NominationRequestCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &NominationRequestCreateBulk{err: fmt.Errorf("calling to NominationRequestClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*NominationRequestCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &NominationRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for NominationRequest.
+func (c *NominationRequestClient) Update() *NominationRequestUpdate {
+	mutation := newNominationRequestMutation(c.config, OpUpdate)
+	return &NominationRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *NominationRequestClient) UpdateOne(_m *NominationRequest) *NominationRequestUpdateOne {
+	mutation := newNominationRequestMutation(c.config, OpUpdateOne, withNominationRequest(_m))
+	return &NominationRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *NominationRequestClient) UpdateOneID(id int) *NominationRequestUpdateOne {
+	mutation := newNominationRequestMutation(c.config, OpUpdateOne, withNominationRequestID(id))
+	return &NominationRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for NominationRequest.
+func (c *NominationRequestClient) Delete() *NominationRequestDelete {
+	mutation := newNominationRequestMutation(c.config, OpDelete)
+	return &NominationRequestDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *NominationRequestClient) DeleteOne(_m *NominationRequest) *NominationRequestDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *NominationRequestClient) DeleteOneID(id int) *NominationRequestDeleteOne {
+	builder := c.Delete().Where(nominationrequest.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &NominationRequestDeleteOne{builder}
+}
+
+// Query returns a query builder for NominationRequest.
+func (c *NominationRequestClient) Query() *NominationRequestQuery {
+	return &NominationRequestQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeNominationRequest},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a NominationRequest entity by its id.
+func (c *NominationRequestClient) Get(ctx context.Context, id int) (*NominationRequest, error) {
+	return c.Query().Where(nominationrequest.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *NominationRequestClient) GetX(ctx context.Context, id int) *NominationRequest {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QuerySeatAllocation queries the seat_allocation edge of a NominationRequest.
+func (c *NominationRequestClient) QuerySeatAllocation(_m *NominationRequest) *SeatAllocationQuery {
+	query := (&SeatAllocationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(nominationrequest.Table, nominationrequest.FieldID, id),
+			sqlgraph.To(seatallocation.Table, seatallocation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, nominationrequest.SeatAllocationTable, nominationrequest.SeatAllocationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOrganisation queries the organisation edge of a NominationRequest.
+func (c *NominationRequestClient) QueryOrganisation(_m *NominationRequest) *OrganisationQuery {
+	query := (&OrganisationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(nominationrequest.Table, nominationrequest.FieldID, id),
+			sqlgraph.To(organisation.Table, organisation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, nominationrequest.OrganisationTable, nominationrequest.OrganisationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryNominee queries the nominee edge of a NominationRequest.
+func (c *NominationRequestClient) QueryNominee(_m *NominationRequest) *PersonQuery {
+	query := (&PersonClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(nominationrequest.Table, nominationrequest.FieldID, id),
+			sqlgraph.To(person.Table, person.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, nominationrequest.NomineeTable, nominationrequest.NomineeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAppointment queries the appointment edge of a NominationRequest.
+func (c *NominationRequestClient) QueryAppointment(_m *NominationRequest) *AppointmentQuery {
+	query := (&AppointmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(nominationrequest.Table, nominationrequest.FieldID, id),
+			sqlgraph.To(appointment.Table, appointment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, nominationrequest.AppointmentTable, nominationrequest.AppointmentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *NominationRequestClient) Hooks() []Hook {
+	hooks := c.hooks.NominationRequest
+	return append(hooks[:len(hooks):len(hooks)], nominationrequest.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *NominationRequestClient) Interceptors() []Interceptor {
+	inters := c.inters.NominationRequest
+	return append(inters[:len(inters):len(inters)], nominationrequest.Interceptors[:]...)
+}
+
+func (c *NominationRequestClient) mutate(ctx context.Context, m *NominationRequestMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&NominationRequestCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&NominationRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&NominationRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&NominationRequestDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown NominationRequest mutation op: %q", m.Op())
+	}
+}
+
 // OrganisationClient is a client for the Organisation schema.
 type OrganisationClient struct {
 	config
@@ -1087,6 +1406,22 @@ func (c *OrganisationClient) QueryAppointments(_m *Organisation) *AppointmentQue
 			sqlgraph.From(organisation.Table, organisation.FieldID, id),
 			sqlgraph.To(appointment.Table, appointment.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, organisation.AppointmentsTable, organisation.AppointmentsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryNominationRequests queries the nomination_requests edge of a Organisation.
+func (c *OrganisationClient) QueryNominationRequests(_m *Organisation) *NominationRequestQuery {
+	query := (&NominationRequestClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, id),
+			sqlgraph.To(nominationrequest.Table, nominationrequest.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organisation.NominationRequestsTable, organisation.NominationRequestsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1308,6 +1643,22 @@ func (c *PersonClient) QueryAffiliation(_m *Person) *OrganisationQuery {
 	return query
 }
 
+// QueryNominations queries the nominations edge of a Person.
+func (c *PersonClient) QueryNominations(_m *Person) *NominationRequestQuery {
+	query := (&NominationRequestClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(person.Table, person.FieldID, id),
+			sqlgraph.To(nominationrequest.Table, nominationrequest.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, person.NominationsTable, person.NominationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryAppointments queries the appointments edge of a Person.
 func (c *PersonClient) QueryAppointments(_m *Person) *AppointmentQuery {
 	query := (&AppointmentClient{config: c.config}).Query()
@@ -1507,6 +1858,22 @@ func (c *SeatAllocationClient) QueryEligibleOrganisations(_m *SeatAllocation) *O
 	return query
 }
 
+// QueryNominationRequests queries the nomination_requests edge of a SeatAllocation.
+func (c *SeatAllocationClient) QueryNominationRequests(_m *SeatAllocation) *NominationRequestQuery {
+	query := (&NominationRequestClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(seatallocation.Table, seatallocation.FieldID, id),
+			sqlgraph.To(nominationrequest.Table, nominationrequest.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, seatallocation.NominationRequestsTable, seatallocation.NominationRequestsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryAppointments queries the appointments edge of a SeatAllocation.
 func (c *SeatAllocationClient) QueryAppointments(_m *SeatAllocation) *AppointmentQuery {
 	query := (&AppointmentClient{config: c.config}).Query()
@@ -1552,12 +1919,12 @@ func (c *SeatAllocationClient) mutate(ctx context.Context, m *SeatAllocationMuta
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIToken, Appointment, AuditEvent, Body, Organisation, Person,
-		SeatAllocation []ent.Hook
+		APIToken, Appointment, AuditEvent, Body, NominationRequest, Organisation,
+		Person, SeatAllocation []ent.Hook
 	}
 	inters struct {
-		APIToken, Appointment, AuditEvent, Body, Organisation, Person,
-		SeatAllocation []ent.Interceptor
+		APIToken, Appointment, AuditEvent, Body, NominationRequest, Organisation,
+		Person, SeatAllocation []ent.Interceptor
 	}
 )
 

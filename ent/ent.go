@@ -16,6 +16,7 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/seatallocation"
@@ -79,13 +80,14 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			apitoken.Table:       apitoken.ValidColumn,
-			appointment.Table:    appointment.ValidColumn,
-			auditevent.Table:     auditevent.ValidColumn,
-			body.Table:           body.ValidColumn,
-			organisation.Table:   organisation.ValidColumn,
-			person.Table:         person.ValidColumn,
-			seatallocation.Table: seatallocation.ValidColumn,
+			apitoken.Table:          apitoken.ValidColumn,
+			appointment.Table:       appointment.ValidColumn,
+			auditevent.Table:        auditevent.ValidColumn,
+			body.Table:              body.ValidColumn,
+			nominationrequest.Table: nominationrequest.ValidColumn,
+			organisation.Table:      organisation.ValidColumn,
+			person.Table:            person.ValidColumn,
+			seatallocation.Table:    seatallocation.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -14,6 +14,7 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/seatallocation"
@@ -214,6 +215,97 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				selectedFields = append(selectedFields, appointment.FieldOnBehalfOfID)
 				fieldSeen[appointment.FieldOnBehalfOfID] = struct{}{}
 			}
+
+		case "alternateFor":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AppointmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withAlternateFor = query
+			if _, ok := fieldSeen[appointment.FieldAlternateForID]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldAlternateForID)
+				fieldSeen[appointment.FieldAlternateForID] = struct{}{}
+			}
+
+		case "alternates":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AppointmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedAlternates(alias, func(wq *AppointmentQuery) {
+				*wq = *query
+			})
+
+		case "previous":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AppointmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withPrevious = query
+			if _, ok := fieldSeen[appointment.FieldPreviousID]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldPreviousID)
+				fieldSeen[appointment.FieldPreviousID] = struct{}{}
+			}
+
+		case "next":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AppointmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withNext = query
+
+		case "replaces":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AppointmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withReplaces = query
+			if _, ok := fieldSeen[appointment.FieldReplacesID]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldReplacesID)
+				fieldSeen[appointment.FieldReplacesID] = struct{}{}
+			}
+
+		case "replacedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AppointmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withReplacedBy = query
+
+		case "nomination":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&NominationRequestClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, nominationrequestImplementors)...); err != nil {
+				return err
+			}
+			_q.withNomination = query
 		case "createdAt":
 			if _, ok := fieldSeen[appointment.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, appointment.FieldCreatedAt)
@@ -253,6 +345,26 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if _, ok := fieldSeen[appointment.FieldOnBehalfOfID]; !ok {
 				selectedFields = append(selectedFields, appointment.FieldOnBehalfOfID)
 				fieldSeen[appointment.FieldOnBehalfOfID] = struct{}{}
+			}
+		case "endReason":
+			if _, ok := fieldSeen[appointment.FieldEndReason]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldEndReason)
+				fieldSeen[appointment.FieldEndReason] = struct{}{}
+			}
+		case "alternateForID":
+			if _, ok := fieldSeen[appointment.FieldAlternateForID]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldAlternateForID)
+				fieldSeen[appointment.FieldAlternateForID] = struct{}{}
+			}
+		case "previousID":
+			if _, ok := fieldSeen[appointment.FieldPreviousID]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldPreviousID)
+				fieldSeen[appointment.FieldPreviousID] = struct{}{}
+			}
+		case "replacesID":
+			if _, ok := fieldSeen[appointment.FieldReplacesID]; !ok {
+				selectedFields = append(selectedFields, appointment.FieldReplacesID)
+				fieldSeen[appointment.FieldReplacesID] = struct{}{}
 			}
 		case "note":
 			if _, ok := fieldSeen[appointment.FieldNote]; !ok {
@@ -602,6 +714,16 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, body.FieldOwnerID)
 				fieldSeen[body.FieldOwnerID] = struct{}{}
 			}
+		case "defaultTermMonths":
+			if _, ok := fieldSeen[body.FieldDefaultTermMonths]; !ok {
+				selectedFields = append(selectedFields, body.FieldDefaultTermMonths)
+				fieldSeen[body.FieldDefaultTermMonths] = struct{}{}
+			}
+		case "maxConsecutiveTerms":
+			if _, ok := fieldSeen[body.FieldMaxConsecutiveTerms]; !ok {
+				selectedFields = append(selectedFields, body.FieldMaxConsecutiveTerms)
+				fieldSeen[body.FieldMaxConsecutiveTerms] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -661,6 +783,206 @@ func newBodyPaginateArgs(rv map[string]any) *bodyPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*BodyWhereInput); ok {
 		args.opts = append(args.opts, WithBodyFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *NominationRequestQuery) CollectFields(ctx context.Context, satisfies ...string) (*NominationRequestQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *NominationRequestQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(nominationrequest.Columns))
+		selectedFields = []string{nominationrequest.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "seatAllocation":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&SeatAllocationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, seatallocationImplementors)...); err != nil {
+				return err
+			}
+			_q.withSeatAllocation = query
+			if _, ok := fieldSeen[nominationrequest.FieldSeatAllocationID]; !ok {
+				selectedFields = append(selectedFields, nominationrequest.FieldSeatAllocationID)
+				fieldSeen[nominationrequest.FieldSeatAllocationID] = struct{}{}
+			}
+
+		case "organisation":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganisationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrganisation = query
+			if _, ok := fieldSeen[nominationrequest.FieldOrganisationID]; !ok {
+				selectedFields = append(selectedFields, nominationrequest.FieldOrganisationID)
+				fieldSeen[nominationrequest.FieldOrganisationID] = struct{}{}
+			}
+
+		case "nominee":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PersonClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, personImplementors)...); err != nil {
+				return err
+			}
+			_q.withNominee = query
+			if _, ok := fieldSeen[nominationrequest.FieldNomineeID]; !ok {
+				selectedFields = append(selectedFields, nominationrequest.FieldNomineeID)
+				fieldSeen[nominationrequest.FieldNomineeID] = struct{}{}
+			}
+
+		case "appointment":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AppointmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withAppointment = query
+		case "createdAt":
+			if _, ok := fieldSeen[nominationrequest.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, nominationrequest.FieldCreatedAt)
+				fieldSeen[nominationrequest.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[nominationrequest.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, nominationrequest.FieldUpdatedAt)
+				fieldSeen[nominationrequest.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[nominationrequest.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, nominationrequest.FieldVersion)
+				fieldSeen[nominationrequest.FieldVersion] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[nominationrequest.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, nominationrequest.FieldStatus)
+				fieldSeen[nominationrequest.FieldStatus] = struct{}{}
+			}
+		case "sentOn":
+			if _, ok := fieldSeen[nominationrequest.FieldSentOn]; !ok {
+				selectedFields = append(selectedFields, nominationrequest.FieldSentOn)
+				fieldSeen[nominationrequest.FieldSentOn] = struct{}{}
+			}
+		case "dueOn":
+			if _, ok := fieldSeen[nominationrequest.FieldDueOn]; !ok {
+				selectedFields = append(selectedFields, nominationrequest.FieldDueOn)
+				fieldSeen[nominationrequest.FieldDueOn] = struct{}{}
+			}
+		case "termStartsOn":
+			if _, ok := fieldSeen[nominationrequest.FieldTermStartsOn]; !ok {
+				selectedFields = append(selectedFields, nominationrequest.FieldTermStartsOn)
+				fieldSeen[nominationrequest.FieldTermStartsOn] = struct{}{}
+			}
+		case "answeredOn":
+			if _, ok := fieldSeen[nominationrequest.FieldAnsweredOn]; !ok {
+				selectedFields = append(selectedFields, nominationrequest.FieldAnsweredOn)
+				fieldSeen[nominationrequest.FieldAnsweredOn] = struct{}{}
+			}
+		case "seatAllocationID":
+			if _, ok := fieldSeen[nominationrequest.FieldSeatAllocationID]; !ok {
+				selectedFields = append(selectedFields, nominationrequest.FieldSeatAllocationID)
+				fieldSeen[nominationrequest.FieldSeatAllocationID] = struct{}{}
+			}
+		case "organisationID":
+			if _, ok := fieldSeen[nominationrequest.FieldOrganisationID]; !ok {
+				selectedFields = append(selectedFields, nominationrequest.FieldOrganisationID)
+				fieldSeen[nominationrequest.FieldOrganisationID] = struct{}{}
+			}
+		case "nomineeID":
+			if _, ok := fieldSeen[nominationrequest.FieldNomineeID]; !ok {
+				selectedFields = append(selectedFields, nominationrequest.FieldNomineeID)
+				fieldSeen[nominationrequest.FieldNomineeID] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[nominationrequest.FieldNote]; !ok {
+				selectedFields = append(selectedFields, nominationrequest.FieldNote)
+				fieldSeen[nominationrequest.FieldNote] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type nominationrequestPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []NominationRequestPaginateOption
+}
+
+func newNominationRequestPaginateArgs(rv map[string]any) *nominationrequestPaginateArgs {
+	args := &nominationrequestPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &NominationRequestOrder{Field: &NominationRequestOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithNominationRequestOrder(order))
+			}
+		case *NominationRequestOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithNominationRequestOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*NominationRequestWhereInput); ok {
+		args.opts = append(args.opts, WithNominationRequestFilter(v.Filter))
 	}
 	return args
 }
@@ -799,6 +1121,19 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				query = pager.applyOrder(query)
 			}
 			_q.WithNamedAppointments(alias, func(wq *AppointmentQuery) {
+				*wq = *query
+			})
+
+		case "nominationRequests":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&NominationRequestClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, nominationrequestImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedNominationRequests(alias, func(wq *NominationRequestQuery) {
 				*wq = *query
 			})
 
@@ -1023,6 +1358,19 @@ func (_q *PersonQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				fieldSeen[person.FieldAffiliationID] = struct{}{}
 			}
 
+		case "nominations":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&NominationRequestClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, nominationrequestImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedNominations(alias, func(wq *NominationRequestQuery) {
+				*wq = *query
+			})
+
 		case "appointments":
 			var (
 				alias = field.Alias
@@ -1066,10 +1414,10 @@ func (_q *PersonQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[1] == nil {
-								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
+							nodes[i].Edges.totalCount[2][alias] = n
 						}
 						return nil
 					})
@@ -1077,10 +1425,10 @@ func (_q *PersonQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Person) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.Appointments)
-							if nodes[i].Edges.totalCount[1] == nil {
-								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
+							nodes[i].Edges.totalCount[2][alias] = n
 						}
 						return nil
 					})
@@ -1150,6 +1498,11 @@ func (_q *PersonQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if _, ok := fieldSeen[person.FieldAffiliationID]; !ok {
 				selectedFields = append(selectedFields, person.FieldAffiliationID)
 				fieldSeen[person.FieldAffiliationID] = struct{}{}
+			}
+		case "gender":
+			if _, ok := fieldSeen[person.FieldGender]; !ok {
+				selectedFields = append(selectedFields, person.FieldGender)
+				fieldSeen[person.FieldGender] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -1276,6 +1629,19 @@ func (_q *SeatAllocationQuery) collectField(ctx context.Context, oneNode bool, o
 				return err
 			}
 			_q.WithNamedEligibleOrganisations(alias, func(wq *OrganisationQuery) {
+				*wq = *query
+			})
+
+		case "nominationRequests":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&NominationRequestClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, nominationrequestImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedNominationRequests(alias, func(wq *NominationRequestQuery) {
 				*wq = *query
 			})
 

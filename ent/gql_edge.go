@@ -32,6 +32,66 @@ func (_m *Appointment) OnBehalfOf(ctx context.Context) (*Organisation, error) {
 	return result, err
 }
 
+func (_m *Appointment) AlternateFor(ctx context.Context) (*Appointment, error) {
+	result, err := _m.Edges.AlternateForOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAlternateFor().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Appointment) Alternates(ctx context.Context) (result []*Appointment, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedAlternates(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.AlternatesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAlternates().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Appointment) Previous(ctx context.Context) (*Appointment, error) {
+	result, err := _m.Edges.PreviousOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPrevious().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Appointment) Next(ctx context.Context) (*Appointment, error) {
+	result, err := _m.Edges.NextOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryNext().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Appointment) Replaces(ctx context.Context) (*Appointment, error) {
+	result, err := _m.Edges.ReplacesOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryReplaces().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Appointment) ReplacedBy(ctx context.Context) (*Appointment, error) {
+	result, err := _m.Edges.ReplacedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryReplacedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Appointment) Nomination(ctx context.Context) (*NominationRequest, error) {
+	result, err := _m.Edges.NominationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryNomination().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Body) Owner(ctx context.Context) (*Organisation, error) {
 	result, err := _m.Edges.OwnerOrErr()
 	if IsNotLoaded(err) {
@@ -100,6 +160,38 @@ func (_m *Body) Replaces(ctx context.Context) (result []*Body, err error) {
 	return result, err
 }
 
+func (_m *NominationRequest) SeatAllocation(ctx context.Context) (*SeatAllocation, error) {
+	result, err := _m.Edges.SeatAllocationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySeatAllocation().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *NominationRequest) Organisation(ctx context.Context) (*Organisation, error) {
+	result, err := _m.Edges.OrganisationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganisation().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *NominationRequest) Nominee(ctx context.Context) (*Person, error) {
+	result, err := _m.Edges.NomineeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryNominee().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *NominationRequest) Appointment(ctx context.Context) (*Appointment, error) {
+	result, err := _m.Edges.AppointmentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAppointment().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Organisation) MemberOf(ctx context.Context) (result []*Organisation, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedMemberOf(graphql.GetFieldContext(ctx).Field.Alias)
@@ -143,6 +235,18 @@ func (_m *Organisation) Appointments(
 		return conn, nil
 	}
 	return _m.QueryAppointments().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Organisation) NominationRequests(ctx context.Context) (result []*NominationRequest, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedNominationRequests(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.NominationRequestsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryNominationRequests().All(ctx)
+	}
+	return result, err
 }
 
 func (_m *Organisation) AffiliatedPeople(ctx context.Context) (result []*Person, err error) {
@@ -201,6 +305,18 @@ func (_m *Person) Affiliation(ctx context.Context) (*Organisation, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Person) Nominations(ctx context.Context) (result []*NominationRequest, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedNominations(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.NominationsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryNominations().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Person) Appointments(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *AppointmentOrder, where *AppointmentWhereInput,
 ) (*AppointmentConnection, error) {
@@ -209,7 +325,7 @@ func (_m *Person) Appointments(
 		WithAppointmentFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
 	if nodes, err := _m.NamedAppointments(alias); err == nil || hasTotalCount {
 		pager, err := newAppointmentPager(opts, last != nil)
 		if err != nil {
@@ -246,6 +362,18 @@ func (_m *SeatAllocation) EligibleOrganisations(ctx context.Context) (result []*
 	}
 	if IsNotLoaded(err) {
 		result, err = _m.QueryEligibleOrganisations().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *SeatAllocation) NominationRequests(ctx context.Context) (result []*NominationRequest, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedNominationRequests(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.NominationRequestsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryNominationRequests().All(ctx)
 	}
 	return result, err
 }

@@ -15,6 +15,9 @@ type CreateAppointmentInput struct {
 	PersonID         int
 	SeatAllocationID int
 	OnBehalfOfID     int
+	AlternateIDs     []int
+	NextID           *int
+	ReplacedByID     *int
 }
 
 // Mutate applies the CreateAppointmentInput on the AppointmentMutation builder.
@@ -29,6 +32,15 @@ func (i *CreateAppointmentInput) Mutate(m *AppointmentMutation) {
 	m.SetPersonID(i.PersonID)
 	m.SetSeatAllocationID(i.SeatAllocationID)
 	m.SetOnBehalfOfID(i.OnBehalfOfID)
+	if v := i.AlternateIDs; len(v) > 0 {
+		m.AddAlternateIDs(v...)
+	}
+	if v := i.NextID; v != nil {
+		m.SetNextID(*v)
+	}
+	if v := i.ReplacedByID; v != nil {
+		m.SetReplacedByID(*v)
+	}
 }
 
 // SetInput applies the change-set in the CreateAppointmentInput on the AppointmentCreate builder.
@@ -39,18 +51,20 @@ func (c *AppointmentCreate) SetInput(i CreateAppointmentInput) *AppointmentCreat
 
 // CreateBodyInput represents a mutation input for creating bodies.
 type CreateBodyInput struct {
-	Name          string
-	ShortName     *string
-	Kind          vocab.BodyKind
-	Description   *string
-	Mandate       []string
-	EstablishedOn *dates.Date
-	DissolvedOn   *dates.Date
-	OwnerID       *int
-	AdvisedByIDs  []int
-	AdviseIDs     []int
-	ReplacedByIDs []int
-	ReplaceIDs    []int
+	Name                string
+	ShortName           *string
+	Kind                vocab.BodyKind
+	Description         *string
+	Mandate             []string
+	EstablishedOn       *dates.Date
+	DissolvedOn         *dates.Date
+	DefaultTermMonths   *int
+	MaxConsecutiveTerms *int
+	OwnerID             *int
+	AdvisedByIDs        []int
+	AdviseIDs           []int
+	ReplacedByIDs       []int
+	ReplaceIDs          []int
 }
 
 // Mutate applies the CreateBodyInput on the BodyMutation builder.
@@ -71,6 +85,12 @@ func (i *CreateBodyInput) Mutate(m *BodyMutation) {
 	}
 	if v := i.DissolvedOn; v != nil {
 		m.SetDissolvedOn(*v)
+	}
+	if v := i.DefaultTermMonths; v != nil {
+		m.SetDefaultTermMonths(*v)
+	}
+	if v := i.MaxConsecutiveTerms; v != nil {
+		m.SetMaxConsecutiveTerms(*v)
 	}
 	if v := i.OwnerID; v != nil {
 		m.SetOwnerID(*v)
@@ -97,33 +117,37 @@ func (c *BodyCreate) SetInput(i CreateBodyInput) *BodyCreate {
 
 // UpdateBodyInput represents a mutation input for updating bodies.
 type UpdateBodyInput struct {
-	Name                *string
-	ClearShortName      bool
-	ShortName           *string
-	Kind                *vocab.BodyKind
-	ClearDescription    bool
-	Description         *string
-	ClearMandate        bool
-	Mandate             []string
-	AppendMandate       []string
-	ClearEstablishedOn  bool
-	EstablishedOn       *dates.Date
-	ClearDissolvedOn    bool
-	DissolvedOn         *dates.Date
-	ClearOwner          bool
-	OwnerID             *int
-	ClearAdvisedBy      bool
-	AddAdvisedByIDs     []int
-	RemoveAdvisedByIDs  []int
-	ClearAdvises        bool
-	AddAdviseIDs        []int
-	RemoveAdviseIDs     []int
-	ClearReplacedBy     bool
-	AddReplacedByIDs    []int
-	RemoveReplacedByIDs []int
-	ClearReplaces       bool
-	AddReplaceIDs       []int
-	RemoveReplaceIDs    []int
+	Name                     *string
+	ClearShortName           bool
+	ShortName                *string
+	Kind                     *vocab.BodyKind
+	ClearDescription         bool
+	Description              *string
+	ClearMandate             bool
+	Mandate                  []string
+	AppendMandate            []string
+	ClearEstablishedOn       bool
+	EstablishedOn            *dates.Date
+	ClearDissolvedOn         bool
+	DissolvedOn              *dates.Date
+	ClearDefaultTermMonths   bool
+	DefaultTermMonths        *int
+	ClearMaxConsecutiveTerms bool
+	MaxConsecutiveTerms      *int
+	ClearOwner               bool
+	OwnerID                  *int
+	ClearAdvisedBy           bool
+	AddAdvisedByIDs          []int
+	RemoveAdvisedByIDs       []int
+	ClearAdvises             bool
+	AddAdviseIDs             []int
+	RemoveAdviseIDs          []int
+	ClearReplacedBy          bool
+	AddReplacedByIDs         []int
+	RemoveReplacedByIDs      []int
+	ClearReplaces            bool
+	AddReplaceIDs            []int
+	RemoveReplaceIDs         []int
 }
 
 // Mutate applies the UpdateBodyInput on the BodyMutation builder.
@@ -166,6 +190,18 @@ func (i *UpdateBodyInput) Mutate(m *BodyMutation) {
 	}
 	if v := i.DissolvedOn; v != nil {
 		m.SetDissolvedOn(*v)
+	}
+	if i.ClearDefaultTermMonths {
+		m.ClearDefaultTermMonths()
+	}
+	if v := i.DefaultTermMonths; v != nil {
+		m.SetDefaultTermMonths(*v)
+	}
+	if i.ClearMaxConsecutiveTerms {
+		m.ClearMaxConsecutiveTerms()
+	}
+	if v := i.MaxConsecutiveTerms; v != nil {
+		m.SetMaxConsecutiveTerms(*v)
 	}
 	if i.ClearOwner {
 		m.ClearOwner()
@@ -219,6 +255,104 @@ func (c *BodyUpdate) SetInput(i UpdateBodyInput) *BodyUpdate {
 
 // SetInput applies the change-set in the UpdateBodyInput on the BodyUpdateOne builder.
 func (c *BodyUpdateOne) SetInput(i UpdateBodyInput) *BodyUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateNominationRequestInput represents a mutation input for creating nominationrequests.
+type CreateNominationRequestInput struct {
+	SentOn           *dates.Date
+	DueOn            *dates.Date
+	TermStartsOn     *dates.Date
+	AnsweredOn       *dates.Date
+	Note             *string
+	SeatAllocationID int
+	OrganisationID   int
+}
+
+// Mutate applies the CreateNominationRequestInput on the NominationRequestMutation builder.
+func (i *CreateNominationRequestInput) Mutate(m *NominationRequestMutation) {
+	if v := i.SentOn; v != nil {
+		m.SetSentOn(*v)
+	}
+	if v := i.DueOn; v != nil {
+		m.SetDueOn(*v)
+	}
+	if v := i.TermStartsOn; v != nil {
+		m.SetTermStartsOn(*v)
+	}
+	if v := i.AnsweredOn; v != nil {
+		m.SetAnsweredOn(*v)
+	}
+	if v := i.Note; v != nil {
+		m.SetNote(*v)
+	}
+	m.SetSeatAllocationID(i.SeatAllocationID)
+	m.SetOrganisationID(i.OrganisationID)
+}
+
+// SetInput applies the change-set in the CreateNominationRequestInput on the NominationRequestCreate builder.
+func (c *NominationRequestCreate) SetInput(i CreateNominationRequestInput) *NominationRequestCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateNominationRequestInput represents a mutation input for updating nominationrequests.
+type UpdateNominationRequestInput struct {
+	ClearSentOn       bool
+	SentOn            *dates.Date
+	ClearDueOn        bool
+	DueOn             *dates.Date
+	ClearTermStartsOn bool
+	TermStartsOn      *dates.Date
+	ClearAnsweredOn   bool
+	AnsweredOn        *dates.Date
+	ClearNote         bool
+	Note              *string
+}
+
+// Mutate applies the UpdateNominationRequestInput on the NominationRequestMutation builder.
+func (i *UpdateNominationRequestInput) Mutate(m *NominationRequestMutation) {
+	if i.ClearSentOn {
+		m.ClearSentOn()
+	}
+	if v := i.SentOn; v != nil {
+		m.SetSentOn(*v)
+	}
+	if i.ClearDueOn {
+		m.ClearDueOn()
+	}
+	if v := i.DueOn; v != nil {
+		m.SetDueOn(*v)
+	}
+	if i.ClearTermStartsOn {
+		m.ClearTermStartsOn()
+	}
+	if v := i.TermStartsOn; v != nil {
+		m.SetTermStartsOn(*v)
+	}
+	if i.ClearAnsweredOn {
+		m.ClearAnsweredOn()
+	}
+	if v := i.AnsweredOn; v != nil {
+		m.SetAnsweredOn(*v)
+	}
+	if i.ClearNote {
+		m.ClearNote()
+	}
+	if v := i.Note; v != nil {
+		m.SetNote(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateNominationRequestInput on the NominationRequestUpdate builder.
+func (c *NominationRequestUpdate) SetInput(i UpdateNominationRequestInput) *NominationRequestUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateNominationRequestInput on the NominationRequestUpdateOne builder.
+func (c *NominationRequestUpdateOne) SetInput(i UpdateNominationRequestInput) *NominationRequestUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }
@@ -415,6 +549,7 @@ type CreatePersonInput struct {
 	Title         *string
 	Email         *string
 	Phone         *string
+	Gender        *vocab.Gender
 	AffiliationID *int
 }
 
@@ -429,6 +564,9 @@ func (i *CreatePersonInput) Mutate(m *PersonMutation) {
 	}
 	if v := i.Phone; v != nil {
 		m.SetPhone(*v)
+	}
+	if v := i.Gender; v != nil {
+		m.SetGender(*v)
 	}
 	if v := i.AffiliationID; v != nil {
 		m.SetAffiliationID(*v)
@@ -450,6 +588,8 @@ type UpdatePersonInput struct {
 	Email            *string
 	ClearPhone       bool
 	Phone            *string
+	ClearGender      bool
+	Gender           *vocab.Gender
 	ClearAffiliation bool
 	AffiliationID    *int
 }
@@ -476,6 +616,12 @@ func (i *UpdatePersonInput) Mutate(m *PersonMutation) {
 	}
 	if v := i.Phone; v != nil {
 		m.SetPhone(*v)
+	}
+	if i.ClearGender {
+		m.ClearGender()
+	}
+	if v := i.Gender; v != nil {
+		m.SetGender(*v)
 	}
 	if i.ClearAffiliation {
 		m.ClearAffiliation()

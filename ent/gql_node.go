@@ -15,6 +15,7 @@ import (
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/internal"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/seatallocation"
@@ -44,6 +45,11 @@ var bodyImplementors = []string{"Body", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Body) IsNode() {}
+
+var nominationrequestImplementors = []string{"NominationRequest", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*NominationRequest) IsNode() {}
 
 var organisationImplementors = []string{"Organisation", "Node"}
 
@@ -169,6 +175,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(body.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, bodyImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case nominationrequest.Table:
+		query := c.NominationRequest.Query().
+			Where(nominationrequest.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, nominationrequestImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -325,6 +340,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Body.Query().
 			Where(body.IDIn(ids...))
 		query, err := query.CollectFields(ctx, bodyImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case nominationrequest.Table:
+		query := c.NominationRequest.Query().
+			Where(nominationrequest.IDIn(ids...))
+		query, err := query.CollectFields(ctx, nominationrequestImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/seatallocation"
@@ -1520,6 +1521,410 @@ func (_m *Body) ToEdge(order *BodyOrder) *BodyEdge {
 		order = DefaultBodyOrder
 	}
 	return &BodyEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// NominationRequestEdge is the edge representation of NominationRequest.
+type NominationRequestEdge struct {
+	Node   *NominationRequest `json:"node"`
+	Cursor Cursor             `json:"cursor"`
+}
+
+// NominationRequestConnection is the connection containing edges to NominationRequest.
+type NominationRequestConnection struct {
+	Edges      []*NominationRequestEdge `json:"edges"`
+	PageInfo   PageInfo                 `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+func (c *NominationRequestConnection) build(nodes []*NominationRequest, pager *nominationrequestPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *NominationRequest
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *NominationRequest {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *NominationRequest {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*NominationRequestEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &NominationRequestEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// NominationRequestPaginateOption enables pagination customization.
+type NominationRequestPaginateOption func(*nominationrequestPager) error
+
+// WithNominationRequestOrder configures pagination ordering.
+func WithNominationRequestOrder(order *NominationRequestOrder) NominationRequestPaginateOption {
+	if order == nil {
+		order = DefaultNominationRequestOrder
+	}
+	o := *order
+	return func(pager *nominationrequestPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultNominationRequestOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithNominationRequestFilter configures pagination filter.
+func WithNominationRequestFilter(filter func(*NominationRequestQuery) (*NominationRequestQuery, error)) NominationRequestPaginateOption {
+	return func(pager *nominationrequestPager) error {
+		if filter == nil {
+			return errors.New("NominationRequestQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type nominationrequestPager struct {
+	reverse bool
+	order   *NominationRequestOrder
+	filter  func(*NominationRequestQuery) (*NominationRequestQuery, error)
+}
+
+func newNominationRequestPager(opts []NominationRequestPaginateOption, reverse bool) (*nominationrequestPager, error) {
+	pager := &nominationrequestPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultNominationRequestOrder
+	}
+	return pager, nil
+}
+
+func (p *nominationrequestPager) applyFilter(query *NominationRequestQuery) (*NominationRequestQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *nominationrequestPager) toCursor(_m *NominationRequest) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *nominationrequestPager) applyCursors(query *NominationRequestQuery, after, before *Cursor) (*NominationRequestQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultNominationRequestOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *nominationrequestPager) applyOrder(query *NominationRequestQuery) *NominationRequestQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultNominationRequestOrder.Field {
+		query = query.Order(DefaultNominationRequestOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *nominationrequestPager) orderExpr(query *NominationRequestQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultNominationRequestOrder.Field {
+			b.Comma().Ident(DefaultNominationRequestOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to NominationRequest.
+func (_m *NominationRequestQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...NominationRequestPaginateOption,
+) (*NominationRequestConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newNominationRequestPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &NominationRequestConnection{Edges: []*NominationRequestEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// NominationRequestOrderFieldCreatedAt orders NominationRequest by created_at.
+	NominationRequestOrderFieldCreatedAt = &NominationRequestOrderField{
+		Value: func(_m *NominationRequest) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: nominationrequest.FieldCreatedAt,
+		toTerm: nominationrequest.ByCreatedAt,
+		toCursor: func(_m *NominationRequest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// NominationRequestOrderFieldUpdatedAt orders NominationRequest by updated_at.
+	NominationRequestOrderFieldUpdatedAt = &NominationRequestOrderField{
+		Value: func(_m *NominationRequest) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: nominationrequest.FieldUpdatedAt,
+		toTerm: nominationrequest.ByUpdatedAt,
+		toCursor: func(_m *NominationRequest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// NominationRequestOrderFieldStatus orders NominationRequest by status.
+	NominationRequestOrderFieldStatus = &NominationRequestOrderField{
+		Value: func(_m *NominationRequest) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: nominationrequest.FieldStatus,
+		toTerm: nominationrequest.ByStatus,
+		toCursor: func(_m *NominationRequest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+	// NominationRequestOrderFieldSentOn orders NominationRequest by sent_on.
+	NominationRequestOrderFieldSentOn = &NominationRequestOrderField{
+		Value: func(_m *NominationRequest) (ent.Value, error) {
+			return _m.SentOn, nil
+		},
+		column: nominationrequest.FieldSentOn,
+		toTerm: nominationrequest.BySentOn,
+		toCursor: func(_m *NominationRequest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.SentOn,
+			}
+		},
+	}
+	// NominationRequestOrderFieldDueOn orders NominationRequest by due_on.
+	NominationRequestOrderFieldDueOn = &NominationRequestOrderField{
+		Value: func(_m *NominationRequest) (ent.Value, error) {
+			return _m.DueOn, nil
+		},
+		column: nominationrequest.FieldDueOn,
+		toTerm: nominationrequest.ByDueOn,
+		toCursor: func(_m *NominationRequest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.DueOn,
+			}
+		},
+	}
+	// NominationRequestOrderFieldTermStartsOn orders NominationRequest by term_starts_on.
+	NominationRequestOrderFieldTermStartsOn = &NominationRequestOrderField{
+		Value: func(_m *NominationRequest) (ent.Value, error) {
+			return _m.TermStartsOn, nil
+		},
+		column: nominationrequest.FieldTermStartsOn,
+		toTerm: nominationrequest.ByTermStartsOn,
+		toCursor: func(_m *NominationRequest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.TermStartsOn,
+			}
+		},
+	}
+	// NominationRequestOrderFieldAnsweredOn orders NominationRequest by answered_on.
+	NominationRequestOrderFieldAnsweredOn = &NominationRequestOrderField{
+		Value: func(_m *NominationRequest) (ent.Value, error) {
+			return _m.AnsweredOn, nil
+		},
+		column: nominationrequest.FieldAnsweredOn,
+		toTerm: nominationrequest.ByAnsweredOn,
+		toCursor: func(_m *NominationRequest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.AnsweredOn,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f NominationRequestOrderField) String() string {
+	var str string
+	switch f.column {
+	case NominationRequestOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case NominationRequestOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case NominationRequestOrderFieldStatus.column:
+		str = "STATUS"
+	case NominationRequestOrderFieldSentOn.column:
+		str = "SENT_ON"
+	case NominationRequestOrderFieldDueOn.column:
+		str = "DUE_ON"
+	case NominationRequestOrderFieldTermStartsOn.column:
+		str = "TERM_STARTS_ON"
+	case NominationRequestOrderFieldAnsweredOn.column:
+		str = "ANSWERED_ON"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f NominationRequestOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *NominationRequestOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("NominationRequestOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *NominationRequestOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *NominationRequestOrderFieldUpdatedAt
+	case "STATUS":
+		*f = *NominationRequestOrderFieldStatus
+	case "SENT_ON":
+		*f = *NominationRequestOrderFieldSentOn
+	case "DUE_ON":
+		*f = *NominationRequestOrderFieldDueOn
+	case "TERM_STARTS_ON":
+		*f = *NominationRequestOrderFieldTermStartsOn
+	case "ANSWERED_ON":
+		*f = *NominationRequestOrderFieldAnsweredOn
+	default:
+		return fmt.Errorf("%s is not a valid NominationRequestOrderField", str)
+	}
+	return nil
+}
+
+// NominationRequestOrderField defines the ordering field of NominationRequest.
+type NominationRequestOrderField struct {
+	// Value extracts the ordering value from the given NominationRequest.
+	Value    func(*NominationRequest) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) nominationrequest.OrderOption
+	toCursor func(*NominationRequest) Cursor
+}
+
+// NominationRequestOrder defines the ordering of NominationRequest.
+type NominationRequestOrder struct {
+	Direction OrderDirection               `json:"direction"`
+	Field     *NominationRequestOrderField `json:"field"`
+}
+
+// DefaultNominationRequestOrder is the default ordering of NominationRequest.
+var DefaultNominationRequestOrder = &NominationRequestOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &NominationRequestOrderField{
+		Value: func(_m *NominationRequest) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: nominationrequest.FieldID,
+		toTerm: nominationrequest.ByID,
+		toCursor: func(_m *NominationRequest) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts NominationRequest into NominationRequestEdge.
+func (_m *NominationRequest) ToEdge(order *NominationRequestOrder) *NominationRequestEdge {
+	if order == nil {
+		order = DefaultNominationRequestOrder
+	}
+	return &NominationRequestEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

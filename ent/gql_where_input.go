@@ -12,6 +12,7 @@ import (
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/predicate"
@@ -552,6 +553,38 @@ type AppointmentWhereInput struct {
 	OnBehalfOfIDIn    []int `json:"onBehalfOfIDIn,omitempty"`
 	OnBehalfOfIDNotIn []int `json:"onBehalfOfIDNotIn,omitempty"`
 
+	// "end_reason" field predicates.
+	EndReason       *vocab.EndReason  `json:"endReason,omitempty"`
+	EndReasonNEQ    *vocab.EndReason  `json:"endReasonNEQ,omitempty"`
+	EndReasonIn     []vocab.EndReason `json:"endReasonIn,omitempty"`
+	EndReasonNotIn  []vocab.EndReason `json:"endReasonNotIn,omitempty"`
+	EndReasonIsNil  bool              `json:"endReasonIsNil,omitempty"`
+	EndReasonNotNil bool              `json:"endReasonNotNil,omitempty"`
+
+	// "alternate_for_id" field predicates.
+	AlternateForID       *int  `json:"alternateForID,omitempty"`
+	AlternateForIDNEQ    *int  `json:"alternateForIDNEQ,omitempty"`
+	AlternateForIDIn     []int `json:"alternateForIDIn,omitempty"`
+	AlternateForIDNotIn  []int `json:"alternateForIDNotIn,omitempty"`
+	AlternateForIDIsNil  bool  `json:"alternateForIDIsNil,omitempty"`
+	AlternateForIDNotNil bool  `json:"alternateForIDNotNil,omitempty"`
+
+	// "previous_id" field predicates.
+	PreviousID       *int  `json:"previousID,omitempty"`
+	PreviousIDNEQ    *int  `json:"previousIDNEQ,omitempty"`
+	PreviousIDIn     []int `json:"previousIDIn,omitempty"`
+	PreviousIDNotIn  []int `json:"previousIDNotIn,omitempty"`
+	PreviousIDIsNil  bool  `json:"previousIDIsNil,omitempty"`
+	PreviousIDNotNil bool  `json:"previousIDNotNil,omitempty"`
+
+	// "replaces_id" field predicates.
+	ReplacesID       *int  `json:"replacesID,omitempty"`
+	ReplacesIDNEQ    *int  `json:"replacesIDNEQ,omitempty"`
+	ReplacesIDIn     []int `json:"replacesIDIn,omitempty"`
+	ReplacesIDNotIn  []int `json:"replacesIDNotIn,omitempty"`
+	ReplacesIDIsNil  bool  `json:"replacesIDIsNil,omitempty"`
+	ReplacesIDNotNil bool  `json:"replacesIDNotNil,omitempty"`
+
 	// "person" edge predicates.
 	HasPerson     *bool               `json:"hasPerson,omitempty"`
 	HasPersonWith []*PersonWhereInput `json:"hasPersonWith,omitempty"`
@@ -563,6 +596,34 @@ type AppointmentWhereInput struct {
 	// "on_behalf_of" edge predicates.
 	HasOnBehalfOf     *bool                     `json:"hasOnBehalfOf,omitempty"`
 	HasOnBehalfOfWith []*OrganisationWhereInput `json:"hasOnBehalfOfWith,omitempty"`
+
+	// "alternate_for" edge predicates.
+	HasAlternateFor     *bool                    `json:"hasAlternateFor,omitempty"`
+	HasAlternateForWith []*AppointmentWhereInput `json:"hasAlternateForWith,omitempty"`
+
+	// "alternates" edge predicates.
+	HasAlternates     *bool                    `json:"hasAlternates,omitempty"`
+	HasAlternatesWith []*AppointmentWhereInput `json:"hasAlternatesWith,omitempty"`
+
+	// "previous" edge predicates.
+	HasPrevious     *bool                    `json:"hasPrevious,omitempty"`
+	HasPreviousWith []*AppointmentWhereInput `json:"hasPreviousWith,omitempty"`
+
+	// "next" edge predicates.
+	HasNext     *bool                    `json:"hasNext,omitempty"`
+	HasNextWith []*AppointmentWhereInput `json:"hasNextWith,omitempty"`
+
+	// "replaces" edge predicates.
+	HasReplaces     *bool                    `json:"hasReplaces,omitempty"`
+	HasReplacesWith []*AppointmentWhereInput `json:"hasReplacesWith,omitempty"`
+
+	// "replaced_by" edge predicates.
+	HasReplacedBy     *bool                    `json:"hasReplacedBy,omitempty"`
+	HasReplacedByWith []*AppointmentWhereInput `json:"hasReplacedByWith,omitempty"`
+
+	// "nomination" edge predicates.
+	HasNomination     *bool                          `json:"hasNomination,omitempty"`
+	HasNominationWith []*NominationRequestWhereInput `json:"hasNominationWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -798,6 +859,78 @@ func (i *AppointmentWhereInput) P() (predicate.Appointment, error) {
 	if len(i.OnBehalfOfIDNotIn) > 0 {
 		predicates = append(predicates, appointment.OnBehalfOfIDNotIn(i.OnBehalfOfIDNotIn...))
 	}
+	if i.EndReason != nil {
+		predicates = append(predicates, appointment.EndReasonEQ(*i.EndReason))
+	}
+	if i.EndReasonNEQ != nil {
+		predicates = append(predicates, appointment.EndReasonNEQ(*i.EndReasonNEQ))
+	}
+	if len(i.EndReasonIn) > 0 {
+		predicates = append(predicates, appointment.EndReasonIn(i.EndReasonIn...))
+	}
+	if len(i.EndReasonNotIn) > 0 {
+		predicates = append(predicates, appointment.EndReasonNotIn(i.EndReasonNotIn...))
+	}
+	if i.EndReasonIsNil {
+		predicates = append(predicates, appointment.EndReasonIsNil())
+	}
+	if i.EndReasonNotNil {
+		predicates = append(predicates, appointment.EndReasonNotNil())
+	}
+	if i.AlternateForID != nil {
+		predicates = append(predicates, appointment.AlternateForIDEQ(*i.AlternateForID))
+	}
+	if i.AlternateForIDNEQ != nil {
+		predicates = append(predicates, appointment.AlternateForIDNEQ(*i.AlternateForIDNEQ))
+	}
+	if len(i.AlternateForIDIn) > 0 {
+		predicates = append(predicates, appointment.AlternateForIDIn(i.AlternateForIDIn...))
+	}
+	if len(i.AlternateForIDNotIn) > 0 {
+		predicates = append(predicates, appointment.AlternateForIDNotIn(i.AlternateForIDNotIn...))
+	}
+	if i.AlternateForIDIsNil {
+		predicates = append(predicates, appointment.AlternateForIDIsNil())
+	}
+	if i.AlternateForIDNotNil {
+		predicates = append(predicates, appointment.AlternateForIDNotNil())
+	}
+	if i.PreviousID != nil {
+		predicates = append(predicates, appointment.PreviousIDEQ(*i.PreviousID))
+	}
+	if i.PreviousIDNEQ != nil {
+		predicates = append(predicates, appointment.PreviousIDNEQ(*i.PreviousIDNEQ))
+	}
+	if len(i.PreviousIDIn) > 0 {
+		predicates = append(predicates, appointment.PreviousIDIn(i.PreviousIDIn...))
+	}
+	if len(i.PreviousIDNotIn) > 0 {
+		predicates = append(predicates, appointment.PreviousIDNotIn(i.PreviousIDNotIn...))
+	}
+	if i.PreviousIDIsNil {
+		predicates = append(predicates, appointment.PreviousIDIsNil())
+	}
+	if i.PreviousIDNotNil {
+		predicates = append(predicates, appointment.PreviousIDNotNil())
+	}
+	if i.ReplacesID != nil {
+		predicates = append(predicates, appointment.ReplacesIDEQ(*i.ReplacesID))
+	}
+	if i.ReplacesIDNEQ != nil {
+		predicates = append(predicates, appointment.ReplacesIDNEQ(*i.ReplacesIDNEQ))
+	}
+	if len(i.ReplacesIDIn) > 0 {
+		predicates = append(predicates, appointment.ReplacesIDIn(i.ReplacesIDIn...))
+	}
+	if len(i.ReplacesIDNotIn) > 0 {
+		predicates = append(predicates, appointment.ReplacesIDNotIn(i.ReplacesIDNotIn...))
+	}
+	if i.ReplacesIDIsNil {
+		predicates = append(predicates, appointment.ReplacesIDIsNil())
+	}
+	if i.ReplacesIDNotNil {
+		predicates = append(predicates, appointment.ReplacesIDNotNil())
+	}
 
 	if i.HasPerson != nil {
 		p := appointment.HasPerson()
@@ -852,6 +985,132 @@ func (i *AppointmentWhereInput) P() (predicate.Appointment, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, appointment.HasOnBehalfOfWith(with...))
+	}
+	if i.HasAlternateFor != nil {
+		p := appointment.HasAlternateFor()
+		if !*i.HasAlternateFor {
+			p = appointment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAlternateForWith) > 0 {
+		with := make([]predicate.Appointment, 0, len(i.HasAlternateForWith))
+		for _, w := range i.HasAlternateForWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAlternateForWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, appointment.HasAlternateForWith(with...))
+	}
+	if i.HasAlternates != nil {
+		p := appointment.HasAlternates()
+		if !*i.HasAlternates {
+			p = appointment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAlternatesWith) > 0 {
+		with := make([]predicate.Appointment, 0, len(i.HasAlternatesWith))
+		for _, w := range i.HasAlternatesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAlternatesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, appointment.HasAlternatesWith(with...))
+	}
+	if i.HasPrevious != nil {
+		p := appointment.HasPrevious()
+		if !*i.HasPrevious {
+			p = appointment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPreviousWith) > 0 {
+		with := make([]predicate.Appointment, 0, len(i.HasPreviousWith))
+		for _, w := range i.HasPreviousWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPreviousWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, appointment.HasPreviousWith(with...))
+	}
+	if i.HasNext != nil {
+		p := appointment.HasNext()
+		if !*i.HasNext {
+			p = appointment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasNextWith) > 0 {
+		with := make([]predicate.Appointment, 0, len(i.HasNextWith))
+		for _, w := range i.HasNextWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasNextWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, appointment.HasNextWith(with...))
+	}
+	if i.HasReplaces != nil {
+		p := appointment.HasReplaces()
+		if !*i.HasReplaces {
+			p = appointment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasReplacesWith) > 0 {
+		with := make([]predicate.Appointment, 0, len(i.HasReplacesWith))
+		for _, w := range i.HasReplacesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasReplacesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, appointment.HasReplacesWith(with...))
+	}
+	if i.HasReplacedBy != nil {
+		p := appointment.HasReplacedBy()
+		if !*i.HasReplacedBy {
+			p = appointment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasReplacedByWith) > 0 {
+		with := make([]predicate.Appointment, 0, len(i.HasReplacedByWith))
+		for _, w := range i.HasReplacedByWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasReplacedByWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, appointment.HasReplacedByWith(with...))
+	}
+	if i.HasNomination != nil {
+		p := appointment.HasNomination()
+		if !*i.HasNomination {
+			p = appointment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasNominationWith) > 0 {
+		with := make([]predicate.NominationRequest, 0, len(i.HasNominationWith))
+		for _, w := range i.HasNominationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasNominationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, appointment.HasNominationWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -1421,6 +1680,30 @@ type BodyWhereInput struct {
 	OwnerIDIsNil  bool  `json:"ownerIDIsNil,omitempty"`
 	OwnerIDNotNil bool  `json:"ownerIDNotNil,omitempty"`
 
+	// "default_term_months" field predicates.
+	DefaultTermMonths       *int  `json:"defaultTermMonths,omitempty"`
+	DefaultTermMonthsNEQ    *int  `json:"defaultTermMonthsNEQ,omitempty"`
+	DefaultTermMonthsIn     []int `json:"defaultTermMonthsIn,omitempty"`
+	DefaultTermMonthsNotIn  []int `json:"defaultTermMonthsNotIn,omitempty"`
+	DefaultTermMonthsGT     *int  `json:"defaultTermMonthsGT,omitempty"`
+	DefaultTermMonthsGTE    *int  `json:"defaultTermMonthsGTE,omitempty"`
+	DefaultTermMonthsLT     *int  `json:"defaultTermMonthsLT,omitempty"`
+	DefaultTermMonthsLTE    *int  `json:"defaultTermMonthsLTE,omitempty"`
+	DefaultTermMonthsIsNil  bool  `json:"defaultTermMonthsIsNil,omitempty"`
+	DefaultTermMonthsNotNil bool  `json:"defaultTermMonthsNotNil,omitempty"`
+
+	// "max_consecutive_terms" field predicates.
+	MaxConsecutiveTerms       *int  `json:"maxConsecutiveTerms,omitempty"`
+	MaxConsecutiveTermsNEQ    *int  `json:"maxConsecutiveTermsNEQ,omitempty"`
+	MaxConsecutiveTermsIn     []int `json:"maxConsecutiveTermsIn,omitempty"`
+	MaxConsecutiveTermsNotIn  []int `json:"maxConsecutiveTermsNotIn,omitempty"`
+	MaxConsecutiveTermsGT     *int  `json:"maxConsecutiveTermsGT,omitempty"`
+	MaxConsecutiveTermsGTE    *int  `json:"maxConsecutiveTermsGTE,omitempty"`
+	MaxConsecutiveTermsLT     *int  `json:"maxConsecutiveTermsLT,omitempty"`
+	MaxConsecutiveTermsLTE    *int  `json:"maxConsecutiveTermsLTE,omitempty"`
+	MaxConsecutiveTermsIsNil  bool  `json:"maxConsecutiveTermsIsNil,omitempty"`
+	MaxConsecutiveTermsNotNil bool  `json:"maxConsecutiveTermsNotNil,omitempty"`
+
 	// "owner" edge predicates.
 	HasOwner     *bool                     `json:"hasOwner,omitempty"`
 	HasOwnerWith []*OrganisationWhereInput `json:"hasOwnerWith,omitempty"`
@@ -1808,6 +2091,66 @@ func (i *BodyWhereInput) P() (predicate.Body, error) {
 	if i.OwnerIDNotNil {
 		predicates = append(predicates, body.OwnerIDNotNil())
 	}
+	if i.DefaultTermMonths != nil {
+		predicates = append(predicates, body.DefaultTermMonthsEQ(*i.DefaultTermMonths))
+	}
+	if i.DefaultTermMonthsNEQ != nil {
+		predicates = append(predicates, body.DefaultTermMonthsNEQ(*i.DefaultTermMonthsNEQ))
+	}
+	if len(i.DefaultTermMonthsIn) > 0 {
+		predicates = append(predicates, body.DefaultTermMonthsIn(i.DefaultTermMonthsIn...))
+	}
+	if len(i.DefaultTermMonthsNotIn) > 0 {
+		predicates = append(predicates, body.DefaultTermMonthsNotIn(i.DefaultTermMonthsNotIn...))
+	}
+	if i.DefaultTermMonthsGT != nil {
+		predicates = append(predicates, body.DefaultTermMonthsGT(*i.DefaultTermMonthsGT))
+	}
+	if i.DefaultTermMonthsGTE != nil {
+		predicates = append(predicates, body.DefaultTermMonthsGTE(*i.DefaultTermMonthsGTE))
+	}
+	if i.DefaultTermMonthsLT != nil {
+		predicates = append(predicates, body.DefaultTermMonthsLT(*i.DefaultTermMonthsLT))
+	}
+	if i.DefaultTermMonthsLTE != nil {
+		predicates = append(predicates, body.DefaultTermMonthsLTE(*i.DefaultTermMonthsLTE))
+	}
+	if i.DefaultTermMonthsIsNil {
+		predicates = append(predicates, body.DefaultTermMonthsIsNil())
+	}
+	if i.DefaultTermMonthsNotNil {
+		predicates = append(predicates, body.DefaultTermMonthsNotNil())
+	}
+	if i.MaxConsecutiveTerms != nil {
+		predicates = append(predicates, body.MaxConsecutiveTermsEQ(*i.MaxConsecutiveTerms))
+	}
+	if i.MaxConsecutiveTermsNEQ != nil {
+		predicates = append(predicates, body.MaxConsecutiveTermsNEQ(*i.MaxConsecutiveTermsNEQ))
+	}
+	if len(i.MaxConsecutiveTermsIn) > 0 {
+		predicates = append(predicates, body.MaxConsecutiveTermsIn(i.MaxConsecutiveTermsIn...))
+	}
+	if len(i.MaxConsecutiveTermsNotIn) > 0 {
+		predicates = append(predicates, body.MaxConsecutiveTermsNotIn(i.MaxConsecutiveTermsNotIn...))
+	}
+	if i.MaxConsecutiveTermsGT != nil {
+		predicates = append(predicates, body.MaxConsecutiveTermsGT(*i.MaxConsecutiveTermsGT))
+	}
+	if i.MaxConsecutiveTermsGTE != nil {
+		predicates = append(predicates, body.MaxConsecutiveTermsGTE(*i.MaxConsecutiveTermsGTE))
+	}
+	if i.MaxConsecutiveTermsLT != nil {
+		predicates = append(predicates, body.MaxConsecutiveTermsLT(*i.MaxConsecutiveTermsLT))
+	}
+	if i.MaxConsecutiveTermsLTE != nil {
+		predicates = append(predicates, body.MaxConsecutiveTermsLTE(*i.MaxConsecutiveTermsLTE))
+	}
+	if i.MaxConsecutiveTermsIsNil {
+		predicates = append(predicates, body.MaxConsecutiveTermsIsNil())
+	}
+	if i.MaxConsecutiveTermsNotNil {
+		predicates = append(predicates, body.MaxConsecutiveTermsNotNil())
+	}
 
 	if i.HasOwner != nil {
 		p := body.HasOwner()
@@ -1924,6 +2267,534 @@ func (i *BodyWhereInput) P() (predicate.Body, error) {
 		return predicates[0], nil
 	default:
 		return body.And(predicates...), nil
+	}
+}
+
+// NominationRequestWhereInput represents a where input for filtering NominationRequest queries.
+type NominationRequestWhereInput struct {
+	Predicates []predicate.NominationRequest  `json:"-"`
+	Not        *NominationRequestWhereInput   `json:"not,omitempty"`
+	Or         []*NominationRequestWhereInput `json:"or,omitempty"`
+	And        []*NominationRequestWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "status" field predicates.
+	Status      *vocab.NominationStatus  `json:"status,omitempty"`
+	StatusNEQ   *vocab.NominationStatus  `json:"statusNEQ,omitempty"`
+	StatusIn    []vocab.NominationStatus `json:"statusIn,omitempty"`
+	StatusNotIn []vocab.NominationStatus `json:"statusNotIn,omitempty"`
+
+	// "sent_on" field predicates.
+	SentOn       *dates.Date  `json:"sentOn,omitempty"`
+	SentOnNEQ    *dates.Date  `json:"sentOnNEQ,omitempty"`
+	SentOnIn     []dates.Date `json:"sentOnIn,omitempty"`
+	SentOnNotIn  []dates.Date `json:"sentOnNotIn,omitempty"`
+	SentOnGT     *dates.Date  `json:"sentOnGT,omitempty"`
+	SentOnGTE    *dates.Date  `json:"sentOnGTE,omitempty"`
+	SentOnLT     *dates.Date  `json:"sentOnLT,omitempty"`
+	SentOnLTE    *dates.Date  `json:"sentOnLTE,omitempty"`
+	SentOnIsNil  bool         `json:"sentOnIsNil,omitempty"`
+	SentOnNotNil bool         `json:"sentOnNotNil,omitempty"`
+
+	// "due_on" field predicates.
+	DueOn       *dates.Date  `json:"dueOn,omitempty"`
+	DueOnNEQ    *dates.Date  `json:"dueOnNEQ,omitempty"`
+	DueOnIn     []dates.Date `json:"dueOnIn,omitempty"`
+	DueOnNotIn  []dates.Date `json:"dueOnNotIn,omitempty"`
+	DueOnGT     *dates.Date  `json:"dueOnGT,omitempty"`
+	DueOnGTE    *dates.Date  `json:"dueOnGTE,omitempty"`
+	DueOnLT     *dates.Date  `json:"dueOnLT,omitempty"`
+	DueOnLTE    *dates.Date  `json:"dueOnLTE,omitempty"`
+	DueOnIsNil  bool         `json:"dueOnIsNil,omitempty"`
+	DueOnNotNil bool         `json:"dueOnNotNil,omitempty"`
+
+	// "term_starts_on" field predicates.
+	TermStartsOn       *dates.Date  `json:"termStartsOn,omitempty"`
+	TermStartsOnNEQ    *dates.Date  `json:"termStartsOnNEQ,omitempty"`
+	TermStartsOnIn     []dates.Date `json:"termStartsOnIn,omitempty"`
+	TermStartsOnNotIn  []dates.Date `json:"termStartsOnNotIn,omitempty"`
+	TermStartsOnGT     *dates.Date  `json:"termStartsOnGT,omitempty"`
+	TermStartsOnGTE    *dates.Date  `json:"termStartsOnGTE,omitempty"`
+	TermStartsOnLT     *dates.Date  `json:"termStartsOnLT,omitempty"`
+	TermStartsOnLTE    *dates.Date  `json:"termStartsOnLTE,omitempty"`
+	TermStartsOnIsNil  bool         `json:"termStartsOnIsNil,omitempty"`
+	TermStartsOnNotNil bool         `json:"termStartsOnNotNil,omitempty"`
+
+	// "answered_on" field predicates.
+	AnsweredOn       *dates.Date  `json:"answeredOn,omitempty"`
+	AnsweredOnNEQ    *dates.Date  `json:"answeredOnNEQ,omitempty"`
+	AnsweredOnIn     []dates.Date `json:"answeredOnIn,omitempty"`
+	AnsweredOnNotIn  []dates.Date `json:"answeredOnNotIn,omitempty"`
+	AnsweredOnGT     *dates.Date  `json:"answeredOnGT,omitempty"`
+	AnsweredOnGTE    *dates.Date  `json:"answeredOnGTE,omitempty"`
+	AnsweredOnLT     *dates.Date  `json:"answeredOnLT,omitempty"`
+	AnsweredOnLTE    *dates.Date  `json:"answeredOnLTE,omitempty"`
+	AnsweredOnIsNil  bool         `json:"answeredOnIsNil,omitempty"`
+	AnsweredOnNotNil bool         `json:"answeredOnNotNil,omitempty"`
+
+	// "seat_allocation_id" field predicates.
+	SeatAllocationID      *int  `json:"seatAllocationID,omitempty"`
+	SeatAllocationIDNEQ   *int  `json:"seatAllocationIDNEQ,omitempty"`
+	SeatAllocationIDIn    []int `json:"seatAllocationIDIn,omitempty"`
+	SeatAllocationIDNotIn []int `json:"seatAllocationIDNotIn,omitempty"`
+
+	// "organisation_id" field predicates.
+	OrganisationID      *int  `json:"organisationID,omitempty"`
+	OrganisationIDNEQ   *int  `json:"organisationIDNEQ,omitempty"`
+	OrganisationIDIn    []int `json:"organisationIDIn,omitempty"`
+	OrganisationIDNotIn []int `json:"organisationIDNotIn,omitempty"`
+
+	// "nominee_id" field predicates.
+	NomineeID       *int  `json:"nomineeID,omitempty"`
+	NomineeIDNEQ    *int  `json:"nomineeIDNEQ,omitempty"`
+	NomineeIDIn     []int `json:"nomineeIDIn,omitempty"`
+	NomineeIDNotIn  []int `json:"nomineeIDNotIn,omitempty"`
+	NomineeIDIsNil  bool  `json:"nomineeIDIsNil,omitempty"`
+	NomineeIDNotNil bool  `json:"nomineeIDNotNil,omitempty"`
+
+	// "seat_allocation" edge predicates.
+	HasSeatAllocation     *bool                       `json:"hasSeatAllocation,omitempty"`
+	HasSeatAllocationWith []*SeatAllocationWhereInput `json:"hasSeatAllocationWith,omitempty"`
+
+	// "organisation" edge predicates.
+	HasOrganisation     *bool                     `json:"hasOrganisation,omitempty"`
+	HasOrganisationWith []*OrganisationWhereInput `json:"hasOrganisationWith,omitempty"`
+
+	// "nominee" edge predicates.
+	HasNominee     *bool               `json:"hasNominee,omitempty"`
+	HasNomineeWith []*PersonWhereInput `json:"hasNomineeWith,omitempty"`
+
+	// "appointment" edge predicates.
+	HasAppointment     *bool                    `json:"hasAppointment,omitempty"`
+	HasAppointmentWith []*AppointmentWhereInput `json:"hasAppointmentWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *NominationRequestWhereInput) AddPredicates(predicates ...predicate.NominationRequest) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the NominationRequestWhereInput filter on the NominationRequestQuery builder.
+func (i *NominationRequestWhereInput) Filter(q *NominationRequestQuery) (*NominationRequestQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyNominationRequestWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyNominationRequestWhereInput is returned in case the NominationRequestWhereInput is empty.
+var ErrEmptyNominationRequestWhereInput = errors.New("ent: empty predicate NominationRequestWhereInput")
+
+// P returns a predicate for filtering nominationrequests.
+// An error is returned if the input is empty or invalid.
+func (i *NominationRequestWhereInput) P() (predicate.NominationRequest, error) {
+	var predicates []predicate.NominationRequest
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, nominationrequest.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.NominationRequest, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, nominationrequest.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.NominationRequest, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, nominationrequest.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, nominationrequest.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, nominationrequest.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, nominationrequest.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, nominationrequest.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, nominationrequest.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, nominationrequest.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, nominationrequest.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, nominationrequest.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, nominationrequest.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, nominationrequest.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, nominationrequest.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, nominationrequest.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, nominationrequest.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, nominationrequest.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, nominationrequest.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, nominationrequest.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, nominationrequest.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, nominationrequest.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, nominationrequest.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, nominationrequest.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, nominationrequest.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, nominationrequest.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, nominationrequest.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, nominationrequest.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, nominationrequest.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, nominationrequest.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, nominationrequest.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, nominationrequest.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.SentOn != nil {
+		predicates = append(predicates, nominationrequest.SentOnEQ(*i.SentOn))
+	}
+	if i.SentOnNEQ != nil {
+		predicates = append(predicates, nominationrequest.SentOnNEQ(*i.SentOnNEQ))
+	}
+	if len(i.SentOnIn) > 0 {
+		predicates = append(predicates, nominationrequest.SentOnIn(i.SentOnIn...))
+	}
+	if len(i.SentOnNotIn) > 0 {
+		predicates = append(predicates, nominationrequest.SentOnNotIn(i.SentOnNotIn...))
+	}
+	if i.SentOnGT != nil {
+		predicates = append(predicates, nominationrequest.SentOnGT(*i.SentOnGT))
+	}
+	if i.SentOnGTE != nil {
+		predicates = append(predicates, nominationrequest.SentOnGTE(*i.SentOnGTE))
+	}
+	if i.SentOnLT != nil {
+		predicates = append(predicates, nominationrequest.SentOnLT(*i.SentOnLT))
+	}
+	if i.SentOnLTE != nil {
+		predicates = append(predicates, nominationrequest.SentOnLTE(*i.SentOnLTE))
+	}
+	if i.SentOnIsNil {
+		predicates = append(predicates, nominationrequest.SentOnIsNil())
+	}
+	if i.SentOnNotNil {
+		predicates = append(predicates, nominationrequest.SentOnNotNil())
+	}
+	if i.DueOn != nil {
+		predicates = append(predicates, nominationrequest.DueOnEQ(*i.DueOn))
+	}
+	if i.DueOnNEQ != nil {
+		predicates = append(predicates, nominationrequest.DueOnNEQ(*i.DueOnNEQ))
+	}
+	if len(i.DueOnIn) > 0 {
+		predicates = append(predicates, nominationrequest.DueOnIn(i.DueOnIn...))
+	}
+	if len(i.DueOnNotIn) > 0 {
+		predicates = append(predicates, nominationrequest.DueOnNotIn(i.DueOnNotIn...))
+	}
+	if i.DueOnGT != nil {
+		predicates = append(predicates, nominationrequest.DueOnGT(*i.DueOnGT))
+	}
+	if i.DueOnGTE != nil {
+		predicates = append(predicates, nominationrequest.DueOnGTE(*i.DueOnGTE))
+	}
+	if i.DueOnLT != nil {
+		predicates = append(predicates, nominationrequest.DueOnLT(*i.DueOnLT))
+	}
+	if i.DueOnLTE != nil {
+		predicates = append(predicates, nominationrequest.DueOnLTE(*i.DueOnLTE))
+	}
+	if i.DueOnIsNil {
+		predicates = append(predicates, nominationrequest.DueOnIsNil())
+	}
+	if i.DueOnNotNil {
+		predicates = append(predicates, nominationrequest.DueOnNotNil())
+	}
+	if i.TermStartsOn != nil {
+		predicates = append(predicates, nominationrequest.TermStartsOnEQ(*i.TermStartsOn))
+	}
+	if i.TermStartsOnNEQ != nil {
+		predicates = append(predicates, nominationrequest.TermStartsOnNEQ(*i.TermStartsOnNEQ))
+	}
+	if len(i.TermStartsOnIn) > 0 {
+		predicates = append(predicates, nominationrequest.TermStartsOnIn(i.TermStartsOnIn...))
+	}
+	if len(i.TermStartsOnNotIn) > 0 {
+		predicates = append(predicates, nominationrequest.TermStartsOnNotIn(i.TermStartsOnNotIn...))
+	}
+	if i.TermStartsOnGT != nil {
+		predicates = append(predicates, nominationrequest.TermStartsOnGT(*i.TermStartsOnGT))
+	}
+	if i.TermStartsOnGTE != nil {
+		predicates = append(predicates, nominationrequest.TermStartsOnGTE(*i.TermStartsOnGTE))
+	}
+	if i.TermStartsOnLT != nil {
+		predicates = append(predicates, nominationrequest.TermStartsOnLT(*i.TermStartsOnLT))
+	}
+	if i.TermStartsOnLTE != nil {
+		predicates = append(predicates, nominationrequest.TermStartsOnLTE(*i.TermStartsOnLTE))
+	}
+	if i.TermStartsOnIsNil {
+		predicates = append(predicates, nominationrequest.TermStartsOnIsNil())
+	}
+	if i.TermStartsOnNotNil {
+		predicates = append(predicates, nominationrequest.TermStartsOnNotNil())
+	}
+	if i.AnsweredOn != nil {
+		predicates = append(predicates, nominationrequest.AnsweredOnEQ(*i.AnsweredOn))
+	}
+	if i.AnsweredOnNEQ != nil {
+		predicates = append(predicates, nominationrequest.AnsweredOnNEQ(*i.AnsweredOnNEQ))
+	}
+	if len(i.AnsweredOnIn) > 0 {
+		predicates = append(predicates, nominationrequest.AnsweredOnIn(i.AnsweredOnIn...))
+	}
+	if len(i.AnsweredOnNotIn) > 0 {
+		predicates = append(predicates, nominationrequest.AnsweredOnNotIn(i.AnsweredOnNotIn...))
+	}
+	if i.AnsweredOnGT != nil {
+		predicates = append(predicates, nominationrequest.AnsweredOnGT(*i.AnsweredOnGT))
+	}
+	if i.AnsweredOnGTE != nil {
+		predicates = append(predicates, nominationrequest.AnsweredOnGTE(*i.AnsweredOnGTE))
+	}
+	if i.AnsweredOnLT != nil {
+		predicates = append(predicates, nominationrequest.AnsweredOnLT(*i.AnsweredOnLT))
+	}
+	if i.AnsweredOnLTE != nil {
+		predicates = append(predicates, nominationrequest.AnsweredOnLTE(*i.AnsweredOnLTE))
+	}
+	if i.AnsweredOnIsNil {
+		predicates = append(predicates, nominationrequest.AnsweredOnIsNil())
+	}
+	if i.AnsweredOnNotNil {
+		predicates = append(predicates, nominationrequest.AnsweredOnNotNil())
+	}
+	if i.SeatAllocationID != nil {
+		predicates = append(predicates, nominationrequest.SeatAllocationIDEQ(*i.SeatAllocationID))
+	}
+	if i.SeatAllocationIDNEQ != nil {
+		predicates = append(predicates, nominationrequest.SeatAllocationIDNEQ(*i.SeatAllocationIDNEQ))
+	}
+	if len(i.SeatAllocationIDIn) > 0 {
+		predicates = append(predicates, nominationrequest.SeatAllocationIDIn(i.SeatAllocationIDIn...))
+	}
+	if len(i.SeatAllocationIDNotIn) > 0 {
+		predicates = append(predicates, nominationrequest.SeatAllocationIDNotIn(i.SeatAllocationIDNotIn...))
+	}
+	if i.OrganisationID != nil {
+		predicates = append(predicates, nominationrequest.OrganisationIDEQ(*i.OrganisationID))
+	}
+	if i.OrganisationIDNEQ != nil {
+		predicates = append(predicates, nominationrequest.OrganisationIDNEQ(*i.OrganisationIDNEQ))
+	}
+	if len(i.OrganisationIDIn) > 0 {
+		predicates = append(predicates, nominationrequest.OrganisationIDIn(i.OrganisationIDIn...))
+	}
+	if len(i.OrganisationIDNotIn) > 0 {
+		predicates = append(predicates, nominationrequest.OrganisationIDNotIn(i.OrganisationIDNotIn...))
+	}
+	if i.NomineeID != nil {
+		predicates = append(predicates, nominationrequest.NomineeIDEQ(*i.NomineeID))
+	}
+	if i.NomineeIDNEQ != nil {
+		predicates = append(predicates, nominationrequest.NomineeIDNEQ(*i.NomineeIDNEQ))
+	}
+	if len(i.NomineeIDIn) > 0 {
+		predicates = append(predicates, nominationrequest.NomineeIDIn(i.NomineeIDIn...))
+	}
+	if len(i.NomineeIDNotIn) > 0 {
+		predicates = append(predicates, nominationrequest.NomineeIDNotIn(i.NomineeIDNotIn...))
+	}
+	if i.NomineeIDIsNil {
+		predicates = append(predicates, nominationrequest.NomineeIDIsNil())
+	}
+	if i.NomineeIDNotNil {
+		predicates = append(predicates, nominationrequest.NomineeIDNotNil())
+	}
+
+	if i.HasSeatAllocation != nil {
+		p := nominationrequest.HasSeatAllocation()
+		if !*i.HasSeatAllocation {
+			p = nominationrequest.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSeatAllocationWith) > 0 {
+		with := make([]predicate.SeatAllocation, 0, len(i.HasSeatAllocationWith))
+		for _, w := range i.HasSeatAllocationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSeatAllocationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, nominationrequest.HasSeatAllocationWith(with...))
+	}
+	if i.HasOrganisation != nil {
+		p := nominationrequest.HasOrganisation()
+		if !*i.HasOrganisation {
+			p = nominationrequest.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganisationWith) > 0 {
+		with := make([]predicate.Organisation, 0, len(i.HasOrganisationWith))
+		for _, w := range i.HasOrganisationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganisationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, nominationrequest.HasOrganisationWith(with...))
+	}
+	if i.HasNominee != nil {
+		p := nominationrequest.HasNominee()
+		if !*i.HasNominee {
+			p = nominationrequest.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasNomineeWith) > 0 {
+		with := make([]predicate.Person, 0, len(i.HasNomineeWith))
+		for _, w := range i.HasNomineeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasNomineeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, nominationrequest.HasNomineeWith(with...))
+	}
+	if i.HasAppointment != nil {
+		p := nominationrequest.HasAppointment()
+		if !*i.HasAppointment {
+			p = nominationrequest.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAppointmentWith) > 0 {
+		with := make([]predicate.Appointment, 0, len(i.HasAppointmentWith))
+		for _, w := range i.HasAppointmentWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAppointmentWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, nominationrequest.HasAppointmentWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyNominationRequestWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return nominationrequest.And(predicates...), nil
 	}
 }
 
@@ -2139,6 +3010,10 @@ type OrganisationWhereInput struct {
 	// "appointments" edge predicates.
 	HasAppointments     *bool                    `json:"hasAppointments,omitempty"`
 	HasAppointmentsWith []*AppointmentWhereInput `json:"hasAppointmentsWith,omitempty"`
+
+	// "nomination_requests" edge predicates.
+	HasNominationRequests     *bool                          `json:"hasNominationRequests,omitempty"`
+	HasNominationRequestsWith []*NominationRequestWhereInput `json:"hasNominationRequestsWith,omitempty"`
 
 	// "affiliated_people" edge predicates.
 	HasAffiliatedPeople     *bool               `json:"hasAffiliatedPeople,omitempty"`
@@ -2781,6 +3656,24 @@ func (i *OrganisationWhereInput) P() (predicate.Organisation, error) {
 		}
 		predicates = append(predicates, organisation.HasAppointmentsWith(with...))
 	}
+	if i.HasNominationRequests != nil {
+		p := organisation.HasNominationRequests()
+		if !*i.HasNominationRequests {
+			p = organisation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasNominationRequestsWith) > 0 {
+		with := make([]predicate.NominationRequest, 0, len(i.HasNominationRequestsWith))
+		for _, w := range i.HasNominationRequestsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasNominationRequestsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, organisation.HasNominationRequestsWith(with...))
+	}
 	if i.HasAffiliatedPeople != nil {
 		p := organisation.HasAffiliatedPeople()
 		if !*i.HasAffiliatedPeople {
@@ -2943,6 +3836,10 @@ type PersonWhereInput struct {
 	// "affiliation" edge predicates.
 	HasAffiliation     *bool                     `json:"hasAffiliation,omitempty"`
 	HasAffiliationWith []*OrganisationWhereInput `json:"hasAffiliationWith,omitempty"`
+
+	// "nominations" edge predicates.
+	HasNominations     *bool                          `json:"hasNominations,omitempty"`
+	HasNominationsWith []*NominationRequestWhereInput `json:"hasNominationsWith,omitempty"`
 
 	// "appointments" edge predicates.
 	HasAppointments     *bool                    `json:"hasAppointments,omitempty"`
@@ -3213,6 +4110,24 @@ func (i *PersonWhereInput) P() (predicate.Person, error) {
 		}
 		predicates = append(predicates, person.HasAffiliationWith(with...))
 	}
+	if i.HasNominations != nil {
+		p := person.HasNominations()
+		if !*i.HasNominations {
+			p = person.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasNominationsWith) > 0 {
+		with := make([]predicate.NominationRequest, 0, len(i.HasNominationsWith))
+		for _, w := range i.HasNominationsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasNominationsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, person.HasNominationsWith(with...))
+	}
 	if i.HasAppointments != nil {
 		p := person.HasAppointments()
 		if !*i.HasAppointments {
@@ -3346,6 +4261,10 @@ type SeatAllocationWhereInput struct {
 	// "eligible_organisations" edge predicates.
 	HasEligibleOrganisations     *bool                     `json:"hasEligibleOrganisations,omitempty"`
 	HasEligibleOrganisationsWith []*OrganisationWhereInput `json:"hasEligibleOrganisationsWith,omitempty"`
+
+	// "nomination_requests" edge predicates.
+	HasNominationRequests     *bool                          `json:"hasNominationRequests,omitempty"`
+	HasNominationRequestsWith []*NominationRequestWhereInput `json:"hasNominationRequestsWith,omitempty"`
 
 	// "appointments" edge predicates.
 	HasAppointments     *bool                    `json:"hasAppointments,omitempty"`
@@ -3684,6 +4603,24 @@ func (i *SeatAllocationWhereInput) P() (predicate.SeatAllocation, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, seatallocation.HasEligibleOrganisationsWith(with...))
+	}
+	if i.HasNominationRequests != nil {
+		p := seatallocation.HasNominationRequests()
+		if !*i.HasNominationRequests {
+			p = seatallocation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasNominationRequestsWith) > 0 {
+		with := make([]predicate.NominationRequest, 0, len(i.HasNominationRequestsWith))
+		for _, w := range i.HasNominationRequestsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasNominationRequestsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, seatallocation.HasNominationRequestsWith(with...))
 	}
 	if i.HasAppointments != nil {
 		p := seatallocation.HasAppointments()

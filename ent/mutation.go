@@ -17,6 +17,7 @@ import (
 	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/changes"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/predicate"
@@ -33,13 +34,14 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAPIToken       = "APIToken"
-	TypeAppointment    = "Appointment"
-	TypeAuditEvent     = "AuditEvent"
-	TypeBody           = "Body"
-	TypeOrganisation   = "Organisation"
-	TypePerson         = "Person"
-	TypeSeatAllocation = "SeatAllocation"
+	TypeAPIToken          = "APIToken"
+	TypeAppointment       = "Appointment"
+	TypeAuditEvent        = "AuditEvent"
+	TypeBody              = "Body"
+	TypeNominationRequest = "NominationRequest"
+	TypeOrganisation      = "Organisation"
+	TypePerson            = "Person"
+	TypeSeatAllocation    = "SeatAllocation"
 )
 
 // APITokenMutation represents an operation that mutates the APIToken nodes in the graph.
@@ -926,6 +928,7 @@ type AppointmentMutation struct {
 	addversion             *int
 	starts_on              *dates.Date
 	ends_on                *dates.Date
+	end_reason             *vocab.EndReason
 	note                   *string
 	clearedFields          map[string]struct{}
 	person                 *int
@@ -934,6 +937,21 @@ type AppointmentMutation struct {
 	clearedseat_allocation bool
 	on_behalf_of           *int
 	clearedon_behalf_of    bool
+	alternate_for          *int
+	clearedalternate_for   bool
+	alternates             map[int]struct{}
+	removedalternates      map[int]struct{}
+	clearedalternates      bool
+	previous               *int
+	clearedprevious        bool
+	next                   *int
+	clearednext            bool
+	replaces               *int
+	clearedreplaces        bool
+	replaced_by            *int
+	clearedreplaced_by     bool
+	nomination             *int
+	clearednomination      bool
 	done                   bool
 	oldValue               func(context.Context) (*Appointment, error)
 	predicates             []predicate.Appointment
@@ -1358,6 +1376,202 @@ func (m *AppointmentMutation) ResetOnBehalfOfID() {
 	m.on_behalf_of = nil
 }
 
+// SetEndReason sets the "end_reason" field.
+func (m *AppointmentMutation) SetEndReason(vr vocab.EndReason) {
+	m.end_reason = &vr
+}
+
+// EndReason returns the value of the "end_reason" field in the mutation.
+func (m *AppointmentMutation) EndReason() (r vocab.EndReason, exists bool) {
+	v := m.end_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndReason returns the old "end_reason" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldEndReason(ctx context.Context) (v *vocab.EndReason, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndReason: %w", err)
+	}
+	return oldValue.EndReason, nil
+}
+
+// ClearEndReason clears the value of the "end_reason" field.
+func (m *AppointmentMutation) ClearEndReason() {
+	m.end_reason = nil
+	m.clearedFields[appointment.FieldEndReason] = struct{}{}
+}
+
+// EndReasonCleared returns if the "end_reason" field was cleared in this mutation.
+func (m *AppointmentMutation) EndReasonCleared() bool {
+	_, ok := m.clearedFields[appointment.FieldEndReason]
+	return ok
+}
+
+// ResetEndReason resets all changes to the "end_reason" field.
+func (m *AppointmentMutation) ResetEndReason() {
+	m.end_reason = nil
+	delete(m.clearedFields, appointment.FieldEndReason)
+}
+
+// SetAlternateForID sets the "alternate_for_id" field.
+func (m *AppointmentMutation) SetAlternateForID(i int) {
+	m.alternate_for = &i
+}
+
+// AlternateForID returns the value of the "alternate_for_id" field in the mutation.
+func (m *AppointmentMutation) AlternateForID() (r int, exists bool) {
+	v := m.alternate_for
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAlternateForID returns the old "alternate_for_id" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldAlternateForID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAlternateForID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAlternateForID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAlternateForID: %w", err)
+	}
+	return oldValue.AlternateForID, nil
+}
+
+// ClearAlternateForID clears the value of the "alternate_for_id" field.
+func (m *AppointmentMutation) ClearAlternateForID() {
+	m.alternate_for = nil
+	m.clearedFields[appointment.FieldAlternateForID] = struct{}{}
+}
+
+// AlternateForIDCleared returns if the "alternate_for_id" field was cleared in this mutation.
+func (m *AppointmentMutation) AlternateForIDCleared() bool {
+	_, ok := m.clearedFields[appointment.FieldAlternateForID]
+	return ok
+}
+
+// ResetAlternateForID resets all changes to the "alternate_for_id" field.
+func (m *AppointmentMutation) ResetAlternateForID() {
+	m.alternate_for = nil
+	delete(m.clearedFields, appointment.FieldAlternateForID)
+}
+
+// SetPreviousID sets the "previous_id" field.
+func (m *AppointmentMutation) SetPreviousID(i int) {
+	m.previous = &i
+}
+
+// PreviousID returns the value of the "previous_id" field in the mutation.
+func (m *AppointmentMutation) PreviousID() (r int, exists bool) {
+	v := m.previous
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPreviousID returns the old "previous_id" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldPreviousID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPreviousID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPreviousID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPreviousID: %w", err)
+	}
+	return oldValue.PreviousID, nil
+}
+
+// ClearPreviousID clears the value of the "previous_id" field.
+func (m *AppointmentMutation) ClearPreviousID() {
+	m.previous = nil
+	m.clearedFields[appointment.FieldPreviousID] = struct{}{}
+}
+
+// PreviousIDCleared returns if the "previous_id" field was cleared in this mutation.
+func (m *AppointmentMutation) PreviousIDCleared() bool {
+	_, ok := m.clearedFields[appointment.FieldPreviousID]
+	return ok
+}
+
+// ResetPreviousID resets all changes to the "previous_id" field.
+func (m *AppointmentMutation) ResetPreviousID() {
+	m.previous = nil
+	delete(m.clearedFields, appointment.FieldPreviousID)
+}
+
+// SetReplacesID sets the "replaces_id" field.
+func (m *AppointmentMutation) SetReplacesID(i int) {
+	m.replaces = &i
+}
+
+// ReplacesID returns the value of the "replaces_id" field in the mutation.
+func (m *AppointmentMutation) ReplacesID() (r int, exists bool) {
+	v := m.replaces
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReplacesID returns the old "replaces_id" field's value of the Appointment entity.
+// If the Appointment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppointmentMutation) OldReplacesID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReplacesID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReplacesID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReplacesID: %w", err)
+	}
+	return oldValue.ReplacesID, nil
+}
+
+// ClearReplacesID clears the value of the "replaces_id" field.
+func (m *AppointmentMutation) ClearReplacesID() {
+	m.replaces = nil
+	m.clearedFields[appointment.FieldReplacesID] = struct{}{}
+}
+
+// ReplacesIDCleared returns if the "replaces_id" field was cleared in this mutation.
+func (m *AppointmentMutation) ReplacesIDCleared() bool {
+	_, ok := m.clearedFields[appointment.FieldReplacesID]
+	return ok
+}
+
+// ResetReplacesID resets all changes to the "replaces_id" field.
+func (m *AppointmentMutation) ResetReplacesID() {
+	m.replaces = nil
+	delete(m.clearedFields, appointment.FieldReplacesID)
+}
+
 // SetNote sets the "note" field.
 func (m *AppointmentMutation) SetNote(s string) {
 	m.note = &s
@@ -1488,6 +1702,258 @@ func (m *AppointmentMutation) ResetOnBehalfOf() {
 	m.clearedon_behalf_of = false
 }
 
+// ClearAlternateFor clears the "alternate_for" edge to the Appointment entity.
+func (m *AppointmentMutation) ClearAlternateFor() {
+	m.clearedalternate_for = true
+	m.clearedFields[appointment.FieldAlternateForID] = struct{}{}
+}
+
+// AlternateForCleared reports if the "alternate_for" edge to the Appointment entity was cleared.
+func (m *AppointmentMutation) AlternateForCleared() bool {
+	return m.AlternateForIDCleared() || m.clearedalternate_for
+}
+
+// AlternateForIDs returns the "alternate_for" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AlternateForID instead. It exists only for internal usage by the builders.
+func (m *AppointmentMutation) AlternateForIDs() (ids []int) {
+	if id := m.alternate_for; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAlternateFor resets all changes to the "alternate_for" edge.
+func (m *AppointmentMutation) ResetAlternateFor() {
+	m.alternate_for = nil
+	m.clearedalternate_for = false
+}
+
+// AddAlternateIDs adds the "alternates" edge to the Appointment entity by ids.
+func (m *AppointmentMutation) AddAlternateIDs(ids ...int) {
+	if m.alternates == nil {
+		m.alternates = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.alternates[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAlternates clears the "alternates" edge to the Appointment entity.
+func (m *AppointmentMutation) ClearAlternates() {
+	m.clearedalternates = true
+}
+
+// AlternatesCleared reports if the "alternates" edge to the Appointment entity was cleared.
+func (m *AppointmentMutation) AlternatesCleared() bool {
+	return m.clearedalternates
+}
+
+// RemoveAlternateIDs removes the "alternates" edge to the Appointment entity by IDs.
+func (m *AppointmentMutation) RemoveAlternateIDs(ids ...int) {
+	if m.removedalternates == nil {
+		m.removedalternates = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.alternates, ids[i])
+		m.removedalternates[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAlternates returns the removed IDs of the "alternates" edge to the Appointment entity.
+func (m *AppointmentMutation) RemovedAlternatesIDs() (ids []int) {
+	for id := range m.removedalternates {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AlternatesIDs returns the "alternates" edge IDs in the mutation.
+func (m *AppointmentMutation) AlternatesIDs() (ids []int) {
+	for id := range m.alternates {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAlternates resets all changes to the "alternates" edge.
+func (m *AppointmentMutation) ResetAlternates() {
+	m.alternates = nil
+	m.clearedalternates = false
+	m.removedalternates = nil
+}
+
+// ClearPrevious clears the "previous" edge to the Appointment entity.
+func (m *AppointmentMutation) ClearPrevious() {
+	m.clearedprevious = true
+	m.clearedFields[appointment.FieldPreviousID] = struct{}{}
+}
+
+// PreviousCleared reports if the "previous" edge to the Appointment entity was cleared.
+func (m *AppointmentMutation) PreviousCleared() bool {
+	return m.PreviousIDCleared() || m.clearedprevious
+}
+
+// PreviousIDs returns the "previous" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PreviousID instead. It exists only for internal usage by the builders.
+func (m *AppointmentMutation) PreviousIDs() (ids []int) {
+	if id := m.previous; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPrevious resets all changes to the "previous" edge.
+func (m *AppointmentMutation) ResetPrevious() {
+	m.previous = nil
+	m.clearedprevious = false
+}
+
+// SetNextID sets the "next" edge to the Appointment entity by id.
+func (m *AppointmentMutation) SetNextID(id int) {
+	m.next = &id
+}
+
+// ClearNext clears the "next" edge to the Appointment entity.
+func (m *AppointmentMutation) ClearNext() {
+	m.clearednext = true
+}
+
+// NextCleared reports if the "next" edge to the Appointment entity was cleared.
+func (m *AppointmentMutation) NextCleared() bool {
+	return m.clearednext
+}
+
+// NextID returns the "next" edge ID in the mutation.
+func (m *AppointmentMutation) NextID() (id int, exists bool) {
+	if m.next != nil {
+		return *m.next, true
+	}
+	return
+}
+
+// NextIDs returns the "next" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// NextID instead. It exists only for internal usage by the builders.
+func (m *AppointmentMutation) NextIDs() (ids []int) {
+	if id := m.next; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetNext resets all changes to the "next" edge.
+func (m *AppointmentMutation) ResetNext() {
+	m.next = nil
+	m.clearednext = false
+}
+
+// ClearReplaces clears the "replaces" edge to the Appointment entity.
+func (m *AppointmentMutation) ClearReplaces() {
+	m.clearedreplaces = true
+	m.clearedFields[appointment.FieldReplacesID] = struct{}{}
+}
+
+// ReplacesCleared reports if the "replaces" edge to the Appointment entity was cleared.
+func (m *AppointmentMutation) ReplacesCleared() bool {
+	return m.ReplacesIDCleared() || m.clearedreplaces
+}
+
+// ReplacesIDs returns the "replaces" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ReplacesID instead. It exists only for internal usage by the builders.
+func (m *AppointmentMutation) ReplacesIDs() (ids []int) {
+	if id := m.replaces; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetReplaces resets all changes to the "replaces" edge.
+func (m *AppointmentMutation) ResetReplaces() {
+	m.replaces = nil
+	m.clearedreplaces = false
+}
+
+// SetReplacedByID sets the "replaced_by" edge to the Appointment entity by id.
+func (m *AppointmentMutation) SetReplacedByID(id int) {
+	m.replaced_by = &id
+}
+
+// ClearReplacedBy clears the "replaced_by" edge to the Appointment entity.
+func (m *AppointmentMutation) ClearReplacedBy() {
+	m.clearedreplaced_by = true
+}
+
+// ReplacedByCleared reports if the "replaced_by" edge to the Appointment entity was cleared.
+func (m *AppointmentMutation) ReplacedByCleared() bool {
+	return m.clearedreplaced_by
+}
+
+// ReplacedByID returns the "replaced_by" edge ID in the mutation.
+func (m *AppointmentMutation) ReplacedByID() (id int, exists bool) {
+	if m.replaced_by != nil {
+		return *m.replaced_by, true
+	}
+	return
+}
+
+// ReplacedByIDs returns the "replaced_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ReplacedByID instead. It exists only for internal usage by the builders.
+func (m *AppointmentMutation) ReplacedByIDs() (ids []int) {
+	if id := m.replaced_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetReplacedBy resets all changes to the "replaced_by" edge.
+func (m *AppointmentMutation) ResetReplacedBy() {
+	m.replaced_by = nil
+	m.clearedreplaced_by = false
+}
+
+// SetNominationID sets the "nomination" edge to the NominationRequest entity by id.
+func (m *AppointmentMutation) SetNominationID(id int) {
+	m.nomination = &id
+}
+
+// ClearNomination clears the "nomination" edge to the NominationRequest entity.
+func (m *AppointmentMutation) ClearNomination() {
+	m.clearednomination = true
+}
+
+// NominationCleared reports if the "nomination" edge to the NominationRequest entity was cleared.
+func (m *AppointmentMutation) NominationCleared() bool {
+	return m.clearednomination
+}
+
+// NominationID returns the "nomination" edge ID in the mutation.
+func (m *AppointmentMutation) NominationID() (id int, exists bool) {
+	if m.nomination != nil {
+		return *m.nomination, true
+	}
+	return
+}
+
+// NominationIDs returns the "nomination" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// NominationID instead. It exists only for internal usage by the builders.
+func (m *AppointmentMutation) NominationIDs() (ids []int) {
+	if id := m.nomination; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetNomination resets all changes to the "nomination" edge.
+func (m *AppointmentMutation) ResetNomination() {
+	m.nomination = nil
+	m.clearednomination = false
+}
+
 // Where appends a list predicates to the AppointmentMutation builder.
 func (m *AppointmentMutation) Where(ps ...predicate.Appointment) {
 	m.predicates = append(m.predicates, ps...)
@@ -1522,7 +1988,7 @@ func (m *AppointmentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AppointmentMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, appointment.FieldCreatedAt)
 	}
@@ -1546,6 +2012,18 @@ func (m *AppointmentMutation) Fields() []string {
 	}
 	if m.on_behalf_of != nil {
 		fields = append(fields, appointment.FieldOnBehalfOfID)
+	}
+	if m.end_reason != nil {
+		fields = append(fields, appointment.FieldEndReason)
+	}
+	if m.alternate_for != nil {
+		fields = append(fields, appointment.FieldAlternateForID)
+	}
+	if m.previous != nil {
+		fields = append(fields, appointment.FieldPreviousID)
+	}
+	if m.replaces != nil {
+		fields = append(fields, appointment.FieldReplacesID)
 	}
 	if m.note != nil {
 		fields = append(fields, appointment.FieldNote)
@@ -1574,6 +2052,14 @@ func (m *AppointmentMutation) Field(name string) (ent.Value, bool) {
 		return m.SeatAllocationID()
 	case appointment.FieldOnBehalfOfID:
 		return m.OnBehalfOfID()
+	case appointment.FieldEndReason:
+		return m.EndReason()
+	case appointment.FieldAlternateForID:
+		return m.AlternateForID()
+	case appointment.FieldPreviousID:
+		return m.PreviousID()
+	case appointment.FieldReplacesID:
+		return m.ReplacesID()
 	case appointment.FieldNote:
 		return m.Note()
 	}
@@ -1601,6 +2087,14 @@ func (m *AppointmentMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldSeatAllocationID(ctx)
 	case appointment.FieldOnBehalfOfID:
 		return m.OldOnBehalfOfID(ctx)
+	case appointment.FieldEndReason:
+		return m.OldEndReason(ctx)
+	case appointment.FieldAlternateForID:
+		return m.OldAlternateForID(ctx)
+	case appointment.FieldPreviousID:
+		return m.OldPreviousID(ctx)
+	case appointment.FieldReplacesID:
+		return m.OldReplacesID(ctx)
 	case appointment.FieldNote:
 		return m.OldNote(ctx)
 	}
@@ -1668,6 +2162,34 @@ func (m *AppointmentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetOnBehalfOfID(v)
 		return nil
+	case appointment.FieldEndReason:
+		v, ok := value.(vocab.EndReason)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndReason(v)
+		return nil
+	case appointment.FieldAlternateForID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAlternateForID(v)
+		return nil
+	case appointment.FieldPreviousID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPreviousID(v)
+		return nil
+	case appointment.FieldReplacesID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReplacesID(v)
+		return nil
 	case appointment.FieldNote:
 		v, ok := value.(string)
 		if !ok {
@@ -1723,6 +2245,18 @@ func (m *AppointmentMutation) ClearedFields() []string {
 	if m.FieldCleared(appointment.FieldEndsOn) {
 		fields = append(fields, appointment.FieldEndsOn)
 	}
+	if m.FieldCleared(appointment.FieldEndReason) {
+		fields = append(fields, appointment.FieldEndReason)
+	}
+	if m.FieldCleared(appointment.FieldAlternateForID) {
+		fields = append(fields, appointment.FieldAlternateForID)
+	}
+	if m.FieldCleared(appointment.FieldPreviousID) {
+		fields = append(fields, appointment.FieldPreviousID)
+	}
+	if m.FieldCleared(appointment.FieldReplacesID) {
+		fields = append(fields, appointment.FieldReplacesID)
+	}
 	if m.FieldCleared(appointment.FieldNote) {
 		fields = append(fields, appointment.FieldNote)
 	}
@@ -1742,6 +2276,18 @@ func (m *AppointmentMutation) ClearField(name string) error {
 	switch name {
 	case appointment.FieldEndsOn:
 		m.ClearEndsOn()
+		return nil
+	case appointment.FieldEndReason:
+		m.ClearEndReason()
+		return nil
+	case appointment.FieldAlternateForID:
+		m.ClearAlternateForID()
+		return nil
+	case appointment.FieldPreviousID:
+		m.ClearPreviousID()
+		return nil
+	case appointment.FieldReplacesID:
+		m.ClearReplacesID()
 		return nil
 	case appointment.FieldNote:
 		m.ClearNote()
@@ -1778,6 +2324,18 @@ func (m *AppointmentMutation) ResetField(name string) error {
 	case appointment.FieldOnBehalfOfID:
 		m.ResetOnBehalfOfID()
 		return nil
+	case appointment.FieldEndReason:
+		m.ResetEndReason()
+		return nil
+	case appointment.FieldAlternateForID:
+		m.ResetAlternateForID()
+		return nil
+	case appointment.FieldPreviousID:
+		m.ResetPreviousID()
+		return nil
+	case appointment.FieldReplacesID:
+		m.ResetReplacesID()
+		return nil
 	case appointment.FieldNote:
 		m.ResetNote()
 		return nil
@@ -1787,7 +2345,7 @@ func (m *AppointmentMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *AppointmentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 10)
 	if m.person != nil {
 		edges = append(edges, appointment.EdgePerson)
 	}
@@ -1796,6 +2354,27 @@ func (m *AppointmentMutation) AddedEdges() []string {
 	}
 	if m.on_behalf_of != nil {
 		edges = append(edges, appointment.EdgeOnBehalfOf)
+	}
+	if m.alternate_for != nil {
+		edges = append(edges, appointment.EdgeAlternateFor)
+	}
+	if m.alternates != nil {
+		edges = append(edges, appointment.EdgeAlternates)
+	}
+	if m.previous != nil {
+		edges = append(edges, appointment.EdgePrevious)
+	}
+	if m.next != nil {
+		edges = append(edges, appointment.EdgeNext)
+	}
+	if m.replaces != nil {
+		edges = append(edges, appointment.EdgeReplaces)
+	}
+	if m.replaced_by != nil {
+		edges = append(edges, appointment.EdgeReplacedBy)
+	}
+	if m.nomination != nil {
+		edges = append(edges, appointment.EdgeNomination)
 	}
 	return edges
 }
@@ -1816,25 +2395,66 @@ func (m *AppointmentMutation) AddedIDs(name string) []ent.Value {
 		if id := m.on_behalf_of; id != nil {
 			return []ent.Value{*id}
 		}
+	case appointment.EdgeAlternateFor:
+		if id := m.alternate_for; id != nil {
+			return []ent.Value{*id}
+		}
+	case appointment.EdgeAlternates:
+		ids := make([]ent.Value, 0, len(m.alternates))
+		for id := range m.alternates {
+			ids = append(ids, id)
+		}
+		return ids
+	case appointment.EdgePrevious:
+		if id := m.previous; id != nil {
+			return []ent.Value{*id}
+		}
+	case appointment.EdgeNext:
+		if id := m.next; id != nil {
+			return []ent.Value{*id}
+		}
+	case appointment.EdgeReplaces:
+		if id := m.replaces; id != nil {
+			return []ent.Value{*id}
+		}
+	case appointment.EdgeReplacedBy:
+		if id := m.replaced_by; id != nil {
+			return []ent.Value{*id}
+		}
+	case appointment.EdgeNomination:
+		if id := m.nomination; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *AppointmentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 10)
+	if m.removedalternates != nil {
+		edges = append(edges, appointment.EdgeAlternates)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *AppointmentMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case appointment.EdgeAlternates:
+		ids := make([]ent.Value, 0, len(m.removedalternates))
+		for id := range m.removedalternates {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *AppointmentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 10)
 	if m.clearedperson {
 		edges = append(edges, appointment.EdgePerson)
 	}
@@ -1843,6 +2463,27 @@ func (m *AppointmentMutation) ClearedEdges() []string {
 	}
 	if m.clearedon_behalf_of {
 		edges = append(edges, appointment.EdgeOnBehalfOf)
+	}
+	if m.clearedalternate_for {
+		edges = append(edges, appointment.EdgeAlternateFor)
+	}
+	if m.clearedalternates {
+		edges = append(edges, appointment.EdgeAlternates)
+	}
+	if m.clearedprevious {
+		edges = append(edges, appointment.EdgePrevious)
+	}
+	if m.clearednext {
+		edges = append(edges, appointment.EdgeNext)
+	}
+	if m.clearedreplaces {
+		edges = append(edges, appointment.EdgeReplaces)
+	}
+	if m.clearedreplaced_by {
+		edges = append(edges, appointment.EdgeReplacedBy)
+	}
+	if m.clearednomination {
+		edges = append(edges, appointment.EdgeNomination)
 	}
 	return edges
 }
@@ -1857,6 +2498,20 @@ func (m *AppointmentMutation) EdgeCleared(name string) bool {
 		return m.clearedseat_allocation
 	case appointment.EdgeOnBehalfOf:
 		return m.clearedon_behalf_of
+	case appointment.EdgeAlternateFor:
+		return m.clearedalternate_for
+	case appointment.EdgeAlternates:
+		return m.clearedalternates
+	case appointment.EdgePrevious:
+		return m.clearedprevious
+	case appointment.EdgeNext:
+		return m.clearednext
+	case appointment.EdgeReplaces:
+		return m.clearedreplaces
+	case appointment.EdgeReplacedBy:
+		return m.clearedreplaced_by
+	case appointment.EdgeNomination:
+		return m.clearednomination
 	}
 	return false
 }
@@ -1874,6 +2529,24 @@ func (m *AppointmentMutation) ClearEdge(name string) error {
 	case appointment.EdgeOnBehalfOf:
 		m.ClearOnBehalfOf()
 		return nil
+	case appointment.EdgeAlternateFor:
+		m.ClearAlternateFor()
+		return nil
+	case appointment.EdgePrevious:
+		m.ClearPrevious()
+		return nil
+	case appointment.EdgeNext:
+		m.ClearNext()
+		return nil
+	case appointment.EdgeReplaces:
+		m.ClearReplaces()
+		return nil
+	case appointment.EdgeReplacedBy:
+		m.ClearReplacedBy()
+		return nil
+	case appointment.EdgeNomination:
+		m.ClearNomination()
+		return nil
 	}
 	return fmt.Errorf("unknown Appointment unique edge %s", name)
 }
@@ -1890,6 +2563,27 @@ func (m *AppointmentMutation) ResetEdge(name string) error {
 		return nil
 	case appointment.EdgeOnBehalfOf:
 		m.ResetOnBehalfOf()
+		return nil
+	case appointment.EdgeAlternateFor:
+		m.ResetAlternateFor()
+		return nil
+	case appointment.EdgeAlternates:
+		m.ResetAlternates()
+		return nil
+	case appointment.EdgePrevious:
+		m.ResetPrevious()
+		return nil
+	case appointment.EdgeNext:
+		m.ResetNext()
+		return nil
+	case appointment.EdgeReplaces:
+		m.ResetReplaces()
+		return nil
+	case appointment.EdgeReplacedBy:
+		m.ResetReplacedBy()
+		return nil
+	case appointment.EdgeNomination:
+		m.ResetNomination()
 		return nil
 	}
 	return fmt.Errorf("unknown Appointment edge %s", name)
@@ -2676,42 +3370,46 @@ func (m *AuditEventMutation) ResetEdge(name string) error {
 // BodyMutation represents an operation that mutates the Body nodes in the graph.
 type BodyMutation struct {
 	config
-	op                      Op
-	typ                     string
-	id                      *int
-	created_at              *time.Time
-	updated_at              *time.Time
-	version                 *int
-	addversion              *int
-	name                    *string
-	short_name              *string
-	kind                    *vocab.BodyKind
-	description             *string
-	mandate                 *[]string
-	appendmandate           []string
-	established_on          *dates.Date
-	dissolved_on            *dates.Date
-	clearedFields           map[string]struct{}
-	owner                   *int
-	clearedowner            bool
-	seat_allocations        map[int]struct{}
-	removedseat_allocations map[int]struct{}
-	clearedseat_allocations bool
-	advised_by              map[int]struct{}
-	removedadvised_by       map[int]struct{}
-	clearedadvised_by       bool
-	advises                 map[int]struct{}
-	removedadvises          map[int]struct{}
-	clearedadvises          bool
-	replaced_by             map[int]struct{}
-	removedreplaced_by      map[int]struct{}
-	clearedreplaced_by      bool
-	replaces                map[int]struct{}
-	removedreplaces         map[int]struct{}
-	clearedreplaces         bool
-	done                    bool
-	oldValue                func(context.Context) (*Body, error)
-	predicates              []predicate.Body
+	op                       Op
+	typ                      string
+	id                       *int
+	created_at               *time.Time
+	updated_at               *time.Time
+	version                  *int
+	addversion               *int
+	name                     *string
+	short_name               *string
+	kind                     *vocab.BodyKind
+	description              *string
+	mandate                  *[]string
+	appendmandate            []string
+	established_on           *dates.Date
+	dissolved_on             *dates.Date
+	default_term_months      *int
+	adddefault_term_months   *int
+	max_consecutive_terms    *int
+	addmax_consecutive_terms *int
+	clearedFields            map[string]struct{}
+	owner                    *int
+	clearedowner             bool
+	seat_allocations         map[int]struct{}
+	removedseat_allocations  map[int]struct{}
+	clearedseat_allocations  bool
+	advised_by               map[int]struct{}
+	removedadvised_by        map[int]struct{}
+	clearedadvised_by        bool
+	advises                  map[int]struct{}
+	removedadvises           map[int]struct{}
+	clearedadvises           bool
+	replaced_by              map[int]struct{}
+	removedreplaced_by       map[int]struct{}
+	clearedreplaced_by       bool
+	replaces                 map[int]struct{}
+	removedreplaces          map[int]struct{}
+	clearedreplaces          bool
+	done                     bool
+	oldValue                 func(context.Context) (*Body, error)
+	predicates               []predicate.Body
 }
 
 var _ ent.Mutation = (*BodyMutation)(nil)
@@ -3322,6 +4020,146 @@ func (m *BodyMutation) ResetOwnerID() {
 	delete(m.clearedFields, body.FieldOwnerID)
 }
 
+// SetDefaultTermMonths sets the "default_term_months" field.
+func (m *BodyMutation) SetDefaultTermMonths(i int) {
+	m.default_term_months = &i
+	m.adddefault_term_months = nil
+}
+
+// DefaultTermMonths returns the value of the "default_term_months" field in the mutation.
+func (m *BodyMutation) DefaultTermMonths() (r int, exists bool) {
+	v := m.default_term_months
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDefaultTermMonths returns the old "default_term_months" field's value of the Body entity.
+// If the Body object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BodyMutation) OldDefaultTermMonths(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDefaultTermMonths is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDefaultTermMonths requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDefaultTermMonths: %w", err)
+	}
+	return oldValue.DefaultTermMonths, nil
+}
+
+// AddDefaultTermMonths adds i to the "default_term_months" field.
+func (m *BodyMutation) AddDefaultTermMonths(i int) {
+	if m.adddefault_term_months != nil {
+		*m.adddefault_term_months += i
+	} else {
+		m.adddefault_term_months = &i
+	}
+}
+
+// AddedDefaultTermMonths returns the value that was added to the "default_term_months" field in this mutation.
+func (m *BodyMutation) AddedDefaultTermMonths() (r int, exists bool) {
+	v := m.adddefault_term_months
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearDefaultTermMonths clears the value of the "default_term_months" field.
+func (m *BodyMutation) ClearDefaultTermMonths() {
+	m.default_term_months = nil
+	m.adddefault_term_months = nil
+	m.clearedFields[body.FieldDefaultTermMonths] = struct{}{}
+}
+
+// DefaultTermMonthsCleared returns if the "default_term_months" field was cleared in this mutation.
+func (m *BodyMutation) DefaultTermMonthsCleared() bool {
+	_, ok := m.clearedFields[body.FieldDefaultTermMonths]
+	return ok
+}
+
+// ResetDefaultTermMonths resets all changes to the "default_term_months" field.
+func (m *BodyMutation) ResetDefaultTermMonths() {
+	m.default_term_months = nil
+	m.adddefault_term_months = nil
+	delete(m.clearedFields, body.FieldDefaultTermMonths)
+}
+
+// SetMaxConsecutiveTerms sets the "max_consecutive_terms" field.
+func (m *BodyMutation) SetMaxConsecutiveTerms(i int) {
+	m.max_consecutive_terms = &i
+	m.addmax_consecutive_terms = nil
+}
+
+// MaxConsecutiveTerms returns the value of the "max_consecutive_terms" field in the mutation.
+func (m *BodyMutation) MaxConsecutiveTerms() (r int, exists bool) {
+	v := m.max_consecutive_terms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMaxConsecutiveTerms returns the old "max_consecutive_terms" field's value of the Body entity.
+// If the Body object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BodyMutation) OldMaxConsecutiveTerms(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMaxConsecutiveTerms is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMaxConsecutiveTerms requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMaxConsecutiveTerms: %w", err)
+	}
+	return oldValue.MaxConsecutiveTerms, nil
+}
+
+// AddMaxConsecutiveTerms adds i to the "max_consecutive_terms" field.
+func (m *BodyMutation) AddMaxConsecutiveTerms(i int) {
+	if m.addmax_consecutive_terms != nil {
+		*m.addmax_consecutive_terms += i
+	} else {
+		m.addmax_consecutive_terms = &i
+	}
+}
+
+// AddedMaxConsecutiveTerms returns the value that was added to the "max_consecutive_terms" field in this mutation.
+func (m *BodyMutation) AddedMaxConsecutiveTerms() (r int, exists bool) {
+	v := m.addmax_consecutive_terms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearMaxConsecutiveTerms clears the value of the "max_consecutive_terms" field.
+func (m *BodyMutation) ClearMaxConsecutiveTerms() {
+	m.max_consecutive_terms = nil
+	m.addmax_consecutive_terms = nil
+	m.clearedFields[body.FieldMaxConsecutiveTerms] = struct{}{}
+}
+
+// MaxConsecutiveTermsCleared returns if the "max_consecutive_terms" field was cleared in this mutation.
+func (m *BodyMutation) MaxConsecutiveTermsCleared() bool {
+	_, ok := m.clearedFields[body.FieldMaxConsecutiveTerms]
+	return ok
+}
+
+// ResetMaxConsecutiveTerms resets all changes to the "max_consecutive_terms" field.
+func (m *BodyMutation) ResetMaxConsecutiveTerms() {
+	m.max_consecutive_terms = nil
+	m.addmax_consecutive_terms = nil
+	delete(m.clearedFields, body.FieldMaxConsecutiveTerms)
+}
+
 // ClearOwner clears the "owner" edge to the Organisation entity.
 func (m *BodyMutation) ClearOwner() {
 	m.clearedowner = true
@@ -3653,7 +4491,7 @@ func (m *BodyMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *BodyMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, body.FieldCreatedAt)
 	}
@@ -3687,6 +4525,12 @@ func (m *BodyMutation) Fields() []string {
 	if m.owner != nil {
 		fields = append(fields, body.FieldOwnerID)
 	}
+	if m.default_term_months != nil {
+		fields = append(fields, body.FieldDefaultTermMonths)
+	}
+	if m.max_consecutive_terms != nil {
+		fields = append(fields, body.FieldMaxConsecutiveTerms)
+	}
 	return fields
 }
 
@@ -3717,6 +4561,10 @@ func (m *BodyMutation) Field(name string) (ent.Value, bool) {
 		return m.DissolvedOn()
 	case body.FieldOwnerID:
 		return m.OwnerID()
+	case body.FieldDefaultTermMonths:
+		return m.DefaultTermMonths()
+	case body.FieldMaxConsecutiveTerms:
+		return m.MaxConsecutiveTerms()
 	}
 	return nil, false
 }
@@ -3748,6 +4596,10 @@ func (m *BodyMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldDissolvedOn(ctx)
 	case body.FieldOwnerID:
 		return m.OldOwnerID(ctx)
+	case body.FieldDefaultTermMonths:
+		return m.OldDefaultTermMonths(ctx)
+	case body.FieldMaxConsecutiveTerms:
+		return m.OldMaxConsecutiveTerms(ctx)
 	}
 	return nil, fmt.Errorf("unknown Body field %s", name)
 }
@@ -3834,6 +4686,20 @@ func (m *BodyMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetOwnerID(v)
 		return nil
+	case body.FieldDefaultTermMonths:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDefaultTermMonths(v)
+		return nil
+	case body.FieldMaxConsecutiveTerms:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMaxConsecutiveTerms(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Body field %s", name)
 }
@@ -3845,6 +4711,12 @@ func (m *BodyMutation) AddedFields() []string {
 	if m.addversion != nil {
 		fields = append(fields, body.FieldVersion)
 	}
+	if m.adddefault_term_months != nil {
+		fields = append(fields, body.FieldDefaultTermMonths)
+	}
+	if m.addmax_consecutive_terms != nil {
+		fields = append(fields, body.FieldMaxConsecutiveTerms)
+	}
 	return fields
 }
 
@@ -3855,6 +4727,10 @@ func (m *BodyMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case body.FieldVersion:
 		return m.AddedVersion()
+	case body.FieldDefaultTermMonths:
+		return m.AddedDefaultTermMonths()
+	case body.FieldMaxConsecutiveTerms:
+		return m.AddedMaxConsecutiveTerms()
 	}
 	return nil, false
 }
@@ -3870,6 +4746,20 @@ func (m *BodyMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddVersion(v)
+		return nil
+	case body.FieldDefaultTermMonths:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDefaultTermMonths(v)
+		return nil
+	case body.FieldMaxConsecutiveTerms:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMaxConsecutiveTerms(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Body numeric field %s", name)
@@ -3896,6 +4786,12 @@ func (m *BodyMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(body.FieldOwnerID) {
 		fields = append(fields, body.FieldOwnerID)
+	}
+	if m.FieldCleared(body.FieldDefaultTermMonths) {
+		fields = append(fields, body.FieldDefaultTermMonths)
+	}
+	if m.FieldCleared(body.FieldMaxConsecutiveTerms) {
+		fields = append(fields, body.FieldMaxConsecutiveTerms)
 	}
 	return fields
 }
@@ -3928,6 +4824,12 @@ func (m *BodyMutation) ClearField(name string) error {
 		return nil
 	case body.FieldOwnerID:
 		m.ClearOwnerID()
+		return nil
+	case body.FieldDefaultTermMonths:
+		m.ClearDefaultTermMonths()
+		return nil
+	case body.FieldMaxConsecutiveTerms:
+		m.ClearMaxConsecutiveTerms()
 		return nil
 	}
 	return fmt.Errorf("unknown Body nullable field %s", name)
@@ -3969,6 +4871,12 @@ func (m *BodyMutation) ResetField(name string) error {
 		return nil
 	case body.FieldOwnerID:
 		m.ResetOwnerID()
+		return nil
+	case body.FieldDefaultTermMonths:
+		m.ResetDefaultTermMonths()
+		return nil
+	case body.FieldMaxConsecutiveTerms:
+		m.ResetMaxConsecutiveTerms()
 		return nil
 	}
 	return fmt.Errorf("unknown Body field %s", name)
@@ -4180,6 +5088,1284 @@ func (m *BodyMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Body edge %s", name)
 }
 
+// NominationRequestMutation represents an operation that mutates the NominationRequest nodes in the graph.
+type NominationRequestMutation struct {
+	config
+	op                     Op
+	typ                    string
+	id                     *int
+	created_at             *time.Time
+	updated_at             *time.Time
+	version                *int
+	addversion             *int
+	status                 *vocab.NominationStatus
+	sent_on                *dates.Date
+	due_on                 *dates.Date
+	term_starts_on         *dates.Date
+	answered_on            *dates.Date
+	note                   *string
+	clearedFields          map[string]struct{}
+	seat_allocation        *int
+	clearedseat_allocation bool
+	organisation           *int
+	clearedorganisation    bool
+	nominee                *int
+	clearednominee         bool
+	appointment            *int
+	clearedappointment     bool
+	done                   bool
+	oldValue               func(context.Context) (*NominationRequest, error)
+	predicates             []predicate.NominationRequest
+}
+
+var _ ent.Mutation = (*NominationRequestMutation)(nil)
+
+// nominationrequestOption allows management of the mutation configuration using functional options.
+type nominationrequestOption func(*NominationRequestMutation)
+
+// newNominationRequestMutation creates new mutation for the NominationRequest entity.
+func newNominationRequestMutation(c config, op Op, opts ...nominationrequestOption) *NominationRequestMutation {
+	m := &NominationRequestMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeNominationRequest,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withNominationRequestID sets the ID field of the mutation.
+func withNominationRequestID(id int) nominationrequestOption {
+	return func(m *NominationRequestMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *NominationRequest
+		)
+		m.oldValue = func(ctx context.Context) (*NominationRequest, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().NominationRequest.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withNominationRequest sets the old NominationRequest of the mutation.
+func withNominationRequest(node *NominationRequest) nominationrequestOption {
+	return func(m *NominationRequestMutation) {
+		m.oldValue = func(context.Context) (*NominationRequest, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m NominationRequestMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m NominationRequestMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *NominationRequestMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *NominationRequestMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().NominationRequest.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *NominationRequestMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *NominationRequestMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the NominationRequest entity.
+// If the NominationRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NominationRequestMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *NominationRequestMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *NominationRequestMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *NominationRequestMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the NominationRequest entity.
+// If the NominationRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NominationRequestMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *NominationRequestMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *NominationRequestMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *NominationRequestMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the NominationRequest entity.
+// If the NominationRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NominationRequestMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *NominationRequestMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *NominationRequestMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *NominationRequestMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *NominationRequestMutation) SetStatus(vs vocab.NominationStatus) {
+	m.status = &vs
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *NominationRequestMutation) Status() (r vocab.NominationStatus, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the NominationRequest entity.
+// If the NominationRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NominationRequestMutation) OldStatus(ctx context.Context) (v vocab.NominationStatus, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *NominationRequestMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetSentOn sets the "sent_on" field.
+func (m *NominationRequestMutation) SetSentOn(d dates.Date) {
+	m.sent_on = &d
+}
+
+// SentOn returns the value of the "sent_on" field in the mutation.
+func (m *NominationRequestMutation) SentOn() (r dates.Date, exists bool) {
+	v := m.sent_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSentOn returns the old "sent_on" field's value of the NominationRequest entity.
+// If the NominationRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NominationRequestMutation) OldSentOn(ctx context.Context) (v *dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSentOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSentOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSentOn: %w", err)
+	}
+	return oldValue.SentOn, nil
+}
+
+// ClearSentOn clears the value of the "sent_on" field.
+func (m *NominationRequestMutation) ClearSentOn() {
+	m.sent_on = nil
+	m.clearedFields[nominationrequest.FieldSentOn] = struct{}{}
+}
+
+// SentOnCleared returns if the "sent_on" field was cleared in this mutation.
+func (m *NominationRequestMutation) SentOnCleared() bool {
+	_, ok := m.clearedFields[nominationrequest.FieldSentOn]
+	return ok
+}
+
+// ResetSentOn resets all changes to the "sent_on" field.
+func (m *NominationRequestMutation) ResetSentOn() {
+	m.sent_on = nil
+	delete(m.clearedFields, nominationrequest.FieldSentOn)
+}
+
+// SetDueOn sets the "due_on" field.
+func (m *NominationRequestMutation) SetDueOn(d dates.Date) {
+	m.due_on = &d
+}
+
+// DueOn returns the value of the "due_on" field in the mutation.
+func (m *NominationRequestMutation) DueOn() (r dates.Date, exists bool) {
+	v := m.due_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDueOn returns the old "due_on" field's value of the NominationRequest entity.
+// If the NominationRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NominationRequestMutation) OldDueOn(ctx context.Context) (v *dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDueOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDueOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDueOn: %w", err)
+	}
+	return oldValue.DueOn, nil
+}
+
+// ClearDueOn clears the value of the "due_on" field.
+func (m *NominationRequestMutation) ClearDueOn() {
+	m.due_on = nil
+	m.clearedFields[nominationrequest.FieldDueOn] = struct{}{}
+}
+
+// DueOnCleared returns if the "due_on" field was cleared in this mutation.
+func (m *NominationRequestMutation) DueOnCleared() bool {
+	_, ok := m.clearedFields[nominationrequest.FieldDueOn]
+	return ok
+}
+
+// ResetDueOn resets all changes to the "due_on" field.
+func (m *NominationRequestMutation) ResetDueOn() {
+	m.due_on = nil
+	delete(m.clearedFields, nominationrequest.FieldDueOn)
+}
+
+// SetTermStartsOn sets the "term_starts_on" field.
+func (m *NominationRequestMutation) SetTermStartsOn(d dates.Date) {
+	m.term_starts_on = &d
+}
+
+// TermStartsOn returns the value of the "term_starts_on" field in the mutation.
+func (m *NominationRequestMutation) TermStartsOn() (r dates.Date, exists bool) {
+	v := m.term_starts_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTermStartsOn returns the old "term_starts_on" field's value of the NominationRequest entity.
+// If the NominationRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NominationRequestMutation) OldTermStartsOn(ctx context.Context) (v *dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTermStartsOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTermStartsOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTermStartsOn: %w", err)
+	}
+	return oldValue.TermStartsOn, nil
+}
+
+// ClearTermStartsOn clears the value of the "term_starts_on" field.
+func (m *NominationRequestMutation) ClearTermStartsOn() {
+	m.term_starts_on = nil
+	m.clearedFields[nominationrequest.FieldTermStartsOn] = struct{}{}
+}
+
+// TermStartsOnCleared returns if the "term_starts_on" field was cleared in this mutation.
+func (m *NominationRequestMutation) TermStartsOnCleared() bool {
+	_, ok := m.clearedFields[nominationrequest.FieldTermStartsOn]
+	return ok
+}
+
+// ResetTermStartsOn resets all changes to the "term_starts_on" field.
+func (m *NominationRequestMutation) ResetTermStartsOn() {
+	m.term_starts_on = nil
+	delete(m.clearedFields, nominationrequest.FieldTermStartsOn)
+}
+
+// SetAnsweredOn sets the "answered_on" field.
+func (m *NominationRequestMutation) SetAnsweredOn(d dates.Date) {
+	m.answered_on = &d
+}
+
+// AnsweredOn returns the value of the "answered_on" field in the mutation.
+func (m *NominationRequestMutation) AnsweredOn() (r dates.Date, exists bool) {
+	v := m.answered_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnsweredOn returns the old "answered_on" field's value of the NominationRequest entity.
+// If the NominationRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NominationRequestMutation) OldAnsweredOn(ctx context.Context) (v *dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnsweredOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnsweredOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnsweredOn: %w", err)
+	}
+	return oldValue.AnsweredOn, nil
+}
+
+// ClearAnsweredOn clears the value of the "answered_on" field.
+func (m *NominationRequestMutation) ClearAnsweredOn() {
+	m.answered_on = nil
+	m.clearedFields[nominationrequest.FieldAnsweredOn] = struct{}{}
+}
+
+// AnsweredOnCleared returns if the "answered_on" field was cleared in this mutation.
+func (m *NominationRequestMutation) AnsweredOnCleared() bool {
+	_, ok := m.clearedFields[nominationrequest.FieldAnsweredOn]
+	return ok
+}
+
+// ResetAnsweredOn resets all changes to the "answered_on" field.
+func (m *NominationRequestMutation) ResetAnsweredOn() {
+	m.answered_on = nil
+	delete(m.clearedFields, nominationrequest.FieldAnsweredOn)
+}
+
+// SetSeatAllocationID sets the "seat_allocation_id" field.
+func (m *NominationRequestMutation) SetSeatAllocationID(i int) {
+	m.seat_allocation = &i
+}
+
+// SeatAllocationID returns the value of the "seat_allocation_id" field in the mutation.
+func (m *NominationRequestMutation) SeatAllocationID() (r int, exists bool) {
+	v := m.seat_allocation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeatAllocationID returns the old "seat_allocation_id" field's value of the NominationRequest entity.
+// If the NominationRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NominationRequestMutation) OldSeatAllocationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeatAllocationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeatAllocationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeatAllocationID: %w", err)
+	}
+	return oldValue.SeatAllocationID, nil
+}
+
+// ResetSeatAllocationID resets all changes to the "seat_allocation_id" field.
+func (m *NominationRequestMutation) ResetSeatAllocationID() {
+	m.seat_allocation = nil
+}
+
+// SetOrganisationID sets the "organisation_id" field.
+func (m *NominationRequestMutation) SetOrganisationID(i int) {
+	m.organisation = &i
+}
+
+// OrganisationID returns the value of the "organisation_id" field in the mutation.
+func (m *NominationRequestMutation) OrganisationID() (r int, exists bool) {
+	v := m.organisation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganisationID returns the old "organisation_id" field's value of the NominationRequest entity.
+// If the NominationRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NominationRequestMutation) OldOrganisationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganisationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganisationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganisationID: %w", err)
+	}
+	return oldValue.OrganisationID, nil
+}
+
+// ResetOrganisationID resets all changes to the "organisation_id" field.
+func (m *NominationRequestMutation) ResetOrganisationID() {
+	m.organisation = nil
+}
+
+// SetNomineeID sets the "nominee_id" field.
+func (m *NominationRequestMutation) SetNomineeID(i int) {
+	m.nominee = &i
+}
+
+// NomineeID returns the value of the "nominee_id" field in the mutation.
+func (m *NominationRequestMutation) NomineeID() (r int, exists bool) {
+	v := m.nominee
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNomineeID returns the old "nominee_id" field's value of the NominationRequest entity.
+// If the NominationRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NominationRequestMutation) OldNomineeID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNomineeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNomineeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNomineeID: %w", err)
+	}
+	return oldValue.NomineeID, nil
+}
+
+// ClearNomineeID clears the value of the "nominee_id" field.
+func (m *NominationRequestMutation) ClearNomineeID() {
+	m.nominee = nil
+	m.clearedFields[nominationrequest.FieldNomineeID] = struct{}{}
+}
+
+// NomineeIDCleared returns if the "nominee_id" field was cleared in this mutation.
+func (m *NominationRequestMutation) NomineeIDCleared() bool {
+	_, ok := m.clearedFields[nominationrequest.FieldNomineeID]
+	return ok
+}
+
+// ResetNomineeID resets all changes to the "nominee_id" field.
+func (m *NominationRequestMutation) ResetNomineeID() {
+	m.nominee = nil
+	delete(m.clearedFields, nominationrequest.FieldNomineeID)
+}
+
+// SetNote sets the "note" field.
+func (m *NominationRequestMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *NominationRequestMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the NominationRequest entity.
+// If the NominationRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NominationRequestMutation) OldNote(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *NominationRequestMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[nominationrequest.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *NominationRequestMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[nominationrequest.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *NominationRequestMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, nominationrequest.FieldNote)
+}
+
+// ClearSeatAllocation clears the "seat_allocation" edge to the SeatAllocation entity.
+func (m *NominationRequestMutation) ClearSeatAllocation() {
+	m.clearedseat_allocation = true
+	m.clearedFields[nominationrequest.FieldSeatAllocationID] = struct{}{}
+}
+
+// SeatAllocationCleared reports if the "seat_allocation" edge to the SeatAllocation entity was cleared.
+func (m *NominationRequestMutation) SeatAllocationCleared() bool {
+	return m.clearedseat_allocation
+}
+
+// SeatAllocationIDs returns the "seat_allocation" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SeatAllocationID instead. It exists only for internal usage by the builders.
+func (m *NominationRequestMutation) SeatAllocationIDs() (ids []int) {
+	if id := m.seat_allocation; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSeatAllocation resets all changes to the "seat_allocation" edge.
+func (m *NominationRequestMutation) ResetSeatAllocation() {
+	m.seat_allocation = nil
+	m.clearedseat_allocation = false
+}
+
+// ClearOrganisation clears the "organisation" edge to the Organisation entity.
+func (m *NominationRequestMutation) ClearOrganisation() {
+	m.clearedorganisation = true
+	m.clearedFields[nominationrequest.FieldOrganisationID] = struct{}{}
+}
+
+// OrganisationCleared reports if the "organisation" edge to the Organisation entity was cleared.
+func (m *NominationRequestMutation) OrganisationCleared() bool {
+	return m.clearedorganisation
+}
+
+// OrganisationIDs returns the "organisation" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganisationID instead. It exists only for internal usage by the builders.
+func (m *NominationRequestMutation) OrganisationIDs() (ids []int) {
+	if id := m.organisation; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganisation resets all changes to the "organisation" edge.
+func (m *NominationRequestMutation) ResetOrganisation() {
+	m.organisation = nil
+	m.clearedorganisation = false
+}
+
+// ClearNominee clears the "nominee" edge to the Person entity.
+func (m *NominationRequestMutation) ClearNominee() {
+	m.clearednominee = true
+	m.clearedFields[nominationrequest.FieldNomineeID] = struct{}{}
+}
+
+// NomineeCleared reports if the "nominee" edge to the Person entity was cleared.
+func (m *NominationRequestMutation) NomineeCleared() bool {
+	return m.NomineeIDCleared() || m.clearednominee
+}
+
+// NomineeIDs returns the "nominee" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// NomineeID instead. It exists only for internal usage by the builders.
+func (m *NominationRequestMutation) NomineeIDs() (ids []int) {
+	if id := m.nominee; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetNominee resets all changes to the "nominee" edge.
+func (m *NominationRequestMutation) ResetNominee() {
+	m.nominee = nil
+	m.clearednominee = false
+}
+
+// SetAppointmentID sets the "appointment" edge to the Appointment entity by id.
+func (m *NominationRequestMutation) SetAppointmentID(id int) {
+	m.appointment = &id
+}
+
+// ClearAppointment clears the "appointment" edge to the Appointment entity.
+func (m *NominationRequestMutation) ClearAppointment() {
+	m.clearedappointment = true
+}
+
+// AppointmentCleared reports if the "appointment" edge to the Appointment entity was cleared.
+func (m *NominationRequestMutation) AppointmentCleared() bool {
+	return m.clearedappointment
+}
+
+// AppointmentID returns the "appointment" edge ID in the mutation.
+func (m *NominationRequestMutation) AppointmentID() (id int, exists bool) {
+	if m.appointment != nil {
+		return *m.appointment, true
+	}
+	return
+}
+
+// AppointmentIDs returns the "appointment" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AppointmentID instead. It exists only for internal usage by the builders.
+func (m *NominationRequestMutation) AppointmentIDs() (ids []int) {
+	if id := m.appointment; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAppointment resets all changes to the "appointment" edge.
+func (m *NominationRequestMutation) ResetAppointment() {
+	m.appointment = nil
+	m.clearedappointment = false
+}
+
+// Where appends a list predicates to the NominationRequestMutation builder.
+func (m *NominationRequestMutation) Where(ps ...predicate.NominationRequest) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the NominationRequestMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *NominationRequestMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.NominationRequest, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *NominationRequestMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *NominationRequestMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (NominationRequest).
+func (m *NominationRequestMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *NominationRequestMutation) Fields() []string {
+	fields := make([]string, 0, 12)
+	if m.created_at != nil {
+		fields = append(fields, nominationrequest.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, nominationrequest.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, nominationrequest.FieldVersion)
+	}
+	if m.status != nil {
+		fields = append(fields, nominationrequest.FieldStatus)
+	}
+	if m.sent_on != nil {
+		fields = append(fields, nominationrequest.FieldSentOn)
+	}
+	if m.due_on != nil {
+		fields = append(fields, nominationrequest.FieldDueOn)
+	}
+	if m.term_starts_on != nil {
+		fields = append(fields, nominationrequest.FieldTermStartsOn)
+	}
+	if m.answered_on != nil {
+		fields = append(fields, nominationrequest.FieldAnsweredOn)
+	}
+	if m.seat_allocation != nil {
+		fields = append(fields, nominationrequest.FieldSeatAllocationID)
+	}
+	if m.organisation != nil {
+		fields = append(fields, nominationrequest.FieldOrganisationID)
+	}
+	if m.nominee != nil {
+		fields = append(fields, nominationrequest.FieldNomineeID)
+	}
+	if m.note != nil {
+		fields = append(fields, nominationrequest.FieldNote)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *NominationRequestMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case nominationrequest.FieldCreatedAt:
+		return m.CreatedAt()
+	case nominationrequest.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case nominationrequest.FieldVersion:
+		return m.Version()
+	case nominationrequest.FieldStatus:
+		return m.Status()
+	case nominationrequest.FieldSentOn:
+		return m.SentOn()
+	case nominationrequest.FieldDueOn:
+		return m.DueOn()
+	case nominationrequest.FieldTermStartsOn:
+		return m.TermStartsOn()
+	case nominationrequest.FieldAnsweredOn:
+		return m.AnsweredOn()
+	case nominationrequest.FieldSeatAllocationID:
+		return m.SeatAllocationID()
+	case nominationrequest.FieldOrganisationID:
+		return m.OrganisationID()
+	case nominationrequest.FieldNomineeID:
+		return m.NomineeID()
+	case nominationrequest.FieldNote:
+		return m.Note()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *NominationRequestMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case nominationrequest.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case nominationrequest.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case nominationrequest.FieldVersion:
+		return m.OldVersion(ctx)
+	case nominationrequest.FieldStatus:
+		return m.OldStatus(ctx)
+	case nominationrequest.FieldSentOn:
+		return m.OldSentOn(ctx)
+	case nominationrequest.FieldDueOn:
+		return m.OldDueOn(ctx)
+	case nominationrequest.FieldTermStartsOn:
+		return m.OldTermStartsOn(ctx)
+	case nominationrequest.FieldAnsweredOn:
+		return m.OldAnsweredOn(ctx)
+	case nominationrequest.FieldSeatAllocationID:
+		return m.OldSeatAllocationID(ctx)
+	case nominationrequest.FieldOrganisationID:
+		return m.OldOrganisationID(ctx)
+	case nominationrequest.FieldNomineeID:
+		return m.OldNomineeID(ctx)
+	case nominationrequest.FieldNote:
+		return m.OldNote(ctx)
+	}
+	return nil, fmt.Errorf("unknown NominationRequest field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *NominationRequestMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case nominationrequest.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case nominationrequest.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case nominationrequest.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case nominationrequest.FieldStatus:
+		v, ok := value.(vocab.NominationStatus)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case nominationrequest.FieldSentOn:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSentOn(v)
+		return nil
+	case nominationrequest.FieldDueOn:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDueOn(v)
+		return nil
+	case nominationrequest.FieldTermStartsOn:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTermStartsOn(v)
+		return nil
+	case nominationrequest.FieldAnsweredOn:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnsweredOn(v)
+		return nil
+	case nominationrequest.FieldSeatAllocationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeatAllocationID(v)
+		return nil
+	case nominationrequest.FieldOrganisationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganisationID(v)
+		return nil
+	case nominationrequest.FieldNomineeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNomineeID(v)
+		return nil
+	case nominationrequest.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	}
+	return fmt.Errorf("unknown NominationRequest field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *NominationRequestMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, nominationrequest.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *NominationRequestMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case nominationrequest.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *NominationRequestMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case nominationrequest.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown NominationRequest numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *NominationRequestMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(nominationrequest.FieldSentOn) {
+		fields = append(fields, nominationrequest.FieldSentOn)
+	}
+	if m.FieldCleared(nominationrequest.FieldDueOn) {
+		fields = append(fields, nominationrequest.FieldDueOn)
+	}
+	if m.FieldCleared(nominationrequest.FieldTermStartsOn) {
+		fields = append(fields, nominationrequest.FieldTermStartsOn)
+	}
+	if m.FieldCleared(nominationrequest.FieldAnsweredOn) {
+		fields = append(fields, nominationrequest.FieldAnsweredOn)
+	}
+	if m.FieldCleared(nominationrequest.FieldNomineeID) {
+		fields = append(fields, nominationrequest.FieldNomineeID)
+	}
+	if m.FieldCleared(nominationrequest.FieldNote) {
+		fields = append(fields, nominationrequest.FieldNote)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *NominationRequestMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *NominationRequestMutation) ClearField(name string) error {
+	switch name {
+	case nominationrequest.FieldSentOn:
+		m.ClearSentOn()
+		return nil
+	case nominationrequest.FieldDueOn:
+		m.ClearDueOn()
+		return nil
+	case nominationrequest.FieldTermStartsOn:
+		m.ClearTermStartsOn()
+		return nil
+	case nominationrequest.FieldAnsweredOn:
+		m.ClearAnsweredOn()
+		return nil
+	case nominationrequest.FieldNomineeID:
+		m.ClearNomineeID()
+		return nil
+	case nominationrequest.FieldNote:
+		m.ClearNote()
+		return nil
+	}
+	return fmt.Errorf("unknown NominationRequest nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *NominationRequestMutation) ResetField(name string) error {
+	switch name {
+	case nominationrequest.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case nominationrequest.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case nominationrequest.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case nominationrequest.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case nominationrequest.FieldSentOn:
+		m.ResetSentOn()
+		return nil
+	case nominationrequest.FieldDueOn:
+		m.ResetDueOn()
+		return nil
+	case nominationrequest.FieldTermStartsOn:
+		m.ResetTermStartsOn()
+		return nil
+	case nominationrequest.FieldAnsweredOn:
+		m.ResetAnsweredOn()
+		return nil
+	case nominationrequest.FieldSeatAllocationID:
+		m.ResetSeatAllocationID()
+		return nil
+	case nominationrequest.FieldOrganisationID:
+		m.ResetOrganisationID()
+		return nil
+	case nominationrequest.FieldNomineeID:
+		m.ResetNomineeID()
+		return nil
+	case nominationrequest.FieldNote:
+		m.ResetNote()
+		return nil
+	}
+	return fmt.Errorf("unknown NominationRequest field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *NominationRequestMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.seat_allocation != nil {
+		edges = append(edges, nominationrequest.EdgeSeatAllocation)
+	}
+	if m.organisation != nil {
+		edges = append(edges, nominationrequest.EdgeOrganisation)
+	}
+	if m.nominee != nil {
+		edges = append(edges, nominationrequest.EdgeNominee)
+	}
+	if m.appointment != nil {
+		edges = append(edges, nominationrequest.EdgeAppointment)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *NominationRequestMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case nominationrequest.EdgeSeatAllocation:
+		if id := m.seat_allocation; id != nil {
+			return []ent.Value{*id}
+		}
+	case nominationrequest.EdgeOrganisation:
+		if id := m.organisation; id != nil {
+			return []ent.Value{*id}
+		}
+	case nominationrequest.EdgeNominee:
+		if id := m.nominee; id != nil {
+			return []ent.Value{*id}
+		}
+	case nominationrequest.EdgeAppointment:
+		if id := m.appointment; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *NominationRequestMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *NominationRequestMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *NominationRequestMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedseat_allocation {
+		edges = append(edges, nominationrequest.EdgeSeatAllocation)
+	}
+	if m.clearedorganisation {
+		edges = append(edges, nominationrequest.EdgeOrganisation)
+	}
+	if m.clearednominee {
+		edges = append(edges, nominationrequest.EdgeNominee)
+	}
+	if m.clearedappointment {
+		edges = append(edges, nominationrequest.EdgeAppointment)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *NominationRequestMutation) EdgeCleared(name string) bool {
+	switch name {
+	case nominationrequest.EdgeSeatAllocation:
+		return m.clearedseat_allocation
+	case nominationrequest.EdgeOrganisation:
+		return m.clearedorganisation
+	case nominationrequest.EdgeNominee:
+		return m.clearednominee
+	case nominationrequest.EdgeAppointment:
+		return m.clearedappointment
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *NominationRequestMutation) ClearEdge(name string) error {
+	switch name {
+	case nominationrequest.EdgeSeatAllocation:
+		m.ClearSeatAllocation()
+		return nil
+	case nominationrequest.EdgeOrganisation:
+		m.ClearOrganisation()
+		return nil
+	case nominationrequest.EdgeNominee:
+		m.ClearNominee()
+		return nil
+	case nominationrequest.EdgeAppointment:
+		m.ClearAppointment()
+		return nil
+	}
+	return fmt.Errorf("unknown NominationRequest unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *NominationRequestMutation) ResetEdge(name string) error {
+	switch name {
+	case nominationrequest.EdgeSeatAllocation:
+		m.ResetSeatAllocation()
+		return nil
+	case nominationrequest.EdgeOrganisation:
+		m.ResetOrganisation()
+		return nil
+	case nominationrequest.EdgeNominee:
+		m.ResetNominee()
+		return nil
+	case nominationrequest.EdgeAppointment:
+		m.ResetAppointment()
+		return nil
+	}
+	return fmt.Errorf("unknown NominationRequest edge %s", name)
+}
+
 // OrganisationMutation represents an operation that mutates the Organisation nodes in the graph.
 type OrganisationMutation struct {
 	config
@@ -4211,6 +6397,9 @@ type OrganisationMutation struct {
 	appointments                      map[int]struct{}
 	removedappointments               map[int]struct{}
 	clearedappointments               bool
+	nomination_requests               map[int]struct{}
+	removednomination_requests        map[int]struct{}
+	clearednomination_requests        bool
 	affiliated_people                 map[int]struct{}
 	removedaffiliated_people          map[int]struct{}
 	clearedaffiliated_people          bool
@@ -5129,6 +7318,60 @@ func (m *OrganisationMutation) ResetAppointments() {
 	m.removedappointments = nil
 }
 
+// AddNominationRequestIDs adds the "nomination_requests" edge to the NominationRequest entity by ids.
+func (m *OrganisationMutation) AddNominationRequestIDs(ids ...int) {
+	if m.nomination_requests == nil {
+		m.nomination_requests = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.nomination_requests[ids[i]] = struct{}{}
+	}
+}
+
+// ClearNominationRequests clears the "nomination_requests" edge to the NominationRequest entity.
+func (m *OrganisationMutation) ClearNominationRequests() {
+	m.clearednomination_requests = true
+}
+
+// NominationRequestsCleared reports if the "nomination_requests" edge to the NominationRequest entity was cleared.
+func (m *OrganisationMutation) NominationRequestsCleared() bool {
+	return m.clearednomination_requests
+}
+
+// RemoveNominationRequestIDs removes the "nomination_requests" edge to the NominationRequest entity by IDs.
+func (m *OrganisationMutation) RemoveNominationRequestIDs(ids ...int) {
+	if m.removednomination_requests == nil {
+		m.removednomination_requests = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.nomination_requests, ids[i])
+		m.removednomination_requests[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedNominationRequests returns the removed IDs of the "nomination_requests" edge to the NominationRequest entity.
+func (m *OrganisationMutation) RemovedNominationRequestsIDs() (ids []int) {
+	for id := range m.removednomination_requests {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// NominationRequestsIDs returns the "nomination_requests" edge IDs in the mutation.
+func (m *OrganisationMutation) NominationRequestsIDs() (ids []int) {
+	for id := range m.nomination_requests {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetNominationRequests resets all changes to the "nomination_requests" edge.
+func (m *OrganisationMutation) ResetNominationRequests() {
+	m.nomination_requests = nil
+	m.clearednomination_requests = false
+	m.removednomination_requests = nil
+}
+
 // AddAffiliatedPersonIDs adds the "affiliated_people" edge to the Person entity by ids.
 func (m *OrganisationMutation) AddAffiliatedPersonIDs(ids ...int) {
 	if m.affiliated_people == nil {
@@ -5771,7 +8014,7 @@ func (m *OrganisationMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *OrganisationMutation) AddedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.member_of != nil {
 		edges = append(edges, organisation.EdgeMemberOf)
 	}
@@ -5780,6 +8023,9 @@ func (m *OrganisationMutation) AddedEdges() []string {
 	}
 	if m.appointments != nil {
 		edges = append(edges, organisation.EdgeAppointments)
+	}
+	if m.nomination_requests != nil {
+		edges = append(edges, organisation.EdgeNominationRequests)
 	}
 	if m.affiliated_people != nil {
 		edges = append(edges, organisation.EdgeAffiliatedPeople)
@@ -5818,6 +8064,12 @@ func (m *OrganisationMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case organisation.EdgeNominationRequests:
+		ids := make([]ent.Value, 0, len(m.nomination_requests))
+		for id := range m.nomination_requests {
+			ids = append(ids, id)
+		}
+		return ids
 	case organisation.EdgeAffiliatedPeople:
 		ids := make([]ent.Value, 0, len(m.affiliated_people))
 		for id := range m.affiliated_people {
@@ -5848,7 +8100,7 @@ func (m *OrganisationMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *OrganisationMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.removedmember_of != nil {
 		edges = append(edges, organisation.EdgeMemberOf)
 	}
@@ -5857,6 +8109,9 @@ func (m *OrganisationMutation) RemovedEdges() []string {
 	}
 	if m.removedappointments != nil {
 		edges = append(edges, organisation.EdgeAppointments)
+	}
+	if m.removednomination_requests != nil {
+		edges = append(edges, organisation.EdgeNominationRequests)
 	}
 	if m.removedaffiliated_people != nil {
 		edges = append(edges, organisation.EdgeAffiliatedPeople)
@@ -5895,6 +8150,12 @@ func (m *OrganisationMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case organisation.EdgeNominationRequests:
+		ids := make([]ent.Value, 0, len(m.removednomination_requests))
+		for id := range m.removednomination_requests {
+			ids = append(ids, id)
+		}
+		return ids
 	case organisation.EdgeAffiliatedPeople:
 		ids := make([]ent.Value, 0, len(m.removedaffiliated_people))
 		for id := range m.removedaffiliated_people {
@@ -5925,7 +8186,7 @@ func (m *OrganisationMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *OrganisationMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.clearedmember_of {
 		edges = append(edges, organisation.EdgeMemberOf)
 	}
@@ -5934,6 +8195,9 @@ func (m *OrganisationMutation) ClearedEdges() []string {
 	}
 	if m.clearedappointments {
 		edges = append(edges, organisation.EdgeAppointments)
+	}
+	if m.clearednomination_requests {
+		edges = append(edges, organisation.EdgeNominationRequests)
 	}
 	if m.clearedaffiliated_people {
 		edges = append(edges, organisation.EdgeAffiliatedPeople)
@@ -5960,6 +8224,8 @@ func (m *OrganisationMutation) EdgeCleared(name string) bool {
 		return m.clearedmembers
 	case organisation.EdgeAppointments:
 		return m.clearedappointments
+	case organisation.EdgeNominationRequests:
+		return m.clearednomination_requests
 	case organisation.EdgeAffiliatedPeople:
 		return m.clearedaffiliated_people
 	case organisation.EdgeOwnedBodies:
@@ -5993,6 +8259,9 @@ func (m *OrganisationMutation) ResetEdge(name string) error {
 	case organisation.EdgeAppointments:
 		m.ResetAppointments()
 		return nil
+	case organisation.EdgeNominationRequests:
+		m.ResetNominationRequests()
+		return nil
 	case organisation.EdgeAffiliatedPeople:
 		m.ResetAffiliatedPeople()
 		return nil
@@ -6023,9 +8292,13 @@ type PersonMutation struct {
 	title               *string
 	email               *string
 	phone               *string
+	gender              *vocab.Gender
 	clearedFields       map[string]struct{}
 	affiliation         *int
 	clearedaffiliation  bool
+	nominations         map[int]struct{}
+	removednominations  map[int]struct{}
+	clearednominations  bool
 	appointments        map[int]struct{}
 	removedappointments map[int]struct{}
 	clearedappointments bool
@@ -6492,6 +8765,55 @@ func (m *PersonMutation) ResetAffiliationID() {
 	delete(m.clearedFields, person.FieldAffiliationID)
 }
 
+// SetGender sets the "gender" field.
+func (m *PersonMutation) SetGender(v vocab.Gender) {
+	m.gender = &v
+}
+
+// Gender returns the value of the "gender" field in the mutation.
+func (m *PersonMutation) Gender() (r vocab.Gender, exists bool) {
+	v := m.gender
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGender returns the old "gender" field's value of the Person entity.
+// If the Person object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PersonMutation) OldGender(ctx context.Context) (v *vocab.Gender, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGender is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGender requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGender: %w", err)
+	}
+	return oldValue.Gender, nil
+}
+
+// ClearGender clears the value of the "gender" field.
+func (m *PersonMutation) ClearGender() {
+	m.gender = nil
+	m.clearedFields[person.FieldGender] = struct{}{}
+}
+
+// GenderCleared returns if the "gender" field was cleared in this mutation.
+func (m *PersonMutation) GenderCleared() bool {
+	_, ok := m.clearedFields[person.FieldGender]
+	return ok
+}
+
+// ResetGender resets all changes to the "gender" field.
+func (m *PersonMutation) ResetGender() {
+	m.gender = nil
+	delete(m.clearedFields, person.FieldGender)
+}
+
 // ClearAffiliation clears the "affiliation" edge to the Organisation entity.
 func (m *PersonMutation) ClearAffiliation() {
 	m.clearedaffiliation = true
@@ -6517,6 +8839,60 @@ func (m *PersonMutation) AffiliationIDs() (ids []int) {
 func (m *PersonMutation) ResetAffiliation() {
 	m.affiliation = nil
 	m.clearedaffiliation = false
+}
+
+// AddNominationIDs adds the "nominations" edge to the NominationRequest entity by ids.
+func (m *PersonMutation) AddNominationIDs(ids ...int) {
+	if m.nominations == nil {
+		m.nominations = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.nominations[ids[i]] = struct{}{}
+	}
+}
+
+// ClearNominations clears the "nominations" edge to the NominationRequest entity.
+func (m *PersonMutation) ClearNominations() {
+	m.clearednominations = true
+}
+
+// NominationsCleared reports if the "nominations" edge to the NominationRequest entity was cleared.
+func (m *PersonMutation) NominationsCleared() bool {
+	return m.clearednominations
+}
+
+// RemoveNominationIDs removes the "nominations" edge to the NominationRequest entity by IDs.
+func (m *PersonMutation) RemoveNominationIDs(ids ...int) {
+	if m.removednominations == nil {
+		m.removednominations = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.nominations, ids[i])
+		m.removednominations[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedNominations returns the removed IDs of the "nominations" edge to the NominationRequest entity.
+func (m *PersonMutation) RemovedNominationsIDs() (ids []int) {
+	for id := range m.removednominations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// NominationsIDs returns the "nominations" edge IDs in the mutation.
+func (m *PersonMutation) NominationsIDs() (ids []int) {
+	for id := range m.nominations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetNominations resets all changes to the "nominations" edge.
+func (m *PersonMutation) ResetNominations() {
+	m.nominations = nil
+	m.clearednominations = false
+	m.removednominations = nil
 }
 
 // AddAppointmentIDs adds the "appointments" edge to the Appointment entity by ids.
@@ -6607,7 +8983,7 @@ func (m *PersonMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PersonMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, person.FieldCreatedAt)
 	}
@@ -6631,6 +9007,9 @@ func (m *PersonMutation) Fields() []string {
 	}
 	if m.affiliation != nil {
 		fields = append(fields, person.FieldAffiliationID)
+	}
+	if m.gender != nil {
+		fields = append(fields, person.FieldGender)
 	}
 	return fields
 }
@@ -6656,6 +9035,8 @@ func (m *PersonMutation) Field(name string) (ent.Value, bool) {
 		return m.Phone()
 	case person.FieldAffiliationID:
 		return m.AffiliationID()
+	case person.FieldGender:
+		return m.Gender()
 	}
 	return nil, false
 }
@@ -6681,6 +9062,8 @@ func (m *PersonMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldPhone(ctx)
 	case person.FieldAffiliationID:
 		return m.OldAffiliationID(ctx)
+	case person.FieldGender:
+		return m.OldGender(ctx)
 	}
 	return nil, fmt.Errorf("unknown Person field %s", name)
 }
@@ -6746,6 +9129,13 @@ func (m *PersonMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetAffiliationID(v)
 		return nil
+	case person.FieldGender:
+		v, ok := value.(vocab.Gender)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGender(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Person field %s", name)
 }
@@ -6803,6 +9193,9 @@ func (m *PersonMutation) ClearedFields() []string {
 	if m.FieldCleared(person.FieldAffiliationID) {
 		fields = append(fields, person.FieldAffiliationID)
 	}
+	if m.FieldCleared(person.FieldGender) {
+		fields = append(fields, person.FieldGender)
+	}
 	return fields
 }
 
@@ -6828,6 +9221,9 @@ func (m *PersonMutation) ClearField(name string) error {
 		return nil
 	case person.FieldAffiliationID:
 		m.ClearAffiliationID()
+		return nil
+	case person.FieldGender:
+		m.ClearGender()
 		return nil
 	}
 	return fmt.Errorf("unknown Person nullable field %s", name)
@@ -6861,15 +9257,21 @@ func (m *PersonMutation) ResetField(name string) error {
 	case person.FieldAffiliationID:
 		m.ResetAffiliationID()
 		return nil
+	case person.FieldGender:
+		m.ResetGender()
+		return nil
 	}
 	return fmt.Errorf("unknown Person field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *PersonMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.affiliation != nil {
 		edges = append(edges, person.EdgeAffiliation)
+	}
+	if m.nominations != nil {
+		edges = append(edges, person.EdgeNominations)
 	}
 	if m.appointments != nil {
 		edges = append(edges, person.EdgeAppointments)
@@ -6885,6 +9287,12 @@ func (m *PersonMutation) AddedIDs(name string) []ent.Value {
 		if id := m.affiliation; id != nil {
 			return []ent.Value{*id}
 		}
+	case person.EdgeNominations:
+		ids := make([]ent.Value, 0, len(m.nominations))
+		for id := range m.nominations {
+			ids = append(ids, id)
+		}
+		return ids
 	case person.EdgeAppointments:
 		ids := make([]ent.Value, 0, len(m.appointments))
 		for id := range m.appointments {
@@ -6897,7 +9305,10 @@ func (m *PersonMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *PersonMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
+	if m.removednominations != nil {
+		edges = append(edges, person.EdgeNominations)
+	}
 	if m.removedappointments != nil {
 		edges = append(edges, person.EdgeAppointments)
 	}
@@ -6908,6 +9319,12 @@ func (m *PersonMutation) RemovedEdges() []string {
 // the given name in this mutation.
 func (m *PersonMutation) RemovedIDs(name string) []ent.Value {
 	switch name {
+	case person.EdgeNominations:
+		ids := make([]ent.Value, 0, len(m.removednominations))
+		for id := range m.removednominations {
+			ids = append(ids, id)
+		}
+		return ids
 	case person.EdgeAppointments:
 		ids := make([]ent.Value, 0, len(m.removedappointments))
 		for id := range m.removedappointments {
@@ -6920,9 +9337,12 @@ func (m *PersonMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *PersonMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedaffiliation {
 		edges = append(edges, person.EdgeAffiliation)
+	}
+	if m.clearednominations {
+		edges = append(edges, person.EdgeNominations)
 	}
 	if m.clearedappointments {
 		edges = append(edges, person.EdgeAppointments)
@@ -6936,6 +9356,8 @@ func (m *PersonMutation) EdgeCleared(name string) bool {
 	switch name {
 	case person.EdgeAffiliation:
 		return m.clearedaffiliation
+	case person.EdgeNominations:
+		return m.clearednominations
 	case person.EdgeAppointments:
 		return m.clearedappointments
 	}
@@ -6959,6 +9381,9 @@ func (m *PersonMutation) ResetEdge(name string) error {
 	switch name {
 	case person.EdgeAffiliation:
 		m.ResetAffiliation()
+		return nil
+	case person.EdgeNominations:
+		m.ResetNominations()
 		return nil
 	case person.EdgeAppointments:
 		m.ResetAppointments()
@@ -6993,6 +9418,9 @@ type SeatAllocationMutation struct {
 	eligible_organisations         map[int]struct{}
 	removedeligible_organisations  map[int]struct{}
 	clearedeligible_organisations  bool
+	nomination_requests            map[int]struct{}
+	removednomination_requests     map[int]struct{}
+	clearednomination_requests     bool
 	appointments                   map[int]struct{}
 	removedappointments            map[int]struct{}
 	clearedappointments            bool
@@ -7683,6 +10111,60 @@ func (m *SeatAllocationMutation) ResetEligibleOrganisations() {
 	m.removedeligible_organisations = nil
 }
 
+// AddNominationRequestIDs adds the "nomination_requests" edge to the NominationRequest entity by ids.
+func (m *SeatAllocationMutation) AddNominationRequestIDs(ids ...int) {
+	if m.nomination_requests == nil {
+		m.nomination_requests = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.nomination_requests[ids[i]] = struct{}{}
+	}
+}
+
+// ClearNominationRequests clears the "nomination_requests" edge to the NominationRequest entity.
+func (m *SeatAllocationMutation) ClearNominationRequests() {
+	m.clearednomination_requests = true
+}
+
+// NominationRequestsCleared reports if the "nomination_requests" edge to the NominationRequest entity was cleared.
+func (m *SeatAllocationMutation) NominationRequestsCleared() bool {
+	return m.clearednomination_requests
+}
+
+// RemoveNominationRequestIDs removes the "nomination_requests" edge to the NominationRequest entity by IDs.
+func (m *SeatAllocationMutation) RemoveNominationRequestIDs(ids ...int) {
+	if m.removednomination_requests == nil {
+		m.removednomination_requests = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.nomination_requests, ids[i])
+		m.removednomination_requests[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedNominationRequests returns the removed IDs of the "nomination_requests" edge to the NominationRequest entity.
+func (m *SeatAllocationMutation) RemovedNominationRequestsIDs() (ids []int) {
+	for id := range m.removednomination_requests {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// NominationRequestsIDs returns the "nomination_requests" edge IDs in the mutation.
+func (m *SeatAllocationMutation) NominationRequestsIDs() (ids []int) {
+	for id := range m.nomination_requests {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetNominationRequests resets all changes to the "nomination_requests" edge.
+func (m *SeatAllocationMutation) ResetNominationRequests() {
+	m.nomination_requests = nil
+	m.clearednomination_requests = false
+	m.removednomination_requests = nil
+}
+
 // AddAppointmentIDs adds the "appointments" edge to the Appointment entity by ids.
 func (m *SeatAllocationMutation) AddAppointmentIDs(ids ...int) {
 	if m.appointments == nil {
@@ -8083,7 +10565,7 @@ func (m *SeatAllocationMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *SeatAllocationMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.body != nil {
 		edges = append(edges, seatallocation.EdgeBody)
 	}
@@ -8092,6 +10574,9 @@ func (m *SeatAllocationMutation) AddedEdges() []string {
 	}
 	if m.eligible_organisations != nil {
 		edges = append(edges, seatallocation.EdgeEligibleOrganisations)
+	}
+	if m.nomination_requests != nil {
+		edges = append(edges, seatallocation.EdgeNominationRequests)
 	}
 	if m.appointments != nil {
 		edges = append(edges, seatallocation.EdgeAppointments)
@@ -8117,6 +10602,12 @@ func (m *SeatAllocationMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case seatallocation.EdgeNominationRequests:
+		ids := make([]ent.Value, 0, len(m.nomination_requests))
+		for id := range m.nomination_requests {
+			ids = append(ids, id)
+		}
+		return ids
 	case seatallocation.EdgeAppointments:
 		ids := make([]ent.Value, 0, len(m.appointments))
 		for id := range m.appointments {
@@ -8129,9 +10620,12 @@ func (m *SeatAllocationMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *SeatAllocationMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removedeligible_organisations != nil {
 		edges = append(edges, seatallocation.EdgeEligibleOrganisations)
+	}
+	if m.removednomination_requests != nil {
+		edges = append(edges, seatallocation.EdgeNominationRequests)
 	}
 	if m.removedappointments != nil {
 		edges = append(edges, seatallocation.EdgeAppointments)
@@ -8149,6 +10643,12 @@ func (m *SeatAllocationMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case seatallocation.EdgeNominationRequests:
+		ids := make([]ent.Value, 0, len(m.removednomination_requests))
+		for id := range m.removednomination_requests {
+			ids = append(ids, id)
+		}
+		return ids
 	case seatallocation.EdgeAppointments:
 		ids := make([]ent.Value, 0, len(m.removedappointments))
 		for id := range m.removedappointments {
@@ -8161,7 +10661,7 @@ func (m *SeatAllocationMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *SeatAllocationMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedbody {
 		edges = append(edges, seatallocation.EdgeBody)
 	}
@@ -8170,6 +10670,9 @@ func (m *SeatAllocationMutation) ClearedEdges() []string {
 	}
 	if m.clearedeligible_organisations {
 		edges = append(edges, seatallocation.EdgeEligibleOrganisations)
+	}
+	if m.clearednomination_requests {
+		edges = append(edges, seatallocation.EdgeNominationRequests)
 	}
 	if m.clearedappointments {
 		edges = append(edges, seatallocation.EdgeAppointments)
@@ -8187,6 +10690,8 @@ func (m *SeatAllocationMutation) EdgeCleared(name string) bool {
 		return m.clearednominating_organisation
 	case seatallocation.EdgeEligibleOrganisations:
 		return m.clearedeligible_organisations
+	case seatallocation.EdgeNominationRequests:
+		return m.clearednomination_requests
 	case seatallocation.EdgeAppointments:
 		return m.clearedappointments
 	}
@@ -8219,6 +10724,9 @@ func (m *SeatAllocationMutation) ResetEdge(name string) error {
 		return nil
 	case seatallocation.EdgeEligibleOrganisations:
 		m.ResetEligibleOrganisations()
+		return nil
+	case seatallocation.EdgeNominationRequests:
+		m.ResetNominationRequests()
 		return nil
 	case seatallocation.EdgeAppointments:
 		m.ResetAppointments()

@@ -61,6 +61,8 @@ type OrganisationEdges struct {
 	Members []*Organisation `json:"members,omitempty"`
 	// appointments held on behalf of this organisation
 	Appointments []*Appointment `json:"appointments,omitempty"`
+	// appointment letters addressed to this organisation
+	NominationRequests []*NominationRequest `json:"nomination_requests,omitempty"`
 	// AffiliatedPeople holds the value of the affiliated_people edge.
 	AffiliatedPeople []*Person `json:"affiliated_people,omitempty"`
 	// OwnedBodies holds the value of the owned_bodies edge.
@@ -71,13 +73,14 @@ type OrganisationEdges struct {
 	EligibleFor []*SeatAllocation `json:"eligible_for,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [7]bool
+	loadedTypes [8]bool
 	// totalCount holds the count of the edges above.
-	totalCount [7]map[string]int
+	totalCount [8]map[string]int
 
 	namedMemberOf                 map[string][]*Organisation
 	namedMembers                  map[string][]*Organisation
 	namedAppointments             map[string][]*Appointment
+	namedNominationRequests       map[string][]*NominationRequest
 	namedAffiliatedPeople         map[string][]*Person
 	namedOwnedBodies              map[string][]*Body
 	namedNominatedSeatAllocations map[string][]*SeatAllocation
@@ -111,10 +114,19 @@ func (e OrganisationEdges) AppointmentsOrErr() ([]*Appointment, error) {
 	return nil, &NotLoadedError{edge: "appointments"}
 }
 
+// NominationRequestsOrErr returns the NominationRequests value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrganisationEdges) NominationRequestsOrErr() ([]*NominationRequest, error) {
+	if e.loadedTypes[3] {
+		return e.NominationRequests, nil
+	}
+	return nil, &NotLoadedError{edge: "nomination_requests"}
+}
+
 // AffiliatedPeopleOrErr returns the AffiliatedPeople value or an error if the edge
 // was not loaded in eager-loading.
 func (e OrganisationEdges) AffiliatedPeopleOrErr() ([]*Person, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.AffiliatedPeople, nil
 	}
 	return nil, &NotLoadedError{edge: "affiliated_people"}
@@ -123,7 +135,7 @@ func (e OrganisationEdges) AffiliatedPeopleOrErr() ([]*Person, error) {
 // OwnedBodiesOrErr returns the OwnedBodies value or an error if the edge
 // was not loaded in eager-loading.
 func (e OrganisationEdges) OwnedBodiesOrErr() ([]*Body, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.OwnedBodies, nil
 	}
 	return nil, &NotLoadedError{edge: "owned_bodies"}
@@ -132,7 +144,7 @@ func (e OrganisationEdges) OwnedBodiesOrErr() ([]*Body, error) {
 // NominatedSeatAllocationsOrErr returns the NominatedSeatAllocations value or an error if the edge
 // was not loaded in eager-loading.
 func (e OrganisationEdges) NominatedSeatAllocationsOrErr() ([]*SeatAllocation, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.NominatedSeatAllocations, nil
 	}
 	return nil, &NotLoadedError{edge: "nominated_seat_allocations"}
@@ -141,7 +153,7 @@ func (e OrganisationEdges) NominatedSeatAllocationsOrErr() ([]*SeatAllocation, e
 // EligibleForOrErr returns the EligibleFor value or an error if the edge
 // was not loaded in eager-loading.
 func (e OrganisationEdges) EligibleForOrErr() ([]*SeatAllocation, error) {
-	if e.loadedTypes[6] {
+	if e.loadedTypes[7] {
 		return e.EligibleFor, nil
 	}
 	return nil, &NotLoadedError{edge: "eligible_for"}
@@ -297,6 +309,11 @@ func (_m *Organisation) QueryMembers() *OrganisationQuery {
 // QueryAppointments queries the "appointments" edge of the Organisation entity.
 func (_m *Organisation) QueryAppointments() *AppointmentQuery {
 	return NewOrganisationClient(_m.config).QueryAppointments(_m)
+}
+
+// QueryNominationRequests queries the "nomination_requests" edge of the Organisation entity.
+func (_m *Organisation) QueryNominationRequests() *NominationRequestQuery {
+	return NewOrganisationClient(_m.config).QueryNominationRequests(_m)
 }
 
 // QueryAffiliatedPeople queries the "affiliated_people" edge of the Organisation entity.
@@ -468,6 +485,30 @@ func (_m *Organisation) appendNamedAppointments(name string, edges ...*Appointme
 		_m.Edges.namedAppointments[name] = []*Appointment{}
 	} else {
 		_m.Edges.namedAppointments[name] = append(_m.Edges.namedAppointments[name], edges...)
+	}
+}
+
+// NamedNominationRequests returns the NominationRequests named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Organisation) NamedNominationRequests(name string) ([]*NominationRequest, error) {
+	if _m.Edges.namedNominationRequests == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedNominationRequests[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Organisation) appendNamedNominationRequests(name string, edges ...*NominationRequest) {
+	if _m.Edges.namedNominationRequests == nil {
+		_m.Edges.namedNominationRequests = make(map[string][]*NominationRequest)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedNominationRequests[name] = []*NominationRequest{}
+	} else {
+		_m.Edges.namedNominationRequests[name] = append(_m.Edges.namedNominationRequests[name], edges...)
 	}
 }
 

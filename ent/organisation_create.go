@@ -14,6 +14,7 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/seatallocation"
@@ -251,6 +252,21 @@ func (_c *OrganisationCreate) AddAppointments(v ...*Appointment) *OrganisationCr
 		ids[i] = v[i].ID
 	}
 	return _c.AddAppointmentIDs(ids...)
+}
+
+// AddNominationRequestIDs adds the "nomination_requests" edge to the NominationRequest entity by IDs.
+func (_c *OrganisationCreate) AddNominationRequestIDs(ids ...int) *OrganisationCreate {
+	_c.mutation.AddNominationRequestIDs(ids...)
+	return _c
+}
+
+// AddNominationRequests adds the "nomination_requests" edges to the NominationRequest entity.
+func (_c *OrganisationCreate) AddNominationRequests(v ...*NominationRequest) *OrganisationCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddNominationRequestIDs(ids...)
 }
 
 // AddAffiliatedPersonIDs adds the "affiliated_people" edge to the Person entity by IDs.
@@ -557,6 +573,22 @@ func (_c *OrganisationCreate) createSpec() (*Organisation, *sqlgraph.CreateSpec)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.NominationRequestsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.NominationRequestsTable,
+			Columns: []string{organisation.NominationRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -16,6 +16,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/predicate"
@@ -32,6 +33,7 @@ type OrganisationQuery struct {
 	withMemberOf                      *OrganisationQuery
 	withMembers                       *OrganisationQuery
 	withAppointments                  *AppointmentQuery
+	withNominationRequests            *NominationRequestQuery
 	withAffiliatedPeople              *PersonQuery
 	withOwnedBodies                   *BodyQuery
 	withNominatedSeatAllocations      *SeatAllocationQuery
@@ -41,6 +43,7 @@ type OrganisationQuery struct {
 	withNamedMemberOf                 map[string]*OrganisationQuery
 	withNamedMembers                  map[string]*OrganisationQuery
 	withNamedAppointments             map[string]*AppointmentQuery
+	withNamedNominationRequests       map[string]*NominationRequestQuery
 	withNamedAffiliatedPeople         map[string]*PersonQuery
 	withNamedOwnedBodies              map[string]*BodyQuery
 	withNamedNominatedSeatAllocations map[string]*SeatAllocationQuery
@@ -140,6 +143,28 @@ func (_q *OrganisationQuery) QueryAppointments() *AppointmentQuery {
 			sqlgraph.From(organisation.Table, organisation.FieldID, selector),
 			sqlgraph.To(appointment.Table, appointment.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, organisation.AppointmentsTable, organisation.AppointmentsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryNominationRequests chains the current query on the "nomination_requests" edge.
+func (_q *OrganisationQuery) QueryNominationRequests() *NominationRequestQuery {
+	query := (&NominationRequestClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, selector),
+			sqlgraph.To(nominationrequest.Table, nominationrequest.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organisation.NominationRequestsTable, organisation.NominationRequestsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -430,6 +455,7 @@ func (_q *OrganisationQuery) Clone() *OrganisationQuery {
 		withMemberOf:                 _q.withMemberOf.Clone(),
 		withMembers:                  _q.withMembers.Clone(),
 		withAppointments:             _q.withAppointments.Clone(),
+		withNominationRequests:       _q.withNominationRequests.Clone(),
 		withAffiliatedPeople:         _q.withAffiliatedPeople.Clone(),
 		withOwnedBodies:              _q.withOwnedBodies.Clone(),
 		withNominatedSeatAllocations: _q.withNominatedSeatAllocations.Clone(),
@@ -471,6 +497,17 @@ func (_q *OrganisationQuery) WithAppointments(opts ...func(*AppointmentQuery)) *
 		opt(query)
 	}
 	_q.withAppointments = query
+	return _q
+}
+
+// WithNominationRequests tells the query-builder to eager-load the nodes that are connected to
+// the "nomination_requests" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganisationQuery) WithNominationRequests(opts ...func(*NominationRequestQuery)) *OrganisationQuery {
+	query := (&NominationRequestClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withNominationRequests = query
 	return _q
 }
 
@@ -602,10 +639,11 @@ func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Organisation{}
 		_spec       = _q.querySpec()
-		loadedTypes = [7]bool{
+		loadedTypes = [8]bool{
 			_q.withMemberOf != nil,
 			_q.withMembers != nil,
 			_q.withAppointments != nil,
+			_q.withNominationRequests != nil,
 			_q.withAffiliatedPeople != nil,
 			_q.withOwnedBodies != nil,
 			_q.withNominatedSeatAllocations != nil,
@@ -651,6 +689,15 @@ func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadAppointments(ctx, query, nodes,
 			func(n *Organisation) { n.Edges.Appointments = []*Appointment{} },
 			func(n *Organisation, e *Appointment) { n.Edges.Appointments = append(n.Edges.Appointments, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withNominationRequests; query != nil {
+		if err := _q.loadNominationRequests(ctx, query, nodes,
+			func(n *Organisation) { n.Edges.NominationRequests = []*NominationRequest{} },
+			func(n *Organisation, e *NominationRequest) {
+				n.Edges.NominationRequests = append(n.Edges.NominationRequests, e)
+			}); err != nil {
 			return nil, err
 		}
 	}
@@ -702,6 +749,13 @@ func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadAppointments(ctx, query, nodes,
 			func(n *Organisation) { n.appendNamedAppointments(name) },
 			func(n *Organisation, e *Appointment) { n.appendNamedAppointments(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedNominationRequests {
+		if err := _q.loadNominationRequests(ctx, query, nodes,
+			func(n *Organisation) { n.appendNamedNominationRequests(name) },
+			func(n *Organisation, e *NominationRequest) { n.appendNamedNominationRequests(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -873,6 +927,7 @@ func (_q *OrganisationQuery) loadAppointments(ctx context.Context, query *Appoin
 			init(nodes[i])
 		}
 	}
+	query.withFKs = true
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(appointment.FieldOnBehalfOfID)
 	}
@@ -888,6 +943,36 @@ func (_q *OrganisationQuery) loadAppointments(ctx context.Context, query *Appoin
 		node, ok := nodeids[fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "on_behalf_of_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *OrganisationQuery) loadNominationRequests(ctx context.Context, query *NominationRequestQuery, nodes []*Organisation, init func(*Organisation), assign func(*Organisation, *NominationRequest)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Organisation)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(nominationrequest.FieldOrganisationID)
+	}
+	query.Where(predicate.NominationRequest(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(organisation.NominationRequestsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OrganisationID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "organisation_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1212,6 +1297,20 @@ func (_q *OrganisationQuery) WithNamedAppointments(name string, opts ...func(*Ap
 		_q.withNamedAppointments = make(map[string]*AppointmentQuery)
 	}
 	_q.withNamedAppointments[name] = query
+	return _q
+}
+
+// WithNamedNominationRequests tells the query-builder to eager-load the nodes that are connected to the "nomination_requests"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganisationQuery) WithNamedNominationRequests(name string, opts ...func(*NominationRequestQuery)) *OrganisationQuery {
+	query := (&NominationRequestClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedNominationRequests == nil {
+		_q.withNamedNominationRequests = make(map[string]*NominationRequestQuery)
+	}
+	_q.withNamedNominationRequests[name] = query
 	return _q
 }
 

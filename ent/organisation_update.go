@@ -14,6 +14,7 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/predicate"
@@ -315,6 +316,21 @@ func (_u *OrganisationUpdate) AddAppointments(v ...*Appointment) *OrganisationUp
 	return _u.AddAppointmentIDs(ids...)
 }
 
+// AddNominationRequestIDs adds the "nomination_requests" edge to the NominationRequest entity by IDs.
+func (_u *OrganisationUpdate) AddNominationRequestIDs(ids ...int) *OrganisationUpdate {
+	_u.mutation.AddNominationRequestIDs(ids...)
+	return _u
+}
+
+// AddNominationRequests adds the "nomination_requests" edges to the NominationRequest entity.
+func (_u *OrganisationUpdate) AddNominationRequests(v ...*NominationRequest) *OrganisationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddNominationRequestIDs(ids...)
+}
+
 // AddAffiliatedPersonIDs adds the "affiliated_people" edge to the Person entity by IDs.
 func (_u *OrganisationUpdate) AddAffiliatedPersonIDs(ids ...int) *OrganisationUpdate {
 	_u.mutation.AddAffiliatedPersonIDs(ids...)
@@ -441,6 +457,27 @@ func (_u *OrganisationUpdate) RemoveAppointments(v ...*Appointment) *Organisatio
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveAppointmentIDs(ids...)
+}
+
+// ClearNominationRequests clears all "nomination_requests" edges to the NominationRequest entity.
+func (_u *OrganisationUpdate) ClearNominationRequests() *OrganisationUpdate {
+	_u.mutation.ClearNominationRequests()
+	return _u
+}
+
+// RemoveNominationRequestIDs removes the "nomination_requests" edge to NominationRequest entities by IDs.
+func (_u *OrganisationUpdate) RemoveNominationRequestIDs(ids ...int) *OrganisationUpdate {
+	_u.mutation.RemoveNominationRequestIDs(ids...)
+	return _u
+}
+
+// RemoveNominationRequests removes "nomination_requests" edges to NominationRequest entities.
+func (_u *OrganisationUpdate) RemoveNominationRequests(v ...*NominationRequest) *OrganisationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveNominationRequestIDs(ids...)
 }
 
 // ClearAffiliatedPeople clears all "affiliated_people" edges to the Person entity.
@@ -834,6 +871,51 @@ func (_u *OrganisationUpdate) sqlSave(ctx context.Context) (_node int, err error
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.NominationRequestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.NominationRequestsTable,
+			Columns: []string{organisation.NominationRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedNominationRequestsIDs(); len(nodes) > 0 && !_u.mutation.NominationRequestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.NominationRequestsTable,
+			Columns: []string{organisation.NominationRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.NominationRequestsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.NominationRequestsTable,
+			Columns: []string{organisation.NominationRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1323,6 +1405,21 @@ func (_u *OrganisationUpdateOne) AddAppointments(v ...*Appointment) *Organisatio
 	return _u.AddAppointmentIDs(ids...)
 }
 
+// AddNominationRequestIDs adds the "nomination_requests" edge to the NominationRequest entity by IDs.
+func (_u *OrganisationUpdateOne) AddNominationRequestIDs(ids ...int) *OrganisationUpdateOne {
+	_u.mutation.AddNominationRequestIDs(ids...)
+	return _u
+}
+
+// AddNominationRequests adds the "nomination_requests" edges to the NominationRequest entity.
+func (_u *OrganisationUpdateOne) AddNominationRequests(v ...*NominationRequest) *OrganisationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddNominationRequestIDs(ids...)
+}
+
 // AddAffiliatedPersonIDs adds the "affiliated_people" edge to the Person entity by IDs.
 func (_u *OrganisationUpdateOne) AddAffiliatedPersonIDs(ids ...int) *OrganisationUpdateOne {
 	_u.mutation.AddAffiliatedPersonIDs(ids...)
@@ -1449,6 +1546,27 @@ func (_u *OrganisationUpdateOne) RemoveAppointments(v ...*Appointment) *Organisa
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveAppointmentIDs(ids...)
+}
+
+// ClearNominationRequests clears all "nomination_requests" edges to the NominationRequest entity.
+func (_u *OrganisationUpdateOne) ClearNominationRequests() *OrganisationUpdateOne {
+	_u.mutation.ClearNominationRequests()
+	return _u
+}
+
+// RemoveNominationRequestIDs removes the "nomination_requests" edge to NominationRequest entities by IDs.
+func (_u *OrganisationUpdateOne) RemoveNominationRequestIDs(ids ...int) *OrganisationUpdateOne {
+	_u.mutation.RemoveNominationRequestIDs(ids...)
+	return _u
+}
+
+// RemoveNominationRequests removes "nomination_requests" edges to NominationRequest entities.
+func (_u *OrganisationUpdateOne) RemoveNominationRequests(v ...*NominationRequest) *OrganisationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveNominationRequestIDs(ids...)
 }
 
 // ClearAffiliatedPeople clears all "affiliated_people" edges to the Person entity.
@@ -1872,6 +1990,51 @@ func (_u *OrganisationUpdateOne) sqlSave(ctx context.Context) (_node *Organisati
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.NominationRequestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.NominationRequestsTable,
+			Columns: []string{organisation.NominationRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedNominationRequestsIDs(); len(nodes) > 0 && !_u.mutation.NominationRequestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.NominationRequestsTable,
+			Columns: []string{organisation.NominationRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.NominationRequestsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.NominationRequestsTable,
+			Columns: []string{organisation.NominationRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
+	"github.com/pactreg/pactreg/ent/vocab"
 )
 
 // Person is the model entity for the Person schema.
@@ -34,6 +35,8 @@ type Person struct {
 	Phone *string `json:"phone,omitempty"`
 	// AffiliationID holds the value of the "affiliation_id" field.
 	AffiliationID *int `json:"affiliation_id,omitempty"`
+	// where recorded, for composition statistics: null for viewers below READER
+	Gender *vocab.Gender `json:"gender,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PersonQuery when eager-loading is set.
 	Edges        PersonEdges `json:"edges"`
@@ -44,14 +47,17 @@ type Person struct {
 type PersonEdges struct {
 	// Affiliation holds the value of the affiliation edge.
 	Affiliation *Organisation `json:"affiliation,omitempty"`
+	// Nominations holds the value of the nominations edge.
+	Nominations []*NominationRequest `json:"nominations,omitempty"`
 	// Appointments holds the value of the appointments edge.
 	Appointments []*Appointment `json:"appointments,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [3]map[string]int
 
+	namedNominations  map[string][]*NominationRequest
 	namedAppointments map[string][]*Appointment
 }
 
@@ -66,10 +72,19 @@ func (e PersonEdges) AffiliationOrErr() (*Organisation, error) {
 	return nil, &NotLoadedError{edge: "affiliation"}
 }
 
+// NominationsOrErr returns the Nominations value or an error if the edge
+// was not loaded in eager-loading.
+func (e PersonEdges) NominationsOrErr() ([]*NominationRequest, error) {
+	if e.loadedTypes[1] {
+		return e.Nominations, nil
+	}
+	return nil, &NotLoadedError{edge: "nominations"}
+}
+
 // AppointmentsOrErr returns the Appointments value or an error if the edge
 // was not loaded in eager-loading.
 func (e PersonEdges) AppointmentsOrErr() ([]*Appointment, error) {
-	if e.loadedTypes[1] {
+	if e.loadedTypes[2] {
 		return e.Appointments, nil
 	}
 	return nil, &NotLoadedError{edge: "appointments"}
@@ -82,7 +97,7 @@ func (*Person) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case person.FieldID, person.FieldVersion, person.FieldAffiliationID:
 			values[i] = new(sql.NullInt64)
-		case person.FieldName, person.FieldTitle, person.FieldEmail, person.FieldPhone:
+		case person.FieldName, person.FieldTitle, person.FieldEmail, person.FieldPhone, person.FieldGender:
 			values[i] = new(sql.NullString)
 		case person.FieldCreatedAt, person.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -158,6 +173,13 @@ func (_m *Person) assignValues(columns []string, values []any) error {
 				_m.AffiliationID = new(int)
 				*_m.AffiliationID = int(value.Int64)
 			}
+		case person.FieldGender:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field gender", values[i])
+			} else if value.Valid {
+				_m.Gender = new(vocab.Gender)
+				*_m.Gender = vocab.Gender(value.String)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -174,6 +196,11 @@ func (_m *Person) Value(name string) (ent.Value, error) {
 // QueryAffiliation queries the "affiliation" edge of the Person entity.
 func (_m *Person) QueryAffiliation() *OrganisationQuery {
 	return NewPersonClient(_m.config).QueryAffiliation(_m)
+}
+
+// QueryNominations queries the "nominations" edge of the Person entity.
+func (_m *Person) QueryNominations() *NominationRequestQuery {
+	return NewPersonClient(_m.config).QueryNominations(_m)
 }
 
 // QueryAppointments queries the "appointments" edge of the Person entity.
@@ -233,8 +260,37 @@ func (_m *Person) String() string {
 		builder.WriteString("affiliation_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	if v := _m.Gender; v != nil {
+		builder.WriteString("gender=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedNominations returns the Nominations named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Person) NamedNominations(name string) ([]*NominationRequest, error) {
+	if _m.Edges.namedNominations == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedNominations[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Person) appendNamedNominations(name string, edges ...*NominationRequest) {
+	if _m.Edges.namedNominations == nil {
+		_m.Edges.namedNominations = make(map[string][]*NominationRequest)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedNominations[name] = []*NominationRequest{}
+	} else {
+		_m.Edges.namedNominations[name] = append(_m.Edges.namedNominations[name], edges...)
+	}
 }
 
 // NamedAppointments returns the Appointments named value or an error if the edge was not

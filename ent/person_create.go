@@ -12,8 +12,10 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/pactreg/pactreg/ent/appointment"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
+	"github.com/pactreg/pactreg/ent/vocab"
 )
 
 // PersonCreate is the builder for creating a Person entity.
@@ -128,9 +130,38 @@ func (_c *PersonCreate) SetNillableAffiliationID(v *int) *PersonCreate {
 	return _c
 }
 
+// SetGender sets the "gender" field.
+func (_c *PersonCreate) SetGender(v vocab.Gender) *PersonCreate {
+	_c.mutation.SetGender(v)
+	return _c
+}
+
+// SetNillableGender sets the "gender" field if the given value is not nil.
+func (_c *PersonCreate) SetNillableGender(v *vocab.Gender) *PersonCreate {
+	if v != nil {
+		_c.SetGender(*v)
+	}
+	return _c
+}
+
 // SetAffiliation sets the "affiliation" edge to the Organisation entity.
 func (_c *PersonCreate) SetAffiliation(v *Organisation) *PersonCreate {
 	return _c.SetAffiliationID(v.ID)
+}
+
+// AddNominationIDs adds the "nominations" edge to the NominationRequest entity by IDs.
+func (_c *PersonCreate) AddNominationIDs(ids ...int) *PersonCreate {
+	_c.mutation.AddNominationIDs(ids...)
+	return _c
+}
+
+// AddNominations adds the "nominations" edges to the NominationRequest entity.
+func (_c *PersonCreate) AddNominations(v ...*NominationRequest) *PersonCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddNominationIDs(ids...)
 }
 
 // AddAppointmentIDs adds the "appointments" edge to the Appointment entity by IDs.
@@ -203,6 +234,10 @@ func (_c *PersonCreate) defaults() error {
 		v := person.DefaultVersion
 		_c.mutation.SetVersion(v)
 	}
+	if _, ok := _c.mutation.Gender(); !ok {
+		v := person.DefaultGender
+		_c.mutation.SetGender(v)
+	}
 	return nil
 }
 
@@ -238,6 +273,11 @@ func (_c *PersonCreate) check() error {
 	if v, ok := _c.mutation.Phone(); ok {
 		if err := person.PhoneValidator(v); err != nil {
 			return &ValidationError{Name: "phone", err: fmt.Errorf(`ent: validator failed for field "Person.phone": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Gender(); ok {
+		if err := person.GenderValidator(v); err != nil {
+			return &ValidationError{Name: "gender", err: fmt.Errorf(`ent: validator failed for field "Person.gender": %w`, err)}
 		}
 	}
 	return nil
@@ -295,6 +335,10 @@ func (_c *PersonCreate) createSpec() (*Person, *sqlgraph.CreateSpec) {
 		_spec.SetField(person.FieldPhone, field.TypeString, value)
 		_node.Phone = &value
 	}
+	if value, ok := _c.mutation.Gender(); ok {
+		_spec.SetField(person.FieldGender, field.TypeEnum, value)
+		_node.Gender = &value
+	}
 	if nodes := _c.mutation.AffiliationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -310,6 +354,22 @@ func (_c *PersonCreate) createSpec() (*Person, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.AffiliationID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.NominationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.NominationsTable,
+			Columns: []string{person.NominationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.AppointmentsIDs(); len(nodes) > 0 {
@@ -494,6 +554,24 @@ func (u *PersonUpsert) ClearAffiliationID() *PersonUpsert {
 	return u
 }
 
+// SetGender sets the "gender" field.
+func (u *PersonUpsert) SetGender(v vocab.Gender) *PersonUpsert {
+	u.Set(person.FieldGender, v)
+	return u
+}
+
+// UpdateGender sets the "gender" field to the value that was provided on create.
+func (u *PersonUpsert) UpdateGender() *PersonUpsert {
+	u.SetExcluded(person.FieldGender)
+	return u
+}
+
+// ClearGender clears the value of the "gender" field.
+func (u *PersonUpsert) ClearGender() *PersonUpsert {
+	u.SetNull(person.FieldGender)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -669,6 +747,27 @@ func (u *PersonUpsertOne) UpdateAffiliationID() *PersonUpsertOne {
 func (u *PersonUpsertOne) ClearAffiliationID() *PersonUpsertOne {
 	return u.Update(func(s *PersonUpsert) {
 		s.ClearAffiliationID()
+	})
+}
+
+// SetGender sets the "gender" field.
+func (u *PersonUpsertOne) SetGender(v vocab.Gender) *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.SetGender(v)
+	})
+}
+
+// UpdateGender sets the "gender" field to the value that was provided on create.
+func (u *PersonUpsertOne) UpdateGender() *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.UpdateGender()
+	})
+}
+
+// ClearGender clears the value of the "gender" field.
+func (u *PersonUpsertOne) ClearGender() *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.ClearGender()
 	})
 }
 
@@ -1013,6 +1112,27 @@ func (u *PersonUpsertBulk) UpdateAffiliationID() *PersonUpsertBulk {
 func (u *PersonUpsertBulk) ClearAffiliationID() *PersonUpsertBulk {
 	return u.Update(func(s *PersonUpsert) {
 		s.ClearAffiliationID()
+	})
+}
+
+// SetGender sets the "gender" field.
+func (u *PersonUpsertBulk) SetGender(v vocab.Gender) *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.SetGender(v)
+	})
+}
+
+// UpdateGender sets the "gender" field to the value that was provided on create.
+func (u *PersonUpsertBulk) UpdateGender() *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.UpdateGender()
+	})
+}
+
+// ClearGender clears the value of the "gender" field.
+func (u *PersonUpsertBulk) ClearGender() *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.ClearGender()
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/pactreg/pactreg/ent/appointment"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/predicate"
@@ -28,9 +29,11 @@ type PersonQuery struct {
 	inters                []Interceptor
 	predicates            []predicate.Person
 	withAffiliation       *OrganisationQuery
+	withNominations       *NominationRequestQuery
 	withAppointments      *AppointmentQuery
 	loadTotal             []func(context.Context, []*Person) error
 	modifiers             []func(*sql.Selector)
+	withNamedNominations  map[string]*NominationRequestQuery
 	withNamedAppointments map[string]*AppointmentQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -83,6 +86,28 @@ func (_q *PersonQuery) QueryAffiliation() *OrganisationQuery {
 			sqlgraph.From(person.Table, person.FieldID, selector),
 			sqlgraph.To(organisation.Table, organisation.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, person.AffiliationTable, person.AffiliationColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryNominations chains the current query on the "nominations" edge.
+func (_q *PersonQuery) QueryNominations() *NominationRequestQuery {
+	query := (&NominationRequestClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(person.Table, person.FieldID, selector),
+			sqlgraph.To(nominationrequest.Table, nominationrequest.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, person.NominationsTable, person.NominationsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -305,6 +330,7 @@ func (_q *PersonQuery) Clone() *PersonQuery {
 		inters:           append([]Interceptor{}, _q.inters...),
 		predicates:       append([]predicate.Person{}, _q.predicates...),
 		withAffiliation:  _q.withAffiliation.Clone(),
+		withNominations:  _q.withNominations.Clone(),
 		withAppointments: _q.withAppointments.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -321,6 +347,17 @@ func (_q *PersonQuery) WithAffiliation(opts ...func(*OrganisationQuery)) *Person
 		opt(query)
 	}
 	_q.withAffiliation = query
+	return _q
+}
+
+// WithNominations tells the query-builder to eager-load the nodes that are connected to
+// the "nominations" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PersonQuery) WithNominations(opts ...func(*NominationRequestQuery)) *PersonQuery {
+	query := (&NominationRequestClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withNominations = query
 	return _q
 }
 
@@ -419,8 +456,9 @@ func (_q *PersonQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Perso
 	var (
 		nodes       = []*Person{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withAffiliation != nil,
+			_q.withNominations != nil,
 			_q.withAppointments != nil,
 		}
 	)
@@ -451,10 +489,24 @@ func (_q *PersonQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Perso
 			return nil, err
 		}
 	}
+	if query := _q.withNominations; query != nil {
+		if err := _q.loadNominations(ctx, query, nodes,
+			func(n *Person) { n.Edges.Nominations = []*NominationRequest{} },
+			func(n *Person, e *NominationRequest) { n.Edges.Nominations = append(n.Edges.Nominations, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withAppointments; query != nil {
 		if err := _q.loadAppointments(ctx, query, nodes,
 			func(n *Person) { n.Edges.Appointments = []*Appointment{} },
 			func(n *Person, e *Appointment) { n.Edges.Appointments = append(n.Edges.Appointments, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedNominations {
+		if err := _q.loadNominations(ctx, query, nodes,
+			func(n *Person) { n.appendNamedNominations(name) },
+			func(n *Person, e *NominationRequest) { n.appendNamedNominations(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -505,6 +557,39 @@ func (_q *PersonQuery) loadAffiliation(ctx context.Context, query *OrganisationQ
 	}
 	return nil
 }
+func (_q *PersonQuery) loadNominations(ctx context.Context, query *NominationRequestQuery, nodes []*Person, init func(*Person), assign func(*Person, *NominationRequest)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Person)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(nominationrequest.FieldNomineeID)
+	}
+	query.Where(predicate.NominationRequest(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(person.NominationsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.NomineeID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "nominee_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "nominee_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 func (_q *PersonQuery) loadAppointments(ctx context.Context, query *AppointmentQuery, nodes []*Person, init func(*Person), assign func(*Person, *Appointment)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[int]*Person)
@@ -515,6 +600,7 @@ func (_q *PersonQuery) loadAppointments(ctx context.Context, query *AppointmentQ
 			init(nodes[i])
 		}
 	}
+	query.withFKs = true
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(appointment.FieldPersonID)
 	}
@@ -656,6 +742,20 @@ func (_q *PersonQuery) ForShare(opts ...sql.LockOption) *PersonQuery {
 func (_q *PersonQuery) Modify(modifiers ...func(s *sql.Selector)) *PersonSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedNominations tells the query-builder to eager-load the nodes that are connected to the "nominations"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *PersonQuery) WithNamedNominations(name string, opts ...func(*NominationRequestQuery)) *PersonQuery {
+	query := (&NominationRequestClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedNominations == nil {
+		_q.withNamedNominations = make(map[string]*NominationRequestQuery)
+	}
+	_q.withNamedNominations[name] = query
+	return _q
 }
 
 // WithNamedAppointments tells the query-builder to eager-load the nodes that are connected to the "appointments"

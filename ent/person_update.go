@@ -12,9 +12,11 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/pactreg/pactreg/ent/appointment"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/predicate"
+	"github.com/pactreg/pactreg/ent/vocab"
 )
 
 // PersonUpdate is the builder for updating Person entities.
@@ -152,9 +154,44 @@ func (_u *PersonUpdate) ClearAffiliationID() *PersonUpdate {
 	return _u
 }
 
+// SetGender sets the "gender" field.
+func (_u *PersonUpdate) SetGender(v vocab.Gender) *PersonUpdate {
+	_u.mutation.SetGender(v)
+	return _u
+}
+
+// SetNillableGender sets the "gender" field if the given value is not nil.
+func (_u *PersonUpdate) SetNillableGender(v *vocab.Gender) *PersonUpdate {
+	if v != nil {
+		_u.SetGender(*v)
+	}
+	return _u
+}
+
+// ClearGender clears the value of the "gender" field.
+func (_u *PersonUpdate) ClearGender() *PersonUpdate {
+	_u.mutation.ClearGender()
+	return _u
+}
+
 // SetAffiliation sets the "affiliation" edge to the Organisation entity.
 func (_u *PersonUpdate) SetAffiliation(v *Organisation) *PersonUpdate {
 	return _u.SetAffiliationID(v.ID)
+}
+
+// AddNominationIDs adds the "nominations" edge to the NominationRequest entity by IDs.
+func (_u *PersonUpdate) AddNominationIDs(ids ...int) *PersonUpdate {
+	_u.mutation.AddNominationIDs(ids...)
+	return _u
+}
+
+// AddNominations adds the "nominations" edges to the NominationRequest entity.
+func (_u *PersonUpdate) AddNominations(v ...*NominationRequest) *PersonUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddNominationIDs(ids...)
 }
 
 // AddAppointmentIDs adds the "appointments" edge to the Appointment entity by IDs.
@@ -181,6 +218,27 @@ func (_u *PersonUpdate) Mutation() *PersonMutation {
 func (_u *PersonUpdate) ClearAffiliation() *PersonUpdate {
 	_u.mutation.ClearAffiliation()
 	return _u
+}
+
+// ClearNominations clears all "nominations" edges to the NominationRequest entity.
+func (_u *PersonUpdate) ClearNominations() *PersonUpdate {
+	_u.mutation.ClearNominations()
+	return _u
+}
+
+// RemoveNominationIDs removes the "nominations" edge to NominationRequest entities by IDs.
+func (_u *PersonUpdate) RemoveNominationIDs(ids ...int) *PersonUpdate {
+	_u.mutation.RemoveNominationIDs(ids...)
+	return _u
+}
+
+// RemoveNominations removes "nominations" edges to NominationRequest entities.
+func (_u *PersonUpdate) RemoveNominations(v ...*NominationRequest) *PersonUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveNominationIDs(ids...)
 }
 
 // ClearAppointments clears all "appointments" edges to the Appointment entity.
@@ -268,6 +326,11 @@ func (_u *PersonUpdate) check() error {
 			return &ValidationError{Name: "phone", err: fmt.Errorf(`ent: validator failed for field "Person.phone": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Gender(); ok {
+		if err := person.GenderValidator(v); err != nil {
+			return &ValidationError{Name: "gender", err: fmt.Errorf(`ent: validator failed for field "Person.gender": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -319,6 +382,12 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.PhoneCleared() {
 		_spec.ClearField(person.FieldPhone, field.TypeString)
 	}
+	if value, ok := _u.mutation.Gender(); ok {
+		_spec.SetField(person.FieldGender, field.TypeEnum, value)
+	}
+	if _u.mutation.GenderCleared() {
+		_spec.ClearField(person.FieldGender, field.TypeEnum)
+	}
 	if _u.mutation.AffiliationCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -341,6 +410,51 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.NominationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.NominationsTable,
+			Columns: []string{person.NominationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedNominationsIDs(); len(nodes) > 0 && !_u.mutation.NominationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.NominationsTable,
+			Columns: []string{person.NominationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.NominationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.NominationsTable,
+			Columns: []string{person.NominationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -536,9 +650,44 @@ func (_u *PersonUpdateOne) ClearAffiliationID() *PersonUpdateOne {
 	return _u
 }
 
+// SetGender sets the "gender" field.
+func (_u *PersonUpdateOne) SetGender(v vocab.Gender) *PersonUpdateOne {
+	_u.mutation.SetGender(v)
+	return _u
+}
+
+// SetNillableGender sets the "gender" field if the given value is not nil.
+func (_u *PersonUpdateOne) SetNillableGender(v *vocab.Gender) *PersonUpdateOne {
+	if v != nil {
+		_u.SetGender(*v)
+	}
+	return _u
+}
+
+// ClearGender clears the value of the "gender" field.
+func (_u *PersonUpdateOne) ClearGender() *PersonUpdateOne {
+	_u.mutation.ClearGender()
+	return _u
+}
+
 // SetAffiliation sets the "affiliation" edge to the Organisation entity.
 func (_u *PersonUpdateOne) SetAffiliation(v *Organisation) *PersonUpdateOne {
 	return _u.SetAffiliationID(v.ID)
+}
+
+// AddNominationIDs adds the "nominations" edge to the NominationRequest entity by IDs.
+func (_u *PersonUpdateOne) AddNominationIDs(ids ...int) *PersonUpdateOne {
+	_u.mutation.AddNominationIDs(ids...)
+	return _u
+}
+
+// AddNominations adds the "nominations" edges to the NominationRequest entity.
+func (_u *PersonUpdateOne) AddNominations(v ...*NominationRequest) *PersonUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddNominationIDs(ids...)
 }
 
 // AddAppointmentIDs adds the "appointments" edge to the Appointment entity by IDs.
@@ -565,6 +714,27 @@ func (_u *PersonUpdateOne) Mutation() *PersonMutation {
 func (_u *PersonUpdateOne) ClearAffiliation() *PersonUpdateOne {
 	_u.mutation.ClearAffiliation()
 	return _u
+}
+
+// ClearNominations clears all "nominations" edges to the NominationRequest entity.
+func (_u *PersonUpdateOne) ClearNominations() *PersonUpdateOne {
+	_u.mutation.ClearNominations()
+	return _u
+}
+
+// RemoveNominationIDs removes the "nominations" edge to NominationRequest entities by IDs.
+func (_u *PersonUpdateOne) RemoveNominationIDs(ids ...int) *PersonUpdateOne {
+	_u.mutation.RemoveNominationIDs(ids...)
+	return _u
+}
+
+// RemoveNominations removes "nominations" edges to NominationRequest entities.
+func (_u *PersonUpdateOne) RemoveNominations(v ...*NominationRequest) *PersonUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveNominationIDs(ids...)
 }
 
 // ClearAppointments clears all "appointments" edges to the Appointment entity.
@@ -665,6 +835,11 @@ func (_u *PersonUpdateOne) check() error {
 			return &ValidationError{Name: "phone", err: fmt.Errorf(`ent: validator failed for field "Person.phone": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Gender(); ok {
+		if err := person.GenderValidator(v); err != nil {
+			return &ValidationError{Name: "gender", err: fmt.Errorf(`ent: validator failed for field "Person.gender": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -733,6 +908,12 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 	if _u.mutation.PhoneCleared() {
 		_spec.ClearField(person.FieldPhone, field.TypeString)
 	}
+	if value, ok := _u.mutation.Gender(); ok {
+		_spec.SetField(person.FieldGender, field.TypeEnum, value)
+	}
+	if _u.mutation.GenderCleared() {
+		_spec.ClearField(person.FieldGender, field.TypeEnum)
+	}
 	if _u.mutation.AffiliationCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -755,6 +936,51 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.NominationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.NominationsTable,
+			Columns: []string{person.NominationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedNominationsIDs(); len(nodes) > 0 && !_u.mutation.NominationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.NominationsTable,
+			Columns: []string{person.NominationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.NominationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.NominationsTable,
+			Columns: []string{person.NominationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -55,15 +55,18 @@ type SeatAllocationEdges struct {
 	NominatingOrganisation *Organisation `json:"nominating_organisation,omitempty"`
 	// named organisations that may fill these seats
 	EligibleOrganisations []*Organisation `json:"eligible_organisations,omitempty"`
+	// NominationRequests holds the value of the nomination_requests edge.
+	NominationRequests []*NominationRequest `json:"nomination_requests,omitempty"`
 	// Appointments holds the value of the appointments edge.
 	Appointments []*Appointment `json:"appointments,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
 
 	namedEligibleOrganisations map[string][]*Organisation
+	namedNominationRequests    map[string][]*NominationRequest
 	namedAppointments          map[string][]*Appointment
 }
 
@@ -98,10 +101,19 @@ func (e SeatAllocationEdges) EligibleOrganisationsOrErr() ([]*Organisation, erro
 	return nil, &NotLoadedError{edge: "eligible_organisations"}
 }
 
+// NominationRequestsOrErr returns the NominationRequests value or an error if the edge
+// was not loaded in eager-loading.
+func (e SeatAllocationEdges) NominationRequestsOrErr() ([]*NominationRequest, error) {
+	if e.loadedTypes[3] {
+		return e.NominationRequests, nil
+	}
+	return nil, &NotLoadedError{edge: "nomination_requests"}
+}
+
 // AppointmentsOrErr returns the Appointments value or an error if the edge
 // was not loaded in eager-loading.
 func (e SeatAllocationEdges) AppointmentsOrErr() ([]*Appointment, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.Appointments, nil
 	}
 	return nil, &NotLoadedError{edge: "appointments"}
@@ -232,6 +244,11 @@ func (_m *SeatAllocation) QueryEligibleOrganisations() *OrganisationQuery {
 	return NewSeatAllocationClient(_m.config).QueryEligibleOrganisations(_m)
 }
 
+// QueryNominationRequests queries the "nomination_requests" edge of the SeatAllocation entity.
+func (_m *SeatAllocation) QueryNominationRequests() *NominationRequestQuery {
+	return NewSeatAllocationClient(_m.config).QueryNominationRequests(_m)
+}
+
 // QueryAppointments queries the "appointments" edge of the SeatAllocation entity.
 func (_m *SeatAllocation) QueryAppointments() *AppointmentQuery {
 	return NewSeatAllocationClient(_m.config).QueryAppointments(_m)
@@ -316,6 +333,30 @@ func (_m *SeatAllocation) appendNamedEligibleOrganisations(name string, edges ..
 		_m.Edges.namedEligibleOrganisations[name] = []*Organisation{}
 	} else {
 		_m.Edges.namedEligibleOrganisations[name] = append(_m.Edges.namedEligibleOrganisations[name], edges...)
+	}
+}
+
+// NamedNominationRequests returns the NominationRequests named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *SeatAllocation) NamedNominationRequests(name string) ([]*NominationRequest, error) {
+	if _m.Edges.namedNominationRequests == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedNominationRequests[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *SeatAllocation) appendNamedNominationRequests(name string, edges ...*NominationRequest) {
+	if _m.Edges.namedNominationRequests == nil {
+		_m.Edges.namedNominationRequests = make(map[string][]*NominationRequest)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedNominationRequests[name] = []*NominationRequest{}
+	} else {
+		_m.Edges.namedNominationRequests[name] = append(_m.Edges.namedNominationRequests[name], edges...)
 	}
 }
 

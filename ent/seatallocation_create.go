@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/seatallocation"
 	"github.com/pactreg/pactreg/ent/vocab"
@@ -157,6 +158,21 @@ func (_c *SeatAllocationCreate) AddEligibleOrganisations(v ...*Organisation) *Se
 		ids[i] = v[i].ID
 	}
 	return _c.AddEligibleOrganisationIDs(ids...)
+}
+
+// AddNominationRequestIDs adds the "nomination_requests" edge to the NominationRequest entity by IDs.
+func (_c *SeatAllocationCreate) AddNominationRequestIDs(ids ...int) *SeatAllocationCreate {
+	_c.mutation.AddNominationRequestIDs(ids...)
+	return _c
+}
+
+// AddNominationRequests adds the "nomination_requests" edges to the NominationRequest entity.
+func (_c *SeatAllocationCreate) AddNominationRequests(v ...*NominationRequest) *SeatAllocationCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddNominationRequestIDs(ids...)
 }
 
 // AddAppointmentIDs adds the "appointments" edge to the Appointment entity by IDs.
@@ -384,6 +400,22 @@ func (_c *SeatAllocationCreate) createSpec() (*SeatAllocation, *sqlgraph.CreateS
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.NominationRequestsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   seatallocation.NominationRequestsTable,
+			Columns: []string{seatallocation.NominationRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -16,6 +16,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/predicate"
 	"github.com/pactreg/pactreg/ent/seatallocation"
@@ -31,10 +32,12 @@ type SeatAllocationQuery struct {
 	withBody                       *BodyQuery
 	withNominatingOrganisation     *OrganisationQuery
 	withEligibleOrganisations      *OrganisationQuery
+	withNominationRequests         *NominationRequestQuery
 	withAppointments               *AppointmentQuery
 	loadTotal                      []func(context.Context, []*SeatAllocation) error
 	modifiers                      []func(*sql.Selector)
 	withNamedEligibleOrganisations map[string]*OrganisationQuery
+	withNamedNominationRequests    map[string]*NominationRequestQuery
 	withNamedAppointments          map[string]*AppointmentQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -131,6 +134,28 @@ func (_q *SeatAllocationQuery) QueryEligibleOrganisations() *OrganisationQuery {
 			sqlgraph.From(seatallocation.Table, seatallocation.FieldID, selector),
 			sqlgraph.To(organisation.Table, organisation.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, seatallocation.EligibleOrganisationsTable, seatallocation.EligibleOrganisationsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryNominationRequests chains the current query on the "nomination_requests" edge.
+func (_q *SeatAllocationQuery) QueryNominationRequests() *NominationRequestQuery {
+	query := (&NominationRequestClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(seatallocation.Table, seatallocation.FieldID, selector),
+			sqlgraph.To(nominationrequest.Table, nominationrequest.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, seatallocation.NominationRequestsTable, seatallocation.NominationRequestsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -355,6 +380,7 @@ func (_q *SeatAllocationQuery) Clone() *SeatAllocationQuery {
 		withBody:                   _q.withBody.Clone(),
 		withNominatingOrganisation: _q.withNominatingOrganisation.Clone(),
 		withEligibleOrganisations:  _q.withEligibleOrganisations.Clone(),
+		withNominationRequests:     _q.withNominationRequests.Clone(),
 		withAppointments:           _q.withAppointments.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -393,6 +419,17 @@ func (_q *SeatAllocationQuery) WithEligibleOrganisations(opts ...func(*Organisat
 		opt(query)
 	}
 	_q.withEligibleOrganisations = query
+	return _q
+}
+
+// WithNominationRequests tells the query-builder to eager-load the nodes that are connected to
+// the "nomination_requests" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *SeatAllocationQuery) WithNominationRequests(opts ...func(*NominationRequestQuery)) *SeatAllocationQuery {
+	query := (&NominationRequestClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withNominationRequests = query
 	return _q
 }
 
@@ -491,10 +528,11 @@ func (_q *SeatAllocationQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 	var (
 		nodes       = []*SeatAllocation{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withBody != nil,
 			_q.withNominatingOrganisation != nil,
 			_q.withEligibleOrganisations != nil,
+			_q.withNominationRequests != nil,
 			_q.withAppointments != nil,
 		}
 	)
@@ -540,6 +578,15 @@ func (_q *SeatAllocationQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 			return nil, err
 		}
 	}
+	if query := _q.withNominationRequests; query != nil {
+		if err := _q.loadNominationRequests(ctx, query, nodes,
+			func(n *SeatAllocation) { n.Edges.NominationRequests = []*NominationRequest{} },
+			func(n *SeatAllocation, e *NominationRequest) {
+				n.Edges.NominationRequests = append(n.Edges.NominationRequests, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withAppointments; query != nil {
 		if err := _q.loadAppointments(ctx, query, nodes,
 			func(n *SeatAllocation) { n.Edges.Appointments = []*Appointment{} },
@@ -551,6 +598,13 @@ func (_q *SeatAllocationQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 		if err := _q.loadEligibleOrganisations(ctx, query, nodes,
 			func(n *SeatAllocation) { n.appendNamedEligibleOrganisations(name) },
 			func(n *SeatAllocation, e *Organisation) { n.appendNamedEligibleOrganisations(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedNominationRequests {
+		if err := _q.loadNominationRequests(ctx, query, nodes,
+			func(n *SeatAllocation) { n.appendNamedNominationRequests(name) },
+			func(n *SeatAllocation, e *NominationRequest) { n.appendNamedNominationRequests(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -691,6 +745,36 @@ func (_q *SeatAllocationQuery) loadEligibleOrganisations(ctx context.Context, qu
 	}
 	return nil
 }
+func (_q *SeatAllocationQuery) loadNominationRequests(ctx context.Context, query *NominationRequestQuery, nodes []*SeatAllocation, init func(*SeatAllocation), assign func(*SeatAllocation, *NominationRequest)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*SeatAllocation)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(nominationrequest.FieldSeatAllocationID)
+	}
+	query.Where(predicate.NominationRequest(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(seatallocation.NominationRequestsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.SeatAllocationID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "seat_allocation_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 func (_q *SeatAllocationQuery) loadAppointments(ctx context.Context, query *AppointmentQuery, nodes []*SeatAllocation, init func(*SeatAllocation), assign func(*SeatAllocation, *Appointment)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[int]*SeatAllocation)
@@ -701,6 +785,7 @@ func (_q *SeatAllocationQuery) loadAppointments(ctx context.Context, query *Appo
 			init(nodes[i])
 		}
 	}
+	query.withFKs = true
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(appointment.FieldSeatAllocationID)
 	}
@@ -858,6 +943,20 @@ func (_q *SeatAllocationQuery) WithNamedEligibleOrganisations(name string, opts 
 		_q.withNamedEligibleOrganisations = make(map[string]*OrganisationQuery)
 	}
 	_q.withNamedEligibleOrganisations[name] = query
+	return _q
+}
+
+// WithNamedNominationRequests tells the query-builder to eager-load the nodes that are connected to the "nomination_requests"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *SeatAllocationQuery) WithNamedNominationRequests(name string, opts ...func(*NominationRequestQuery)) *SeatAllocationQuery {
+	query := (&NominationRequestClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedNominationRequests == nil {
+		_q.withNamedNominationRequests = make(map[string]*NominationRequestQuery)
+	}
+	_q.withNamedNominationRequests[name] = query
 	return _q
 }
 

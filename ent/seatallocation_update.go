@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/pactreg/pactreg/ent/appointment"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/predicate"
 	"github.com/pactreg/pactreg/ent/seatallocation"
@@ -194,6 +195,21 @@ func (_u *SeatAllocationUpdate) AddEligibleOrganisations(v ...*Organisation) *Se
 	return _u.AddEligibleOrganisationIDs(ids...)
 }
 
+// AddNominationRequestIDs adds the "nomination_requests" edge to the NominationRequest entity by IDs.
+func (_u *SeatAllocationUpdate) AddNominationRequestIDs(ids ...int) *SeatAllocationUpdate {
+	_u.mutation.AddNominationRequestIDs(ids...)
+	return _u
+}
+
+// AddNominationRequests adds the "nomination_requests" edges to the NominationRequest entity.
+func (_u *SeatAllocationUpdate) AddNominationRequests(v ...*NominationRequest) *SeatAllocationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddNominationRequestIDs(ids...)
+}
+
 // AddAppointmentIDs adds the "appointments" edge to the Appointment entity by IDs.
 func (_u *SeatAllocationUpdate) AddAppointmentIDs(ids ...int) *SeatAllocationUpdate {
 	_u.mutation.AddAppointmentIDs(ids...)
@@ -239,6 +255,27 @@ func (_u *SeatAllocationUpdate) RemoveEligibleOrganisations(v ...*Organisation) 
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveEligibleOrganisationIDs(ids...)
+}
+
+// ClearNominationRequests clears all "nomination_requests" edges to the NominationRequest entity.
+func (_u *SeatAllocationUpdate) ClearNominationRequests() *SeatAllocationUpdate {
+	_u.mutation.ClearNominationRequests()
+	return _u
+}
+
+// RemoveNominationRequestIDs removes the "nomination_requests" edge to NominationRequest entities by IDs.
+func (_u *SeatAllocationUpdate) RemoveNominationRequestIDs(ids ...int) *SeatAllocationUpdate {
+	_u.mutation.RemoveNominationRequestIDs(ids...)
+	return _u
+}
+
+// RemoveNominationRequests removes "nomination_requests" edges to NominationRequest entities.
+func (_u *SeatAllocationUpdate) RemoveNominationRequests(v ...*NominationRequest) *SeatAllocationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveNominationRequestIDs(ids...)
 }
 
 // ClearAppointments clears all "appointments" edges to the Appointment entity.
@@ -458,6 +495,51 @@ func (_u *SeatAllocationUpdate) sqlSave(ctx context.Context) (_node int, err err
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.NominationRequestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   seatallocation.NominationRequestsTable,
+			Columns: []string{seatallocation.NominationRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedNominationRequestsIDs(); len(nodes) > 0 && !_u.mutation.NominationRequestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   seatallocation.NominationRequestsTable,
+			Columns: []string{seatallocation.NominationRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.NominationRequestsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   seatallocation.NominationRequestsTable,
+			Columns: []string{seatallocation.NominationRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -693,6 +775,21 @@ func (_u *SeatAllocationUpdateOne) AddEligibleOrganisations(v ...*Organisation) 
 	return _u.AddEligibleOrganisationIDs(ids...)
 }
 
+// AddNominationRequestIDs adds the "nomination_requests" edge to the NominationRequest entity by IDs.
+func (_u *SeatAllocationUpdateOne) AddNominationRequestIDs(ids ...int) *SeatAllocationUpdateOne {
+	_u.mutation.AddNominationRequestIDs(ids...)
+	return _u
+}
+
+// AddNominationRequests adds the "nomination_requests" edges to the NominationRequest entity.
+func (_u *SeatAllocationUpdateOne) AddNominationRequests(v ...*NominationRequest) *SeatAllocationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddNominationRequestIDs(ids...)
+}
+
 // AddAppointmentIDs adds the "appointments" edge to the Appointment entity by IDs.
 func (_u *SeatAllocationUpdateOne) AddAppointmentIDs(ids ...int) *SeatAllocationUpdateOne {
 	_u.mutation.AddAppointmentIDs(ids...)
@@ -738,6 +835,27 @@ func (_u *SeatAllocationUpdateOne) RemoveEligibleOrganisations(v ...*Organisatio
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveEligibleOrganisationIDs(ids...)
+}
+
+// ClearNominationRequests clears all "nomination_requests" edges to the NominationRequest entity.
+func (_u *SeatAllocationUpdateOne) ClearNominationRequests() *SeatAllocationUpdateOne {
+	_u.mutation.ClearNominationRequests()
+	return _u
+}
+
+// RemoveNominationRequestIDs removes the "nomination_requests" edge to NominationRequest entities by IDs.
+func (_u *SeatAllocationUpdateOne) RemoveNominationRequestIDs(ids ...int) *SeatAllocationUpdateOne {
+	_u.mutation.RemoveNominationRequestIDs(ids...)
+	return _u
+}
+
+// RemoveNominationRequests removes "nomination_requests" edges to NominationRequest entities.
+func (_u *SeatAllocationUpdateOne) RemoveNominationRequests(v ...*NominationRequest) *SeatAllocationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveNominationRequestIDs(ids...)
 }
 
 // ClearAppointments clears all "appointments" edges to the Appointment entity.
@@ -987,6 +1105,51 @@ func (_u *SeatAllocationUpdateOne) sqlSave(ctx context.Context) (_node *SeatAllo
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.NominationRequestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   seatallocation.NominationRequestsTable,
+			Columns: []string{seatallocation.NominationRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedNominationRequestsIDs(); len(nodes) > 0 && !_u.mutation.NominationRequestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   seatallocation.NominationRequestsTable,
+			Columns: []string{seatallocation.NominationRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.NominationRequestsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   seatallocation.NominationRequestsTable,
+			Columns: []string{seatallocation.NominationRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -22,6 +22,8 @@ type Tx struct {
 	AuditEvent *AuditEventClient
 	// Body is the client for interacting with the Body builders.
 	Body *BodyClient
+	// NominationRequest is the client for interacting with the NominationRequest builders.
+	NominationRequest *NominationRequestClient
 	// Organisation is the client for interacting with the Organisation builders.
 	Organisation *OrganisationClient
 	// Person is the client for interacting with the Person builders.
@@ -163,6 +165,7 @@ func (tx *Tx) init() {
 	tx.Appointment = NewAppointmentClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.Body = NewBodyClient(tx.config)
+	tx.NominationRequest = NewNominationRequestClient(tx.config)
 	tx.Organisation = NewOrganisationClient(tx.config)
 	tx.Person = NewPersonClient(tx.config)
 	tx.SeatAllocation = NewSeatAllocationClient(tx.config)

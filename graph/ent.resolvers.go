@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/pactreg/pactreg/ent"
@@ -53,6 +54,11 @@ func (r *queryResolver) Bodies(ctx context.Context, after *entgql.Cursor[int], f
 		ent.WithBodyOrder(orderBy), ent.WithBodyFilter(where.Filter))
 }
 
+// NominationRequests is the resolver for the nominationRequests field.
+func (r *queryResolver) NominationRequests(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NominationRequestOrder, where *ent.NominationRequestWhereInput) (*ent.NominationRequestConnection, error) {
+	panic(fmt.Errorf("not implemented: NominationRequests - nominationRequests"))
+}
+
 // Organisations is the resolver for the organisations field.
 func (r *queryResolver) Organisations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrganisationOrder, where *ent.OrganisationWhereInput) (*ent.OrganisationConnection, error) {
 	return r.client.Organisation.Query().Paginate(ctx, after, first, before, last,
@@ -77,8 +83,22 @@ func (r *seatAllocationResolver) Appointments(ctx context.Context, obj *ent.Seat
 	return byStart(all), err
 }
 
+// Appointment returns generated.AppointmentResolver implementation.
+func (r *Resolver) Appointment() generated.AppointmentResolver { return &appointmentResolver{r} }
+
 // Body returns generated.BodyResolver implementation.
 func (r *Resolver) Body() generated.BodyResolver { return &bodyResolver{r} }
+
+// NominationRequest returns generated.NominationRequestResolver implementation.
+func (r *Resolver) NominationRequest() generated.NominationRequestResolver {
+	return &nominationRequestResolver{r}
+}
+
+// Organisation returns generated.OrganisationResolver implementation.
+func (r *Resolver) Organisation() generated.OrganisationResolver { return &organisationResolver{r} }
+
+// Person returns generated.PersonResolver implementation.
+func (r *Resolver) Person() generated.PersonResolver { return &personResolver{r} }
 
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
@@ -89,7 +109,11 @@ func (r *Resolver) SeatAllocation() generated.SeatAllocationResolver {
 }
 
 type (
-	bodyResolver           struct{ *Resolver }
-	queryResolver          struct{ *Resolver }
-	seatAllocationResolver struct{ *Resolver }
+	appointmentResolver       struct{ *Resolver }
+	bodyResolver              struct{ *Resolver }
+	nominationRequestResolver struct{ *Resolver }
+	organisationResolver      struct{ *Resolver }
+	personResolver            struct{ *Resolver }
+	queryResolver             struct{ *Resolver }
+	seatAllocationResolver    struct{ *Resolver }
 )

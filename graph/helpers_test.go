@@ -18,6 +18,7 @@ import (
 	"github.com/pactreg/pactreg/ent/store"
 	"github.com/pactreg/pactreg/graph"
 	"github.com/pactreg/pactreg/graph/authn"
+	"github.com/pactreg/pactreg/graph/limits"
 )
 
 // api is a GraphQL client on the real handler over one test database.
@@ -36,11 +37,17 @@ func newAPI(t *testing.T, db *store.DB) *api {
 	return &api{t: t, db: db, c: client.New(newHandler(db), client.AddHeader("Authorization", "Bearer "+testAdminToken))}
 }
 
+// newHandler is the real handler with the default limits but no rate
+// limit (all test requests come from one address; the rate limit has tests
+// of its own).
 func newHandler(db *store.DB) http.Handler {
+	lim := limits.DefaultConfig()
+	lim.RatePerSecond = 0
 	return graph.NewHandler(db.Client, graph.Config{
 		Logger:        testLogger(),
 		Introspection: true,
 		Auth:          authn.Config{AdminToken: testAdminToken},
+		Limits:        &lim,
 	})
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/seatallocation"
+	"github.com/pactreg/pactreg/ent/vocab"
 	"github.com/pactreg/pactreg/graph/authn"
 	"github.com/pactreg/pactreg/graph/generated"
 )
@@ -94,9 +95,9 @@ func (r *mutationResolver) CreateAppointment(ctx context.Context, input ent.Crea
 }
 
 // EndAppointment is the resolver for the endAppointment field.
-func (r *mutationResolver) EndAppointment(ctx context.Context, id int, endsOn dates.Date, expectedVersion *int) (*ent.Appointment, error) {
+func (r *mutationResolver) EndAppointment(ctx context.Context, id int, endsOn dates.Date, reason vocab.EndReason, expectedVersion *int) (*ent.Appointment, error) {
 	c := ent.FromContext(ctx)
-	update := c.Appointment.UpdateOneID(id).SetEndsOn(endsOn)
+	update := c.Appointment.UpdateOneID(id).SetEndsOn(endsOn).SetEndReason(reason)
 	if expectedVersion == nil {
 		return update.Save(ctx)
 	}

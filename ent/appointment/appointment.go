@@ -3,11 +3,14 @@
 package appointment
 
 import (
+	"fmt"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/pactreg/pactreg/ent/vocab"
 )
 
 const (
@@ -31,6 +34,14 @@ const (
 	FieldSeatAllocationID = "seat_allocation_id"
 	// FieldOnBehalfOfID holds the string denoting the on_behalf_of_id field in the database.
 	FieldOnBehalfOfID = "on_behalf_of_id"
+	// FieldEndReason holds the string denoting the end_reason field in the database.
+	FieldEndReason = "end_reason"
+	// FieldAlternateForID holds the string denoting the alternate_for_id field in the database.
+	FieldAlternateForID = "alternate_for_id"
+	// FieldPreviousID holds the string denoting the previous_id field in the database.
+	FieldPreviousID = "previous_id"
+	// FieldReplacesID holds the string denoting the replaces_id field in the database.
+	FieldReplacesID = "replaces_id"
 	// FieldNote holds the string denoting the note field in the database.
 	FieldNote = "note"
 	// EdgePerson holds the string denoting the person edge name in mutations.
@@ -39,6 +50,20 @@ const (
 	EdgeSeatAllocation = "seat_allocation"
 	// EdgeOnBehalfOf holds the string denoting the on_behalf_of edge name in mutations.
 	EdgeOnBehalfOf = "on_behalf_of"
+	// EdgeAlternateFor holds the string denoting the alternate_for edge name in mutations.
+	EdgeAlternateFor = "alternate_for"
+	// EdgeAlternates holds the string denoting the alternates edge name in mutations.
+	EdgeAlternates = "alternates"
+	// EdgePrevious holds the string denoting the previous edge name in mutations.
+	EdgePrevious = "previous"
+	// EdgeNext holds the string denoting the next edge name in mutations.
+	EdgeNext = "next"
+	// EdgeReplaces holds the string denoting the replaces edge name in mutations.
+	EdgeReplaces = "replaces"
+	// EdgeReplacedBy holds the string denoting the replaced_by edge name in mutations.
+	EdgeReplacedBy = "replaced_by"
+	// EdgeNomination holds the string denoting the nomination edge name in mutations.
+	EdgeNomination = "nomination"
 	// Table holds the table name of the appointment in the database.
 	Table = "appointments"
 	// PersonTable is the table that holds the person relation/edge.
@@ -62,6 +87,37 @@ const (
 	OnBehalfOfInverseTable = "organisations"
 	// OnBehalfOfColumn is the table column denoting the on_behalf_of relation/edge.
 	OnBehalfOfColumn = "on_behalf_of_id"
+	// AlternateForTable is the table that holds the alternate_for relation/edge.
+	AlternateForTable = "appointments"
+	// AlternateForColumn is the table column denoting the alternate_for relation/edge.
+	AlternateForColumn = "alternate_for_id"
+	// AlternatesTable is the table that holds the alternates relation/edge.
+	AlternatesTable = "appointments"
+	// AlternatesColumn is the table column denoting the alternates relation/edge.
+	AlternatesColumn = "alternate_for_id"
+	// PreviousTable is the table that holds the previous relation/edge.
+	PreviousTable = "appointments"
+	// PreviousColumn is the table column denoting the previous relation/edge.
+	PreviousColumn = "previous_id"
+	// NextTable is the table that holds the next relation/edge.
+	NextTable = "appointments"
+	// NextColumn is the table column denoting the next relation/edge.
+	NextColumn = "previous_id"
+	// ReplacesTable is the table that holds the replaces relation/edge.
+	ReplacesTable = "appointments"
+	// ReplacesColumn is the table column denoting the replaces relation/edge.
+	ReplacesColumn = "replaces_id"
+	// ReplacedByTable is the table that holds the replaced_by relation/edge.
+	ReplacedByTable = "appointments"
+	// ReplacedByColumn is the table column denoting the replaced_by relation/edge.
+	ReplacedByColumn = "replaces_id"
+	// NominationTable is the table that holds the nomination relation/edge.
+	NominationTable = "appointments"
+	// NominationInverseTable is the table name for the NominationRequest entity.
+	// It exists in this package in order to avoid circular dependency with the "nominationrequest" package.
+	NominationInverseTable = "nomination_requests"
+	// NominationColumn is the table column denoting the nomination relation/edge.
+	NominationColumn = "nomination_request_appointment"
 )
 
 // Columns holds all SQL columns for appointment fields.
@@ -75,13 +131,28 @@ var Columns = []string{
 	FieldPersonID,
 	FieldSeatAllocationID,
 	FieldOnBehalfOfID,
+	FieldEndReason,
+	FieldAlternateForID,
+	FieldPreviousID,
+	FieldReplacesID,
 	FieldNote,
+}
+
+// ForeignKeys holds the SQL foreign-keys that are owned by the "appointments"
+// table and are not defined as standalone fields in the schema.
+var ForeignKeys = []string{
+	"nomination_request_appointment",
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
 	for i := range Columns {
 		if column == Columns[i] {
+			return true
+		}
+	}
+	for i := range ForeignKeys {
+		if column == ForeignKeys[i] {
 			return true
 		}
 	}
@@ -106,6 +177,16 @@ var (
 	// DefaultVersion holds the default value on creation for the "version" field.
 	DefaultVersion int
 )
+
+// EndReasonValidator is a validator for the "end_reason" field enum values. It is called by the builders before save.
+func EndReasonValidator(er vocab.EndReason) error {
+	switch er {
+	case "RESIGNED", "REPLACED", "ORGANISATION_WITHDREW", "TERM_ENDED", "BODY_DISSOLVED", "OTHER":
+		return nil
+	default:
+		return fmt.Errorf("appointment: invalid enum value for end_reason field: %q", er)
+	}
+}
 
 // OrderOption defines the ordering options for the Appointment queries.
 type OrderOption func(*sql.Selector)
@@ -155,6 +236,26 @@ func ByOnBehalfOfID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOnBehalfOfID, opts...).ToFunc()
 }
 
+// ByEndReason orders the results by the end_reason field.
+func ByEndReason(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEndReason, opts...).ToFunc()
+}
+
+// ByAlternateForID orders the results by the alternate_for_id field.
+func ByAlternateForID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAlternateForID, opts...).ToFunc()
+}
+
+// ByPreviousID orders the results by the previous_id field.
+func ByPreviousID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPreviousID, opts...).ToFunc()
+}
+
+// ByReplacesID orders the results by the replaces_id field.
+func ByReplacesID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldReplacesID, opts...).ToFunc()
+}
+
 // ByNote orders the results by the note field.
 func ByNote(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNote, opts...).ToFunc()
@@ -180,6 +281,62 @@ func ByOnBehalfOfField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newOnBehalfOfStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByAlternateForField orders the results by alternate_for field.
+func ByAlternateForField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAlternateForStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByAlternatesCount orders the results by alternates count.
+func ByAlternatesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAlternatesStep(), opts...)
+	}
+}
+
+// ByAlternates orders the results by alternates terms.
+func ByAlternates(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAlternatesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByPreviousField orders the results by previous field.
+func ByPreviousField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newPreviousStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByNextField orders the results by next field.
+func ByNextField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newNextStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByReplacesField orders the results by replaces field.
+func ByReplacesField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newReplacesStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByReplacedByField orders the results by replaced_by field.
+func ByReplacedByField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newReplacedByStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByNominationField orders the results by nomination field.
+func ByNominationField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newNominationStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newPersonStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -201,3 +358,59 @@ func newOnBehalfOfStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.M2O, true, OnBehalfOfTable, OnBehalfOfColumn),
 	)
 }
+func newAlternateForStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(Table, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, AlternateForTable, AlternateForColumn),
+	)
+}
+func newAlternatesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(Table, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, AlternatesTable, AlternatesColumn),
+	)
+}
+func newPreviousStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(Table, FieldID),
+		sqlgraph.Edge(sqlgraph.O2O, true, PreviousTable, PreviousColumn),
+	)
+}
+func newNextStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(Table, FieldID),
+		sqlgraph.Edge(sqlgraph.O2O, false, NextTable, NextColumn),
+	)
+}
+func newReplacesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(Table, FieldID),
+		sqlgraph.Edge(sqlgraph.O2O, true, ReplacesTable, ReplacesColumn),
+	)
+}
+func newReplacedByStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(Table, FieldID),
+		sqlgraph.Edge(sqlgraph.O2O, false, ReplacedByTable, ReplacedByColumn),
+	)
+}
+func newNominationStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(NominationInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2O, true, NominationTable, NominationColumn),
+	)
+}
+
+var (
+	// vocab.EndReason must implement graphql.Marshaler.
+	_ graphql.Marshaler = (*vocab.EndReason)(nil)
+	// vocab.EndReason must implement graphql.Unmarshaler.
+	_ graphql.Unmarshaler = (*vocab.EndReason)(nil)
+)

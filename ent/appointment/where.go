@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/pactreg/pactreg/ent/dates"
 	"github.com/pactreg/pactreg/ent/predicate"
+	"github.com/pactreg/pactreg/ent/vocab"
 )
 
 // ID filters vertices based on their ID field.
@@ -94,6 +95,21 @@ func SeatAllocationID(v int) predicate.Appointment {
 // OnBehalfOfID applies equality check predicate on the "on_behalf_of_id" field. It's identical to OnBehalfOfIDEQ.
 func OnBehalfOfID(v int) predicate.Appointment {
 	return predicate.Appointment(sql.FieldEQ(FieldOnBehalfOfID, v))
+}
+
+// AlternateForID applies equality check predicate on the "alternate_for_id" field. It's identical to AlternateForIDEQ.
+func AlternateForID(v int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldAlternateForID, v))
+}
+
+// PreviousID applies equality check predicate on the "previous_id" field. It's identical to PreviousIDEQ.
+func PreviousID(v int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldPreviousID, v))
+}
+
+// ReplacesID applies equality check predicate on the "replaces_id" field. It's identical to ReplacesIDEQ.
+func ReplacesID(v int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldReplacesID, v))
 }
 
 // Note applies equality check predicate on the "note" field. It's identical to NoteEQ.
@@ -371,6 +387,136 @@ func OnBehalfOfIDNotIn(vs ...int) predicate.Appointment {
 	return predicate.Appointment(sql.FieldNotIn(FieldOnBehalfOfID, vs...))
 }
 
+// EndReasonEQ applies the EQ predicate on the "end_reason" field.
+func EndReasonEQ(v vocab.EndReason) predicate.Appointment {
+	vc := v
+	return predicate.Appointment(sql.FieldEQ(FieldEndReason, vc))
+}
+
+// EndReasonNEQ applies the NEQ predicate on the "end_reason" field.
+func EndReasonNEQ(v vocab.EndReason) predicate.Appointment {
+	vc := v
+	return predicate.Appointment(sql.FieldNEQ(FieldEndReason, vc))
+}
+
+// EndReasonIn applies the In predicate on the "end_reason" field.
+func EndReasonIn(vs ...vocab.EndReason) predicate.Appointment {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Appointment(sql.FieldIn(FieldEndReason, v...))
+}
+
+// EndReasonNotIn applies the NotIn predicate on the "end_reason" field.
+func EndReasonNotIn(vs ...vocab.EndReason) predicate.Appointment {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Appointment(sql.FieldNotIn(FieldEndReason, v...))
+}
+
+// EndReasonIsNil applies the IsNil predicate on the "end_reason" field.
+func EndReasonIsNil() predicate.Appointment {
+	return predicate.Appointment(sql.FieldIsNull(FieldEndReason))
+}
+
+// EndReasonNotNil applies the NotNil predicate on the "end_reason" field.
+func EndReasonNotNil() predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotNull(FieldEndReason))
+}
+
+// AlternateForIDEQ applies the EQ predicate on the "alternate_for_id" field.
+func AlternateForIDEQ(v int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldAlternateForID, v))
+}
+
+// AlternateForIDNEQ applies the NEQ predicate on the "alternate_for_id" field.
+func AlternateForIDNEQ(v int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNEQ(FieldAlternateForID, v))
+}
+
+// AlternateForIDIn applies the In predicate on the "alternate_for_id" field.
+func AlternateForIDIn(vs ...int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldIn(FieldAlternateForID, vs...))
+}
+
+// AlternateForIDNotIn applies the NotIn predicate on the "alternate_for_id" field.
+func AlternateForIDNotIn(vs ...int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotIn(FieldAlternateForID, vs...))
+}
+
+// AlternateForIDIsNil applies the IsNil predicate on the "alternate_for_id" field.
+func AlternateForIDIsNil() predicate.Appointment {
+	return predicate.Appointment(sql.FieldIsNull(FieldAlternateForID))
+}
+
+// AlternateForIDNotNil applies the NotNil predicate on the "alternate_for_id" field.
+func AlternateForIDNotNil() predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotNull(FieldAlternateForID))
+}
+
+// PreviousIDEQ applies the EQ predicate on the "previous_id" field.
+func PreviousIDEQ(v int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldPreviousID, v))
+}
+
+// PreviousIDNEQ applies the NEQ predicate on the "previous_id" field.
+func PreviousIDNEQ(v int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNEQ(FieldPreviousID, v))
+}
+
+// PreviousIDIn applies the In predicate on the "previous_id" field.
+func PreviousIDIn(vs ...int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldIn(FieldPreviousID, vs...))
+}
+
+// PreviousIDNotIn applies the NotIn predicate on the "previous_id" field.
+func PreviousIDNotIn(vs ...int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotIn(FieldPreviousID, vs...))
+}
+
+// PreviousIDIsNil applies the IsNil predicate on the "previous_id" field.
+func PreviousIDIsNil() predicate.Appointment {
+	return predicate.Appointment(sql.FieldIsNull(FieldPreviousID))
+}
+
+// PreviousIDNotNil applies the NotNil predicate on the "previous_id" field.
+func PreviousIDNotNil() predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotNull(FieldPreviousID))
+}
+
+// ReplacesIDEQ applies the EQ predicate on the "replaces_id" field.
+func ReplacesIDEQ(v int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldEQ(FieldReplacesID, v))
+}
+
+// ReplacesIDNEQ applies the NEQ predicate on the "replaces_id" field.
+func ReplacesIDNEQ(v int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNEQ(FieldReplacesID, v))
+}
+
+// ReplacesIDIn applies the In predicate on the "replaces_id" field.
+func ReplacesIDIn(vs ...int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldIn(FieldReplacesID, vs...))
+}
+
+// ReplacesIDNotIn applies the NotIn predicate on the "replaces_id" field.
+func ReplacesIDNotIn(vs ...int) predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotIn(FieldReplacesID, vs...))
+}
+
+// ReplacesIDIsNil applies the IsNil predicate on the "replaces_id" field.
+func ReplacesIDIsNil() predicate.Appointment {
+	return predicate.Appointment(sql.FieldIsNull(FieldReplacesID))
+}
+
+// ReplacesIDNotNil applies the NotNil predicate on the "replaces_id" field.
+func ReplacesIDNotNil() predicate.Appointment {
+	return predicate.Appointment(sql.FieldNotNull(FieldReplacesID))
+}
+
 // NoteEQ applies the EQ predicate on the "note" field.
 func NoteEQ(v string) predicate.Appointment {
 	return predicate.Appointment(sql.FieldEQ(FieldNote, v))
@@ -507,6 +653,167 @@ func HasOnBehalfOf() predicate.Appointment {
 func HasOnBehalfOfWith(preds ...predicate.Organisation) predicate.Appointment {
 	return predicate.Appointment(func(s *sql.Selector) {
 		step := newOnBehalfOfStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasAlternateFor applies the HasEdge predicate on the "alternate_for" edge.
+func HasAlternateFor() predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, AlternateForTable, AlternateForColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasAlternateForWith applies the HasEdge predicate on the "alternate_for" edge with a given conditions (other predicates).
+func HasAlternateForWith(preds ...predicate.Appointment) predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := newAlternateForStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasAlternates applies the HasEdge predicate on the "alternates" edge.
+func HasAlternates() predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, AlternatesTable, AlternatesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasAlternatesWith applies the HasEdge predicate on the "alternates" edge with a given conditions (other predicates).
+func HasAlternatesWith(preds ...predicate.Appointment) predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := newAlternatesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasPrevious applies the HasEdge predicate on the "previous" edge.
+func HasPrevious() predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, PreviousTable, PreviousColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasPreviousWith applies the HasEdge predicate on the "previous" edge with a given conditions (other predicates).
+func HasPreviousWith(preds ...predicate.Appointment) predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := newPreviousStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasNext applies the HasEdge predicate on the "next" edge.
+func HasNext() predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, NextTable, NextColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasNextWith applies the HasEdge predicate on the "next" edge with a given conditions (other predicates).
+func HasNextWith(preds ...predicate.Appointment) predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := newNextStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasReplaces applies the HasEdge predicate on the "replaces" edge.
+func HasReplaces() predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, ReplacesTable, ReplacesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasReplacesWith applies the HasEdge predicate on the "replaces" edge with a given conditions (other predicates).
+func HasReplacesWith(preds ...predicate.Appointment) predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := newReplacesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasReplacedBy applies the HasEdge predicate on the "replaced_by" edge.
+func HasReplacedBy() predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, ReplacedByTable, ReplacedByColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasReplacedByWith applies the HasEdge predicate on the "replaced_by" edge with a given conditions (other predicates).
+func HasReplacedByWith(preds ...predicate.Appointment) predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := newReplacedByStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasNomination applies the HasEdge predicate on the "nomination" edge.
+func HasNomination() predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, NominationTable, NominationColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasNominationWith applies the HasEdge predicate on the "nomination" edge with a given conditions (other predicates).
+func HasNominationWith(preds ...predicate.NominationRequest) predicate.Appointment {
+	return predicate.Appointment(func(s *sql.Selector) {
+		step := newNominationStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

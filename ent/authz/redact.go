@@ -9,8 +9,8 @@ import (
 )
 
 // RedactContactData is a query interceptor: for viewers below READER it
-// blanks personal contact data (a person's e-mail and phone, an
-// appointment's note) in every row a query returns, whichever path asked
+// blanks personal data (a person's e-mail, phone and gender, the notes of
+// appointments and nomination requests) in every row a query returns, whichever path asked
 // (node, nodes, connections, nested edges, exports). The fields cannot be
 // filtered or ordered on, so they leak through no predicate either.
 func RedactContactData() ent.Interceptor {
@@ -23,11 +23,15 @@ func RedactContactData() ent.Interceptor {
 			switch rows := v.(type) {
 			case []*gen.Person:
 				for _, p := range rows {
-					p.Email, p.Phone = nil, nil
+					p.Email, p.Phone, p.Gender = nil, nil, nil
 				}
 			case []*gen.Appointment:
 				for _, a := range rows {
 					a.Note = nil
+				}
+			case []*gen.NominationRequest:
+				for _, n := range rows {
+					n.Note = nil
 				}
 			}
 			return v, nil

@@ -40,6 +40,10 @@ const (
 	FieldDissolvedOn = "dissolved_on"
 	// FieldOwnerID holds the string denoting the owner_id field in the database.
 	FieldOwnerID = "owner_id"
+	// FieldDefaultTermMonths holds the string denoting the default_term_months field in the database.
+	FieldDefaultTermMonths = "default_term_months"
+	// FieldMaxConsecutiveTerms holds the string denoting the max_consecutive_terms field in the database.
+	FieldMaxConsecutiveTerms = "max_consecutive_terms"
 	// EdgeOwner holds the string denoting the owner edge name in mutations.
 	EdgeOwner = "owner"
 	// EdgeSeatAllocations holds the string denoting the seat_allocations edge name in mutations.
@@ -92,6 +96,8 @@ var Columns = []string{
 	FieldEstablishedOn,
 	FieldDissolvedOn,
 	FieldOwnerID,
+	FieldDefaultTermMonths,
+	FieldMaxConsecutiveTerms,
 }
 
 var (
@@ -139,6 +145,10 @@ var (
 	NameValidator func(string) error
 	// ShortNameValidator is a validator for the "short_name" field. It is called by the builders before save.
 	ShortNameValidator func(string) error
+	// DefaultTermMonthsValidator is a validator for the "default_term_months" field. It is called by the builders before save.
+	DefaultTermMonthsValidator func(int) error
+	// MaxConsecutiveTermsValidator is a validator for the "max_consecutive_terms" field. It is called by the builders before save.
+	MaxConsecutiveTermsValidator func(int) error
 )
 
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
@@ -207,6 +217,16 @@ func ByDissolvedOn(opts ...sql.OrderTermOption) OrderOption {
 // ByOwnerID orders the results by the owner_id field.
 func ByOwnerID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOwnerID, opts...).ToFunc()
+}
+
+// ByDefaultTermMonths orders the results by the default_term_months field.
+func ByDefaultTermMonths(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDefaultTermMonths, opts...).ToFunc()
+}
+
+// ByMaxConsecutiveTerms orders the results by the max_consecutive_terms field.
+func ByMaxConsecutiveTerms(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldMaxConsecutiveTerms, opts...).ToFunc()
 }
 
 // ByOwnerField orders the results by owner field.

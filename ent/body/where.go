@@ -102,6 +102,16 @@ func OwnerID(v int) predicate.Body {
 	return predicate.Body(sql.FieldEQ(FieldOwnerID, v))
 }
 
+// DefaultTermMonths applies equality check predicate on the "default_term_months" field. It's identical to DefaultTermMonthsEQ.
+func DefaultTermMonths(v int) predicate.Body {
+	return predicate.Body(sql.FieldEQ(FieldDefaultTermMonths, v))
+}
+
+// MaxConsecutiveTerms applies equality check predicate on the "max_consecutive_terms" field. It's identical to MaxConsecutiveTermsEQ.
+func MaxConsecutiveTerms(v int) predicate.Body {
+	return predicate.Body(sql.FieldEQ(FieldMaxConsecutiveTerms, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Body {
 	return predicate.Body(sql.FieldEQ(FieldCreatedAt, v))
@@ -605,6 +615,106 @@ func OwnerIDIsNil() predicate.Body {
 // OwnerIDNotNil applies the NotNil predicate on the "owner_id" field.
 func OwnerIDNotNil() predicate.Body {
 	return predicate.Body(sql.FieldNotNull(FieldOwnerID))
+}
+
+// DefaultTermMonthsEQ applies the EQ predicate on the "default_term_months" field.
+func DefaultTermMonthsEQ(v int) predicate.Body {
+	return predicate.Body(sql.FieldEQ(FieldDefaultTermMonths, v))
+}
+
+// DefaultTermMonthsNEQ applies the NEQ predicate on the "default_term_months" field.
+func DefaultTermMonthsNEQ(v int) predicate.Body {
+	return predicate.Body(sql.FieldNEQ(FieldDefaultTermMonths, v))
+}
+
+// DefaultTermMonthsIn applies the In predicate on the "default_term_months" field.
+func DefaultTermMonthsIn(vs ...int) predicate.Body {
+	return predicate.Body(sql.FieldIn(FieldDefaultTermMonths, vs...))
+}
+
+// DefaultTermMonthsNotIn applies the NotIn predicate on the "default_term_months" field.
+func DefaultTermMonthsNotIn(vs ...int) predicate.Body {
+	return predicate.Body(sql.FieldNotIn(FieldDefaultTermMonths, vs...))
+}
+
+// DefaultTermMonthsGT applies the GT predicate on the "default_term_months" field.
+func DefaultTermMonthsGT(v int) predicate.Body {
+	return predicate.Body(sql.FieldGT(FieldDefaultTermMonths, v))
+}
+
+// DefaultTermMonthsGTE applies the GTE predicate on the "default_term_months" field.
+func DefaultTermMonthsGTE(v int) predicate.Body {
+	return predicate.Body(sql.FieldGTE(FieldDefaultTermMonths, v))
+}
+
+// DefaultTermMonthsLT applies the LT predicate on the "default_term_months" field.
+func DefaultTermMonthsLT(v int) predicate.Body {
+	return predicate.Body(sql.FieldLT(FieldDefaultTermMonths, v))
+}
+
+// DefaultTermMonthsLTE applies the LTE predicate on the "default_term_months" field.
+func DefaultTermMonthsLTE(v int) predicate.Body {
+	return predicate.Body(sql.FieldLTE(FieldDefaultTermMonths, v))
+}
+
+// DefaultTermMonthsIsNil applies the IsNil predicate on the "default_term_months" field.
+func DefaultTermMonthsIsNil() predicate.Body {
+	return predicate.Body(sql.FieldIsNull(FieldDefaultTermMonths))
+}
+
+// DefaultTermMonthsNotNil applies the NotNil predicate on the "default_term_months" field.
+func DefaultTermMonthsNotNil() predicate.Body {
+	return predicate.Body(sql.FieldNotNull(FieldDefaultTermMonths))
+}
+
+// MaxConsecutiveTermsEQ applies the EQ predicate on the "max_consecutive_terms" field.
+func MaxConsecutiveTermsEQ(v int) predicate.Body {
+	return predicate.Body(sql.FieldEQ(FieldMaxConsecutiveTerms, v))
+}
+
+// MaxConsecutiveTermsNEQ applies the NEQ predicate on the "max_consecutive_terms" field.
+func MaxConsecutiveTermsNEQ(v int) predicate.Body {
+	return predicate.Body(sql.FieldNEQ(FieldMaxConsecutiveTerms, v))
+}
+
+// MaxConsecutiveTermsIn applies the In predicate on the "max_consecutive_terms" field.
+func MaxConsecutiveTermsIn(vs ...int) predicate.Body {
+	return predicate.Body(sql.FieldIn(FieldMaxConsecutiveTerms, vs...))
+}
+
+// MaxConsecutiveTermsNotIn applies the NotIn predicate on the "max_consecutive_terms" field.
+func MaxConsecutiveTermsNotIn(vs ...int) predicate.Body {
+	return predicate.Body(sql.FieldNotIn(FieldMaxConsecutiveTerms, vs...))
+}
+
+// MaxConsecutiveTermsGT applies the GT predicate on the "max_consecutive_terms" field.
+func MaxConsecutiveTermsGT(v int) predicate.Body {
+	return predicate.Body(sql.FieldGT(FieldMaxConsecutiveTerms, v))
+}
+
+// MaxConsecutiveTermsGTE applies the GTE predicate on the "max_consecutive_terms" field.
+func MaxConsecutiveTermsGTE(v int) predicate.Body {
+	return predicate.Body(sql.FieldGTE(FieldMaxConsecutiveTerms, v))
+}
+
+// MaxConsecutiveTermsLT applies the LT predicate on the "max_consecutive_terms" field.
+func MaxConsecutiveTermsLT(v int) predicate.Body {
+	return predicate.Body(sql.FieldLT(FieldMaxConsecutiveTerms, v))
+}
+
+// MaxConsecutiveTermsLTE applies the LTE predicate on the "max_consecutive_terms" field.
+func MaxConsecutiveTermsLTE(v int) predicate.Body {
+	return predicate.Body(sql.FieldLTE(FieldMaxConsecutiveTerms, v))
+}
+
+// MaxConsecutiveTermsIsNil applies the IsNil predicate on the "max_consecutive_terms" field.
+func MaxConsecutiveTermsIsNil() predicate.Body {
+	return predicate.Body(sql.FieldIsNull(FieldMaxConsecutiveTerms))
+}
+
+// MaxConsecutiveTermsNotNil applies the NotNil predicate on the "max_consecutive_terms" field.
+func MaxConsecutiveTermsNotNil() predicate.Body {
+	return predicate.Body(sql.FieldNotNull(FieldMaxConsecutiveTerms))
 }
 
 // HasOwner applies the HasEdge predicate on the "owner" edge.

@@ -57,6 +57,18 @@ func (f BodyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error)
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.BodyMutation", m)
 }
 
+// The NominationRequestFunc type is an adapter to allow the use of ordinary
+// function as NominationRequest mutator.
+type NominationRequestFunc func(context.Context, *ent.NominationRequestMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f NominationRequestFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.NominationRequestMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.NominationRequestMutation", m)
+}
+
 // The OrganisationFunc type is an adapter to allow the use of ordinary
 // function as Organisation mutator.
 type OrganisationFunc func(context.Context, *ent.OrganisationMutation) (ent.Value, error)

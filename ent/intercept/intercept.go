@@ -12,6 +12,7 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/predicate"
@@ -182,6 +183,33 @@ func (f TraverseBody) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.BodyQuery", q)
 }
 
+// The NominationRequestFunc type is an adapter to allow the use of ordinary function as a Querier.
+type NominationRequestFunc func(context.Context, *ent.NominationRequestQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f NominationRequestFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.NominationRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.NominationRequestQuery", q)
+}
+
+// The TraverseNominationRequest type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseNominationRequest func(context.Context, *ent.NominationRequestQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseNominationRequest) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseNominationRequest) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.NominationRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.NominationRequestQuery", q)
+}
+
 // The OrganisationFunc type is an adapter to allow the use of ordinary function as a Querier.
 type OrganisationFunc func(context.Context, *ent.OrganisationQuery) (ent.Value, error)
 
@@ -274,6 +302,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.AuditEventQuery, predicate.AuditEvent, auditevent.OrderOption]{typ: ent.TypeAuditEvent, tq: q}, nil
 	case *ent.BodyQuery:
 		return &query[*ent.BodyQuery, predicate.Body, body.OrderOption]{typ: ent.TypeBody, tq: q}, nil
+	case *ent.NominationRequestQuery:
+		return &query[*ent.NominationRequestQuery, predicate.NominationRequest, nominationrequest.OrderOption]{typ: ent.TypeNominationRequest, tq: q}, nil
 	case *ent.OrganisationQuery:
 		return &query[*ent.OrganisationQuery, predicate.Organisation, organisation.OrderOption]{typ: ent.TypeOrganisation, tq: q}, nil
 	case *ent.PersonQuery:

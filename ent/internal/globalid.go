@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"api_tokens\":21474836480,\"appointments\":0,\"audit_events\":25769803776,\"bodies\":4294967296,\"organisations\":8589934592,\"persons\":12884901888,\"seat_allocations\":17179869184}"
+const IncrementStarts = "{\"api_tokens\":21474836480,\"appointments\":0,\"audit_events\":25769803776,\"bodies\":4294967296,\"nomination_requests\":30064771072,\"organisations\":8589934592,\"persons\":12884901888,\"seat_allocations\":17179869184}"

@@ -37,7 +37,12 @@ var (
 		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "starts_on", Type: field.TypeOther, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
 		{Name: "ends_on", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "end_reason", Type: field.TypeEnum, Nullable: true, Enums: []string{"RESIGNED", "REPLACED", "ORGANISATION_WITHDREW", "TERM_ENDED", "BODY_DISSOLVED", "OTHER"}},
 		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "alternate_for_id", Type: field.TypeInt, Nullable: true},
+		{Name: "previous_id", Type: field.TypeInt, Unique: true, Nullable: true},
+		{Name: "replaces_id", Type: field.TypeInt, Unique: true, Nullable: true},
+		{Name: "nomination_request_appointment", Type: field.TypeInt, Unique: true, Nullable: true},
 		{Name: "on_behalf_of_id", Type: field.TypeInt},
 		{Name: "person_id", Type: field.TypeInt},
 		{Name: "seat_allocation_id", Type: field.TypeInt},
@@ -49,20 +54,44 @@ var (
 		PrimaryKey: []*schema.Column{AppointmentsColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
+				Symbol:     "appointments_appointments_alternates",
+				Columns:    []*schema.Column{AppointmentsColumns[8]},
+				RefColumns: []*schema.Column{AppointmentsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "appointments_appointments_next",
+				Columns:    []*schema.Column{AppointmentsColumns[9]},
+				RefColumns: []*schema.Column{AppointmentsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "appointments_appointments_replaced_by",
+				Columns:    []*schema.Column{AppointmentsColumns[10]},
+				RefColumns: []*schema.Column{AppointmentsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "appointments_nomination_requests_appointment",
+				Columns:    []*schema.Column{AppointmentsColumns[11]},
+				RefColumns: []*schema.Column{NominationRequestsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
 				Symbol:     "appointments_organisations_appointments",
-				Columns:    []*schema.Column{AppointmentsColumns[7]},
+				Columns:    []*schema.Column{AppointmentsColumns[12]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "appointments_persons_appointments",
-				Columns:    []*schema.Column{AppointmentsColumns[8]},
+				Columns:    []*schema.Column{AppointmentsColumns[13]},
 				RefColumns: []*schema.Column{PersonsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "appointments_seat_allocations_appointments",
-				Columns:    []*schema.Column{AppointmentsColumns[9]},
+				Columns:    []*schema.Column{AppointmentsColumns[14]},
 				RefColumns: []*schema.Column{SeatAllocationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -71,17 +100,17 @@ var (
 			{
 				Name:    "appointment_seat_allocation_id_starts_on",
 				Unique:  false,
-				Columns: []*schema.Column{AppointmentsColumns[9], AppointmentsColumns[4]},
+				Columns: []*schema.Column{AppointmentsColumns[14], AppointmentsColumns[4]},
 			},
 			{
 				Name:    "appointment_person_id_starts_on",
 				Unique:  false,
-				Columns: []*schema.Column{AppointmentsColumns[8], AppointmentsColumns[4]},
+				Columns: []*schema.Column{AppointmentsColumns[13], AppointmentsColumns[4]},
 			},
 			{
 				Name:    "appointment_on_behalf_of_id_starts_on",
 				Unique:  false,
-				Columns: []*schema.Column{AppointmentsColumns[7], AppointmentsColumns[4]},
+				Columns: []*schema.Column{AppointmentsColumns[12], AppointmentsColumns[4]},
 			},
 			{
 				Name:    "appointment_starts_on",
@@ -143,6 +172,8 @@ var (
 		{Name: "mandate", Type: field.TypeJSON, Nullable: true},
 		{Name: "established_on", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
 		{Name: "dissolved_on", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "default_term_months", Type: field.TypeInt, Nullable: true},
+		{Name: "max_consecutive_terms", Type: field.TypeInt, Nullable: true},
 		{Name: "owner_id", Type: field.TypeInt, Nullable: true},
 	}
 	// BodiesTable holds the schema information for the "bodies" table.
@@ -153,7 +184,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "bodies_organisations_owned_bodies",
-				Columns:    []*schema.Column{BodiesColumns[11]},
+				Columns:    []*schema.Column{BodiesColumns[13]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -167,7 +198,66 @@ var (
 			{
 				Name:    "body_owner_id",
 				Unique:  false,
-				Columns: []*schema.Column{BodiesColumns[11]},
+				Columns: []*schema.Column{BodiesColumns[13]},
+			},
+		},
+	}
+	// NominationRequestsColumns holds the columns for the "nomination_requests" table.
+	NominationRequestsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "SENT", "NOMINATED", "DECLINED", "WITHDRAWN"}, Default: "DRAFT"},
+		{Name: "sent_on", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "due_on", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "term_starts_on", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "answered_on", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "organisation_id", Type: field.TypeInt},
+		{Name: "nominee_id", Type: field.TypeInt, Nullable: true},
+		{Name: "seat_allocation_id", Type: field.TypeInt},
+	}
+	// NominationRequestsTable holds the schema information for the "nomination_requests" table.
+	NominationRequestsTable = &schema.Table{
+		Name:       "nomination_requests",
+		Columns:    NominationRequestsColumns,
+		PrimaryKey: []*schema.Column{NominationRequestsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "nomination_requests_organisations_nomination_requests",
+				Columns:    []*schema.Column{NominationRequestsColumns[10]},
+				RefColumns: []*schema.Column{OrganisationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "nomination_requests_persons_nominations",
+				Columns:    []*schema.Column{NominationRequestsColumns[11]},
+				RefColumns: []*schema.Column{PersonsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "nomination_requests_seat_allocations_nomination_requests",
+				Columns:    []*schema.Column{NominationRequestsColumns[12]},
+				RefColumns: []*schema.Column{SeatAllocationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "nominationrequest_seat_allocation_id",
+				Unique:  false,
+				Columns: []*schema.Column{NominationRequestsColumns[12]},
+			},
+			{
+				Name:    "nominationrequest_organisation_id",
+				Unique:  false,
+				Columns: []*schema.Column{NominationRequestsColumns[10]},
+			},
+			{
+				Name:    "nominationrequest_status_due_on",
+				Unique:  false,
+				Columns: []*schema.Column{NominationRequestsColumns[4], NominationRequestsColumns[6]},
 			},
 		},
 	}
@@ -222,6 +312,7 @@ var (
 		{Name: "title", Type: field.TypeString, Nullable: true, Size: 300},
 		{Name: "email", Type: field.TypeString, Nullable: true, Size: 320},
 		{Name: "phone", Type: field.TypeString, Nullable: true, Size: 50},
+		{Name: "gender", Type: field.TypeEnum, Nullable: true, Enums: []string{"FEMALE", "MALE", "OTHER", "NOT_STATED"}, Default: "NOT_STATED"},
 		{Name: "affiliation_id", Type: field.TypeInt, Nullable: true},
 	}
 	// PersonsTable holds the schema information for the "persons" table.
@@ -232,7 +323,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "persons_organisations_affiliated_people",
-				Columns:    []*schema.Column{PersonsColumns[8]},
+				Columns:    []*schema.Column{PersonsColumns[9]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -246,7 +337,7 @@ var (
 			{
 				Name:    "person_affiliation_id",
 				Unique:  false,
-				Columns: []*schema.Column{PersonsColumns[8]},
+				Columns: []*schema.Column{PersonsColumns[9]},
 			},
 		},
 	}
@@ -402,6 +493,7 @@ var (
 		AppointmentsTable,
 		AuditEventsTable,
 		BodiesTable,
+		NominationRequestsTable,
 		OrganisationsTable,
 		PersonsTable,
 		SeatAllocationsTable,
@@ -416,9 +508,13 @@ func init() {
 	APITokensTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
 	}
-	AppointmentsTable.ForeignKeys[0].RefTable = OrganisationsTable
-	AppointmentsTable.ForeignKeys[1].RefTable = PersonsTable
-	AppointmentsTable.ForeignKeys[2].RefTable = SeatAllocationsTable
+	AppointmentsTable.ForeignKeys[0].RefTable = AppointmentsTable
+	AppointmentsTable.ForeignKeys[1].RefTable = AppointmentsTable
+	AppointmentsTable.ForeignKeys[2].RefTable = AppointmentsTable
+	AppointmentsTable.ForeignKeys[3].RefTable = NominationRequestsTable
+	AppointmentsTable.ForeignKeys[4].RefTable = OrganisationsTable
+	AppointmentsTable.ForeignKeys[5].RefTable = PersonsTable
+	AppointmentsTable.ForeignKeys[6].RefTable = SeatAllocationsTable
 	AppointmentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
 	}
@@ -428,6 +524,12 @@ func init() {
 	BodiesTable.ForeignKeys[0].RefTable = OrganisationsTable
 	BodiesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(4294967296),
+	}
+	NominationRequestsTable.ForeignKeys[0].RefTable = OrganisationsTable
+	NominationRequestsTable.ForeignKeys[1].RefTable = PersonsTable
+	NominationRequestsTable.ForeignKeys[2].RefTable = SeatAllocationsTable
+	NominationRequestsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(30064771072),
 	}
 	OrganisationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),

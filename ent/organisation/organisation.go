@@ -52,6 +52,8 @@ const (
 	EdgeMembers = "members"
 	// EdgeAppointments holds the string denoting the appointments edge name in mutations.
 	EdgeAppointments = "appointments"
+	// EdgeNominationRequests holds the string denoting the nomination_requests edge name in mutations.
+	EdgeNominationRequests = "nomination_requests"
 	// EdgeAffiliatedPeople holds the string denoting the affiliated_people edge name in mutations.
 	EdgeAffiliatedPeople = "affiliated_people"
 	// EdgeOwnedBodies holds the string denoting the owned_bodies edge name in mutations.
@@ -73,6 +75,13 @@ const (
 	AppointmentsInverseTable = "appointments"
 	// AppointmentsColumn is the table column denoting the appointments relation/edge.
 	AppointmentsColumn = "on_behalf_of_id"
+	// NominationRequestsTable is the table that holds the nomination_requests relation/edge.
+	NominationRequestsTable = "nomination_requests"
+	// NominationRequestsInverseTable is the table name for the NominationRequest entity.
+	// It exists in this package in order to avoid circular dependency with the "nominationrequest" package.
+	NominationRequestsInverseTable = "nomination_requests"
+	// NominationRequestsColumn is the table column denoting the nomination_requests relation/edge.
+	NominationRequestsColumn = "organisation_id"
 	// AffiliatedPeopleTable is the table that holds the affiliated_people relation/edge.
 	AffiliatedPeopleTable = "persons"
 	// AffiliatedPeopleInverseTable is the table name for the Person entity.
@@ -306,6 +315,20 @@ func ByAppointments(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByNominationRequestsCount orders the results by nomination_requests count.
+func ByNominationRequestsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newNominationRequestsStep(), opts...)
+	}
+}
+
+// ByNominationRequests orders the results by nomination_requests terms.
+func ByNominationRequests(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newNominationRequestsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByAffiliatedPeopleCount orders the results by affiliated_people count.
 func ByAffiliatedPeopleCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -380,6 +403,13 @@ func newAppointmentsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(AppointmentsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, AppointmentsTable, AppointmentsColumn),
+	)
+}
+func newNominationRequestsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(NominationRequestsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, NominationRequestsTable, NominationRequestsColumn),
 	)
 }
 func newAffiliatedPeopleStep() *sqlgraph.Step {

@@ -1031,6 +1031,29 @@ func HasAppointmentsWith(preds ...predicate.Appointment) predicate.Organisation 
 	})
 }
 
+// HasNominationRequests applies the HasEdge predicate on the "nomination_requests" edge.
+func HasNominationRequests() predicate.Organisation {
+	return predicate.Organisation(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, NominationRequestsTable, NominationRequestsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasNominationRequestsWith applies the HasEdge predicate on the "nomination_requests" edge with a given conditions (other predicates).
+func HasNominationRequestsWith(preds ...predicate.NominationRequest) predicate.Organisation {
+	return predicate.Organisation(func(s *sql.Selector) {
+		step := newNominationRequestsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasAffiliatedPeople applies the HasEdge predicate on the "affiliated_people" edge.
 func HasAffiliatedPeople() predicate.Organisation {
 	return predicate.Organisation(func(s *sql.Selector) {

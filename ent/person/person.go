@@ -3,11 +3,14 @@
 package person
 
 import (
+	"fmt"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/pactreg/pactreg/ent/vocab"
 )
 
 const (
@@ -31,8 +34,12 @@ const (
 	FieldPhone = "phone"
 	// FieldAffiliationID holds the string denoting the affiliation_id field in the database.
 	FieldAffiliationID = "affiliation_id"
+	// FieldGender holds the string denoting the gender field in the database.
+	FieldGender = "gender"
 	// EdgeAffiliation holds the string denoting the affiliation edge name in mutations.
 	EdgeAffiliation = "affiliation"
+	// EdgeNominations holds the string denoting the nominations edge name in mutations.
+	EdgeNominations = "nominations"
 	// EdgeAppointments holds the string denoting the appointments edge name in mutations.
 	EdgeAppointments = "appointments"
 	// Table holds the table name of the person in the database.
@@ -44,6 +51,13 @@ const (
 	AffiliationInverseTable = "organisations"
 	// AffiliationColumn is the table column denoting the affiliation relation/edge.
 	AffiliationColumn = "affiliation_id"
+	// NominationsTable is the table that holds the nominations relation/edge.
+	NominationsTable = "nomination_requests"
+	// NominationsInverseTable is the table name for the NominationRequest entity.
+	// It exists in this package in order to avoid circular dependency with the "nominationrequest" package.
+	NominationsInverseTable = "nomination_requests"
+	// NominationsColumn is the table column denoting the nominations relation/edge.
+	NominationsColumn = "nominee_id"
 	// AppointmentsTable is the table that holds the appointments relation/edge.
 	AppointmentsTable = "appointments"
 	// AppointmentsInverseTable is the table name for the Appointment entity.
@@ -64,6 +78,7 @@ var Columns = []string{
 	FieldEmail,
 	FieldPhone,
 	FieldAffiliationID,
+	FieldGender,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -102,6 +117,18 @@ var (
 	// PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
 	PhoneValidator func(string) error
 )
+
+const DefaultGender vocab.Gender = "NOT_STATED"
+
+// GenderValidator is a validator for the "gender" field enum values. It is called by the builders before save.
+func GenderValidator(ge vocab.Gender) error {
+	switch ge {
+	case "FEMALE", "MALE", "OTHER", "NOT_STATED":
+		return nil
+	default:
+		return fmt.Errorf("person: invalid enum value for gender field: %q", ge)
+	}
+}
 
 // OrderOption defines the ordering options for the Person queries.
 type OrderOption func(*sql.Selector)
@@ -151,10 +178,29 @@ func ByAffiliationID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAffiliationID, opts...).ToFunc()
 }
 
+// ByGender orders the results by the gender field.
+func ByGender(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldGender, opts...).ToFunc()
+}
+
 // ByAffiliationField orders the results by affiliation field.
 func ByAffiliationField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newAffiliationStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByNominationsCount orders the results by nominations count.
+func ByNominationsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newNominationsStep(), opts...)
+	}
+}
+
+// ByNominations orders the results by nominations terms.
+func ByNominations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newNominationsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
 
@@ -178,6 +224,13 @@ func newAffiliationStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.M2O, true, AffiliationTable, AffiliationColumn),
 	)
 }
+func newNominationsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(NominationsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, NominationsTable, NominationsColumn),
+	)
+}
 func newAppointmentsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -185,3 +238,10 @@ func newAppointmentsStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.O2M, false, AppointmentsTable, AppointmentsColumn),
 	)
 }
+
+var (
+	// vocab.Gender must implement graphql.Marshaler.
+	_ graphql.Marshaler = (*vocab.Gender)(nil)
+	// vocab.Gender must implement graphql.Unmarshaler.
+	_ graphql.Unmarshaler = (*vocab.Gender)(nil)
+)

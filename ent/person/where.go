@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/pactreg/pactreg/ent/predicate"
+	"github.com/pactreg/pactreg/ent/vocab"
 )
 
 // ID filters vertices based on their ID field.
@@ -535,6 +536,46 @@ func AffiliationIDNotNil() predicate.Person {
 	return predicate.Person(sql.FieldNotNull(FieldAffiliationID))
 }
 
+// GenderEQ applies the EQ predicate on the "gender" field.
+func GenderEQ(v vocab.Gender) predicate.Person {
+	vc := v
+	return predicate.Person(sql.FieldEQ(FieldGender, vc))
+}
+
+// GenderNEQ applies the NEQ predicate on the "gender" field.
+func GenderNEQ(v vocab.Gender) predicate.Person {
+	vc := v
+	return predicate.Person(sql.FieldNEQ(FieldGender, vc))
+}
+
+// GenderIn applies the In predicate on the "gender" field.
+func GenderIn(vs ...vocab.Gender) predicate.Person {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Person(sql.FieldIn(FieldGender, v...))
+}
+
+// GenderNotIn applies the NotIn predicate on the "gender" field.
+func GenderNotIn(vs ...vocab.Gender) predicate.Person {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Person(sql.FieldNotIn(FieldGender, v...))
+}
+
+// GenderIsNil applies the IsNil predicate on the "gender" field.
+func GenderIsNil() predicate.Person {
+	return predicate.Person(sql.FieldIsNull(FieldGender))
+}
+
+// GenderNotNil applies the NotNil predicate on the "gender" field.
+func GenderNotNil() predicate.Person {
+	return predicate.Person(sql.FieldNotNull(FieldGender))
+}
+
 // HasAffiliation applies the HasEdge predicate on the "affiliation" edge.
 func HasAffiliation() predicate.Person {
 	return predicate.Person(func(s *sql.Selector) {
@@ -550,6 +591,29 @@ func HasAffiliation() predicate.Person {
 func HasAffiliationWith(preds ...predicate.Organisation) predicate.Person {
 	return predicate.Person(func(s *sql.Selector) {
 		step := newAffiliationStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasNominations applies the HasEdge predicate on the "nominations" edge.
+func HasNominations() predicate.Person {
+	return predicate.Person(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, NominationsTable, NominationsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasNominationsWith applies the HasEdge predicate on the "nominations" edge with a given conditions (other predicates).
+func HasNominationsWith(preds ...predicate.NominationRequest) predicate.Person {
+	return predicate.Person(func(s *sql.Selector) {
+		step := newNominationsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

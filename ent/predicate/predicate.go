@@ -18,6 +18,9 @@ type AuditEvent func(*sql.Selector)
 // Body is the predicate function for body builders.
 type Body func(*sql.Selector)
 
+// NominationRequest is the predicate function for nominationrequest builders.
+type NominationRequest func(*sql.Selector)
+
 // Organisation is the predicate function for organisation builders.
 type Organisation func(*sql.Selector)
 

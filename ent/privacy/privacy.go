@@ -206,6 +206,30 @@ func (f BodyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) 
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.BodyMutation", m)
 }
 
+// The NominationRequestQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type NominationRequestQueryRuleFunc func(context.Context, *ent.NominationRequestQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f NominationRequestQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.NominationRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.NominationRequestQuery", q)
+}
+
+// The NominationRequestMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type NominationRequestMutationRuleFunc func(context.Context, *ent.NominationRequestMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f NominationRequestMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.NominationRequestMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.NominationRequestMutation", m)
+}
+
 // The OrganisationQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type OrganisationQueryRuleFunc func(context.Context, *ent.OrganisationQuery) error

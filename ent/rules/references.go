@@ -11,6 +11,7 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/hook"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/seatallocation"
@@ -44,10 +45,19 @@ var edgeTargets = map[string]map[string]target{
 	gen.TypePerson: {
 		person.EdgeAffiliation: {organisation.Table, "affiliationID"},
 	},
+	gen.TypeNominationRequest: {
+		nominationrequest.EdgeSeatAllocation: {seatallocation.Table, "seatAllocationID"},
+		nominationrequest.EdgeOrganisation:   {organisation.Table, "organisationID"},
+		nominationrequest.EdgeNominee:        {person.Table, "nomineeID"},
+		nominationrequest.EdgeAppointment:    {appointment.Table, "appointmentID"},
+	},
 	gen.TypeAppointment: {
 		appointment.EdgePerson:         {person.Table, "personID"},
 		appointment.EdgeSeatAllocation: {seatallocation.Table, "seatAllocationID"},
 		appointment.EdgeOnBehalfOf:     {organisation.Table, "onBehalfOfID"},
+		appointment.EdgeAlternateFor:   {appointment.Table, "alternateForID"},
+		appointment.EdgePrevious:       {appointment.Table, "previousID"},
+		appointment.EdgeReplaces:       {appointment.Table, "replacesID"},
 	},
 }
 
@@ -92,11 +102,12 @@ func exists(ctx context.Context, c *gen.Client, table string, id ent.Value) erro
 }
 
 var singulars = map[string]string{
-	organisation.Table:   "organisation",
-	body.Table:           "body",
-	seatallocation.Table: "seat allocation",
-	person.Table:         "person",
-	appointment.Table:    "appointment",
+	organisation.Table:      "organisation",
+	body.Table:              "body",
+	seatallocation.Table:    "seat allocation",
+	person.Table:            "person",
+	appointment.Table:       "appointment",
+	nominationrequest.Table: "nomination request",
 }
 
 func singular(table string) string { return singulars[table] }

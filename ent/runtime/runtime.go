@@ -10,6 +10,7 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/schema"
@@ -189,6 +190,57 @@ func init() {
 	bodyDescShortName := bodyFields[1].Descriptor()
 	// body.ShortNameValidator is a validator for the "short_name" field. It is called by the builders before save.
 	body.ShortNameValidator = bodyDescShortName.Validators[0].(func(string) error)
+	// bodyDescDefaultTermMonths is the schema descriptor for default_term_months field.
+	bodyDescDefaultTermMonths := bodyFields[8].Descriptor()
+	// body.DefaultTermMonthsValidator is a validator for the "default_term_months" field. It is called by the builders before save.
+	body.DefaultTermMonthsValidator = bodyDescDefaultTermMonths.Validators[0].(func(int) error)
+	// bodyDescMaxConsecutiveTerms is the schema descriptor for max_consecutive_terms field.
+	bodyDescMaxConsecutiveTerms := bodyFields[9].Descriptor()
+	// body.MaxConsecutiveTermsValidator is a validator for the "max_consecutive_terms" field. It is called by the builders before save.
+	body.MaxConsecutiveTermsValidator = bodyDescMaxConsecutiveTerms.Validators[0].(func(int) error)
+	nominationrequestMixin := schema.NominationRequest{}.Mixin()
+	nominationrequest.Policy = privacy.NewPolicies(schema.NominationRequest{})
+	nominationrequest.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := nominationrequest.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	nominationrequestMixinHooks1 := nominationrequestMixin[1].Hooks()
+	nominationrequestMixinHooks2 := nominationrequestMixin[2].Hooks()
+	nominationrequestHooks := schema.NominationRequest{}.Hooks()
+
+	nominationrequest.Hooks[1] = nominationrequestMixinHooks1[0]
+
+	nominationrequest.Hooks[2] = nominationrequestMixinHooks2[0]
+
+	nominationrequest.Hooks[3] = nominationrequestHooks[0]
+
+	nominationrequest.Hooks[4] = nominationrequestHooks[1]
+	nominationrequestInters := schema.NominationRequest{}.Interceptors()
+	nominationrequest.Interceptors[0] = nominationrequestInters[0]
+	nominationrequestMixinFields0 := nominationrequestMixin[0].Fields()
+	_ = nominationrequestMixinFields0
+	nominationrequestMixinFields1 := nominationrequestMixin[1].Fields()
+	_ = nominationrequestMixinFields1
+	nominationrequestFields := schema.NominationRequest{}.Fields()
+	_ = nominationrequestFields
+	// nominationrequestDescCreatedAt is the schema descriptor for created_at field.
+	nominationrequestDescCreatedAt := nominationrequestMixinFields0[0].Descriptor()
+	// nominationrequest.DefaultCreatedAt holds the default value on creation for the created_at field.
+	nominationrequest.DefaultCreatedAt = nominationrequestDescCreatedAt.Default.(func() time.Time)
+	// nominationrequestDescUpdatedAt is the schema descriptor for updated_at field.
+	nominationrequestDescUpdatedAt := nominationrequestMixinFields0[1].Descriptor()
+	// nominationrequest.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	nominationrequest.DefaultUpdatedAt = nominationrequestDescUpdatedAt.Default.(func() time.Time)
+	// nominationrequest.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	nominationrequest.UpdateDefaultUpdatedAt = nominationrequestDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// nominationrequestDescVersion is the schema descriptor for version field.
+	nominationrequestDescVersion := nominationrequestMixinFields1[0].Descriptor()
+	// nominationrequest.DefaultVersion holds the default value on creation for the version field.
+	nominationrequest.DefaultVersion = nominationrequestDescVersion.Default.(int)
 	organisationMixin := schema.Organisation{}.Mixin()
 	organisation.Policy = privacy.NewPolicies(schema.Organisation{})
 	organisation.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -11,6 +11,7 @@ import (
 	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/dates"
 	"github.com/pactreg/pactreg/ent/rules"
+	"github.com/pactreg/pactreg/ent/vocab"
 )
 
 // Appointment: a person holds a seat of an allocation on behalf of an
@@ -36,6 +37,17 @@ func (Appointment) Fields() []ent.Field {
 		field.Int("person_id").Immutable(),
 		field.Int("seat_allocation_id").Immutable(),
 		field.Int("on_behalf_of_id").Immutable(),
+		field.Enum("end_reason").GoType(vocab.EndReason("")).Optional().Nillable().
+			Comment("why the appointment ended early (set by endAppointment, replaceAppointment, dissolution)").
+			Annotations(entgql.Type("EndReason"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Int("alternate_for_id").Optional().Nillable().Immutable().
+			Comment("set for an alternate (suppleant): the member appointment it stands in for; it takes no seat"),
+		field.Int("previous_id").Optional().Nillable().Immutable().
+			Comment("the appointment this one continues (a reappointment of the same person)").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput)),
+		field.Int("replaces_id").Optional().Nillable().Immutable().
+			Comment("the appointment this one replaced (replaceAppointment)").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput)),
 		field.Text("note").Optional().Nillable().
 			Comment("internal note: null for viewers below READER").
 			Annotations(contactData),
@@ -63,6 +75,33 @@ func (Appointment) Edges() []ent.Edge {
 			Unique().
 			Required().
 			Immutable(),
+		edge.To("alternates", Appointment.Type).
+			Comment("the alternates (suppleanter) of this member appointment").
+			From("alternate_for").
+			Field("alternate_for_id").
+			Unique().
+			Immutable().
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("next", Appointment.Type).
+			Comment("the reappointment that continues this one").
+			Unique().
+			From("previous").
+			Field("previous_id").
+			Unique().
+			Immutable().
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("replaced_by", Appointment.Type).
+			Comment("the appointment that replaced this one").
+			Unique().
+			From("replaces").
+			Field("replaces_id").
+			Unique().
+			Immutable().
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.From("nomination", NominationRequest.Type).
+			Ref("appointment").
+			Unique().
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 

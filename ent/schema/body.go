@@ -38,6 +38,10 @@ func (Body) Fields() []ent.Field {
 		optionalDate("established_on", "ESTABLISHED_ON"),
 		optionalDate("dissolved_on", "DISSOLVED_ON"),
 		field.Int("owner_id").Optional().Nillable(),
+		field.Int("default_term_months").Optional().Nillable().Positive().
+			Comment("term length from which an appointment's ends_on defaults, e.g. 48"),
+		field.Int("max_consecutive_terms").Optional().Nillable().Positive().
+			Comment("how many consecutive terms one person may hold in this body"),
 	}
 }
 

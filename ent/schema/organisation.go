@@ -63,6 +63,9 @@ func (Organisation) Edges() []ent.Edge {
 		edge.To("appointments", Appointment.Type).
 			Comment("appointments held on behalf of this organisation").
 			Annotations(entgql.RelayConnection(), readOnly),
+		edge.To("nomination_requests", NominationRequest.Type).
+			Comment("appointment letters addressed to this organisation").
+			Annotations(readOnly),
 		edge.To("affiliated_people", Person.Type).
 			Annotations(readOnly),
 		edge.To("owned_bodies", Body.Type).

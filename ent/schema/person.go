@@ -10,6 +10,7 @@ import (
 
 	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/rules"
+	"github.com/pactreg/pactreg/ent/vocab"
 )
 
 // Person is a representative (or a candidate for a seat).
@@ -34,6 +35,9 @@ func (Person) Fields() []ent.Field {
 			Comment("contact data: null for viewers below READER").
 			Annotations(contactData),
 		field.Int("affiliation_id").Optional().Nillable(),
+		field.Enum("gender").GoType(vocab.Gender("")).Optional().Nillable().Default(string(vocab.NotStated)).
+			Comment("where recorded, for composition statistics: null for viewers below READER").
+			Annotations(entgql.Type("Gender"), contactData),
 	}
 }
 
@@ -44,6 +48,8 @@ func (Person) Edges() []ent.Edge {
 			Ref("affiliated_people").
 			Field("affiliation_id").
 			Unique(),
+		edge.To("nominations", NominationRequest.Type).
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("appointments", Appointment.Type).
 			Annotations(
 				entgql.RelayConnection(),

@@ -76,6 +76,8 @@ func (SeatAllocation) Edges() []ent.Edge {
 		edge.From("eligible_organisations", Organisation.Type).
 			Ref("eligible_for").
 			Comment("named organisations that may fill these seats"),
+		edge.To("nomination_requests", NominationRequest.Type).
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("appointments", Appointment.Type).
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}

@@ -44,6 +44,8 @@ const (
 	EdgeNominatingOrganisation = "nominating_organisation"
 	// EdgeEligibleOrganisations holds the string denoting the eligible_organisations edge name in mutations.
 	EdgeEligibleOrganisations = "eligible_organisations"
+	// EdgeNominationRequests holds the string denoting the nomination_requests edge name in mutations.
+	EdgeNominationRequests = "nomination_requests"
 	// EdgeAppointments holds the string denoting the appointments edge name in mutations.
 	EdgeAppointments = "appointments"
 	// Table holds the table name of the seatallocation in the database.
@@ -67,6 +69,13 @@ const (
 	// EligibleOrganisationsInverseTable is the table name for the Organisation entity.
 	// It exists in this package in order to avoid circular dependency with the "organisation" package.
 	EligibleOrganisationsInverseTable = "organisations"
+	// NominationRequestsTable is the table that holds the nomination_requests relation/edge.
+	NominationRequestsTable = "nomination_requests"
+	// NominationRequestsInverseTable is the table name for the NominationRequest entity.
+	// It exists in this package in order to avoid circular dependency with the "nominationrequest" package.
+	NominationRequestsInverseTable = "nomination_requests"
+	// NominationRequestsColumn is the table column denoting the nomination_requests relation/edge.
+	NominationRequestsColumn = "seat_allocation_id"
 	// AppointmentsTable is the table that holds the appointments relation/edge.
 	AppointmentsTable = "appointments"
 	// AppointmentsInverseTable is the table name for the Appointment entity.
@@ -224,6 +233,20 @@ func ByEligibleOrganisations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOp
 	}
 }
 
+// ByNominationRequestsCount orders the results by nomination_requests count.
+func ByNominationRequestsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newNominationRequestsStep(), opts...)
+	}
+}
+
+// ByNominationRequests orders the results by nomination_requests terms.
+func ByNominationRequests(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newNominationRequestsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByAppointmentsCount orders the results by appointments count.
 func ByAppointmentsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -256,6 +279,13 @@ func newEligibleOrganisationsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(EligibleOrganisationsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, true, EligibleOrganisationsTable, EligibleOrganisationsPrimaryKey...),
+	)
+}
+func newNominationRequestsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(NominationRequestsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, NominationRequestsTable, NominationRequestsColumn),
 	)
 }
 func newAppointmentsStep() *sqlgraph.Step {

@@ -525,6 +525,29 @@ func HasEligibleOrganisationsWith(preds ...predicate.Organisation) predicate.Sea
 	})
 }
 
+// HasNominationRequests applies the HasEdge predicate on the "nomination_requests" edge.
+func HasNominationRequests() predicate.SeatAllocation {
+	return predicate.SeatAllocation(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, NominationRequestsTable, NominationRequestsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasNominationRequestsWith applies the HasEdge predicate on the "nomination_requests" edge with a given conditions (other predicates).
+func HasNominationRequestsWith(preds ...predicate.NominationRequest) predicate.SeatAllocation {
+	return predicate.SeatAllocation(func(s *sql.Selector) {
+		step := newNominationRequestsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasAppointments applies the HasEdge predicate on the "appointments" edge.
 func HasAppointments() predicate.SeatAllocation {
 	return predicate.SeatAllocation(func(s *sql.Selector) {

@@ -139,3 +139,81 @@ func (r *SeatRole) UnmarshalGQL(v any) (err error) {
 	*r, err = unmarshal[SeatRole](v, seatRoles, "SeatRole")
 	return err
 }
+
+// EndReason says why an appointment ended.
+type EndReason string
+
+// The reasons.
+const (
+	Resigned             EndReason = "RESIGNED"
+	Replaced             EndReason = "REPLACED"
+	OrganisationWithdrew EndReason = "ORGANISATION_WITHDREW"
+	TermEnded            EndReason = "TERM_ENDED"
+	BodyDissolved        EndReason = "BODY_DISSOLVED"
+	OtherReason          EndReason = "OTHER"
+)
+
+var endReasons = []string{"RESIGNED", "REPLACED", "ORGANISATION_WITHDREW", "TERM_ENDED", "BODY_DISSOLVED", "OTHER"}
+
+// Values lists the reasons (ent's EnumValues).
+func (EndReason) Values() []string { return slices.Clone(endReasons) }
+
+// MarshalGQL implements graphql.Marshaler.
+func (r EndReason) MarshalGQL(w io.Writer) { marshal(w, string(r)) }
+
+// UnmarshalGQL implements graphql.Unmarshaler.
+func (r *EndReason) UnmarshalGQL(v any) (err error) {
+	*r, err = unmarshal[EndReason](v, endReasons, "EndReason")
+	return err
+}
+
+// Gender is a person's gender where recorded, for composition statistics.
+type Gender string
+
+// The genders.
+const (
+	Female      Gender = "FEMALE"
+	Male        Gender = "MALE"
+	OtherGender Gender = "OTHER"
+	NotStated   Gender = "NOT_STATED"
+)
+
+var genders = []string{"FEMALE", "MALE", "OTHER", "NOT_STATED"}
+
+// Values lists the genders (ent's EnumValues).
+func (Gender) Values() []string { return slices.Clone(genders) }
+
+// MarshalGQL implements graphql.Marshaler.
+func (g Gender) MarshalGQL(w io.Writer) { marshal(w, string(g)) }
+
+// UnmarshalGQL implements graphql.Unmarshaler.
+func (g *Gender) UnmarshalGQL(v any) (err error) {
+	*g, err = unmarshal[Gender](v, genders, "Gender")
+	return err
+}
+
+// NominationStatus is where a nomination request (udpegningsbrev) stands.
+type NominationStatus string
+
+// The statuses.
+const (
+	Draft     NominationStatus = "DRAFT"
+	Sent      NominationStatus = "SENT"
+	Nominated NominationStatus = "NOMINATED"
+	Declined  NominationStatus = "DECLINED"
+	Withdrawn NominationStatus = "WITHDRAWN"
+)
+
+var nominationStatuses = []string{"DRAFT", "SENT", "NOMINATED", "DECLINED", "WITHDRAWN"}
+
+// Values lists the statuses (ent's EnumValues).
+func (NominationStatus) Values() []string { return slices.Clone(nominationStatuses) }
+
+// MarshalGQL implements graphql.Marshaler.
+func (s NominationStatus) MarshalGQL(w io.Writer) { marshal(w, string(s)) }
+
+// UnmarshalGQL implements graphql.Unmarshaler.
+func (s *NominationStatus) UnmarshalGQL(v any) (err error) {
+	*s, err = unmarshal[NominationStatus](v, nominationStatuses, "NominationStatus")
+	return err
+}

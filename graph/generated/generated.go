@@ -36,8 +36,12 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Appointment() AppointmentResolver
 	Body() BodyResolver
 	Mutation() MutationResolver
+	NominationRequest() NominationRequestResolver
+	Organisation() OrganisationResolver
+	Person() PersonResolver
 	Query() QueryResolver
 	SeatAllocation() SeatAllocationResolver
 }
@@ -71,14 +75,27 @@ type ComplexityRoot struct {
 	}
 
 	Appointment struct {
+		AlternateFor     func(childComplexity int) int
+		AlternateForID   func(childComplexity int) int
+		Alternates       func(childComplexity int) int
+		Chain            func(childComplexity int) int
 		CreatedAt        func(childComplexity int) int
+		EndReason        func(childComplexity int) int
 		EndsOn           func(childComplexity int) int
 		ID               func(childComplexity int) int
+		IsAlternate      func(childComplexity int) int
+		Next             func(childComplexity int) int
+		Nomination       func(childComplexity int) int
 		Note             func(childComplexity int) int
 		OnBehalfOf       func(childComplexity int) int
 		OnBehalfOfID     func(childComplexity int) int
 		Person           func(childComplexity int) int
 		PersonID         func(childComplexity int) int
+		Previous         func(childComplexity int) int
+		PreviousID       func(childComplexity int) int
+		ReplacedBy       func(childComplexity int) int
+		Replaces         func(childComplexity int) int
+		ReplacesID       func(childComplexity int) int
 		SeatAllocation   func(childComplexity int) int
 		SeatAllocationID func(childComplexity int) int
 		StartsOn         func(childComplexity int) int
@@ -121,24 +138,30 @@ type ComplexityRoot struct {
 	}
 
 	Body struct {
-		AdvisedBy       func(childComplexity int) int
-		Advises         func(childComplexity int) int
-		CreatedAt       func(childComplexity int) int
-		Description     func(childComplexity int) int
-		DissolvedOn     func(childComplexity int) int
-		EstablishedOn   func(childComplexity int) int
-		ID              func(childComplexity int) int
-		Kind            func(childComplexity int) int
-		Mandate         func(childComplexity int) int
-		Name            func(childComplexity int) int
-		Owner           func(childComplexity int) int
-		OwnerID         func(childComplexity int) int
-		ReplacedBy      func(childComplexity int) int
-		Replaces        func(childComplexity int) int
-		SeatAllocations func(childComplexity int) int
-		ShortName       func(childComplexity int) int
-		UpdatedAt       func(childComplexity int) int
-		Version         func(childComplexity int) int
+		AdvisedBy           func(childComplexity int) int
+		Advises             func(childComplexity int) int
+		Composition         func(childComplexity int, asOf *dates.Date) int
+		CompositionSummary  func(childComplexity int, asOf *dates.Date) int
+		CreatedAt           func(childComplexity int) int
+		DefaultTermMonths   func(childComplexity int) int
+		Description         func(childComplexity int) int
+		DissolvedOn         func(childComplexity int) int
+		EstablishedOn       func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Kind                func(childComplexity int) int
+		Mandate             func(childComplexity int) int
+		MaxConsecutiveTerms func(childComplexity int) int
+		Name                func(childComplexity int) int
+		NominationRequests  func(childComplexity int, status []vocab.NominationStatus, overdueOnly *bool, asOf *dates.Date) int
+		Owner               func(childComplexity int) int
+		OwnerID             func(childComplexity int) int
+		ReplacedBy          func(childComplexity int) int
+		Replaces            func(childComplexity int) int
+		SeatAllocations     func(childComplexity int) int
+		ShortName           func(childComplexity int) int
+		UpdatedAt           func(childComplexity int) int
+		VacancyCount        func(childComplexity int, asOf *dates.Date) int
+		Version             func(childComplexity int) int
 	}
 
 	BodyConnection struct {
@@ -152,6 +175,24 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CompositionLine struct {
+		Allocation func(childComplexity int) int
+		Holders    func(childComplexity int) int
+		Label      func(childComplexity int) int
+		Role       func(childComplexity int) int
+		Seats      func(childComplexity int) int
+		Vacant     func(childComplexity int) int
+	}
+
+	CompositionSummary struct {
+		AsOf               func(childComplexity int) int
+		ByGender           func(childComplexity int) int
+		ByOrganisationKind func(childComplexity int) int
+		Held               func(childComplexity int) int
+		Seats              func(childComplexity int) int
+		Vacant             func(childComplexity int) int
+	}
+
 	CreatedApiToken struct {
 		Secret func(childComplexity int) int
 		Token  func(childComplexity int) int
@@ -163,23 +204,85 @@ type ComplexityRoot struct {
 		Field  func(childComplexity int) int
 	}
 
+	GenderCount struct {
+		Gender func(childComplexity int) int
+		Seats  func(childComplexity int) int
+	}
+
+	Holder struct {
+		Alternates   func(childComplexity int) int
+		Appointment  func(childComplexity int) int
+		Organisation func(childComplexity int) int
+		Person       func(childComplexity int) int
+		Since        func(childComplexity int) int
+		Until        func(childComplexity int) int
+	}
+
+	KindCount struct {
+		Kind  func(childComplexity int) int
+		Seats func(childComplexity int) int
+	}
+
 	Mutation struct {
-		CreateAPIToken       func(childComplexity int, input CreateAPITokenInput) int
-		CreateAppointment    func(childComplexity int, input ent.CreateAppointmentInput) int
-		CreateBody           func(childComplexity int, input ent.CreateBodyInput) int
-		CreateOrganisation   func(childComplexity int, input ent.CreateOrganisationInput) int
-		CreatePerson         func(childComplexity int, input ent.CreatePersonInput) int
-		CreateSeatAllocation func(childComplexity int, input ent.CreateSeatAllocationInput) int
-		EndAppointment       func(childComplexity int, id int, endsOn dates.Date, expectedVersion *int) int
-		RevokeAPIToken       func(childComplexity int, id int) int
-		UpdateBody           func(childComplexity int, id int, expectedVersion int, input ent.UpdateBodyInput) int
-		UpdateOrganisation   func(childComplexity int, id int, expectedVersion int, input ent.UpdateOrganisationInput) int
-		UpdatePerson         func(childComplexity int, id int, expectedVersion int, input ent.UpdatePersonInput) int
-		UpdateSeatAllocation func(childComplexity int, id int, expectedVersion int, input ent.UpdateSeatAllocationInput) int
+		ConfirmNomination         func(childComplexity int, id int, startsOn *dates.Date, endsOn *dates.Date) int
+		CreateAPIToken            func(childComplexity int, input CreateAPITokenInput) int
+		CreateAppointment         func(childComplexity int, input ent.CreateAppointmentInput) int
+		CreateBody                func(childComplexity int, input ent.CreateBodyInput) int
+		CreateNominationRequest   func(childComplexity int, input ent.CreateNominationRequestInput) int
+		CreateOrganisation        func(childComplexity int, input ent.CreateOrganisationInput) int
+		CreatePerson              func(childComplexity int, input ent.CreatePersonInput) int
+		CreateSeatAllocation      func(childComplexity int, input ent.CreateSeatAllocationInput) int
+		DeclineNomination         func(childComplexity int, id int, answeredOn *dates.Date) int
+		DissolveBody              func(childComplexity int, id int, dissolvedOn dates.Date, expectedVersion int) int
+		EndAppointment            func(childComplexity int, id int, endsOn dates.Date, reason vocab.EndReason, expectedVersion *int) int
+		Nominate                  func(childComplexity int, id int, personID int, answeredOn *dates.Date) int
+		Reappoint                 func(childComplexity int, id int, input *ReappointInput) int
+		ReplaceAppointment        func(childComplexity int, id int, input ReplaceAppointmentInput) int
+		RevokeAPIToken            func(childComplexity int, id int) int
+		SendNominationRequest     func(childComplexity int, id int, sentOn dates.Date, dueOn *dates.Date) int
+		UpdateBody                func(childComplexity int, id int, expectedVersion int, input ent.UpdateBodyInput) int
+		UpdateNominationRequest   func(childComplexity int, id int, expectedVersion int, input ent.UpdateNominationRequestInput) int
+		UpdateOrganisation        func(childComplexity int, id int, expectedVersion int, input ent.UpdateOrganisationInput) int
+		UpdatePerson              func(childComplexity int, id int, expectedVersion int, input ent.UpdatePersonInput) int
+		UpdateSeatAllocation      func(childComplexity int, id int, expectedVersion int, input ent.UpdateSeatAllocationInput) int
+		WithdrawNominationRequest func(childComplexity int, id int) int
+	}
+
+	NominationRequest struct {
+		AnsweredOn       func(childComplexity int) int
+		Appointment      func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		DueOn            func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Nominee          func(childComplexity int) int
+		NomineeID        func(childComplexity int) int
+		Note             func(childComplexity int) int
+		Organisation     func(childComplexity int) int
+		OrganisationID   func(childComplexity int) int
+		Overdue          func(childComplexity int) int
+		SeatAllocation   func(childComplexity int) int
+		SeatAllocationID func(childComplexity int) int
+		SentOn           func(childComplexity int) int
+		Status           func(childComplexity int) int
+		TermStartsOn     func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+		Version          func(childComplexity int) int
+	}
+
+	NominationRequestConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	NominationRequestEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Organisation struct {
 		AffiliatedPeople         func(childComplexity int) int
+		AppointmentHistory       func(childComplexity int) int
 		Appointments             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) int
 		CreatedAt                func(childComplexity int) int
 		Cvr                      func(childComplexity int) int
@@ -195,8 +298,10 @@ type ComplexityRoot struct {
 		MunicipalityCode         func(childComplexity int) int
 		Name                     func(childComplexity int) int
 		NominatedSeatAllocations func(childComplexity int) int
+		NominationRequests       func(childComplexity int) int
 		OwnedBodies              func(childComplexity int) int
 		PNumber                  func(childComplexity int) int
+		Representation           func(childComplexity int, asOf *dates.Date) int
 		ShortName                func(childComplexity int) int
 		UpdatedAt                func(childComplexity int) int
 		Version                  func(childComplexity int) int
@@ -222,17 +327,20 @@ type ComplexityRoot struct {
 	}
 
 	Person struct {
-		Affiliation   func(childComplexity int) int
-		AffiliationID func(childComplexity int) int
-		Appointments  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) int
-		CreatedAt     func(childComplexity int) int
-		Email         func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Name          func(childComplexity int) int
-		Phone         func(childComplexity int) int
-		Title         func(childComplexity int) int
-		UpdatedAt     func(childComplexity int) int
-		Version       func(childComplexity int) int
+		Affiliation        func(childComplexity int) int
+		AffiliationID      func(childComplexity int) int
+		AppointmentHistory func(childComplexity int) int
+		Appointments       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) int
+		CreatedAt          func(childComplexity int) int
+		Email              func(childComplexity int) int
+		Gender             func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Name               func(childComplexity int) int
+		Nominations        func(childComplexity int) int
+		Phone              func(childComplexity int) int
+		Title              func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+		Version            func(childComplexity int) int
 	}
 
 	PersonConnection struct {
@@ -247,15 +355,18 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		APITokens       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApiTokenOrder, where *ent.ApiTokenWhereInput) int
-		Appointments    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) int
-		AuditEvents     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
-		Bodies          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BodyOrder, where *ent.BodyWhereInput) int
-		Node            func(childComplexity int, id int) int
-		Nodes           func(childComplexity int, ids []int) int
-		Organisations   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrganisationOrder, where *ent.OrganisationWhereInput) int
-		People          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PersonOrder, where *ent.PersonWhereInput) int
-		SeatAllocations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SeatAllocationOrder, where *ent.SeatAllocationWhereInput) int
+		APITokens            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApiTokenOrder, where *ent.ApiTokenWhereInput) int
+		Appointments         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) int
+		AuditEvents          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
+		Bodies               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BodyOrder, where *ent.BodyWhereInput) int
+		ExpiringAppointments func(childComplexity int, withinDays int, asOf *dates.Date) int
+		Node                 func(childComplexity int, id int) int
+		Nodes                func(childComplexity int, ids []int) int
+		NominationRequests   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NominationRequestOrder, where *ent.NominationRequestWhereInput) int
+		Organisations        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrganisationOrder, where *ent.OrganisationWhereInput) int
+		People               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PersonOrder, where *ent.PersonWhereInput) int
+		SeatAllocations      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SeatAllocationOrder, where *ent.SeatAllocationWhereInput) int
+		Vacancies            func(childComplexity int, asOf *dates.Date, bodyIds []int) int
 	}
 
 	SeatAllocation struct {
@@ -269,6 +380,7 @@ type ComplexityRoot struct {
 		Label                    func(childComplexity int) int
 		NominatingOrganisation   func(childComplexity int) int
 		NominatingOrganisationID func(childComplexity int) int
+		NominationRequests       func(childComplexity int) int
 		Position                 func(childComplexity int) int
 		Role                     func(childComplexity int) int
 		Seats                    func(childComplexity int) int
@@ -286,14 +398,29 @@ type ComplexityRoot struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
+
+	Vacancy struct {
+		Allocation func(childComplexity int) int
+		Body       func(childComplexity int) int
+		Vacant     func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
 
 // region    ************************** generated!.gotpl **************************
 
+type AppointmentResolver interface {
+	IsAlternate(ctx context.Context, obj *ent.Appointment) (bool, error)
+	Chain(ctx context.Context, obj *ent.Appointment) ([]*ent.Appointment, error)
+}
 type BodyResolver interface {
 	SeatAllocations(ctx context.Context, obj *ent.Body) ([]*ent.SeatAllocation, error)
+
+	Composition(ctx context.Context, obj *ent.Body, asOf *dates.Date) ([]*CompositionLine, error)
+	VacancyCount(ctx context.Context, obj *ent.Body, asOf *dates.Date) (int, error)
+	CompositionSummary(ctx context.Context, obj *ent.Body, asOf *dates.Date) (*CompositionSummary, error)
+	NominationRequests(ctx context.Context, obj *ent.Body, status []vocab.NominationStatus, overdueOnly *bool, asOf *dates.Date) ([]*ent.NominationRequest, error)
 }
 type MutationResolver interface {
 	CreateOrganisation(ctx context.Context, input ent.CreateOrganisationInput) (*ent.Organisation, error)
@@ -305,9 +432,29 @@ type MutationResolver interface {
 	CreatePerson(ctx context.Context, input ent.CreatePersonInput) (*ent.Person, error)
 	UpdatePerson(ctx context.Context, id int, expectedVersion int, input ent.UpdatePersonInput) (*ent.Person, error)
 	CreateAppointment(ctx context.Context, input ent.CreateAppointmentInput) (*ent.Appointment, error)
-	EndAppointment(ctx context.Context, id int, endsOn dates.Date, expectedVersion *int) (*ent.Appointment, error)
+	EndAppointment(ctx context.Context, id int, endsOn dates.Date, reason vocab.EndReason, expectedVersion *int) (*ent.Appointment, error)
 	CreateAPIToken(ctx context.Context, input CreateAPITokenInput) (*CreatedAPIToken, error)
 	RevokeAPIToken(ctx context.Context, id int) (*ent.APIToken, error)
+	ReplaceAppointment(ctx context.Context, id int, input ReplaceAppointmentInput) (*ent.Appointment, error)
+	Reappoint(ctx context.Context, id int, input *ReappointInput) (*ent.Appointment, error)
+	DissolveBody(ctx context.Context, id int, dissolvedOn dates.Date, expectedVersion int) (*ent.Body, error)
+	CreateNominationRequest(ctx context.Context, input ent.CreateNominationRequestInput) (*ent.NominationRequest, error)
+	UpdateNominationRequest(ctx context.Context, id int, expectedVersion int, input ent.UpdateNominationRequestInput) (*ent.NominationRequest, error)
+	SendNominationRequest(ctx context.Context, id int, sentOn dates.Date, dueOn *dates.Date) (*ent.NominationRequest, error)
+	Nominate(ctx context.Context, id int, personID int, answeredOn *dates.Date) (*ent.NominationRequest, error)
+	DeclineNomination(ctx context.Context, id int, answeredOn *dates.Date) (*ent.NominationRequest, error)
+	WithdrawNominationRequest(ctx context.Context, id int) (*ent.NominationRequest, error)
+	ConfirmNomination(ctx context.Context, id int, startsOn *dates.Date, endsOn *dates.Date) (*ent.Appointment, error)
+}
+type NominationRequestResolver interface {
+	Overdue(ctx context.Context, obj *ent.NominationRequest) (bool, error)
+}
+type OrganisationResolver interface {
+	Representation(ctx context.Context, obj *ent.Organisation, asOf *dates.Date) ([]*ent.Appointment, error)
+	AppointmentHistory(ctx context.Context, obj *ent.Organisation) ([]*ent.Appointment, error)
+}
+type PersonResolver interface {
+	AppointmentHistory(ctx context.Context, obj *ent.Person) ([]*ent.Appointment, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -316,9 +463,12 @@ type QueryResolver interface {
 	Appointments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) (*ent.AppointmentConnection, error)
 	AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error)
 	Bodies(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BodyOrder, where *ent.BodyWhereInput) (*ent.BodyConnection, error)
+	NominationRequests(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NominationRequestOrder, where *ent.NominationRequestWhereInput) (*ent.NominationRequestConnection, error)
 	Organisations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrganisationOrder, where *ent.OrganisationWhereInput) (*ent.OrganisationConnection, error)
 	People(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PersonOrder, where *ent.PersonWhereInput) (*ent.PersonConnection, error)
 	SeatAllocations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SeatAllocationOrder, where *ent.SeatAllocationWhereInput) (*ent.SeatAllocationConnection, error)
+	Vacancies(ctx context.Context, asOf *dates.Date, bodyIds []int) ([]*Vacancy, error)
+	ExpiringAppointments(ctx context.Context, withinDays int, asOf *dates.Date) ([]*ent.Appointment, error)
 }
 type SeatAllocationResolver interface {
 	Appointments(ctx context.Context, obj *ent.SeatAllocation) ([]*ent.Appointment, error)
@@ -435,12 +585,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ApiTokenEdge.Node(childComplexity), true
 
+	case "Appointment.alternateFor":
+		if e.ComplexityRoot.Appointment.AlternateFor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.AlternateFor(childComplexity), true
+	case "Appointment.alternateForID":
+		if e.ComplexityRoot.Appointment.AlternateForID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.AlternateForID(childComplexity), true
+	case "Appointment.alternates":
+		if e.ComplexityRoot.Appointment.Alternates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.Alternates(childComplexity), true
+	case "Appointment.chain":
+		if e.ComplexityRoot.Appointment.Chain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.Chain(childComplexity), true
 	case "Appointment.createdAt":
 		if e.ComplexityRoot.Appointment.CreatedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Appointment.CreatedAt(childComplexity), true
+	case "Appointment.endReason":
+		if e.ComplexityRoot.Appointment.EndReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.EndReason(childComplexity), true
 	case "Appointment.endsOn":
 		if e.ComplexityRoot.Appointment.EndsOn == nil {
 			break
@@ -453,6 +633,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Appointment.ID(childComplexity), true
+	case "Appointment.isAlternate":
+		if e.ComplexityRoot.Appointment.IsAlternate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.IsAlternate(childComplexity), true
+	case "Appointment.next":
+		if e.ComplexityRoot.Appointment.Next == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.Next(childComplexity), true
+	case "Appointment.nomination":
+		if e.ComplexityRoot.Appointment.Nomination == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.Nomination(childComplexity), true
 	case "Appointment.note":
 		if e.ComplexityRoot.Appointment.Note == nil {
 			break
@@ -483,6 +681,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Appointment.PersonID(childComplexity), true
+	case "Appointment.previous":
+		if e.ComplexityRoot.Appointment.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.Previous(childComplexity), true
+	case "Appointment.previousID":
+		if e.ComplexityRoot.Appointment.PreviousID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.PreviousID(childComplexity), true
+	case "Appointment.replacedBy":
+		if e.ComplexityRoot.Appointment.ReplacedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.ReplacedBy(childComplexity), true
+	case "Appointment.replaces":
+		if e.ComplexityRoot.Appointment.Replaces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.Replaces(childComplexity), true
+	case "Appointment.replacesID":
+		if e.ComplexityRoot.Appointment.ReplacesID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appointment.ReplacesID(childComplexity), true
 	case "Appointment.seatAllocation":
 		if e.ComplexityRoot.Appointment.SeatAllocation == nil {
 			break
@@ -645,12 +873,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Body.Advises(childComplexity), true
+	case "Body.composition":
+		if e.ComplexityRoot.Body.Composition == nil {
+			break
+		}
+
+		args, err := ec.field_Body_composition_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Body.Composition(childComplexity, args["asOf"].(*dates.Date)), true
+	case "Body.compositionSummary":
+		if e.ComplexityRoot.Body.CompositionSummary == nil {
+			break
+		}
+
+		args, err := ec.field_Body_compositionSummary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Body.CompositionSummary(childComplexity, args["asOf"].(*dates.Date)), true
 	case "Body.createdAt":
 		if e.ComplexityRoot.Body.CreatedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Body.CreatedAt(childComplexity), true
+	case "Body.defaultTermMonths":
+		if e.ComplexityRoot.Body.DefaultTermMonths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.DefaultTermMonths(childComplexity), true
 	case "Body.description":
 		if e.ComplexityRoot.Body.Description == nil {
 			break
@@ -687,12 +943,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Body.Mandate(childComplexity), true
+	case "Body.maxConsecutiveTerms":
+		if e.ComplexityRoot.Body.MaxConsecutiveTerms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.MaxConsecutiveTerms(childComplexity), true
 	case "Body.name":
 		if e.ComplexityRoot.Body.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Body.Name(childComplexity), true
+	case "Body.nominationRequests":
+		if e.ComplexityRoot.Body.NominationRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Body_nominationRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Body.NominationRequests(childComplexity, args["status"].([]vocab.NominationStatus), args["overdueOnly"].(*bool), args["asOf"].(*dates.Date)), true
 	case "Body.owner":
 		if e.ComplexityRoot.Body.Owner == nil {
 			break
@@ -735,6 +1008,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Body.UpdatedAt(childComplexity), true
+	case "Body.vacancyCount":
+		if e.ComplexityRoot.Body.VacancyCount == nil {
+			break
+		}
+
+		args, err := ec.field_Body_vacancyCount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Body.VacancyCount(childComplexity, args["asOf"].(*dates.Date)), true
 	case "Body.version":
 		if e.ComplexityRoot.Body.Version == nil {
 			break
@@ -774,6 +1058,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BodyEdge.Node(childComplexity), true
 
+	case "CompositionLine.allocation":
+		if e.ComplexityRoot.CompositionLine.Allocation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompositionLine.Allocation(childComplexity), true
+	case "CompositionLine.holders":
+		if e.ComplexityRoot.CompositionLine.Holders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompositionLine.Holders(childComplexity), true
+	case "CompositionLine.label":
+		if e.ComplexityRoot.CompositionLine.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompositionLine.Label(childComplexity), true
+	case "CompositionLine.role":
+		if e.ComplexityRoot.CompositionLine.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompositionLine.Role(childComplexity), true
+	case "CompositionLine.seats":
+		if e.ComplexityRoot.CompositionLine.Seats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompositionLine.Seats(childComplexity), true
+	case "CompositionLine.vacant":
+		if e.ComplexityRoot.CompositionLine.Vacant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompositionLine.Vacant(childComplexity), true
+
+	case "CompositionSummary.asOf":
+		if e.ComplexityRoot.CompositionSummary.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompositionSummary.AsOf(childComplexity), true
+	case "CompositionSummary.byGender":
+		if e.ComplexityRoot.CompositionSummary.ByGender == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompositionSummary.ByGender(childComplexity), true
+	case "CompositionSummary.byOrganisationKind":
+		if e.ComplexityRoot.CompositionSummary.ByOrganisationKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompositionSummary.ByOrganisationKind(childComplexity), true
+	case "CompositionSummary.held":
+		if e.ComplexityRoot.CompositionSummary.Held == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompositionSummary.Held(childComplexity), true
+	case "CompositionSummary.seats":
+		if e.ComplexityRoot.CompositionSummary.Seats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompositionSummary.Seats(childComplexity), true
+	case "CompositionSummary.vacant":
+		if e.ComplexityRoot.CompositionSummary.Vacant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompositionSummary.Vacant(childComplexity), true
+
 	case "CreatedApiToken.secret":
 		if e.ComplexityRoot.CreatedApiToken.Secret == nil {
 			break
@@ -806,6 +1164,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FieldChange.Field(childComplexity), true
 
+	case "GenderCount.gender":
+		if e.ComplexityRoot.GenderCount.Gender == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GenderCount.Gender(childComplexity), true
+	case "GenderCount.seats":
+		if e.ComplexityRoot.GenderCount.Seats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GenderCount.Seats(childComplexity), true
+
+	case "Holder.alternates":
+		if e.ComplexityRoot.Holder.Alternates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Holder.Alternates(childComplexity), true
+	case "Holder.appointment":
+		if e.ComplexityRoot.Holder.Appointment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Holder.Appointment(childComplexity), true
+	case "Holder.organisation":
+		if e.ComplexityRoot.Holder.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Holder.Organisation(childComplexity), true
+	case "Holder.person":
+		if e.ComplexityRoot.Holder.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Holder.Person(childComplexity), true
+	case "Holder.since":
+		if e.ComplexityRoot.Holder.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Holder.Since(childComplexity), true
+	case "Holder.until":
+		if e.ComplexityRoot.Holder.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Holder.Until(childComplexity), true
+
+	case "KindCount.kind":
+		if e.ComplexityRoot.KindCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Kind(childComplexity), true
+	case "KindCount.seats":
+		if e.ComplexityRoot.KindCount.Seats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Seats(childComplexity), true
+
+	case "Mutation.confirmNomination":
+		if e.ComplexityRoot.Mutation.ConfirmNomination == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_confirmNomination_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConfirmNomination(childComplexity, args["id"].(int), args["startsOn"].(*dates.Date), args["endsOn"].(*dates.Date)), true
 	case "Mutation.createApiToken":
 		if e.ComplexityRoot.Mutation.CreateAPIToken == nil {
 			break
@@ -839,6 +1271,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateBody(childComplexity, args["input"].(ent.CreateBodyInput)), true
+	case "Mutation.createNominationRequest":
+		if e.ComplexityRoot.Mutation.CreateNominationRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createNominationRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateNominationRequest(childComplexity, args["input"].(ent.CreateNominationRequestInput)), true
 	case "Mutation.createOrganisation":
 		if e.ComplexityRoot.Mutation.CreateOrganisation == nil {
 			break
@@ -872,6 +1315,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateSeatAllocation(childComplexity, args["input"].(ent.CreateSeatAllocationInput)), true
+	case "Mutation.declineNomination":
+		if e.ComplexityRoot.Mutation.DeclineNomination == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_declineNomination_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeclineNomination(childComplexity, args["id"].(int), args["answeredOn"].(*dates.Date)), true
+	case "Mutation.dissolveBody":
+		if e.ComplexityRoot.Mutation.DissolveBody == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_dissolveBody_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DissolveBody(childComplexity, args["id"].(int), args["dissolvedOn"].(dates.Date), args["expectedVersion"].(int)), true
 	case "Mutation.endAppointment":
 		if e.ComplexityRoot.Mutation.EndAppointment == nil {
 			break
@@ -882,7 +1347,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.EndAppointment(childComplexity, args["id"].(int), args["endsOn"].(dates.Date), args["expectedVersion"].(*int)), true
+		return e.ComplexityRoot.Mutation.EndAppointment(childComplexity, args["id"].(int), args["endsOn"].(dates.Date), args["reason"].(vocab.EndReason), args["expectedVersion"].(*int)), true
+	case "Mutation.nominate":
+		if e.ComplexityRoot.Mutation.Nominate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_nominate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Nominate(childComplexity, args["id"].(int), args["personID"].(int), args["answeredOn"].(*dates.Date)), true
+	case "Mutation.reappoint":
+		if e.ComplexityRoot.Mutation.Reappoint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reappoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Reappoint(childComplexity, args["id"].(int), args["input"].(*ReappointInput)), true
+	case "Mutation.replaceAppointment":
+		if e.ComplexityRoot.Mutation.ReplaceAppointment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_replaceAppointment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReplaceAppointment(childComplexity, args["id"].(int), args["input"].(ReplaceAppointmentInput)), true
 	case "Mutation.revokeApiToken":
 		if e.ComplexityRoot.Mutation.RevokeAPIToken == nil {
 			break
@@ -894,6 +1392,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIToken(childComplexity, args["id"].(int)), true
+	case "Mutation.sendNominationRequest":
+		if e.ComplexityRoot.Mutation.SendNominationRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendNominationRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendNominationRequest(childComplexity, args["id"].(int), args["sentOn"].(dates.Date), args["dueOn"].(*dates.Date)), true
 	case "Mutation.updateBody":
 		if e.ComplexityRoot.Mutation.UpdateBody == nil {
 			break
@@ -905,6 +1414,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateBody(childComplexity, args["id"].(int), args["expectedVersion"].(int), args["input"].(ent.UpdateBodyInput)), true
+	case "Mutation.updateNominationRequest":
+		if e.ComplexityRoot.Mutation.UpdateNominationRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateNominationRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateNominationRequest(childComplexity, args["id"].(int), args["expectedVersion"].(int), args["input"].(ent.UpdateNominationRequestInput)), true
 	case "Mutation.updateOrganisation":
 		if e.ComplexityRoot.Mutation.UpdateOrganisation == nil {
 			break
@@ -938,6 +1458,158 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateSeatAllocation(childComplexity, args["id"].(int), args["expectedVersion"].(int), args["input"].(ent.UpdateSeatAllocationInput)), true
+	case "Mutation.withdrawNominationRequest":
+		if e.ComplexityRoot.Mutation.WithdrawNominationRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawNominationRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawNominationRequest(childComplexity, args["id"].(int)), true
+
+	case "NominationRequest.answeredOn":
+		if e.ComplexityRoot.NominationRequest.AnsweredOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationRequest.AnsweredOn(childComplexity), true
+	case "NominationRequest.appointment":
+		if e.ComplexityRoot.NominationRequest.Appointment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationRequest.Appointment(childComplexity), true
+	case "NominationRequest.createdAt":
+		if e.ComplexityRoot.NominationRequest.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationRequest.CreatedAt(childComplexity), true
+	case "NominationRequest.dueOn":
+		if e.ComplexityRoot.NominationRequest.DueOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationRequest.DueOn(childComplexity), true
+	case "NominationRequest.id":
+		if e.ComplexityRoot.NominationRequest.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationRequest.ID(childComplexity), true
+	case "NominationRequest.nominee":
+		if e.ComplexityRoot.NominationRequest.Nominee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationRequest.Nominee(childComplexity), true
+	case "NominationRequest.nomineeID":
+		if e.ComplexityRoot.NominationRequest.NomineeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationRequest.NomineeID(childComplexity), true
+	case "NominationRequest.note":
+		if e.ComplexityRoot.NominationRequest.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationRequest.Note(childComplexity), true
+	case "NominationRequest.organisation":
+		if e.ComplexityRoot.NominationRequest.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationRequest.Organisation(childComplexity), true
+	case "NominationRequest.organisationID":
+		if e.ComplexityRoot.NominationRequest.OrganisationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationRequest.OrganisationID(childComplexity), true
+	case "NominationRequest.overdue":
+		if e.ComplexityRoot.NominationRequest.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationRequest.Overdue(childComplexity), true
+	case "NominationRequest.seatAllocation":
+		if e.ComplexityRoot.NominationRequest.SeatAllocation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationRequest.SeatAllocation(childComplexity), true
+	case "NominationRequest.seatAllocationID":
+		if e.ComplexityRoot.NominationRequest.SeatAllocationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationRequest.SeatAllocationID(childComplexity), true
+	case "NominationRequest.sentOn":
+		if e.ComplexityRoot.NominationRequest.SentOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationRequest.SentOn(childComplexity), true
+	case "NominationRequest.status":
+		if e.ComplexityRoot.NominationRequest.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationRequest.Status(childComplexity), true
+	case "NominationRequest.termStartsOn":
+		if e.ComplexityRoot.NominationRequest.TermStartsOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationRequest.TermStartsOn(childComplexity), true
+	case "NominationRequest.updatedAt":
+		if e.ComplexityRoot.NominationRequest.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationRequest.UpdatedAt(childComplexity), true
+	case "NominationRequest.version":
+		if e.ComplexityRoot.NominationRequest.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationRequest.Version(childComplexity), true
+
+	case "NominationRequestConnection.edges":
+		if e.ComplexityRoot.NominationRequestConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationRequestConnection.Edges(childComplexity), true
+	case "NominationRequestConnection.pageInfo":
+		if e.ComplexityRoot.NominationRequestConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationRequestConnection.PageInfo(childComplexity), true
+	case "NominationRequestConnection.totalCount":
+		if e.ComplexityRoot.NominationRequestConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationRequestConnection.TotalCount(childComplexity), true
+
+	case "NominationRequestEdge.cursor":
+		if e.ComplexityRoot.NominationRequestEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationRequestEdge.Cursor(childComplexity), true
+	case "NominationRequestEdge.node":
+		if e.ComplexityRoot.NominationRequestEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominationRequestEdge.Node(childComplexity), true
 
 	case "Organisation.affiliatedPeople":
 		if e.ComplexityRoot.Organisation.AffiliatedPeople == nil {
@@ -945,6 +1617,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organisation.AffiliatedPeople(childComplexity), true
+	case "Organisation.appointmentHistory":
+		if e.ComplexityRoot.Organisation.AppointmentHistory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organisation.AppointmentHistory(childComplexity), true
 	case "Organisation.appointments":
 		if e.ComplexityRoot.Organisation.Appointments == nil {
 			break
@@ -1040,6 +1718,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organisation.NominatedSeatAllocations(childComplexity), true
+	case "Organisation.nominationRequests":
+		if e.ComplexityRoot.Organisation.NominationRequests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organisation.NominationRequests(childComplexity), true
 	case "Organisation.ownedBodies":
 		if e.ComplexityRoot.Organisation.OwnedBodies == nil {
 			break
@@ -1052,6 +1736,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organisation.PNumber(childComplexity), true
+	case "Organisation.representation":
+		if e.ComplexityRoot.Organisation.Representation == nil {
+			break
+		}
+
+		args, err := ec.field_Organisation_representation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.Representation(childComplexity, args["asOf"].(*dates.Date)), true
 	case "Organisation.shortName":
 		if e.ComplexityRoot.Organisation.ShortName == nil {
 			break
@@ -1146,6 +1841,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.AffiliationID(childComplexity), true
+	case "Person.appointmentHistory":
+		if e.ComplexityRoot.Person.AppointmentHistory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.AppointmentHistory(childComplexity), true
 	case "Person.appointments":
 		if e.ComplexityRoot.Person.Appointments == nil {
 			break
@@ -1169,6 +1870,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Email(childComplexity), true
+	case "Person.gender":
+		if e.ComplexityRoot.Person.Gender == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Gender(childComplexity), true
 	case "Person.id":
 		if e.ComplexityRoot.Person.ID == nil {
 			break
@@ -1181,6 +1888,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Name(childComplexity), true
+	case "Person.nominations":
+		if e.ComplexityRoot.Person.Nominations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Nominations(childComplexity), true
 	case "Person.phone":
 		if e.ComplexityRoot.Person.Phone == nil {
 			break
@@ -1282,6 +1995,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Bodies(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.BodyOrder), args["where"].(*ent.BodyWhereInput)), true
+	case "Query.expiringAppointments":
+		if e.ComplexityRoot.Query.ExpiringAppointments == nil {
+			break
+		}
+
+		args, err := ec.field_Query_expiringAppointments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExpiringAppointments(childComplexity, args["withinDays"].(int), args["asOf"].(*dates.Date)), true
 
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
@@ -1305,6 +2029,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]int)), true
+	case "Query.nominationRequests":
+		if e.ComplexityRoot.Query.NominationRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nominationRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NominationRequests(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.NominationRequestOrder), args["where"].(*ent.NominationRequestWhereInput)), true
 	case "Query.organisations":
 		if e.ComplexityRoot.Query.Organisations == nil {
 			break
@@ -1338,6 +2073,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SeatAllocations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.SeatAllocationOrder), args["where"].(*ent.SeatAllocationWhereInput)), true
+	case "Query.vacancies":
+		if e.ComplexityRoot.Query.Vacancies == nil {
+			break
+		}
+
+		args, err := ec.field_Query_vacancies_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Vacancies(childComplexity, args["asOf"].(*dates.Date), args["bodyIds"].([]int)), true
 
 	case "SeatAllocation.appointments":
 		if e.ComplexityRoot.SeatAllocation.Appointments == nil {
@@ -1399,6 +2145,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SeatAllocation.NominatingOrganisationID(childComplexity), true
+	case "SeatAllocation.nominationRequests":
+		if e.ComplexityRoot.SeatAllocation.NominationRequests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeatAllocation.NominationRequests(childComplexity), true
 	case "SeatAllocation.position":
 		if e.ComplexityRoot.SeatAllocation.Position == nil {
 			break
@@ -1462,6 +2214,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SeatAllocationEdge.Node(childComplexity), true
 
+	case "Vacancy.allocation":
+		if e.ComplexityRoot.Vacancy.Allocation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.Allocation(childComplexity), true
+	case "Vacancy.body":
+		if e.ComplexityRoot.Vacancy.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.Body(childComplexity), true
+	case "Vacancy.vacant":
+		if e.ComplexityRoot.Vacancy.Vacant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.Vacant(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1482,16 +2253,22 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateApiTokenInput", ec.unmarshalInputCreateApiTokenInput),
 			graphql.NewInputUnmarshaler("CreateAppointmentInput", ec.unmarshalInputCreateAppointmentInput),
 			graphql.NewInputUnmarshaler("CreateBodyInput", ec.unmarshalInputCreateBodyInput),
+			graphql.NewInputUnmarshaler("CreateNominationRequestInput", ec.unmarshalInputCreateNominationRequestInput),
 			graphql.NewInputUnmarshaler("CreateOrganisationInput", ec.unmarshalInputCreateOrganisationInput),
 			graphql.NewInputUnmarshaler("CreatePersonInput", ec.unmarshalInputCreatePersonInput),
 			graphql.NewInputUnmarshaler("CreateSeatAllocationInput", ec.unmarshalInputCreateSeatAllocationInput),
+			graphql.NewInputUnmarshaler("NominationRequestOrder", ec.unmarshalInputNominationRequestOrder),
+			graphql.NewInputUnmarshaler("NominationRequestWhereInput", ec.unmarshalInputNominationRequestWhereInput),
 			graphql.NewInputUnmarshaler("OrganisationOrder", ec.unmarshalInputOrganisationOrder),
 			graphql.NewInputUnmarshaler("OrganisationWhereInput", ec.unmarshalInputOrganisationWhereInput),
 			graphql.NewInputUnmarshaler("PersonOrder", ec.unmarshalInputPersonOrder),
 			graphql.NewInputUnmarshaler("PersonWhereInput", ec.unmarshalInputPersonWhereInput),
+			graphql.NewInputUnmarshaler("ReappointInput", ec.unmarshalInputReappointInput),
+			graphql.NewInputUnmarshaler("ReplaceAppointmentInput", ec.unmarshalInputReplaceAppointmentInput),
 			graphql.NewInputUnmarshaler("SeatAllocationOrder", ec.unmarshalInputSeatAllocationOrder),
 			graphql.NewInputUnmarshaler("SeatAllocationWhereInput", ec.unmarshalInputSeatAllocationWhereInput),
 			graphql.NewInputUnmarshaler("UpdateBodyInput", ec.unmarshalInputUpdateBodyInput),
+			graphql.NewInputUnmarshaler("UpdateNominationRequestInput", ec.unmarshalInputUpdateNominationRequestInput),
 			graphql.NewInputUnmarshaler("UpdateOrganisationInput", ec.unmarshalInputUpdateOrganisationInput),
 			graphql.NewInputUnmarshaler("UpdatePersonInput", ec.unmarshalInputUpdatePersonInput),
 			graphql.NewInputUnmarshaler("UpdateSeatAllocationInput", ec.unmarshalInputUpdateSeatAllocationInput),
@@ -1610,10 +2387,12 @@ type Mutation {
   "Appoints a person to a seat of an allocation on behalf of an organisation."
   createAppointment(input: CreateAppointmentInput!): Appointment!
   """
-  Ends an open appointment on endsOn (the last day it is held). Appointments
-  are never deleted: the registry keeps who sat where, when.
+  Ends an appointment on endsOn (the last day it is held), for a reason.
+  Appointments are never deleted: the registry keeps who sat where, when.
+  Its alternates without an end of their own end with it. Ending an
+  appointment that has ended is BAD_USER_INPUT.
   """
-  endAppointment(id: ID!, endsOn: Date!, expectedVersion: Int): Appointment!
+  endAppointment(id: ID!, endsOn: Date!, reason: EndReason! = OTHER, expectedVersion: Int): Appointment!
 
   """
   Creates an API token for a machine client (ADMIN). The secret is in the
@@ -1856,12 +2635,44 @@ type Appointment implements Node {
   seatAllocationID: ID!
   onBehalfOfID: ID!
   """
+  why the appointment ended early (set by endAppointment, replaceAppointment, dissolution)
+  """
+  endReason: EndReason
+  """
+  set for an alternate (suppleant): the member appointment it stands in for; it takes no seat
+  """
+  alternateForID: ID
+  """
+  the appointment this one continues (a reappointment of the same person)
+  """
+  previousID: ID
+  """
+  the appointment this one replaced (replaceAppointment)
+  """
+  replacesID: ID
+  """
   internal note: null for viewers below READER
   """
   note: String
   person: Person!
   seatAllocation: SeatAllocation!
   onBehalfOf: Organisation!
+  alternateFor: Appointment
+  """
+  the alternates (suppleanter) of this member appointment
+  """
+  alternates: [Appointment!]
+  previous: Appointment
+  """
+  the reappointment that continues this one
+  """
+  next: Appointment
+  replaces: Appointment
+  """
+  the appointment that replaced this one
+  """
+  replacedBy: Appointment
+  nomination: NominationRequest
 }
 """
 A connection to a list of items.
@@ -2002,6 +2813,42 @@ input AppointmentWhereInput {
   onBehalfOfIDIn: [ID!]
   onBehalfOfIDNotIn: [ID!]
   """
+  end_reason field predicates
+  """
+  endReason: EndReason
+  endReasonNEQ: EndReason
+  endReasonIn: [EndReason!]
+  endReasonNotIn: [EndReason!]
+  endReasonIsNil: Boolean
+  endReasonNotNil: Boolean
+  """
+  alternate_for_id field predicates
+  """
+  alternateForID: ID
+  alternateForIDNEQ: ID
+  alternateForIDIn: [ID!]
+  alternateForIDNotIn: [ID!]
+  alternateForIDIsNil: Boolean
+  alternateForIDNotNil: Boolean
+  """
+  previous_id field predicates
+  """
+  previousID: ID
+  previousIDNEQ: ID
+  previousIDIn: [ID!]
+  previousIDNotIn: [ID!]
+  previousIDIsNil: Boolean
+  previousIDNotNil: Boolean
+  """
+  replaces_id field predicates
+  """
+  replacesID: ID
+  replacesIDNEQ: ID
+  replacesIDIn: [ID!]
+  replacesIDNotIn: [ID!]
+  replacesIDIsNil: Boolean
+  replacesIDNotNil: Boolean
+  """
   person edge predicates
   """
   hasPerson: Boolean
@@ -2016,6 +2863,41 @@ input AppointmentWhereInput {
   """
   hasOnBehalfOf: Boolean
   hasOnBehalfOfWith: [OrganisationWhereInput!]
+  """
+  alternate_for edge predicates
+  """
+  hasAlternateFor: Boolean
+  hasAlternateForWith: [AppointmentWhereInput!]
+  """
+  alternates edge predicates
+  """
+  hasAlternates: Boolean
+  hasAlternatesWith: [AppointmentWhereInput!]
+  """
+  previous edge predicates
+  """
+  hasPrevious: Boolean
+  hasPreviousWith: [AppointmentWhereInput!]
+  """
+  next edge predicates
+  """
+  hasNext: Boolean
+  hasNextWith: [AppointmentWhereInput!]
+  """
+  replaces edge predicates
+  """
+  hasReplaces: Boolean
+  hasReplacesWith: [AppointmentWhereInput!]
+  """
+  replaced_by edge predicates
+  """
+  hasReplacedBy: Boolean
+  hasReplacedByWith: [AppointmentWhereInput!]
+  """
+  nomination edge predicates
+  """
+  hasNomination: Boolean
+  hasNominationWith: [NominationRequestWhereInput!]
 }
 type AuditEvent implements Node {
   id: ID!
@@ -2221,6 +3103,14 @@ type Body implements Node {
   establishedOn: Date
   dissolvedOn: Date
   ownerID: ID
+  """
+  term length from which an appointment's ends_on defaults, e.g. 48
+  """
+  defaultTermMonths: Int
+  """
+  how many consecutive terms one person may hold in this body
+  """
+  maxConsecutiveTerms: Int
   owner: Organisation
   """
   in position order
@@ -2439,6 +3329,32 @@ input BodyWhereInput {
   ownerIDIsNil: Boolean
   ownerIDNotNil: Boolean
   """
+  default_term_months field predicates
+  """
+  defaultTermMonths: Int
+  defaultTermMonthsNEQ: Int
+  defaultTermMonthsIn: [Int!]
+  defaultTermMonthsNotIn: [Int!]
+  defaultTermMonthsGT: Int
+  defaultTermMonthsGTE: Int
+  defaultTermMonthsLT: Int
+  defaultTermMonthsLTE: Int
+  defaultTermMonthsIsNil: Boolean
+  defaultTermMonthsNotNil: Boolean
+  """
+  max_consecutive_terms field predicates
+  """
+  maxConsecutiveTerms: Int
+  maxConsecutiveTermsNEQ: Int
+  maxConsecutiveTermsIn: [Int!]
+  maxConsecutiveTermsNotIn: [Int!]
+  maxConsecutiveTermsGT: Int
+  maxConsecutiveTermsGTE: Int
+  maxConsecutiveTermsLT: Int
+  maxConsecutiveTermsLTE: Int
+  maxConsecutiveTermsIsNil: Boolean
+  maxConsecutiveTermsNotNil: Boolean
+  """
   owner edge predicates
   """
   hasOwner: Boolean
@@ -2483,6 +3399,9 @@ input CreateAppointmentInput {
   personID: ID!
   seatAllocationID: ID!
   onBehalfOfID: ID!
+  alternateIDs: [ID!]
+  nextID: ID
+  replacedByID: ID
 }
 """
 CreateBodyInput is used for create Body object.
@@ -2499,11 +3418,35 @@ input CreateBodyInput {
   mandate: [String!]
   establishedOn: Date
   dissolvedOn: Date
+  """
+  term length from which an appointment's ends_on defaults, e.g. 48
+  """
+  defaultTermMonths: Int
+  """
+  how many consecutive terms one person may hold in this body
+  """
+  maxConsecutiveTerms: Int
   ownerID: ID
   advisedByIDs: [ID!]
   adviseIDs: [ID!]
   replacedByIDs: [ID!]
   replaceIDs: [ID!]
+}
+"""
+CreateNominationRequestInput is used for create NominationRequest object.
+Input was generated by ent.
+"""
+input CreateNominationRequestInput {
+  sentOn: Date
+  dueOn: Date
+  termStartsOn: Date
+  answeredOn: Date
+  """
+  internal note: null for viewers below READER
+  """
+  note: String
+  seatAllocationID: ID!
+  organisationID: ID!
 }
 """
 CreateOrganisationInput is used for create Organisation object.
@@ -2551,6 +3494,10 @@ input CreatePersonInput {
   contact data: null for viewers below READER
   """
   phone: String
+  """
+  where recorded, for composition statistics: null for viewers below READER
+  """
+  gender: Gender
   affiliationID: ID
 }
 """
@@ -2582,6 +3529,26 @@ https://relay.dev/graphql/connections.htm#sec-Cursor
 """
 scalar Cursor
 """
+EndReason is enum for the field end_reason
+"""
+enum EndReason @goModel(model: "github.com/pactreg/pactreg/ent/vocab.EndReason") {
+  RESIGNED
+  REPLACED
+  ORGANISATION_WITHDREW
+  TERM_ENDED
+  BODY_DISSOLVED
+  OTHER
+}
+"""
+Gender is enum for the field gender
+"""
+enum Gender @goModel(model: "github.com/pactreg/pactreg/ent/vocab.Gender") {
+  FEMALE
+  MALE
+  OTHER
+  NOT_STATED
+}
+"""
 An object with an ID.
 Follows the [Relay Global Object Identification Specification](https://relay.dev/graphql/objectidentification.htm)
 """
@@ -2590,6 +3557,246 @@ interface Node @goModel(model: "github.com/pactreg/pactreg/ent.Noder") {
   The id of the object.
   """
   id: ID!
+}
+type NominationRequest implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  """
+  raised by every update; updates name the version they read
+  """
+  version: Int!
+  status: NominationStatus!
+  sentOn: Date
+  dueOn: Date
+  termStartsOn: Date
+  answeredOn: Date
+  seatAllocationID: ID!
+  organisationID: ID!
+  nomineeID: ID
+  """
+  internal note: null for viewers below READER
+  """
+  note: String
+  seatAllocation: SeatAllocation!
+  """
+  the organisation asked to designate a member
+  """
+  organisation: Organisation!
+  nominee: Person
+  """
+  the appointment a confirmed nomination became
+  """
+  appointment: Appointment
+}
+"""
+A connection to a list of items.
+"""
+type NominationRequestConnection {
+  """
+  A list of edges.
+  """
+  edges: [NominationRequestEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type NominationRequestEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: NominationRequest
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for NominationRequest connections
+"""
+input NominationRequestOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order NominationRequests.
+  """
+  field: NominationRequestOrderField!
+}
+"""
+Properties by which NominationRequest connections can be ordered.
+"""
+enum NominationRequestOrderField {
+  CREATED_AT
+  UPDATED_AT
+  STATUS
+  SENT_ON
+  DUE_ON
+  TERM_STARTS_ON
+  ANSWERED_ON
+}
+"""
+NominationRequestWhereInput is used for filtering NominationRequest objects.
+Input was generated by ent.
+"""
+input NominationRequestWhereInput {
+  not: NominationRequestWhereInput
+  and: [NominationRequestWhereInput!]
+  or: [NominationRequestWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  status field predicates
+  """
+  status: NominationStatus
+  statusNEQ: NominationStatus
+  statusIn: [NominationStatus!]
+  statusNotIn: [NominationStatus!]
+  """
+  sent_on field predicates
+  """
+  sentOn: Date
+  sentOnNEQ: Date
+  sentOnIn: [Date!]
+  sentOnNotIn: [Date!]
+  sentOnGT: Date
+  sentOnGTE: Date
+  sentOnLT: Date
+  sentOnLTE: Date
+  sentOnIsNil: Boolean
+  sentOnNotNil: Boolean
+  """
+  due_on field predicates
+  """
+  dueOn: Date
+  dueOnNEQ: Date
+  dueOnIn: [Date!]
+  dueOnNotIn: [Date!]
+  dueOnGT: Date
+  dueOnGTE: Date
+  dueOnLT: Date
+  dueOnLTE: Date
+  dueOnIsNil: Boolean
+  dueOnNotNil: Boolean
+  """
+  term_starts_on field predicates
+  """
+  termStartsOn: Date
+  termStartsOnNEQ: Date
+  termStartsOnIn: [Date!]
+  termStartsOnNotIn: [Date!]
+  termStartsOnGT: Date
+  termStartsOnGTE: Date
+  termStartsOnLT: Date
+  termStartsOnLTE: Date
+  termStartsOnIsNil: Boolean
+  termStartsOnNotNil: Boolean
+  """
+  answered_on field predicates
+  """
+  answeredOn: Date
+  answeredOnNEQ: Date
+  answeredOnIn: [Date!]
+  answeredOnNotIn: [Date!]
+  answeredOnGT: Date
+  answeredOnGTE: Date
+  answeredOnLT: Date
+  answeredOnLTE: Date
+  answeredOnIsNil: Boolean
+  answeredOnNotNil: Boolean
+  """
+  seat_allocation_id field predicates
+  """
+  seatAllocationID: ID
+  seatAllocationIDNEQ: ID
+  seatAllocationIDIn: [ID!]
+  seatAllocationIDNotIn: [ID!]
+  """
+  organisation_id field predicates
+  """
+  organisationID: ID
+  organisationIDNEQ: ID
+  organisationIDIn: [ID!]
+  organisationIDNotIn: [ID!]
+  """
+  nominee_id field predicates
+  """
+  nomineeID: ID
+  nomineeIDNEQ: ID
+  nomineeIDIn: [ID!]
+  nomineeIDNotIn: [ID!]
+  nomineeIDIsNil: Boolean
+  nomineeIDNotNil: Boolean
+  """
+  seat_allocation edge predicates
+  """
+  hasSeatAllocation: Boolean
+  hasSeatAllocationWith: [SeatAllocationWhereInput!]
+  """
+  organisation edge predicates
+  """
+  hasOrganisation: Boolean
+  hasOrganisationWith: [OrganisationWhereInput!]
+  """
+  nominee edge predicates
+  """
+  hasNominee: Boolean
+  hasNomineeWith: [PersonWhereInput!]
+  """
+  appointment edge predicates
+  """
+  hasAppointment: Boolean
+  hasAppointmentWith: [AppointmentWhereInput!]
+}
+"""
+NominationStatus is enum for the field status
+"""
+enum NominationStatus @goModel(model: "github.com/pactreg/pactreg/ent/vocab.NominationStatus") {
+  DRAFT
+  SENT
+  NOMINATED
+  DECLINED
+  WITHDRAWN
 }
 """
 Possible directions in which to order a list of items when provided an ` + "`" + `orderBy` + "`" + ` argument.
@@ -2668,6 +3875,10 @@ type Organisation implements Node {
     """
     where: AppointmentWhereInput
   ): AppointmentConnection!
+  """
+  appointment letters addressed to this organisation
+  """
+  nominationRequests: [NominationRequest!]
   affiliatedPeople: [Person!]
   ownedBodies: [Body!]
   nominatedSeatAllocations: [SeatAllocation!]
@@ -2988,6 +4199,11 @@ input OrganisationWhereInput {
   hasAppointments: Boolean
   hasAppointmentsWith: [AppointmentWhereInput!]
   """
+  nomination_requests edge predicates
+  """
+  hasNominationRequests: Boolean
+  hasNominationRequestsWith: [NominationRequestWhereInput!]
+  """
   affiliated_people edge predicates
   """
   hasAffiliatedPeople: Boolean
@@ -3049,7 +4265,12 @@ type Person implements Node {
   """
   phone: String
   affiliationID: ID
+  """
+  where recorded, for composition statistics: null for viewers below READER
+  """
+  gender: Gender
   affiliation: Organisation
+  nominations: [NominationRequest!]
   appointments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -3223,6 +4444,11 @@ input PersonWhereInput {
   hasAffiliation: Boolean
   hasAffiliationWith: [OrganisationWhereInput!]
   """
+  nominations edge predicates
+  """
+  hasNominations: Boolean
+  hasNominationsWith: [NominationRequestWhereInput!]
+  """
   appointments edge predicates
   """
   hasAppointments: Boolean
@@ -3371,6 +4597,37 @@ type Query {
     """
     where: BodyWhereInput
   ): BodyConnection!
+  nominationRequests(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for NominationRequests returned from the connection.
+    """
+    orderBy: NominationRequestOrder
+
+    """
+    Filtering options for NominationRequests returned from the connection.
+    """
+    where: NominationRequestWhereInput
+  ): NominationRequestConnection!
   organisations(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -3495,6 +4752,7 @@ type SeatAllocation implements Node {
   named organisations that may fill these seats
   """
   eligibleOrganisations: [Organisation!]
+  nominationRequests: [NominationRequest!]
   appointments: [Appointment!]
 }
 """
@@ -3671,6 +4929,11 @@ input SeatAllocationWhereInput {
   hasEligibleOrganisations: Boolean
   hasEligibleOrganisationsWith: [OrganisationWhereInput!]
   """
+  nomination_requests edge predicates
+  """
+  hasNominationRequests: Boolean
+  hasNominationRequestsWith: [NominationRequestWhereInput!]
+  """
   appointments edge predicates
   """
   hasAppointments: Boolean
@@ -3719,6 +4982,16 @@ input UpdateBodyInput {
   clearEstablishedOn: Boolean
   dissolvedOn: Date
   clearDissolvedOn: Boolean
+  """
+  term length from which an appointment's ends_on defaults, e.g. 48
+  """
+  defaultTermMonths: Int
+  clearDefaultTermMonths: Boolean
+  """
+  how many consecutive terms one person may hold in this body
+  """
+  maxConsecutiveTerms: Int
+  clearMaxConsecutiveTerms: Boolean
   ownerID: ID
   clearOwner: Boolean
   addAdvisedByIDs: [ID!]
@@ -3733,6 +5006,25 @@ input UpdateBodyInput {
   addReplaceIDs: [ID!]
   removeReplaceIDs: [ID!]
   clearReplaces: Boolean
+}
+"""
+UpdateNominationRequestInput is used for update NominationRequest object.
+Input was generated by ent.
+"""
+input UpdateNominationRequestInput {
+  sentOn: Date
+  clearSentOn: Boolean
+  dueOn: Date
+  clearDueOn: Boolean
+  termStartsOn: Date
+  clearTermStartsOn: Boolean
+  answeredOn: Date
+  clearAnsweredOn: Boolean
+  """
+  internal note: null for viewers below READER
+  """
+  note: String
+  clearNote: Boolean
 }
 """
 UpdateOrganisationInput is used for update Organisation object.
@@ -3796,6 +5088,11 @@ input UpdatePersonInput {
   """
   phone: String
   clearPhone: Boolean
+  """
+  where recorded, for composition statistics: null for viewers below READER
+  """
+  gender: Gender
+  clearGender: Boolean
   affiliationID: ID
   clearAffiliation: Boolean
 }
@@ -3826,6 +5123,159 @@ input UpdateSeatAllocationInput {
   addEligibleOrganisationIDs: [ID!]
   removeEligibleOrganisationIDs: [ID!]
   clearEligibleOrganisations: Boolean
+}
+`, BuiltIn: false},
+	{Name: "../appointments.graphqls", Input: `# Changing who sits where. Every rule of README "Appointment rules" holds on
+# these and on every other write path.
+
+extend type Mutation {
+  "Ends a member's term and starts a successor's in one transaction; the old appointment ends the day before with reason REPLACED."
+  replaceAppointment(id: ID!, input: ReplaceAppointmentInput!): Appointment!
+  "Reappoints the same person for a new term that continues this one (linked as previous/next); the term limit of the body applies."
+  reappoint(id: ID!, input: ReappointInput): Appointment!
+  "Dissolves a body: sets dissolvedOn and ends its open appointments on that date with reason BODY_DISSOLVED."
+  dissolveBody(id: ID!, dissolvedOn: Date!, expectedVersion: Int!): Body!
+}
+
+input ReplaceAppointmentInput {
+  personID: ID!
+  "Defaults to the replaced appointment's organisation."
+  onBehalfOfID: ID
+  "The successor's first day."
+  startsOn: Date!
+  endsOn: Date
+  note: String
+}
+
+input ReappointInput {
+  "Defaults to the day after the current term ends."
+  startsOn: Date
+  "Defaults from the body's term length."
+  endsOn: Date
+  note: String
+}
+`, BuiltIn: false},
+	{Name: "../composition.graphqls", Input: `# Who sits where, when: compositions, vacancies, expiring terms,
+# representation and history. Every date argument defaults to today
+# (Europe/Copenhagen).
+
+extend type Query {
+  "Vacant seats across bodies as of a date: every allocation with at least one vacant seat, in body and position order."
+  vacancies(asOf: Date, bodyIds: [ID!]): [Vacancy!]!
+  "Member appointments whose term ends within withinDays (0–3660) after asOf, soonest first."
+  expiringAppointments(withinDays: Int!, asOf: Date): [Appointment!]!
+}
+
+extend type Body {
+  "The composition as of a date: each allocation in position order with its holders and vacant seats."
+  composition(asOf: Date): [CompositionLine!]!
+  "Seats not held by a member as of a date."
+  vacancyCount(asOf: Date): Int!
+  "Seats held per organisation kind and (for READER and above) per gender, as of a date."
+  compositionSummary(asOf: Date): CompositionSummary!
+}
+
+"One allocation of a body's composition on a date."
+type CompositionLine {
+  allocation: SeatAllocation!
+  label: String!
+  role: SeatRole!
+  seats: Int!
+  holders: [Holder!]!
+  vacant: Int!
+}
+
+"A member holding a seat on a date."
+type Holder {
+  appointment: Appointment!
+  person: Person!
+  organisation: Organisation!
+  since: Date!
+  until: Date
+  "Alternates (suppleanter) of this member serving on the date."
+  alternates: [Appointment!]!
+}
+
+type Vacancy {
+  body: Body!
+  allocation: SeatAllocation!
+  vacant: Int!
+}
+
+type CompositionSummary {
+  asOf: Date!
+  seats: Int!
+  held: Int!
+  vacant: Int!
+  byOrganisationKind: [KindCount!]!
+  "Null for viewers below READER (gender is personal data)."
+  byGender: [GenderCount!]
+}
+
+type KindCount {
+  kind: OrganisationKind!
+  seats: Int!
+}
+
+type GenderCount {
+  gender: Gender!
+  seats: Int!
+}
+
+extend type Organisation {
+  "The member appointments held on its behalf on a date."
+  representation(asOf: Date): [Appointment!]!
+  "Every appointment ever held on its behalf, newest first."
+  appointmentHistory: [Appointment!]!
+}
+
+extend type Person {
+  "Every appointment of the person, newest first."
+  appointmentHistory: [Appointment!]!
+}
+
+extend type Appointment {
+  "True for an alternate (suppleant): it takes no seat."
+  isAlternate: Boolean!
+  "The reappointment chain this appointment is part of, first term first."
+  chain: [Appointment!]!
+}
+`, BuiltIn: false},
+	{Name: "../nominations.graphqls", Input: `# Appointment letters (udpegningsbreve): the body's owner asks an
+# organisation to designate a member for a seat allocation.
+
+extend type Body {
+  """
+  The body's nomination requests, in allocation order. status filters by
+  status; overdueOnly keeps the SENT ones past their due date (as of asOf,
+  default today).
+  """
+  nominationRequests(status: [NominationStatus!], overdueOnly: Boolean, asOf: Date): [NominationRequest!]!
+}
+
+extend type NominationRequest {
+  "SENT and past its due date, as of today."
+  overdue: Boolean!
+}
+
+extend type Mutation {
+  "Drafts a nomination request (status DRAFT)."
+  createNominationRequest(input: CreateNominationRequestInput!): NominationRequest!
+  updateNominationRequest(id: ID!, expectedVersion: Int!, input: UpdateNominationRequestInput!): NominationRequest!
+  "Sends a drafted request: SENT, with its sent and due dates."
+  sendNominationRequest(id: ID!, sentOn: Date!, dueOn: Date): NominationRequest!
+  """
+  Records the organisation's nominee: NOMINATED. The nominee must be
+  appointable under every appointment rule on the term start (a full
+  allocation is SEAT_FULL now, not at confirmation).
+  """
+  nominate(id: ID!, personID: ID!, answeredOn: Date): NominationRequest!
+  "The organisation declined: DECLINED."
+  declineNomination(id: ID!, answeredOn: Date): NominationRequest!
+  "Withdraws an open request (DRAFT or SENT): WITHDRAWN."
+  withdrawNominationRequest(id: ID!): NominationRequest!
+  "Turns a NOMINATED request into an appointment, under every appointment rule."
+  confirmNomination(id: ID!, startsOn: Date, endsOn: Date): Appointment!
 }
 `, BuiltIn: false},
 }
@@ -3903,6 +5353,14 @@ func (ec *executionContext) childFields_Appointment(ctx context.Context, field g
 		return ec.fieldContext_Appointment_seatAllocationID(ctx, field)
 	case "onBehalfOfID":
 		return ec.fieldContext_Appointment_onBehalfOfID(ctx, field)
+	case "endReason":
+		return ec.fieldContext_Appointment_endReason(ctx, field)
+	case "alternateForID":
+		return ec.fieldContext_Appointment_alternateForID(ctx, field)
+	case "previousID":
+		return ec.fieldContext_Appointment_previousID(ctx, field)
+	case "replacesID":
+		return ec.fieldContext_Appointment_replacesID(ctx, field)
 	case "note":
 		return ec.fieldContext_Appointment_note(ctx, field)
 	case "person":
@@ -3911,6 +5369,24 @@ func (ec *executionContext) childFields_Appointment(ctx context.Context, field g
 		return ec.fieldContext_Appointment_seatAllocation(ctx, field)
 	case "onBehalfOf":
 		return ec.fieldContext_Appointment_onBehalfOf(ctx, field)
+	case "alternateFor":
+		return ec.fieldContext_Appointment_alternateFor(ctx, field)
+	case "alternates":
+		return ec.fieldContext_Appointment_alternates(ctx, field)
+	case "previous":
+		return ec.fieldContext_Appointment_previous(ctx, field)
+	case "next":
+		return ec.fieldContext_Appointment_next(ctx, field)
+	case "replaces":
+		return ec.fieldContext_Appointment_replaces(ctx, field)
+	case "replacedBy":
+		return ec.fieldContext_Appointment_replacedBy(ctx, field)
+	case "nomination":
+		return ec.fieldContext_Appointment_nomination(ctx, field)
+	case "isAlternate":
+		return ec.fieldContext_Appointment_isAlternate(ctx, field)
+	case "chain":
+		return ec.fieldContext_Appointment_chain(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Appointment", field.Name)
 }
@@ -4009,6 +5485,10 @@ func (ec *executionContext) childFields_Body(ctx context.Context, field graphql.
 		return ec.fieldContext_Body_dissolvedOn(ctx, field)
 	case "ownerID":
 		return ec.fieldContext_Body_ownerID(ctx, field)
+	case "defaultTermMonths":
+		return ec.fieldContext_Body_defaultTermMonths(ctx, field)
+	case "maxConsecutiveTerms":
+		return ec.fieldContext_Body_maxConsecutiveTerms(ctx, field)
 	case "owner":
 		return ec.fieldContext_Body_owner(ctx, field)
 	case "seatAllocations":
@@ -4021,6 +5501,14 @@ func (ec *executionContext) childFields_Body(ctx context.Context, field graphql.
 		return ec.fieldContext_Body_replacedBy(ctx, field)
 	case "replaces":
 		return ec.fieldContext_Body_replaces(ctx, field)
+	case "composition":
+		return ec.fieldContext_Body_composition(ctx, field)
+	case "vacancyCount":
+		return ec.fieldContext_Body_vacancyCount(ctx, field)
+	case "compositionSummary":
+		return ec.fieldContext_Body_compositionSummary(ctx, field)
+	case "nominationRequests":
+		return ec.fieldContext_Body_nominationRequests(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Body", field.Name)
 }
@@ -4047,6 +5535,42 @@ func (ec *executionContext) childFields_BodyEdge(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type BodyEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CompositionLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "allocation":
+		return ec.fieldContext_CompositionLine_allocation(ctx, field)
+	case "label":
+		return ec.fieldContext_CompositionLine_label(ctx, field)
+	case "role":
+		return ec.fieldContext_CompositionLine_role(ctx, field)
+	case "seats":
+		return ec.fieldContext_CompositionLine_seats(ctx, field)
+	case "holders":
+		return ec.fieldContext_CompositionLine_holders(ctx, field)
+	case "vacant":
+		return ec.fieldContext_CompositionLine_vacant(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompositionLine", field.Name)
+}
+
+func (ec *executionContext) childFields_CompositionSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_CompositionSummary_asOf(ctx, field)
+	case "seats":
+		return ec.fieldContext_CompositionSummary_seats(ctx, field)
+	case "held":
+		return ec.fieldContext_CompositionSummary_held(ctx, field)
+	case "vacant":
+		return ec.fieldContext_CompositionSummary_vacant(ctx, field)
+	case "byOrganisationKind":
+		return ec.fieldContext_CompositionSummary_byOrganisationKind(ctx, field)
+	case "byGender":
+		return ec.fieldContext_CompositionSummary_byGender(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompositionSummary", field.Name)
+}
+
 func (ec *executionContext) childFields_CreatedApiToken(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "token":
@@ -4067,6 +5591,108 @@ func (ec *executionContext) childFields_FieldChange(ctx context.Context, field g
 		return ec.fieldContext_FieldChange_after(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FieldChange", field.Name)
+}
+
+func (ec *executionContext) childFields_GenderCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "gender":
+		return ec.fieldContext_GenderCount_gender(ctx, field)
+	case "seats":
+		return ec.fieldContext_GenderCount_seats(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GenderCount", field.Name)
+}
+
+func (ec *executionContext) childFields_Holder(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "appointment":
+		return ec.fieldContext_Holder_appointment(ctx, field)
+	case "person":
+		return ec.fieldContext_Holder_person(ctx, field)
+	case "organisation":
+		return ec.fieldContext_Holder_organisation(ctx, field)
+	case "since":
+		return ec.fieldContext_Holder_since(ctx, field)
+	case "until":
+		return ec.fieldContext_Holder_until(ctx, field)
+	case "alternates":
+		return ec.fieldContext_Holder_alternates(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Holder", field.Name)
+}
+
+func (ec *executionContext) childFields_KindCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_KindCount_kind(ctx, field)
+	case "seats":
+		return ec.fieldContext_KindCount_seats(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KindCount", field.Name)
+}
+
+func (ec *executionContext) childFields_NominationRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_NominationRequest_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_NominationRequest_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_NominationRequest_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_NominationRequest_version(ctx, field)
+	case "status":
+		return ec.fieldContext_NominationRequest_status(ctx, field)
+	case "sentOn":
+		return ec.fieldContext_NominationRequest_sentOn(ctx, field)
+	case "dueOn":
+		return ec.fieldContext_NominationRequest_dueOn(ctx, field)
+	case "termStartsOn":
+		return ec.fieldContext_NominationRequest_termStartsOn(ctx, field)
+	case "answeredOn":
+		return ec.fieldContext_NominationRequest_answeredOn(ctx, field)
+	case "seatAllocationID":
+		return ec.fieldContext_NominationRequest_seatAllocationID(ctx, field)
+	case "organisationID":
+		return ec.fieldContext_NominationRequest_organisationID(ctx, field)
+	case "nomineeID":
+		return ec.fieldContext_NominationRequest_nomineeID(ctx, field)
+	case "note":
+		return ec.fieldContext_NominationRequest_note(ctx, field)
+	case "seatAllocation":
+		return ec.fieldContext_NominationRequest_seatAllocation(ctx, field)
+	case "organisation":
+		return ec.fieldContext_NominationRequest_organisation(ctx, field)
+	case "nominee":
+		return ec.fieldContext_NominationRequest_nominee(ctx, field)
+	case "appointment":
+		return ec.fieldContext_NominationRequest_appointment(ctx, field)
+	case "overdue":
+		return ec.fieldContext_NominationRequest_overdue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NominationRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_NominationRequestConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_NominationRequestConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_NominationRequestConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_NominationRequestConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NominationRequestConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_NominationRequestEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_NominationRequestEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_NominationRequestEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NominationRequestEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Organisation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4107,6 +5733,8 @@ func (ec *executionContext) childFields_Organisation(ctx context.Context, field 
 		return ec.fieldContext_Organisation_members(ctx, field)
 	case "appointments":
 		return ec.fieldContext_Organisation_appointments(ctx, field)
+	case "nominationRequests":
+		return ec.fieldContext_Organisation_nominationRequests(ctx, field)
 	case "affiliatedPeople":
 		return ec.fieldContext_Organisation_affiliatedPeople(ctx, field)
 	case "ownedBodies":
@@ -4115,6 +5743,10 @@ func (ec *executionContext) childFields_Organisation(ctx context.Context, field 
 		return ec.fieldContext_Organisation_nominatedSeatAllocations(ctx, field)
 	case "eligibleFor":
 		return ec.fieldContext_Organisation_eligibleFor(ctx, field)
+	case "representation":
+		return ec.fieldContext_Organisation_representation(ctx, field)
+	case "appointmentHistory":
+		return ec.fieldContext_Organisation_appointmentHistory(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organisation", field.Name)
 }
@@ -4175,10 +5807,16 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_phone(ctx, field)
 	case "affiliationID":
 		return ec.fieldContext_Person_affiliationID(ctx, field)
+	case "gender":
+		return ec.fieldContext_Person_gender(ctx, field)
 	case "affiliation":
 		return ec.fieldContext_Person_affiliation(ctx, field)
+	case "nominations":
+		return ec.fieldContext_Person_nominations(ctx, field)
 	case "appointments":
 		return ec.fieldContext_Person_appointments(ctx, field)
+	case "appointmentHistory":
+		return ec.fieldContext_Person_appointmentHistory(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
 }
@@ -4235,6 +5873,8 @@ func (ec *executionContext) childFields_SeatAllocation(ctx context.Context, fiel
 		return ec.fieldContext_SeatAllocation_nominatingOrganisation(ctx, field)
 	case "eligibleOrganisations":
 		return ec.fieldContext_SeatAllocation_eligibleOrganisations(ctx, field)
+	case "nominationRequests":
+		return ec.fieldContext_SeatAllocation_nominationRequests(ctx, field)
 	case "appointments":
 		return ec.fieldContext_SeatAllocation_appointments(ctx, field)
 	}
@@ -4261,6 +5901,18 @@ func (ec *executionContext) childFields_SeatAllocationEdge(ctx context.Context, 
 		return ec.fieldContext_SeatAllocationEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SeatAllocationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Vacancy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "body":
+		return ec.fieldContext_Vacancy_body(ctx, field)
+	case "allocation":
+		return ec.fieldContext_Vacancy_allocation(ctx, field)
+	case "vacant":
+		return ec.fieldContext_Vacancy_vacant(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Vacancy", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4379,6 +6031,108 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Body_compositionSummary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*dates.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Body_composition_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*dates.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Body_nominationRequests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) ([]vocab.NominationStatus, error) {
+			return ec.unmarshalONominationStatus2ᚕgithubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐNominationStatusᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "overdueOnly",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["overdueOnly"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*dates.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Body_vacancyCount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*dates.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_confirmNomination_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "startsOn",
+		func(ctx context.Context, v any) (*dates.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["startsOn"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "endsOn",
+		func(ctx context.Context, v any) (*dates.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["endsOn"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createApiToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4413,6 +6167,20 @@ func (ec *executionContext) field_Mutation_createBody_args(ctx context.Context, 
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (ent.CreateBodyInput, error) {
 			return ec.unmarshalNCreateBodyInput2githubᚗcomᚋpactregᚋpactregᚋentᚐCreateBodyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createNominationRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateNominationRequestInput, error) {
+			return ec.unmarshalNCreateNominationRequestInput2githubᚗcomᚋpactregᚋpactregᚋentᚐCreateNominationRequestInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4463,6 +6231,58 @@ func (ec *executionContext) field_Mutation_createSeatAllocation_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_declineNomination_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "answeredOn",
+		func(ctx context.Context, v any) (*dates.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["answeredOn"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_dissolveBody_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "dissolvedOn",
+		func(ctx context.Context, v any) (dates.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dissolvedOn"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_endAppointment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4482,14 +6302,96 @@ func (ec *executionContext) field_Mutation_endAppointment_args(ctx context.Conte
 		return nil, err
 	}
 	args["endsOn"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (vocab.EndReason, error) {
+			return ec.unmarshalNEndReason2githubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐEndReason(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["expectedVersion"] = arg2
+	args["expectedVersion"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_nominate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "personID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["personID"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "answeredOn",
+		func(ctx context.Context, v any) (*dates.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["answeredOn"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reappoint_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (*ReappointInput, error) {
+			return ec.unmarshalOReappointInput2ᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐReappointInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_replaceAppointment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ReplaceAppointmentInput, error) {
+			return ec.unmarshalNReplaceAppointmentInput2githubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐReplaceAppointmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -4504,6 +6406,36 @@ func (ec *executionContext) field_Mutation_revokeApiToken_args(ctx context.Conte
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendNominationRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sentOn",
+		func(ctx context.Context, v any) (dates.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sentOn"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "dueOn",
+		func(ctx context.Context, v any) (*dates.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dueOn"] = arg2
 	return args, nil
 }
 
@@ -4529,6 +6461,36 @@ func (ec *executionContext) field_Mutation_updateBody_args(ctx context.Context, 
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (ent.UpdateBodyInput, error) {
 			return ec.unmarshalNUpdateBodyInput2githubᚗcomᚋpactregᚋpactregᚋentᚐUpdateBodyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateNominationRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateNominationRequestInput, error) {
+			return ec.unmarshalNUpdateNominationRequestInput2githubᚗcomᚋpactregᚋpactregᚋentᚐUpdateNominationRequestInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4627,6 +6589,20 @@ func (ec *executionContext) field_Mutation_updateSeatAllocation_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_withdrawNominationRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Organisation_appointments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4678,6 +6654,20 @@ func (ec *executionContext) field_Organisation_appointments_args(ctx context.Con
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Organisation_representation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*dates.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
 	return args, nil
 }
 
@@ -4965,6 +6955,28 @@ func (ec *executionContext) field_Query_bodies_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_expiringAppointments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "withinDays",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["withinDays"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*dates.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4990,6 +7002,60 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_nominationRequests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.NominationRequestOrder, error) {
+			return ec.unmarshalONominationRequestOrder2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.NominationRequestWhereInput, error) {
+			return ec.unmarshalONominationRequestWhereInput2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -5152,6 +7218,28 @@ func (ec *executionContext) field_Query_seatAllocations_args(ctx context.Context
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_vacancies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*dates.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "bodyIds",
+		func(ctx context.Context, v any) ([]int, error) {
+			return ec.unmarshalOID2ᚕintᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["bodyIds"] = arg1
 	return args, nil
 }
 
@@ -5808,6 +7896,98 @@ func (ec *executionContext) fieldContext_Appointment_onBehalfOfID(_ context.Cont
 	return graphql.NewScalarFieldContext("Appointment", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Appointment_endReason(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_endReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *vocab.EndReason) graphql.Marshaler {
+			return ec.marshalOEndReason2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐEndReason(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_endReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, "EndReason")
+}
+
+func (ec *executionContext) _Appointment_alternateForID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_alternateForID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AlternateForID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_alternateForID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Appointment_previousID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_previousID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_previousID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Appointment_replacesID(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_replacesID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReplacesID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_replacesID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Appointment_note(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5922,6 +8102,285 @@ func (ec *executionContext) fieldContext_Appointment_onBehalfOf(_ context.Contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Appointment_alternateFor(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_alternateFor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AlternateFor(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalOAppointment2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_alternateFor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appointment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Appointment_alternates(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_alternates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Alternates(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Appointment) graphql.Marshaler {
+			return ec.marshalOAppointment2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointmentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_alternates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appointment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Appointment_previous(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalOAppointment2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appointment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Appointment_next(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_next(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Next(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalOAppointment2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_next(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appointment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Appointment_replaces(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_replaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replaces(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalOAppointment2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_replaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appointment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Appointment_replacedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_replacedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReplacedBy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalOAppointment2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_replacedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appointment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Appointment_nomination(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_nomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nomination(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NominationRequest) graphql.Marshaler {
+			return ec.marshalONominationRequest2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequest(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_nomination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appointment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NominationRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Appointment_isAlternate(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_isAlternate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Appointment().IsAlternate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_isAlternate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appointment", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Appointment_chain(ctx context.Context, field graphql.CollectedField, obj *ent.Appointment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appointment_chain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Appointment().Chain(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Appointment) graphql.Marshaler {
+			return ec.marshalNAppointment2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appointment_chain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appointment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
 		},
 	}
 	return fc, nil
@@ -6703,6 +9162,52 @@ func (ec *executionContext) fieldContext_Body_ownerID(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Body", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Body_defaultTermMonths(ctx context.Context, field graphql.CollectedField, obj *ent.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_defaultTermMonths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultTermMonths, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Body_defaultTermMonths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Body", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Body_maxConsecutiveTerms(ctx context.Context, field graphql.CollectedField, obj *ent.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_maxConsecutiveTerms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxConsecutiveTerms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Body_maxConsecutiveTerms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Body", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Body_owner(ctx context.Context, field graphql.CollectedField, obj *ent.Body) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6895,6 +9400,182 @@ func (ec *executionContext) fieldContext_Body_replaces(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Body_composition(ctx context.Context, field graphql.CollectedField, obj *ent.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_composition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Body().Composition(ctx, obj, fc.Args["asOf"].(*dates.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*CompositionLine) graphql.Marshaler {
+			return ec.marshalNCompositionLine2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐCompositionLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_composition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompositionLine(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Body_composition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Body_vacancyCount(ctx context.Context, field graphql.CollectedField, obj *ent.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_vacancyCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Body().VacancyCount(ctx, obj, fc.Args["asOf"].(*dates.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_vacancyCount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Body_vacancyCount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Body_compositionSummary(ctx context.Context, field graphql.CollectedField, obj *ent.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_compositionSummary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Body().CompositionSummary(ctx, obj, fc.Args["asOf"].(*dates.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *CompositionSummary) graphql.Marshaler {
+			return ec.marshalNCompositionSummary2ᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐCompositionSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_compositionSummary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompositionSummary(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Body_compositionSummary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Body_nominationRequests(ctx context.Context, field graphql.CollectedField, obj *ent.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_nominationRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Body().NominationRequests(ctx, obj, fc.Args["status"].([]vocab.NominationStatus), fc.Args["overdueOnly"].(*bool), fc.Args["asOf"].(*dates.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.NominationRequest) graphql.Marshaler {
+			return ec.marshalNNominationRequest2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_nominationRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NominationRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Body_nominationRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _BodyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.BodyConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7037,6 +9718,318 @@ func (ec *executionContext) fieldContext_BodyEdge_cursor(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("BodyEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _CompositionLine_allocation(ctx context.Context, field graphql.CollectedField, obj *CompositionLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompositionLine_allocation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Allocation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SeatAllocation) graphql.Marshaler {
+			return ec.marshalNSeatAllocation2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐSeatAllocation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompositionLine_allocation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompositionLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SeatAllocation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompositionLine_label(ctx context.Context, field graphql.CollectedField, obj *CompositionLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompositionLine_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompositionLine_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompositionLine", field, false, false, "String")
+}
+
+func (ec *executionContext) _CompositionLine_role(ctx context.Context, field graphql.CollectedField, obj *CompositionLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompositionLine_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v vocab.SeatRole) graphql.Marshaler {
+			return ec.marshalNSeatRole2githubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐSeatRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompositionLine_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompositionLine", field, false, false, "SeatRole")
+}
+
+func (ec *executionContext) _CompositionLine_seats(ctx context.Context, field graphql.CollectedField, obj *CompositionLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompositionLine_seats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seats, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompositionLine_seats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompositionLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CompositionLine_holders(ctx context.Context, field graphql.CollectedField, obj *CompositionLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompositionLine_holders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Holders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*Holder) graphql.Marshaler {
+			return ec.marshalNHolder2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐHolderᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompositionLine_holders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompositionLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Holder(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompositionLine_vacant(ctx context.Context, field graphql.CollectedField, obj *CompositionLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompositionLine_vacant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Vacant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompositionLine_vacant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompositionLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CompositionSummary_asOf(ctx context.Context, field graphql.CollectedField, obj *CompositionSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompositionSummary_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v dates.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompositionSummary_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompositionSummary", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CompositionSummary_seats(ctx context.Context, field graphql.CollectedField, obj *CompositionSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompositionSummary_seats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seats, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompositionSummary_seats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompositionSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CompositionSummary_held(ctx context.Context, field graphql.CollectedField, obj *CompositionSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompositionSummary_held(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Held, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompositionSummary_held(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompositionSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CompositionSummary_vacant(ctx context.Context, field graphql.CollectedField, obj *CompositionSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompositionSummary_vacant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Vacant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompositionSummary_vacant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompositionSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CompositionSummary_byOrganisationKind(ctx context.Context, field graphql.CollectedField, obj *CompositionSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompositionSummary_byOrganisationKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByOrganisationKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*KindCount) graphql.Marshaler {
+			return ec.marshalNKindCount2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐKindCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompositionSummary_byOrganisationKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompositionSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KindCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompositionSummary_byGender(ctx context.Context, field graphql.CollectedField, obj *CompositionSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompositionSummary_byGender(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByGender, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*GenderCount) graphql.Marshaler {
+			return ec.marshalOGenderCount2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐGenderCountᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CompositionSummary_byGender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompositionSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GenderCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CreatedApiToken_token(ctx context.Context, field graphql.CollectedField, obj *CreatedAPIToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7159,6 +10152,272 @@ func (ec *executionContext) _FieldChange_after(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_FieldChange_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _GenderCount_gender(ctx context.Context, field graphql.CollectedField, obj *GenderCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GenderCount_gender(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gender, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v vocab.Gender) graphql.Marshaler {
+			return ec.marshalNGender2githubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐGender(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GenderCount_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GenderCount", field, false, false, "Gender")
+}
+
+func (ec *executionContext) _GenderCount_seats(ctx context.Context, field graphql.CollectedField, obj *GenderCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GenderCount_seats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seats, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GenderCount_seats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GenderCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Holder_appointment(ctx context.Context, field graphql.CollectedField, obj *Holder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Holder_appointment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Appointment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalNAppointment2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Holder_appointment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Holder",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Holder_person(ctx context.Context, field graphql.CollectedField, obj *Holder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Holder_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Person, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Holder_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Holder",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Holder_organisation(ctx context.Context, field graphql.CollectedField, obj *Holder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Holder_organisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organisation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organisation) graphql.Marshaler {
+			return ec.marshalNOrganisation2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Holder_organisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Holder",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Holder_since(ctx context.Context, field graphql.CollectedField, obj *Holder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Holder_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v dates.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Holder_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Holder", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Holder_until(ctx context.Context, field graphql.CollectedField, obj *Holder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Holder_until(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dates.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Holder_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Holder", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Holder_alternates(ctx context.Context, field graphql.CollectedField, obj *Holder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Holder_alternates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Alternates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Appointment) graphql.Marshaler {
+			return ec.marshalNAppointment2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Holder_alternates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Holder",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v vocab.OrganisationKind) graphql.Marshaler {
+			return ec.marshalNOrganisationKind2githubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐOrganisationKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindCount", field, false, false, "OrganisationKind")
+}
+
+func (ec *executionContext) _KindCount_seats(ctx context.Context, field graphql.CollectedField, obj *KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindCount_seats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seats, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindCount_seats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Mutation_createOrganisation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -7567,7 +10826,7 @@ func (ec *executionContext) _Mutation_endAppointment(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().EndAppointment(ctx, fc.Args["id"].(int), fc.Args["endsOn"].(dates.Date), fc.Args["expectedVersion"].(*int))
+			return ec.Resolvers.Mutation().EndAppointment(ctx, fc.Args["id"].(int), fc.Args["endsOn"].(dates.Date), fc.Args["reason"].(vocab.EndReason), fc.Args["expectedVersion"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
@@ -7687,6 +10946,1038 @@ func (ec *executionContext) fieldContext_Mutation_revokeApiToken(ctx context.Con
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_replaceAppointment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_replaceAppointment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReplaceAppointment(ctx, fc.Args["id"].(int), fc.Args["input"].(ReplaceAppointmentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalNAppointment2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_replaceAppointment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_replaceAppointment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reappoint(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reappoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Reappoint(ctx, fc.Args["id"].(int), fc.Args["input"].(*ReappointInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalNAppointment2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reappoint(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reappoint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_dissolveBody(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_dissolveBody(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DissolveBody(ctx, fc.Args["id"].(int), fc.Args["dissolvedOn"].(dates.Date), fc.Args["expectedVersion"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Body) graphql.Marshaler {
+			return ec.marshalNBody2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐBody(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_dissolveBody(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Body(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_dissolveBody_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createNominationRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createNominationRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateNominationRequest(ctx, fc.Args["input"].(ent.CreateNominationRequestInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NominationRequest) graphql.Marshaler {
+			return ec.marshalNNominationRequest2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createNominationRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NominationRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createNominationRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateNominationRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateNominationRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateNominationRequest(ctx, fc.Args["id"].(int), fc.Args["expectedVersion"].(int), fc.Args["input"].(ent.UpdateNominationRequestInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NominationRequest) graphql.Marshaler {
+			return ec.marshalNNominationRequest2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateNominationRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NominationRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateNominationRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_sendNominationRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sendNominationRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SendNominationRequest(ctx, fc.Args["id"].(int), fc.Args["sentOn"].(dates.Date), fc.Args["dueOn"].(*dates.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NominationRequest) graphql.Marshaler {
+			return ec.marshalNNominationRequest2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sendNominationRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NominationRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendNominationRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_nominate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_nominate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Nominate(ctx, fc.Args["id"].(int), fc.Args["personID"].(int), fc.Args["answeredOn"].(*dates.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NominationRequest) graphql.Marshaler {
+			return ec.marshalNNominationRequest2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_nominate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NominationRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_nominate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_declineNomination(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_declineNomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeclineNomination(ctx, fc.Args["id"].(int), fc.Args["answeredOn"].(*dates.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NominationRequest) graphql.Marshaler {
+			return ec.marshalNNominationRequest2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_declineNomination(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NominationRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_declineNomination_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawNominationRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawNominationRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawNominationRequest(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NominationRequest) graphql.Marshaler {
+			return ec.marshalNNominationRequest2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawNominationRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NominationRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawNominationRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_confirmNomination(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_confirmNomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConfirmNomination(ctx, fc.Args["id"].(int), fc.Args["startsOn"].(*dates.Date), fc.Args["endsOn"].(*dates.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalNAppointment2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_confirmNomination(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_confirmNomination_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NominationRequest_id(ctx context.Context, field graphql.CollectedField, obj *ent.NominationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationRequest_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NominationRequest_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NominationRequest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NominationRequest_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.NominationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationRequest_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NominationRequest_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NominationRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _NominationRequest_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.NominationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationRequest_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NominationRequest_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NominationRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _NominationRequest_version(ctx context.Context, field graphql.CollectedField, obj *ent.NominationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationRequest_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NominationRequest_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NominationRequest", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NominationRequest_status(ctx context.Context, field graphql.CollectedField, obj *ent.NominationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationRequest_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v vocab.NominationStatus) graphql.Marshaler {
+			return ec.marshalNNominationStatus2githubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐNominationStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NominationRequest_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NominationRequest", field, false, false, "NominationStatus")
+}
+
+func (ec *executionContext) _NominationRequest_sentOn(ctx context.Context, field graphql.CollectedField, obj *ent.NominationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationRequest_sentOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SentOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dates.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NominationRequest_sentOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NominationRequest", field, false, false, "Date")
+}
+
+func (ec *executionContext) _NominationRequest_dueOn(ctx context.Context, field graphql.CollectedField, obj *ent.NominationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationRequest_dueOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DueOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dates.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NominationRequest_dueOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NominationRequest", field, false, false, "Date")
+}
+
+func (ec *executionContext) _NominationRequest_termStartsOn(ctx context.Context, field graphql.CollectedField, obj *ent.NominationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationRequest_termStartsOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TermStartsOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dates.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NominationRequest_termStartsOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NominationRequest", field, false, false, "Date")
+}
+
+func (ec *executionContext) _NominationRequest_answeredOn(ctx context.Context, field graphql.CollectedField, obj *ent.NominationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationRequest_answeredOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnsweredOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dates.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NominationRequest_answeredOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NominationRequest", field, false, false, "Date")
+}
+
+func (ec *executionContext) _NominationRequest_seatAllocationID(ctx context.Context, field graphql.CollectedField, obj *ent.NominationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationRequest_seatAllocationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeatAllocationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NominationRequest_seatAllocationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NominationRequest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NominationRequest_organisationID(ctx context.Context, field graphql.CollectedField, obj *ent.NominationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationRequest_organisationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganisationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NominationRequest_organisationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NominationRequest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NominationRequest_nomineeID(ctx context.Context, field graphql.CollectedField, obj *ent.NominationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationRequest_nomineeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NomineeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NominationRequest_nomineeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NominationRequest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NominationRequest_note(ctx context.Context, field graphql.CollectedField, obj *ent.NominationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationRequest_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NominationRequest_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NominationRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _NominationRequest_seatAllocation(ctx context.Context, field graphql.CollectedField, obj *ent.NominationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationRequest_seatAllocation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeatAllocation(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SeatAllocation) graphql.Marshaler {
+			return ec.marshalNSeatAllocation2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐSeatAllocation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NominationRequest_seatAllocation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NominationRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SeatAllocation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NominationRequest_organisation(ctx context.Context, field graphql.CollectedField, obj *ent.NominationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationRequest_organisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organisation(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organisation) graphql.Marshaler {
+			return ec.marshalNOrganisation2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NominationRequest_organisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NominationRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NominationRequest_nominee(ctx context.Context, field graphql.CollectedField, obj *ent.NominationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationRequest_nominee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nominee(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NominationRequest_nominee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NominationRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NominationRequest_appointment(ctx context.Context, field graphql.CollectedField, obj *ent.NominationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationRequest_appointment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Appointment(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalOAppointment2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NominationRequest_appointment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NominationRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NominationRequest_overdue(ctx context.Context, field graphql.CollectedField, obj *ent.NominationRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationRequest_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NominationRequest().Overdue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NominationRequest_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NominationRequest", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _NominationRequestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.NominationRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationRequestConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.NominationRequestEdge) graphql.Marshaler {
+			return ec.marshalONominationRequestEdge2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NominationRequestConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NominationRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NominationRequestEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NominationRequestConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.NominationRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationRequestConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NominationRequestConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NominationRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NominationRequestConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.NominationRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationRequestConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NominationRequestConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NominationRequestConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NominationRequestEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.NominationRequestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationRequestEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NominationRequest) graphql.Marshaler {
+			return ec.marshalONominationRequest2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequest(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NominationRequestEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NominationRequestEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NominationRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NominationRequestEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.NominationRequestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominationRequestEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NominationRequestEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NominationRequestEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
@@ -8142,6 +12433,38 @@ func (ec *executionContext) fieldContext_Organisation_appointments(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Organisation_nominationRequests(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organisation_nominationRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NominationRequests(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.NominationRequest) graphql.Marshaler {
+			return ec.marshalONominationRequest2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organisation_nominationRequests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organisation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NominationRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Organisation_affiliatedPeople(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8265,6 +12588,82 @@ func (ec *executionContext) fieldContext_Organisation_eligibleFor(_ context.Cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SeatAllocation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organisation_representation(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organisation_representation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organisation().Representation(ctx, obj, fc.Args["asOf"].(*dates.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Appointment) graphql.Marshaler {
+			return ec.marshalNAppointment2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organisation_representation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organisation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_representation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organisation_appointmentHistory(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organisation_appointmentHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Organisation().AppointmentHistory(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Appointment) graphql.Marshaler {
+			return ec.marshalNAppointment2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organisation_appointmentHistory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organisation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8711,6 +13110,29 @@ func (ec *executionContext) fieldContext_Person_affiliationID(_ context.Context,
 	return graphql.NewScalarFieldContext("Person", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Person_gender(ctx context.Context, field graphql.CollectedField, obj *ent.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_gender(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gender, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *vocab.Gender) graphql.Marshaler {
+			return ec.marshalOGender2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐGender(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "Gender")
+}
+
 func (ec *executionContext) _Person_affiliation(ctx context.Context, field graphql.CollectedField, obj *ent.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8738,6 +13160,38 @@ func (ec *executionContext) fieldContext_Person_affiliation(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_nominations(ctx context.Context, field graphql.CollectedField, obj *ent.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_nominations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nominations(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.NominationRequest) graphql.Marshaler {
+			return ec.marshalONominationRequest2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_nominations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NominationRequest(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8783,6 +13237,38 @@ func (ec *executionContext) fieldContext_Person_appointments(ctx context.Context
 	if fc.Args, err = ec.field_Person_appointments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_appointmentHistory(ctx context.Context, field graphql.CollectedField, obj *ent.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_appointmentHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().AppointmentHistory(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Appointment) graphql.Marshaler {
+			return ec.marshalNAppointment2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_appointmentHistory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -9193,6 +13679,50 @@ func (ec *executionContext) fieldContext_Query_bodies(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_nominationRequests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_nominationRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NominationRequests(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.NominationRequestOrder), fc.Args["where"].(*ent.NominationRequestWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NominationRequestConnection) graphql.Marshaler {
+			return ec.marshalNNominationRequestConnection2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_nominationRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NominationRequestConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_nominationRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_organisations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9319,6 +13849,94 @@ func (ec *executionContext) fieldContext_Query_seatAllocations(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_seatAllocations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_vacancies(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_vacancies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Vacancies(ctx, fc.Args["asOf"].(*dates.Date), fc.Args["bodyIds"].([]int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*Vacancy) graphql.Marshaler {
+			return ec.marshalNVacancy2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐVacancyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_vacancies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Vacancy(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_vacancies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_expiringAppointments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_expiringAppointments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExpiringAppointments(ctx, fc.Args["withinDays"].(int), fc.Args["asOf"].(*dates.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Appointment) graphql.Marshaler {
+			return ec.marshalNAppointment2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_expiringAppointments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_expiringAppointments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9750,6 +14368,38 @@ func (ec *executionContext) fieldContext_SeatAllocation_eligibleOrganisations(_ 
 	return fc, nil
 }
 
+func (ec *executionContext) _SeatAllocation_nominationRequests(ctx context.Context, field graphql.CollectedField, obj *ent.SeatAllocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeatAllocation_nominationRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NominationRequests(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.NominationRequest) graphql.Marshaler {
+			return ec.marshalONominationRequest2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SeatAllocation_nominationRequests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SeatAllocation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NominationRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SeatAllocation_appointments(ctx context.Context, field graphql.CollectedField, obj *ent.SeatAllocation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9922,6 +14572,93 @@ func (ec *executionContext) _SeatAllocationEdge_cursor(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_SeatAllocationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SeatAllocationEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Vacancy_body(ctx context.Context, field graphql.CollectedField, obj *Vacancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Vacancy_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Body) graphql.Marshaler {
+			return ec.marshalNBody2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐBody(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Vacancy_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Vacancy",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Body(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Vacancy_allocation(ctx context.Context, field graphql.CollectedField, obj *Vacancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Vacancy_allocation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Allocation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SeatAllocation) graphql.Marshaler {
+			return ec.marshalNSeatAllocation2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐSeatAllocation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Vacancy_allocation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Vacancy",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SeatAllocation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Vacancy_vacant(ctx context.Context, field graphql.CollectedField, obj *Vacancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Vacancy_vacant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Vacant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Vacancy_vacant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Vacancy", field, false, false, "Int")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -11779,7 +16516,7 @@ func (ec *executionContext) unmarshalInputAppointmentWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "startsOn", "startsOnNEQ", "startsOnIn", "startsOnNotIn", "startsOnGT", "startsOnGTE", "startsOnLT", "startsOnLTE", "endsOn", "endsOnNEQ", "endsOnIn", "endsOnNotIn", "endsOnGT", "endsOnGTE", "endsOnLT", "endsOnLTE", "endsOnIsNil", "endsOnNotNil", "personID", "personIDNEQ", "personIDIn", "personIDNotIn", "seatAllocationID", "seatAllocationIDNEQ", "seatAllocationIDIn", "seatAllocationIDNotIn", "onBehalfOfID", "onBehalfOfIDNEQ", "onBehalfOfIDIn", "onBehalfOfIDNotIn", "hasPerson", "hasPersonWith", "hasSeatAllocation", "hasSeatAllocationWith", "hasOnBehalfOf", "hasOnBehalfOfWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "startsOn", "startsOnNEQ", "startsOnIn", "startsOnNotIn", "startsOnGT", "startsOnGTE", "startsOnLT", "startsOnLTE", "endsOn", "endsOnNEQ", "endsOnIn", "endsOnNotIn", "endsOnGT", "endsOnGTE", "endsOnLT", "endsOnLTE", "endsOnIsNil", "endsOnNotNil", "personID", "personIDNEQ", "personIDIn", "personIDNotIn", "seatAllocationID", "seatAllocationIDNEQ", "seatAllocationIDIn", "seatAllocationIDNotIn", "onBehalfOfID", "onBehalfOfIDNEQ", "onBehalfOfIDIn", "onBehalfOfIDNotIn", "endReason", "endReasonNEQ", "endReasonIn", "endReasonNotIn", "endReasonIsNil", "endReasonNotNil", "alternateForID", "alternateForIDNEQ", "alternateForIDIn", "alternateForIDNotIn", "alternateForIDIsNil", "alternateForIDNotNil", "previousID", "previousIDNEQ", "previousIDIn", "previousIDNotIn", "previousIDIsNil", "previousIDNotNil", "replacesID", "replacesIDNEQ", "replacesIDIn", "replacesIDNotIn", "replacesIDIsNil", "replacesIDNotNil", "hasPerson", "hasPersonWith", "hasSeatAllocation", "hasSeatAllocationWith", "hasOnBehalfOf", "hasOnBehalfOfWith", "hasAlternateFor", "hasAlternateForWith", "hasAlternates", "hasAlternatesWith", "hasPrevious", "hasPreviousWith", "hasNext", "hasNextWith", "hasReplaces", "hasReplacesWith", "hasReplacedBy", "hasReplacedByWith", "hasNomination", "hasNominationWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -12185,6 +16922,174 @@ func (ec *executionContext) unmarshalInputAppointmentWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.OnBehalfOfIDNotIn = data
+		case "endReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endReason"))
+			data, err := ec.unmarshalOEndReason2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐEndReason(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndReason = data
+		case "endReasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endReasonNEQ"))
+			data, err := ec.unmarshalOEndReason2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐEndReason(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndReasonNEQ = data
+		case "endReasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endReasonIn"))
+			data, err := ec.unmarshalOEndReason2ᚕgithubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐEndReasonᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndReasonIn = data
+		case "endReasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endReasonNotIn"))
+			data, err := ec.unmarshalOEndReason2ᚕgithubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐEndReasonᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndReasonNotIn = data
+		case "endReasonIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endReasonIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndReasonIsNil = data
+		case "endReasonNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endReasonNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndReasonNotNil = data
+		case "alternateForID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alternateForID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AlternateForID = data
+		case "alternateForIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alternateForIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AlternateForIDNEQ = data
+		case "alternateForIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alternateForIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AlternateForIDIn = data
+		case "alternateForIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alternateForIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AlternateForIDNotIn = data
+		case "alternateForIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alternateForIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AlternateForIDIsNil = data
+		case "alternateForIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alternateForIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AlternateForIDNotNil = data
+		case "previousID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previousID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviousID = data
+		case "previousIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previousIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviousIDNEQ = data
+		case "previousIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previousIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviousIDIn = data
+		case "previousIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previousIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviousIDNotIn = data
+		case "previousIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previousIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviousIDIsNil = data
+		case "previousIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previousIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviousIDNotNil = data
+		case "replacesID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesID = data
+		case "replacesIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDNEQ = data
+		case "replacesIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDIn = data
+		case "replacesIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDNotIn = data
+		case "replacesIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDIsNil = data
+		case "replacesIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacesIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacesIDNotNil = data
 		case "hasPerson":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPerson"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -12227,6 +17132,104 @@ func (ec *executionContext) unmarshalInputAppointmentWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.HasOnBehalfOfWith = data
+		case "hasAlternateFor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAlternateFor"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAlternateFor = data
+		case "hasAlternateForWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAlternateForWith"))
+			data, err := ec.unmarshalOAppointmentWhereInput2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAlternateForWith = data
+		case "hasAlternates":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAlternates"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAlternates = data
+		case "hasAlternatesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAlternatesWith"))
+			data, err := ec.unmarshalOAppointmentWhereInput2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAlternatesWith = data
+		case "hasPrevious":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPrevious"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPrevious = data
+		case "hasPreviousWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPreviousWith"))
+			data, err := ec.unmarshalOAppointmentWhereInput2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPreviousWith = data
+		case "hasNext":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNext"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasNext = data
+		case "hasNextWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNextWith"))
+			data, err := ec.unmarshalOAppointmentWhereInput2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasNextWith = data
+		case "hasReplaces":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReplaces"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReplaces = data
+		case "hasReplacesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReplacesWith"))
+			data, err := ec.unmarshalOAppointmentWhereInput2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReplacesWith = data
+		case "hasReplacedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReplacedBy"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReplacedBy = data
+		case "hasReplacedByWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReplacedByWith"))
+			data, err := ec.unmarshalOAppointmentWhereInput2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReplacedByWith = data
+		case "hasNomination":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNomination"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasNomination = data
+		case "hasNominationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNominationWith"))
+			data, err := ec.unmarshalONominationRequestWhereInput2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasNominationWith = data
 		}
 	}
 	return it, nil
@@ -12991,7 +17994,7 @@ func (ec *executionContext) unmarshalInputBodyWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "shortName", "shortNameNEQ", "shortNameIn", "shortNameNotIn", "shortNameGT", "shortNameGTE", "shortNameLT", "shortNameLTE", "shortNameContains", "shortNameHasPrefix", "shortNameHasSuffix", "shortNameIsNil", "shortNameNotNil", "shortNameEqualFold", "shortNameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "establishedOn", "establishedOnNEQ", "establishedOnIn", "establishedOnNotIn", "establishedOnGT", "establishedOnGTE", "establishedOnLT", "establishedOnLTE", "establishedOnIsNil", "establishedOnNotNil", "dissolvedOn", "dissolvedOnNEQ", "dissolvedOnIn", "dissolvedOnNotIn", "dissolvedOnGT", "dissolvedOnGTE", "dissolvedOnLT", "dissolvedOnLTE", "dissolvedOnIsNil", "dissolvedOnNotNil", "ownerID", "ownerIDNEQ", "ownerIDIn", "ownerIDNotIn", "ownerIDIsNil", "ownerIDNotNil", "hasOwner", "hasOwnerWith", "hasSeatAllocations", "hasSeatAllocationsWith", "hasAdvisedBy", "hasAdvisedByWith", "hasAdvises", "hasAdvisesWith", "hasReplacedBy", "hasReplacedByWith", "hasReplaces", "hasReplacesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "shortName", "shortNameNEQ", "shortNameIn", "shortNameNotIn", "shortNameGT", "shortNameGTE", "shortNameLT", "shortNameLTE", "shortNameContains", "shortNameHasPrefix", "shortNameHasSuffix", "shortNameIsNil", "shortNameNotNil", "shortNameEqualFold", "shortNameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "establishedOn", "establishedOnNEQ", "establishedOnIn", "establishedOnNotIn", "establishedOnGT", "establishedOnGTE", "establishedOnLT", "establishedOnLTE", "establishedOnIsNil", "establishedOnNotNil", "dissolvedOn", "dissolvedOnNEQ", "dissolvedOnIn", "dissolvedOnNotIn", "dissolvedOnGT", "dissolvedOnGTE", "dissolvedOnLT", "dissolvedOnLTE", "dissolvedOnIsNil", "dissolvedOnNotNil", "ownerID", "ownerIDNEQ", "ownerIDIn", "ownerIDNotIn", "ownerIDIsNil", "ownerIDNotNil", "defaultTermMonths", "defaultTermMonthsNEQ", "defaultTermMonthsIn", "defaultTermMonthsNotIn", "defaultTermMonthsGT", "defaultTermMonthsGTE", "defaultTermMonthsLT", "defaultTermMonthsLTE", "defaultTermMonthsIsNil", "defaultTermMonthsNotNil", "maxConsecutiveTerms", "maxConsecutiveTermsNEQ", "maxConsecutiveTermsIn", "maxConsecutiveTermsNotIn", "maxConsecutiveTermsGT", "maxConsecutiveTermsGTE", "maxConsecutiveTermsLT", "maxConsecutiveTermsLTE", "maxConsecutiveTermsIsNil", "maxConsecutiveTermsNotNil", "hasOwner", "hasOwnerWith", "hasSeatAllocations", "hasSeatAllocationsWith", "hasAdvisedBy", "hasAdvisedByWith", "hasAdvises", "hasAdvisesWith", "hasReplacedBy", "hasReplacedByWith", "hasReplaces", "hasReplacesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13698,6 +18701,146 @@ func (ec *executionContext) unmarshalInputBodyWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.OwnerIDNotNil = data
+		case "defaultTermMonths":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultTermMonths"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultTermMonths = data
+		case "defaultTermMonthsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultTermMonthsNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultTermMonthsNEQ = data
+		case "defaultTermMonthsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultTermMonthsIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultTermMonthsIn = data
+		case "defaultTermMonthsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultTermMonthsNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultTermMonthsNotIn = data
+		case "defaultTermMonthsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultTermMonthsGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultTermMonthsGT = data
+		case "defaultTermMonthsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultTermMonthsGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultTermMonthsGTE = data
+		case "defaultTermMonthsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultTermMonthsLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultTermMonthsLT = data
+		case "defaultTermMonthsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultTermMonthsLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultTermMonthsLTE = data
+		case "defaultTermMonthsIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultTermMonthsIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultTermMonthsIsNil = data
+		case "defaultTermMonthsNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultTermMonthsNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultTermMonthsNotNil = data
+		case "maxConsecutiveTerms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxConsecutiveTerms"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxConsecutiveTerms = data
+		case "maxConsecutiveTermsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxConsecutiveTermsNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxConsecutiveTermsNEQ = data
+		case "maxConsecutiveTermsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxConsecutiveTermsIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxConsecutiveTermsIn = data
+		case "maxConsecutiveTermsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxConsecutiveTermsNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxConsecutiveTermsNotIn = data
+		case "maxConsecutiveTermsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxConsecutiveTermsGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxConsecutiveTermsGT = data
+		case "maxConsecutiveTermsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxConsecutiveTermsGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxConsecutiveTermsGTE = data
+		case "maxConsecutiveTermsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxConsecutiveTermsLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxConsecutiveTermsLT = data
+		case "maxConsecutiveTermsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxConsecutiveTermsLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxConsecutiveTermsLTE = data
+		case "maxConsecutiveTermsIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxConsecutiveTermsIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxConsecutiveTermsIsNil = data
+		case "maxConsecutiveTermsNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxConsecutiveTermsNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxConsecutiveTermsNotNil = data
 		case "hasOwner":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOwner"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -13866,7 +19009,7 @@ func (ec *executionContext) unmarshalInputCreateAppointmentInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"startsOn", "endsOn", "note", "personID", "seatAllocationID", "onBehalfOfID"}
+	fieldsInOrder := [...]string{"startsOn", "endsOn", "note", "personID", "seatAllocationID", "onBehalfOfID", "alternateIDs", "nextID", "replacedByID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13915,6 +19058,27 @@ func (ec *executionContext) unmarshalInputCreateAppointmentInput(ctx context.Con
 				return it, err
 			}
 			it.OnBehalfOfID = data
+		case "alternateIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alternateIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AlternateIDs = data
+		case "nextID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nextID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NextID = data
+		case "replacedByID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacedByID = data
 		}
 	}
 	return it, nil
@@ -13943,7 +19107,7 @@ func (ec *executionContext) unmarshalInputCreateBodyInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "shortName", "kind", "description", "mandate", "establishedOn", "dissolvedOn", "ownerID", "advisedByIDs", "adviseIDs", "replacedByIDs", "replaceIDs"}
+	fieldsInOrder := [...]string{"name", "shortName", "kind", "description", "mandate", "establishedOn", "dissolvedOn", "defaultTermMonths", "maxConsecutiveTerms", "ownerID", "advisedByIDs", "adviseIDs", "replacedByIDs", "replaceIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13999,6 +19163,20 @@ func (ec *executionContext) unmarshalInputCreateBodyInput(ctx context.Context, o
 				return it, err
 			}
 			it.DissolvedOn = data
+		case "defaultTermMonths":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultTermMonths"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultTermMonths = data
+		case "maxConsecutiveTerms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxConsecutiveTerms"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxConsecutiveTerms = data
 		case "ownerID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownerID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -14048,6 +19226,90 @@ func (ec *executionContext) unmarshalInputCreateBodyInput(ctx context.Context, o
 func UnmarshalCreateBodyInput(ctx context.Context, raw any) (ent.CreateBodyInput, error) {
 	var out ent.CreateBodyInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateBodyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateNominationRequestInput(ctx context.Context, obj any) (ent.CreateNominationRequestInput, error) {
+	var it ent.CreateNominationRequestInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sentOn", "dueOn", "termStartsOn", "answeredOn", "note", "seatAllocationID", "organisationID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sentOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sentOn"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SentOn = data
+		case "dueOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueOn"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueOn = data
+		case "termStartsOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStartsOn"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStartsOn = data
+		case "answeredOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredOn"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredOn = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "seatAllocationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seatAllocationID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeatAllocationID = data
+		case "organisationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateNominationRequestInput unmarshals raw into the CreateNominationRequestInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateNominationRequestInput(ctx context.Context, raw any) (ent.CreateNominationRequestInput, error) {
+	var out ent.CreateNominationRequestInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateNominationRequestInput", raw, &out)
 	return out, err
 }
 
@@ -14188,7 +19450,7 @@ func (ec *executionContext) unmarshalInputCreatePersonInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "title", "email", "phone", "affiliationID"}
+	fieldsInOrder := [...]string{"name", "title", "email", "phone", "gender", "affiliationID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -14223,6 +19485,13 @@ func (ec *executionContext) unmarshalInputCreatePersonInput(ctx context.Context,
 				return it, err
 			}
 			it.Phone = data
+		case "gender":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gender"))
+			data, err := ec.unmarshalOGender2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐGender(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gender = data
 		case "affiliationID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("affiliationID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -14338,6 +19607,745 @@ func UnmarshalCreateSeatAllocationInput(ctx context.Context, raw any) (ent.Creat
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputNominationRequestOrder(ctx context.Context, obj any) (ent.NominationRequestOrder, error) {
+	var it ent.NominationRequestOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNNominationRequestOrderField2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNominationRequestOrder unmarshals raw into the NominationRequestOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNominationRequestOrder(ctx context.Context, raw any) (ent.NominationRequestOrder, error) {
+	var out ent.NominationRequestOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NominationRequestOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNominationRequestWhereInput(ctx context.Context, obj any) (ent.NominationRequestWhereInput, error) {
+	var it ent.NominationRequestWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "sentOn", "sentOnNEQ", "sentOnIn", "sentOnNotIn", "sentOnGT", "sentOnGTE", "sentOnLT", "sentOnLTE", "sentOnIsNil", "sentOnNotNil", "dueOn", "dueOnNEQ", "dueOnIn", "dueOnNotIn", "dueOnGT", "dueOnGTE", "dueOnLT", "dueOnLTE", "dueOnIsNil", "dueOnNotNil", "termStartsOn", "termStartsOnNEQ", "termStartsOnIn", "termStartsOnNotIn", "termStartsOnGT", "termStartsOnGTE", "termStartsOnLT", "termStartsOnLTE", "termStartsOnIsNil", "termStartsOnNotNil", "answeredOn", "answeredOnNEQ", "answeredOnIn", "answeredOnNotIn", "answeredOnGT", "answeredOnGTE", "answeredOnLT", "answeredOnLTE", "answeredOnIsNil", "answeredOnNotNil", "seatAllocationID", "seatAllocationIDNEQ", "seatAllocationIDIn", "seatAllocationIDNotIn", "organisationID", "organisationIDNEQ", "organisationIDIn", "organisationIDNotIn", "nomineeID", "nomineeIDNEQ", "nomineeIDIn", "nomineeIDNotIn", "nomineeIDIsNil", "nomineeIDNotNil", "hasSeatAllocation", "hasSeatAllocationWith", "hasOrganisation", "hasOrganisationWith", "hasNominee", "hasNomineeWith", "hasAppointment", "hasAppointmentWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalONominationRequestWhereInput2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalONominationRequestWhereInput2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalONominationRequestWhereInput2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalONominationStatus2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐNominationStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalONominationStatus2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐNominationStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalONominationStatus2ᚕgithubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐNominationStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalONominationStatus2ᚕgithubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐNominationStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "sentOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sentOn"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SentOn = data
+		case "sentOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sentOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SentOnNEQ = data
+		case "sentOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sentOnIn"))
+			data, err := ec.unmarshalODate2ᚕgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SentOnIn = data
+		case "sentOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sentOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SentOnNotIn = data
+		case "sentOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sentOnGT"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SentOnGT = data
+		case "sentOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sentOnGTE"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SentOnGTE = data
+		case "sentOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sentOnLT"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SentOnLT = data
+		case "sentOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sentOnLTE"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SentOnLTE = data
+		case "sentOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sentOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SentOnIsNil = data
+		case "sentOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sentOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SentOnNotNil = data
+		case "dueOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueOn"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueOn = data
+		case "dueOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueOnNEQ = data
+		case "dueOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueOnIn"))
+			data, err := ec.unmarshalODate2ᚕgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueOnIn = data
+		case "dueOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueOnNotIn = data
+		case "dueOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueOnGT"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueOnGT = data
+		case "dueOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueOnGTE"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueOnGTE = data
+		case "dueOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueOnLT"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueOnLT = data
+		case "dueOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueOnLTE"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueOnLTE = data
+		case "dueOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueOnIsNil = data
+		case "dueOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueOnNotNil = data
+		case "termStartsOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStartsOn"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStartsOn = data
+		case "termStartsOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStartsOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStartsOnNEQ = data
+		case "termStartsOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStartsOnIn"))
+			data, err := ec.unmarshalODate2ᚕgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStartsOnIn = data
+		case "termStartsOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStartsOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStartsOnNotIn = data
+		case "termStartsOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStartsOnGT"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStartsOnGT = data
+		case "termStartsOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStartsOnGTE"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStartsOnGTE = data
+		case "termStartsOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStartsOnLT"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStartsOnLT = data
+		case "termStartsOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStartsOnLTE"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStartsOnLTE = data
+		case "termStartsOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStartsOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStartsOnIsNil = data
+		case "termStartsOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStartsOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStartsOnNotNil = data
+		case "answeredOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredOn"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredOn = data
+		case "answeredOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredOnNEQ = data
+		case "answeredOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredOnIn"))
+			data, err := ec.unmarshalODate2ᚕgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredOnIn = data
+		case "answeredOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredOnNotIn = data
+		case "answeredOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredOnGT"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredOnGT = data
+		case "answeredOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredOnGTE"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredOnGTE = data
+		case "answeredOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredOnLT"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredOnLT = data
+		case "answeredOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredOnLTE"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredOnLTE = data
+		case "answeredOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredOnIsNil = data
+		case "answeredOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredOnNotNil = data
+		case "seatAllocationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seatAllocationID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeatAllocationID = data
+		case "seatAllocationIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seatAllocationIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeatAllocationIDNEQ = data
+		case "seatAllocationIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seatAllocationIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeatAllocationIDIn = data
+		case "seatAllocationIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seatAllocationIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeatAllocationIDNotIn = data
+		case "organisationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationID = data
+		case "organisationIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationIDNEQ = data
+		case "organisationIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationIDIn = data
+		case "organisationIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationIDNotIn = data
+		case "nomineeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomineeID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomineeID = data
+		case "nomineeIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomineeIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomineeIDNEQ = data
+		case "nomineeIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomineeIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomineeIDIn = data
+		case "nomineeIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomineeIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomineeIDNotIn = data
+		case "nomineeIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomineeIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomineeIDIsNil = data
+		case "nomineeIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nomineeIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NomineeIDNotNil = data
+		case "hasSeatAllocation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSeatAllocation"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSeatAllocation = data
+		case "hasSeatAllocationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSeatAllocationWith"))
+			data, err := ec.unmarshalOSeatAllocationWhereInput2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐSeatAllocationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSeatAllocationWith = data
+		case "hasOrganisation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganisation"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganisation = data
+		case "hasOrganisationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganisationWith"))
+			data, err := ec.unmarshalOOrganisationWhereInput2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐOrganisationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganisationWith = data
+		case "hasNominee":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNominee"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasNominee = data
+		case "hasNomineeWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNomineeWith"))
+			data, err := ec.unmarshalOPersonWhereInput2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐPersonWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasNomineeWith = data
+		case "hasAppointment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAppointment"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAppointment = data
+		case "hasAppointmentWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAppointmentWith"))
+			data, err := ec.unmarshalOAppointmentWhereInput2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAppointmentWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNominationRequestWhereInput unmarshals raw into the NominationRequestWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNominationRequestWhereInput(ctx context.Context, raw any) (ent.NominationRequestWhereInput, error) {
+	var out ent.NominationRequestWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NominationRequestWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputOrganisationOrder(ctx context.Context, obj any) (ent.OrganisationOrder, error) {
 	var it ent.OrganisationOrder
 	if obj == nil {
@@ -14402,7 +20410,7 @@ func (ec *executionContext) unmarshalInputOrganisationWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "shortName", "shortNameNEQ", "shortNameIn", "shortNameNotIn", "shortNameGT", "shortNameGTE", "shortNameLT", "shortNameLTE", "shortNameContains", "shortNameHasPrefix", "shortNameHasSuffix", "shortNameIsNil", "shortNameNotNil", "shortNameEqualFold", "shortNameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "cvr", "cvrNEQ", "cvrIn", "cvrNotIn", "cvrGT", "cvrGTE", "cvrLT", "cvrLTE", "cvrContains", "cvrHasPrefix", "cvrHasSuffix", "cvrIsNil", "cvrNotNil", "cvrEqualFold", "cvrContainsFold", "pNumber", "pNumberNEQ", "pNumberIn", "pNumberNotIn", "pNumberGT", "pNumberGTE", "pNumberLT", "pNumberLTE", "pNumberContains", "pNumberHasPrefix", "pNumberHasSuffix", "pNumberIsNil", "pNumberNotNil", "pNumberEqualFold", "pNumberContainsFold", "municipalityCode", "municipalityCodeNEQ", "municipalityCodeIn", "municipalityCodeNotIn", "municipalityCodeGT", "municipalityCodeGTE", "municipalityCodeLT", "municipalityCodeLTE", "municipalityCodeContains", "municipalityCodeHasPrefix", "municipalityCodeHasSuffix", "municipalityCodeIsNil", "municipalityCodeNotNil", "municipalityCodeEqualFold", "municipalityCodeContainsFold", "institutionNumber", "institutionNumberNEQ", "institutionNumberIn", "institutionNumberNotIn", "institutionNumberGT", "institutionNumberGTE", "institutionNumberLT", "institutionNumberLTE", "institutionNumberContains", "institutionNumberHasPrefix", "institutionNumberHasSuffix", "institutionNumberIsNil", "institutionNumberNotNil", "institutionNumberEqualFold", "institutionNumberContainsFold", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "foundedOn", "foundedOnNEQ", "foundedOnIn", "foundedOnNotIn", "foundedOnGT", "foundedOnGTE", "foundedOnLT", "foundedOnLTE", "foundedOnIsNil", "foundedOnNotNil", "dissolvedOn", "dissolvedOnNEQ", "dissolvedOnIn", "dissolvedOnNotIn", "dissolvedOnGT", "dissolvedOnGTE", "dissolvedOnLT", "dissolvedOnLTE", "dissolvedOnIsNil", "dissolvedOnNotNil", "hasMemberOf", "hasMemberOfWith", "hasMembers", "hasMembersWith", "hasAppointments", "hasAppointmentsWith", "hasAffiliatedPeople", "hasAffiliatedPeopleWith", "hasOwnedBodies", "hasOwnedBodiesWith", "hasNominatedSeatAllocations", "hasNominatedSeatAllocationsWith", "hasEligibleFor", "hasEligibleForWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "shortName", "shortNameNEQ", "shortNameIn", "shortNameNotIn", "shortNameGT", "shortNameGTE", "shortNameLT", "shortNameLTE", "shortNameContains", "shortNameHasPrefix", "shortNameHasSuffix", "shortNameIsNil", "shortNameNotNil", "shortNameEqualFold", "shortNameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "cvr", "cvrNEQ", "cvrIn", "cvrNotIn", "cvrGT", "cvrGTE", "cvrLT", "cvrLTE", "cvrContains", "cvrHasPrefix", "cvrHasSuffix", "cvrIsNil", "cvrNotNil", "cvrEqualFold", "cvrContainsFold", "pNumber", "pNumberNEQ", "pNumberIn", "pNumberNotIn", "pNumberGT", "pNumberGTE", "pNumberLT", "pNumberLTE", "pNumberContains", "pNumberHasPrefix", "pNumberHasSuffix", "pNumberIsNil", "pNumberNotNil", "pNumberEqualFold", "pNumberContainsFold", "municipalityCode", "municipalityCodeNEQ", "municipalityCodeIn", "municipalityCodeNotIn", "municipalityCodeGT", "municipalityCodeGTE", "municipalityCodeLT", "municipalityCodeLTE", "municipalityCodeContains", "municipalityCodeHasPrefix", "municipalityCodeHasSuffix", "municipalityCodeIsNil", "municipalityCodeNotNil", "municipalityCodeEqualFold", "municipalityCodeContainsFold", "institutionNumber", "institutionNumberNEQ", "institutionNumberIn", "institutionNumberNotIn", "institutionNumberGT", "institutionNumberGTE", "institutionNumberLT", "institutionNumberLTE", "institutionNumberContains", "institutionNumberHasPrefix", "institutionNumberHasSuffix", "institutionNumberIsNil", "institutionNumberNotNil", "institutionNumberEqualFold", "institutionNumberContainsFold", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailIsNil", "emailNotNil", "emailEqualFold", "emailContainsFold", "foundedOn", "foundedOnNEQ", "foundedOnIn", "foundedOnNotIn", "foundedOnGT", "foundedOnGTE", "foundedOnLT", "foundedOnLTE", "foundedOnIsNil", "foundedOnNotNil", "dissolvedOn", "dissolvedOnNEQ", "dissolvedOnIn", "dissolvedOnNotIn", "dissolvedOnGT", "dissolvedOnGTE", "dissolvedOnLT", "dissolvedOnLTE", "dissolvedOnIsNil", "dissolvedOnNotNil", "hasMemberOf", "hasMemberOfWith", "hasMembers", "hasMembersWith", "hasAppointments", "hasAppointmentsWith", "hasNominationRequests", "hasNominationRequestsWith", "hasAffiliatedPeople", "hasAffiliatedPeopleWith", "hasOwnedBodies", "hasOwnedBodiesWith", "hasNominatedSeatAllocations", "hasNominatedSeatAllocationsWith", "hasEligibleFor", "hasEligibleForWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -15634,6 +21642,20 @@ func (ec *executionContext) unmarshalInputOrganisationWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HasAppointmentsWith = data
+		case "hasNominationRequests":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNominationRequests"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasNominationRequests = data
+		case "hasNominationRequestsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNominationRequestsWith"))
+			data, err := ec.unmarshalONominationRequestWhereInput2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasNominationRequestsWith = data
 		case "hasAffiliatedPeople":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAffiliatedPeople"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -15771,7 +21793,7 @@ func (ec *executionContext) unmarshalInputPersonWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "affiliationID", "affiliationIDNEQ", "affiliationIDIn", "affiliationIDNotIn", "affiliationIDIsNil", "affiliationIDNotNil", "hasAffiliation", "hasAffiliationWith", "hasAppointments", "hasAppointmentsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "affiliationID", "affiliationIDNEQ", "affiliationIDIn", "affiliationIDNotIn", "affiliationIDIsNil", "affiliationIDNotNil", "hasAffiliation", "hasAffiliationWith", "hasNominations", "hasNominationsWith", "hasAppointments", "hasAppointmentsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16219,6 +22241,20 @@ func (ec *executionContext) unmarshalInputPersonWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.HasAffiliationWith = data
+		case "hasNominations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNominations"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasNominations = data
+		case "hasNominationsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNominationsWith"))
+			data, err := ec.unmarshalONominationRequestWhereInput2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasNominationsWith = data
 		case "hasAppointments":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAppointments"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -16247,6 +22283,132 @@ func (ec *executionContext) unmarshalInputPersonWhereInput(ctx context.Context, 
 func UnmarshalPersonWhereInput(ctx context.Context, raw any) (ent.PersonWhereInput, error) {
 	var out ent.PersonWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReappointInput(ctx context.Context, obj any) (ReappointInput, error) {
+	var it ReappointInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"startsOn", "endsOn", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "startsOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsOn"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsOn = data
+		case "endsOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsOn"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsOn = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReappointInput unmarshals raw into the ReappointInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReappointInput(ctx context.Context, raw any) (ReappointInput, error) {
+	var out ReappointInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReappointInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReplaceAppointmentInput(ctx context.Context, obj any) (ReplaceAppointmentInput, error) {
+	var it ReplaceAppointmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"personID", "onBehalfOfID", "startsOn", "endsOn", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "personID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "onBehalfOfID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onBehalfOfID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnBehalfOfID = data
+		case "startsOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsOn"))
+			data, err := ec.unmarshalNDate2githubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsOn = data
+		case "endsOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsOn"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsOn = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReplaceAppointmentInput unmarshals raw into the ReplaceAppointmentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReplaceAppointmentInput(ctx context.Context, raw any) (ReplaceAppointmentInput, error) {
+	var out ReplaceAppointmentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReplaceAppointmentInput", raw, &out)
 	return out, err
 }
 
@@ -16314,7 +22476,7 @@ func (ec *executionContext) unmarshalInputSeatAllocationWhereInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "label", "labelNEQ", "labelIn", "labelNotIn", "labelGT", "labelGTE", "labelLT", "labelLTE", "labelContains", "labelHasPrefix", "labelHasSuffix", "labelEqualFold", "labelContainsFold", "seats", "seatsNEQ", "seatsIn", "seatsNotIn", "seatsGT", "seatsGTE", "seatsLT", "seatsLTE", "role", "roleNEQ", "roleIn", "roleNotIn", "bodyID", "bodyIDNEQ", "bodyIDIn", "bodyIDNotIn", "nominatingOrganisationID", "nominatingOrganisationIDNEQ", "nominatingOrganisationIDIn", "nominatingOrganisationIDNotIn", "nominatingOrganisationIDIsNil", "nominatingOrganisationIDNotNil", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "positionIsNil", "positionNotNil", "hasBody", "hasBodyWith", "hasNominatingOrganisation", "hasNominatingOrganisationWith", "hasEligibleOrganisations", "hasEligibleOrganisationsWith", "hasAppointments", "hasAppointmentsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "label", "labelNEQ", "labelIn", "labelNotIn", "labelGT", "labelGTE", "labelLT", "labelLTE", "labelContains", "labelHasPrefix", "labelHasSuffix", "labelEqualFold", "labelContainsFold", "seats", "seatsNEQ", "seatsIn", "seatsNotIn", "seatsGT", "seatsGTE", "seatsLT", "seatsLTE", "role", "roleNEQ", "roleIn", "roleNotIn", "bodyID", "bodyIDNEQ", "bodyIDIn", "bodyIDNotIn", "nominatingOrganisationID", "nominatingOrganisationIDNEQ", "nominatingOrganisationIDIn", "nominatingOrganisationIDNotIn", "nominatingOrganisationIDIsNil", "nominatingOrganisationIDNotNil", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "positionIsNil", "positionNotNil", "hasBody", "hasBodyWith", "hasNominatingOrganisation", "hasNominatingOrganisationWith", "hasEligibleOrganisations", "hasEligibleOrganisationsWith", "hasNominationRequests", "hasNominationRequestsWith", "hasAppointments", "hasAppointmentsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16867,6 +23029,20 @@ func (ec *executionContext) unmarshalInputSeatAllocationWhereInput(ctx context.C
 				return it, err
 			}
 			it.HasEligibleOrganisationsWith = data
+		case "hasNominationRequests":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNominationRequests"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasNominationRequests = data
+		case "hasNominationRequestsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNominationRequestsWith"))
+			data, err := ec.unmarshalONominationRequestWhereInput2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasNominationRequestsWith = data
 		case "hasAppointments":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAppointments"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -16909,7 +23085,7 @@ func (ec *executionContext) unmarshalInputUpdateBodyInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "shortName", "clearShortName", "kind", "description", "clearDescription", "mandate", "appendMandate", "clearMandate", "establishedOn", "clearEstablishedOn", "dissolvedOn", "clearDissolvedOn", "ownerID", "clearOwner", "addAdvisedByIDs", "removeAdvisedByIDs", "clearAdvisedBy", "addAdviseIDs", "removeAdviseIDs", "clearAdvises", "addReplacedByIDs", "removeReplacedByIDs", "clearReplacedBy", "addReplaceIDs", "removeReplaceIDs", "clearReplaces"}
+	fieldsInOrder := [...]string{"name", "shortName", "clearShortName", "kind", "description", "clearDescription", "mandate", "appendMandate", "clearMandate", "establishedOn", "clearEstablishedOn", "dissolvedOn", "clearDissolvedOn", "defaultTermMonths", "clearDefaultTermMonths", "maxConsecutiveTerms", "clearMaxConsecutiveTerms", "ownerID", "clearOwner", "addAdvisedByIDs", "removeAdvisedByIDs", "clearAdvisedBy", "addAdviseIDs", "removeAdviseIDs", "clearAdvises", "addReplacedByIDs", "removeReplacedByIDs", "clearReplacedBy", "addReplaceIDs", "removeReplaceIDs", "clearReplaces"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17007,6 +23183,34 @@ func (ec *executionContext) unmarshalInputUpdateBodyInput(ctx context.Context, o
 				return it, err
 			}
 			it.ClearDissolvedOn = data
+		case "defaultTermMonths":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultTermMonths"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultTermMonths = data
+		case "clearDefaultTermMonths":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearDefaultTermMonths"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearDefaultTermMonths = data
+		case "maxConsecutiveTerms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxConsecutiveTerms"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxConsecutiveTerms = data
+		case "clearMaxConsecutiveTerms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearMaxConsecutiveTerms"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearMaxConsecutiveTerms = data
 		case "ownerID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownerID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -17119,6 +23323,111 @@ func (ec *executionContext) unmarshalInputUpdateBodyInput(ctx context.Context, o
 func UnmarshalUpdateBodyInput(ctx context.Context, raw any) (ent.UpdateBodyInput, error) {
 	var out ent.UpdateBodyInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateBodyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateNominationRequestInput(ctx context.Context, obj any) (ent.UpdateNominationRequestInput, error) {
+	var it ent.UpdateNominationRequestInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sentOn", "clearSentOn", "dueOn", "clearDueOn", "termStartsOn", "clearTermStartsOn", "answeredOn", "clearAnsweredOn", "note", "clearNote"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sentOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sentOn"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SentOn = data
+		case "clearSentOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSentOn"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearSentOn = data
+		case "dueOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueOn"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueOn = data
+		case "clearDueOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearDueOn"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearDueOn = data
+		case "termStartsOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStartsOn"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStartsOn = data
+		case "clearTermStartsOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTermStartsOn"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTermStartsOn = data
+		case "answeredOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredOn"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredOn = data
+		case "clearAnsweredOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAnsweredOn"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearAnsweredOn = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "clearNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearNote"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearNote = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateNominationRequestInput unmarshals raw into the UpdateNominationRequestInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateNominationRequestInput(ctx context.Context, raw any) (ent.UpdateNominationRequestInput, error) {
+	var out ent.UpdateNominationRequestInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateNominationRequestInput", raw, &out)
 	return out, err
 }
 
@@ -17350,7 +23659,7 @@ func (ec *executionContext) unmarshalInputUpdatePersonInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "title", "clearTitle", "email", "clearEmail", "phone", "clearPhone", "affiliationID", "clearAffiliation"}
+	fieldsInOrder := [...]string{"name", "title", "clearTitle", "email", "clearEmail", "phone", "clearPhone", "gender", "clearGender", "affiliationID", "clearAffiliation"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17406,6 +23715,20 @@ func (ec *executionContext) unmarshalInputUpdatePersonInput(ctx context.Context,
 				return it, err
 			}
 			it.ClearPhone = data
+		case "gender":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gender"))
+			data, err := ec.unmarshalOGender2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐGender(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gender = data
+		case "clearGender":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearGender"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearGender = data
 		case "affiliationID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("affiliationID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -17586,6 +23909,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Organisation(ctx, sel, obj)
+	case *ent.NominationRequest:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._NominationRequest(ctx, sel, obj)
 	case *ent.Body:
 		if obj == nil {
 			return graphql.Null
@@ -17834,6 +24162,26 @@ func (ec *executionContext) _Appointment(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "endReason":
+			out.Values[i] = ec._Appointment_endReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "alternateForID":
+			out.Values[i] = ec._Appointment_alternateForID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previousID":
+			out.Values[i] = ec._Appointment_previousID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "replacesID":
+			out.Values[i] = ec._Appointment_replacesID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "note":
 			out.Values[i] = ec._Appointment_note(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -17856,6 +24204,60 @@ func (ec *executionContext) _Appointment(ctx context.Context, sel ast.SelectionS
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Appointment_onBehalfOf(ctx, field, obj)
+				})
+		case "alternateFor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Appointment_alternateFor(ctx, field, obj)
+				})
+		case "alternates":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Appointment_alternates(ctx, field, obj)
+				})
+		case "previous":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Appointment_previous(ctx, field, obj)
+				})
+		case "next":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Appointment_next(ctx, field, obj)
+				})
+		case "replaces":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Appointment_replaces(ctx, field, obj)
+				})
+		case "replacedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Appointment_replacedBy(ctx, field, obj)
+				})
+		case "nomination":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Appointment_nomination(ctx, field, obj)
+				})
+		case "isAlternate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Appointment_isAlternate(ctx, field, obj)
+				})
+		case "chain":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Appointment_chain(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -18180,6 +24582,16 @@ func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "defaultTermMonths":
+			out.Values[i] = ec._Body_defaultTermMonths(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "maxConsecutiveTerms":
+			out.Values[i] = ec._Body_maxConsecutiveTerms(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "owner":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -18215,6 +24627,30 @@ func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Body_replaces(ctx, field, obj)
+				})
+		case "composition":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Body_composition(ctx, field, obj)
+				})
+		case "vacancyCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Body_vacancyCount(ctx, field, obj)
+				})
+		case "compositionSummary":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Body_compositionSummary(ctx, field, obj)
+				})
+		case "nominationRequests":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Body_nominationRequests(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -18314,6 +24750,122 @@ func (ec *executionContext) _BodyEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var compositionLineImplementors = []string{"CompositionLine"}
+
+func (ec *executionContext) _CompositionLine(ctx context.Context, sel ast.SelectionSet, obj *CompositionLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, compositionLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompositionLine")
+		case "allocation":
+			out.Values[i] = ec._CompositionLine_allocation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._CompositionLine_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._CompositionLine_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seats":
+			out.Values[i] = ec._CompositionLine_seats(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "holders":
+			out.Values[i] = ec._CompositionLine_holders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "vacant":
+			out.Values[i] = ec._CompositionLine_vacant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var compositionSummaryImplementors = []string{"CompositionSummary"}
+
+func (ec *executionContext) _CompositionSummary(ctx context.Context, sel ast.SelectionSet, obj *CompositionSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, compositionSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompositionSummary")
+		case "asOf":
+			out.Values[i] = ec._CompositionSummary_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seats":
+			out.Values[i] = ec._CompositionSummary_seats(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "held":
+			out.Values[i] = ec._CompositionSummary_held(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "vacant":
+			out.Values[i] = ec._CompositionSummary_vacant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byOrganisationKind":
+			out.Values[i] = ec._CompositionSummary_byOrganisationKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byGender":
+			out.Values[i] = ec._CompositionSummary_byGender(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var createdApiTokenImplementors = []string{"CreatedApiToken"}
 
 func (ec *executionContext) _CreatedApiToken(ctx context.Context, sel ast.SelectionSet, obj *CreatedAPIToken) graphql.Marshaler {
@@ -18376,6 +24928,140 @@ func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionS
 		case "after":
 			out.Values[i] = ec._FieldChange_after(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var genderCountImplementors = []string{"GenderCount"}
+
+func (ec *executionContext) _GenderCount(ctx context.Context, sel ast.SelectionSet, obj *GenderCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, genderCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GenderCount")
+		case "gender":
+			out.Values[i] = ec._GenderCount_gender(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seats":
+			out.Values[i] = ec._GenderCount_seats(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var holderImplementors = []string{"Holder"}
+
+func (ec *executionContext) _Holder(ctx context.Context, sel ast.SelectionSet, obj *Holder) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, holderImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Holder")
+		case "appointment":
+			out.Values[i] = ec._Holder_appointment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "person":
+			out.Values[i] = ec._Holder_person(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "organisation":
+			out.Values[i] = ec._Holder_organisation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._Holder_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "until":
+			out.Values[i] = ec._Holder_until(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "alternates":
+			out.Values[i] = ec._Holder_alternates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kindCountImplementors = []string{"KindCount"}
+
+func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet, obj *KindCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kindCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KindCount")
+		case "kind":
+			out.Values[i] = ec._KindCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seats":
+			out.Values[i] = ec._KindCount_seats(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -18495,6 +25181,280 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeApiToken(ctx, field)
 			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replaceAppointment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_replaceAppointment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reappoint":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reappoint(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dissolveBody":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_dissolveBody(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createNominationRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createNominationRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateNominationRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateNominationRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sendNominationRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendNominationRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nominate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_nominate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "declineNomination":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_declineNomination(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawNominationRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawNominationRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confirmNomination":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_confirmNomination(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nominationRequestImplementors = []string{"NominationRequest", "Node"}
+
+func (ec *executionContext) _NominationRequest(ctx context.Context, sel ast.SelectionSet, obj *ent.NominationRequest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nominationRequestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NominationRequest")
+		case "id":
+			out.Values[i] = ec._NominationRequest_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._NominationRequest_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._NominationRequest_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._NominationRequest_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._NominationRequest_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sentOn":
+			out.Values[i] = ec._NominationRequest_sentOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dueOn":
+			out.Values[i] = ec._NominationRequest_dueOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "termStartsOn":
+			out.Values[i] = ec._NominationRequest_termStartsOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answeredOn":
+			out.Values[i] = ec._NominationRequest_answeredOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "seatAllocationID":
+			out.Values[i] = ec._NominationRequest_seatAllocationID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organisationID":
+			out.Values[i] = ec._NominationRequest_organisationID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nomineeID":
+			out.Values[i] = ec._NominationRequest_nomineeID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._NominationRequest_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "seatAllocation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NominationRequest_seatAllocation(ctx, field, obj)
+				})
+		case "organisation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NominationRequest_organisation(ctx, field, obj)
+				})
+		case "nominee":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NominationRequest_nominee(ctx, field, obj)
+				})
+		case "appointment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NominationRequest_appointment(ctx, field, obj)
+				})
+		case "overdue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NominationRequest_overdue(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nominationRequestConnectionImplementors = []string{"NominationRequestConnection"}
+
+func (ec *executionContext) _NominationRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.NominationRequestConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nominationRequestConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NominationRequestConnection")
+		case "edges":
+			out.Values[i] = ec._NominationRequestConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._NominationRequestConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._NominationRequestConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nominationRequestEdgeImplementors = []string{"NominationRequestEdge"}
+
+func (ec *executionContext) _NominationRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.NominationRequestEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nominationRequestEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NominationRequestEdge")
+		case "node":
+			out.Values[i] = ec._NominationRequestEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._NominationRequestEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18619,6 +25579,12 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organisation_appointments(ctx, field, obj)
 				})
+		case "nominationRequests":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organisation_nominationRequests(ctx, field, obj)
+				})
 		case "affiliatedPeople":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -18642,6 +25608,18 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organisation_eligibleFor(ctx, field, obj)
+				})
+		case "representation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organisation_representation(ctx, field, obj)
+				})
+		case "appointmentHistory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organisation_appointmentHistory(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -18845,17 +25823,34 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "gender":
+			out.Values[i] = ec._Person_gender(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "affiliation":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_affiliation(ctx, field, obj)
 				})
+		case "nominations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_nominations(ctx, field, obj)
+				})
 		case "appointments":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_appointments(ctx, field, obj)
+				})
+		case "appointmentHistory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_appointmentHistory(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -19010,6 +26005,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_bodies(ctx, field)
 				})
+		case "nominationRequests":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_nominationRequests(ctx, field)
+				})
 		case "organisations":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -19027,6 +26028,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_seatAllocations(ctx, field)
+				})
+		case "vacancies":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_vacancies(ctx, field)
+				})
+		case "expiringAppointments":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_expiringAppointments(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -19143,6 +26156,12 @@ func (ec *executionContext) _SeatAllocation(ctx context.Context, sel ast.Selecti
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SeatAllocation_eligibleOrganisations(ctx, field, obj)
 				})
+		case "nominationRequests":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SeatAllocation_nominationRequests(ctx, field, obj)
+				})
 		case "appointments":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -19227,6 +26246,49 @@ func (ec *executionContext) _SeatAllocationEdge(ctx context.Context, sel ast.Sel
 			}
 		case "cursor":
 			out.Values[i] = ec._SeatAllocationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var vacancyImplementors = []string{"Vacancy"}
+
+func (ec *executionContext) _Vacancy(ctx context.Context, sel ast.SelectionSet, obj *Vacancy) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, vacancyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Vacancy")
+		case "body":
+			out.Values[i] = ec._Vacancy_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "allocation":
+			out.Values[i] = ec._Vacancy_allocation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "vacant":
+			out.Values[i] = ec._Vacancy_vacant(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19644,6 +26706,22 @@ func (ec *executionContext) unmarshalNApiTokenWhereInput2ᚖgithubᚗcomᚋpactr
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAppointment2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Appointment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAppointment2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNAppointment2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointment(ctx context.Context, sel ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Appointment!")
@@ -19775,6 +26853,38 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCompositionLine2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐCompositionLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*CompositionLine) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCompositionLine2ᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐCompositionLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCompositionLine2ᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐCompositionLine(ctx context.Context, sel ast.SelectionSet, v *CompositionLine) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CompositionLine!")
+		return graphql.Null
+	}
+	return ec._CompositionLine(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCompositionSummary2ᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐCompositionSummary(ctx context.Context, sel ast.SelectionSet, v *CompositionSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CompositionSummary!")
+		return graphql.Null
+	}
+	return ec._CompositionSummary(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateApiTokenInput2githubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐCreateAPITokenInput(ctx context.Context, v any) (CreateAPITokenInput, error) {
 	res, err := ec.unmarshalInputCreateApiTokenInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -19787,6 +26897,11 @@ func (ec *executionContext) unmarshalNCreateAppointmentInput2githubᚗcomᚋpact
 
 func (ec *executionContext) unmarshalNCreateBodyInput2githubᚗcomᚋpactregᚋpactregᚋentᚐCreateBodyInput(ctx context.Context, v any) (ent.CreateBodyInput, error) {
 	res, err := ec.unmarshalInputCreateBodyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateNominationRequestInput2githubᚗcomᚋpactregᚋpactregᚋentᚐCreateNominationRequestInput(ctx context.Context, v any) (ent.CreateNominationRequestInput, error) {
+	res, err := ec.unmarshalInputCreateNominationRequestInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -19837,6 +26952,16 @@ func (ec *executionContext) marshalNDate2githubᚗcomᚋpactregᚋpactregᚋent�
 	return v
 }
 
+func (ec *executionContext) unmarshalNEndReason2githubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐEndReason(ctx context.Context, v any) (vocab.EndReason, error) {
+	var res vocab.EndReason
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEndReason2githubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐEndReason(ctx context.Context, sel ast.SelectionSet, v vocab.EndReason) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNFieldChange2githubᚗcomᚋpactregᚋpactregᚋentᚋchangesᚐField(ctx context.Context, sel ast.SelectionSet, v changes.Field) graphql.Marshaler {
 	return ec._FieldChange(ctx, sel, &v)
 }
@@ -19855,6 +26980,48 @@ func (ec *executionContext) marshalNFieldChange2ᚕgithubᚗcomᚋpactregᚋpact
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNGender2githubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐGender(ctx context.Context, v any) (vocab.Gender, error) {
+	var res vocab.Gender
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGender2githubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐGender(ctx context.Context, sel ast.SelectionSet, v vocab.Gender) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNGenderCount2ᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐGenderCount(ctx context.Context, sel ast.SelectionSet, v *GenderCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GenderCount!")
+		return graphql.Null
+	}
+	return ec._GenderCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHolder2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐHolderᚄ(ctx context.Context, sel ast.SelectionSet, v []*Holder) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHolder2ᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐHolder(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHolder2ᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐHolder(ctx context.Context, sel ast.SelectionSet, v *Holder) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Holder!")
+		return graphql.Null
+	}
+	return ec._Holder(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2int(ctx context.Context, v any) (int, error) {
@@ -19914,6 +27081,30 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) marshalNKindCount2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*KindCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKindCount2ᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐKindCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNKindCount2ᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐKindCount(ctx context.Context, sel ast.SelectionSet, v *KindCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KindCount!")
+		return graphql.Null
+	}
+	return ec._KindCount(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋpactregᚋpactregᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -19922,6 +27113,67 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋpactregᚋpactregᚋe
 	})
 
 	return ret
+}
+
+func (ec *executionContext) marshalNNominationRequest2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.NominationRequest) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNominationRequest2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequest(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNominationRequest2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequest(ctx context.Context, sel ast.SelectionSet, v *ent.NominationRequest) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NominationRequest!")
+		return graphql.Null
+	}
+	return ec._NominationRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNominationRequestConnection2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestConnection(ctx context.Context, sel ast.SelectionSet, v *ent.NominationRequestConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NominationRequestConnection!")
+		return graphql.Null
+	}
+	return ec._NominationRequestConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNominationRequestOrderField2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestOrderField(ctx context.Context, v any) (*ent.NominationRequestOrderField, error) {
+	var res = new(ent.NominationRequestOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNominationRequestOrderField2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.NominationRequestOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NominationRequestOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNNominationRequestWhereInput2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestWhereInput(ctx context.Context, v any) (*ent.NominationRequestWhereInput, error) {
+	res, err := ec.unmarshalInputNominationRequestWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNNominationStatus2githubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐNominationStatus(ctx context.Context, v any) (vocab.NominationStatus, error) {
+	var res vocab.NominationStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNominationStatus2githubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐNominationStatus(ctx context.Context, sel ast.SelectionSet, v vocab.NominationStatus) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx context.Context, v any) (entgql.OrderDirection, error) {
@@ -20018,6 +27270,11 @@ func (ec *executionContext) unmarshalNPersonWhereInput2ᚖgithubᚗcomᚋpactreg
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNReplaceAppointmentInput2githubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐReplaceAppointmentInput(ctx context.Context, v any) (ReplaceAppointmentInput, error) {
+	res, err := ec.unmarshalInputReplaceAppointmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNSeatAllocation2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐSeatAllocation(ctx context.Context, sel ast.SelectionSet, v *ent.SeatAllocation) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SeatAllocation!")
@@ -20106,6 +27363,11 @@ func (ec *executionContext) unmarshalNUpdateBodyInput2githubᚗcomᚋpactregᚋp
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateNominationRequestInput2githubᚗcomᚋpactregᚋpactregᚋentᚐUpdateNominationRequestInput(ctx context.Context, v any) (ent.UpdateNominationRequestInput, error) {
+	res, err := ec.unmarshalInputUpdateNominationRequestInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateOrganisationInput2githubᚗcomᚋpactregᚋpactregᚋentᚐUpdateOrganisationInput(ctx context.Context, v any) (ent.UpdateOrganisationInput, error) {
 	res, err := ec.unmarshalInputUpdateOrganisationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -20119,6 +27381,30 @@ func (ec *executionContext) unmarshalNUpdatePersonInput2githubᚗcomᚋpactreg�
 func (ec *executionContext) unmarshalNUpdateSeatAllocationInput2githubᚗcomᚋpactregᚋpactregᚋentᚐUpdateSeatAllocationInput(ctx context.Context, v any) (ent.UpdateSeatAllocationInput, error) {
 	res, err := ec.unmarshalInputUpdateSeatAllocationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVacancy2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐVacancyᚄ(ctx context.Context, sel ast.SelectionSet, v []*Vacancy) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNVacancy2ᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐVacancy(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNVacancy2ᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐVacancy(ctx context.Context, sel ast.SelectionSet, v *Vacancy) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Vacancy!")
+		return graphql.Null
+	}
+	return ec._Vacancy(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -20744,6 +28030,93 @@ func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋpactregᚋpactregᚋe
 	return v
 }
 
+func (ec *executionContext) unmarshalOEndReason2ᚕgithubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐEndReasonᚄ(ctx context.Context, v any) ([]vocab.EndReason, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]vocab.EndReason, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEndReason2githubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐEndReason(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOEndReason2ᚕgithubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐEndReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []vocab.EndReason) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEndReason2githubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐEndReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOEndReason2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐEndReason(ctx context.Context, v any) (*vocab.EndReason, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(vocab.EndReason)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEndReason2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐEndReason(ctx context.Context, sel ast.SelectionSet, v *vocab.EndReason) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOGender2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐGender(ctx context.Context, v any) (*vocab.Gender, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(vocab.Gender)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOGender2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐGender(ctx context.Context, sel ast.SelectionSet, v *vocab.Gender) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOGenderCount2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐGenderCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*GenderCount) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGenderCount2ᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐGenderCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOID2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
 	if v == nil {
 		return nil, nil
@@ -20885,6 +28258,137 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋpactregᚋpactregᚋent�
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalONominationRequest2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.NominationRequest) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNominationRequest2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequest(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalONominationRequest2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequest(ctx context.Context, sel ast.SelectionSet, v *ent.NominationRequest) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NominationRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalONominationRequestEdge2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.NominationRequestEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalONominationRequestEdge2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalONominationRequestEdge2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestEdge(ctx context.Context, sel ast.SelectionSet, v *ent.NominationRequestEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NominationRequestEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalONominationRequestOrder2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestOrder(ctx context.Context, v any) (*ent.NominationRequestOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNominationRequestOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalONominationRequestWhereInput2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestWhereInputᚄ(ctx context.Context, v any) ([]*ent.NominationRequestWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.NominationRequestWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNominationRequestWhereInput2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalONominationRequestWhereInput2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐNominationRequestWhereInput(ctx context.Context, v any) (*ent.NominationRequestWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNominationRequestWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalONominationStatus2ᚕgithubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐNominationStatusᚄ(ctx context.Context, v any) ([]vocab.NominationStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]vocab.NominationStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNominationStatus2githubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐNominationStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalONominationStatus2ᚕgithubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐNominationStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []vocab.NominationStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNominationStatus2githubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐNominationStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalONominationStatus2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐNominationStatus(ctx context.Context, v any) (*vocab.NominationStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(vocab.NominationStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalONominationStatus2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐNominationStatus(ctx context.Context, sel ast.SelectionSet, v *vocab.NominationStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOOrganisation2ᚕᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐOrganisationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Organisation) graphql.Marshaler {
@@ -21094,6 +28598,14 @@ func (ec *executionContext) unmarshalOPersonWhereInput2ᚖgithubᚗcomᚋpactreg
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputPersonWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOReappointInput2ᚖgithubᚗcomᚋpactregᚋpactregᚋgraphᚋgeneratedᚐReappointInput(ctx context.Context, v any) (*ReappointInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputReappointInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

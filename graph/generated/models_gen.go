@@ -5,7 +5,29 @@ package generated
 import (
 	"github.com/pactreg/pactreg/ent"
 	"github.com/pactreg/pactreg/ent/apitoken"
+	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/vocab"
 )
+
+// One allocation of a body's composition on a date.
+type CompositionLine struct {
+	Allocation *ent.SeatAllocation `json:"allocation"`
+	Label      string              `json:"label"`
+	Role       vocab.SeatRole      `json:"role"`
+	Seats      int                 `json:"seats"`
+	Holders    []*Holder           `json:"holders"`
+	Vacant     int                 `json:"vacant"`
+}
+
+type CompositionSummary struct {
+	AsOf               dates.Date   `json:"asOf"`
+	Seats              int          `json:"seats"`
+	Held               int          `json:"held"`
+	Vacant             int          `json:"vacant"`
+	ByOrganisationKind []*KindCount `json:"byOrganisationKind"`
+	// Null for viewers below READER (gender is personal data).
+	ByGender []*GenderCount `json:"byGender,omitempty"`
+}
 
 type CreateAPITokenInput struct {
 	// A unique name that says who uses the token, e.g. intranet-sync.
@@ -19,4 +41,49 @@ type CreatedAPIToken struct {
 	Token *ent.APIToken `json:"token"`
 	// The bearer secret: shown only now. Send it as Authorization: Bearer <secret>.
 	Secret string `json:"secret"`
+}
+
+type GenderCount struct {
+	Gender vocab.Gender `json:"gender"`
+	Seats  int          `json:"seats"`
+}
+
+// A member holding a seat on a date.
+type Holder struct {
+	Appointment  *ent.Appointment  `json:"appointment"`
+	Person       *ent.Person       `json:"person"`
+	Organisation *ent.Organisation `json:"organisation"`
+	Since        dates.Date        `json:"since"`
+	Until        *dates.Date       `json:"until,omitempty"`
+	// Alternates (suppleanter) of this member serving on the date.
+	Alternates []*ent.Appointment `json:"alternates"`
+}
+
+type KindCount struct {
+	Kind  vocab.OrganisationKind `json:"kind"`
+	Seats int                    `json:"seats"`
+}
+
+type ReappointInput struct {
+	// Defaults to the day after the current term ends.
+	StartsOn *dates.Date `json:"startsOn,omitempty"`
+	// Defaults from the body's term length.
+	EndsOn *dates.Date `json:"endsOn,omitempty"`
+	Note   *string     `json:"note,omitempty"`
+}
+
+type ReplaceAppointmentInput struct {
+	PersonID int `json:"personID"`
+	// Defaults to the replaced appointment's organisation.
+	OnBehalfOfID *int `json:"onBehalfOfID,omitempty"`
+	// The successor's first day.
+	StartsOn dates.Date  `json:"startsOn"`
+	EndsOn   *dates.Date `json:"endsOn,omitempty"`
+	Note     *string     `json:"note,omitempty"`
+}
+
+type Vacancy struct {
+	Body       *ent.Body           `json:"body"`
+	Allocation *ent.SeatAllocation `json:"allocation"`
+	Vacant     int                 `json:"vacant"`
 }
