@@ -15,9 +15,7 @@ type CreateAppointmentInput struct {
 	PersonID         int
 	SeatAllocationID int
 	OnBehalfOfID     int
-	AlternateIDs     []int
-	NextID           *int
-	ReplacedByID     *int
+	AlternateForID   *int
 }
 
 // Mutate applies the CreateAppointmentInput on the AppointmentMutation builder.
@@ -32,14 +30,8 @@ func (i *CreateAppointmentInput) Mutate(m *AppointmentMutation) {
 	m.SetPersonID(i.PersonID)
 	m.SetSeatAllocationID(i.SeatAllocationID)
 	m.SetOnBehalfOfID(i.OnBehalfOfID)
-	if v := i.AlternateIDs; len(v) > 0 {
-		m.AddAlternateIDs(v...)
-	}
-	if v := i.NextID; v != nil {
-		m.SetNextID(*v)
-	}
-	if v := i.ReplacedByID; v != nil {
-		m.SetReplacedByID(*v)
+	if v := i.AlternateForID; v != nil {
+		m.SetAlternateForID(*v)
 	}
 }
 

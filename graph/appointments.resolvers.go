@@ -7,24 +7,79 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/ent/apperr"
+	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/vocab"
 	"github.com/pactreg/pactreg/graph/generated"
 )
 
 // ReplaceAppointment is the resolver for the replaceAppointment field.
 func (r *mutationResolver) ReplaceAppointment(ctx context.Context, id int, input generated.ReplaceAppointmentInput) (*ent.Appointment, error) {
-	panic(fmt.Errorf("not implemented: ReplaceAppointment - replaceAppointment"))
+	c := ent.FromContext(ctx)
+	old, err := c.Appointment.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	last := input.StartsOn.AddDays(-1)
+	if last.Before(old.StartsOn) {
+		return nil, apperr.BadInput("startsOn", "the successor must start after the replaced appointment's first day (%s)", old.StartsOn)
+	}
+	if err := c.Appointment.UpdateOne(old).SetEndsOn(last).SetEndReason(vocab.Replaced).Exec(ctx); err != nil {
+		return nil, err
+	}
+	create := c.Appointment.Create().
+		SetPersonID(input.PersonID).
+		SetSeatAllocationID(old.SeatAllocationID).
+		SetOnBehalfOfID(old.OnBehalfOfID).
+		SetStartsOn(input.StartsOn).
+		SetNillableEndsOn(input.EndsOn).
+		SetNillableNote(input.Note).
+		SetReplacesID(old.ID)
+	if input.OnBehalfOfID != nil {
+		create.SetOnBehalfOfID(*input.OnBehalfOfID)
+	}
+	return create.Save(ctx)
 }
 
 // Reappoint is the resolver for the reappoint field.
 func (r *mutationResolver) Reappoint(ctx context.Context, id int, input *generated.ReappointInput) (*ent.Appointment, error) {
-	panic(fmt.Errorf("not implemented: Reappoint - reappoint"))
+	c := ent.FromContext(ctx)
+	old, err := c.Appointment.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if old.AlternateForID != nil {
+		return nil, apperr.BadInput("id", "alternates are not reappointed: appoint them to the member's new term")
+	}
+	in := deref(input)
+	start := in.StartsOn
+	if start == nil {
+		if old.EndsOn == nil {
+			return nil, apperr.BadInput("startsOn", "the current term has no end: give startsOn, or end it first")
+		}
+		next := old.EndsOn.AddDays(1)
+		start = &next
+	}
+	return c.Appointment.Create().
+		SetPersonID(old.PersonID).
+		SetSeatAllocationID(old.SeatAllocationID).
+		SetOnBehalfOfID(old.OnBehalfOfID).
+		SetStartsOn(*start).
+		SetNillableEndsOn(in.EndsOn).
+		SetNillableNote(in.Note).
+		SetPreviousID(old.ID).
+		Save(ctx)
 }
 
 // DissolveBody is the resolver for the dissolveBody field.
 func (r *mutationResolver) DissolveBody(ctx context.Context, id int, dissolvedOn dates.Date, expectedVersion int) (*ent.Body, error) {
-	panic(fmt.Errorf("not implemented: DissolveBody - dissolveBody"))
+	c := ent.FromContext(ctx)
+	return updateVersioned(ctx, "body", id, expectedVersion,
+		func() (*ent.Body, error) {
+			return c.Body.UpdateOneID(id).Where(body.Version(expectedVersion)).SetDissolvedOn(dissolvedOn).Save(ctx)
+		},
+		func() (int, error) { return c.Body.Query().Where(body.ID(id)).Select(body.FieldVersion).Int(ctx) })
 }

@@ -27,6 +27,12 @@ const (
 	RateLimited Code = "RATE_LIMITED"
 	// Timeout: the request ran longer than the execution limit.
 	Timeout Code = "TIMEOUT"
+	// NotEligible: the organisation may not hold a seat of the allocation.
+	NotEligible Code = "NOT_ELIGIBLE"
+	// SeatFull: the allocation would hold more members than seats on some date.
+	SeatFull Code = "SEAT_FULL"
+	// TermLimit: the person would exceed the body's consecutive terms.
+	TermLimit Code = "TERM_LIMIT"
 )
 
 // Error is an expected failure with a plain-English message.

@@ -90,6 +90,8 @@ func init() {
 	appointment.Hooks[3] = appointmentHooks[0]
 
 	appointment.Hooks[4] = appointmentHooks[1]
+
+	appointment.Hooks[5] = appointmentHooks[2]
 	appointmentInters := schema.Appointment{}.Interceptors()
 	appointment.Interceptors[0] = appointmentInters[0]
 	appointmentMixinFields0 := appointmentMixin[0].Fields()
@@ -148,6 +150,8 @@ func init() {
 	body.Hooks[3] = bodyHooks[0]
 
 	body.Hooks[4] = bodyHooks[1]
+
+	body.Hooks[5] = bodyHooks[2]
 	bodyMixinFields0 := bodyMixin[0].Fields()
 	_ = bodyMixinFields0
 	bodyMixinFields1 := bodyMixin[1].Fields()
@@ -466,6 +470,8 @@ func init() {
 	seatallocation.Hooks[4] = seatallocationHooks[1]
 
 	seatallocation.Hooks[5] = seatallocationHooks[2]
+
+	seatallocation.Hooks[6] = seatallocationHooks[3]
 	seatallocationMixinFields0 := seatallocationMixin[0].Fields()
 	_ = seatallocationMixinFields0
 	seatallocationMixinFields1 := seatallocationMixin[1].Fields()

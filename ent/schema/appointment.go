@@ -77,31 +77,33 @@ func (Appointment) Edges() []ent.Edge {
 			Immutable(),
 		edge.To("alternates", Appointment.Type).
 			Comment("the alternates (suppleanter) of this member appointment").
+			Annotations(readOnlyEdge).
 			From("alternate_for").
 			Field("alternate_for_id").
 			Unique().
-			Immutable().
-			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Immutable(),
 		edge.To("next", Appointment.Type).
 			Comment("the reappointment that continues this one").
 			Unique().
+			Annotations(readOnlyEdge).
 			From("previous").
 			Field("previous_id").
 			Unique().
 			Immutable().
-			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(readOnlyEdge),
 		edge.To("replaced_by", Appointment.Type).
 			Comment("the appointment that replaced this one").
 			Unique().
+			Annotations(readOnlyEdge).
 			From("replaces").
 			Field("replaces_id").
 			Unique().
 			Immutable().
-			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(readOnlyEdge),
 		edge.From("nomination", NominationRequest.Type).
 			Ref("appointment").
 			Unique().
-			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(readOnlyEdge),
 	}
 }
 
@@ -126,6 +128,7 @@ func (Appointment) Hooks() []ent.Hook {
 	return []ent.Hook{
 		rules.References(),
 		rules.DateOrder("starts_on", "ends_on"),
+		rules.Appointments(),
 	}
 }
 

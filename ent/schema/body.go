@@ -81,6 +81,7 @@ func (Body) Hooks() []ent.Hook {
 	return []ent.Hook{
 		rules.References(),
 		rules.DateOrder("established_on", "dissolved_on"),
+		rules.Dissolution(),
 	}
 }
 

@@ -147,3 +147,7 @@ func graphQLEntity(queryField string, mutations ...entgql.MutationOption) []sche
 // contactData marks a field only READER and above may see: it cannot be
 // filtered on (a filter would leak it to anyone), and authz redacts it.
 var contactData = entgql.Skip(entgql.SkipWhereInput)
+
+// readOnlyEdge is an edge that no create or update input sets: it is
+// written by the registry's own operations (reappoint, replace …).
+var readOnlyEdge = entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)

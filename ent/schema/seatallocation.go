@@ -102,6 +102,7 @@ func (SeatAllocation) Hooks() []ent.Hook {
 		rules.References(),
 		rules.EligibleKinds(),
 		rules.DefaultPosition(),
+		rules.SeatsHeld(),
 	}
 }
 

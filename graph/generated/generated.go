@@ -3399,9 +3399,7 @@ input CreateAppointmentInput {
   personID: ID!
   seatAllocationID: ID!
   onBehalfOfID: ID!
-  alternateIDs: [ID!]
-  nextID: ID
-  replacedByID: ID
+  alternateForID: ID
 }
 """
 CreateBodyInput is used for create Body object.
@@ -19009,7 +19007,7 @@ func (ec *executionContext) unmarshalInputCreateAppointmentInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"startsOn", "endsOn", "note", "personID", "seatAllocationID", "onBehalfOfID", "alternateIDs", "nextID", "replacedByID"}
+	fieldsInOrder := [...]string{"startsOn", "endsOn", "note", "personID", "seatAllocationID", "onBehalfOfID", "alternateForID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19058,27 +19056,13 @@ func (ec *executionContext) unmarshalInputCreateAppointmentInput(ctx context.Con
 				return it, err
 			}
 			it.OnBehalfOfID = data
-		case "alternateIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alternateIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AlternateIDs = data
-		case "nextID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nextID"))
+		case "alternateForID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alternateForID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.NextID = data
-		case "replacedByID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacedByID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ReplacedByID = data
+			it.AlternateForID = data
 		}
 	}
 	return it, nil

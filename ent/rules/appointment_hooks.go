@@ -1,0 +1,242 @@
+package rules
+
+import (
+	"context"
+	"fmt"
+
+	"entgo.io/ent"
+
+	gen "github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/ent/apperr"
+	"github.com/pactreg/pactreg/ent/appointment"
+	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/hook"
+	"github.com/pactreg/pactreg/ent/seatallocation"
+	"github.com/pactreg/pactreg/ent/vocab"
+)
+
+// Appointments enforces the appointment rules on every write of an
+// appointment: defaults (term end from the body, an alternate's end from
+// its member, the link to a directly preceding term), then CheckAppointment
+// on create, and on ending or moving an end.
+func Appointments() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.AppointmentFunc(func(ctx context.Context, m *gen.AppointmentMutation) (ent.Value, error) {
+			var err error
+			switch {
+			case m.Op().Is(ent.OpCreate):
+				err = beforeCreate(ctx, m)
+			case m.Op().Is(ent.OpUpdateOne):
+				err = beforeEnd(ctx, m)
+			}
+			if err != nil {
+				return nil, err
+			}
+			v, err := next.Mutate(ctx, m)
+			if err != nil || !m.Op().Is(ent.OpUpdateOne) {
+				return v, err
+			}
+			return v, endAlternates(ctx, m)
+		})
+	}, ent.OpCreate|ent.OpUpdateOne)
+}
+
+func beforeCreate(ctx context.Context, m *gen.AppointmentMutation) error {
+	c := m.Client()
+	cand := Candidate{}
+	cand.PersonID, _ = m.PersonID()
+	cand.SeatAllocationID, _ = m.SeatAllocationID()
+	cand.OnBehalfOfID, _ = m.OnBehalfOfID()
+	cand.StartsOn, _ = m.StartsOn()
+	if end, ok := m.EndsOn(); ok {
+		cand.EndsOn = &end
+	}
+	if id, ok := m.AlternateForID(); ok {
+		cand.AlternateForID = &id
+		if cand.EndsOn == nil {
+			member, err := c.Appointment.Get(ctx, id)
+			if err != nil {
+				return fmt.Errorf("appointment rules: member %d: %w", id, err)
+			}
+			if member.EndsOn != nil {
+				cand.EndsOn = member.EndsOn // an alternate ends with its member
+				m.SetEndsOn(*member.EndsOn)
+			}
+		}
+	} else {
+		alloc, err := c.SeatAllocation.Query().Where(seatallocation.ID(cand.SeatAllocationID)).WithBody().Only(ctx)
+		if err != nil {
+			return fmt.Errorf("appointment rules: allocation %d: %w", cand.SeatAllocationID, err)
+		}
+		if cand.EndsOn == nil && alloc.Edges.Body.DefaultTermMonths != nil {
+			end := cand.StartsOn.AddDate(0, *alloc.Edges.Body.DefaultTermMonths, -1)
+			cand.EndsOn = &end
+			m.SetEndsOn(end)
+		}
+		if prev, err := previousTerm(ctx, m, alloc.BodyID, cand); err != nil {
+			return err
+		} else if prev != nil {
+			cand.PreviousID = prev
+		}
+	}
+	return CheckAppointment(ctx, c, cand)
+}
+
+// previousTerm is the explicit previous term, or the same person's
+// member term in the same body that ended the day before this one starts
+// (linked automatically: a reappointment cannot dodge the term limit).
+func previousTerm(ctx context.Context, m *gen.AppointmentMutation, bodyID int, cand Candidate) (*int, error) {
+	if id, ok := m.PreviousID(); ok {
+		return &id, nil
+	}
+	prev, err := m.Client().Appointment.Query().Where(
+		appointment.PersonID(cand.PersonID),
+		appointment.AlternateForIDIsNil(),
+		appointment.EndsOn(cand.StartsOn.AddDays(-1)),
+		appointment.HasSeatAllocationWith(seatallocation.BodyID(bodyID)),
+	).First(ctx)
+	if gen.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("appointment rules: previous term: %w", err)
+	}
+	m.SetPreviousID(prev.ID)
+	return &prev.ID, nil
+}
+
+// beforeEnd checks a change of an appointment's end: an ended appointment
+// stays ended, and a later end must still fit every rule.
+func beforeEnd(ctx context.Context, m *gen.AppointmentMutation) error {
+	end, ok := m.EndsOn()
+	if !ok {
+		if m.EndsOnCleared() {
+			return apperr.BadInput("endsOn", "an appointment's end cannot be removed: appoint again instead")
+		}
+		return nil
+	}
+	id, _ := m.ID()
+	old, err := m.Client().Appointment.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if old.EndReason != nil {
+		return apperr.BadInput("id", "the appointment already ended on %s (%s)", old.EndsOn, *old.EndReason)
+	}
+	if old.EndsOn != nil && old.EndsOn.Before(dates.Today(copenhagen)) {
+		return apperr.BadInput("id", "the appointment's term already ended on %s", old.EndsOn)
+	}
+	if end.Before(old.StartsOn) {
+		return apperr.BadInput("endsOn", "endsOn (%s) cannot be before startsOn (%s)", end, old.StartsOn)
+	}
+	if _, ok := m.EndReason(); !ok {
+		m.SetEndReason(vocab.OtherReason)
+	}
+	if old.EndsOn != nil && !end.After(*old.EndsOn) {
+		return nil // ending earlier frees seats: nothing to check
+	}
+	return CheckAppointment(ctx, m.Client(), Candidate{
+		PersonID: old.PersonID, SeatAllocationID: old.SeatAllocationID, OnBehalfOfID: old.OnBehalfOfID,
+		StartsOn: old.StartsOn, EndsOn: &end, AlternateForID: old.AlternateForID, Self: old.ID,
+	})
+}
+
+// endAlternates ends a member's alternates that would outlast it, on the
+// member's last day and for the same reason.
+func endAlternates(ctx context.Context, m *gen.AppointmentMutation) error {
+	end, ok := m.EndsOn()
+	if !ok {
+		return nil
+	}
+	id, _ := m.ID()
+	reason, _ := m.EndReason()
+	_, err := m.Client().Appointment.Update().
+		Where(appointment.AlternateForID(id), appointment.Or(appointment.EndsOnIsNil(), appointment.EndsOnGT(end))).
+		SetEndsOn(end).
+		SetEndReason(reason).
+		Save(ctx)
+	if err != nil {
+		return fmt.Errorf("end alternates of appointment %d: %w", id, err)
+	}
+	return nil
+}
+
+// SeatsHeld refuses lowering an allocation's seats below what its members
+// hold on any current or future day.
+func SeatsHeld() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.SeatAllocationFunc(func(ctx context.Context, m *gen.SeatAllocationMutation) (ent.Value, error) {
+			seats, ok := m.Seats()
+			id, hasID := m.ID()
+			if !ok || !hasID {
+				return next.Mutate(ctx, m)
+			}
+			alloc, err := m.Client().SeatAllocation.Get(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			if seats < alloc.Seats {
+				if err := lockBody(ctx, m.Client(), alloc.BodyID); err != nil {
+					return nil, err
+				}
+				today := dates.Today(copenhagen)
+				held, err := m.Client().Appointment.Query().Where(
+					appointment.SeatAllocationID(id), appointment.AlternateForIDIsNil(), overlapping(interval{from: today}),
+				).All(ctx)
+				if err != nil {
+					return nil, fmt.Errorf("seats held by allocation %d: %w", id, err)
+				}
+				if day, n := peak(held, interval{from: today}, seats+1); n > seats {
+					return nil, &apperr.Error{
+						Code:  apperr.SeatFull,
+						Field: "seats",
+						Message: fmt.Sprintf("%q cannot have %d seat(s): %d are held on %s; end appointments first",
+							alloc.Label, seats, n, day),
+						Extensions: map[string]any{"allocation": alloc.Label, "date": day.String(), "holders": n, "seats": seats},
+					}
+				}
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpUpdateOne)
+}
+
+// Dissolution ends a body's open appointments on the day it is
+// dissolved, with reason BODY_DISSOLVED, in the same transaction; no
+// appointment may start after that day.
+func Dissolution() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.BodyFunc(func(ctx context.Context, m *gen.BodyMutation) (ent.Value, error) {
+			day, ok := m.DissolvedOn()
+			id, hasID := m.ID()
+			if !ok || !hasID {
+				return next.Mutate(ctx, m)
+			}
+			c := m.Client()
+			if err := lockBody(ctx, c, id); err != nil {
+				return nil, err
+			}
+			inBody := appointment.HasSeatAllocationWith(seatallocation.BodyID(id))
+			late, err := c.Appointment.Query().Where(inBody, appointment.StartsOnGT(day)).Count(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("dissolve body %d: %w", id, err)
+			}
+			if late > 0 {
+				return nil, apperr.BadInput("dissolvedOn", "%d appointment(s) start after %s: a body cannot be dissolved before its appointments start", late, day)
+			}
+			v, err := next.Mutate(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			_, err = c.Appointment.Update().
+				Where(inBody, appointment.Or(appointment.EndsOnIsNil(), appointment.EndsOnGT(day))).
+				SetEndsOn(day).
+				SetEndReason(vocab.BodyDissolved).
+				Save(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("end the appointments of dissolved body %d: %w", id, err)
+			}
+			return v, nil
+		})
+	}, ent.OpUpdateOne)
+}

@@ -1,0 +1,341 @@
+package graph_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/ent/apperr"
+	"github.com/pactreg/pactreg/ent/authz"
+	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/store"
+	"github.com/pactreg/pactreg/ent/store/storetest"
+	"github.com/pactreg/pactreg/ent/vocab"
+)
+
+// council is a body with allocations of every kind the rules care about.
+type council struct {
+	body                          int
+	chair, viceA, viceB, kommuner int // allocations
+	au                            int // allocation naming Aarhus Universitet
+	region, aarhus, skive, auOrg  int // organisations
+	uni                           int // a university that is not AU
+	people                        []int
+	c                             *ent.Client
+}
+
+func newCouncil(t *testing.T, c *ent.Client, people int) council {
+	t.Helper()
+	ctx := authz.SystemContext(context.Background())
+	org := func(name string, k vocab.OrganisationKind) int {
+		return c.Organisation.Create().SetName(name).SetKind(k).SaveX(ctx).ID
+	}
+	w := council{c: c}
+	w.region, w.aarhus, w.skive = org("Region Midtjylland", vocab.Region), org("Aarhus Kommune", vocab.Municipality), org("Skive Kommune", vocab.Municipality)
+	w.auOrg, w.uni = org("Aarhus Universitet", vocab.University), org("Københavns Universitet", vocab.University)
+	w.body = c.Body.Create().SetName("Rådet for fremtidens kompetencer").SetKind(vocab.Council).
+		SetEstablishedOn(dates.MustParse("2018-01-01")).SaveX(ctx).ID
+	alloc := func(label string, seats int, role vocab.SeatRole, kinds []vocab.OrganisationKind, named ...int) int {
+		return c.SeatAllocation.Create().SetBodyID(w.body).SetLabel(label).SetSeats(seats).SetRole(role).
+			SetEligibleKinds(kinds).AddEligibleOrganisationIDs(named...).SaveX(ctx).ID
+	}
+	w.chair = alloc("Region Midtjylland", 1, vocab.Chair, nil, w.region)
+	w.viceA = alloc("Næstformand (kommunerne)", 1, vocab.ViceChair, []vocab.OrganisationKind{vocab.Municipality})
+	w.viceB = alloc("Næstformand (regionen)", 1, vocab.ViceChair, []vocab.OrganisationKind{vocab.Region})
+	w.kommuner = alloc("Kommunerne", 2, vocab.Member, []vocab.OrganisationKind{vocab.Municipality})
+	w.au = alloc("Aarhus Universitet", 1, vocab.Member, nil, w.auOrg)
+	for i := range people {
+		w.people = append(w.people, c.Person.Create().SetName(fmt.Sprintf("Demo Person %d", i)).SaveX(ctx).ID)
+	}
+	return w
+}
+
+const appointMutation = `mutation($in: CreateAppointmentInput!) { createAppointment(input: $in) { id endsOn previous { id } } }`
+
+type appointed struct {
+	CreateAppointment struct {
+		ID       string
+		EndsOn   *string
+		Previous *struct{ ID string }
+	}
+}
+
+func appt(person, alloc, org int, start, end string) map[string]any {
+	m := map[string]any{"personID": person, "seatAllocationID": alloc, "onBehalfOfID": org, "startsOn": start}
+	if end != "" {
+		m["endsOn"] = end
+	}
+	return m
+}
+
+func (a *api) appoint(in map[string]any) string {
+	a.t.Helper()
+	var out appointed
+	a.do(appointMutation, &out, "in", in)
+	return out.CreateAppointment.ID
+}
+
+// refuse asserts that a write is refused with code and field and changes nothing.
+func (a *api) refuse(query, code, field string, kv ...any) gqlError {
+	a.t.Helper()
+	var e gqlError
+	unchanged(a.t, a.db, func() { e = a.fails(query, code, field, kv...) })
+	assertPlain(a.t, e)
+	return e
+}
+
+func TestEligibility(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 3)
+		a.appoint(appt(w.people[0], w.kommuner, w.aarhus, "2018-06-01", "")) // by kind
+		a.appoint(appt(w.people[1], w.au, w.auOrg, "2018-06-01", ""))        // by name
+		e := a.refuse(appointMutation, "NOT_ELIGIBLE", "onBehalfOfID", "in", appt(w.people[2], w.au, w.uni, "2018-06-01", ""))
+		if !strings.Contains(e.Message, `"Aarhus Universitet"`) || !strings.Contains(e.Message, "accepts Aarhus Universitet") {
+			t.Errorf("message does not say what the allocation accepts: %s", e.Message)
+		}
+		e = a.refuse(appointMutation, "NOT_ELIGIBLE", "onBehalfOfID", "in", appt(w.people[2], w.kommuner, w.region, "2018-06-01", ""))
+		if !strings.Contains(e.Message, "Kommunerne") || !strings.Contains(e.Message, "MUNICIPALITY") {
+			t.Errorf("message: %s", e.Message)
+		}
+	})
+}
+
+func TestCapacity(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 5)
+		a.appoint(appt(w.people[0], w.kommuner, w.aarhus, "2018-06-01", "2019-12-31"))
+		a.appoint(appt(w.people[1], w.kommuner, w.skive, "2018-06-01", ""))
+		e := a.refuse(appointMutation, "SEAT_FULL", "seatAllocationID", "in", appt(w.people[2], w.kommuner, w.aarhus, "2019-06-01", ""))
+		if e.Extensions["date"] != "2019-06-01" || e.Extensions["holders"] != float64(2) || !strings.Contains(e.Message, "Kommunerne") {
+			t.Errorf("SEAT_FULL should name the allocation, the first full day and the holders: %+v", e)
+		}
+		// A term ending on the 31st frees its seat for one starting on the 1st.
+		a.appoint(appt(w.people[2], w.kommuner, w.aarhus, "2020-01-01", ""))
+		// Overflow found on the first full day even when the new term starts earlier.
+		e = a.refuse(appointMutation, "SEAT_FULL", "seatAllocationID", "in", appt(w.people[3], w.kommuner, w.skive, "2018-01-02", "2018-07-01"))
+		if e.Extensions["date"] != "2018-06-01" {
+			t.Errorf("first overflowing day = %v, want 2018-06-01", e.Extensions["date"])
+		}
+		a.appoint(appt(w.people[3], w.kommuner, w.skive, "2018-01-01", "2018-05-31")) // before the others: fits
+
+		// Lowering seats below what is held today is refused; to what is held, allowed.
+		var v struct{ Node struct{ Version int } }
+		a.do(fmt.Sprintf(`{ node(id: %d) { ... on SeatAllocation { version } } }`, w.kommuner), &v)
+		lower := `mutation($id: ID!, $v: Int!, $n: Int!) { updateSeatAllocation(id: $id, expectedVersion: $v, input: {seats: $n}) { seats } }`
+		e = a.refuse(lower, "SEAT_FULL", "seats", "id", w.kommuner, "v", v.Node.Version, "n", 1)
+		if e.Extensions["holders"] != float64(2) {
+			t.Errorf("lowering: %+v", e)
+		}
+		a.do(lower, nil, "id", w.kommuner, "v", v.Node.Version, "n", 2)
+	})
+}
+
+// TestCapacityUnderConcurrency: 50 concurrent appointments of different
+// people into one 2-seat allocation on the same dates: exactly 2 succeed.
+func TestCapacityUnderConcurrency(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 50)
+		var (
+			wg              sync.WaitGroup
+			mu              sync.Mutex
+			ok, full, other int
+			otherErrs       []string
+		)
+		for i := range 50 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs := a.try(appointMutation, nil, "in", appt(w.people[i], w.kommuner, w.aarhus, "2018-06-01", ""))
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case len(errs) == 0:
+					ok++
+				case errs[0].code() == "SEAT_FULL":
+					full++
+				default:
+					other++
+					otherErrs = append(otherErrs, errs[0].Message)
+				}
+			}()
+		}
+		wg.Wait()
+		if ok != 2 || full != 48 || other != 0 {
+			t.Fatalf("%d succeeded, %d SEAT_FULL, %d other %v; want 2 and 48", ok, full, other, otherErrs)
+		}
+		ctx := authz.SystemContext(context.Background())
+		if n := db.Client.Appointment.Query().CountX(ctx); n != 2 {
+			t.Fatalf("%d appointments stored", n)
+		}
+	})
+}
+
+func TestRolesAndSamePerson(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 4)
+		a.appoint(appt(w.people[0], w.viceA, w.aarhus, "2018-06-01", "2019-12-31"))
+		e := a.refuse(appointMutation, "CONFLICT", "seatAllocationID", "in", appt(w.people[1], w.viceB, w.region, "2019-01-01", ""))
+		if !strings.Contains(e.Message, "vice-chair") || !strings.Contains(e.Message, "Demo Person 0") {
+			t.Errorf("message: %s", e.Message)
+		}
+		a.appoint(appt(w.people[1], w.viceB, w.region, "2020-01-01", "")) // after the first vice-chair's term
+		a.appoint(appt(w.people[2], w.chair, w.region, "2018-06-01", "")) // the chair is another role
+
+		a.appoint(appt(w.people[3], w.kommuner, w.aarhus, "2018-06-01", "2018-12-31"))
+		a.refuse(appointMutation, "CONFLICT", "personID", "in", appt(w.people[3], w.kommuner, w.skive, "2018-12-01", ""))
+		a.appoint(appt(w.people[3], w.kommuner, w.skive, "2019-01-01", "")) // after the first term: fine
+	})
+}
+
+func TestAlternates(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 5)
+		m1 := a.appoint(appt(w.people[0], w.kommuner, w.aarhus, "2018-06-01", ""))
+		a.appoint(appt(w.people[1], w.kommuner, w.skive, "2018-06-01", ""))
+		alt := appt(w.people[2], w.kommuner, w.aarhus, "2018-06-01", "")
+		alt["alternateForID"] = m1
+		altID := a.appoint(alt) // the allocation is full, but an alternate takes no seat
+		own := appt(w.people[3], w.kommuner, w.aarhus, "2018-06-01", "2019-06-30")
+		own["alternateForID"] = m1
+		ownID := a.appoint(own)
+		bad := appt(w.people[4], w.kommuner, w.aarhus, "2018-06-01", "")
+		bad["alternateForID"] = altID
+		a.refuse(appointMutation, "BAD_USER_INPUT", "alternateForID", "in", bad)
+
+		var ended struct {
+			EndAppointment struct {
+				EndsOn     string
+				EndReason  string
+				Alternates []struct {
+					ID, EndsOn, EndReason string
+				}
+			}
+		}
+		a.do(`mutation($id: ID!) { endAppointment(id: $id, endsOn: "2020-12-31", reason: RESIGNED) { endsOn endReason alternates { id endsOn endReason } } }`,
+			&ended, "id", m1)
+		got := map[string][2]string{}
+		for _, x := range ended.EndAppointment.Alternates {
+			got[x.ID] = [2]string{x.EndsOn, x.EndReason}
+		}
+		if got[altID] != [2]string{"2020-12-31", "RESIGNED"} {
+			t.Errorf("the open alternate did not end with its member: %v", got[altID])
+		}
+		if got[ownID][0] != "2019-06-30" {
+			t.Errorf("the alternate with its own end was changed: %v", got[ownID])
+		}
+	})
+}
+
+func TestBodyLifetimeAndDissolution(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 4)
+		a.refuse(appointMutation, "BAD_USER_INPUT", "startsOn", "in", appt(w.people[0], w.kommuner, w.aarhus, "2017-12-31", ""))
+		open := a.appoint(appt(w.people[0], w.kommuner, w.aarhus, "2018-06-01", ""))
+		late := a.appoint(appt(w.people[1], w.kommuner, w.skive, "2018-06-01", "2030-12-31"))
+		early := a.appoint(appt(w.people[2], w.chair, w.region, "2018-06-01", "2019-12-31"))
+		var v struct{ Node struct{ Version int } }
+		a.do(fmt.Sprintf(`{ node(id: %d) { ... on Body { version } } }`, w.body), &v)
+		dissolve := `mutation($id: ID!, $v: Int!, $d: Date!) { dissolveBody(id: $id, expectedVersion: $v, dissolvedOn: $d) { dissolvedOn } }`
+		a.refuse(dissolve, "BAD_USER_INPUT", "dissolvedOn", "id", w.body, "v", v.Node.Version, "d", "2018-05-31")
+		a.do(dissolve, nil, "id", w.body, "v", v.Node.Version, "d", "2024-06-30")
+		var got struct {
+			A, B, C struct {
+				EndsOn    string
+				EndReason *string
+			}
+		}
+		a.do(fmt.Sprintf(`{ a: node(id: %s) { ... on Appointment { endsOn endReason } } b: node(id: %s) { ... on Appointment { endsOn endReason } }
+			c: node(id: %s) { ... on Appointment { endsOn endReason } } }`, open, late, early), &got)
+		if got.A.EndsOn != "2024-06-30" || got.A.EndReason == nil || *got.A.EndReason != "BODY_DISSOLVED" ||
+			got.B.EndsOn != "2024-06-30" || got.C.EndsOn != "2019-12-31" || got.C.EndReason != nil {
+			t.Fatalf("after dissolution: %+v", got)
+		}
+		a.refuse(appointMutation, "BAD_USER_INPUT", "startsOn", "in", appt(w.people[3], w.kommuner, w.aarhus, "2024-07-01", ""))
+		a.refuse(appointMutation, "BAD_USER_INPUT", "endsOn", "in", appt(w.people[3], w.kommuner, w.aarhus, "2024-01-01", ""))
+	})
+}
+
+func TestTermsAndReappointment(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 2)
+		ctx := authz.SystemContext(context.Background())
+		db.Client.Body.UpdateOneID(w.body).SetDefaultTermMonths(48).SetMaxConsecutiveTerms(2).ExecX(ctx)
+		var first appointed
+		a.do(appointMutation, &first, "in", appt(w.people[0], w.kommuner, w.aarhus, "2018-06-01", ""))
+		if e := first.CreateAppointment.EndsOn; e == nil || *e != "2022-05-31" {
+			t.Fatalf("default term end = %v, want 2022-05-31", e)
+		}
+		var second struct {
+			Reappoint struct {
+				ID, StartsOn, EndsOn string
+				Previous             struct{ ID string }
+			}
+		}
+		a.do(`mutation($id: ID!) { reappoint(id: $id) { id startsOn endsOn previous { id } } }`, &second, "id", first.CreateAppointment.ID)
+		if r := second.Reappoint; r.StartsOn != "2022-06-01" || r.EndsOn != "2026-05-31" || r.Previous.ID != first.CreateAppointment.ID {
+			t.Fatalf("reappointment: %+v", r)
+		}
+		e := a.refuse(`mutation($id: ID!) { reappoint(id: $id) { id } }`, "TERM_LIMIT", "previousID", "id", second.Reappoint.ID)
+		if e.Extensions["maxConsecutiveTerms"] != float64(2) {
+			t.Errorf("%+v", e)
+		}
+		// A plain createAppointment the day after is the same consecutive term.
+		a.refuse(appointMutation, "TERM_LIMIT", "previousID", "in", appt(w.people[0], w.kommuner, w.skive, "2026-06-01", ""))
+		// After a break it is a new run of terms.
+		var later appointed
+		a.do(appointMutation, &later, "in", appt(w.people[0], w.kommuner, w.skive, "2026-07-01", ""))
+		if later.CreateAppointment.Previous != nil {
+			t.Errorf("a term after a break was linked to %v", later.CreateAppointment.Previous)
+		}
+	})
+}
+
+func TestHistoryIsKept(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 3)
+		id := a.appoint(appt(w.people[0], w.kommuner, w.aarhus, "2018-06-01", ""))
+		end := `mutation($id: ID!, $d: Date!) { endAppointment(id: $id, endsOn: $d, reason: RESIGNED) { endsOn } }`
+		a.refuse(end, "BAD_USER_INPUT", "endsOn", "id", id, "d", "2018-05-31")
+
+		var succ struct {
+			ReplaceAppointment struct {
+				ID, StartsOn string
+				Replaces     struct {
+					ID, EndsOn, EndReason string
+				}
+			}
+		}
+		a.do(`mutation($id: ID!, $p: ID!) { replaceAppointment(id: $id, input: {personID: $p, startsOn: "2020-03-01"}) {
+			id startsOn replaces { id endsOn endReason } } }`, &succ, "id", id, "p", w.people[1])
+		r := succ.ReplaceAppointment
+		if r.Replaces.ID != id || r.Replaces.EndsOn != "2020-02-29" || r.Replaces.EndReason != "REPLACED" {
+			t.Fatalf("replacement: %+v", r)
+		}
+		a.refuse(end, "BAD_USER_INPUT", "id", "id", id, "d", "2020-01-31") // ended already
+		// A failed replacement writes nothing, not even the ending.
+		a.refuse(`mutation($id: ID!, $p: ID!) { replaceAppointment(id: $id, input: {personID: $p, startsOn: "2021-01-01", onBehalfOfID: `+fmt.Sprint(w.region)+`}) { id } }`,
+			"NOT_ELIGIBLE", "onBehalfOfID", "id", r.ID, "p", w.people[2])
+		var still struct{ Node struct{ EndsOn *string } }
+		a.do(`query($id: ID!) { node(id: $id) { ... on Appointment { endsOn } } }`, &still, "id", r.ID)
+		if still.Node.EndsOn != nil {
+			t.Fatalf("the refused replacement ended the appointment on %s", *still.Node.EndsOn)
+		}
+		// No path deletes an appointment.
+		ctx := authz.SystemContext(context.Background())
+		err := db.Client.Appointment.DeleteOneID(0).Exec(ctx)
+		if ae, ok := apperr.As(err); !ok || ae.Code != apperr.Forbidden {
+			t.Fatalf("delete: %v", err)
+		}
+	})
+}
