@@ -262,11 +262,20 @@ var allocations = []allocationRow{
 	{body: preProjectGroup, label: "Region Midtjylland", seats: 1, role: vocab.Chair, named: regionName},
 }
 
-// appointmentRow appoints a fictional person (created with the row,
-// affiliated with org) to the allocation labelled label of body.
+// Genders of the demo people, as the tables write them.
+const (
+	female    = vocab.Female
+	male      = vocab.Male
+	notStated = vocab.NotStated
+)
+
+// appointmentRow appoints a fictional person (created with the row, of the
+// given gender, affiliated with org) to the allocation labelled label of
+// body, on behalf of org.
 type appointmentRow struct {
 	body, label string
 	person      string
+	gender      vocab.Gender
 	org         string
 	from, to    string
 }
@@ -278,30 +287,143 @@ func (r appointmentRow) describe() string {
 // appointments are demo data: the seed names no people. Left vacant: one
 // of the three Kommunerne seats and the VUC seat. One employer seat changes
 // hands on 1 January 2020; the business service seat is filled when
-// Erhvervshus Midtjylland starts on 1 January 2019.
+// Erhvervshus Midtjylland starts on 1 January 2019. The Aarhus Universitet
+// seat is held in three consecutive terms (see reappointments).
 var appointments = []appointmentRow{
-	{councilName, "Region Midtjylland", "Mette Skovgaard Lund", regionName, firstTerm, ""},
-	{councilName, "Arbejdsgiverorganisationerne", "Jens Højgaard", "DI – Dansk Industri", firstTerm, "2019-12-31"},
-	{councilName, "Arbejdsgiverorganisationerne", "Karen Thygesen", "DI – Dansk Industri", "2020-01-01", ""},
-	{councilName, "Arbejdsgiverorganisationerne", "Lars Bøgelund", "Dansk Erhverv", firstTerm, ""},
-	{councilName, "Arbejdstagerorganisationerne", "Birgitte Ravnsbæk", "3F – Fagligt Fælles Forbund", firstTerm, ""},
-	{councilName, "Arbejdstagerorganisationerne", "Henrik Mølgaard", "HK Danmark", firstTerm, ""},
-	{councilName, "Arbejdsmarkedskontor Midt-Nord", "Susanne Kjeldsen", "Arbejdsmarkedskontor Midt-Nord", firstTerm, ""},
-	{councilName, "Kommunerne", "Peter Vestergaard Holm", "Aarhus Kommune", firstTerm, ""},
-	{councilName, "Kommunerne", "Hanne Østergård", "Herning Kommune", firstTerm, ""},
-	{councilName, "Business Regions", "Morten Brøndum", "Business Region Aarhus", firstTerm, ""},
-	{councilName, "Business Regions", "Lone Fjordside", "Business Region MidtVest", firstTerm, ""},
-	{councilName, "Kommunale erhvervsservicesystem", "Rasmus Kærsgaard", "Erhvervshus Midtjylland", reform, ""},
-	{councilName, "Væksthus Midtjylland", "Tina Søndergaard", "Væksthus Midtjylland", firstTerm, ""},
-	{councilName, "Innovationsnetværk eller Klyngeorganisation", "Jesper Lyngsø", "Lifestyle & Design Cluster", firstTerm, ""},
-	{councilName, "Erhvervsskolerne", "Pia Grønbæk", "Mercantec", firstTerm, ""},
-	{councilName, "Erhvervsakademierne", "Niels Aagaard", "Erhvervsakademi MidtVest", firstTerm, ""},
-	{councilName, "VIA", "Camilla Dahlgaard", "VIA University College", firstTerm, ""},
-	{councilName, "Aarhus Universitet", "Thomas Engholm", "Aarhus Universitet", firstTerm, ""},
-	{councilName, "STX og HF", "Anja Rosendahl", "Viborg Katedralskole", firstTerm, ""},
-	{councilName, "Erhvervsgymnasierne", "Ulrik Hvidtfeldt", "Aarhus Business College", firstTerm, ""},
+	{councilName, "Region Midtjylland", "Mette Skovgaard Lund", female, regionName, firstTerm, ""},
+	{councilName, "Arbejdsgiverorganisationerne", "Jens Højgaard", male, "DI – Dansk Industri", firstTerm, "2019-12-31"},
+	{councilName, "Arbejdsgiverorganisationerne", "Karen Thygesen", female, "DI – Dansk Industri", "2020-01-01", ""},
+	{councilName, "Arbejdsgiverorganisationerne", "Lars Bøgelund", male, "Dansk Erhverv", firstTerm, ""},
+	{councilName, "Arbejdstagerorganisationerne", "Birgitte Ravnsbæk", female, "3F – Fagligt Fælles Forbund", firstTerm, ""},
+	{councilName, "Arbejdstagerorganisationerne", "Henrik Mølgaard", male, "HK Danmark", firstTerm, ""},
+	{councilName, "Arbejdsmarkedskontor Midt-Nord", "Susanne Kjeldsen", female, "Arbejdsmarkedskontor Midt-Nord", firstTerm, ""},
+	{councilName, "Kommunerne", "Peter Vestergaard Holm", male, "Aarhus Kommune", firstTerm, ""},
+	{councilName, "Kommunerne", "Hanne Østergård", female, "Herning Kommune", firstTerm, ""},
+	{councilName, "Business Regions", "Morten Brøndum", male, "Business Region Aarhus", firstTerm, ""},
+	{councilName, "Business Regions", "Lone Fjordside", notStated, "Business Region MidtVest", firstTerm, ""},
+	{councilName, "Kommunale erhvervsservicesystem", "Rasmus Kærsgaard", male, "Erhvervshus Midtjylland", reform, ""},
+	{councilName, "Væksthus Midtjylland", "Tina Søndergaard", female, "Væksthus Midtjylland", firstTerm, ""},
+	{councilName, "Innovationsnetværk eller Klyngeorganisation", "Jesper Lyngsø", male, "Lifestyle & Design Cluster", firstTerm, ""},
+	{councilName, "Erhvervsskolerne", "Pia Grønbæk", female, "Mercantec", firstTerm, ""},
+	{councilName, "Erhvervsakademierne", "Niels Aagaard", notStated, "Erhvervsakademi MidtVest", firstTerm, ""},
+	{councilName, "VIA", "Camilla Dahlgaard", female, "VIA University College", firstTerm, ""},
+	{councilName, "Aarhus Universitet", "Thomas Engholm", male, "Aarhus Universitet", firstTerm, "2020-05-31"},
+	{councilName, "STX og HF", "Anja Rosendahl", female, "Viborg Katedralskole", firstTerm, ""},
+	{councilName, "Erhvervsgymnasierne", "Ulrik Hvidtfeldt", male, "Aarhus Business College", firstTerm, ""},
 
-	{preProjectGroup, "Region Midtjylland", "Sofie Bundgaard", regionName, "2017-09-12", ""},
+	{preProjectGroup, "Region Midtjylland", "Sofie Bundgaard", female, regionName, "2017-09-12", ""},
+}
+
+// reappointmentRow gives person (appointed by an earlier row) a further
+// term from..to in the allocation of their latest term, on behalf of the
+// same organisation, linked to that term as its previous.
+type reappointmentRow struct {
+	person   string
+	from, to string
+}
+
+func (r reappointmentRow) describe() string {
+	return fmt.Sprintf("reappointment of %q from %s", r.person, r.from)
+}
+
+// reappointments: the Aarhus Universitet seat is held by the same person
+// in three consecutive two-year terms, the last one open.
+var reappointments = []reappointmentRow{
+	{"Thomas Engholm", "2020-06-01", "2022-05-31"},
+	{"Thomas Engholm", "2022-06-01", ""},
+}
+
+// alternateRow appoints a fictional person (created with the row,
+// affiliated with the member's organisation) as the alternate
+// (suppleant) of member's latest term, from the given day: same
+// allocation, on behalf of the same organisation; an alternate takes no
+// seat.
+type alternateRow struct {
+	person string
+	gender vocab.Gender
+	member string
+	from   string
+}
+
+func (r alternateRow) describe() string {
+	return fmt.Sprintf("alternate %q for %q", r.person, r.member)
+}
+
+// alternates of three council members (demo data, like the members).
+var alternates = []alternateRow{
+	{"Kirsten Holmgaard", female, "Mette Skovgaard Lund", firstTerm},
+	{"Bo Kristiansen", male, "Birgitte Ravnsbæk", "2018-09-01"},
+	{"Sam Nørgaard Bech", notStated, "Peter Vestergaard Holm", firstTerm},
+}
+
+// The round of appointment letters (udpegningsbreve) that Region
+// Midtjylland sends "ultimo marts 2018" to designate the council's
+// members for its first term. The seed gives no day: the demo dates the
+// letters 29 March 2018 and gives a month to answer.
+const (
+	lettersSent = "2018-03-29"
+	lettersDue  = "2018-04-30"
+)
+
+// nominationRow is an appointment letter to org for the council's
+// allocation labelled label. A NOMINATED letter names the person who was
+// appointed from termStarts, and is linked to that appointment.
+type nominationRow struct {
+	label, org            string
+	status                vocab.NominationStatus
+	sent, due, termStarts string
+	answered              string
+	nominee               string
+}
+
+func (r nominationRow) describe() string {
+	return fmt.Sprintf("nomination request to %q for %q", r.org, r.label)
+}
+
+// letter is a letter of the March 2018 round.
+func letter(label, org string, status vocab.NominationStatus, answered, nominee string) nominationRow {
+	return nominationRow{label: label, org: org, status: status,
+		sent: lettersSent, due: lettersDue, termStarts: firstTerm, answered: answered, nominee: nominee}
+}
+
+// nominated is a letter of the March 2018 round answered on the given
+// day with nominee.
+func nominated(label, org, nominee, answered string) nominationRow {
+	return letter(label, org, vocab.Nominated, answered, nominee)
+}
+
+// nominations: one letter per seat of the first term, addressed to the
+// organisation that holds it. The two seats left vacant: Randers Kommune
+// declined the third Kommunerne seat, and VUC Aarhus never answered
+// (overdue). The business service seat had no eligible organisation in
+// 2018: its letter goes to Erhvervshus Midtjylland on its first day,
+// which answers at once. A letter for the still vacant Kommunerne seat
+// is being prepared for 2027 (DRAFT).
+var nominations = []nominationRow{
+	nominated("Region Midtjylland", regionName, "Mette Skovgaard Lund", "2018-04-26"),
+	nominated("Arbejdsgiverorganisationerne", "DI – Dansk Industri", "Jens Højgaard", "2018-04-19"),
+	nominated("Arbejdsgiverorganisationerne", "Dansk Erhverv", "Lars Bøgelund", "2018-04-24"),
+	nominated("Arbejdstagerorganisationerne", "3F – Fagligt Fælles Forbund", "Birgitte Ravnsbæk", "2018-04-16"),
+	nominated("Arbejdstagerorganisationerne", "HK Danmark", "Henrik Mølgaard", "2018-04-26"),
+	nominated("Arbejdsmarkedskontor Midt-Nord", "Arbejdsmarkedskontor Midt-Nord", "Susanne Kjeldsen", "2018-04-09"),
+	nominated("Kommunerne", "Aarhus Kommune", "Peter Vestergaard Holm", "2018-04-25"),
+	nominated("Kommunerne", "Herning Kommune", "Hanne Østergård", "2018-04-18"),
+	letter("Kommunerne", "Randers Kommune", vocab.Declined, "2018-04-20", ""),
+	nominated("Business Regions", "Business Region Aarhus", "Morten Brøndum", "2018-04-23"),
+	nominated("Business Regions", "Business Region MidtVest", "Lone Fjordside", "2018-04-27"),
+	{label: "Kommunale erhvervsservicesystem", org: "Erhvervshus Midtjylland", status: vocab.Nominated,
+		sent: reform, due: "2019-01-31", termStarts: reform, answered: reform, nominee: "Rasmus Kærsgaard"},
+	nominated("Væksthus Midtjylland", "Væksthus Midtjylland", "Tina Søndergaard", "2018-04-11"),
+	nominated("Innovationsnetværk eller Klyngeorganisation", "Lifestyle & Design Cluster", "Jesper Lyngsø", "2018-04-13"),
+	nominated("Erhvervsskolerne", "Mercantec", "Pia Grønbæk", "2018-04-12"),
+	nominated("Erhvervsakademierne", "Erhvervsakademi MidtVest", "Niels Aagaard", "2018-04-17"),
+	nominated("VIA", "VIA University College", "Camilla Dahlgaard", "2018-04-10"),
+	nominated("Aarhus Universitet", "Aarhus Universitet", "Thomas Engholm", "2018-04-20"),
+	nominated("STX og HF", "Viborg Katedralskole", "Anja Rosendahl", "2018-04-24"),
+	letter("VUC", "VUC Aarhus", vocab.Sent, "", ""),
+	nominated("Erhvervsgymnasierne", "Aarhus Business College", "Ulrik Hvidtfeldt", "2018-04-30"),
+
+	{label: "Kommunerne", org: "Silkeborg Kommune", status: vocab.Draft, due: "2026-12-18", termStarts: "2027-01-01"},
 }
 
 // Every demo person gets these, and an e-mail address at example.org (a

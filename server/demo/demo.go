@@ -6,7 +6,9 @@
 // The people and their appointments are DEMO DATA: the seed names no one, so
 // every person is fictional (title "Fiktiv demo-repræsentant", an address at
 // example.org, a phone number of zeros) and every appointment's note says
-// "Demodata: fiktiv person".
+// "Demodata: fiktiv person". The demo appointments include vacant seats,
+// alternates (suppleanter), a chain of three consecutive terms, and the
+// appointment letters (udpegningsbreve) of March 2018 with their answers.
 package demo
 
 import (
@@ -17,6 +19,7 @@ import (
 
 	"github.com/pactreg/pactreg/ent"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/vocab"
 )
 
 // Load puts the demo dataset into an empty database in one transaction and reports whether it did.
@@ -60,12 +63,18 @@ func load(ctx context.Context, c *ent.Client) (bool, error) {
 		bodies:    map[string]int{},
 		allocs:    map[string]int{},
 		positions: map[string]int{},
+		people:    map[string]int{},
+		terms:     map[string][]term{},
 	}
 	for _, step := range []func() error{
 		func() error { return createAll(ctx, organisations, l.organisation) },
 		func() error { return createAll(ctx, bodies, l.body) },
 		func() error { return createAll(ctx, allocations, l.allocation) },
 		func() error { return createAll(ctx, appointments, l.appointment) },
+		func() error { return createAll(ctx, reappointments, l.reappointment) },
+		func() error { return createAll(ctx, alternates, l.alternate) },
+		// Letters last: a nominated one links its appointment.
+		func() error { return createAll(ctx, nominations, l.nomination) },
 	} {
 		if err := step(); err != nil {
 			return false, err
@@ -91,11 +100,37 @@ func createAll[R row](ctx context.Context, rows []R, create func(context.Context
 // by name so that later rows can refer to it.
 type loader struct {
 	c         *ent.Client
-	orgs      map[string]int // by name
-	bodies    map[string]int // by name
-	allocs    map[string]int // by allocKey
-	positions map[string]int // last allocation position, by body name
-	people    int            // how many people were created
+	orgs      map[string]int    // by name
+	bodies    map[string]int    // by name
+	allocs    map[string]int    // by allocKey
+	positions map[string]int    // last allocation position, by body name
+	people    map[string]int    // by name
+	terms     map[string][]term // appointments by person name, in load order
+}
+
+// term is an appointment the loader made.
+type term struct {
+	id, alloc, org int
+	from           string
+}
+
+// latest is the last appointment made for person.
+func (l *loader) latest(person string) (term, error) {
+	ts := l.terms[person]
+	if len(ts) == 0 {
+		return term{}, fmt.Errorf("%q holds no appointment", person)
+	}
+	return ts[len(ts)-1], nil
+}
+
+// termFrom is person's appointment starting on from.
+func (l *loader) termFrom(person, from string) (term, error) {
+	for _, t := range l.terms[person] {
+		if t.from == from {
+			return t, nil
+		}
+	}
+	return term{}, fmt.Errorf("%q holds no appointment from %s", person, from)
 }
 
 func allocKey(body, label string) string { return body + "\x00" + label }
@@ -232,6 +267,48 @@ func (l *loader) allocation(ctx context.Context, r allocationRow) error {
 	return err
 }
 
+// person creates the fictional person name, affiliated with org.
+func (l *loader) person(ctx context.Context, name string, gender vocab.Gender, org int) error {
+	if _, ok := l.people[name]; ok {
+		return fmt.Errorf("person %q is in the tables twice", name)
+	}
+	p, err := l.c.Person.Create().
+		SetName(name).
+		SetTitle(demoTitle).
+		SetEmail(demoEmail(name)).
+		SetPhone(fmt.Sprintf(demoPhone, len(l.people)+1)).
+		SetGender(gender).
+		SetAffiliationID(org).
+		Save(ctx)
+	if err != nil {
+		return fmt.Errorf("create person: %w", err)
+	}
+	l.people[name] = p.ID
+	return nil
+}
+
+// appoint appoints person (created before) to t.alloc on behalf of t.org
+// from t.from to to, continuing the previous term or standing in for the
+// member appointment alternateFor when those are set.
+func (l *loader) appoint(ctx context.Context, person string, t term, to string, previous, alternateFor *int) error {
+	a, err := l.c.Appointment.Create().
+		SetPersonID(l.people[person]).
+		SetSeatAllocationID(t.alloc).
+		SetOnBehalfOfID(t.org).
+		SetStartsOn(dates.MustParse(t.from)).
+		SetNillableEndsOn(optionalDate(to)).
+		SetNillablePreviousID(previous).
+		SetNillableAlternateForID(alternateFor).
+		SetNote(demoNote).
+		Save(ctx)
+	if err != nil {
+		return err
+	}
+	t.id = a.ID
+	l.terms[person] = append(l.terms[person], t)
+	return nil
+}
+
 // appointment creates the fictional person of r and appoints them.
 func (l *loader) appointment(ctx context.Context, r appointmentRow) error {
 	var rs refs
@@ -240,25 +317,63 @@ func (l *loader) appointment(ctx context.Context, r appointmentRow) error {
 	if rs.err != nil {
 		return rs.err
 	}
-	p, err := l.c.Person.Create().
-		SetName(r.person).
-		SetTitle(demoTitle).
-		SetEmail(demoEmail(r.person)).
-		SetPhone(fmt.Sprintf(demoPhone, l.people+1)).
-		SetAffiliationID(org).
-		Save(ctx)
-	if err != nil {
-		return fmt.Errorf("create person: %w", err)
+	if err := l.person(ctx, r.person, r.gender, org); err != nil {
+		return err
 	}
-	l.people++
-	return l.c.Appointment.Create().
-		SetPersonID(p.ID).
+	return l.appoint(ctx, r.person, term{alloc: alloc, org: org, from: r.from}, r.to, nil, nil)
+}
+
+// reappointment continues the latest term of r.person with the next one.
+func (l *loader) reappointment(ctx context.Context, r reappointmentRow) error {
+	prev, err := l.latest(r.person)
+	if err != nil {
+		return err
+	}
+	return l.appoint(ctx, r.person, term{alloc: prev.alloc, org: prev.org, from: r.from}, r.to, &prev.id, nil)
+}
+
+// alternate creates the fictional person of r and appoints them as the
+// alternate of the member's latest term (ending with it, by the rules).
+func (l *loader) alternate(ctx context.Context, r alternateRow) error {
+	member, err := l.latest(r.member)
+	if err != nil {
+		return err
+	}
+	if err := l.person(ctx, r.person, r.gender, member.org); err != nil {
+		return err
+	}
+	return l.appoint(ctx, r.person, term{alloc: member.alloc, org: member.org, from: r.from}, "", nil, &member.id)
+}
+
+// nomination creates the letter of r; a nominated one names the nominee
+// and links the appointment they hold from r.termStarts, which must be in
+// r's allocation on behalf of the addressed organisation.
+func (l *loader) nomination(ctx context.Context, r nominationRow) error {
+	var rs refs
+	alloc := rs.id(l.allocs, "seat allocation", allocKey(councilName, r.label))
+	org := rs.id(l.orgs, "organisation", r.org)
+	if rs.err != nil {
+		return rs.err
+	}
+	create := l.c.NominationRequest.Create().
 		SetSeatAllocationID(alloc).
-		SetOnBehalfOfID(org).
-		SetStartsOn(dates.MustParse(r.from)).
-		SetNillableEndsOn(optionalDate(r.to)).
-		SetNote(demoNote).
-		Exec(ctx)
+		SetOrganisationID(org).
+		SetStatus(r.status).
+		SetNillableSentOn(optionalDate(r.sent)).
+		SetNillableDueOn(optionalDate(r.due)).
+		SetNillableTermStartsOn(optionalDate(r.termStarts)).
+		SetNillableAnsweredOn(optionalDate(r.answered))
+	if r.nominee != "" {
+		t, err := l.termFrom(r.nominee, r.termStarts)
+		if err != nil {
+			return err
+		}
+		if t.alloc != alloc || t.org != org {
+			return fmt.Errorf("the appointment of %q from %s is not in %q on behalf of %q", r.nominee, r.termStarts, r.label, r.org)
+		}
+		create.SetNomineeID(l.people[r.nominee]).SetAppointmentID(t.id)
+	}
+	return create.Exec(ctx)
 }
 
 // asciiFold spells the Danish letters in ASCII, as e-mail addresses do.

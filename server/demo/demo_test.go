@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/dates"
@@ -17,6 +18,9 @@ import (
 	"github.com/pactreg/pactreg/ent/store/storetest"
 	"github.com/pactreg/pactreg/ent/vocab"
 )
+
+// asOf is the day the tests look at the council "today".
+var asOf = dates.MustParse("2026-11-27")
 
 // councilLabels is the council's composition as the seed lists it.
 var councilLabels = []string{
@@ -32,11 +36,12 @@ func counts(t *testing.T, ctx context.Context, c *ent.Client) map[string]int {
 	t.Helper()
 	out := map[string]int{}
 	for name, count := range map[string]func(context.Context) (int, error){
-		"organisations":    c.Organisation.Query().Count,
-		"bodies":           c.Body.Query().Count,
-		"seat allocations": c.SeatAllocation.Query().Count,
-		"people":           c.Person.Query().Count,
-		"appointments":     c.Appointment.Query().Count,
+		"organisations":       c.Organisation.Query().Count,
+		"bodies":              c.Body.Query().Count,
+		"seat allocations":    c.SeatAllocation.Query().Count,
+		"people":              c.Person.Query().Count,
+		"appointments":        c.Appointment.Query().Count,
+		"nomination requests": c.NominationRequest.Query().Count,
 	} {
 		n, err := count(ctx)
 		if err != nil {
@@ -222,21 +227,161 @@ func TestLoad(t *testing.T) {
 			}
 			vacant := 0
 			for _, alloc := range allocs {
-				open := 0
+				days := []dates.Date{dates.MustParse("2018-06-01"), asOf}
 				for _, a := range byAlloc[alloc.ID] {
-					if a.EndsOn == nil {
-						open++
-					}
-					if n := heldOn(byAlloc[alloc.ID], a.StartsOn); n > alloc.Seats {
-						t.Errorf("%q: %d seats held on %s, only %d exist", alloc.Label, n, a.StartsOn, alloc.Seats)
+					days = append(days, a.StartsOn)
+				}
+				for _, d := range days {
+					if n := heldOn(byAlloc[alloc.ID], d); n > alloc.Seats {
+						t.Errorf("%q: %d seats held on %s, only %d exist", alloc.Label, n, d, alloc.Seats)
 					}
 				}
-				vacant += max(alloc.Seats-open, 0)
+				vacant += alloc.Seats - heldOn(byAlloc[alloc.ID], asOf)
 			}
 			if vacant == 0 {
-				t.Error("no vacant council seat")
+				t.Errorf("no vacant council seat on %s", asOf)
 			}
-			t.Logf("%d appointments (%d ended), %d vacant council seats", len(apps), ended, vacant)
+			t.Logf("%d appointments (%d ended), %d vacant council seats on %s", len(apps), ended, vacant, asOf)
+		})
+
+		t.Run("alternates", func(t *testing.T) {
+			alts, err := c.Appointment.Query().
+				Where(appointment.AlternateForIDNotNil()).
+				WithAlternateFor().
+				WithSeatAllocation().
+				All(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(alts) < 2 || len(alts) > 3 {
+				t.Errorf("%d alternates, want 2 or 3", len(alts))
+			}
+			for _, a := range alts {
+				m := a.Edges.AlternateFor
+				switch {
+				case a.Edges.SeatAllocation.BodyID != council.ID:
+					t.Errorf("alternate %d is not in the council", a.ID)
+				case m.AlternateForID != nil:
+					t.Errorf("alternate %d stands in for alternate %d", a.ID, m.ID)
+				case m.SeatAllocationID != a.SeatAllocationID || m.OnBehalfOfID != a.OnBehalfOfID:
+					t.Errorf("alternate %d: allocation %d for %d, want its member's (%d for %d)",
+						a.ID, a.SeatAllocationID, a.OnBehalfOfID, m.SeatAllocationID, m.OnBehalfOfID)
+				case m.PersonID == a.PersonID:
+					t.Errorf("alternate %d is their own member's person", a.ID)
+				case a.StartsOn.Before(m.StartsOn):
+					t.Errorf("alternate %d starts %s, before the member (%s)", a.ID, a.StartsOn, m.StartsOn)
+				}
+			}
+		})
+
+		t.Run("reappointments", func(t *testing.T) {
+			tips, err := c.Appointment.Query().
+				Where(appointment.HasPrevious(), appointment.Not(appointment.HasNext())).
+				All(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var longest []*ent.Appointment
+			for _, tip := range tips {
+				chain := []*ent.Appointment{tip}
+				for chain[0].PreviousID != nil {
+					prev, err := c.Appointment.Get(ctx, *chain[0].PreviousID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					chain = append([]*ent.Appointment{prev}, chain...)
+				}
+				if len(chain) > len(longest) {
+					longest = chain
+				}
+			}
+			if len(longest) != 3 {
+				t.Fatalf("longest reappointment chain has %d terms, want 3", len(longest))
+			}
+			for i, a := range longest[1:] {
+				prev := longest[i]
+				if a.PersonID != prev.PersonID || a.SeatAllocationID != prev.SeatAllocationID ||
+					prev.EndsOn == nil || prev.EndsOn.AddDays(1) != a.StartsOn {
+					t.Errorf("term %d (%s–%v) does not continue term %d (%s–%v) of the same person and allocation",
+						a.ID, a.StartsOn, a.EndsOn, prev.ID, prev.StartsOn, prev.EndsOn)
+				}
+			}
+			if last := longest[2]; last.EndsOn != nil {
+				t.Errorf("the chain's last term ends %s, want open", last.EndsOn)
+			}
+		})
+
+		t.Run("genders", func(t *testing.T) {
+			people, err := c.Person.Query().All(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			byGender := map[vocab.Gender]int{}
+			for _, p := range people {
+				if p.Gender == nil {
+					t.Errorf("%s: no gender", p.Name)
+					continue
+				}
+				byGender[*p.Gender]++
+			}
+			if byGender[vocab.Female] == 0 || byGender[vocab.Male] == 0 || byGender[vocab.NotStated] < 2 || byGender[vocab.NotStated] > 3 {
+				t.Errorf("genders %v: want women, men and two or three NOT_STATED", byGender)
+			}
+		})
+
+		t.Run("nominations", func(t *testing.T) {
+			reqs, err := c.NominationRequest.Query().WithAppointment().All(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			perAlloc := map[int]int{}
+			byStatus := map[vocab.NominationStatus]int{}
+			overdue := 0
+			for _, r := range reqs {
+				perAlloc[r.SeatAllocationID]++
+				byStatus[r.Status]++
+				if r.SentOn != nil && r.AnsweredOn != nil && r.AnsweredOn.Before(*r.SentOn) {
+					t.Errorf("request %d answered %s, before it was sent (%s)", r.ID, r.AnsweredOn, r.SentOn)
+				}
+				switch r.Status {
+				case vocab.Nominated:
+					a := r.Edges.Appointment
+					if a == nil || r.NomineeID == nil || r.AnsweredOn == nil {
+						t.Errorf("NOMINATED request %d: appointment %v, nominee %v, answered %v", r.ID, a, r.NomineeID, r.AnsweredOn)
+						continue
+					}
+					if a.PersonID != *r.NomineeID || a.OnBehalfOfID != r.OrganisationID || a.SeatAllocationID != r.SeatAllocationID ||
+						r.TermStartsOn == nil || a.StartsOn != *r.TermStartsOn {
+						t.Errorf("request %d (nominee %d, organisation %d, allocation %d, term %v) links appointment %d (%d, %d, %d, %s)",
+							r.ID, *r.NomineeID, r.OrganisationID, r.SeatAllocationID, r.TermStartsOn,
+							a.ID, a.PersonID, a.OnBehalfOfID, a.SeatAllocationID, a.StartsOn)
+					}
+				case vocab.Sent:
+					if r.AnsweredOn != nil || r.NomineeID != nil {
+						t.Errorf("SENT request %d is answered", r.ID)
+					}
+					if r.DueOn != nil && r.DueOn.Before(asOf) {
+						overdue++
+					}
+				case vocab.Declined:
+					if r.AnsweredOn == nil || r.NomineeID != nil {
+						t.Errorf("DECLINED request %d: answered %v, nominee %v", r.ID, r.AnsweredOn, r.NomineeID)
+					}
+				}
+			}
+			allocs, err := council.QuerySeatAllocations().All(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range allocs {
+				if perAlloc[a.ID] == 0 {
+					t.Errorf("no nomination request for %q", a.Label)
+				}
+			}
+			if byStatus[vocab.Nominated] == 0 || byStatus[vocab.Declined] == 0 || overdue == 0 {
+				t.Errorf("statuses %v, %d overdue on %s: want NOMINATED, DECLINED and an overdue SENT", byStatus, overdue, asOf)
+			}
+			t.Logf("%d nomination requests: %v", len(reqs), byStatus)
 		})
 
 		before := counts(t, ctx, c)
@@ -248,11 +393,12 @@ func TestLoad(t *testing.T) {
 	})
 }
 
-// heldOn counts the appointments of apps running on day d.
+// heldOn counts the member appointments of apps (alternates take no
+// seat) running on day d.
 func heldOn(apps []*ent.Appointment, d dates.Date) int {
 	n := 0
 	for _, a := range apps {
-		if !a.StartsOn.After(d) && (a.EndsOn == nil || !a.EndsOn.Before(d)) {
+		if a.AlternateForID == nil && !a.StartsOn.After(d) && (a.EndsOn == nil || !a.EndsOn.Before(d)) {
 			n++
 		}
 	}
@@ -294,7 +440,7 @@ func TestLoadRollsBack(t *testing.T) {
 	saved := appointments
 	t.Cleanup(func() { appointments = saved })
 	appointments = append(slices.Clone(saved), appointmentRow{
-		councilName, "VUC", "Forkert Dato", "VUC Aarhus", "2018-06-01", "2018-05-31",
+		councilName, "VUC", "Forkert Dato", vocab.NotStated, "VUC Aarhus", "2018-06-01", "2018-05-31",
 	})
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := authz.SystemContext(context.Background())
