@@ -253,10 +253,8 @@ func (c *BodyUpdateOne) SetInput(i UpdateBodyInput) *BodyUpdateOne {
 
 // CreateNominationRequestInput represents a mutation input for creating nominationrequests.
 type CreateNominationRequestInput struct {
-	SentOn           *dates.Date
 	DueOn            *dates.Date
 	TermStartsOn     *dates.Date
-	AnsweredOn       *dates.Date
 	Note             *string
 	SeatAllocationID int
 	OrganisationID   int
@@ -264,17 +262,11 @@ type CreateNominationRequestInput struct {
 
 // Mutate applies the CreateNominationRequestInput on the NominationRequestMutation builder.
 func (i *CreateNominationRequestInput) Mutate(m *NominationRequestMutation) {
-	if v := i.SentOn; v != nil {
-		m.SetSentOn(*v)
-	}
 	if v := i.DueOn; v != nil {
 		m.SetDueOn(*v)
 	}
 	if v := i.TermStartsOn; v != nil {
 		m.SetTermStartsOn(*v)
-	}
-	if v := i.AnsweredOn; v != nil {
-		m.SetAnsweredOn(*v)
 	}
 	if v := i.Note; v != nil {
 		m.SetNote(*v)
@@ -291,26 +283,16 @@ func (c *NominationRequestCreate) SetInput(i CreateNominationRequestInput) *Nomi
 
 // UpdateNominationRequestInput represents a mutation input for updating nominationrequests.
 type UpdateNominationRequestInput struct {
-	ClearSentOn       bool
-	SentOn            *dates.Date
 	ClearDueOn        bool
 	DueOn             *dates.Date
 	ClearTermStartsOn bool
 	TermStartsOn      *dates.Date
-	ClearAnsweredOn   bool
-	AnsweredOn        *dates.Date
 	ClearNote         bool
 	Note              *string
 }
 
 // Mutate applies the UpdateNominationRequestInput on the NominationRequestMutation builder.
 func (i *UpdateNominationRequestInput) Mutate(m *NominationRequestMutation) {
-	if i.ClearSentOn {
-		m.ClearSentOn()
-	}
-	if v := i.SentOn; v != nil {
-		m.SetSentOn(*v)
-	}
 	if i.ClearDueOn {
 		m.ClearDueOn()
 	}
@@ -322,12 +304,6 @@ func (i *UpdateNominationRequestInput) Mutate(m *NominationRequestMutation) {
 	}
 	if v := i.TermStartsOn; v != nil {
 		m.SetTermStartsOn(*v)
-	}
-	if i.ClearAnsweredOn {
-		m.ClearAnsweredOn()
-	}
-	if v := i.AnsweredOn; v != nil {
-		m.SetAnsweredOn(*v)
 	}
 	if i.ClearNote {
 		m.ClearNote()

@@ -31,13 +31,13 @@ type NominationRequest struct {
 	Version int `json:"version,omitempty"`
 	// Status holds the value of the "status" field.
 	Status vocab.NominationStatus `json:"status,omitempty"`
-	// SentOn holds the value of the "sent_on" field.
+	// set by sendNominationRequest
 	SentOn *dates.Date `json:"sent_on,omitempty"`
 	// DueOn holds the value of the "due_on" field.
 	DueOn *dates.Date `json:"due_on,omitempty"`
 	// TermStartsOn holds the value of the "term_starts_on" field.
 	TermStartsOn *dates.Date `json:"term_starts_on,omitempty"`
-	// AnsweredOn holds the value of the "answered_on" field.
+	// set by nominate and declineNomination
 	AnsweredOn *dates.Date `json:"answered_on,omitempty"`
 	// SeatAllocationID holds the value of the "seat_allocation_id" field.
 	SeatAllocationID int `json:"seat_allocation_id,omitempty"`

@@ -7,59 +7,59 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/dates"
 	"github.com/pactreg/pactreg/graph/generated"
 )
 
 // IsAlternate is the resolver for the isAlternate field.
 func (r *appointmentResolver) IsAlternate(ctx context.Context, obj *ent.Appointment) (bool, error) {
-	panic(fmt.Errorf("not implemented: IsAlternate - isAlternate"))
+	return obj.AlternateForID != nil, nil
 }
 
 // Chain is the resolver for the chain field.
 func (r *appointmentResolver) Chain(ctx context.Context, obj *ent.Appointment) ([]*ent.Appointment, error) {
-	panic(fmt.Errorf("not implemented: Chain - chain"))
+	return r.chain(ctx, obj)
 }
 
 // Composition is the resolver for the composition field.
 func (r *bodyResolver) Composition(ctx context.Context, obj *ent.Body, asOf *dates.Date) ([]*generated.CompositionLine, error) {
-	panic(fmt.Errorf("not implemented: Composition - composition"))
+	return r.compositionOf(ctx, obj.ID, asOfOrToday(asOf))
 }
 
 // VacancyCount is the resolver for the vacancyCount field.
 func (r *bodyResolver) VacancyCount(ctx context.Context, obj *ent.Body, asOf *dates.Date) (int, error) {
-	panic(fmt.Errorf("not implemented: VacancyCount - vacancyCount"))
+	return r.vacancyCount(ctx, obj.ID, asOfOrToday(asOf))
 }
 
 // CompositionSummary is the resolver for the compositionSummary field.
 func (r *bodyResolver) CompositionSummary(ctx context.Context, obj *ent.Body, asOf *dates.Date) (*generated.CompositionSummary, error) {
-	panic(fmt.Errorf("not implemented: CompositionSummary - compositionSummary"))
+	return r.compositionSummary(ctx, obj.ID, asOfOrToday(asOf))
 }
 
 // Representation is the resolver for the representation field.
 func (r *organisationResolver) Representation(ctx context.Context, obj *ent.Organisation, asOf *dates.Date) ([]*ent.Appointment, error) {
-	panic(fmt.Errorf("not implemented: Representation - representation"))
+	return r.representation(ctx, obj.ID, asOfOrToday(asOf))
 }
 
 // AppointmentHistory is the resolver for the appointmentHistory field.
 func (r *organisationResolver) AppointmentHistory(ctx context.Context, obj *ent.Organisation) ([]*ent.Appointment, error) {
-	panic(fmt.Errorf("not implemented: AppointmentHistory - appointmentHistory"))
+	return r.appointments(ctx, newestFirst, appointment.OnBehalfOfID(obj.ID))
 }
 
 // AppointmentHistory is the resolver for the appointmentHistory field.
 func (r *personResolver) AppointmentHistory(ctx context.Context, obj *ent.Person) ([]*ent.Appointment, error) {
-	panic(fmt.Errorf("not implemented: AppointmentHistory - appointmentHistory"))
+	return r.appointments(ctx, newestFirst, appointment.PersonID(obj.ID))
 }
 
 // Vacancies is the resolver for the vacancies field.
 func (r *queryResolver) Vacancies(ctx context.Context, asOf *dates.Date, bodyIds []int) ([]*generated.Vacancy, error) {
-	panic(fmt.Errorf("not implemented: Vacancies - vacancies"))
+	return r.vacancies(ctx, asOfOrToday(asOf), bodyIds)
 }
 
 // ExpiringAppointments is the resolver for the expiringAppointments field.
 func (r *queryResolver) ExpiringAppointments(ctx context.Context, withinDays int, asOf *dates.Date) ([]*ent.Appointment, error) {
-	panic(fmt.Errorf("not implemented: ExpiringAppointments - expiringAppointments"))
+	return r.expiringAppointments(ctx, withinDays, asOfOrToday(asOf))
 }

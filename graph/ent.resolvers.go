@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/pactreg/pactreg/ent"
@@ -56,7 +55,8 @@ func (r *queryResolver) Bodies(ctx context.Context, after *entgql.Cursor[int], f
 
 // NominationRequests is the resolver for the nominationRequests field.
 func (r *queryResolver) NominationRequests(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NominationRequestOrder, where *ent.NominationRequestWhereInput) (*ent.NominationRequestConnection, error) {
-	panic(fmt.Errorf("not implemented: NominationRequests - nominationRequests"))
+	return r.client.NominationRequest.Query().Paginate(ctx, after, first, before, last,
+		ent.WithNominationRequestOrder(orderBy), ent.WithNominationRequestFilter(where.Filter))
 }
 
 // Organisations is the resolver for the organisations field.

@@ -7,54 +7,61 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/pactreg/pactreg/ent"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/vocab"
 )
 
 // NominationRequests is the resolver for the nominationRequests field.
 func (r *bodyResolver) NominationRequests(ctx context.Context, obj *ent.Body, status []vocab.NominationStatus, overdueOnly *bool, asOf *dates.Date) ([]*ent.NominationRequest, error) {
-	panic(fmt.Errorf("not implemented: NominationRequests - nominationRequests"))
+	return bodyNominationRequests(ctx, obj, status, overdueOnly, asOf)
 }
 
 // CreateNominationRequest is the resolver for the createNominationRequest field.
 func (r *mutationResolver) CreateNominationRequest(ctx context.Context, input ent.CreateNominationRequestInput) (*ent.NominationRequest, error) {
-	panic(fmt.Errorf("not implemented: CreateNominationRequest - createNominationRequest"))
+	return ent.FromContext(ctx).NominationRequest.Create().SetInput(input).Save(ctx)
 }
 
 // UpdateNominationRequest is the resolver for the updateNominationRequest field.
 func (r *mutationResolver) UpdateNominationRequest(ctx context.Context, id int, expectedVersion int, input ent.UpdateNominationRequestInput) (*ent.NominationRequest, error) {
-	panic(fmt.Errorf("not implemented: UpdateNominationRequest - updateNominationRequest"))
+	c := ent.FromContext(ctx)
+	return updateVersioned(ctx, "nomination request", id, expectedVersion,
+		func() (*ent.NominationRequest, error) {
+			return c.NominationRequest.UpdateOneID(id).Where(nominationrequest.Version(expectedVersion)).SetInput(input).Save(ctx)
+		},
+		func() (int, error) {
+			return c.NominationRequest.Query().Where(nominationrequest.ID(id)).Select(nominationrequest.FieldVersion).Int(ctx)
+		})
 }
 
 // SendNominationRequest is the resolver for the sendNominationRequest field.
 func (r *mutationResolver) SendNominationRequest(ctx context.Context, id int, sentOn dates.Date, dueOn *dates.Date) (*ent.NominationRequest, error) {
-	panic(fmt.Errorf("not implemented: SendNominationRequest - sendNominationRequest"))
+	return sendNomination(ctx, id, sentOn, dueOn)
 }
 
 // Nominate is the resolver for the nominate field.
 func (r *mutationResolver) Nominate(ctx context.Context, id int, personID int, answeredOn *dates.Date) (*ent.NominationRequest, error) {
-	panic(fmt.Errorf("not implemented: Nominate - nominate"))
+	return nominate(ctx, id, personID, answeredOn)
 }
 
 // DeclineNomination is the resolver for the declineNomination field.
 func (r *mutationResolver) DeclineNomination(ctx context.Context, id int, answeredOn *dates.Date) (*ent.NominationRequest, error) {
-	panic(fmt.Errorf("not implemented: DeclineNomination - declineNomination"))
+	return declineNomination(ctx, id, answeredOn)
 }
 
 // WithdrawNominationRequest is the resolver for the withdrawNominationRequest field.
 func (r *mutationResolver) WithdrawNominationRequest(ctx context.Context, id int) (*ent.NominationRequest, error) {
-	panic(fmt.Errorf("not implemented: WithdrawNominationRequest - withdrawNominationRequest"))
+	return withdrawNomination(ctx, id)
 }
 
 // ConfirmNomination is the resolver for the confirmNomination field.
 func (r *mutationResolver) ConfirmNomination(ctx context.Context, id int, startsOn *dates.Date, endsOn *dates.Date) (*ent.Appointment, error) {
-	panic(fmt.Errorf("not implemented: ConfirmNomination - confirmNomination"))
+	return confirmNomination(ctx, id, startsOn, endsOn)
 }
 
 // Overdue is the resolver for the overdue field.
 func (r *nominationRequestResolver) Overdue(ctx context.Context, obj *ent.NominationRequest) (bool, error) {
-	panic(fmt.Errorf("not implemented: Overdue - overdue"))
+	return nominationOverdue(obj)
 }

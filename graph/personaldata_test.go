@@ -10,17 +10,20 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/pactreg/pactreg/ent"
 	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/dates"
 	"github.com/pactreg/pactreg/ent/store"
 	"github.com/pactreg/pactreg/ent/store/storetest"
+	"github.com/pactreg/pactreg/ent/vocab"
 	"github.com/pactreg/pactreg/graph"
 )
 
 // contactFields are the personal data only READER and above may see.
 var contactFields = map[string][]string{
-	"Person":      {"email", "phone"},
-	"Appointment": {"note"},
+	"Person":            {"email", "phone", "gender"},
+	"Appointment":       {"note"},
+	"NominationRequest": {"note"},
 }
 
 // path is a way from the query root to a type with contact data.
@@ -119,13 +122,32 @@ func TestContactDataOnEveryPath(t *testing.T) {
 		admin := newAPI(t, db)
 		w := seedWorld(t, db.Client)
 		ctx := authz.SystemContext(context.Background())
-		db.Client.Person.UpdateOneID(w.person).SetEmail("demo@example.org").SetPhone("+45 00 00 00 00").
-			SetAffiliationID(w.org).ExecX(ctx)
-		// Link everything to everything, so that every path reaches data.
-		db.Client.SeatAllocation.UpdateOneID(w.alloc).SetNominatingOrganisationID(w.org).AddEligibleOrganisationIDs(w.org).ExecX(ctx)
-		db.Client.Body.UpdateOneID(w.body).SetOwnerID(w.org).ExecX(ctx)
-		ap := db.Client.Appointment.Create().SetPersonID(w.person).SetSeatAllocationID(w.alloc).SetOnBehalfOfID(w.org).
-			SetStartsOn(dates.MustParse("2018-06-01")).SetNote("internal note").SaveX(ctx)
+		// Every person has contact data, every appointment and letter a
+		// note, and every relation is used, so that every path reaches data.
+		c := db.Client
+		person := func(name string) int {
+			return c.Person.Create().SetName(name).SetEmail("demo@example.org").SetPhone("+45 00 00 00 00").
+				SetGender(vocab.Female).SetAffiliationID(w.org).SaveX(ctx).ID
+		}
+		c.Person.UpdateOneID(w.person).SetEmail("demo@example.org").SetPhone("+45 00 00 00 00").
+			SetGender(vocab.Male).SetAffiliationID(w.org).ExecX(ctx)
+		c.SeatAllocation.UpdateOneID(w.alloc).SetNominatingOrganisationID(w.org).AddEligibleOrganisationIDs(w.org).ExecX(ctx)
+		c.Body.UpdateOneID(w.body).SetOwnerID(w.org).ExecX(ctx)
+		create := func(p int, from, to string) *ent.AppointmentCreate {
+			q := c.Appointment.Create().SetPersonID(p).SetSeatAllocationID(w.alloc).SetOnBehalfOfID(w.org).
+				SetStartsOn(dates.MustParse(from)).SetNote("internal note")
+			if to != "" {
+				q.SetEndsOn(dates.MustParse(to))
+			}
+			return q
+		}
+		create(w.person, "2018-04-25", "2018-05-31").ExecX(ctx)
+		ap := create(w.person, "2018-06-01", "").SaveX(ctx) // linked to the term before
+		create(person("Alternate"), "2018-06-01", "").SetAlternateForID(ap.ID).ExecX(ctx)
+		old := create(person("Replaced"), "2018-06-01", "2019-12-31").SaveX(ctx)
+		create(person("Successor"), "2020-01-01", "").SetReplacesID(old.ID).ExecX(ctx)
+		c.NominationRequest.Create().SetSeatAllocationID(w.alloc).SetOrganisationID(w.org).SetStatus(vocab.Nominated).
+			SetNomineeID(w.person).SetAppointmentID(ap.ID).SetNote("internal note").ExecX(ctx)
 		ids := map[string]int{"Person": w.person, "Appointment": ap.ID, "Organisation": w.org, "Body": w.body, "SeatAllocation": w.alloc}
 		schema := graph.NewSchema(db.Client).Schema()
 		all := paths(t, schema, ids, 4)

@@ -10,6 +10,7 @@ import (
 	"io"
 	"strconv"
 	"time"
+	_ "time/tzdata" // Europe/Copenhagen without the system's zoneinfo
 )
 
 // Layout is the only accepted text form of a Date.
@@ -188,4 +189,25 @@ func (d *Date) UnmarshalText(b []byte) error {
 func IsParseError(err error) bool {
 	var pe *ParseError
 	return errors.As(err, &pe)
+}
+
+// Denmark is the registry's calendar: "today" is a day in Copenhagen. The
+// time zone database is linked in (time/tzdata), so it loads on any system.
+var Denmark = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Copenhagen")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}()
+
+// TodayInDenmark is today's date in Copenhagen.
+func TodayInDenmark() Date { return Today(Denmark) }
+
+// OrToday is *d, or today in Denmark when d is nil or zero.
+func OrToday(d *Date) Date {
+	if d != nil && !d.IsZero() {
+		return *d
+	}
+	return TodayInDenmark()
 }

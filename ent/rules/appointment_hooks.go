@@ -123,7 +123,7 @@ func beforeEnd(ctx context.Context, m *gen.AppointmentMutation) error {
 	if old.EndReason != nil {
 		return apperr.BadInput("id", "the appointment already ended on %s (%s)", old.EndsOn, *old.EndReason)
 	}
-	if old.EndsOn != nil && old.EndsOn.Before(dates.Today(copenhagen)) {
+	if old.EndsOn != nil && old.EndsOn.Before(dates.TodayInDenmark()) {
 		return apperr.BadInput("id", "the appointment's term already ended on %s", old.EndsOn)
 	}
 	if end.Before(old.StartsOn) {
@@ -179,7 +179,7 @@ func SeatsHeld() ent.Hook {
 				if err := lockBody(ctx, m.Client(), alloc.BodyID); err != nil {
 					return nil, err
 				}
-				today := dates.Today(copenhagen)
+				today := dates.TodayInDenmark()
 				held, err := m.Client().Appointment.Query().Where(
 					appointment.SeatAllocationID(id), appointment.AlternateForIDIsNil(), overlapping(interval{from: today}),
 				).All(ctx)

@@ -5,8 +5,6 @@ package rules
 
 import (
 	"strings"
-	"time"
-	_ "time/tzdata" // Europe/Copenhagen without the system's zoneinfo
 	"unicode"
 )
 
@@ -31,11 +29,3 @@ func gqlName(s string) string {
 
 // GQLName is gqlName for other packages (the error presenter).
 func GQLName(s string) string { return gqlName(s) }
-
-// copenhagen is the registry's calendar: "today" is today in Denmark.
-var copenhagen = func() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Copenhagen"); err == nil {
-		return loc
-	}
-	return time.UTC
-}()

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/pactreg/pactreg/ent/authz"
+	"github.com/pactreg/pactreg/ent/dates"
 	"github.com/pactreg/pactreg/ent/rules"
 	"github.com/pactreg/pactreg/ent/vocab"
 )
@@ -34,10 +35,14 @@ func (NominationRequest) Fields() []ent.Field {
 		field.Enum("status").GoType(vocab.NominationStatus("")).
 			Default(string(vocab.Draft)).
 			Annotations(entgql.Type("NominationStatus"), entgql.OrderField("STATUS"), ro),
-		optionalDate("sent_on", "SENT_ON"),
+		field.Other("sent_on", dates.Date{}).SchemaType(dateSchemaType).Optional().Nillable().
+			Comment("set by sendNominationRequest").
+			Annotations(entgql.Type("Date"), entgql.OrderField("SENT_ON"), ro),
 		optionalDate("due_on", "DUE_ON"),
 		optionalDate("term_starts_on", "TERM_STARTS_ON"),
-		optionalDate("answered_on", "ANSWERED_ON"),
+		field.Other("answered_on", dates.Date{}).SchemaType(dateSchemaType).Optional().Nillable().
+			Comment("set by nominate and declineNomination").
+			Annotations(entgql.Type("Date"), entgql.OrderField("ANSWERED_ON"), ro),
 		field.Int("seat_allocation_id").Immutable(),
 		field.Int("organisation_id").Immutable(),
 		field.Int("nominee_id").Optional().Nillable().
