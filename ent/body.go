@@ -63,19 +63,40 @@ type BodyEdges struct {
 	AdvisedBy []*Body `json:"advised_by,omitempty"`
 	// Advises holds the value of the advises edge.
 	Advises []*Body `json:"advises,omitempty"`
+	// Partnerships holds the value of the partnerships edge.
+	Partnerships []*Partnership `json:"partnerships,omitempty"`
+	// Decisions holds the value of the decisions edge.
+	Decisions []*Decision `json:"decisions,omitempty"`
+	// Meetings holds the value of the meetings edge.
+	Meetings []*Meeting `json:"meetings,omitempty"`
+	// Milestones holds the value of the milestones edge.
+	Milestones []*Milestone `json:"milestones,omitempty"`
+	// ResponsibleFor holds the value of the responsible_for edge.
+	ResponsibleFor []*Milestone `json:"responsible_for,omitempty"`
+	// FundingRounds holds the value of the funding_rounds edge.
+	FundingRounds []*FundingRound `json:"funding_rounds,omitempty"`
+	// MandateLinks holds the value of the mandate_links edge.
+	MandateLinks []*MandateLink `json:"mandate_links,omitempty"`
 	// ReplacedBy holds the value of the replaced_by edge.
 	ReplacedBy []*Body `json:"replaced_by,omitempty"`
 	// predecessor bodies this body replaced
 	Replaces []*Body `json:"replaces,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [13]bool
 	// totalCount holds the count of the edges above.
-	totalCount [6]map[string]int
+	totalCount [13]map[string]int
 
 	namedSeatAllocations map[string][]*SeatAllocation
 	namedAdvisedBy       map[string][]*Body
 	namedAdvises         map[string][]*Body
+	namedPartnerships    map[string][]*Partnership
+	namedDecisions       map[string][]*Decision
+	namedMeetings        map[string][]*Meeting
+	namedMilestones      map[string][]*Milestone
+	namedResponsibleFor  map[string][]*Milestone
+	namedFundingRounds   map[string][]*FundingRound
+	namedMandateLinks    map[string][]*MandateLink
 	namedReplacedBy      map[string][]*Body
 	namedReplaces        map[string][]*Body
 }
@@ -118,10 +139,73 @@ func (e BodyEdges) AdvisesOrErr() ([]*Body, error) {
 	return nil, &NotLoadedError{edge: "advises"}
 }
 
+// PartnershipsOrErr returns the Partnerships value or an error if the edge
+// was not loaded in eager-loading.
+func (e BodyEdges) PartnershipsOrErr() ([]*Partnership, error) {
+	if e.loadedTypes[4] {
+		return e.Partnerships, nil
+	}
+	return nil, &NotLoadedError{edge: "partnerships"}
+}
+
+// DecisionsOrErr returns the Decisions value or an error if the edge
+// was not loaded in eager-loading.
+func (e BodyEdges) DecisionsOrErr() ([]*Decision, error) {
+	if e.loadedTypes[5] {
+		return e.Decisions, nil
+	}
+	return nil, &NotLoadedError{edge: "decisions"}
+}
+
+// MeetingsOrErr returns the Meetings value or an error if the edge
+// was not loaded in eager-loading.
+func (e BodyEdges) MeetingsOrErr() ([]*Meeting, error) {
+	if e.loadedTypes[6] {
+		return e.Meetings, nil
+	}
+	return nil, &NotLoadedError{edge: "meetings"}
+}
+
+// MilestonesOrErr returns the Milestones value or an error if the edge
+// was not loaded in eager-loading.
+func (e BodyEdges) MilestonesOrErr() ([]*Milestone, error) {
+	if e.loadedTypes[7] {
+		return e.Milestones, nil
+	}
+	return nil, &NotLoadedError{edge: "milestones"}
+}
+
+// ResponsibleForOrErr returns the ResponsibleFor value or an error if the edge
+// was not loaded in eager-loading.
+func (e BodyEdges) ResponsibleForOrErr() ([]*Milestone, error) {
+	if e.loadedTypes[8] {
+		return e.ResponsibleFor, nil
+	}
+	return nil, &NotLoadedError{edge: "responsible_for"}
+}
+
+// FundingRoundsOrErr returns the FundingRounds value or an error if the edge
+// was not loaded in eager-loading.
+func (e BodyEdges) FundingRoundsOrErr() ([]*FundingRound, error) {
+	if e.loadedTypes[9] {
+		return e.FundingRounds, nil
+	}
+	return nil, &NotLoadedError{edge: "funding_rounds"}
+}
+
+// MandateLinksOrErr returns the MandateLinks value or an error if the edge
+// was not loaded in eager-loading.
+func (e BodyEdges) MandateLinksOrErr() ([]*MandateLink, error) {
+	if e.loadedTypes[10] {
+		return e.MandateLinks, nil
+	}
+	return nil, &NotLoadedError{edge: "mandate_links"}
+}
+
 // ReplacedByOrErr returns the ReplacedBy value or an error if the edge
 // was not loaded in eager-loading.
 func (e BodyEdges) ReplacedByOrErr() ([]*Body, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[11] {
 		return e.ReplacedBy, nil
 	}
 	return nil, &NotLoadedError{edge: "replaced_by"}
@@ -130,7 +214,7 @@ func (e BodyEdges) ReplacedByOrErr() ([]*Body, error) {
 // ReplacesOrErr returns the Replaces value or an error if the edge
 // was not loaded in eager-loading.
 func (e BodyEdges) ReplacesOrErr() ([]*Body, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[12] {
 		return e.Replaces, nil
 	}
 	return nil, &NotLoadedError{edge: "replaces"}
@@ -290,6 +374,41 @@ func (_m *Body) QueryAdvises() *BodyQuery {
 	return NewBodyClient(_m.config).QueryAdvises(_m)
 }
 
+// QueryPartnerships queries the "partnerships" edge of the Body entity.
+func (_m *Body) QueryPartnerships() *PartnershipQuery {
+	return NewBodyClient(_m.config).QueryPartnerships(_m)
+}
+
+// QueryDecisions queries the "decisions" edge of the Body entity.
+func (_m *Body) QueryDecisions() *DecisionQuery {
+	return NewBodyClient(_m.config).QueryDecisions(_m)
+}
+
+// QueryMeetings queries the "meetings" edge of the Body entity.
+func (_m *Body) QueryMeetings() *MeetingQuery {
+	return NewBodyClient(_m.config).QueryMeetings(_m)
+}
+
+// QueryMilestones queries the "milestones" edge of the Body entity.
+func (_m *Body) QueryMilestones() *MilestoneQuery {
+	return NewBodyClient(_m.config).QueryMilestones(_m)
+}
+
+// QueryResponsibleFor queries the "responsible_for" edge of the Body entity.
+func (_m *Body) QueryResponsibleFor() *MilestoneQuery {
+	return NewBodyClient(_m.config).QueryResponsibleFor(_m)
+}
+
+// QueryFundingRounds queries the "funding_rounds" edge of the Body entity.
+func (_m *Body) QueryFundingRounds() *FundingRoundQuery {
+	return NewBodyClient(_m.config).QueryFundingRounds(_m)
+}
+
+// QueryMandateLinks queries the "mandate_links" edge of the Body entity.
+func (_m *Body) QueryMandateLinks() *MandateLinkQuery {
+	return NewBodyClient(_m.config).QueryMandateLinks(_m)
+}
+
 // QueryReplacedBy queries the "replaced_by" edge of the Body entity.
 func (_m *Body) QueryReplacedBy() *BodyQuery {
 	return NewBodyClient(_m.config).QueryReplacedBy(_m)
@@ -444,6 +563,174 @@ func (_m *Body) appendNamedAdvises(name string, edges ...*Body) {
 		_m.Edges.namedAdvises[name] = []*Body{}
 	} else {
 		_m.Edges.namedAdvises[name] = append(_m.Edges.namedAdvises[name], edges...)
+	}
+}
+
+// NamedPartnerships returns the Partnerships named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Body) NamedPartnerships(name string) ([]*Partnership, error) {
+	if _m.Edges.namedPartnerships == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedPartnerships[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Body) appendNamedPartnerships(name string, edges ...*Partnership) {
+	if _m.Edges.namedPartnerships == nil {
+		_m.Edges.namedPartnerships = make(map[string][]*Partnership)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedPartnerships[name] = []*Partnership{}
+	} else {
+		_m.Edges.namedPartnerships[name] = append(_m.Edges.namedPartnerships[name], edges...)
+	}
+}
+
+// NamedDecisions returns the Decisions named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Body) NamedDecisions(name string) ([]*Decision, error) {
+	if _m.Edges.namedDecisions == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedDecisions[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Body) appendNamedDecisions(name string, edges ...*Decision) {
+	if _m.Edges.namedDecisions == nil {
+		_m.Edges.namedDecisions = make(map[string][]*Decision)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedDecisions[name] = []*Decision{}
+	} else {
+		_m.Edges.namedDecisions[name] = append(_m.Edges.namedDecisions[name], edges...)
+	}
+}
+
+// NamedMeetings returns the Meetings named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Body) NamedMeetings(name string) ([]*Meeting, error) {
+	if _m.Edges.namedMeetings == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedMeetings[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Body) appendNamedMeetings(name string, edges ...*Meeting) {
+	if _m.Edges.namedMeetings == nil {
+		_m.Edges.namedMeetings = make(map[string][]*Meeting)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedMeetings[name] = []*Meeting{}
+	} else {
+		_m.Edges.namedMeetings[name] = append(_m.Edges.namedMeetings[name], edges...)
+	}
+}
+
+// NamedMilestones returns the Milestones named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Body) NamedMilestones(name string) ([]*Milestone, error) {
+	if _m.Edges.namedMilestones == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedMilestones[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Body) appendNamedMilestones(name string, edges ...*Milestone) {
+	if _m.Edges.namedMilestones == nil {
+		_m.Edges.namedMilestones = make(map[string][]*Milestone)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedMilestones[name] = []*Milestone{}
+	} else {
+		_m.Edges.namedMilestones[name] = append(_m.Edges.namedMilestones[name], edges...)
+	}
+}
+
+// NamedResponsibleFor returns the ResponsibleFor named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Body) NamedResponsibleFor(name string) ([]*Milestone, error) {
+	if _m.Edges.namedResponsibleFor == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedResponsibleFor[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Body) appendNamedResponsibleFor(name string, edges ...*Milestone) {
+	if _m.Edges.namedResponsibleFor == nil {
+		_m.Edges.namedResponsibleFor = make(map[string][]*Milestone)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedResponsibleFor[name] = []*Milestone{}
+	} else {
+		_m.Edges.namedResponsibleFor[name] = append(_m.Edges.namedResponsibleFor[name], edges...)
+	}
+}
+
+// NamedFundingRounds returns the FundingRounds named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Body) NamedFundingRounds(name string) ([]*FundingRound, error) {
+	if _m.Edges.namedFundingRounds == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedFundingRounds[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Body) appendNamedFundingRounds(name string, edges ...*FundingRound) {
+	if _m.Edges.namedFundingRounds == nil {
+		_m.Edges.namedFundingRounds = make(map[string][]*FundingRound)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedFundingRounds[name] = []*FundingRound{}
+	} else {
+		_m.Edges.namedFundingRounds[name] = append(_m.Edges.namedFundingRounds[name], edges...)
+	}
+}
+
+// NamedMandateLinks returns the MandateLinks named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Body) NamedMandateLinks(name string) ([]*MandateLink, error) {
+	if _m.Edges.namedMandateLinks == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedMandateLinks[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Body) appendNamedMandateLinks(name string, edges ...*MandateLink) {
+	if _m.Edges.namedMandateLinks == nil {
+		_m.Edges.namedMandateLinks = make(map[string][]*MandateLink)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedMandateLinks[name] = []*MandateLink{}
+	} else {
+		_m.Edges.namedMandateLinks[name] = append(_m.Edges.namedMandateLinks[name], edges...)
 	}
 }
 

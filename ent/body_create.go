@@ -13,7 +13,13 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/decision"
+	"github.com/pactreg/pactreg/ent/fundinground"
+	"github.com/pactreg/pactreg/ent/mandatelink"
+	"github.com/pactreg/pactreg/ent/meeting"
+	"github.com/pactreg/pactreg/ent/milestone"
 	"github.com/pactreg/pactreg/ent/organisation"
+	"github.com/pactreg/pactreg/ent/partnership"
 	"github.com/pactreg/pactreg/ent/seatallocation"
 	"github.com/pactreg/pactreg/ent/vocab"
 )
@@ -232,6 +238,111 @@ func (_c *BodyCreate) AddAdvises(v ...*Body) *BodyCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddAdviseIDs(ids...)
+}
+
+// AddPartnershipIDs adds the "partnerships" edge to the Partnership entity by IDs.
+func (_c *BodyCreate) AddPartnershipIDs(ids ...int) *BodyCreate {
+	_c.mutation.AddPartnershipIDs(ids...)
+	return _c
+}
+
+// AddPartnerships adds the "partnerships" edges to the Partnership entity.
+func (_c *BodyCreate) AddPartnerships(v ...*Partnership) *BodyCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddPartnershipIDs(ids...)
+}
+
+// AddDecisionIDs adds the "decisions" edge to the Decision entity by IDs.
+func (_c *BodyCreate) AddDecisionIDs(ids ...int) *BodyCreate {
+	_c.mutation.AddDecisionIDs(ids...)
+	return _c
+}
+
+// AddDecisions adds the "decisions" edges to the Decision entity.
+func (_c *BodyCreate) AddDecisions(v ...*Decision) *BodyCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddDecisionIDs(ids...)
+}
+
+// AddMeetingIDs adds the "meetings" edge to the Meeting entity by IDs.
+func (_c *BodyCreate) AddMeetingIDs(ids ...int) *BodyCreate {
+	_c.mutation.AddMeetingIDs(ids...)
+	return _c
+}
+
+// AddMeetings adds the "meetings" edges to the Meeting entity.
+func (_c *BodyCreate) AddMeetings(v ...*Meeting) *BodyCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddMeetingIDs(ids...)
+}
+
+// AddMilestoneIDs adds the "milestones" edge to the Milestone entity by IDs.
+func (_c *BodyCreate) AddMilestoneIDs(ids ...int) *BodyCreate {
+	_c.mutation.AddMilestoneIDs(ids...)
+	return _c
+}
+
+// AddMilestones adds the "milestones" edges to the Milestone entity.
+func (_c *BodyCreate) AddMilestones(v ...*Milestone) *BodyCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddMilestoneIDs(ids...)
+}
+
+// AddResponsibleForIDs adds the "responsible_for" edge to the Milestone entity by IDs.
+func (_c *BodyCreate) AddResponsibleForIDs(ids ...int) *BodyCreate {
+	_c.mutation.AddResponsibleForIDs(ids...)
+	return _c
+}
+
+// AddResponsibleFor adds the "responsible_for" edges to the Milestone entity.
+func (_c *BodyCreate) AddResponsibleFor(v ...*Milestone) *BodyCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddResponsibleForIDs(ids...)
+}
+
+// AddFundingRoundIDs adds the "funding_rounds" edge to the FundingRound entity by IDs.
+func (_c *BodyCreate) AddFundingRoundIDs(ids ...int) *BodyCreate {
+	_c.mutation.AddFundingRoundIDs(ids...)
+	return _c
+}
+
+// AddFundingRounds adds the "funding_rounds" edges to the FundingRound entity.
+func (_c *BodyCreate) AddFundingRounds(v ...*FundingRound) *BodyCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddFundingRoundIDs(ids...)
+}
+
+// AddMandateLinkIDs adds the "mandate_links" edge to the MandateLink entity by IDs.
+func (_c *BodyCreate) AddMandateLinkIDs(ids ...int) *BodyCreate {
+	_c.mutation.AddMandateLinkIDs(ids...)
+	return _c
+}
+
+// AddMandateLinks adds the "mandate_links" edges to the MandateLink entity.
+func (_c *BodyCreate) AddMandateLinks(v ...*MandateLink) *BodyCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddMandateLinkIDs(ids...)
 }
 
 // AddReplacedByIDs adds the "replaced_by" edge to the Body entity by IDs.
@@ -497,6 +608,118 @@ func (_c *BodyCreate) createSpec() (*Body, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(body.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.PartnershipsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   body.PartnershipsTable,
+			Columns: body.PartnershipsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partnership.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.DecisionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.DecisionsTable,
+			Columns: []string{body.DecisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(decision.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.MeetingsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.MeetingsTable,
+			Columns: []string{body.MeetingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(meeting.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.MilestonesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.MilestonesTable,
+			Columns: []string{body.MilestonesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ResponsibleForIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.ResponsibleForTable,
+			Columns: []string{body.ResponsibleForColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.FundingRoundsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.FundingRoundsTable,
+			Columns: []string{body.FundingRoundsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(fundinground.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.MandateLinksIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.MandateLinksTable,
+			Columns: []string{body.MandateLinksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(mandatelink.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

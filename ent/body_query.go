@@ -15,7 +15,13 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/decision"
+	"github.com/pactreg/pactreg/ent/fundinground"
+	"github.com/pactreg/pactreg/ent/mandatelink"
+	"github.com/pactreg/pactreg/ent/meeting"
+	"github.com/pactreg/pactreg/ent/milestone"
 	"github.com/pactreg/pactreg/ent/organisation"
+	"github.com/pactreg/pactreg/ent/partnership"
 	"github.com/pactreg/pactreg/ent/predicate"
 	"github.com/pactreg/pactreg/ent/seatallocation"
 )
@@ -31,6 +37,13 @@ type BodyQuery struct {
 	withSeatAllocations      *SeatAllocationQuery
 	withAdvisedBy            *BodyQuery
 	withAdvises              *BodyQuery
+	withPartnerships         *PartnershipQuery
+	withDecisions            *DecisionQuery
+	withMeetings             *MeetingQuery
+	withMilestones           *MilestoneQuery
+	withResponsibleFor       *MilestoneQuery
+	withFundingRounds        *FundingRoundQuery
+	withMandateLinks         *MandateLinkQuery
 	withReplacedBy           *BodyQuery
 	withReplaces             *BodyQuery
 	loadTotal                []func(context.Context, []*Body) error
@@ -38,6 +51,13 @@ type BodyQuery struct {
 	withNamedSeatAllocations map[string]*SeatAllocationQuery
 	withNamedAdvisedBy       map[string]*BodyQuery
 	withNamedAdvises         map[string]*BodyQuery
+	withNamedPartnerships    map[string]*PartnershipQuery
+	withNamedDecisions       map[string]*DecisionQuery
+	withNamedMeetings        map[string]*MeetingQuery
+	withNamedMilestones      map[string]*MilestoneQuery
+	withNamedResponsibleFor  map[string]*MilestoneQuery
+	withNamedFundingRounds   map[string]*FundingRoundQuery
+	withNamedMandateLinks    map[string]*MandateLinkQuery
 	withNamedReplacedBy      map[string]*BodyQuery
 	withNamedReplaces        map[string]*BodyQuery
 	// intermediate query (i.e. traversal path).
@@ -157,6 +177,160 @@ func (_q *BodyQuery) QueryAdvises() *BodyQuery {
 			sqlgraph.From(body.Table, body.FieldID, selector),
 			sqlgraph.To(body.Table, body.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, body.AdvisesTable, body.AdvisesPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryPartnerships chains the current query on the "partnerships" edge.
+func (_q *BodyQuery) QueryPartnerships() *PartnershipQuery {
+	query := (&PartnershipClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(body.Table, body.FieldID, selector),
+			sqlgraph.To(partnership.Table, partnership.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, body.PartnershipsTable, body.PartnershipsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryDecisions chains the current query on the "decisions" edge.
+func (_q *BodyQuery) QueryDecisions() *DecisionQuery {
+	query := (&DecisionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(body.Table, body.FieldID, selector),
+			sqlgraph.To(decision.Table, decision.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, body.DecisionsTable, body.DecisionsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryMeetings chains the current query on the "meetings" edge.
+func (_q *BodyQuery) QueryMeetings() *MeetingQuery {
+	query := (&MeetingClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(body.Table, body.FieldID, selector),
+			sqlgraph.To(meeting.Table, meeting.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, body.MeetingsTable, body.MeetingsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryMilestones chains the current query on the "milestones" edge.
+func (_q *BodyQuery) QueryMilestones() *MilestoneQuery {
+	query := (&MilestoneClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(body.Table, body.FieldID, selector),
+			sqlgraph.To(milestone.Table, milestone.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, body.MilestonesTable, body.MilestonesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryResponsibleFor chains the current query on the "responsible_for" edge.
+func (_q *BodyQuery) QueryResponsibleFor() *MilestoneQuery {
+	query := (&MilestoneClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(body.Table, body.FieldID, selector),
+			sqlgraph.To(milestone.Table, milestone.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, body.ResponsibleForTable, body.ResponsibleForColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryFundingRounds chains the current query on the "funding_rounds" edge.
+func (_q *BodyQuery) QueryFundingRounds() *FundingRoundQuery {
+	query := (&FundingRoundClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(body.Table, body.FieldID, selector),
+			sqlgraph.To(fundinground.Table, fundinground.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, body.FundingRoundsTable, body.FundingRoundsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryMandateLinks chains the current query on the "mandate_links" edge.
+func (_q *BodyQuery) QueryMandateLinks() *MandateLinkQuery {
+	query := (&MandateLinkClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(body.Table, body.FieldID, selector),
+			sqlgraph.To(mandatelink.Table, mandatelink.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, body.MandateLinksTable, body.MandateLinksColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -404,6 +578,13 @@ func (_q *BodyQuery) Clone() *BodyQuery {
 		withSeatAllocations: _q.withSeatAllocations.Clone(),
 		withAdvisedBy:       _q.withAdvisedBy.Clone(),
 		withAdvises:         _q.withAdvises.Clone(),
+		withPartnerships:    _q.withPartnerships.Clone(),
+		withDecisions:       _q.withDecisions.Clone(),
+		withMeetings:        _q.withMeetings.Clone(),
+		withMilestones:      _q.withMilestones.Clone(),
+		withResponsibleFor:  _q.withResponsibleFor.Clone(),
+		withFundingRounds:   _q.withFundingRounds.Clone(),
+		withMandateLinks:    _q.withMandateLinks.Clone(),
 		withReplacedBy:      _q.withReplacedBy.Clone(),
 		withReplaces:        _q.withReplaces.Clone(),
 		// clone intermediate query.
@@ -454,6 +635,83 @@ func (_q *BodyQuery) WithAdvises(opts ...func(*BodyQuery)) *BodyQuery {
 		opt(query)
 	}
 	_q.withAdvises = query
+	return _q
+}
+
+// WithPartnerships tells the query-builder to eager-load the nodes that are connected to
+// the "partnerships" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *BodyQuery) WithPartnerships(opts ...func(*PartnershipQuery)) *BodyQuery {
+	query := (&PartnershipClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withPartnerships = query
+	return _q
+}
+
+// WithDecisions tells the query-builder to eager-load the nodes that are connected to
+// the "decisions" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *BodyQuery) WithDecisions(opts ...func(*DecisionQuery)) *BodyQuery {
+	query := (&DecisionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDecisions = query
+	return _q
+}
+
+// WithMeetings tells the query-builder to eager-load the nodes that are connected to
+// the "meetings" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *BodyQuery) WithMeetings(opts ...func(*MeetingQuery)) *BodyQuery {
+	query := (&MeetingClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withMeetings = query
+	return _q
+}
+
+// WithMilestones tells the query-builder to eager-load the nodes that are connected to
+// the "milestones" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *BodyQuery) WithMilestones(opts ...func(*MilestoneQuery)) *BodyQuery {
+	query := (&MilestoneClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withMilestones = query
+	return _q
+}
+
+// WithResponsibleFor tells the query-builder to eager-load the nodes that are connected to
+// the "responsible_for" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *BodyQuery) WithResponsibleFor(opts ...func(*MilestoneQuery)) *BodyQuery {
+	query := (&MilestoneClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withResponsibleFor = query
+	return _q
+}
+
+// WithFundingRounds tells the query-builder to eager-load the nodes that are connected to
+// the "funding_rounds" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *BodyQuery) WithFundingRounds(opts ...func(*FundingRoundQuery)) *BodyQuery {
+	query := (&FundingRoundClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withFundingRounds = query
+	return _q
+}
+
+// WithMandateLinks tells the query-builder to eager-load the nodes that are connected to
+// the "mandate_links" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *BodyQuery) WithMandateLinks(opts ...func(*MandateLinkQuery)) *BodyQuery {
+	query := (&MandateLinkClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withMandateLinks = query
 	return _q
 }
 
@@ -563,11 +821,18 @@ func (_q *BodyQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Body, e
 	var (
 		nodes       = []*Body{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [13]bool{
 			_q.withOwner != nil,
 			_q.withSeatAllocations != nil,
 			_q.withAdvisedBy != nil,
 			_q.withAdvises != nil,
+			_q.withPartnerships != nil,
+			_q.withDecisions != nil,
+			_q.withMeetings != nil,
+			_q.withMilestones != nil,
+			_q.withResponsibleFor != nil,
+			_q.withFundingRounds != nil,
+			_q.withMandateLinks != nil,
 			_q.withReplacedBy != nil,
 			_q.withReplaces != nil,
 		}
@@ -620,6 +885,55 @@ func (_q *BodyQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Body, e
 			return nil, err
 		}
 	}
+	if query := _q.withPartnerships; query != nil {
+		if err := _q.loadPartnerships(ctx, query, nodes,
+			func(n *Body) { n.Edges.Partnerships = []*Partnership{} },
+			func(n *Body, e *Partnership) { n.Edges.Partnerships = append(n.Edges.Partnerships, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withDecisions; query != nil {
+		if err := _q.loadDecisions(ctx, query, nodes,
+			func(n *Body) { n.Edges.Decisions = []*Decision{} },
+			func(n *Body, e *Decision) { n.Edges.Decisions = append(n.Edges.Decisions, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withMeetings; query != nil {
+		if err := _q.loadMeetings(ctx, query, nodes,
+			func(n *Body) { n.Edges.Meetings = []*Meeting{} },
+			func(n *Body, e *Meeting) { n.Edges.Meetings = append(n.Edges.Meetings, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withMilestones; query != nil {
+		if err := _q.loadMilestones(ctx, query, nodes,
+			func(n *Body) { n.Edges.Milestones = []*Milestone{} },
+			func(n *Body, e *Milestone) { n.Edges.Milestones = append(n.Edges.Milestones, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withResponsibleFor; query != nil {
+		if err := _q.loadResponsibleFor(ctx, query, nodes,
+			func(n *Body) { n.Edges.ResponsibleFor = []*Milestone{} },
+			func(n *Body, e *Milestone) { n.Edges.ResponsibleFor = append(n.Edges.ResponsibleFor, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withFundingRounds; query != nil {
+		if err := _q.loadFundingRounds(ctx, query, nodes,
+			func(n *Body) { n.Edges.FundingRounds = []*FundingRound{} },
+			func(n *Body, e *FundingRound) { n.Edges.FundingRounds = append(n.Edges.FundingRounds, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withMandateLinks; query != nil {
+		if err := _q.loadMandateLinks(ctx, query, nodes,
+			func(n *Body) { n.Edges.MandateLinks = []*MandateLink{} },
+			func(n *Body, e *MandateLink) { n.Edges.MandateLinks = append(n.Edges.MandateLinks, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withReplacedBy; query != nil {
 		if err := _q.loadReplacedBy(ctx, query, nodes,
 			func(n *Body) { n.Edges.ReplacedBy = []*Body{} },
@@ -652,6 +966,55 @@ func (_q *BodyQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Body, e
 		if err := _q.loadAdvises(ctx, query, nodes,
 			func(n *Body) { n.appendNamedAdvises(name) },
 			func(n *Body, e *Body) { n.appendNamedAdvises(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedPartnerships {
+		if err := _q.loadPartnerships(ctx, query, nodes,
+			func(n *Body) { n.appendNamedPartnerships(name) },
+			func(n *Body, e *Partnership) { n.appendNamedPartnerships(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedDecisions {
+		if err := _q.loadDecisions(ctx, query, nodes,
+			func(n *Body) { n.appendNamedDecisions(name) },
+			func(n *Body, e *Decision) { n.appendNamedDecisions(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedMeetings {
+		if err := _q.loadMeetings(ctx, query, nodes,
+			func(n *Body) { n.appendNamedMeetings(name) },
+			func(n *Body, e *Meeting) { n.appendNamedMeetings(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedMilestones {
+		if err := _q.loadMilestones(ctx, query, nodes,
+			func(n *Body) { n.appendNamedMilestones(name) },
+			func(n *Body, e *Milestone) { n.appendNamedMilestones(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedResponsibleFor {
+		if err := _q.loadResponsibleFor(ctx, query, nodes,
+			func(n *Body) { n.appendNamedResponsibleFor(name) },
+			func(n *Body, e *Milestone) { n.appendNamedResponsibleFor(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedFundingRounds {
+		if err := _q.loadFundingRounds(ctx, query, nodes,
+			func(n *Body) { n.appendNamedFundingRounds(name) },
+			func(n *Body, e *FundingRound) { n.appendNamedFundingRounds(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedMandateLinks {
+		if err := _q.loadMandateLinks(ctx, query, nodes,
+			func(n *Body) { n.appendNamedMandateLinks(name) },
+			func(n *Body, e *MandateLink) { n.appendNamedMandateLinks(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -858,6 +1221,256 @@ func (_q *BodyQuery) loadAdvises(ctx context.Context, query *BodyQuery, nodes []
 		for kn := range nodes {
 			assign(kn, n)
 		}
+	}
+	return nil
+}
+func (_q *BodyQuery) loadPartnerships(ctx context.Context, query *PartnershipQuery, nodes []*Body, init func(*Body), assign func(*Body, *Partnership)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Body)
+	nids := make(map[int]map[*Body]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(body.PartnershipsTable)
+		s.Join(joinT).On(s.C(partnership.FieldID), joinT.C(body.PartnershipsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(body.PartnershipsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(body.PartnershipsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Body]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Partnership](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "partnerships" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *BodyQuery) loadDecisions(ctx context.Context, query *DecisionQuery, nodes []*Body, init func(*Body), assign func(*Body, *Decision)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Body)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(decision.FieldBodyID)
+	}
+	query.Where(predicate.Decision(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(body.DecisionsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.BodyID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "body_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *BodyQuery) loadMeetings(ctx context.Context, query *MeetingQuery, nodes []*Body, init func(*Body), assign func(*Body, *Meeting)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Body)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(meeting.FieldBodyID)
+	}
+	query.Where(predicate.Meeting(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(body.MeetingsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.BodyID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "body_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *BodyQuery) loadMilestones(ctx context.Context, query *MilestoneQuery, nodes []*Body, init func(*Body), assign func(*Body, *Milestone)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Body)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(milestone.FieldBodyID)
+	}
+	query.Where(predicate.Milestone(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(body.MilestonesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.BodyID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "body_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "body_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *BodyQuery) loadResponsibleFor(ctx context.Context, query *MilestoneQuery, nodes []*Body, init func(*Body), assign func(*Body, *Milestone)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Body)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(milestone.FieldResponsibleBodyID)
+	}
+	query.Where(predicate.Milestone(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(body.ResponsibleForColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ResponsibleBodyID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "responsible_body_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "responsible_body_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *BodyQuery) loadFundingRounds(ctx context.Context, query *FundingRoundQuery, nodes []*Body, init func(*Body), assign func(*Body, *FundingRound)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Body)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(fundinground.FieldDecidingBodyID)
+	}
+	query.Where(predicate.FundingRound(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(body.FundingRoundsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.DecidingBodyID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "deciding_body_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "deciding_body_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *BodyQuery) loadMandateLinks(ctx context.Context, query *MandateLinkQuery, nodes []*Body, init func(*Body), assign func(*Body, *MandateLink)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Body)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(mandatelink.FieldBodyID)
+	}
+	query.Where(predicate.MandateLink(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(body.MandateLinksColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.BodyID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "body_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -1145,6 +1758,104 @@ func (_q *BodyQuery) WithNamedAdvises(name string, opts ...func(*BodyQuery)) *Bo
 		_q.withNamedAdvises = make(map[string]*BodyQuery)
 	}
 	_q.withNamedAdvises[name] = query
+	return _q
+}
+
+// WithNamedPartnerships tells the query-builder to eager-load the nodes that are connected to the "partnerships"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *BodyQuery) WithNamedPartnerships(name string, opts ...func(*PartnershipQuery)) *BodyQuery {
+	query := (&PartnershipClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedPartnerships == nil {
+		_q.withNamedPartnerships = make(map[string]*PartnershipQuery)
+	}
+	_q.withNamedPartnerships[name] = query
+	return _q
+}
+
+// WithNamedDecisions tells the query-builder to eager-load the nodes that are connected to the "decisions"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *BodyQuery) WithNamedDecisions(name string, opts ...func(*DecisionQuery)) *BodyQuery {
+	query := (&DecisionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedDecisions == nil {
+		_q.withNamedDecisions = make(map[string]*DecisionQuery)
+	}
+	_q.withNamedDecisions[name] = query
+	return _q
+}
+
+// WithNamedMeetings tells the query-builder to eager-load the nodes that are connected to the "meetings"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *BodyQuery) WithNamedMeetings(name string, opts ...func(*MeetingQuery)) *BodyQuery {
+	query := (&MeetingClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedMeetings == nil {
+		_q.withNamedMeetings = make(map[string]*MeetingQuery)
+	}
+	_q.withNamedMeetings[name] = query
+	return _q
+}
+
+// WithNamedMilestones tells the query-builder to eager-load the nodes that are connected to the "milestones"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *BodyQuery) WithNamedMilestones(name string, opts ...func(*MilestoneQuery)) *BodyQuery {
+	query := (&MilestoneClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedMilestones == nil {
+		_q.withNamedMilestones = make(map[string]*MilestoneQuery)
+	}
+	_q.withNamedMilestones[name] = query
+	return _q
+}
+
+// WithNamedResponsibleFor tells the query-builder to eager-load the nodes that are connected to the "responsible_for"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *BodyQuery) WithNamedResponsibleFor(name string, opts ...func(*MilestoneQuery)) *BodyQuery {
+	query := (&MilestoneClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedResponsibleFor == nil {
+		_q.withNamedResponsibleFor = make(map[string]*MilestoneQuery)
+	}
+	_q.withNamedResponsibleFor[name] = query
+	return _q
+}
+
+// WithNamedFundingRounds tells the query-builder to eager-load the nodes that are connected to the "funding_rounds"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *BodyQuery) WithNamedFundingRounds(name string, opts ...func(*FundingRoundQuery)) *BodyQuery {
+	query := (&FundingRoundClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedFundingRounds == nil {
+		_q.withNamedFundingRounds = make(map[string]*FundingRoundQuery)
+	}
+	_q.withNamedFundingRounds[name] = query
+	return _q
+}
+
+// WithNamedMandateLinks tells the query-builder to eager-load the nodes that are connected to the "mandate_links"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *BodyQuery) WithNamedMandateLinks(name string, opts ...func(*MandateLinkQuery)) *BodyQuery {
+	query := (&MandateLinkClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedMandateLinks == nil {
+		_q.withNamedMandateLinks = make(map[string]*MandateLinkQuery)
+	}
+	_q.withNamedMandateLinks[name] = query
 	return _q
 }
 

@@ -14,7 +14,13 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/decision"
+	"github.com/pactreg/pactreg/ent/fundinground"
+	"github.com/pactreg/pactreg/ent/mandatelink"
+	"github.com/pactreg/pactreg/ent/meeting"
+	"github.com/pactreg/pactreg/ent/milestone"
 	"github.com/pactreg/pactreg/ent/organisation"
+	"github.com/pactreg/pactreg/ent/partnership"
 	"github.com/pactreg/pactreg/ent/predicate"
 	"github.com/pactreg/pactreg/ent/seatallocation"
 	"github.com/pactreg/pactreg/ent/vocab"
@@ -311,6 +317,111 @@ func (_u *BodyUpdate) AddAdvises(v ...*Body) *BodyUpdate {
 	return _u.AddAdviseIDs(ids...)
 }
 
+// AddPartnershipIDs adds the "partnerships" edge to the Partnership entity by IDs.
+func (_u *BodyUpdate) AddPartnershipIDs(ids ...int) *BodyUpdate {
+	_u.mutation.AddPartnershipIDs(ids...)
+	return _u
+}
+
+// AddPartnerships adds the "partnerships" edges to the Partnership entity.
+func (_u *BodyUpdate) AddPartnerships(v ...*Partnership) *BodyUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPartnershipIDs(ids...)
+}
+
+// AddDecisionIDs adds the "decisions" edge to the Decision entity by IDs.
+func (_u *BodyUpdate) AddDecisionIDs(ids ...int) *BodyUpdate {
+	_u.mutation.AddDecisionIDs(ids...)
+	return _u
+}
+
+// AddDecisions adds the "decisions" edges to the Decision entity.
+func (_u *BodyUpdate) AddDecisions(v ...*Decision) *BodyUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDecisionIDs(ids...)
+}
+
+// AddMeetingIDs adds the "meetings" edge to the Meeting entity by IDs.
+func (_u *BodyUpdate) AddMeetingIDs(ids ...int) *BodyUpdate {
+	_u.mutation.AddMeetingIDs(ids...)
+	return _u
+}
+
+// AddMeetings adds the "meetings" edges to the Meeting entity.
+func (_u *BodyUpdate) AddMeetings(v ...*Meeting) *BodyUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMeetingIDs(ids...)
+}
+
+// AddMilestoneIDs adds the "milestones" edge to the Milestone entity by IDs.
+func (_u *BodyUpdate) AddMilestoneIDs(ids ...int) *BodyUpdate {
+	_u.mutation.AddMilestoneIDs(ids...)
+	return _u
+}
+
+// AddMilestones adds the "milestones" edges to the Milestone entity.
+func (_u *BodyUpdate) AddMilestones(v ...*Milestone) *BodyUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMilestoneIDs(ids...)
+}
+
+// AddResponsibleForIDs adds the "responsible_for" edge to the Milestone entity by IDs.
+func (_u *BodyUpdate) AddResponsibleForIDs(ids ...int) *BodyUpdate {
+	_u.mutation.AddResponsibleForIDs(ids...)
+	return _u
+}
+
+// AddResponsibleFor adds the "responsible_for" edges to the Milestone entity.
+func (_u *BodyUpdate) AddResponsibleFor(v ...*Milestone) *BodyUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddResponsibleForIDs(ids...)
+}
+
+// AddFundingRoundIDs adds the "funding_rounds" edge to the FundingRound entity by IDs.
+func (_u *BodyUpdate) AddFundingRoundIDs(ids ...int) *BodyUpdate {
+	_u.mutation.AddFundingRoundIDs(ids...)
+	return _u
+}
+
+// AddFundingRounds adds the "funding_rounds" edges to the FundingRound entity.
+func (_u *BodyUpdate) AddFundingRounds(v ...*FundingRound) *BodyUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFundingRoundIDs(ids...)
+}
+
+// AddMandateLinkIDs adds the "mandate_links" edge to the MandateLink entity by IDs.
+func (_u *BodyUpdate) AddMandateLinkIDs(ids ...int) *BodyUpdate {
+	_u.mutation.AddMandateLinkIDs(ids...)
+	return _u
+}
+
+// AddMandateLinks adds the "mandate_links" edges to the MandateLink entity.
+func (_u *BodyUpdate) AddMandateLinks(v ...*MandateLink) *BodyUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMandateLinkIDs(ids...)
+}
+
 // AddReplacedByIDs adds the "replaced_by" edge to the Body entity by IDs.
 func (_u *BodyUpdate) AddReplacedByIDs(ids ...int) *BodyUpdate {
 	_u.mutation.AddReplacedByIDs(ids...)
@@ -413,6 +524,153 @@ func (_u *BodyUpdate) RemoveAdvises(v ...*Body) *BodyUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveAdviseIDs(ids...)
+}
+
+// ClearPartnerships clears all "partnerships" edges to the Partnership entity.
+func (_u *BodyUpdate) ClearPartnerships() *BodyUpdate {
+	_u.mutation.ClearPartnerships()
+	return _u
+}
+
+// RemovePartnershipIDs removes the "partnerships" edge to Partnership entities by IDs.
+func (_u *BodyUpdate) RemovePartnershipIDs(ids ...int) *BodyUpdate {
+	_u.mutation.RemovePartnershipIDs(ids...)
+	return _u
+}
+
+// RemovePartnerships removes "partnerships" edges to Partnership entities.
+func (_u *BodyUpdate) RemovePartnerships(v ...*Partnership) *BodyUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePartnershipIDs(ids...)
+}
+
+// ClearDecisions clears all "decisions" edges to the Decision entity.
+func (_u *BodyUpdate) ClearDecisions() *BodyUpdate {
+	_u.mutation.ClearDecisions()
+	return _u
+}
+
+// RemoveDecisionIDs removes the "decisions" edge to Decision entities by IDs.
+func (_u *BodyUpdate) RemoveDecisionIDs(ids ...int) *BodyUpdate {
+	_u.mutation.RemoveDecisionIDs(ids...)
+	return _u
+}
+
+// RemoveDecisions removes "decisions" edges to Decision entities.
+func (_u *BodyUpdate) RemoveDecisions(v ...*Decision) *BodyUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDecisionIDs(ids...)
+}
+
+// ClearMeetings clears all "meetings" edges to the Meeting entity.
+func (_u *BodyUpdate) ClearMeetings() *BodyUpdate {
+	_u.mutation.ClearMeetings()
+	return _u
+}
+
+// RemoveMeetingIDs removes the "meetings" edge to Meeting entities by IDs.
+func (_u *BodyUpdate) RemoveMeetingIDs(ids ...int) *BodyUpdate {
+	_u.mutation.RemoveMeetingIDs(ids...)
+	return _u
+}
+
+// RemoveMeetings removes "meetings" edges to Meeting entities.
+func (_u *BodyUpdate) RemoveMeetings(v ...*Meeting) *BodyUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMeetingIDs(ids...)
+}
+
+// ClearMilestones clears all "milestones" edges to the Milestone entity.
+func (_u *BodyUpdate) ClearMilestones() *BodyUpdate {
+	_u.mutation.ClearMilestones()
+	return _u
+}
+
+// RemoveMilestoneIDs removes the "milestones" edge to Milestone entities by IDs.
+func (_u *BodyUpdate) RemoveMilestoneIDs(ids ...int) *BodyUpdate {
+	_u.mutation.RemoveMilestoneIDs(ids...)
+	return _u
+}
+
+// RemoveMilestones removes "milestones" edges to Milestone entities.
+func (_u *BodyUpdate) RemoveMilestones(v ...*Milestone) *BodyUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMilestoneIDs(ids...)
+}
+
+// ClearResponsibleFor clears all "responsible_for" edges to the Milestone entity.
+func (_u *BodyUpdate) ClearResponsibleFor() *BodyUpdate {
+	_u.mutation.ClearResponsibleFor()
+	return _u
+}
+
+// RemoveResponsibleForIDs removes the "responsible_for" edge to Milestone entities by IDs.
+func (_u *BodyUpdate) RemoveResponsibleForIDs(ids ...int) *BodyUpdate {
+	_u.mutation.RemoveResponsibleForIDs(ids...)
+	return _u
+}
+
+// RemoveResponsibleFor removes "responsible_for" edges to Milestone entities.
+func (_u *BodyUpdate) RemoveResponsibleFor(v ...*Milestone) *BodyUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveResponsibleForIDs(ids...)
+}
+
+// ClearFundingRounds clears all "funding_rounds" edges to the FundingRound entity.
+func (_u *BodyUpdate) ClearFundingRounds() *BodyUpdate {
+	_u.mutation.ClearFundingRounds()
+	return _u
+}
+
+// RemoveFundingRoundIDs removes the "funding_rounds" edge to FundingRound entities by IDs.
+func (_u *BodyUpdate) RemoveFundingRoundIDs(ids ...int) *BodyUpdate {
+	_u.mutation.RemoveFundingRoundIDs(ids...)
+	return _u
+}
+
+// RemoveFundingRounds removes "funding_rounds" edges to FundingRound entities.
+func (_u *BodyUpdate) RemoveFundingRounds(v ...*FundingRound) *BodyUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFundingRoundIDs(ids...)
+}
+
+// ClearMandateLinks clears all "mandate_links" edges to the MandateLink entity.
+func (_u *BodyUpdate) ClearMandateLinks() *BodyUpdate {
+	_u.mutation.ClearMandateLinks()
+	return _u
+}
+
+// RemoveMandateLinkIDs removes the "mandate_links" edge to MandateLink entities by IDs.
+func (_u *BodyUpdate) RemoveMandateLinkIDs(ids ...int) *BodyUpdate {
+	_u.mutation.RemoveMandateLinkIDs(ids...)
+	return _u
+}
+
+// RemoveMandateLinks removes "mandate_links" edges to MandateLink entities.
+func (_u *BodyUpdate) RemoveMandateLinks(v ...*MandateLink) *BodyUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMandateLinkIDs(ids...)
 }
 
 // ClearReplacedBy clears all "replaced_by" edges to the Body entity.
@@ -772,6 +1030,321 @@ func (_u *BodyUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(body.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PartnershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   body.PartnershipsTable,
+			Columns: body.PartnershipsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partnership.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPartnershipsIDs(); len(nodes) > 0 && !_u.mutation.PartnershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   body.PartnershipsTable,
+			Columns: body.PartnershipsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partnership.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PartnershipsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   body.PartnershipsTable,
+			Columns: body.PartnershipsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partnership.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DecisionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.DecisionsTable,
+			Columns: []string{body.DecisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(decision.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDecisionsIDs(); len(nodes) > 0 && !_u.mutation.DecisionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.DecisionsTable,
+			Columns: []string{body.DecisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(decision.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DecisionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.DecisionsTable,
+			Columns: []string{body.DecisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(decision.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MeetingsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.MeetingsTable,
+			Columns: []string{body.MeetingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(meeting.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMeetingsIDs(); len(nodes) > 0 && !_u.mutation.MeetingsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.MeetingsTable,
+			Columns: []string{body.MeetingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(meeting.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MeetingsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.MeetingsTable,
+			Columns: []string{body.MeetingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(meeting.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MilestonesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.MilestonesTable,
+			Columns: []string{body.MilestonesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMilestonesIDs(); len(nodes) > 0 && !_u.mutation.MilestonesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.MilestonesTable,
+			Columns: []string{body.MilestonesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MilestonesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.MilestonesTable,
+			Columns: []string{body.MilestonesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ResponsibleForCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.ResponsibleForTable,
+			Columns: []string{body.ResponsibleForColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedResponsibleForIDs(); len(nodes) > 0 && !_u.mutation.ResponsibleForCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.ResponsibleForTable,
+			Columns: []string{body.ResponsibleForColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ResponsibleForIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.ResponsibleForTable,
+			Columns: []string{body.ResponsibleForColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.FundingRoundsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.FundingRoundsTable,
+			Columns: []string{body.FundingRoundsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(fundinground.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFundingRoundsIDs(); len(nodes) > 0 && !_u.mutation.FundingRoundsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.FundingRoundsTable,
+			Columns: []string{body.FundingRoundsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(fundinground.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FundingRoundsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.FundingRoundsTable,
+			Columns: []string{body.FundingRoundsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(fundinground.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MandateLinksCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.MandateLinksTable,
+			Columns: []string{body.MandateLinksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(mandatelink.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMandateLinksIDs(); len(nodes) > 0 && !_u.mutation.MandateLinksCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.MandateLinksTable,
+			Columns: []string{body.MandateLinksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(mandatelink.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MandateLinksIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.MandateLinksTable,
+			Columns: []string{body.MandateLinksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(mandatelink.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1168,6 +1741,111 @@ func (_u *BodyUpdateOne) AddAdvises(v ...*Body) *BodyUpdateOne {
 	return _u.AddAdviseIDs(ids...)
 }
 
+// AddPartnershipIDs adds the "partnerships" edge to the Partnership entity by IDs.
+func (_u *BodyUpdateOne) AddPartnershipIDs(ids ...int) *BodyUpdateOne {
+	_u.mutation.AddPartnershipIDs(ids...)
+	return _u
+}
+
+// AddPartnerships adds the "partnerships" edges to the Partnership entity.
+func (_u *BodyUpdateOne) AddPartnerships(v ...*Partnership) *BodyUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPartnershipIDs(ids...)
+}
+
+// AddDecisionIDs adds the "decisions" edge to the Decision entity by IDs.
+func (_u *BodyUpdateOne) AddDecisionIDs(ids ...int) *BodyUpdateOne {
+	_u.mutation.AddDecisionIDs(ids...)
+	return _u
+}
+
+// AddDecisions adds the "decisions" edges to the Decision entity.
+func (_u *BodyUpdateOne) AddDecisions(v ...*Decision) *BodyUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDecisionIDs(ids...)
+}
+
+// AddMeetingIDs adds the "meetings" edge to the Meeting entity by IDs.
+func (_u *BodyUpdateOne) AddMeetingIDs(ids ...int) *BodyUpdateOne {
+	_u.mutation.AddMeetingIDs(ids...)
+	return _u
+}
+
+// AddMeetings adds the "meetings" edges to the Meeting entity.
+func (_u *BodyUpdateOne) AddMeetings(v ...*Meeting) *BodyUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMeetingIDs(ids...)
+}
+
+// AddMilestoneIDs adds the "milestones" edge to the Milestone entity by IDs.
+func (_u *BodyUpdateOne) AddMilestoneIDs(ids ...int) *BodyUpdateOne {
+	_u.mutation.AddMilestoneIDs(ids...)
+	return _u
+}
+
+// AddMilestones adds the "milestones" edges to the Milestone entity.
+func (_u *BodyUpdateOne) AddMilestones(v ...*Milestone) *BodyUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMilestoneIDs(ids...)
+}
+
+// AddResponsibleForIDs adds the "responsible_for" edge to the Milestone entity by IDs.
+func (_u *BodyUpdateOne) AddResponsibleForIDs(ids ...int) *BodyUpdateOne {
+	_u.mutation.AddResponsibleForIDs(ids...)
+	return _u
+}
+
+// AddResponsibleFor adds the "responsible_for" edges to the Milestone entity.
+func (_u *BodyUpdateOne) AddResponsibleFor(v ...*Milestone) *BodyUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddResponsibleForIDs(ids...)
+}
+
+// AddFundingRoundIDs adds the "funding_rounds" edge to the FundingRound entity by IDs.
+func (_u *BodyUpdateOne) AddFundingRoundIDs(ids ...int) *BodyUpdateOne {
+	_u.mutation.AddFundingRoundIDs(ids...)
+	return _u
+}
+
+// AddFundingRounds adds the "funding_rounds" edges to the FundingRound entity.
+func (_u *BodyUpdateOne) AddFundingRounds(v ...*FundingRound) *BodyUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFundingRoundIDs(ids...)
+}
+
+// AddMandateLinkIDs adds the "mandate_links" edge to the MandateLink entity by IDs.
+func (_u *BodyUpdateOne) AddMandateLinkIDs(ids ...int) *BodyUpdateOne {
+	_u.mutation.AddMandateLinkIDs(ids...)
+	return _u
+}
+
+// AddMandateLinks adds the "mandate_links" edges to the MandateLink entity.
+func (_u *BodyUpdateOne) AddMandateLinks(v ...*MandateLink) *BodyUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMandateLinkIDs(ids...)
+}
+
 // AddReplacedByIDs adds the "replaced_by" edge to the Body entity by IDs.
 func (_u *BodyUpdateOne) AddReplacedByIDs(ids ...int) *BodyUpdateOne {
 	_u.mutation.AddReplacedByIDs(ids...)
@@ -1270,6 +1948,153 @@ func (_u *BodyUpdateOne) RemoveAdvises(v ...*Body) *BodyUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveAdviseIDs(ids...)
+}
+
+// ClearPartnerships clears all "partnerships" edges to the Partnership entity.
+func (_u *BodyUpdateOne) ClearPartnerships() *BodyUpdateOne {
+	_u.mutation.ClearPartnerships()
+	return _u
+}
+
+// RemovePartnershipIDs removes the "partnerships" edge to Partnership entities by IDs.
+func (_u *BodyUpdateOne) RemovePartnershipIDs(ids ...int) *BodyUpdateOne {
+	_u.mutation.RemovePartnershipIDs(ids...)
+	return _u
+}
+
+// RemovePartnerships removes "partnerships" edges to Partnership entities.
+func (_u *BodyUpdateOne) RemovePartnerships(v ...*Partnership) *BodyUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePartnershipIDs(ids...)
+}
+
+// ClearDecisions clears all "decisions" edges to the Decision entity.
+func (_u *BodyUpdateOne) ClearDecisions() *BodyUpdateOne {
+	_u.mutation.ClearDecisions()
+	return _u
+}
+
+// RemoveDecisionIDs removes the "decisions" edge to Decision entities by IDs.
+func (_u *BodyUpdateOne) RemoveDecisionIDs(ids ...int) *BodyUpdateOne {
+	_u.mutation.RemoveDecisionIDs(ids...)
+	return _u
+}
+
+// RemoveDecisions removes "decisions" edges to Decision entities.
+func (_u *BodyUpdateOne) RemoveDecisions(v ...*Decision) *BodyUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDecisionIDs(ids...)
+}
+
+// ClearMeetings clears all "meetings" edges to the Meeting entity.
+func (_u *BodyUpdateOne) ClearMeetings() *BodyUpdateOne {
+	_u.mutation.ClearMeetings()
+	return _u
+}
+
+// RemoveMeetingIDs removes the "meetings" edge to Meeting entities by IDs.
+func (_u *BodyUpdateOne) RemoveMeetingIDs(ids ...int) *BodyUpdateOne {
+	_u.mutation.RemoveMeetingIDs(ids...)
+	return _u
+}
+
+// RemoveMeetings removes "meetings" edges to Meeting entities.
+func (_u *BodyUpdateOne) RemoveMeetings(v ...*Meeting) *BodyUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMeetingIDs(ids...)
+}
+
+// ClearMilestones clears all "milestones" edges to the Milestone entity.
+func (_u *BodyUpdateOne) ClearMilestones() *BodyUpdateOne {
+	_u.mutation.ClearMilestones()
+	return _u
+}
+
+// RemoveMilestoneIDs removes the "milestones" edge to Milestone entities by IDs.
+func (_u *BodyUpdateOne) RemoveMilestoneIDs(ids ...int) *BodyUpdateOne {
+	_u.mutation.RemoveMilestoneIDs(ids...)
+	return _u
+}
+
+// RemoveMilestones removes "milestones" edges to Milestone entities.
+func (_u *BodyUpdateOne) RemoveMilestones(v ...*Milestone) *BodyUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMilestoneIDs(ids...)
+}
+
+// ClearResponsibleFor clears all "responsible_for" edges to the Milestone entity.
+func (_u *BodyUpdateOne) ClearResponsibleFor() *BodyUpdateOne {
+	_u.mutation.ClearResponsibleFor()
+	return _u
+}
+
+// RemoveResponsibleForIDs removes the "responsible_for" edge to Milestone entities by IDs.
+func (_u *BodyUpdateOne) RemoveResponsibleForIDs(ids ...int) *BodyUpdateOne {
+	_u.mutation.RemoveResponsibleForIDs(ids...)
+	return _u
+}
+
+// RemoveResponsibleFor removes "responsible_for" edges to Milestone entities.
+func (_u *BodyUpdateOne) RemoveResponsibleFor(v ...*Milestone) *BodyUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveResponsibleForIDs(ids...)
+}
+
+// ClearFundingRounds clears all "funding_rounds" edges to the FundingRound entity.
+func (_u *BodyUpdateOne) ClearFundingRounds() *BodyUpdateOne {
+	_u.mutation.ClearFundingRounds()
+	return _u
+}
+
+// RemoveFundingRoundIDs removes the "funding_rounds" edge to FundingRound entities by IDs.
+func (_u *BodyUpdateOne) RemoveFundingRoundIDs(ids ...int) *BodyUpdateOne {
+	_u.mutation.RemoveFundingRoundIDs(ids...)
+	return _u
+}
+
+// RemoveFundingRounds removes "funding_rounds" edges to FundingRound entities.
+func (_u *BodyUpdateOne) RemoveFundingRounds(v ...*FundingRound) *BodyUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFundingRoundIDs(ids...)
+}
+
+// ClearMandateLinks clears all "mandate_links" edges to the MandateLink entity.
+func (_u *BodyUpdateOne) ClearMandateLinks() *BodyUpdateOne {
+	_u.mutation.ClearMandateLinks()
+	return _u
+}
+
+// RemoveMandateLinkIDs removes the "mandate_links" edge to MandateLink entities by IDs.
+func (_u *BodyUpdateOne) RemoveMandateLinkIDs(ids ...int) *BodyUpdateOne {
+	_u.mutation.RemoveMandateLinkIDs(ids...)
+	return _u
+}
+
+// RemoveMandateLinks removes "mandate_links" edges to MandateLink entities.
+func (_u *BodyUpdateOne) RemoveMandateLinks(v ...*MandateLink) *BodyUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMandateLinkIDs(ids...)
 }
 
 // ClearReplacedBy clears all "replaced_by" edges to the Body entity.
@@ -1659,6 +2484,321 @@ func (_u *BodyUpdateOne) sqlSave(ctx context.Context) (_node *Body, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(body.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PartnershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   body.PartnershipsTable,
+			Columns: body.PartnershipsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partnership.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPartnershipsIDs(); len(nodes) > 0 && !_u.mutation.PartnershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   body.PartnershipsTable,
+			Columns: body.PartnershipsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partnership.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PartnershipsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   body.PartnershipsTable,
+			Columns: body.PartnershipsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partnership.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DecisionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.DecisionsTable,
+			Columns: []string{body.DecisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(decision.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDecisionsIDs(); len(nodes) > 0 && !_u.mutation.DecisionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.DecisionsTable,
+			Columns: []string{body.DecisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(decision.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DecisionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.DecisionsTable,
+			Columns: []string{body.DecisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(decision.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MeetingsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.MeetingsTable,
+			Columns: []string{body.MeetingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(meeting.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMeetingsIDs(); len(nodes) > 0 && !_u.mutation.MeetingsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.MeetingsTable,
+			Columns: []string{body.MeetingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(meeting.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MeetingsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.MeetingsTable,
+			Columns: []string{body.MeetingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(meeting.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MilestonesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.MilestonesTable,
+			Columns: []string{body.MilestonesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMilestonesIDs(); len(nodes) > 0 && !_u.mutation.MilestonesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.MilestonesTable,
+			Columns: []string{body.MilestonesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MilestonesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.MilestonesTable,
+			Columns: []string{body.MilestonesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ResponsibleForCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.ResponsibleForTable,
+			Columns: []string{body.ResponsibleForColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedResponsibleForIDs(); len(nodes) > 0 && !_u.mutation.ResponsibleForCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.ResponsibleForTable,
+			Columns: []string{body.ResponsibleForColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ResponsibleForIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.ResponsibleForTable,
+			Columns: []string{body.ResponsibleForColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.FundingRoundsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.FundingRoundsTable,
+			Columns: []string{body.FundingRoundsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(fundinground.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFundingRoundsIDs(); len(nodes) > 0 && !_u.mutation.FundingRoundsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.FundingRoundsTable,
+			Columns: []string{body.FundingRoundsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(fundinground.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FundingRoundsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.FundingRoundsTable,
+			Columns: []string{body.FundingRoundsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(fundinground.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MandateLinksCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.MandateLinksTable,
+			Columns: []string{body.MandateLinksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(mandatelink.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMandateLinksIDs(); len(nodes) > 0 && !_u.mutation.MandateLinksCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.MandateLinksTable,
+			Columns: []string{body.MandateLinksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(mandatelink.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MandateLinksIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   body.MandateLinksTable,
+			Columns: []string{body.MandateLinksColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(mandatelink.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

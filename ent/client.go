@@ -19,10 +19,26 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/decision"
+	"github.com/pactreg/pactreg/ent/evaluation"
+	"github.com/pactreg/pactreg/ent/fundingpool"
+	"github.com/pactreg/pactreg/ent/fundinground"
+	"github.com/pactreg/pactreg/ent/grantapplication"
+	"github.com/pactreg/pactreg/ent/indicator"
+	"github.com/pactreg/pactreg/ent/indicatortarget"
+	"github.com/pactreg/pactreg/ent/initiative"
+	"github.com/pactreg/pactreg/ent/initiativepartner"
+	"github.com/pactreg/pactreg/ent/mandatelink"
+	"github.com/pactreg/pactreg/ent/meeting"
+	"github.com/pactreg/pactreg/ent/milestone"
 	"github.com/pactreg/pactreg/ent/nominationrequest"
+	"github.com/pactreg/pactreg/ent/observation"
 	"github.com/pactreg/pactreg/ent/organisation"
+	"github.com/pactreg/pactreg/ent/partnership"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/seatallocation"
+	"github.com/pactreg/pactreg/ent/signatory"
+	"github.com/pactreg/pactreg/ent/theme"
 
 	stdsql "database/sql"
 )
@@ -40,14 +56,46 @@ type Client struct {
 	AuditEvent *AuditEventClient
 	// Body is the client for interacting with the Body builders.
 	Body *BodyClient
+	// Decision is the client for interacting with the Decision builders.
+	Decision *DecisionClient
+	// Evaluation is the client for interacting with the Evaluation builders.
+	Evaluation *EvaluationClient
+	// FundingPool is the client for interacting with the FundingPool builders.
+	FundingPool *FundingPoolClient
+	// FundingRound is the client for interacting with the FundingRound builders.
+	FundingRound *FundingRoundClient
+	// GrantApplication is the client for interacting with the GrantApplication builders.
+	GrantApplication *GrantApplicationClient
+	// Indicator is the client for interacting with the Indicator builders.
+	Indicator *IndicatorClient
+	// IndicatorTarget is the client for interacting with the IndicatorTarget builders.
+	IndicatorTarget *IndicatorTargetClient
+	// Initiative is the client for interacting with the Initiative builders.
+	Initiative *InitiativeClient
+	// InitiativePartner is the client for interacting with the InitiativePartner builders.
+	InitiativePartner *InitiativePartnerClient
+	// MandateLink is the client for interacting with the MandateLink builders.
+	MandateLink *MandateLinkClient
+	// Meeting is the client for interacting with the Meeting builders.
+	Meeting *MeetingClient
+	// Milestone is the client for interacting with the Milestone builders.
+	Milestone *MilestoneClient
 	// NominationRequest is the client for interacting with the NominationRequest builders.
 	NominationRequest *NominationRequestClient
+	// Observation is the client for interacting with the Observation builders.
+	Observation *ObservationClient
 	// Organisation is the client for interacting with the Organisation builders.
 	Organisation *OrganisationClient
+	// Partnership is the client for interacting with the Partnership builders.
+	Partnership *PartnershipClient
 	// Person is the client for interacting with the Person builders.
 	Person *PersonClient
 	// SeatAllocation is the client for interacting with the SeatAllocation builders.
 	SeatAllocation *SeatAllocationClient
+	// Signatory is the client for interacting with the Signatory builders.
+	Signatory *SignatoryClient
+	// Theme is the client for interacting with the Theme builders.
+	Theme *ThemeClient
 }
 
 // NewClient creates a new client configured with the given options.
@@ -63,10 +111,26 @@ func (c *Client) init() {
 	c.Appointment = NewAppointmentClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.Body = NewBodyClient(c.config)
+	c.Decision = NewDecisionClient(c.config)
+	c.Evaluation = NewEvaluationClient(c.config)
+	c.FundingPool = NewFundingPoolClient(c.config)
+	c.FundingRound = NewFundingRoundClient(c.config)
+	c.GrantApplication = NewGrantApplicationClient(c.config)
+	c.Indicator = NewIndicatorClient(c.config)
+	c.IndicatorTarget = NewIndicatorTargetClient(c.config)
+	c.Initiative = NewInitiativeClient(c.config)
+	c.InitiativePartner = NewInitiativePartnerClient(c.config)
+	c.MandateLink = NewMandateLinkClient(c.config)
+	c.Meeting = NewMeetingClient(c.config)
+	c.Milestone = NewMilestoneClient(c.config)
 	c.NominationRequest = NewNominationRequestClient(c.config)
+	c.Observation = NewObservationClient(c.config)
 	c.Organisation = NewOrganisationClient(c.config)
+	c.Partnership = NewPartnershipClient(c.config)
 	c.Person = NewPersonClient(c.config)
 	c.SeatAllocation = NewSeatAllocationClient(c.config)
+	c.Signatory = NewSignatoryClient(c.config)
+	c.Theme = NewThemeClient(c.config)
 }
 
 type (
@@ -163,10 +227,26 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Appointment:       NewAppointmentClient(cfg),
 		AuditEvent:        NewAuditEventClient(cfg),
 		Body:              NewBodyClient(cfg),
+		Decision:          NewDecisionClient(cfg),
+		Evaluation:        NewEvaluationClient(cfg),
+		FundingPool:       NewFundingPoolClient(cfg),
+		FundingRound:      NewFundingRoundClient(cfg),
+		GrantApplication:  NewGrantApplicationClient(cfg),
+		Indicator:         NewIndicatorClient(cfg),
+		IndicatorTarget:   NewIndicatorTargetClient(cfg),
+		Initiative:        NewInitiativeClient(cfg),
+		InitiativePartner: NewInitiativePartnerClient(cfg),
+		MandateLink:       NewMandateLinkClient(cfg),
+		Meeting:           NewMeetingClient(cfg),
+		Milestone:         NewMilestoneClient(cfg),
 		NominationRequest: NewNominationRequestClient(cfg),
+		Observation:       NewObservationClient(cfg),
 		Organisation:      NewOrganisationClient(cfg),
+		Partnership:       NewPartnershipClient(cfg),
 		Person:            NewPersonClient(cfg),
 		SeatAllocation:    NewSeatAllocationClient(cfg),
+		Signatory:         NewSignatoryClient(cfg),
+		Theme:             NewThemeClient(cfg),
 	}, nil
 }
 
@@ -190,10 +270,26 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Appointment:       NewAppointmentClient(cfg),
 		AuditEvent:        NewAuditEventClient(cfg),
 		Body:              NewBodyClient(cfg),
+		Decision:          NewDecisionClient(cfg),
+		Evaluation:        NewEvaluationClient(cfg),
+		FundingPool:       NewFundingPoolClient(cfg),
+		FundingRound:      NewFundingRoundClient(cfg),
+		GrantApplication:  NewGrantApplicationClient(cfg),
+		Indicator:         NewIndicatorClient(cfg),
+		IndicatorTarget:   NewIndicatorTargetClient(cfg),
+		Initiative:        NewInitiativeClient(cfg),
+		InitiativePartner: NewInitiativePartnerClient(cfg),
+		MandateLink:       NewMandateLinkClient(cfg),
+		Meeting:           NewMeetingClient(cfg),
+		Milestone:         NewMilestoneClient(cfg),
 		NominationRequest: NewNominationRequestClient(cfg),
+		Observation:       NewObservationClient(cfg),
 		Organisation:      NewOrganisationClient(cfg),
+		Partnership:       NewPartnershipClient(cfg),
 		Person:            NewPersonClient(cfg),
 		SeatAllocation:    NewSeatAllocationClient(cfg),
+		Signatory:         NewSignatoryClient(cfg),
+		Theme:             NewThemeClient(cfg),
 	}, nil
 }
 
@@ -223,8 +319,11 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIToken, c.Appointment, c.AuditEvent, c.Body, c.NominationRequest,
-		c.Organisation, c.Person, c.SeatAllocation,
+		c.APIToken, c.Appointment, c.AuditEvent, c.Body, c.Decision, c.Evaluation,
+		c.FundingPool, c.FundingRound, c.GrantApplication, c.Indicator,
+		c.IndicatorTarget, c.Initiative, c.InitiativePartner, c.MandateLink, c.Meeting,
+		c.Milestone, c.NominationRequest, c.Observation, c.Organisation, c.Partnership,
+		c.Person, c.SeatAllocation, c.Signatory, c.Theme,
 	} {
 		n.Use(hooks...)
 	}
@@ -234,8 +333,11 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIToken, c.Appointment, c.AuditEvent, c.Body, c.NominationRequest,
-		c.Organisation, c.Person, c.SeatAllocation,
+		c.APIToken, c.Appointment, c.AuditEvent, c.Body, c.Decision, c.Evaluation,
+		c.FundingPool, c.FundingRound, c.GrantApplication, c.Indicator,
+		c.IndicatorTarget, c.Initiative, c.InitiativePartner, c.MandateLink, c.Meeting,
+		c.Milestone, c.NominationRequest, c.Observation, c.Organisation, c.Partnership,
+		c.Person, c.SeatAllocation, c.Signatory, c.Theme,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -252,14 +354,46 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.AuditEvent.mutate(ctx, m)
 	case *BodyMutation:
 		return c.Body.mutate(ctx, m)
+	case *DecisionMutation:
+		return c.Decision.mutate(ctx, m)
+	case *EvaluationMutation:
+		return c.Evaluation.mutate(ctx, m)
+	case *FundingPoolMutation:
+		return c.FundingPool.mutate(ctx, m)
+	case *FundingRoundMutation:
+		return c.FundingRound.mutate(ctx, m)
+	case *GrantApplicationMutation:
+		return c.GrantApplication.mutate(ctx, m)
+	case *IndicatorMutation:
+		return c.Indicator.mutate(ctx, m)
+	case *IndicatorTargetMutation:
+		return c.IndicatorTarget.mutate(ctx, m)
+	case *InitiativeMutation:
+		return c.Initiative.mutate(ctx, m)
+	case *InitiativePartnerMutation:
+		return c.InitiativePartner.mutate(ctx, m)
+	case *MandateLinkMutation:
+		return c.MandateLink.mutate(ctx, m)
+	case *MeetingMutation:
+		return c.Meeting.mutate(ctx, m)
+	case *MilestoneMutation:
+		return c.Milestone.mutate(ctx, m)
 	case *NominationRequestMutation:
 		return c.NominationRequest.mutate(ctx, m)
+	case *ObservationMutation:
+		return c.Observation.mutate(ctx, m)
 	case *OrganisationMutation:
 		return c.Organisation.mutate(ctx, m)
+	case *PartnershipMutation:
+		return c.Partnership.mutate(ctx, m)
 	case *PersonMutation:
 		return c.Person.mutate(ctx, m)
 	case *SeatAllocationMutation:
 		return c.SeatAllocation.mutate(ctx, m)
+	case *SignatoryMutation:
+		return c.Signatory.mutate(ctx, m)
+	case *ThemeMutation:
+		return c.Theme.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
 	}
@@ -1000,6 +1134,118 @@ func (c *BodyClient) QueryAdvises(_m *Body) *BodyQuery {
 	return query
 }
 
+// QueryPartnerships queries the partnerships edge of a Body.
+func (c *BodyClient) QueryPartnerships(_m *Body) *PartnershipQuery {
+	query := (&PartnershipClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(body.Table, body.FieldID, id),
+			sqlgraph.To(partnership.Table, partnership.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, body.PartnershipsTable, body.PartnershipsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDecisions queries the decisions edge of a Body.
+func (c *BodyClient) QueryDecisions(_m *Body) *DecisionQuery {
+	query := (&DecisionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(body.Table, body.FieldID, id),
+			sqlgraph.To(decision.Table, decision.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, body.DecisionsTable, body.DecisionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMeetings queries the meetings edge of a Body.
+func (c *BodyClient) QueryMeetings(_m *Body) *MeetingQuery {
+	query := (&MeetingClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(body.Table, body.FieldID, id),
+			sqlgraph.To(meeting.Table, meeting.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, body.MeetingsTable, body.MeetingsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMilestones queries the milestones edge of a Body.
+func (c *BodyClient) QueryMilestones(_m *Body) *MilestoneQuery {
+	query := (&MilestoneClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(body.Table, body.FieldID, id),
+			sqlgraph.To(milestone.Table, milestone.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, body.MilestonesTable, body.MilestonesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryResponsibleFor queries the responsible_for edge of a Body.
+func (c *BodyClient) QueryResponsibleFor(_m *Body) *MilestoneQuery {
+	query := (&MilestoneClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(body.Table, body.FieldID, id),
+			sqlgraph.To(milestone.Table, milestone.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, body.ResponsibleForTable, body.ResponsibleForColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryFundingRounds queries the funding_rounds edge of a Body.
+func (c *BodyClient) QueryFundingRounds(_m *Body) *FundingRoundQuery {
+	query := (&FundingRoundClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(body.Table, body.FieldID, id),
+			sqlgraph.To(fundinground.Table, fundinground.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, body.FundingRoundsTable, body.FundingRoundsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMandateLinks queries the mandate_links edge of a Body.
+func (c *BodyClient) QueryMandateLinks(_m *Body) *MandateLinkQuery {
+	query := (&MandateLinkClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(body.Table, body.FieldID, id),
+			sqlgraph.To(mandatelink.Table, mandatelink.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, body.MandateLinksTable, body.MandateLinksColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryReplacedBy queries the replaced_by edge of a Body.
 func (c *BodyClient) QueryReplacedBy(_m *Body) *BodyQuery {
 	query := (&BodyClient{config: c.config}).Query()
@@ -1055,6 +1301,2174 @@ func (c *BodyClient) mutate(ctx context.Context, m *BodyMutation) (Value, error)
 		return (&BodyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Body mutation op: %q", m.Op())
+	}
+}
+
+// DecisionClient is a client for the Decision schema.
+type DecisionClient struct {
+	config
+}
+
+// NewDecisionClient returns a client for the Decision from the given config.
+func NewDecisionClient(c config) *DecisionClient {
+	return &DecisionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `decision.Hooks(f(g(h())))`.
+func (c *DecisionClient) Use(hooks ...Hook) {
+	c.hooks.Decision = append(c.hooks.Decision, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `decision.Intercept(f(g(h())))`.
+func (c *DecisionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Decision = append(c.inters.Decision, interceptors...)
+}
+
+// Create returns a builder for creating a Decision entity.
+func (c *DecisionClient) Create() *DecisionCreate {
+	mutation := newDecisionMutation(c.config, OpCreate)
+	return &DecisionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Decision entities.
+func (c *DecisionClient) CreateBulk(builders ...*DecisionCreate) *DecisionCreateBulk {
+	return &DecisionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *DecisionClient) MapCreateBulk(slice any, setFunc func(*DecisionCreate, int)) *DecisionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &DecisionCreateBulk{err: fmt.Errorf("calling to DecisionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*DecisionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &DecisionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Decision.
+func (c *DecisionClient) Update() *DecisionUpdate {
+	mutation := newDecisionMutation(c.config, OpUpdate)
+	return &DecisionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *DecisionClient) UpdateOne(_m *Decision) *DecisionUpdateOne {
+	mutation := newDecisionMutation(c.config, OpUpdateOne, withDecision(_m))
+	return &DecisionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *DecisionClient) UpdateOneID(id int) *DecisionUpdateOne {
+	mutation := newDecisionMutation(c.config, OpUpdateOne, withDecisionID(id))
+	return &DecisionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Decision.
+func (c *DecisionClient) Delete() *DecisionDelete {
+	mutation := newDecisionMutation(c.config, OpDelete)
+	return &DecisionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *DecisionClient) DeleteOne(_m *Decision) *DecisionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *DecisionClient) DeleteOneID(id int) *DecisionDeleteOne {
+	builder := c.Delete().Where(decision.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &DecisionDeleteOne{builder}
+}
+
+// Query returns a query builder for Decision.
+func (c *DecisionClient) Query() *DecisionQuery {
+	return &DecisionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeDecision},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Decision entity by its id.
+func (c *DecisionClient) Get(ctx context.Context, id int) (*Decision, error) {
+	return c.Query().Where(decision.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *DecisionClient) GetX(ctx context.Context, id int) *Decision {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryBody queries the body edge of a Decision.
+func (c *DecisionClient) QueryBody(_m *Decision) *BodyQuery {
+	query := (&BodyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(decision.Table, decision.FieldID, id),
+			sqlgraph.To(body.Table, body.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, decision.BodyTable, decision.BodyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPartnership queries the partnership edge of a Decision.
+func (c *DecisionClient) QueryPartnership(_m *Decision) *PartnershipQuery {
+	query := (&PartnershipClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(decision.Table, decision.FieldID, id),
+			sqlgraph.To(partnership.Table, partnership.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, decision.PartnershipTable, decision.PartnershipColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryInitiative queries the initiative edge of a Decision.
+func (c *DecisionClient) QueryInitiative(_m *Decision) *InitiativeQuery {
+	query := (&InitiativeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(decision.Table, decision.FieldID, id),
+			sqlgraph.To(initiative.Table, initiative.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, decision.InitiativeTable, decision.InitiativeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *DecisionClient) Hooks() []Hook {
+	hooks := c.hooks.Decision
+	return append(hooks[:len(hooks):len(hooks)], decision.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *DecisionClient) Interceptors() []Interceptor {
+	return c.inters.Decision
+}
+
+func (c *DecisionClient) mutate(ctx context.Context, m *DecisionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&DecisionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&DecisionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&DecisionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&DecisionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Decision mutation op: %q", m.Op())
+	}
+}
+
+// EvaluationClient is a client for the Evaluation schema.
+type EvaluationClient struct {
+	config
+}
+
+// NewEvaluationClient returns a client for the Evaluation from the given config.
+func NewEvaluationClient(c config) *EvaluationClient {
+	return &EvaluationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `evaluation.Hooks(f(g(h())))`.
+func (c *EvaluationClient) Use(hooks ...Hook) {
+	c.hooks.Evaluation = append(c.hooks.Evaluation, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `evaluation.Intercept(f(g(h())))`.
+func (c *EvaluationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Evaluation = append(c.inters.Evaluation, interceptors...)
+}
+
+// Create returns a builder for creating a Evaluation entity.
+func (c *EvaluationClient) Create() *EvaluationCreate {
+	mutation := newEvaluationMutation(c.config, OpCreate)
+	return &EvaluationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Evaluation entities.
+func (c *EvaluationClient) CreateBulk(builders ...*EvaluationCreate) *EvaluationCreateBulk {
+	return &EvaluationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *EvaluationClient) MapCreateBulk(slice any, setFunc func(*EvaluationCreate, int)) *EvaluationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &EvaluationCreateBulk{err: fmt.Errorf("calling to EvaluationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*EvaluationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &EvaluationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Evaluation.
+func (c *EvaluationClient) Update() *EvaluationUpdate {
+	mutation := newEvaluationMutation(c.config, OpUpdate)
+	return &EvaluationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *EvaluationClient) UpdateOne(_m *Evaluation) *EvaluationUpdateOne {
+	mutation := newEvaluationMutation(c.config, OpUpdateOne, withEvaluation(_m))
+	return &EvaluationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *EvaluationClient) UpdateOneID(id int) *EvaluationUpdateOne {
+	mutation := newEvaluationMutation(c.config, OpUpdateOne, withEvaluationID(id))
+	return &EvaluationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Evaluation.
+func (c *EvaluationClient) Delete() *EvaluationDelete {
+	mutation := newEvaluationMutation(c.config, OpDelete)
+	return &EvaluationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *EvaluationClient) DeleteOne(_m *Evaluation) *EvaluationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *EvaluationClient) DeleteOneID(id int) *EvaluationDeleteOne {
+	builder := c.Delete().Where(evaluation.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &EvaluationDeleteOne{builder}
+}
+
+// Query returns a query builder for Evaluation.
+func (c *EvaluationClient) Query() *EvaluationQuery {
+	return &EvaluationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeEvaluation},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Evaluation entity by its id.
+func (c *EvaluationClient) Get(ctx context.Context, id int) (*Evaluation, error) {
+	return c.Query().Where(evaluation.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *EvaluationClient) GetX(ctx context.Context, id int) *Evaluation {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryInitiative queries the initiative edge of a Evaluation.
+func (c *EvaluationClient) QueryInitiative(_m *Evaluation) *InitiativeQuery {
+	query := (&InitiativeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(evaluation.Table, evaluation.FieldID, id),
+			sqlgraph.To(initiative.Table, initiative.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, evaluation.InitiativeTable, evaluation.InitiativeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *EvaluationClient) Hooks() []Hook {
+	hooks := c.hooks.Evaluation
+	return append(hooks[:len(hooks):len(hooks)], evaluation.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *EvaluationClient) Interceptors() []Interceptor {
+	return c.inters.Evaluation
+}
+
+func (c *EvaluationClient) mutate(ctx context.Context, m *EvaluationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&EvaluationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&EvaluationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&EvaluationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&EvaluationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Evaluation mutation op: %q", m.Op())
+	}
+}
+
+// FundingPoolClient is a client for the FundingPool schema.
+type FundingPoolClient struct {
+	config
+}
+
+// NewFundingPoolClient returns a client for the FundingPool from the given config.
+func NewFundingPoolClient(c config) *FundingPoolClient {
+	return &FundingPoolClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `fundingpool.Hooks(f(g(h())))`.
+func (c *FundingPoolClient) Use(hooks ...Hook) {
+	c.hooks.FundingPool = append(c.hooks.FundingPool, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `fundingpool.Intercept(f(g(h())))`.
+func (c *FundingPoolClient) Intercept(interceptors ...Interceptor) {
+	c.inters.FundingPool = append(c.inters.FundingPool, interceptors...)
+}
+
+// Create returns a builder for creating a FundingPool entity.
+func (c *FundingPoolClient) Create() *FundingPoolCreate {
+	mutation := newFundingPoolMutation(c.config, OpCreate)
+	return &FundingPoolCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of FundingPool entities.
+func (c *FundingPoolClient) CreateBulk(builders ...*FundingPoolCreate) *FundingPoolCreateBulk {
+	return &FundingPoolCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *FundingPoolClient) MapCreateBulk(slice any, setFunc func(*FundingPoolCreate, int)) *FundingPoolCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &FundingPoolCreateBulk{err: fmt.Errorf("calling to FundingPoolClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*FundingPoolCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &FundingPoolCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for FundingPool.
+func (c *FundingPoolClient) Update() *FundingPoolUpdate {
+	mutation := newFundingPoolMutation(c.config, OpUpdate)
+	return &FundingPoolUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *FundingPoolClient) UpdateOne(_m *FundingPool) *FundingPoolUpdateOne {
+	mutation := newFundingPoolMutation(c.config, OpUpdateOne, withFundingPool(_m))
+	return &FundingPoolUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *FundingPoolClient) UpdateOneID(id int) *FundingPoolUpdateOne {
+	mutation := newFundingPoolMutation(c.config, OpUpdateOne, withFundingPoolID(id))
+	return &FundingPoolUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for FundingPool.
+func (c *FundingPoolClient) Delete() *FundingPoolDelete {
+	mutation := newFundingPoolMutation(c.config, OpDelete)
+	return &FundingPoolDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *FundingPoolClient) DeleteOne(_m *FundingPool) *FundingPoolDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *FundingPoolClient) DeleteOneID(id int) *FundingPoolDeleteOne {
+	builder := c.Delete().Where(fundingpool.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &FundingPoolDeleteOne{builder}
+}
+
+// Query returns a query builder for FundingPool.
+func (c *FundingPoolClient) Query() *FundingPoolQuery {
+	return &FundingPoolQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeFundingPool},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a FundingPool entity by its id.
+func (c *FundingPoolClient) Get(ctx context.Context, id int) (*FundingPool, error) {
+	return c.Query().Where(fundingpool.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *FundingPoolClient) GetX(ctx context.Context, id int) *FundingPool {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOwner queries the owner edge of a FundingPool.
+func (c *FundingPoolClient) QueryOwner(_m *FundingPool) *OrganisationQuery {
+	query := (&OrganisationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(fundingpool.Table, fundingpool.FieldID, id),
+			sqlgraph.To(organisation.Table, organisation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, fundingpool.OwnerTable, fundingpool.OwnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPartnership queries the partnership edge of a FundingPool.
+func (c *FundingPoolClient) QueryPartnership(_m *FundingPool) *PartnershipQuery {
+	query := (&PartnershipClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(fundingpool.Table, fundingpool.FieldID, id),
+			sqlgraph.To(partnership.Table, partnership.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, fundingpool.PartnershipTable, fundingpool.PartnershipColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRounds queries the rounds edge of a FundingPool.
+func (c *FundingPoolClient) QueryRounds(_m *FundingPool) *FundingRoundQuery {
+	query := (&FundingRoundClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(fundingpool.Table, fundingpool.FieldID, id),
+			sqlgraph.To(fundinground.Table, fundinground.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, fundingpool.RoundsTable, fundingpool.RoundsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *FundingPoolClient) Hooks() []Hook {
+	hooks := c.hooks.FundingPool
+	return append(hooks[:len(hooks):len(hooks)], fundingpool.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *FundingPoolClient) Interceptors() []Interceptor {
+	return c.inters.FundingPool
+}
+
+func (c *FundingPoolClient) mutate(ctx context.Context, m *FundingPoolMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&FundingPoolCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&FundingPoolUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&FundingPoolUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&FundingPoolDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown FundingPool mutation op: %q", m.Op())
+	}
+}
+
+// FundingRoundClient is a client for the FundingRound schema.
+type FundingRoundClient struct {
+	config
+}
+
+// NewFundingRoundClient returns a client for the FundingRound from the given config.
+func NewFundingRoundClient(c config) *FundingRoundClient {
+	return &FundingRoundClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `fundinground.Hooks(f(g(h())))`.
+func (c *FundingRoundClient) Use(hooks ...Hook) {
+	c.hooks.FundingRound = append(c.hooks.FundingRound, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `fundinground.Intercept(f(g(h())))`.
+func (c *FundingRoundClient) Intercept(interceptors ...Interceptor) {
+	c.inters.FundingRound = append(c.inters.FundingRound, interceptors...)
+}
+
+// Create returns a builder for creating a FundingRound entity.
+func (c *FundingRoundClient) Create() *FundingRoundCreate {
+	mutation := newFundingRoundMutation(c.config, OpCreate)
+	return &FundingRoundCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of FundingRound entities.
+func (c *FundingRoundClient) CreateBulk(builders ...*FundingRoundCreate) *FundingRoundCreateBulk {
+	return &FundingRoundCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *FundingRoundClient) MapCreateBulk(slice any, setFunc func(*FundingRoundCreate, int)) *FundingRoundCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &FundingRoundCreateBulk{err: fmt.Errorf("calling to FundingRoundClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*FundingRoundCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &FundingRoundCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for FundingRound.
+func (c *FundingRoundClient) Update() *FundingRoundUpdate {
+	mutation := newFundingRoundMutation(c.config, OpUpdate)
+	return &FundingRoundUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *FundingRoundClient) UpdateOne(_m *FundingRound) *FundingRoundUpdateOne {
+	mutation := newFundingRoundMutation(c.config, OpUpdateOne, withFundingRound(_m))
+	return &FundingRoundUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *FundingRoundClient) UpdateOneID(id int) *FundingRoundUpdateOne {
+	mutation := newFundingRoundMutation(c.config, OpUpdateOne, withFundingRoundID(id))
+	return &FundingRoundUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for FundingRound.
+func (c *FundingRoundClient) Delete() *FundingRoundDelete {
+	mutation := newFundingRoundMutation(c.config, OpDelete)
+	return &FundingRoundDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *FundingRoundClient) DeleteOne(_m *FundingRound) *FundingRoundDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *FundingRoundClient) DeleteOneID(id int) *FundingRoundDeleteOne {
+	builder := c.Delete().Where(fundinground.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &FundingRoundDeleteOne{builder}
+}
+
+// Query returns a query builder for FundingRound.
+func (c *FundingRoundClient) Query() *FundingRoundQuery {
+	return &FundingRoundQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeFundingRound},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a FundingRound entity by its id.
+func (c *FundingRoundClient) Get(ctx context.Context, id int) (*FundingRound, error) {
+	return c.Query().Where(fundinground.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *FundingRoundClient) GetX(ctx context.Context, id int) *FundingRound {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPool queries the pool edge of a FundingRound.
+func (c *FundingRoundClient) QueryPool(_m *FundingRound) *FundingPoolQuery {
+	query := (&FundingPoolClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(fundinground.Table, fundinground.FieldID, id),
+			sqlgraph.To(fundingpool.Table, fundingpool.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, fundinground.PoolTable, fundinground.PoolColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDecidingBody queries the deciding_body edge of a FundingRound.
+func (c *FundingRoundClient) QueryDecidingBody(_m *FundingRound) *BodyQuery {
+	query := (&BodyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(fundinground.Table, fundinground.FieldID, id),
+			sqlgraph.To(body.Table, body.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, fundinground.DecidingBodyTable, fundinground.DecidingBodyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryApplications queries the applications edge of a FundingRound.
+func (c *FundingRoundClient) QueryApplications(_m *FundingRound) *GrantApplicationQuery {
+	query := (&GrantApplicationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(fundinground.Table, fundinground.FieldID, id),
+			sqlgraph.To(grantapplication.Table, grantapplication.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, fundinground.ApplicationsTable, fundinground.ApplicationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *FundingRoundClient) Hooks() []Hook {
+	hooks := c.hooks.FundingRound
+	return append(hooks[:len(hooks):len(hooks)], fundinground.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *FundingRoundClient) Interceptors() []Interceptor {
+	return c.inters.FundingRound
+}
+
+func (c *FundingRoundClient) mutate(ctx context.Context, m *FundingRoundMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&FundingRoundCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&FundingRoundUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&FundingRoundUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&FundingRoundDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown FundingRound mutation op: %q", m.Op())
+	}
+}
+
+// GrantApplicationClient is a client for the GrantApplication schema.
+type GrantApplicationClient struct {
+	config
+}
+
+// NewGrantApplicationClient returns a client for the GrantApplication from the given config.
+func NewGrantApplicationClient(c config) *GrantApplicationClient {
+	return &GrantApplicationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `grantapplication.Hooks(f(g(h())))`.
+func (c *GrantApplicationClient) Use(hooks ...Hook) {
+	c.hooks.GrantApplication = append(c.hooks.GrantApplication, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `grantapplication.Intercept(f(g(h())))`.
+func (c *GrantApplicationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.GrantApplication = append(c.inters.GrantApplication, interceptors...)
+}
+
+// Create returns a builder for creating a GrantApplication entity.
+func (c *GrantApplicationClient) Create() *GrantApplicationCreate {
+	mutation := newGrantApplicationMutation(c.config, OpCreate)
+	return &GrantApplicationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of GrantApplication entities.
+func (c *GrantApplicationClient) CreateBulk(builders ...*GrantApplicationCreate) *GrantApplicationCreateBulk {
+	return &GrantApplicationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *GrantApplicationClient) MapCreateBulk(slice any, setFunc func(*GrantApplicationCreate, int)) *GrantApplicationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &GrantApplicationCreateBulk{err: fmt.Errorf("calling to GrantApplicationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*GrantApplicationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &GrantApplicationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for GrantApplication.
+func (c *GrantApplicationClient) Update() *GrantApplicationUpdate {
+	mutation := newGrantApplicationMutation(c.config, OpUpdate)
+	return &GrantApplicationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *GrantApplicationClient) UpdateOne(_m *GrantApplication) *GrantApplicationUpdateOne {
+	mutation := newGrantApplicationMutation(c.config, OpUpdateOne, withGrantApplication(_m))
+	return &GrantApplicationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *GrantApplicationClient) UpdateOneID(id int) *GrantApplicationUpdateOne {
+	mutation := newGrantApplicationMutation(c.config, OpUpdateOne, withGrantApplicationID(id))
+	return &GrantApplicationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for GrantApplication.
+func (c *GrantApplicationClient) Delete() *GrantApplicationDelete {
+	mutation := newGrantApplicationMutation(c.config, OpDelete)
+	return &GrantApplicationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *GrantApplicationClient) DeleteOne(_m *GrantApplication) *GrantApplicationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *GrantApplicationClient) DeleteOneID(id int) *GrantApplicationDeleteOne {
+	builder := c.Delete().Where(grantapplication.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &GrantApplicationDeleteOne{builder}
+}
+
+// Query returns a query builder for GrantApplication.
+func (c *GrantApplicationClient) Query() *GrantApplicationQuery {
+	return &GrantApplicationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeGrantApplication},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a GrantApplication entity by its id.
+func (c *GrantApplicationClient) Get(ctx context.Context, id int) (*GrantApplication, error) {
+	return c.Query().Where(grantapplication.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *GrantApplicationClient) GetX(ctx context.Context, id int) *GrantApplication {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryRound queries the round edge of a GrantApplication.
+func (c *GrantApplicationClient) QueryRound(_m *GrantApplication) *FundingRoundQuery {
+	query := (&FundingRoundClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(grantapplication.Table, grantapplication.FieldID, id),
+			sqlgraph.To(fundinground.Table, fundinground.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, grantapplication.RoundTable, grantapplication.RoundColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryApplicant queries the applicant edge of a GrantApplication.
+func (c *GrantApplicationClient) QueryApplicant(_m *GrantApplication) *OrganisationQuery {
+	query := (&OrganisationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(grantapplication.Table, grantapplication.FieldID, id),
+			sqlgraph.To(organisation.Table, organisation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, grantapplication.ApplicantTable, grantapplication.ApplicantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryInitiative queries the initiative edge of a GrantApplication.
+func (c *GrantApplicationClient) QueryInitiative(_m *GrantApplication) *InitiativeQuery {
+	query := (&InitiativeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(grantapplication.Table, grantapplication.FieldID, id),
+			sqlgraph.To(initiative.Table, initiative.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, grantapplication.InitiativeTable, grantapplication.InitiativeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *GrantApplicationClient) Hooks() []Hook {
+	hooks := c.hooks.GrantApplication
+	return append(hooks[:len(hooks):len(hooks)], grantapplication.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *GrantApplicationClient) Interceptors() []Interceptor {
+	return c.inters.GrantApplication
+}
+
+func (c *GrantApplicationClient) mutate(ctx context.Context, m *GrantApplicationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&GrantApplicationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&GrantApplicationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&GrantApplicationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&GrantApplicationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown GrantApplication mutation op: %q", m.Op())
+	}
+}
+
+// IndicatorClient is a client for the Indicator schema.
+type IndicatorClient struct {
+	config
+}
+
+// NewIndicatorClient returns a client for the Indicator from the given config.
+func NewIndicatorClient(c config) *IndicatorClient {
+	return &IndicatorClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `indicator.Hooks(f(g(h())))`.
+func (c *IndicatorClient) Use(hooks ...Hook) {
+	c.hooks.Indicator = append(c.hooks.Indicator, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `indicator.Intercept(f(g(h())))`.
+func (c *IndicatorClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Indicator = append(c.inters.Indicator, interceptors...)
+}
+
+// Create returns a builder for creating a Indicator entity.
+func (c *IndicatorClient) Create() *IndicatorCreate {
+	mutation := newIndicatorMutation(c.config, OpCreate)
+	return &IndicatorCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Indicator entities.
+func (c *IndicatorClient) CreateBulk(builders ...*IndicatorCreate) *IndicatorCreateBulk {
+	return &IndicatorCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *IndicatorClient) MapCreateBulk(slice any, setFunc func(*IndicatorCreate, int)) *IndicatorCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &IndicatorCreateBulk{err: fmt.Errorf("calling to IndicatorClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*IndicatorCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &IndicatorCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Indicator.
+func (c *IndicatorClient) Update() *IndicatorUpdate {
+	mutation := newIndicatorMutation(c.config, OpUpdate)
+	return &IndicatorUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *IndicatorClient) UpdateOne(_m *Indicator) *IndicatorUpdateOne {
+	mutation := newIndicatorMutation(c.config, OpUpdateOne, withIndicator(_m))
+	return &IndicatorUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *IndicatorClient) UpdateOneID(id int) *IndicatorUpdateOne {
+	mutation := newIndicatorMutation(c.config, OpUpdateOne, withIndicatorID(id))
+	return &IndicatorUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Indicator.
+func (c *IndicatorClient) Delete() *IndicatorDelete {
+	mutation := newIndicatorMutation(c.config, OpDelete)
+	return &IndicatorDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *IndicatorClient) DeleteOne(_m *Indicator) *IndicatorDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *IndicatorClient) DeleteOneID(id int) *IndicatorDeleteOne {
+	builder := c.Delete().Where(indicator.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &IndicatorDeleteOne{builder}
+}
+
+// Query returns a query builder for Indicator.
+func (c *IndicatorClient) Query() *IndicatorQuery {
+	return &IndicatorQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeIndicator},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Indicator entity by its id.
+func (c *IndicatorClient) Get(ctx context.Context, id int) (*Indicator, error) {
+	return c.Query().Where(indicator.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *IndicatorClient) GetX(ctx context.Context, id int) *Indicator {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryInitiatives queries the initiatives edge of a Indicator.
+func (c *IndicatorClient) QueryInitiatives(_m *Indicator) *InitiativeQuery {
+	query := (&InitiativeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(indicator.Table, indicator.FieldID, id),
+			sqlgraph.To(initiative.Table, initiative.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, indicator.InitiativesTable, indicator.InitiativesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTargets queries the targets edge of a Indicator.
+func (c *IndicatorClient) QueryTargets(_m *Indicator) *IndicatorTargetQuery {
+	query := (&IndicatorTargetClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(indicator.Table, indicator.FieldID, id),
+			sqlgraph.To(indicatortarget.Table, indicatortarget.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, indicator.TargetsTable, indicator.TargetsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryObservations queries the observations edge of a Indicator.
+func (c *IndicatorClient) QueryObservations(_m *Indicator) *ObservationQuery {
+	query := (&ObservationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(indicator.Table, indicator.FieldID, id),
+			sqlgraph.To(observation.Table, observation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, indicator.ObservationsTable, indicator.ObservationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *IndicatorClient) Hooks() []Hook {
+	hooks := c.hooks.Indicator
+	return append(hooks[:len(hooks):len(hooks)], indicator.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *IndicatorClient) Interceptors() []Interceptor {
+	return c.inters.Indicator
+}
+
+func (c *IndicatorClient) mutate(ctx context.Context, m *IndicatorMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&IndicatorCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&IndicatorUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&IndicatorUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&IndicatorDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Indicator mutation op: %q", m.Op())
+	}
+}
+
+// IndicatorTargetClient is a client for the IndicatorTarget schema.
+type IndicatorTargetClient struct {
+	config
+}
+
+// NewIndicatorTargetClient returns a client for the IndicatorTarget from the given config.
+func NewIndicatorTargetClient(c config) *IndicatorTargetClient {
+	return &IndicatorTargetClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `indicatortarget.Hooks(f(g(h())))`.
+func (c *IndicatorTargetClient) Use(hooks ...Hook) {
+	c.hooks.IndicatorTarget = append(c.hooks.IndicatorTarget, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `indicatortarget.Intercept(f(g(h())))`.
+func (c *IndicatorTargetClient) Intercept(interceptors ...Interceptor) {
+	c.inters.IndicatorTarget = append(c.inters.IndicatorTarget, interceptors...)
+}
+
+// Create returns a builder for creating a IndicatorTarget entity.
+func (c *IndicatorTargetClient) Create() *IndicatorTargetCreate {
+	mutation := newIndicatorTargetMutation(c.config, OpCreate)
+	return &IndicatorTargetCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of IndicatorTarget entities.
+func (c *IndicatorTargetClient) CreateBulk(builders ...*IndicatorTargetCreate) *IndicatorTargetCreateBulk {
+	return &IndicatorTargetCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *IndicatorTargetClient) MapCreateBulk(slice any, setFunc func(*IndicatorTargetCreate, int)) *IndicatorTargetCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &IndicatorTargetCreateBulk{err: fmt.Errorf("calling to IndicatorTargetClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*IndicatorTargetCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &IndicatorTargetCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for IndicatorTarget.
+func (c *IndicatorTargetClient) Update() *IndicatorTargetUpdate {
+	mutation := newIndicatorTargetMutation(c.config, OpUpdate)
+	return &IndicatorTargetUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *IndicatorTargetClient) UpdateOne(_m *IndicatorTarget) *IndicatorTargetUpdateOne {
+	mutation := newIndicatorTargetMutation(c.config, OpUpdateOne, withIndicatorTarget(_m))
+	return &IndicatorTargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *IndicatorTargetClient) UpdateOneID(id int) *IndicatorTargetUpdateOne {
+	mutation := newIndicatorTargetMutation(c.config, OpUpdateOne, withIndicatorTargetID(id))
+	return &IndicatorTargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for IndicatorTarget.
+func (c *IndicatorTargetClient) Delete() *IndicatorTargetDelete {
+	mutation := newIndicatorTargetMutation(c.config, OpDelete)
+	return &IndicatorTargetDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *IndicatorTargetClient) DeleteOne(_m *IndicatorTarget) *IndicatorTargetDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *IndicatorTargetClient) DeleteOneID(id int) *IndicatorTargetDeleteOne {
+	builder := c.Delete().Where(indicatortarget.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &IndicatorTargetDeleteOne{builder}
+}
+
+// Query returns a query builder for IndicatorTarget.
+func (c *IndicatorTargetClient) Query() *IndicatorTargetQuery {
+	return &IndicatorTargetQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeIndicatorTarget},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a IndicatorTarget entity by its id.
+func (c *IndicatorTargetClient) Get(ctx context.Context, id int) (*IndicatorTarget, error) {
+	return c.Query().Where(indicatortarget.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *IndicatorTargetClient) GetX(ctx context.Context, id int) *IndicatorTarget {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryIndicator queries the indicator edge of a IndicatorTarget.
+func (c *IndicatorTargetClient) QueryIndicator(_m *IndicatorTarget) *IndicatorQuery {
+	query := (&IndicatorClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(indicatortarget.Table, indicatortarget.FieldID, id),
+			sqlgraph.To(indicator.Table, indicator.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, indicatortarget.IndicatorTable, indicatortarget.IndicatorColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *IndicatorTargetClient) Hooks() []Hook {
+	hooks := c.hooks.IndicatorTarget
+	return append(hooks[:len(hooks):len(hooks)], indicatortarget.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *IndicatorTargetClient) Interceptors() []Interceptor {
+	return c.inters.IndicatorTarget
+}
+
+func (c *IndicatorTargetClient) mutate(ctx context.Context, m *IndicatorTargetMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&IndicatorTargetCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&IndicatorTargetUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&IndicatorTargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&IndicatorTargetDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown IndicatorTarget mutation op: %q", m.Op())
+	}
+}
+
+// InitiativeClient is a client for the Initiative schema.
+type InitiativeClient struct {
+	config
+}
+
+// NewInitiativeClient returns a client for the Initiative from the given config.
+func NewInitiativeClient(c config) *InitiativeClient {
+	return &InitiativeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `initiative.Hooks(f(g(h())))`.
+func (c *InitiativeClient) Use(hooks ...Hook) {
+	c.hooks.Initiative = append(c.hooks.Initiative, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `initiative.Intercept(f(g(h())))`.
+func (c *InitiativeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Initiative = append(c.inters.Initiative, interceptors...)
+}
+
+// Create returns a builder for creating a Initiative entity.
+func (c *InitiativeClient) Create() *InitiativeCreate {
+	mutation := newInitiativeMutation(c.config, OpCreate)
+	return &InitiativeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Initiative entities.
+func (c *InitiativeClient) CreateBulk(builders ...*InitiativeCreate) *InitiativeCreateBulk {
+	return &InitiativeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *InitiativeClient) MapCreateBulk(slice any, setFunc func(*InitiativeCreate, int)) *InitiativeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &InitiativeCreateBulk{err: fmt.Errorf("calling to InitiativeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*InitiativeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &InitiativeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Initiative.
+func (c *InitiativeClient) Update() *InitiativeUpdate {
+	mutation := newInitiativeMutation(c.config, OpUpdate)
+	return &InitiativeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *InitiativeClient) UpdateOne(_m *Initiative) *InitiativeUpdateOne {
+	mutation := newInitiativeMutation(c.config, OpUpdateOne, withInitiative(_m))
+	return &InitiativeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *InitiativeClient) UpdateOneID(id int) *InitiativeUpdateOne {
+	mutation := newInitiativeMutation(c.config, OpUpdateOne, withInitiativeID(id))
+	return &InitiativeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Initiative.
+func (c *InitiativeClient) Delete() *InitiativeDelete {
+	mutation := newInitiativeMutation(c.config, OpDelete)
+	return &InitiativeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *InitiativeClient) DeleteOne(_m *Initiative) *InitiativeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *InitiativeClient) DeleteOneID(id int) *InitiativeDeleteOne {
+	builder := c.Delete().Where(initiative.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &InitiativeDeleteOne{builder}
+}
+
+// Query returns a query builder for Initiative.
+func (c *InitiativeClient) Query() *InitiativeQuery {
+	return &InitiativeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeInitiative},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Initiative entity by its id.
+func (c *InitiativeClient) Get(ctx context.Context, id int) (*Initiative, error) {
+	return c.Query().Where(initiative.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *InitiativeClient) GetX(ctx context.Context, id int) *Initiative {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPartnership queries the partnership edge of a Initiative.
+func (c *InitiativeClient) QueryPartnership(_m *Initiative) *PartnershipQuery {
+	query := (&PartnershipClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(initiative.Table, initiative.FieldID, id),
+			sqlgraph.To(partnership.Table, partnership.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, initiative.PartnershipTable, initiative.PartnershipColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryThemes queries the themes edge of a Initiative.
+func (c *InitiativeClient) QueryThemes(_m *Initiative) *ThemeQuery {
+	query := (&ThemeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(initiative.Table, initiative.FieldID, id),
+			sqlgraph.To(theme.Table, theme.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, initiative.ThemesTable, initiative.ThemesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryLeadOrganisation queries the lead_organisation edge of a Initiative.
+func (c *InitiativeClient) QueryLeadOrganisation(_m *Initiative) *OrganisationQuery {
+	query := (&OrganisationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(initiative.Table, initiative.FieldID, id),
+			sqlgraph.To(organisation.Table, organisation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, initiative.LeadOrganisationTable, initiative.LeadOrganisationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPartners queries the partners edge of a Initiative.
+func (c *InitiativeClient) QueryPartners(_m *Initiative) *InitiativePartnerQuery {
+	query := (&InitiativePartnerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(initiative.Table, initiative.FieldID, id),
+			sqlgraph.To(initiativepartner.Table, initiativepartner.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, initiative.PartnersTable, initiative.PartnersColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryIndicators queries the indicators edge of a Initiative.
+func (c *InitiativeClient) QueryIndicators(_m *Initiative) *IndicatorQuery {
+	query := (&IndicatorClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(initiative.Table, initiative.FieldID, id),
+			sqlgraph.To(indicator.Table, indicator.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, initiative.IndicatorsTable, initiative.IndicatorsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEvaluations queries the evaluations edge of a Initiative.
+func (c *InitiativeClient) QueryEvaluations(_m *Initiative) *EvaluationQuery {
+	query := (&EvaluationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(initiative.Table, initiative.FieldID, id),
+			sqlgraph.To(evaluation.Table, evaluation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, initiative.EvaluationsTable, initiative.EvaluationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDecisions queries the decisions edge of a Initiative.
+func (c *InitiativeClient) QueryDecisions(_m *Initiative) *DecisionQuery {
+	query := (&DecisionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(initiative.Table, initiative.FieldID, id),
+			sqlgraph.To(decision.Table, decision.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, initiative.DecisionsTable, initiative.DecisionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMandateLinks queries the mandate_links edge of a Initiative.
+func (c *InitiativeClient) QueryMandateLinks(_m *Initiative) *MandateLinkQuery {
+	query := (&MandateLinkClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(initiative.Table, initiative.FieldID, id),
+			sqlgraph.To(mandatelink.Table, mandatelink.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, initiative.MandateLinksTable, initiative.MandateLinksColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryGrantApplications queries the grant_applications edge of a Initiative.
+func (c *InitiativeClient) QueryGrantApplications(_m *Initiative) *GrantApplicationQuery {
+	query := (&GrantApplicationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(initiative.Table, initiative.FieldID, id),
+			sqlgraph.To(grantapplication.Table, grantapplication.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, initiative.GrantApplicationsTable, initiative.GrantApplicationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *InitiativeClient) Hooks() []Hook {
+	hooks := c.hooks.Initiative
+	return append(hooks[:len(hooks):len(hooks)], initiative.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *InitiativeClient) Interceptors() []Interceptor {
+	return c.inters.Initiative
+}
+
+func (c *InitiativeClient) mutate(ctx context.Context, m *InitiativeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&InitiativeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&InitiativeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&InitiativeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&InitiativeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Initiative mutation op: %q", m.Op())
+	}
+}
+
+// InitiativePartnerClient is a client for the InitiativePartner schema.
+type InitiativePartnerClient struct {
+	config
+}
+
+// NewInitiativePartnerClient returns a client for the InitiativePartner from the given config.
+func NewInitiativePartnerClient(c config) *InitiativePartnerClient {
+	return &InitiativePartnerClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `initiativepartner.Hooks(f(g(h())))`.
+func (c *InitiativePartnerClient) Use(hooks ...Hook) {
+	c.hooks.InitiativePartner = append(c.hooks.InitiativePartner, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `initiativepartner.Intercept(f(g(h())))`.
+func (c *InitiativePartnerClient) Intercept(interceptors ...Interceptor) {
+	c.inters.InitiativePartner = append(c.inters.InitiativePartner, interceptors...)
+}
+
+// Create returns a builder for creating a InitiativePartner entity.
+func (c *InitiativePartnerClient) Create() *InitiativePartnerCreate {
+	mutation := newInitiativePartnerMutation(c.config, OpCreate)
+	return &InitiativePartnerCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of InitiativePartner entities.
+func (c *InitiativePartnerClient) CreateBulk(builders ...*InitiativePartnerCreate) *InitiativePartnerCreateBulk {
+	return &InitiativePartnerCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *InitiativePartnerClient) MapCreateBulk(slice any, setFunc func(*InitiativePartnerCreate, int)) *InitiativePartnerCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &InitiativePartnerCreateBulk{err: fmt.Errorf("calling to InitiativePartnerClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*InitiativePartnerCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &InitiativePartnerCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for InitiativePartner.
+func (c *InitiativePartnerClient) Update() *InitiativePartnerUpdate {
+	mutation := newInitiativePartnerMutation(c.config, OpUpdate)
+	return &InitiativePartnerUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *InitiativePartnerClient) UpdateOne(_m *InitiativePartner) *InitiativePartnerUpdateOne {
+	mutation := newInitiativePartnerMutation(c.config, OpUpdateOne, withInitiativePartner(_m))
+	return &InitiativePartnerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *InitiativePartnerClient) UpdateOneID(id int) *InitiativePartnerUpdateOne {
+	mutation := newInitiativePartnerMutation(c.config, OpUpdateOne, withInitiativePartnerID(id))
+	return &InitiativePartnerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for InitiativePartner.
+func (c *InitiativePartnerClient) Delete() *InitiativePartnerDelete {
+	mutation := newInitiativePartnerMutation(c.config, OpDelete)
+	return &InitiativePartnerDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *InitiativePartnerClient) DeleteOne(_m *InitiativePartner) *InitiativePartnerDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *InitiativePartnerClient) DeleteOneID(id int) *InitiativePartnerDeleteOne {
+	builder := c.Delete().Where(initiativepartner.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &InitiativePartnerDeleteOne{builder}
+}
+
+// Query returns a query builder for InitiativePartner.
+func (c *InitiativePartnerClient) Query() *InitiativePartnerQuery {
+	return &InitiativePartnerQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeInitiativePartner},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a InitiativePartner entity by its id.
+func (c *InitiativePartnerClient) Get(ctx context.Context, id int) (*InitiativePartner, error) {
+	return c.Query().Where(initiativepartner.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *InitiativePartnerClient) GetX(ctx context.Context, id int) *InitiativePartner {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryInitiative queries the initiative edge of a InitiativePartner.
+func (c *InitiativePartnerClient) QueryInitiative(_m *InitiativePartner) *InitiativeQuery {
+	query := (&InitiativeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(initiativepartner.Table, initiativepartner.FieldID, id),
+			sqlgraph.To(initiative.Table, initiative.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, initiativepartner.InitiativeTable, initiativepartner.InitiativeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOrganisation queries the organisation edge of a InitiativePartner.
+func (c *InitiativePartnerClient) QueryOrganisation(_m *InitiativePartner) *OrganisationQuery {
+	query := (&OrganisationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(initiativepartner.Table, initiativepartner.FieldID, id),
+			sqlgraph.To(organisation.Table, organisation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, initiativepartner.OrganisationTable, initiativepartner.OrganisationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *InitiativePartnerClient) Hooks() []Hook {
+	hooks := c.hooks.InitiativePartner
+	return append(hooks[:len(hooks):len(hooks)], initiativepartner.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *InitiativePartnerClient) Interceptors() []Interceptor {
+	return c.inters.InitiativePartner
+}
+
+func (c *InitiativePartnerClient) mutate(ctx context.Context, m *InitiativePartnerMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&InitiativePartnerCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&InitiativePartnerUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&InitiativePartnerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&InitiativePartnerDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown InitiativePartner mutation op: %q", m.Op())
+	}
+}
+
+// MandateLinkClient is a client for the MandateLink schema.
+type MandateLinkClient struct {
+	config
+}
+
+// NewMandateLinkClient returns a client for the MandateLink from the given config.
+func NewMandateLinkClient(c config) *MandateLinkClient {
+	return &MandateLinkClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `mandatelink.Hooks(f(g(h())))`.
+func (c *MandateLinkClient) Use(hooks ...Hook) {
+	c.hooks.MandateLink = append(c.hooks.MandateLink, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `mandatelink.Intercept(f(g(h())))`.
+func (c *MandateLinkClient) Intercept(interceptors ...Interceptor) {
+	c.inters.MandateLink = append(c.inters.MandateLink, interceptors...)
+}
+
+// Create returns a builder for creating a MandateLink entity.
+func (c *MandateLinkClient) Create() *MandateLinkCreate {
+	mutation := newMandateLinkMutation(c.config, OpCreate)
+	return &MandateLinkCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of MandateLink entities.
+func (c *MandateLinkClient) CreateBulk(builders ...*MandateLinkCreate) *MandateLinkCreateBulk {
+	return &MandateLinkCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MandateLinkClient) MapCreateBulk(slice any, setFunc func(*MandateLinkCreate, int)) *MandateLinkCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MandateLinkCreateBulk{err: fmt.Errorf("calling to MandateLinkClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MandateLinkCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MandateLinkCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for MandateLink.
+func (c *MandateLinkClient) Update() *MandateLinkUpdate {
+	mutation := newMandateLinkMutation(c.config, OpUpdate)
+	return &MandateLinkUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MandateLinkClient) UpdateOne(_m *MandateLink) *MandateLinkUpdateOne {
+	mutation := newMandateLinkMutation(c.config, OpUpdateOne, withMandateLink(_m))
+	return &MandateLinkUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MandateLinkClient) UpdateOneID(id int) *MandateLinkUpdateOne {
+	mutation := newMandateLinkMutation(c.config, OpUpdateOne, withMandateLinkID(id))
+	return &MandateLinkUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for MandateLink.
+func (c *MandateLinkClient) Delete() *MandateLinkDelete {
+	mutation := newMandateLinkMutation(c.config, OpDelete)
+	return &MandateLinkDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MandateLinkClient) DeleteOne(_m *MandateLink) *MandateLinkDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MandateLinkClient) DeleteOneID(id int) *MandateLinkDeleteOne {
+	builder := c.Delete().Where(mandatelink.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MandateLinkDeleteOne{builder}
+}
+
+// Query returns a query builder for MandateLink.
+func (c *MandateLinkClient) Query() *MandateLinkQuery {
+	return &MandateLinkQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMandateLink},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a MandateLink entity by its id.
+func (c *MandateLinkClient) Get(ctx context.Context, id int) (*MandateLink, error) {
+	return c.Query().Where(mandatelink.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MandateLinkClient) GetX(ctx context.Context, id int) *MandateLink {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryBody queries the body edge of a MandateLink.
+func (c *MandateLinkClient) QueryBody(_m *MandateLink) *BodyQuery {
+	query := (&BodyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(mandatelink.Table, mandatelink.FieldID, id),
+			sqlgraph.To(body.Table, body.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, mandatelink.BodyTable, mandatelink.BodyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryInitiative queries the initiative edge of a MandateLink.
+func (c *MandateLinkClient) QueryInitiative(_m *MandateLink) *InitiativeQuery {
+	query := (&InitiativeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(mandatelink.Table, mandatelink.FieldID, id),
+			sqlgraph.To(initiative.Table, initiative.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, mandatelink.InitiativeTable, mandatelink.InitiativeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *MandateLinkClient) Hooks() []Hook {
+	hooks := c.hooks.MandateLink
+	return append(hooks[:len(hooks):len(hooks)], mandatelink.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *MandateLinkClient) Interceptors() []Interceptor {
+	return c.inters.MandateLink
+}
+
+func (c *MandateLinkClient) mutate(ctx context.Context, m *MandateLinkMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MandateLinkCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MandateLinkUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MandateLinkUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MandateLinkDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown MandateLink mutation op: %q", m.Op())
+	}
+}
+
+// MeetingClient is a client for the Meeting schema.
+type MeetingClient struct {
+	config
+}
+
+// NewMeetingClient returns a client for the Meeting from the given config.
+func NewMeetingClient(c config) *MeetingClient {
+	return &MeetingClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `meeting.Hooks(f(g(h())))`.
+func (c *MeetingClient) Use(hooks ...Hook) {
+	c.hooks.Meeting = append(c.hooks.Meeting, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `meeting.Intercept(f(g(h())))`.
+func (c *MeetingClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Meeting = append(c.inters.Meeting, interceptors...)
+}
+
+// Create returns a builder for creating a Meeting entity.
+func (c *MeetingClient) Create() *MeetingCreate {
+	mutation := newMeetingMutation(c.config, OpCreate)
+	return &MeetingCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Meeting entities.
+func (c *MeetingClient) CreateBulk(builders ...*MeetingCreate) *MeetingCreateBulk {
+	return &MeetingCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MeetingClient) MapCreateBulk(slice any, setFunc func(*MeetingCreate, int)) *MeetingCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MeetingCreateBulk{err: fmt.Errorf("calling to MeetingClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MeetingCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MeetingCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Meeting.
+func (c *MeetingClient) Update() *MeetingUpdate {
+	mutation := newMeetingMutation(c.config, OpUpdate)
+	return &MeetingUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MeetingClient) UpdateOne(_m *Meeting) *MeetingUpdateOne {
+	mutation := newMeetingMutation(c.config, OpUpdateOne, withMeeting(_m))
+	return &MeetingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MeetingClient) UpdateOneID(id int) *MeetingUpdateOne {
+	mutation := newMeetingMutation(c.config, OpUpdateOne, withMeetingID(id))
+	return &MeetingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Meeting.
+func (c *MeetingClient) Delete() *MeetingDelete {
+	mutation := newMeetingMutation(c.config, OpDelete)
+	return &MeetingDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MeetingClient) DeleteOne(_m *Meeting) *MeetingDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MeetingClient) DeleteOneID(id int) *MeetingDeleteOne {
+	builder := c.Delete().Where(meeting.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MeetingDeleteOne{builder}
+}
+
+// Query returns a query builder for Meeting.
+func (c *MeetingClient) Query() *MeetingQuery {
+	return &MeetingQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMeeting},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Meeting entity by its id.
+func (c *MeetingClient) Get(ctx context.Context, id int) (*Meeting, error) {
+	return c.Query().Where(meeting.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MeetingClient) GetX(ctx context.Context, id int) *Meeting {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryBody queries the body edge of a Meeting.
+func (c *MeetingClient) QueryBody(_m *Meeting) *BodyQuery {
+	query := (&BodyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(meeting.Table, meeting.FieldID, id),
+			sqlgraph.To(body.Table, body.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, meeting.BodyTable, meeting.BodyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *MeetingClient) Hooks() []Hook {
+	hooks := c.hooks.Meeting
+	return append(hooks[:len(hooks):len(hooks)], meeting.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *MeetingClient) Interceptors() []Interceptor {
+	return c.inters.Meeting
+}
+
+func (c *MeetingClient) mutate(ctx context.Context, m *MeetingMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MeetingCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MeetingUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MeetingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MeetingDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Meeting mutation op: %q", m.Op())
+	}
+}
+
+// MilestoneClient is a client for the Milestone schema.
+type MilestoneClient struct {
+	config
+}
+
+// NewMilestoneClient returns a client for the Milestone from the given config.
+func NewMilestoneClient(c config) *MilestoneClient {
+	return &MilestoneClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `milestone.Hooks(f(g(h())))`.
+func (c *MilestoneClient) Use(hooks ...Hook) {
+	c.hooks.Milestone = append(c.hooks.Milestone, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `milestone.Intercept(f(g(h())))`.
+func (c *MilestoneClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Milestone = append(c.inters.Milestone, interceptors...)
+}
+
+// Create returns a builder for creating a Milestone entity.
+func (c *MilestoneClient) Create() *MilestoneCreate {
+	mutation := newMilestoneMutation(c.config, OpCreate)
+	return &MilestoneCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Milestone entities.
+func (c *MilestoneClient) CreateBulk(builders ...*MilestoneCreate) *MilestoneCreateBulk {
+	return &MilestoneCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MilestoneClient) MapCreateBulk(slice any, setFunc func(*MilestoneCreate, int)) *MilestoneCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MilestoneCreateBulk{err: fmt.Errorf("calling to MilestoneClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MilestoneCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MilestoneCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Milestone.
+func (c *MilestoneClient) Update() *MilestoneUpdate {
+	mutation := newMilestoneMutation(c.config, OpUpdate)
+	return &MilestoneUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MilestoneClient) UpdateOne(_m *Milestone) *MilestoneUpdateOne {
+	mutation := newMilestoneMutation(c.config, OpUpdateOne, withMilestone(_m))
+	return &MilestoneUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MilestoneClient) UpdateOneID(id int) *MilestoneUpdateOne {
+	mutation := newMilestoneMutation(c.config, OpUpdateOne, withMilestoneID(id))
+	return &MilestoneUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Milestone.
+func (c *MilestoneClient) Delete() *MilestoneDelete {
+	mutation := newMilestoneMutation(c.config, OpDelete)
+	return &MilestoneDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MilestoneClient) DeleteOne(_m *Milestone) *MilestoneDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MilestoneClient) DeleteOneID(id int) *MilestoneDeleteOne {
+	builder := c.Delete().Where(milestone.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MilestoneDeleteOne{builder}
+}
+
+// Query returns a query builder for Milestone.
+func (c *MilestoneClient) Query() *MilestoneQuery {
+	return &MilestoneQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMilestone},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Milestone entity by its id.
+func (c *MilestoneClient) Get(ctx context.Context, id int) (*Milestone, error) {
+	return c.Query().Where(milestone.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MilestoneClient) GetX(ctx context.Context, id int) *Milestone {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPartnership queries the partnership edge of a Milestone.
+func (c *MilestoneClient) QueryPartnership(_m *Milestone) *PartnershipQuery {
+	query := (&PartnershipClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(milestone.Table, milestone.FieldID, id),
+			sqlgraph.To(partnership.Table, partnership.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, milestone.PartnershipTable, milestone.PartnershipColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryBody queries the body edge of a Milestone.
+func (c *MilestoneClient) QueryBody(_m *Milestone) *BodyQuery {
+	query := (&BodyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(milestone.Table, milestone.FieldID, id),
+			sqlgraph.To(body.Table, body.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, milestone.BodyTable, milestone.BodyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryResponsibleBody queries the responsible_body edge of a Milestone.
+func (c *MilestoneClient) QueryResponsibleBody(_m *Milestone) *BodyQuery {
+	query := (&BodyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(milestone.Table, milestone.FieldID, id),
+			sqlgraph.To(body.Table, body.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, milestone.ResponsibleBodyTable, milestone.ResponsibleBodyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryResponsibleOrganisation queries the responsible_organisation edge of a Milestone.
+func (c *MilestoneClient) QueryResponsibleOrganisation(_m *Milestone) *OrganisationQuery {
+	query := (&OrganisationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(milestone.Table, milestone.FieldID, id),
+			sqlgraph.To(organisation.Table, organisation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, milestone.ResponsibleOrganisationTable, milestone.ResponsibleOrganisationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *MilestoneClient) Hooks() []Hook {
+	hooks := c.hooks.Milestone
+	return append(hooks[:len(hooks):len(hooks)], milestone.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *MilestoneClient) Interceptors() []Interceptor {
+	return c.inters.Milestone
+}
+
+func (c *MilestoneClient) mutate(ctx context.Context, m *MilestoneMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MilestoneCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MilestoneUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MilestoneUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MilestoneDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Milestone mutation op: %q", m.Op())
 	}
 }
 
@@ -1257,6 +3671,156 @@ func (c *NominationRequestClient) mutate(ctx context.Context, m *NominationReque
 	}
 }
 
+// ObservationClient is a client for the Observation schema.
+type ObservationClient struct {
+	config
+}
+
+// NewObservationClient returns a client for the Observation from the given config.
+func NewObservationClient(c config) *ObservationClient {
+	return &ObservationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `observation.Hooks(f(g(h())))`.
+func (c *ObservationClient) Use(hooks ...Hook) {
+	c.hooks.Observation = append(c.hooks.Observation, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `observation.Intercept(f(g(h())))`.
+func (c *ObservationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Observation = append(c.inters.Observation, interceptors...)
+}
+
+// Create returns a builder for creating a Observation entity.
+func (c *ObservationClient) Create() *ObservationCreate {
+	mutation := newObservationMutation(c.config, OpCreate)
+	return &ObservationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Observation entities.
+func (c *ObservationClient) CreateBulk(builders ...*ObservationCreate) *ObservationCreateBulk {
+	return &ObservationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ObservationClient) MapCreateBulk(slice any, setFunc func(*ObservationCreate, int)) *ObservationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ObservationCreateBulk{err: fmt.Errorf("calling to ObservationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ObservationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ObservationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Observation.
+func (c *ObservationClient) Update() *ObservationUpdate {
+	mutation := newObservationMutation(c.config, OpUpdate)
+	return &ObservationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ObservationClient) UpdateOne(_m *Observation) *ObservationUpdateOne {
+	mutation := newObservationMutation(c.config, OpUpdateOne, withObservation(_m))
+	return &ObservationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ObservationClient) UpdateOneID(id int) *ObservationUpdateOne {
+	mutation := newObservationMutation(c.config, OpUpdateOne, withObservationID(id))
+	return &ObservationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Observation.
+func (c *ObservationClient) Delete() *ObservationDelete {
+	mutation := newObservationMutation(c.config, OpDelete)
+	return &ObservationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ObservationClient) DeleteOne(_m *Observation) *ObservationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ObservationClient) DeleteOneID(id int) *ObservationDeleteOne {
+	builder := c.Delete().Where(observation.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ObservationDeleteOne{builder}
+}
+
+// Query returns a query builder for Observation.
+func (c *ObservationClient) Query() *ObservationQuery {
+	return &ObservationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeObservation},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Observation entity by its id.
+func (c *ObservationClient) Get(ctx context.Context, id int) (*Observation, error) {
+	return c.Query().Where(observation.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ObservationClient) GetX(ctx context.Context, id int) *Observation {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryIndicator queries the indicator edge of a Observation.
+func (c *ObservationClient) QueryIndicator(_m *Observation) *IndicatorQuery {
+	query := (&IndicatorClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(observation.Table, observation.FieldID, id),
+			sqlgraph.To(indicator.Table, indicator.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, observation.IndicatorTable, observation.IndicatorColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ObservationClient) Hooks() []Hook {
+	hooks := c.hooks.Observation
+	return append(hooks[:len(hooks):len(hooks)], observation.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ObservationClient) Interceptors() []Interceptor {
+	return c.inters.Observation
+}
+
+func (c *ObservationClient) mutate(ctx context.Context, m *ObservationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ObservationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ObservationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ObservationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ObservationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Observation mutation op: %q", m.Op())
+	}
+}
+
 // OrganisationClient is a client for the Organisation schema.
 type OrganisationClient struct {
 	config
@@ -1429,6 +3993,102 @@ func (c *OrganisationClient) QueryNominationRequests(_m *Organisation) *Nominati
 	return query
 }
 
+// QuerySignatures queries the signatures edge of a Organisation.
+func (c *OrganisationClient) QuerySignatures(_m *Organisation) *SignatoryQuery {
+	query := (&SignatoryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, id),
+			sqlgraph.To(signatory.Table, signatory.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organisation.SignaturesTable, organisation.SignaturesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryLedInitiatives queries the led_initiatives edge of a Organisation.
+func (c *OrganisationClient) QueryLedInitiatives(_m *Organisation) *InitiativeQuery {
+	query := (&InitiativeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, id),
+			sqlgraph.To(initiative.Table, initiative.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organisation.LedInitiativesTable, organisation.LedInitiativesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryInitiativeRoles queries the initiative_roles edge of a Organisation.
+func (c *OrganisationClient) QueryInitiativeRoles(_m *Organisation) *InitiativePartnerQuery {
+	query := (&InitiativePartnerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, id),
+			sqlgraph.To(initiativepartner.Table, initiativepartner.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organisation.InitiativeRolesTable, organisation.InitiativeRolesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryResponsibleFor queries the responsible_for edge of a Organisation.
+func (c *OrganisationClient) QueryResponsibleFor(_m *Organisation) *MilestoneQuery {
+	query := (&MilestoneClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, id),
+			sqlgraph.To(milestone.Table, milestone.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organisation.ResponsibleForTable, organisation.ResponsibleForColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryFundingPools queries the funding_pools edge of a Organisation.
+func (c *OrganisationClient) QueryFundingPools(_m *Organisation) *FundingPoolQuery {
+	query := (&FundingPoolClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, id),
+			sqlgraph.To(fundingpool.Table, fundingpool.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organisation.FundingPoolsTable, organisation.FundingPoolsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryGrantApplications queries the grant_applications edge of a Organisation.
+func (c *OrganisationClient) QueryGrantApplications(_m *Organisation) *GrantApplicationQuery {
+	query := (&GrantApplicationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, id),
+			sqlgraph.To(grantapplication.Table, grantapplication.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organisation.GrantApplicationsTable, organisation.GrantApplicationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryAffiliatedPeople queries the affiliated_people edge of a Organisation.
 func (c *OrganisationClient) QueryAffiliatedPeople(_m *Organisation) *PersonQuery {
 	query := (&PersonClient{config: c.config}).Query()
@@ -1516,6 +4176,268 @@ func (c *OrganisationClient) mutate(ctx context.Context, m *OrganisationMutation
 		return (&OrganisationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Organisation mutation op: %q", m.Op())
+	}
+}
+
+// PartnershipClient is a client for the Partnership schema.
+type PartnershipClient struct {
+	config
+}
+
+// NewPartnershipClient returns a client for the Partnership from the given config.
+func NewPartnershipClient(c config) *PartnershipClient {
+	return &PartnershipClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `partnership.Hooks(f(g(h())))`.
+func (c *PartnershipClient) Use(hooks ...Hook) {
+	c.hooks.Partnership = append(c.hooks.Partnership, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `partnership.Intercept(f(g(h())))`.
+func (c *PartnershipClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Partnership = append(c.inters.Partnership, interceptors...)
+}
+
+// Create returns a builder for creating a Partnership entity.
+func (c *PartnershipClient) Create() *PartnershipCreate {
+	mutation := newPartnershipMutation(c.config, OpCreate)
+	return &PartnershipCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Partnership entities.
+func (c *PartnershipClient) CreateBulk(builders ...*PartnershipCreate) *PartnershipCreateBulk {
+	return &PartnershipCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PartnershipClient) MapCreateBulk(slice any, setFunc func(*PartnershipCreate, int)) *PartnershipCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PartnershipCreateBulk{err: fmt.Errorf("calling to PartnershipClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PartnershipCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PartnershipCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Partnership.
+func (c *PartnershipClient) Update() *PartnershipUpdate {
+	mutation := newPartnershipMutation(c.config, OpUpdate)
+	return &PartnershipUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PartnershipClient) UpdateOne(_m *Partnership) *PartnershipUpdateOne {
+	mutation := newPartnershipMutation(c.config, OpUpdateOne, withPartnership(_m))
+	return &PartnershipUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PartnershipClient) UpdateOneID(id int) *PartnershipUpdateOne {
+	mutation := newPartnershipMutation(c.config, OpUpdateOne, withPartnershipID(id))
+	return &PartnershipUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Partnership.
+func (c *PartnershipClient) Delete() *PartnershipDelete {
+	mutation := newPartnershipMutation(c.config, OpDelete)
+	return &PartnershipDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PartnershipClient) DeleteOne(_m *Partnership) *PartnershipDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PartnershipClient) DeleteOneID(id int) *PartnershipDeleteOne {
+	builder := c.Delete().Where(partnership.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PartnershipDeleteOne{builder}
+}
+
+// Query returns a query builder for Partnership.
+func (c *PartnershipClient) Query() *PartnershipQuery {
+	return &PartnershipQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePartnership},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Partnership entity by its id.
+func (c *PartnershipClient) Get(ctx context.Context, id int) (*Partnership, error) {
+	return c.Query().Where(partnership.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PartnershipClient) GetX(ctx context.Context, id int) *Partnership {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryDerivedFrom queries the derived_from edge of a Partnership.
+func (c *PartnershipClient) QueryDerivedFrom(_m *Partnership) *PartnershipQuery {
+	query := (&PartnershipClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partnership.Table, partnership.FieldID, id),
+			sqlgraph.To(partnership.Table, partnership.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, partnership.DerivedFromTable, partnership.DerivedFromColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDerivatives queries the derivatives edge of a Partnership.
+func (c *PartnershipClient) QueryDerivatives(_m *Partnership) *PartnershipQuery {
+	query := (&PartnershipClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partnership.Table, partnership.FieldID, id),
+			sqlgraph.To(partnership.Table, partnership.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, partnership.DerivativesTable, partnership.DerivativesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryBodies queries the bodies edge of a Partnership.
+func (c *PartnershipClient) QueryBodies(_m *Partnership) *BodyQuery {
+	query := (&BodyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partnership.Table, partnership.FieldID, id),
+			sqlgraph.To(body.Table, body.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, partnership.BodiesTable, partnership.BodiesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySignatories queries the signatories edge of a Partnership.
+func (c *PartnershipClient) QuerySignatories(_m *Partnership) *SignatoryQuery {
+	query := (&SignatoryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partnership.Table, partnership.FieldID, id),
+			sqlgraph.To(signatory.Table, signatory.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, partnership.SignatoriesTable, partnership.SignatoriesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryInitiatives queries the initiatives edge of a Partnership.
+func (c *PartnershipClient) QueryInitiatives(_m *Partnership) *InitiativeQuery {
+	query := (&InitiativeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partnership.Table, partnership.FieldID, id),
+			sqlgraph.To(initiative.Table, initiative.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, partnership.InitiativesTable, partnership.InitiativesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDecisions queries the decisions edge of a Partnership.
+func (c *PartnershipClient) QueryDecisions(_m *Partnership) *DecisionQuery {
+	query := (&DecisionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partnership.Table, partnership.FieldID, id),
+			sqlgraph.To(decision.Table, decision.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, partnership.DecisionsTable, partnership.DecisionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMilestones queries the milestones edge of a Partnership.
+func (c *PartnershipClient) QueryMilestones(_m *Partnership) *MilestoneQuery {
+	query := (&MilestoneClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partnership.Table, partnership.FieldID, id),
+			sqlgraph.To(milestone.Table, milestone.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, partnership.MilestonesTable, partnership.MilestonesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryFundingPools queries the funding_pools edge of a Partnership.
+func (c *PartnershipClient) QueryFundingPools(_m *Partnership) *FundingPoolQuery {
+	query := (&FundingPoolClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partnership.Table, partnership.FieldID, id),
+			sqlgraph.To(fundingpool.Table, fundingpool.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, partnership.FundingPoolsTable, partnership.FundingPoolsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PartnershipClient) Hooks() []Hook {
+	hooks := c.hooks.Partnership
+	return append(hooks[:len(hooks):len(hooks)], partnership.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PartnershipClient) Interceptors() []Interceptor {
+	return c.inters.Partnership
+}
+
+func (c *PartnershipClient) mutate(ctx context.Context, m *PartnershipMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PartnershipCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PartnershipUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PartnershipUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PartnershipDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Partnership mutation op: %q", m.Op())
 	}
 }
 
@@ -1636,6 +4558,22 @@ func (c *PersonClient) QueryAffiliation(_m *Person) *OrganisationQuery {
 			sqlgraph.From(person.Table, person.FieldID, id),
 			sqlgraph.To(organisation.Table, organisation.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, person.AffiliationTable, person.AffiliationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySignatures queries the signatures edge of a Person.
+func (c *PersonClient) QuerySignatures(_m *Person) *SignatoryQuery {
+	query := (&SignatoryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(person.Table, person.FieldID, id),
+			sqlgraph.To(signatory.Table, signatory.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, person.SignaturesTable, person.SignaturesColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1916,15 +4854,353 @@ func (c *SeatAllocationClient) mutate(ctx context.Context, m *SeatAllocationMuta
 	}
 }
 
+// SignatoryClient is a client for the Signatory schema.
+type SignatoryClient struct {
+	config
+}
+
+// NewSignatoryClient returns a client for the Signatory from the given config.
+func NewSignatoryClient(c config) *SignatoryClient {
+	return &SignatoryClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `signatory.Hooks(f(g(h())))`.
+func (c *SignatoryClient) Use(hooks ...Hook) {
+	c.hooks.Signatory = append(c.hooks.Signatory, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `signatory.Intercept(f(g(h())))`.
+func (c *SignatoryClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Signatory = append(c.inters.Signatory, interceptors...)
+}
+
+// Create returns a builder for creating a Signatory entity.
+func (c *SignatoryClient) Create() *SignatoryCreate {
+	mutation := newSignatoryMutation(c.config, OpCreate)
+	return &SignatoryCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Signatory entities.
+func (c *SignatoryClient) CreateBulk(builders ...*SignatoryCreate) *SignatoryCreateBulk {
+	return &SignatoryCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SignatoryClient) MapCreateBulk(slice any, setFunc func(*SignatoryCreate, int)) *SignatoryCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SignatoryCreateBulk{err: fmt.Errorf("calling to SignatoryClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SignatoryCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SignatoryCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Signatory.
+func (c *SignatoryClient) Update() *SignatoryUpdate {
+	mutation := newSignatoryMutation(c.config, OpUpdate)
+	return &SignatoryUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SignatoryClient) UpdateOne(_m *Signatory) *SignatoryUpdateOne {
+	mutation := newSignatoryMutation(c.config, OpUpdateOne, withSignatory(_m))
+	return &SignatoryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SignatoryClient) UpdateOneID(id int) *SignatoryUpdateOne {
+	mutation := newSignatoryMutation(c.config, OpUpdateOne, withSignatoryID(id))
+	return &SignatoryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Signatory.
+func (c *SignatoryClient) Delete() *SignatoryDelete {
+	mutation := newSignatoryMutation(c.config, OpDelete)
+	return &SignatoryDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SignatoryClient) DeleteOne(_m *Signatory) *SignatoryDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SignatoryClient) DeleteOneID(id int) *SignatoryDeleteOne {
+	builder := c.Delete().Where(signatory.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SignatoryDeleteOne{builder}
+}
+
+// Query returns a query builder for Signatory.
+func (c *SignatoryClient) Query() *SignatoryQuery {
+	return &SignatoryQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSignatory},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Signatory entity by its id.
+func (c *SignatoryClient) Get(ctx context.Context, id int) (*Signatory, error) {
+	return c.Query().Where(signatory.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SignatoryClient) GetX(ctx context.Context, id int) *Signatory {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPartnership queries the partnership edge of a Signatory.
+func (c *SignatoryClient) QueryPartnership(_m *Signatory) *PartnershipQuery {
+	query := (&PartnershipClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(signatory.Table, signatory.FieldID, id),
+			sqlgraph.To(partnership.Table, partnership.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, signatory.PartnershipTable, signatory.PartnershipColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOrganisation queries the organisation edge of a Signatory.
+func (c *SignatoryClient) QueryOrganisation(_m *Signatory) *OrganisationQuery {
+	query := (&OrganisationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(signatory.Table, signatory.FieldID, id),
+			sqlgraph.To(organisation.Table, organisation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, signatory.OrganisationTable, signatory.OrganisationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPerson queries the person edge of a Signatory.
+func (c *SignatoryClient) QueryPerson(_m *Signatory) *PersonQuery {
+	query := (&PersonClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(signatory.Table, signatory.FieldID, id),
+			sqlgraph.To(person.Table, person.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, signatory.PersonTable, signatory.PersonColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SignatoryClient) Hooks() []Hook {
+	hooks := c.hooks.Signatory
+	return append(hooks[:len(hooks):len(hooks)], signatory.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SignatoryClient) Interceptors() []Interceptor {
+	return c.inters.Signatory
+}
+
+func (c *SignatoryClient) mutate(ctx context.Context, m *SignatoryMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SignatoryCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SignatoryUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SignatoryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SignatoryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Signatory mutation op: %q", m.Op())
+	}
+}
+
+// ThemeClient is a client for the Theme schema.
+type ThemeClient struct {
+	config
+}
+
+// NewThemeClient returns a client for the Theme from the given config.
+func NewThemeClient(c config) *ThemeClient {
+	return &ThemeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `theme.Hooks(f(g(h())))`.
+func (c *ThemeClient) Use(hooks ...Hook) {
+	c.hooks.Theme = append(c.hooks.Theme, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `theme.Intercept(f(g(h())))`.
+func (c *ThemeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Theme = append(c.inters.Theme, interceptors...)
+}
+
+// Create returns a builder for creating a Theme entity.
+func (c *ThemeClient) Create() *ThemeCreate {
+	mutation := newThemeMutation(c.config, OpCreate)
+	return &ThemeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Theme entities.
+func (c *ThemeClient) CreateBulk(builders ...*ThemeCreate) *ThemeCreateBulk {
+	return &ThemeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ThemeClient) MapCreateBulk(slice any, setFunc func(*ThemeCreate, int)) *ThemeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ThemeCreateBulk{err: fmt.Errorf("calling to ThemeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ThemeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ThemeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Theme.
+func (c *ThemeClient) Update() *ThemeUpdate {
+	mutation := newThemeMutation(c.config, OpUpdate)
+	return &ThemeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ThemeClient) UpdateOne(_m *Theme) *ThemeUpdateOne {
+	mutation := newThemeMutation(c.config, OpUpdateOne, withTheme(_m))
+	return &ThemeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ThemeClient) UpdateOneID(id int) *ThemeUpdateOne {
+	mutation := newThemeMutation(c.config, OpUpdateOne, withThemeID(id))
+	return &ThemeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Theme.
+func (c *ThemeClient) Delete() *ThemeDelete {
+	mutation := newThemeMutation(c.config, OpDelete)
+	return &ThemeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ThemeClient) DeleteOne(_m *Theme) *ThemeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ThemeClient) DeleteOneID(id int) *ThemeDeleteOne {
+	builder := c.Delete().Where(theme.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ThemeDeleteOne{builder}
+}
+
+// Query returns a query builder for Theme.
+func (c *ThemeClient) Query() *ThemeQuery {
+	return &ThemeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeTheme},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Theme entity by its id.
+func (c *ThemeClient) Get(ctx context.Context, id int) (*Theme, error) {
+	return c.Query().Where(theme.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ThemeClient) GetX(ctx context.Context, id int) *Theme {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryInitiatives queries the initiatives edge of a Theme.
+func (c *ThemeClient) QueryInitiatives(_m *Theme) *InitiativeQuery {
+	query := (&InitiativeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(theme.Table, theme.FieldID, id),
+			sqlgraph.To(initiative.Table, initiative.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, theme.InitiativesTable, theme.InitiativesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ThemeClient) Hooks() []Hook {
+	hooks := c.hooks.Theme
+	return append(hooks[:len(hooks):len(hooks)], theme.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ThemeClient) Interceptors() []Interceptor {
+	return c.inters.Theme
+}
+
+func (c *ThemeClient) mutate(ctx context.Context, m *ThemeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ThemeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ThemeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ThemeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ThemeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Theme mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIToken, Appointment, AuditEvent, Body, NominationRequest, Organisation,
-		Person, SeatAllocation []ent.Hook
+		APIToken, Appointment, AuditEvent, Body, Decision, Evaluation, FundingPool,
+		FundingRound, GrantApplication, Indicator, IndicatorTarget, Initiative,
+		InitiativePartner, MandateLink, Meeting, Milestone, NominationRequest,
+		Observation, Organisation, Partnership, Person, SeatAllocation, Signatory,
+		Theme []ent.Hook
 	}
 	inters struct {
-		APIToken, Appointment, AuditEvent, Body, NominationRequest, Organisation,
-		Person, SeatAllocation []ent.Interceptor
+		APIToken, Appointment, AuditEvent, Body, Decision, Evaluation, FundingPool,
+		FundingRound, GrantApplication, Indicator, IndicatorTarget, Initiative,
+		InitiativePartner, MandateLink, Meeting, Milestone, NominationRequest,
+		Observation, Organisation, Partnership, Person, SeatAllocation, Signatory,
+		Theme []ent.Interceptor
 	}
 )
 

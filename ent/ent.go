@@ -16,10 +16,26 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/decision"
+	"github.com/pactreg/pactreg/ent/evaluation"
+	"github.com/pactreg/pactreg/ent/fundingpool"
+	"github.com/pactreg/pactreg/ent/fundinground"
+	"github.com/pactreg/pactreg/ent/grantapplication"
+	"github.com/pactreg/pactreg/ent/indicator"
+	"github.com/pactreg/pactreg/ent/indicatortarget"
+	"github.com/pactreg/pactreg/ent/initiative"
+	"github.com/pactreg/pactreg/ent/initiativepartner"
+	"github.com/pactreg/pactreg/ent/mandatelink"
+	"github.com/pactreg/pactreg/ent/meeting"
+	"github.com/pactreg/pactreg/ent/milestone"
 	"github.com/pactreg/pactreg/ent/nominationrequest"
+	"github.com/pactreg/pactreg/ent/observation"
 	"github.com/pactreg/pactreg/ent/organisation"
+	"github.com/pactreg/pactreg/ent/partnership"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/seatallocation"
+	"github.com/pactreg/pactreg/ent/signatory"
+	"github.com/pactreg/pactreg/ent/theme"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -84,10 +100,26 @@ func checkColumn(t, c string) error {
 			appointment.Table:       appointment.ValidColumn,
 			auditevent.Table:        auditevent.ValidColumn,
 			body.Table:              body.ValidColumn,
+			decision.Table:          decision.ValidColumn,
+			evaluation.Table:        evaluation.ValidColumn,
+			fundingpool.Table:       fundingpool.ValidColumn,
+			fundinground.Table:      fundinground.ValidColumn,
+			grantapplication.Table:  grantapplication.ValidColumn,
+			indicator.Table:         indicator.ValidColumn,
+			indicatortarget.Table:   indicatortarget.ValidColumn,
+			initiative.Table:        initiative.ValidColumn,
+			initiativepartner.Table: initiativepartner.ValidColumn,
+			mandatelink.Table:       mandatelink.ValidColumn,
+			meeting.Table:           meeting.ValidColumn,
+			milestone.Table:         milestone.ValidColumn,
 			nominationrequest.Table: nominationrequest.ValidColumn,
+			observation.Table:       observation.ValidColumn,
 			organisation.Table:      organisation.ValidColumn,
+			partnership.Table:       partnership.ValidColumn,
 			person.Table:            person.ValidColumn,
 			seatallocation.Table:    seatallocation.ValidColumn,
+			signatory.Table:         signatory.ValidColumn,
+			theme.Table:             theme.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -14,10 +14,26 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/decision"
+	"github.com/pactreg/pactreg/ent/evaluation"
+	"github.com/pactreg/pactreg/ent/fundingpool"
+	"github.com/pactreg/pactreg/ent/fundinground"
+	"github.com/pactreg/pactreg/ent/grantapplication"
+	"github.com/pactreg/pactreg/ent/indicator"
+	"github.com/pactreg/pactreg/ent/indicatortarget"
+	"github.com/pactreg/pactreg/ent/initiative"
+	"github.com/pactreg/pactreg/ent/initiativepartner"
+	"github.com/pactreg/pactreg/ent/mandatelink"
+	"github.com/pactreg/pactreg/ent/meeting"
+	"github.com/pactreg/pactreg/ent/milestone"
 	"github.com/pactreg/pactreg/ent/nominationrequest"
+	"github.com/pactreg/pactreg/ent/observation"
 	"github.com/pactreg/pactreg/ent/organisation"
+	"github.com/pactreg/pactreg/ent/partnership"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/seatallocation"
+	"github.com/pactreg/pactreg/ent/signatory"
+	"github.com/pactreg/pactreg/ent/theme"
 )
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
@@ -634,6 +650,97 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				*wq = *query
 			})
 
+		case "partnerships":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PartnershipClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedPartnerships(alias, func(wq *PartnershipQuery) {
+				*wq = *query
+			})
+
+		case "decisions":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DecisionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, decisionImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedDecisions(alias, func(wq *DecisionQuery) {
+				*wq = *query
+			})
+
+		case "meetings":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MeetingClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, meetingImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedMeetings(alias, func(wq *MeetingQuery) {
+				*wq = *query
+			})
+
+		case "milestones":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MilestoneClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, milestoneImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedMilestones(alias, func(wq *MilestoneQuery) {
+				*wq = *query
+			})
+
+		case "responsibleFor":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MilestoneClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, milestoneImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedResponsibleFor(alias, func(wq *MilestoneQuery) {
+				*wq = *query
+			})
+
+		case "fundingRounds":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FundingRoundClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, fundingroundImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedFundingRounds(alias, func(wq *FundingRoundQuery) {
+				*wq = *query
+			})
+
+		case "mandateLinks":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MandateLinkClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, mandatelinkImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedMandateLinks(alias, func(wq *MandateLinkQuery) {
+				*wq = *query
+			})
+
 		case "replacedBy":
 			var (
 				alias = field.Alias
@@ -783,6 +890,2040 @@ func newBodyPaginateArgs(rv map[string]any) *bodyPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*BodyWhereInput); ok {
 		args.opts = append(args.opts, WithBodyFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *DecisionQuery) CollectFields(ctx context.Context, satisfies ...string) (*DecisionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *DecisionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(decision.Columns))
+		selectedFields = []string{decision.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "body":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&BodyClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
+				return err
+			}
+			_q.withBody = query
+			if _, ok := fieldSeen[decision.FieldBodyID]; !ok {
+				selectedFields = append(selectedFields, decision.FieldBodyID)
+				fieldSeen[decision.FieldBodyID] = struct{}{}
+			}
+
+		case "partnership":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PartnershipClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
+				return err
+			}
+			_q.withPartnership = query
+			if _, ok := fieldSeen[decision.FieldPartnershipID]; !ok {
+				selectedFields = append(selectedFields, decision.FieldPartnershipID)
+				fieldSeen[decision.FieldPartnershipID] = struct{}{}
+			}
+
+		case "initiative":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InitiativeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
+				return err
+			}
+			_q.withInitiative = query
+			if _, ok := fieldSeen[decision.FieldInitiativeID]; !ok {
+				selectedFields = append(selectedFields, decision.FieldInitiativeID)
+				fieldSeen[decision.FieldInitiativeID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[decision.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, decision.FieldCreatedAt)
+				fieldSeen[decision.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[decision.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, decision.FieldUpdatedAt)
+				fieldSeen[decision.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[decision.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, decision.FieldVersion)
+				fieldSeen[decision.FieldVersion] = struct{}{}
+			}
+		case "bodyID":
+			if _, ok := fieldSeen[decision.FieldBodyID]; !ok {
+				selectedFields = append(selectedFields, decision.FieldBodyID)
+				fieldSeen[decision.FieldBodyID] = struct{}{}
+			}
+		case "decidedOn":
+			if _, ok := fieldSeen[decision.FieldDecidedOn]; !ok {
+				selectedFields = append(selectedFields, decision.FieldDecidedOn)
+				fieldSeen[decision.FieldDecidedOn] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[decision.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, decision.FieldTitle)
+				fieldSeen[decision.FieldTitle] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[decision.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, decision.FieldDescription)
+				fieldSeen[decision.FieldDescription] = struct{}{}
+			}
+		case "outcome":
+			if _, ok := fieldSeen[decision.FieldOutcome]; !ok {
+				selectedFields = append(selectedFields, decision.FieldOutcome)
+				fieldSeen[decision.FieldOutcome] = struct{}{}
+			}
+		case "reference":
+			if _, ok := fieldSeen[decision.FieldReference]; !ok {
+				selectedFields = append(selectedFields, decision.FieldReference)
+				fieldSeen[decision.FieldReference] = struct{}{}
+			}
+		case "partnershipID":
+			if _, ok := fieldSeen[decision.FieldPartnershipID]; !ok {
+				selectedFields = append(selectedFields, decision.FieldPartnershipID)
+				fieldSeen[decision.FieldPartnershipID] = struct{}{}
+			}
+		case "initiativeID":
+			if _, ok := fieldSeen[decision.FieldInitiativeID]; !ok {
+				selectedFields = append(selectedFields, decision.FieldInitiativeID)
+				fieldSeen[decision.FieldInitiativeID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type decisionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []DecisionPaginateOption
+}
+
+func newDecisionPaginateArgs(rv map[string]any) *decisionPaginateArgs {
+	args := &decisionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &DecisionOrder{Field: &DecisionOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithDecisionOrder(order))
+			}
+		case *DecisionOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithDecisionOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*DecisionWhereInput); ok {
+		args.opts = append(args.opts, WithDecisionFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *EvaluationQuery) CollectFields(ctx context.Context, satisfies ...string) (*EvaluationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *EvaluationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(evaluation.Columns))
+		selectedFields = []string{evaluation.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "initiative":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InitiativeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
+				return err
+			}
+			_q.withInitiative = query
+			if _, ok := fieldSeen[evaluation.FieldInitiativeID]; !ok {
+				selectedFields = append(selectedFields, evaluation.FieldInitiativeID)
+				fieldSeen[evaluation.FieldInitiativeID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[evaluation.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, evaluation.FieldCreatedAt)
+				fieldSeen[evaluation.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[evaluation.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, evaluation.FieldUpdatedAt)
+				fieldSeen[evaluation.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[evaluation.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, evaluation.FieldVersion)
+				fieldSeen[evaluation.FieldVersion] = struct{}{}
+			}
+		case "initiativeID":
+			if _, ok := fieldSeen[evaluation.FieldInitiativeID]; !ok {
+				selectedFields = append(selectedFields, evaluation.FieldInitiativeID)
+				fieldSeen[evaluation.FieldInitiativeID] = struct{}{}
+			}
+		case "evaluatedOn":
+			if _, ok := fieldSeen[evaluation.FieldEvaluatedOn]; !ok {
+				selectedFields = append(selectedFields, evaluation.FieldEvaluatedOn)
+				fieldSeen[evaluation.FieldEvaluatedOn] = struct{}{}
+			}
+		case "evaluator":
+			if _, ok := fieldSeen[evaluation.FieldEvaluator]; !ok {
+				selectedFields = append(selectedFields, evaluation.FieldEvaluator)
+				fieldSeen[evaluation.FieldEvaluator] = struct{}{}
+			}
+		case "summary":
+			if _, ok := fieldSeen[evaluation.FieldSummary]; !ok {
+				selectedFields = append(selectedFields, evaluation.FieldSummary)
+				fieldSeen[evaluation.FieldSummary] = struct{}{}
+			}
+		case "rating":
+			if _, ok := fieldSeen[evaluation.FieldRating]; !ok {
+				selectedFields = append(selectedFields, evaluation.FieldRating)
+				fieldSeen[evaluation.FieldRating] = struct{}{}
+			}
+		case "link":
+			if _, ok := fieldSeen[evaluation.FieldLink]; !ok {
+				selectedFields = append(selectedFields, evaluation.FieldLink)
+				fieldSeen[evaluation.FieldLink] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type evaluationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []EvaluationPaginateOption
+}
+
+func newEvaluationPaginateArgs(rv map[string]any) *evaluationPaginateArgs {
+	args := &evaluationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &EvaluationOrder{Field: &EvaluationOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithEvaluationOrder(order))
+			}
+		case *EvaluationOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithEvaluationOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*EvaluationWhereInput); ok {
+		args.opts = append(args.opts, WithEvaluationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *FundingPoolQuery) CollectFields(ctx context.Context, satisfies ...string) (*FundingPoolQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *FundingPoolQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(fundingpool.Columns))
+		selectedFields = []string{fundingpool.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "owner":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganisationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOwner = query
+			if _, ok := fieldSeen[fundingpool.FieldOwnerID]; !ok {
+				selectedFields = append(selectedFields, fundingpool.FieldOwnerID)
+				fieldSeen[fundingpool.FieldOwnerID] = struct{}{}
+			}
+
+		case "partnership":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PartnershipClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
+				return err
+			}
+			_q.withPartnership = query
+			if _, ok := fieldSeen[fundingpool.FieldPartnershipID]; !ok {
+				selectedFields = append(selectedFields, fundingpool.FieldPartnershipID)
+				fieldSeen[fundingpool.FieldPartnershipID] = struct{}{}
+			}
+
+		case "rounds":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FundingRoundClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, fundingroundImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedRounds(alias, func(wq *FundingRoundQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[fundingpool.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, fundingpool.FieldCreatedAt)
+				fieldSeen[fundingpool.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[fundingpool.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, fundingpool.FieldUpdatedAt)
+				fieldSeen[fundingpool.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[fundingpool.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, fundingpool.FieldVersion)
+				fieldSeen[fundingpool.FieldVersion] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[fundingpool.FieldName]; !ok {
+				selectedFields = append(selectedFields, fundingpool.FieldName)
+				fieldSeen[fundingpool.FieldName] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[fundingpool.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, fundingpool.FieldDescription)
+				fieldSeen[fundingpool.FieldDescription] = struct{}{}
+			}
+		case "ownerID":
+			if _, ok := fieldSeen[fundingpool.FieldOwnerID]; !ok {
+				selectedFields = append(selectedFields, fundingpool.FieldOwnerID)
+				fieldSeen[fundingpool.FieldOwnerID] = struct{}{}
+			}
+		case "partnershipID":
+			if _, ok := fieldSeen[fundingpool.FieldPartnershipID]; !ok {
+				selectedFields = append(selectedFields, fundingpool.FieldPartnershipID)
+				fieldSeen[fundingpool.FieldPartnershipID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type fundingpoolPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []FundingPoolPaginateOption
+}
+
+func newFundingPoolPaginateArgs(rv map[string]any) *fundingpoolPaginateArgs {
+	args := &fundingpoolPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &FundingPoolOrder{Field: &FundingPoolOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithFundingPoolOrder(order))
+			}
+		case *FundingPoolOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithFundingPoolOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*FundingPoolWhereInput); ok {
+		args.opts = append(args.opts, WithFundingPoolFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *FundingRoundQuery) CollectFields(ctx context.Context, satisfies ...string) (*FundingRoundQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *FundingRoundQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(fundinground.Columns))
+		selectedFields = []string{fundinground.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "pool":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FundingPoolClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, fundingpoolImplementors)...); err != nil {
+				return err
+			}
+			_q.withPool = query
+			if _, ok := fieldSeen[fundinground.FieldPoolID]; !ok {
+				selectedFields = append(selectedFields, fundinground.FieldPoolID)
+				fieldSeen[fundinground.FieldPoolID] = struct{}{}
+			}
+
+		case "decidingBody":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&BodyClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
+				return err
+			}
+			_q.withDecidingBody = query
+			if _, ok := fieldSeen[fundinground.FieldDecidingBodyID]; !ok {
+				selectedFields = append(selectedFields, fundinground.FieldDecidingBodyID)
+				fieldSeen[fundinground.FieldDecidingBodyID] = struct{}{}
+			}
+
+		case "applications":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&GrantApplicationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, grantapplicationImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedApplications(alias, func(wq *GrantApplicationQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[fundinground.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, fundinground.FieldCreatedAt)
+				fieldSeen[fundinground.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[fundinground.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, fundinground.FieldUpdatedAt)
+				fieldSeen[fundinground.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[fundinground.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, fundinground.FieldVersion)
+				fieldSeen[fundinground.FieldVersion] = struct{}{}
+			}
+		case "poolID":
+			if _, ok := fieldSeen[fundinground.FieldPoolID]; !ok {
+				selectedFields = append(selectedFields, fundinground.FieldPoolID)
+				fieldSeen[fundinground.FieldPoolID] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[fundinground.FieldName]; !ok {
+				selectedFields = append(selectedFields, fundinground.FieldName)
+				fieldSeen[fundinground.FieldName] = struct{}{}
+			}
+		case "opensOn":
+			if _, ok := fieldSeen[fundinground.FieldOpensOn]; !ok {
+				selectedFields = append(selectedFields, fundinground.FieldOpensOn)
+				fieldSeen[fundinground.FieldOpensOn] = struct{}{}
+			}
+		case "deadline":
+			if _, ok := fieldSeen[fundinground.FieldDeadline]; !ok {
+				selectedFields = append(selectedFields, fundinground.FieldDeadline)
+				fieldSeen[fundinground.FieldDeadline] = struct{}{}
+			}
+		case "decisionOn":
+			if _, ok := fieldSeen[fundinground.FieldDecisionOn]; !ok {
+				selectedFields = append(selectedFields, fundinground.FieldDecisionOn)
+				fieldSeen[fundinground.FieldDecisionOn] = struct{}{}
+			}
+		case "decidingBodyID":
+			if _, ok := fieldSeen[fundinground.FieldDecidingBodyID]; !ok {
+				selectedFields = append(selectedFields, fundinground.FieldDecidingBodyID)
+				fieldSeen[fundinground.FieldDecidingBodyID] = struct{}{}
+			}
+		case "budget":
+			if _, ok := fieldSeen[fundinground.FieldBudget]; !ok {
+				selectedFields = append(selectedFields, fundinground.FieldBudget)
+				fieldSeen[fundinground.FieldBudget] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type fundingroundPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []FundingRoundPaginateOption
+}
+
+func newFundingRoundPaginateArgs(rv map[string]any) *fundingroundPaginateArgs {
+	args := &fundingroundPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &FundingRoundOrder{Field: &FundingRoundOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithFundingRoundOrder(order))
+			}
+		case *FundingRoundOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithFundingRoundOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*FundingRoundWhereInput); ok {
+		args.opts = append(args.opts, WithFundingRoundFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *GrantApplicationQuery) CollectFields(ctx context.Context, satisfies ...string) (*GrantApplicationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *GrantApplicationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(grantapplication.Columns))
+		selectedFields = []string{grantapplication.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "round":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FundingRoundClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, fundingroundImplementors)...); err != nil {
+				return err
+			}
+			_q.withRound = query
+			if _, ok := fieldSeen[grantapplication.FieldRoundID]; !ok {
+				selectedFields = append(selectedFields, grantapplication.FieldRoundID)
+				fieldSeen[grantapplication.FieldRoundID] = struct{}{}
+			}
+
+		case "applicant":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganisationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
+				return err
+			}
+			_q.withApplicant = query
+			if _, ok := fieldSeen[grantapplication.FieldApplicantID]; !ok {
+				selectedFields = append(selectedFields, grantapplication.FieldApplicantID)
+				fieldSeen[grantapplication.FieldApplicantID] = struct{}{}
+			}
+
+		case "initiative":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InitiativeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
+				return err
+			}
+			_q.withInitiative = query
+			if _, ok := fieldSeen[grantapplication.FieldInitiativeID]; !ok {
+				selectedFields = append(selectedFields, grantapplication.FieldInitiativeID)
+				fieldSeen[grantapplication.FieldInitiativeID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[grantapplication.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, grantapplication.FieldCreatedAt)
+				fieldSeen[grantapplication.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[grantapplication.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, grantapplication.FieldUpdatedAt)
+				fieldSeen[grantapplication.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[grantapplication.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, grantapplication.FieldVersion)
+				fieldSeen[grantapplication.FieldVersion] = struct{}{}
+			}
+		case "roundID":
+			if _, ok := fieldSeen[grantapplication.FieldRoundID]; !ok {
+				selectedFields = append(selectedFields, grantapplication.FieldRoundID)
+				fieldSeen[grantapplication.FieldRoundID] = struct{}{}
+			}
+		case "applicantID":
+			if _, ok := fieldSeen[grantapplication.FieldApplicantID]; !ok {
+				selectedFields = append(selectedFields, grantapplication.FieldApplicantID)
+				fieldSeen[grantapplication.FieldApplicantID] = struct{}{}
+			}
+		case "initiativeID":
+			if _, ok := fieldSeen[grantapplication.FieldInitiativeID]; !ok {
+				selectedFields = append(selectedFields, grantapplication.FieldInitiativeID)
+				fieldSeen[grantapplication.FieldInitiativeID] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[grantapplication.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, grantapplication.FieldTitle)
+				fieldSeen[grantapplication.FieldTitle] = struct{}{}
+			}
+		case "submittedOn":
+			if _, ok := fieldSeen[grantapplication.FieldSubmittedOn]; !ok {
+				selectedFields = append(selectedFields, grantapplication.FieldSubmittedOn)
+				fieldSeen[grantapplication.FieldSubmittedOn] = struct{}{}
+			}
+		case "amountRequested":
+			if _, ok := fieldSeen[grantapplication.FieldAmountRequested]; !ok {
+				selectedFields = append(selectedFields, grantapplication.FieldAmountRequested)
+				fieldSeen[grantapplication.FieldAmountRequested] = struct{}{}
+			}
+		case "amountGranted":
+			if _, ok := fieldSeen[grantapplication.FieldAmountGranted]; !ok {
+				selectedFields = append(selectedFields, grantapplication.FieldAmountGranted)
+				fieldSeen[grantapplication.FieldAmountGranted] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[grantapplication.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, grantapplication.FieldStatus)
+				fieldSeen[grantapplication.FieldStatus] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type grantapplicationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []GrantApplicationPaginateOption
+}
+
+func newGrantApplicationPaginateArgs(rv map[string]any) *grantapplicationPaginateArgs {
+	args := &grantapplicationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &GrantApplicationOrder{Field: &GrantApplicationOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithGrantApplicationOrder(order))
+			}
+		case *GrantApplicationOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithGrantApplicationOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*GrantApplicationWhereInput); ok {
+		args.opts = append(args.opts, WithGrantApplicationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *IndicatorQuery) CollectFields(ctx context.Context, satisfies ...string) (*IndicatorQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *IndicatorQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(indicator.Columns))
+		selectedFields = []string{indicator.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "initiatives":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InitiativeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedInitiatives(alias, func(wq *InitiativeQuery) {
+				*wq = *query
+			})
+
+		case "targets":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&IndicatorTargetClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, indicatortargetImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedTargets(alias, func(wq *IndicatorTargetQuery) {
+				*wq = *query
+			})
+
+		case "observations":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ObservationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, observationImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedObservations(alias, func(wq *ObservationQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[indicator.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldCreatedAt)
+				fieldSeen[indicator.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[indicator.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldUpdatedAt)
+				fieldSeen[indicator.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[indicator.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldVersion)
+				fieldSeen[indicator.FieldVersion] = struct{}{}
+			}
+		case "code":
+			if _, ok := fieldSeen[indicator.FieldCode]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldCode)
+				fieldSeen[indicator.FieldCode] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[indicator.FieldName]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldName)
+				fieldSeen[indicator.FieldName] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[indicator.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldDescription)
+				fieldSeen[indicator.FieldDescription] = struct{}{}
+			}
+		case "unit":
+			if _, ok := fieldSeen[indicator.FieldUnit]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldUnit)
+				fieldSeen[indicator.FieldUnit] = struct{}{}
+			}
+		case "direction":
+			if _, ok := fieldSeen[indicator.FieldDirection]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldDirection)
+				fieldSeen[indicator.FieldDirection] = struct{}{}
+			}
+		case "baselineValue":
+			if _, ok := fieldSeen[indicator.FieldBaselineValue]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldBaselineValue)
+				fieldSeen[indicator.FieldBaselineValue] = struct{}{}
+			}
+		case "baselineOn":
+			if _, ok := fieldSeen[indicator.FieldBaselineOn]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldBaselineOn)
+				fieldSeen[indicator.FieldBaselineOn] = struct{}{}
+			}
+		case "baselineSource":
+			if _, ok := fieldSeen[indicator.FieldBaselineSource]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldBaselineSource)
+				fieldSeen[indicator.FieldBaselineSource] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type indicatorPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []IndicatorPaginateOption
+}
+
+func newIndicatorPaginateArgs(rv map[string]any) *indicatorPaginateArgs {
+	args := &indicatorPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &IndicatorOrder{Field: &IndicatorOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithIndicatorOrder(order))
+			}
+		case *IndicatorOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithIndicatorOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*IndicatorWhereInput); ok {
+		args.opts = append(args.opts, WithIndicatorFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *IndicatorTargetQuery) CollectFields(ctx context.Context, satisfies ...string) (*IndicatorTargetQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *IndicatorTargetQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(indicatortarget.Columns))
+		selectedFields = []string{indicatortarget.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "indicator":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&IndicatorClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, indicatorImplementors)...); err != nil {
+				return err
+			}
+			_q.withIndicator = query
+			if _, ok := fieldSeen[indicatortarget.FieldIndicatorID]; !ok {
+				selectedFields = append(selectedFields, indicatortarget.FieldIndicatorID)
+				fieldSeen[indicatortarget.FieldIndicatorID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[indicatortarget.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, indicatortarget.FieldCreatedAt)
+				fieldSeen[indicatortarget.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[indicatortarget.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, indicatortarget.FieldUpdatedAt)
+				fieldSeen[indicatortarget.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[indicatortarget.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, indicatortarget.FieldVersion)
+				fieldSeen[indicatortarget.FieldVersion] = struct{}{}
+			}
+		case "indicatorID":
+			if _, ok := fieldSeen[indicatortarget.FieldIndicatorID]; !ok {
+				selectedFields = append(selectedFields, indicatortarget.FieldIndicatorID)
+				fieldSeen[indicatortarget.FieldIndicatorID] = struct{}{}
+			}
+		case "year":
+			if _, ok := fieldSeen[indicatortarget.FieldYear]; !ok {
+				selectedFields = append(selectedFields, indicatortarget.FieldYear)
+				fieldSeen[indicatortarget.FieldYear] = struct{}{}
+			}
+		case "value":
+			if _, ok := fieldSeen[indicatortarget.FieldValue]; !ok {
+				selectedFields = append(selectedFields, indicatortarget.FieldValue)
+				fieldSeen[indicatortarget.FieldValue] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type indicatortargetPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []IndicatorTargetPaginateOption
+}
+
+func newIndicatorTargetPaginateArgs(rv map[string]any) *indicatortargetPaginateArgs {
+	args := &indicatortargetPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &IndicatorTargetOrder{Field: &IndicatorTargetOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithIndicatorTargetOrder(order))
+			}
+		case *IndicatorTargetOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithIndicatorTargetOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*IndicatorTargetWhereInput); ok {
+		args.opts = append(args.opts, WithIndicatorTargetFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *InitiativeQuery) CollectFields(ctx context.Context, satisfies ...string) (*InitiativeQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(initiative.Columns))
+		selectedFields = []string{initiative.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "partnership":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PartnershipClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
+				return err
+			}
+			_q.withPartnership = query
+			if _, ok := fieldSeen[initiative.FieldPartnershipID]; !ok {
+				selectedFields = append(selectedFields, initiative.FieldPartnershipID)
+				fieldSeen[initiative.FieldPartnershipID] = struct{}{}
+			}
+
+		case "themes":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ThemeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, themeImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedThemes(alias, func(wq *ThemeQuery) {
+				*wq = *query
+			})
+
+		case "leadOrganisation":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganisationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
+				return err
+			}
+			_q.withLeadOrganisation = query
+			if _, ok := fieldSeen[initiative.FieldLeadOrganisationID]; !ok {
+				selectedFields = append(selectedFields, initiative.FieldLeadOrganisationID)
+				fieldSeen[initiative.FieldLeadOrganisationID] = struct{}{}
+			}
+
+		case "partners":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InitiativePartnerClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, initiativepartnerImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedPartners(alias, func(wq *InitiativePartnerQuery) {
+				*wq = *query
+			})
+
+		case "indicators":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&IndicatorClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, indicatorImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedIndicators(alias, func(wq *IndicatorQuery) {
+				*wq = *query
+			})
+
+		case "evaluations":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EvaluationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, evaluationImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedEvaluations(alias, func(wq *EvaluationQuery) {
+				*wq = *query
+			})
+
+		case "decisions":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DecisionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, decisionImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedDecisions(alias, func(wq *DecisionQuery) {
+				*wq = *query
+			})
+
+		case "mandateLinks":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MandateLinkClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, mandatelinkImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedMandateLinks(alias, func(wq *MandateLinkQuery) {
+				*wq = *query
+			})
+
+		case "grantApplications":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&GrantApplicationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, grantapplicationImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedGrantApplications(alias, func(wq *GrantApplicationQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[initiative.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, initiative.FieldCreatedAt)
+				fieldSeen[initiative.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[initiative.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, initiative.FieldUpdatedAt)
+				fieldSeen[initiative.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[initiative.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, initiative.FieldVersion)
+				fieldSeen[initiative.FieldVersion] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[initiative.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, initiative.FieldTitle)
+				fieldSeen[initiative.FieldTitle] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[initiative.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, initiative.FieldDescription)
+				fieldSeen[initiative.FieldDescription] = struct{}{}
+			}
+		case "partnershipID":
+			if _, ok := fieldSeen[initiative.FieldPartnershipID]; !ok {
+				selectedFields = append(selectedFields, initiative.FieldPartnershipID)
+				fieldSeen[initiative.FieldPartnershipID] = struct{}{}
+			}
+		case "leadOrganisationID":
+			if _, ok := fieldSeen[initiative.FieldLeadOrganisationID]; !ok {
+				selectedFields = append(selectedFields, initiative.FieldLeadOrganisationID)
+				fieldSeen[initiative.FieldLeadOrganisationID] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[initiative.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, initiative.FieldStatus)
+				fieldSeen[initiative.FieldStatus] = struct{}{}
+			}
+		case "startsOn":
+			if _, ok := fieldSeen[initiative.FieldStartsOn]; !ok {
+				selectedFields = append(selectedFields, initiative.FieldStartsOn)
+				fieldSeen[initiative.FieldStartsOn] = struct{}{}
+			}
+		case "endsOn":
+			if _, ok := fieldSeen[initiative.FieldEndsOn]; !ok {
+				selectedFields = append(selectedFields, initiative.FieldEndsOn)
+				fieldSeen[initiative.FieldEndsOn] = struct{}{}
+			}
+		case "budget":
+			if _, ok := fieldSeen[initiative.FieldBudget]; !ok {
+				selectedFields = append(selectedFields, initiative.FieldBudget)
+				fieldSeen[initiative.FieldBudget] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type initiativePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []InitiativePaginateOption
+}
+
+func newInitiativePaginateArgs(rv map[string]any) *initiativePaginateArgs {
+	args := &initiativePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &InitiativeOrder{Field: &InitiativeOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithInitiativeOrder(order))
+			}
+		case *InitiativeOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithInitiativeOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*InitiativeWhereInput); ok {
+		args.opts = append(args.opts, WithInitiativeFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *InitiativePartnerQuery) CollectFields(ctx context.Context, satisfies ...string) (*InitiativePartnerQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *InitiativePartnerQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(initiativepartner.Columns))
+		selectedFields = []string{initiativepartner.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "initiative":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InitiativeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
+				return err
+			}
+			_q.withInitiative = query
+			if _, ok := fieldSeen[initiativepartner.FieldInitiativeID]; !ok {
+				selectedFields = append(selectedFields, initiativepartner.FieldInitiativeID)
+				fieldSeen[initiativepartner.FieldInitiativeID] = struct{}{}
+			}
+
+		case "organisation":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganisationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrganisation = query
+			if _, ok := fieldSeen[initiativepartner.FieldOrganisationID]; !ok {
+				selectedFields = append(selectedFields, initiativepartner.FieldOrganisationID)
+				fieldSeen[initiativepartner.FieldOrganisationID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[initiativepartner.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, initiativepartner.FieldCreatedAt)
+				fieldSeen[initiativepartner.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[initiativepartner.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, initiativepartner.FieldUpdatedAt)
+				fieldSeen[initiativepartner.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[initiativepartner.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, initiativepartner.FieldVersion)
+				fieldSeen[initiativepartner.FieldVersion] = struct{}{}
+			}
+		case "initiativeID":
+			if _, ok := fieldSeen[initiativepartner.FieldInitiativeID]; !ok {
+				selectedFields = append(selectedFields, initiativepartner.FieldInitiativeID)
+				fieldSeen[initiativepartner.FieldInitiativeID] = struct{}{}
+			}
+		case "organisationID":
+			if _, ok := fieldSeen[initiativepartner.FieldOrganisationID]; !ok {
+				selectedFields = append(selectedFields, initiativepartner.FieldOrganisationID)
+				fieldSeen[initiativepartner.FieldOrganisationID] = struct{}{}
+			}
+		case "role":
+			if _, ok := fieldSeen[initiativepartner.FieldRole]; !ok {
+				selectedFields = append(selectedFields, initiativepartner.FieldRole)
+				fieldSeen[initiativepartner.FieldRole] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type initiativepartnerPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []InitiativePartnerPaginateOption
+}
+
+func newInitiativePartnerPaginateArgs(rv map[string]any) *initiativepartnerPaginateArgs {
+	args := &initiativepartnerPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &InitiativePartnerOrder{Field: &InitiativePartnerOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithInitiativePartnerOrder(order))
+			}
+		case *InitiativePartnerOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithInitiativePartnerOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*InitiativePartnerWhereInput); ok {
+		args.opts = append(args.opts, WithInitiativePartnerFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *MandateLinkQuery) CollectFields(ctx context.Context, satisfies ...string) (*MandateLinkQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *MandateLinkQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(mandatelink.Columns))
+		selectedFields = []string{mandatelink.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "body":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&BodyClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
+				return err
+			}
+			_q.withBody = query
+			if _, ok := fieldSeen[mandatelink.FieldBodyID]; !ok {
+				selectedFields = append(selectedFields, mandatelink.FieldBodyID)
+				fieldSeen[mandatelink.FieldBodyID] = struct{}{}
+			}
+
+		case "initiative":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InitiativeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
+				return err
+			}
+			_q.withInitiative = query
+			if _, ok := fieldSeen[mandatelink.FieldInitiativeID]; !ok {
+				selectedFields = append(selectedFields, mandatelink.FieldInitiativeID)
+				fieldSeen[mandatelink.FieldInitiativeID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[mandatelink.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, mandatelink.FieldCreatedAt)
+				fieldSeen[mandatelink.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[mandatelink.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, mandatelink.FieldUpdatedAt)
+				fieldSeen[mandatelink.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[mandatelink.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, mandatelink.FieldVersion)
+				fieldSeen[mandatelink.FieldVersion] = struct{}{}
+			}
+		case "bodyID":
+			if _, ok := fieldSeen[mandatelink.FieldBodyID]; !ok {
+				selectedFields = append(selectedFields, mandatelink.FieldBodyID)
+				fieldSeen[mandatelink.FieldBodyID] = struct{}{}
+			}
+		case "task":
+			if _, ok := fieldSeen[mandatelink.FieldTask]; !ok {
+				selectedFields = append(selectedFields, mandatelink.FieldTask)
+				fieldSeen[mandatelink.FieldTask] = struct{}{}
+			}
+		case "initiativeID":
+			if _, ok := fieldSeen[mandatelink.FieldInitiativeID]; !ok {
+				selectedFields = append(selectedFields, mandatelink.FieldInitiativeID)
+				fieldSeen[mandatelink.FieldInitiativeID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type mandatelinkPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []MandateLinkPaginateOption
+}
+
+func newMandateLinkPaginateArgs(rv map[string]any) *mandatelinkPaginateArgs {
+	args := &mandatelinkPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &MandateLinkOrder{Field: &MandateLinkOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithMandateLinkOrder(order))
+			}
+		case *MandateLinkOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithMandateLinkOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*MandateLinkWhereInput); ok {
+		args.opts = append(args.opts, WithMandateLinkFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *MeetingQuery) CollectFields(ctx context.Context, satisfies ...string) (*MeetingQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *MeetingQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(meeting.Columns))
+		selectedFields = []string{meeting.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "body":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&BodyClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
+				return err
+			}
+			_q.withBody = query
+			if _, ok := fieldSeen[meeting.FieldBodyID]; !ok {
+				selectedFields = append(selectedFields, meeting.FieldBodyID)
+				fieldSeen[meeting.FieldBodyID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[meeting.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, meeting.FieldCreatedAt)
+				fieldSeen[meeting.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[meeting.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, meeting.FieldUpdatedAt)
+				fieldSeen[meeting.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[meeting.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, meeting.FieldVersion)
+				fieldSeen[meeting.FieldVersion] = struct{}{}
+			}
+		case "bodyID":
+			if _, ok := fieldSeen[meeting.FieldBodyID]; !ok {
+				selectedFields = append(selectedFields, meeting.FieldBodyID)
+				fieldSeen[meeting.FieldBodyID] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[meeting.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, meeting.FieldTitle)
+				fieldSeen[meeting.FieldTitle] = struct{}{}
+			}
+		case "location":
+			if _, ok := fieldSeen[meeting.FieldLocation]; !ok {
+				selectedFields = append(selectedFields, meeting.FieldLocation)
+				fieldSeen[meeting.FieldLocation] = struct{}{}
+			}
+		case "agenda":
+			if _, ok := fieldSeen[meeting.FieldAgenda]; !ok {
+				selectedFields = append(selectedFields, meeting.FieldAgenda)
+				fieldSeen[meeting.FieldAgenda] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type meetingPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []MeetingPaginateOption
+}
+
+func newMeetingPaginateArgs(rv map[string]any) *meetingPaginateArgs {
+	args := &meetingPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &MeetingOrder{Field: &MeetingOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithMeetingOrder(order))
+			}
+		case *MeetingOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithMeetingOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*MeetingWhereInput); ok {
+		args.opts = append(args.opts, WithMeetingFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *MilestoneQuery) CollectFields(ctx context.Context, satisfies ...string) (*MilestoneQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *MilestoneQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(milestone.Columns))
+		selectedFields = []string{milestone.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "partnership":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PartnershipClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
+				return err
+			}
+			_q.withPartnership = query
+			if _, ok := fieldSeen[milestone.FieldPartnershipID]; !ok {
+				selectedFields = append(selectedFields, milestone.FieldPartnershipID)
+				fieldSeen[milestone.FieldPartnershipID] = struct{}{}
+			}
+
+		case "body":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&BodyClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
+				return err
+			}
+			_q.withBody = query
+			if _, ok := fieldSeen[milestone.FieldBodyID]; !ok {
+				selectedFields = append(selectedFields, milestone.FieldBodyID)
+				fieldSeen[milestone.FieldBodyID] = struct{}{}
+			}
+
+		case "responsibleBody":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&BodyClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
+				return err
+			}
+			_q.withResponsibleBody = query
+			if _, ok := fieldSeen[milestone.FieldResponsibleBodyID]; !ok {
+				selectedFields = append(selectedFields, milestone.FieldResponsibleBodyID)
+				fieldSeen[milestone.FieldResponsibleBodyID] = struct{}{}
+			}
+
+		case "responsibleOrganisation":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganisationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
+				return err
+			}
+			_q.withResponsibleOrganisation = query
+			if _, ok := fieldSeen[milestone.FieldResponsibleOrganisationID]; !ok {
+				selectedFields = append(selectedFields, milestone.FieldResponsibleOrganisationID)
+				fieldSeen[milestone.FieldResponsibleOrganisationID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[milestone.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, milestone.FieldCreatedAt)
+				fieldSeen[milestone.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[milestone.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, milestone.FieldUpdatedAt)
+				fieldSeen[milestone.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[milestone.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, milestone.FieldVersion)
+				fieldSeen[milestone.FieldVersion] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[milestone.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, milestone.FieldTitle)
+				fieldSeen[milestone.FieldTitle] = struct{}{}
+			}
+		case "completedOn":
+			if _, ok := fieldSeen[milestone.FieldCompletedOn]; !ok {
+				selectedFields = append(selectedFields, milestone.FieldCompletedOn)
+				fieldSeen[milestone.FieldCompletedOn] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[milestone.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, milestone.FieldStatus)
+				fieldSeen[milestone.FieldStatus] = struct{}{}
+			}
+		case "partnershipID":
+			if _, ok := fieldSeen[milestone.FieldPartnershipID]; !ok {
+				selectedFields = append(selectedFields, milestone.FieldPartnershipID)
+				fieldSeen[milestone.FieldPartnershipID] = struct{}{}
+			}
+		case "bodyID":
+			if _, ok := fieldSeen[milestone.FieldBodyID]; !ok {
+				selectedFields = append(selectedFields, milestone.FieldBodyID)
+				fieldSeen[milestone.FieldBodyID] = struct{}{}
+			}
+		case "responsibleBodyID":
+			if _, ok := fieldSeen[milestone.FieldResponsibleBodyID]; !ok {
+				selectedFields = append(selectedFields, milestone.FieldResponsibleBodyID)
+				fieldSeen[milestone.FieldResponsibleBodyID] = struct{}{}
+			}
+		case "responsibleOrganisationID":
+			if _, ok := fieldSeen[milestone.FieldResponsibleOrganisationID]; !ok {
+				selectedFields = append(selectedFields, milestone.FieldResponsibleOrganisationID)
+				fieldSeen[milestone.FieldResponsibleOrganisationID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type milestonePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []MilestonePaginateOption
+}
+
+func newMilestonePaginateArgs(rv map[string]any) *milestonePaginateArgs {
+	args := &milestonePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &MilestoneOrder{Field: &MilestoneOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithMilestoneOrder(order))
+			}
+		case *MilestoneOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithMilestoneOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*MilestoneWhereInput); ok {
+		args.opts = append(args.opts, WithMilestoneFilter(v.Filter))
 	}
 	return args
 }
@@ -988,6 +3129,140 @@ func newNominationRequestPaginateArgs(rv map[string]any) *nominationrequestPagin
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ObservationQuery) CollectFields(ctx context.Context, satisfies ...string) (*ObservationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ObservationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(observation.Columns))
+		selectedFields = []string{observation.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "indicator":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&IndicatorClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, indicatorImplementors)...); err != nil {
+				return err
+			}
+			_q.withIndicator = query
+			if _, ok := fieldSeen[observation.FieldIndicatorID]; !ok {
+				selectedFields = append(selectedFields, observation.FieldIndicatorID)
+				fieldSeen[observation.FieldIndicatorID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[observation.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, observation.FieldCreatedAt)
+				fieldSeen[observation.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[observation.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, observation.FieldUpdatedAt)
+				fieldSeen[observation.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[observation.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, observation.FieldVersion)
+				fieldSeen[observation.FieldVersion] = struct{}{}
+			}
+		case "indicatorID":
+			if _, ok := fieldSeen[observation.FieldIndicatorID]; !ok {
+				selectedFields = append(selectedFields, observation.FieldIndicatorID)
+				fieldSeen[observation.FieldIndicatorID] = struct{}{}
+			}
+		case "value":
+			if _, ok := fieldSeen[observation.FieldValue]; !ok {
+				selectedFields = append(selectedFields, observation.FieldValue)
+				fieldSeen[observation.FieldValue] = struct{}{}
+			}
+		case "source":
+			if _, ok := fieldSeen[observation.FieldSource]; !ok {
+				selectedFields = append(selectedFields, observation.FieldSource)
+				fieldSeen[observation.FieldSource] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[observation.FieldNote]; !ok {
+				selectedFields = append(selectedFields, observation.FieldNote)
+				fieldSeen[observation.FieldNote] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type observationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ObservationPaginateOption
+}
+
+func newObservationPaginateArgs(rv map[string]any) *observationPaginateArgs {
+	args := &observationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ObservationOrder{Field: &ObservationOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithObservationOrder(order))
+			}
+		case *ObservationOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithObservationOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ObservationWhereInput); ok {
+		args.opts = append(args.opts, WithObservationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *OrganisationQuery) CollectFields(ctx context.Context, satisfies ...string) (*OrganisationQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -1134,6 +3409,84 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				return err
 			}
 			_q.WithNamedNominationRequests(alias, func(wq *NominationRequestQuery) {
+				*wq = *query
+			})
+
+		case "signatures":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&SignatoryClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, signatoryImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedSignatures(alias, func(wq *SignatoryQuery) {
+				*wq = *query
+			})
+
+		case "ledInitiatives":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InitiativeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedLedInitiatives(alias, func(wq *InitiativeQuery) {
+				*wq = *query
+			})
+
+		case "initiativeRoles":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InitiativePartnerClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, initiativepartnerImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedInitiativeRoles(alias, func(wq *InitiativePartnerQuery) {
+				*wq = *query
+			})
+
+		case "responsibleFor":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MilestoneClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, milestoneImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedResponsibleFor(alias, func(wq *MilestoneQuery) {
+				*wq = *query
+			})
+
+		case "fundingPools":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FundingPoolClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, fundingpoolImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedFundingPools(alias, func(wq *FundingPoolQuery) {
+				*wq = *query
+			})
+
+		case "grantApplications":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&GrantApplicationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, grantapplicationImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedGrantApplications(alias, func(wq *GrantApplicationQuery) {
 				*wq = *query
 			})
 
@@ -1322,6 +3675,256 @@ func newOrganisationPaginateArgs(rv map[string]any) *organisationPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PartnershipQuery) CollectFields(ctx context.Context, satisfies ...string) (*PartnershipQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(partnership.Columns))
+		selectedFields = []string{partnership.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "derivedFrom":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PartnershipClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
+				return err
+			}
+			_q.withDerivedFrom = query
+			if _, ok := fieldSeen[partnership.FieldDerivedFromID]; !ok {
+				selectedFields = append(selectedFields, partnership.FieldDerivedFromID)
+				fieldSeen[partnership.FieldDerivedFromID] = struct{}{}
+			}
+
+		case "derivatives":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PartnershipClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedDerivatives(alias, func(wq *PartnershipQuery) {
+				*wq = *query
+			})
+
+		case "bodies":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&BodyClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedBodies(alias, func(wq *BodyQuery) {
+				*wq = *query
+			})
+
+		case "signatories":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&SignatoryClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, signatoryImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedSignatories(alias, func(wq *SignatoryQuery) {
+				*wq = *query
+			})
+
+		case "initiatives":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InitiativeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedInitiatives(alias, func(wq *InitiativeQuery) {
+				*wq = *query
+			})
+
+		case "decisions":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DecisionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, decisionImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedDecisions(alias, func(wq *DecisionQuery) {
+				*wq = *query
+			})
+
+		case "milestones":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MilestoneClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, milestoneImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedMilestones(alias, func(wq *MilestoneQuery) {
+				*wq = *query
+			})
+
+		case "fundingPools":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FundingPoolClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, fundingpoolImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedFundingPools(alias, func(wq *FundingPoolQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[partnership.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, partnership.FieldCreatedAt)
+				fieldSeen[partnership.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[partnership.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, partnership.FieldUpdatedAt)
+				fieldSeen[partnership.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[partnership.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, partnership.FieldVersion)
+				fieldSeen[partnership.FieldVersion] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[partnership.FieldName]; !ok {
+				selectedFields = append(selectedFields, partnership.FieldName)
+				fieldSeen[partnership.FieldName] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[partnership.FieldKind]; !ok {
+				selectedFields = append(selectedFields, partnership.FieldKind)
+				fieldSeen[partnership.FieldKind] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[partnership.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, partnership.FieldDescription)
+				fieldSeen[partnership.FieldDescription] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[partnership.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, partnership.FieldStatus)
+				fieldSeen[partnership.FieldStatus] = struct{}{}
+			}
+		case "approvedOn":
+			if _, ok := fieldSeen[partnership.FieldApprovedOn]; !ok {
+				selectedFields = append(selectedFields, partnership.FieldApprovedOn)
+				fieldSeen[partnership.FieldApprovedOn] = struct{}{}
+			}
+		case "signedOn":
+			if _, ok := fieldSeen[partnership.FieldSignedOn]; !ok {
+				selectedFields = append(selectedFields, partnership.FieldSignedOn)
+				fieldSeen[partnership.FieldSignedOn] = struct{}{}
+			}
+		case "activatedOn":
+			if _, ok := fieldSeen[partnership.FieldActivatedOn]; !ok {
+				selectedFields = append(selectedFields, partnership.FieldActivatedOn)
+				fieldSeen[partnership.FieldActivatedOn] = struct{}{}
+			}
+		case "closedOn":
+			if _, ok := fieldSeen[partnership.FieldClosedOn]; !ok {
+				selectedFields = append(selectedFields, partnership.FieldClosedOn)
+				fieldSeen[partnership.FieldClosedOn] = struct{}{}
+			}
+		case "derivedFromID":
+			if _, ok := fieldSeen[partnership.FieldDerivedFromID]; !ok {
+				selectedFields = append(selectedFields, partnership.FieldDerivedFromID)
+				fieldSeen[partnership.FieldDerivedFromID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type partnershipPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PartnershipPaginateOption
+}
+
+func newPartnershipPaginateArgs(rv map[string]any) *partnershipPaginateArgs {
+	args := &partnershipPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &PartnershipOrder{Field: &PartnershipOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithPartnershipOrder(order))
+			}
+		case *PartnershipOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithPartnershipOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*PartnershipWhereInput); ok {
+		args.opts = append(args.opts, WithPartnershipFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *PersonQuery) CollectFields(ctx context.Context, satisfies ...string) (*PersonQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -1357,6 +3960,19 @@ func (_q *PersonQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				selectedFields = append(selectedFields, person.FieldAffiliationID)
 				fieldSeen[person.FieldAffiliationID] = struct{}{}
 			}
+
+		case "signatures":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&SignatoryClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, signatoryImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedSignatures(alias, func(wq *SignatoryQuery) {
+				*wq = *query
+			})
 
 		case "nominations":
 			var (
@@ -1414,10 +4030,10 @@ func (_q *PersonQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[2] == nil {
-								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[3][alias] = n
 						}
 						return nil
 					})
@@ -1425,10 +4041,10 @@ func (_q *PersonQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Person) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.Appointments)
-							if nodes[i].Edges.totalCount[2] == nil {
-								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[3][alias] = n
 						}
 						return nil
 					})
@@ -1766,6 +4382,292 @@ func newSeatAllocationPaginateArgs(rv map[string]any) *seatallocationPaginateArg
 	}
 	if v, ok := rv[whereField].(*SeatAllocationWhereInput); ok {
 		args.opts = append(args.opts, WithSeatAllocationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *SignatoryQuery) CollectFields(ctx context.Context, satisfies ...string) (*SignatoryQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *SignatoryQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(signatory.Columns))
+		selectedFields = []string{signatory.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "partnership":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PartnershipClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
+				return err
+			}
+			_q.withPartnership = query
+			if _, ok := fieldSeen[signatory.FieldPartnershipID]; !ok {
+				selectedFields = append(selectedFields, signatory.FieldPartnershipID)
+				fieldSeen[signatory.FieldPartnershipID] = struct{}{}
+			}
+
+		case "organisation":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganisationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrganisation = query
+			if _, ok := fieldSeen[signatory.FieldOrganisationID]; !ok {
+				selectedFields = append(selectedFields, signatory.FieldOrganisationID)
+				fieldSeen[signatory.FieldOrganisationID] = struct{}{}
+			}
+
+		case "person":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PersonClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, personImplementors)...); err != nil {
+				return err
+			}
+			_q.withPerson = query
+			if _, ok := fieldSeen[signatory.FieldPersonID]; !ok {
+				selectedFields = append(selectedFields, signatory.FieldPersonID)
+				fieldSeen[signatory.FieldPersonID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[signatory.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, signatory.FieldCreatedAt)
+				fieldSeen[signatory.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[signatory.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, signatory.FieldUpdatedAt)
+				fieldSeen[signatory.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[signatory.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, signatory.FieldVersion)
+				fieldSeen[signatory.FieldVersion] = struct{}{}
+			}
+		case "partnershipID":
+			if _, ok := fieldSeen[signatory.FieldPartnershipID]; !ok {
+				selectedFields = append(selectedFields, signatory.FieldPartnershipID)
+				fieldSeen[signatory.FieldPartnershipID] = struct{}{}
+			}
+		case "organisationID":
+			if _, ok := fieldSeen[signatory.FieldOrganisationID]; !ok {
+				selectedFields = append(selectedFields, signatory.FieldOrganisationID)
+				fieldSeen[signatory.FieldOrganisationID] = struct{}{}
+			}
+		case "signedOn":
+			if _, ok := fieldSeen[signatory.FieldSignedOn]; !ok {
+				selectedFields = append(selectedFields, signatory.FieldSignedOn)
+				fieldSeen[signatory.FieldSignedOn] = struct{}{}
+			}
+		case "personID":
+			if _, ok := fieldSeen[signatory.FieldPersonID]; !ok {
+				selectedFields = append(selectedFields, signatory.FieldPersonID)
+				fieldSeen[signatory.FieldPersonID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type signatoryPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []SignatoryPaginateOption
+}
+
+func newSignatoryPaginateArgs(rv map[string]any) *signatoryPaginateArgs {
+	args := &signatoryPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &SignatoryOrder{Field: &SignatoryOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithSignatoryOrder(order))
+			}
+		case *SignatoryOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithSignatoryOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*SignatoryWhereInput); ok {
+		args.opts = append(args.opts, WithSignatoryFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ThemeQuery) CollectFields(ctx context.Context, satisfies ...string) (*ThemeQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ThemeQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(theme.Columns))
+		selectedFields = []string{theme.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "initiatives":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InitiativeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedInitiatives(alias, func(wq *InitiativeQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[theme.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, theme.FieldCreatedAt)
+				fieldSeen[theme.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[theme.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, theme.FieldUpdatedAt)
+				fieldSeen[theme.FieldUpdatedAt] = struct{}{}
+			}
+		case "version":
+			if _, ok := fieldSeen[theme.FieldVersion]; !ok {
+				selectedFields = append(selectedFields, theme.FieldVersion)
+				fieldSeen[theme.FieldVersion] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[theme.FieldName]; !ok {
+				selectedFields = append(selectedFields, theme.FieldName)
+				fieldSeen[theme.FieldName] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[theme.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, theme.FieldDescription)
+				fieldSeen[theme.FieldDescription] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type themePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ThemePaginateOption
+}
+
+func newThemePaginateArgs(rv map[string]any) *themePaginateArgs {
+	args := &themePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ThemeOrder{Field: &ThemeOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithThemeOrder(order))
+			}
+		case *ThemeOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithThemeOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ThemeWhereInput); ok {
+		args.opts = append(args.opts, WithThemeFilter(v.Filter))
 	}
 	return args
 }

@@ -136,6 +136,90 @@ func (_m *Body) Advises(ctx context.Context) (result []*Body, err error) {
 	return result, err
 }
 
+func (_m *Body) Partnerships(ctx context.Context) (result []*Partnership, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedPartnerships(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.PartnershipsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPartnerships().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Body) Decisions(ctx context.Context) (result []*Decision, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedDecisions(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.DecisionsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDecisions().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Body) Meetings(ctx context.Context) (result []*Meeting, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedMeetings(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.MeetingsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMeetings().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Body) Milestones(ctx context.Context) (result []*Milestone, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedMilestones(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.MilestonesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMilestones().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Body) ResponsibleFor(ctx context.Context) (result []*Milestone, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedResponsibleFor(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ResponsibleForOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryResponsibleFor().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Body) FundingRounds(ctx context.Context) (result []*FundingRound, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedFundingRounds(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.FundingRoundsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryFundingRounds().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Body) MandateLinks(ctx context.Context) (result []*MandateLink, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedMandateLinks(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.MandateLinksOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMandateLinks().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Body) ReplacedBy(ctx context.Context) (result []*Body, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedReplacedBy(graphql.GetFieldContext(ctx).Field.Alias)
@@ -158,6 +242,334 @@ func (_m *Body) Replaces(ctx context.Context) (result []*Body, err error) {
 		result, err = _m.QueryReplaces().All(ctx)
 	}
 	return result, err
+}
+
+func (_m *Decision) Body(ctx context.Context) (*Body, error) {
+	result, err := _m.Edges.BodyOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryBody().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Decision) Partnership(ctx context.Context) (*Partnership, error) {
+	result, err := _m.Edges.PartnershipOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPartnership().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Decision) Initiative(ctx context.Context) (*Initiative, error) {
+	result, err := _m.Edges.InitiativeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryInitiative().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Evaluation) Initiative(ctx context.Context) (*Initiative, error) {
+	result, err := _m.Edges.InitiativeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryInitiative().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *FundingPool) Owner(ctx context.Context) (*Organisation, error) {
+	result, err := _m.Edges.OwnerOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOwner().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *FundingPool) Partnership(ctx context.Context) (*Partnership, error) {
+	result, err := _m.Edges.PartnershipOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPartnership().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *FundingPool) Rounds(ctx context.Context) (result []*FundingRound, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedRounds(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.RoundsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRounds().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *FundingRound) Pool(ctx context.Context) (*FundingPool, error) {
+	result, err := _m.Edges.PoolOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPool().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *FundingRound) DecidingBody(ctx context.Context) (*Body, error) {
+	result, err := _m.Edges.DecidingBodyOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDecidingBody().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *FundingRound) Applications(ctx context.Context) (result []*GrantApplication, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedApplications(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ApplicationsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryApplications().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *GrantApplication) Round(ctx context.Context) (*FundingRound, error) {
+	result, err := _m.Edges.RoundOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRound().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *GrantApplication) Applicant(ctx context.Context) (*Organisation, error) {
+	result, err := _m.Edges.ApplicantOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryApplicant().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *GrantApplication) Initiative(ctx context.Context) (*Initiative, error) {
+	result, err := _m.Edges.InitiativeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryInitiative().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Indicator) Initiatives(ctx context.Context) (result []*Initiative, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedInitiatives(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.InitiativesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryInitiatives().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Indicator) Targets(ctx context.Context) (result []*IndicatorTarget, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedTargets(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.TargetsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTargets().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Indicator) Observations(ctx context.Context) (result []*Observation, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedObservations(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ObservationsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryObservations().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *IndicatorTarget) Indicator(ctx context.Context) (*Indicator, error) {
+	result, err := _m.Edges.IndicatorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryIndicator().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Initiative) Partnership(ctx context.Context) (*Partnership, error) {
+	result, err := _m.Edges.PartnershipOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPartnership().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Initiative) Themes(ctx context.Context) (result []*Theme, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedThemes(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ThemesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryThemes().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Initiative) LeadOrganisation(ctx context.Context) (*Organisation, error) {
+	result, err := _m.Edges.LeadOrganisationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryLeadOrganisation().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Initiative) Partners(ctx context.Context) (result []*InitiativePartner, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedPartners(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.PartnersOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPartners().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Initiative) Indicators(ctx context.Context) (result []*Indicator, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedIndicators(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.IndicatorsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryIndicators().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Initiative) Evaluations(ctx context.Context) (result []*Evaluation, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedEvaluations(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.EvaluationsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEvaluations().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Initiative) Decisions(ctx context.Context) (result []*Decision, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedDecisions(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.DecisionsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDecisions().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Initiative) MandateLinks(ctx context.Context) (result []*MandateLink, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedMandateLinks(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.MandateLinksOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMandateLinks().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Initiative) GrantApplications(ctx context.Context) (result []*GrantApplication, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedGrantApplications(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.GrantApplicationsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryGrantApplications().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *InitiativePartner) Initiative(ctx context.Context) (*Initiative, error) {
+	result, err := _m.Edges.InitiativeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryInitiative().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *InitiativePartner) Organisation(ctx context.Context) (*Organisation, error) {
+	result, err := _m.Edges.OrganisationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganisation().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *MandateLink) Body(ctx context.Context) (*Body, error) {
+	result, err := _m.Edges.BodyOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryBody().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *MandateLink) Initiative(ctx context.Context) (*Initiative, error) {
+	result, err := _m.Edges.InitiativeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryInitiative().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Meeting) Body(ctx context.Context) (*Body, error) {
+	result, err := _m.Edges.BodyOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryBody().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Milestone) Partnership(ctx context.Context) (*Partnership, error) {
+	result, err := _m.Edges.PartnershipOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPartnership().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Milestone) Body(ctx context.Context) (*Body, error) {
+	result, err := _m.Edges.BodyOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryBody().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Milestone) ResponsibleBody(ctx context.Context) (*Body, error) {
+	result, err := _m.Edges.ResponsibleBodyOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryResponsibleBody().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Milestone) ResponsibleOrganisation(ctx context.Context) (*Organisation, error) {
+	result, err := _m.Edges.ResponsibleOrganisationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryResponsibleOrganisation().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *NominationRequest) SeatAllocation(ctx context.Context) (*SeatAllocation, error) {
@@ -190,6 +602,14 @@ func (_m *NominationRequest) Appointment(ctx context.Context) (*Appointment, err
 		result, err = _m.QueryAppointment().Only(ctx)
 	}
 	return result, MaskNotFound(err)
+}
+
+func (_m *Observation) Indicator(ctx context.Context) (*Indicator, error) {
+	result, err := _m.Edges.IndicatorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryIndicator().Only(ctx)
+	}
+	return result, err
 }
 
 func (_m *Organisation) MemberOf(ctx context.Context) (result []*Organisation, err error) {
@@ -249,6 +669,78 @@ func (_m *Organisation) NominationRequests(ctx context.Context) (result []*Nomin
 	return result, err
 }
 
+func (_m *Organisation) Signatures(ctx context.Context) (result []*Signatory, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedSignatures(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.SignaturesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySignatures().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Organisation) LedInitiatives(ctx context.Context) (result []*Initiative, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedLedInitiatives(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.LedInitiativesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryLedInitiatives().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Organisation) InitiativeRoles(ctx context.Context) (result []*InitiativePartner, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedInitiativeRoles(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.InitiativeRolesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryInitiativeRoles().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Organisation) ResponsibleFor(ctx context.Context) (result []*Milestone, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedResponsibleFor(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ResponsibleForOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryResponsibleFor().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Organisation) FundingPools(ctx context.Context) (result []*FundingPool, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedFundingPools(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.FundingPoolsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryFundingPools().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Organisation) GrantApplications(ctx context.Context) (result []*GrantApplication, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedGrantApplications(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.GrantApplicationsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryGrantApplications().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Organisation) AffiliatedPeople(ctx context.Context) (result []*Person, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedAffiliatedPeople(graphql.GetFieldContext(ctx).Field.Alias)
@@ -297,12 +789,116 @@ func (_m *Organisation) EligibleFor(ctx context.Context) (result []*SeatAllocati
 	return result, err
 }
 
+func (_m *Partnership) DerivedFrom(ctx context.Context) (*Partnership, error) {
+	result, err := _m.Edges.DerivedFromOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDerivedFrom().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Partnership) Derivatives(ctx context.Context) (result []*Partnership, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedDerivatives(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.DerivativesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDerivatives().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Partnership) Bodies(ctx context.Context) (result []*Body, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedBodies(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.BodiesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryBodies().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Partnership) Signatories(ctx context.Context) (result []*Signatory, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedSignatories(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.SignatoriesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySignatories().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Partnership) Initiatives(ctx context.Context) (result []*Initiative, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedInitiatives(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.InitiativesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryInitiatives().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Partnership) Decisions(ctx context.Context) (result []*Decision, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedDecisions(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.DecisionsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDecisions().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Partnership) Milestones(ctx context.Context) (result []*Milestone, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedMilestones(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.MilestonesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMilestones().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Partnership) FundingPools(ctx context.Context) (result []*FundingPool, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedFundingPools(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.FundingPoolsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryFundingPools().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Person) Affiliation(ctx context.Context) (*Organisation, error) {
 	result, err := _m.Edges.AffiliationOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryAffiliation().Only(ctx)
 	}
 	return result, MaskNotFound(err)
+}
+
+func (_m *Person) Signatures(ctx context.Context) (result []*Signatory, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedSignatures(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.SignaturesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySignatures().All(ctx)
+	}
+	return result, err
 }
 
 func (_m *Person) Nominations(ctx context.Context) (result []*NominationRequest, err error) {
@@ -325,7 +921,7 @@ func (_m *Person) Appointments(
 		WithAppointmentFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
 	if nodes, err := _m.NamedAppointments(alias); err == nil || hasTotalCount {
 		pager, err := newAppointmentPager(opts, last != nil)
 		if err != nil {
@@ -386,6 +982,42 @@ func (_m *SeatAllocation) Appointments(ctx context.Context) (result []*Appointme
 	}
 	if IsNotLoaded(err) {
 		result, err = _m.QueryAppointments().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Signatory) Partnership(ctx context.Context) (*Partnership, error) {
+	result, err := _m.Edges.PartnershipOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPartnership().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Signatory) Organisation(ctx context.Context) (*Organisation, error) {
+	result, err := _m.Edges.OrganisationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganisation().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Signatory) Person(ctx context.Context) (*Person, error) {
+	result, err := _m.Edges.PersonOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPerson().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Theme) Initiatives(ctx context.Context) (result []*Initiative, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedInitiatives(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.InitiativesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryInitiatives().All(ctx)
 	}
 	return result, err
 }

@@ -4,7 +4,15 @@ package ent
 
 import (
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/decision"
+	"github.com/pactreg/pactreg/ent/grantapplication"
+	"github.com/pactreg/pactreg/ent/indicator"
+	"github.com/pactreg/pactreg/ent/initiative"
+	"github.com/pactreg/pactreg/ent/initiativepartner"
+	"github.com/pactreg/pactreg/ent/milestone"
+	"github.com/pactreg/pactreg/ent/partnership"
 	"github.com/pactreg/pactreg/ent/vocab"
+	"github.com/shopspring/decimal"
 )
 
 // CreateAppointmentInput represents a mutation input for creating appointments.
@@ -251,6 +259,1020 @@ func (c *BodyUpdateOne) SetInput(i UpdateBodyInput) *BodyUpdateOne {
 	return c
 }
 
+// CreateDecisionInput represents a mutation input for creating decisions.
+type CreateDecisionInput struct {
+	DecidedOn     dates.Date
+	Title         string
+	Description   *string
+	Outcome       decision.Outcome
+	Reference     *string
+	BodyID        int
+	PartnershipID *int
+	InitiativeID  *int
+}
+
+// Mutate applies the CreateDecisionInput on the DecisionMutation builder.
+func (i *CreateDecisionInput) Mutate(m *DecisionMutation) {
+	m.SetDecidedOn(i.DecidedOn)
+	m.SetTitle(i.Title)
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	m.SetOutcome(i.Outcome)
+	if v := i.Reference; v != nil {
+		m.SetReference(*v)
+	}
+	m.SetBodyID(i.BodyID)
+	if v := i.PartnershipID; v != nil {
+		m.SetPartnershipID(*v)
+	}
+	if v := i.InitiativeID; v != nil {
+		m.SetInitiativeID(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateDecisionInput on the DecisionCreate builder.
+func (c *DecisionCreate) SetInput(i CreateDecisionInput) *DecisionCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateDecisionInput represents a mutation input for updating decisions.
+type UpdateDecisionInput struct {
+	DecidedOn        *dates.Date
+	Title            *string
+	ClearDescription bool
+	Description      *string
+	Outcome          *decision.Outcome
+	ClearReference   bool
+	Reference        *string
+	ClearPartnership bool
+	PartnershipID    *int
+	ClearInitiative  bool
+	InitiativeID     *int
+}
+
+// Mutate applies the UpdateDecisionInput on the DecisionMutation builder.
+func (i *UpdateDecisionInput) Mutate(m *DecisionMutation) {
+	if v := i.DecidedOn; v != nil {
+		m.SetDecidedOn(*v)
+	}
+	if v := i.Title; v != nil {
+		m.SetTitle(*v)
+	}
+	if i.ClearDescription {
+		m.ClearDescription()
+	}
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if v := i.Outcome; v != nil {
+		m.SetOutcome(*v)
+	}
+	if i.ClearReference {
+		m.ClearReference()
+	}
+	if v := i.Reference; v != nil {
+		m.SetReference(*v)
+	}
+	if i.ClearPartnership {
+		m.ClearPartnership()
+	}
+	if v := i.PartnershipID; v != nil {
+		m.SetPartnershipID(*v)
+	}
+	if i.ClearInitiative {
+		m.ClearInitiative()
+	}
+	if v := i.InitiativeID; v != nil {
+		m.SetInitiativeID(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateDecisionInput on the DecisionUpdate builder.
+func (c *DecisionUpdate) SetInput(i UpdateDecisionInput) *DecisionUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateDecisionInput on the DecisionUpdateOne builder.
+func (c *DecisionUpdateOne) SetInput(i UpdateDecisionInput) *DecisionUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateEvaluationInput represents a mutation input for creating evaluations.
+type CreateEvaluationInput struct {
+	EvaluatedOn  dates.Date
+	Evaluator    string
+	Summary      *string
+	Rating       *int
+	Link         *string
+	InitiativeID int
+}
+
+// Mutate applies the CreateEvaluationInput on the EvaluationMutation builder.
+func (i *CreateEvaluationInput) Mutate(m *EvaluationMutation) {
+	m.SetEvaluatedOn(i.EvaluatedOn)
+	m.SetEvaluator(i.Evaluator)
+	if v := i.Summary; v != nil {
+		m.SetSummary(*v)
+	}
+	if v := i.Rating; v != nil {
+		m.SetRating(*v)
+	}
+	if v := i.Link; v != nil {
+		m.SetLink(*v)
+	}
+	m.SetInitiativeID(i.InitiativeID)
+}
+
+// SetInput applies the change-set in the CreateEvaluationInput on the EvaluationCreate builder.
+func (c *EvaluationCreate) SetInput(i CreateEvaluationInput) *EvaluationCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateEvaluationInput represents a mutation input for updating evaluations.
+type UpdateEvaluationInput struct {
+	EvaluatedOn  *dates.Date
+	Evaluator    *string
+	ClearSummary bool
+	Summary      *string
+	ClearRating  bool
+	Rating       *int
+	ClearLink    bool
+	Link         *string
+}
+
+// Mutate applies the UpdateEvaluationInput on the EvaluationMutation builder.
+func (i *UpdateEvaluationInput) Mutate(m *EvaluationMutation) {
+	if v := i.EvaluatedOn; v != nil {
+		m.SetEvaluatedOn(*v)
+	}
+	if v := i.Evaluator; v != nil {
+		m.SetEvaluator(*v)
+	}
+	if i.ClearSummary {
+		m.ClearSummary()
+	}
+	if v := i.Summary; v != nil {
+		m.SetSummary(*v)
+	}
+	if i.ClearRating {
+		m.ClearRating()
+	}
+	if v := i.Rating; v != nil {
+		m.SetRating(*v)
+	}
+	if i.ClearLink {
+		m.ClearLink()
+	}
+	if v := i.Link; v != nil {
+		m.SetLink(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateEvaluationInput on the EvaluationUpdate builder.
+func (c *EvaluationUpdate) SetInput(i UpdateEvaluationInput) *EvaluationUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateEvaluationInput on the EvaluationUpdateOne builder.
+func (c *EvaluationUpdateOne) SetInput(i UpdateEvaluationInput) *EvaluationUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateFundingPoolInput represents a mutation input for creating fundingpools.
+type CreateFundingPoolInput struct {
+	Name          string
+	Description   *string
+	OwnerID       *int
+	PartnershipID *int
+}
+
+// Mutate applies the CreateFundingPoolInput on the FundingPoolMutation builder.
+func (i *CreateFundingPoolInput) Mutate(m *FundingPoolMutation) {
+	m.SetName(i.Name)
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if v := i.OwnerID; v != nil {
+		m.SetOwnerID(*v)
+	}
+	if v := i.PartnershipID; v != nil {
+		m.SetPartnershipID(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateFundingPoolInput on the FundingPoolCreate builder.
+func (c *FundingPoolCreate) SetInput(i CreateFundingPoolInput) *FundingPoolCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateFundingPoolInput represents a mutation input for updating fundingpools.
+type UpdateFundingPoolInput struct {
+	Name             *string
+	ClearDescription bool
+	Description      *string
+	ClearOwner       bool
+	OwnerID          *int
+	ClearPartnership bool
+	PartnershipID    *int
+}
+
+// Mutate applies the UpdateFundingPoolInput on the FundingPoolMutation builder.
+func (i *UpdateFundingPoolInput) Mutate(m *FundingPoolMutation) {
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if i.ClearDescription {
+		m.ClearDescription()
+	}
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if i.ClearOwner {
+		m.ClearOwner()
+	}
+	if v := i.OwnerID; v != nil {
+		m.SetOwnerID(*v)
+	}
+	if i.ClearPartnership {
+		m.ClearPartnership()
+	}
+	if v := i.PartnershipID; v != nil {
+		m.SetPartnershipID(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateFundingPoolInput on the FundingPoolUpdate builder.
+func (c *FundingPoolUpdate) SetInput(i UpdateFundingPoolInput) *FundingPoolUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateFundingPoolInput on the FundingPoolUpdateOne builder.
+func (c *FundingPoolUpdateOne) SetInput(i UpdateFundingPoolInput) *FundingPoolUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateFundingRoundInput represents a mutation input for creating fundingrounds.
+type CreateFundingRoundInput struct {
+	Name           string
+	OpensOn        *dates.Date
+	Deadline       dates.Date
+	DecisionOn     *dates.Date
+	Budget         decimal.Decimal
+	PoolID         int
+	DecidingBodyID *int
+}
+
+// Mutate applies the CreateFundingRoundInput on the FundingRoundMutation builder.
+func (i *CreateFundingRoundInput) Mutate(m *FundingRoundMutation) {
+	m.SetName(i.Name)
+	if v := i.OpensOn; v != nil {
+		m.SetOpensOn(*v)
+	}
+	m.SetDeadline(i.Deadline)
+	if v := i.DecisionOn; v != nil {
+		m.SetDecisionOn(*v)
+	}
+	m.SetBudget(i.Budget)
+	m.SetPoolID(i.PoolID)
+	if v := i.DecidingBodyID; v != nil {
+		m.SetDecidingBodyID(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateFundingRoundInput on the FundingRoundCreate builder.
+func (c *FundingRoundCreate) SetInput(i CreateFundingRoundInput) *FundingRoundCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateFundingRoundInput represents a mutation input for updating fundingrounds.
+type UpdateFundingRoundInput struct {
+	Name              *string
+	ClearOpensOn      bool
+	OpensOn           *dates.Date
+	Deadline          *dates.Date
+	ClearDecisionOn   bool
+	DecisionOn        *dates.Date
+	Budget            *decimal.Decimal
+	ClearDecidingBody bool
+	DecidingBodyID    *int
+}
+
+// Mutate applies the UpdateFundingRoundInput on the FundingRoundMutation builder.
+func (i *UpdateFundingRoundInput) Mutate(m *FundingRoundMutation) {
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if i.ClearOpensOn {
+		m.ClearOpensOn()
+	}
+	if v := i.OpensOn; v != nil {
+		m.SetOpensOn(*v)
+	}
+	if v := i.Deadline; v != nil {
+		m.SetDeadline(*v)
+	}
+	if i.ClearDecisionOn {
+		m.ClearDecisionOn()
+	}
+	if v := i.DecisionOn; v != nil {
+		m.SetDecisionOn(*v)
+	}
+	if v := i.Budget; v != nil {
+		m.SetBudget(*v)
+	}
+	if i.ClearDecidingBody {
+		m.ClearDecidingBody()
+	}
+	if v := i.DecidingBodyID; v != nil {
+		m.SetDecidingBodyID(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateFundingRoundInput on the FundingRoundUpdate builder.
+func (c *FundingRoundUpdate) SetInput(i UpdateFundingRoundInput) *FundingRoundUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateFundingRoundInput on the FundingRoundUpdateOne builder.
+func (c *FundingRoundUpdateOne) SetInput(i UpdateFundingRoundInput) *FundingRoundUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateGrantApplicationInput represents a mutation input for creating grantapplications.
+type CreateGrantApplicationInput struct {
+	Title           string
+	SubmittedOn     dates.Date
+	AmountRequested decimal.Decimal
+	AmountGranted   *decimal.Decimal
+	Status          *grantapplication.Status
+	RoundID         int
+	ApplicantID     int
+	InitiativeID    *int
+}
+
+// Mutate applies the CreateGrantApplicationInput on the GrantApplicationMutation builder.
+func (i *CreateGrantApplicationInput) Mutate(m *GrantApplicationMutation) {
+	m.SetTitle(i.Title)
+	m.SetSubmittedOn(i.SubmittedOn)
+	m.SetAmountRequested(i.AmountRequested)
+	if v := i.AmountGranted; v != nil {
+		m.SetAmountGranted(*v)
+	}
+	if v := i.Status; v != nil {
+		m.SetStatus(*v)
+	}
+	m.SetRoundID(i.RoundID)
+	m.SetApplicantID(i.ApplicantID)
+	if v := i.InitiativeID; v != nil {
+		m.SetInitiativeID(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateGrantApplicationInput on the GrantApplicationCreate builder.
+func (c *GrantApplicationCreate) SetInput(i CreateGrantApplicationInput) *GrantApplicationCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateGrantApplicationInput represents a mutation input for updating grantapplications.
+type UpdateGrantApplicationInput struct {
+	Title              *string
+	SubmittedOn        *dates.Date
+	AmountRequested    *decimal.Decimal
+	ClearAmountGranted bool
+	AmountGranted      *decimal.Decimal
+	Status             *grantapplication.Status
+	ClearInitiative    bool
+	InitiativeID       *int
+}
+
+// Mutate applies the UpdateGrantApplicationInput on the GrantApplicationMutation builder.
+func (i *UpdateGrantApplicationInput) Mutate(m *GrantApplicationMutation) {
+	if v := i.Title; v != nil {
+		m.SetTitle(*v)
+	}
+	if v := i.SubmittedOn; v != nil {
+		m.SetSubmittedOn(*v)
+	}
+	if v := i.AmountRequested; v != nil {
+		m.SetAmountRequested(*v)
+	}
+	if i.ClearAmountGranted {
+		m.ClearAmountGranted()
+	}
+	if v := i.AmountGranted; v != nil {
+		m.SetAmountGranted(*v)
+	}
+	if v := i.Status; v != nil {
+		m.SetStatus(*v)
+	}
+	if i.ClearInitiative {
+		m.ClearInitiative()
+	}
+	if v := i.InitiativeID; v != nil {
+		m.SetInitiativeID(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateGrantApplicationInput on the GrantApplicationUpdate builder.
+func (c *GrantApplicationUpdate) SetInput(i UpdateGrantApplicationInput) *GrantApplicationUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateGrantApplicationInput on the GrantApplicationUpdateOne builder.
+func (c *GrantApplicationUpdateOne) SetInput(i UpdateGrantApplicationInput) *GrantApplicationUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateIndicatorInput represents a mutation input for creating indicators.
+type CreateIndicatorInput struct {
+	Code           string
+	Name           string
+	Description    *string
+	Unit           indicator.Unit
+	Direction      *indicator.Direction
+	BaselineValue  *decimal.Decimal
+	BaselineOn     *dates.Date
+	BaselineSource *string
+	InitiativeIDs  []int
+}
+
+// Mutate applies the CreateIndicatorInput on the IndicatorMutation builder.
+func (i *CreateIndicatorInput) Mutate(m *IndicatorMutation) {
+	m.SetCode(i.Code)
+	m.SetName(i.Name)
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	m.SetUnit(i.Unit)
+	if v := i.Direction; v != nil {
+		m.SetDirection(*v)
+	}
+	if v := i.BaselineValue; v != nil {
+		m.SetBaselineValue(*v)
+	}
+	if v := i.BaselineOn; v != nil {
+		m.SetBaselineOn(*v)
+	}
+	if v := i.BaselineSource; v != nil {
+		m.SetBaselineSource(*v)
+	}
+	if v := i.InitiativeIDs; len(v) > 0 {
+		m.AddInitiativeIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the CreateIndicatorInput on the IndicatorCreate builder.
+func (c *IndicatorCreate) SetInput(i CreateIndicatorInput) *IndicatorCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateIndicatorInput represents a mutation input for updating indicators.
+type UpdateIndicatorInput struct {
+	Code                *string
+	Name                *string
+	ClearDescription    bool
+	Description         *string
+	Unit                *indicator.Unit
+	Direction           *indicator.Direction
+	ClearBaselineValue  bool
+	BaselineValue       *decimal.Decimal
+	ClearBaselineOn     bool
+	BaselineOn          *dates.Date
+	ClearBaselineSource bool
+	BaselineSource      *string
+	ClearInitiatives    bool
+	AddInitiativeIDs    []int
+	RemoveInitiativeIDs []int
+}
+
+// Mutate applies the UpdateIndicatorInput on the IndicatorMutation builder.
+func (i *UpdateIndicatorInput) Mutate(m *IndicatorMutation) {
+	if v := i.Code; v != nil {
+		m.SetCode(*v)
+	}
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if i.ClearDescription {
+		m.ClearDescription()
+	}
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if v := i.Unit; v != nil {
+		m.SetUnit(*v)
+	}
+	if v := i.Direction; v != nil {
+		m.SetDirection(*v)
+	}
+	if i.ClearBaselineValue {
+		m.ClearBaselineValue()
+	}
+	if v := i.BaselineValue; v != nil {
+		m.SetBaselineValue(*v)
+	}
+	if i.ClearBaselineOn {
+		m.ClearBaselineOn()
+	}
+	if v := i.BaselineOn; v != nil {
+		m.SetBaselineOn(*v)
+	}
+	if i.ClearBaselineSource {
+		m.ClearBaselineSource()
+	}
+	if v := i.BaselineSource; v != nil {
+		m.SetBaselineSource(*v)
+	}
+	if i.ClearInitiatives {
+		m.ClearInitiatives()
+	}
+	if v := i.AddInitiativeIDs; len(v) > 0 {
+		m.AddInitiativeIDs(v...)
+	}
+	if v := i.RemoveInitiativeIDs; len(v) > 0 {
+		m.RemoveInitiativeIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the UpdateIndicatorInput on the IndicatorUpdate builder.
+func (c *IndicatorUpdate) SetInput(i UpdateIndicatorInput) *IndicatorUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateIndicatorInput on the IndicatorUpdateOne builder.
+func (c *IndicatorUpdateOne) SetInput(i UpdateIndicatorInput) *IndicatorUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateIndicatorTargetInput represents a mutation input for creating indicatortargets.
+type CreateIndicatorTargetInput struct {
+	Year        int
+	Value       *decimal.Decimal
+	IndicatorID int
+}
+
+// Mutate applies the CreateIndicatorTargetInput on the IndicatorTargetMutation builder.
+func (i *CreateIndicatorTargetInput) Mutate(m *IndicatorTargetMutation) {
+	m.SetYear(i.Year)
+	if v := i.Value; v != nil {
+		m.SetValue(*v)
+	}
+	m.SetIndicatorID(i.IndicatorID)
+}
+
+// SetInput applies the change-set in the CreateIndicatorTargetInput on the IndicatorTargetCreate builder.
+func (c *IndicatorTargetCreate) SetInput(i CreateIndicatorTargetInput) *IndicatorTargetCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateIndicatorTargetInput represents a mutation input for updating indicatortargets.
+type UpdateIndicatorTargetInput struct {
+	Year       *int
+	ClearValue bool
+	Value      *decimal.Decimal
+}
+
+// Mutate applies the UpdateIndicatorTargetInput on the IndicatorTargetMutation builder.
+func (i *UpdateIndicatorTargetInput) Mutate(m *IndicatorTargetMutation) {
+	if v := i.Year; v != nil {
+		m.SetYear(*v)
+	}
+	if i.ClearValue {
+		m.ClearValue()
+	}
+	if v := i.Value; v != nil {
+		m.SetValue(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateIndicatorTargetInput on the IndicatorTargetUpdate builder.
+func (c *IndicatorTargetUpdate) SetInput(i UpdateIndicatorTargetInput) *IndicatorTargetUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateIndicatorTargetInput on the IndicatorTargetUpdateOne builder.
+func (c *IndicatorTargetUpdateOne) SetInput(i UpdateIndicatorTargetInput) *IndicatorTargetUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateInitiativeInput represents a mutation input for creating initiatives.
+type CreateInitiativeInput struct {
+	Title              string
+	Description        *string
+	Status             *initiative.Status
+	StartsOn           *dates.Date
+	EndsOn             *dates.Date
+	Budget             *decimal.Decimal
+	PartnershipID      *int
+	ThemeIDs           []int
+	LeadOrganisationID *int
+	IndicatorIDs       []int
+}
+
+// Mutate applies the CreateInitiativeInput on the InitiativeMutation builder.
+func (i *CreateInitiativeInput) Mutate(m *InitiativeMutation) {
+	m.SetTitle(i.Title)
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if v := i.Status; v != nil {
+		m.SetStatus(*v)
+	}
+	if v := i.StartsOn; v != nil {
+		m.SetStartsOn(*v)
+	}
+	if v := i.EndsOn; v != nil {
+		m.SetEndsOn(*v)
+	}
+	if v := i.Budget; v != nil {
+		m.SetBudget(*v)
+	}
+	if v := i.PartnershipID; v != nil {
+		m.SetPartnershipID(*v)
+	}
+	if v := i.ThemeIDs; len(v) > 0 {
+		m.AddThemeIDs(v...)
+	}
+	if v := i.LeadOrganisationID; v != nil {
+		m.SetLeadOrganisationID(*v)
+	}
+	if v := i.IndicatorIDs; len(v) > 0 {
+		m.AddIndicatorIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the CreateInitiativeInput on the InitiativeCreate builder.
+func (c *InitiativeCreate) SetInput(i CreateInitiativeInput) *InitiativeCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateInitiativeInput represents a mutation input for updating initiatives.
+type UpdateInitiativeInput struct {
+	Title                 *string
+	ClearDescription      bool
+	Description           *string
+	Status                *initiative.Status
+	ClearStartsOn         bool
+	StartsOn              *dates.Date
+	ClearEndsOn           bool
+	EndsOn                *dates.Date
+	ClearBudget           bool
+	Budget                *decimal.Decimal
+	ClearPartnership      bool
+	PartnershipID         *int
+	ClearThemes           bool
+	AddThemeIDs           []int
+	RemoveThemeIDs        []int
+	ClearLeadOrganisation bool
+	LeadOrganisationID    *int
+	ClearIndicators       bool
+	AddIndicatorIDs       []int
+	RemoveIndicatorIDs    []int
+}
+
+// Mutate applies the UpdateInitiativeInput on the InitiativeMutation builder.
+func (i *UpdateInitiativeInput) Mutate(m *InitiativeMutation) {
+	if v := i.Title; v != nil {
+		m.SetTitle(*v)
+	}
+	if i.ClearDescription {
+		m.ClearDescription()
+	}
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if v := i.Status; v != nil {
+		m.SetStatus(*v)
+	}
+	if i.ClearStartsOn {
+		m.ClearStartsOn()
+	}
+	if v := i.StartsOn; v != nil {
+		m.SetStartsOn(*v)
+	}
+	if i.ClearEndsOn {
+		m.ClearEndsOn()
+	}
+	if v := i.EndsOn; v != nil {
+		m.SetEndsOn(*v)
+	}
+	if i.ClearBudget {
+		m.ClearBudget()
+	}
+	if v := i.Budget; v != nil {
+		m.SetBudget(*v)
+	}
+	if i.ClearPartnership {
+		m.ClearPartnership()
+	}
+	if v := i.PartnershipID; v != nil {
+		m.SetPartnershipID(*v)
+	}
+	if i.ClearThemes {
+		m.ClearThemes()
+	}
+	if v := i.AddThemeIDs; len(v) > 0 {
+		m.AddThemeIDs(v...)
+	}
+	if v := i.RemoveThemeIDs; len(v) > 0 {
+		m.RemoveThemeIDs(v...)
+	}
+	if i.ClearLeadOrganisation {
+		m.ClearLeadOrganisation()
+	}
+	if v := i.LeadOrganisationID; v != nil {
+		m.SetLeadOrganisationID(*v)
+	}
+	if i.ClearIndicators {
+		m.ClearIndicators()
+	}
+	if v := i.AddIndicatorIDs; len(v) > 0 {
+		m.AddIndicatorIDs(v...)
+	}
+	if v := i.RemoveIndicatorIDs; len(v) > 0 {
+		m.RemoveIndicatorIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the UpdateInitiativeInput on the InitiativeUpdate builder.
+func (c *InitiativeUpdate) SetInput(i UpdateInitiativeInput) *InitiativeUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateInitiativeInput on the InitiativeUpdateOne builder.
+func (c *InitiativeUpdateOne) SetInput(i UpdateInitiativeInput) *InitiativeUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateInitiativePartnerInput represents a mutation input for creating initiativepartners.
+type CreateInitiativePartnerInput struct {
+	Role           *initiativepartner.Role
+	InitiativeID   int
+	OrganisationID int
+}
+
+// Mutate applies the CreateInitiativePartnerInput on the InitiativePartnerMutation builder.
+func (i *CreateInitiativePartnerInput) Mutate(m *InitiativePartnerMutation) {
+	if v := i.Role; v != nil {
+		m.SetRole(*v)
+	}
+	m.SetInitiativeID(i.InitiativeID)
+	m.SetOrganisationID(i.OrganisationID)
+}
+
+// SetInput applies the change-set in the CreateInitiativePartnerInput on the InitiativePartnerCreate builder.
+func (c *InitiativePartnerCreate) SetInput(i CreateInitiativePartnerInput) *InitiativePartnerCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateInitiativePartnerInput represents a mutation input for updating initiativepartners.
+type UpdateInitiativePartnerInput struct {
+	Role *initiativepartner.Role
+}
+
+// Mutate applies the UpdateInitiativePartnerInput on the InitiativePartnerMutation builder.
+func (i *UpdateInitiativePartnerInput) Mutate(m *InitiativePartnerMutation) {
+	if v := i.Role; v != nil {
+		m.SetRole(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateInitiativePartnerInput on the InitiativePartnerUpdate builder.
+func (c *InitiativePartnerUpdate) SetInput(i UpdateInitiativePartnerInput) *InitiativePartnerUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateInitiativePartnerInput on the InitiativePartnerUpdateOne builder.
+func (c *InitiativePartnerUpdateOne) SetInput(i UpdateInitiativePartnerInput) *InitiativePartnerUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateMandateLinkInput represents a mutation input for creating mandatelinks.
+type CreateMandateLinkInput struct {
+	Task         int
+	BodyID       int
+	InitiativeID int
+}
+
+// Mutate applies the CreateMandateLinkInput on the MandateLinkMutation builder.
+func (i *CreateMandateLinkInput) Mutate(m *MandateLinkMutation) {
+	m.SetTask(i.Task)
+	m.SetBodyID(i.BodyID)
+	m.SetInitiativeID(i.InitiativeID)
+}
+
+// SetInput applies the change-set in the CreateMandateLinkInput on the MandateLinkCreate builder.
+func (c *MandateLinkCreate) SetInput(i CreateMandateLinkInput) *MandateLinkCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateMeetingInput represents a mutation input for creating meetings.
+type CreateMeetingInput struct {
+	Title    string
+	Location *string
+	Agenda   []string
+	BodyID   int
+}
+
+// Mutate applies the CreateMeetingInput on the MeetingMutation builder.
+func (i *CreateMeetingInput) Mutate(m *MeetingMutation) {
+	m.SetTitle(i.Title)
+	if v := i.Location; v != nil {
+		m.SetLocation(*v)
+	}
+	if v := i.Agenda; v != nil {
+		m.SetAgenda(v)
+	}
+	m.SetBodyID(i.BodyID)
+}
+
+// SetInput applies the change-set in the CreateMeetingInput on the MeetingCreate builder.
+func (c *MeetingCreate) SetInput(i CreateMeetingInput) *MeetingCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateMeetingInput represents a mutation input for updating meetings.
+type UpdateMeetingInput struct {
+	Title         *string
+	ClearLocation bool
+	Location      *string
+	ClearAgenda   bool
+	Agenda        []string
+	AppendAgenda  []string
+}
+
+// Mutate applies the UpdateMeetingInput on the MeetingMutation builder.
+func (i *UpdateMeetingInput) Mutate(m *MeetingMutation) {
+	if v := i.Title; v != nil {
+		m.SetTitle(*v)
+	}
+	if i.ClearLocation {
+		m.ClearLocation()
+	}
+	if v := i.Location; v != nil {
+		m.SetLocation(*v)
+	}
+	if i.ClearAgenda {
+		m.ClearAgenda()
+	}
+	if v := i.Agenda; v != nil {
+		m.SetAgenda(v)
+	}
+	if i.AppendAgenda != nil {
+		m.AppendAgenda(i.Agenda)
+	}
+}
+
+// SetInput applies the change-set in the UpdateMeetingInput on the MeetingUpdate builder.
+func (c *MeetingUpdate) SetInput(i UpdateMeetingInput) *MeetingUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateMeetingInput on the MeetingUpdateOne builder.
+func (c *MeetingUpdateOne) SetInput(i UpdateMeetingInput) *MeetingUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateMilestoneInput represents a mutation input for creating milestones.
+type CreateMilestoneInput struct {
+	Title                     string
+	CompletedOn               *dates.Date
+	Status                    *milestone.Status
+	PartnershipID             *int
+	BodyID                    *int
+	ResponsibleBodyID         *int
+	ResponsibleOrganisationID *int
+}
+
+// Mutate applies the CreateMilestoneInput on the MilestoneMutation builder.
+func (i *CreateMilestoneInput) Mutate(m *MilestoneMutation) {
+	m.SetTitle(i.Title)
+	if v := i.CompletedOn; v != nil {
+		m.SetCompletedOn(*v)
+	}
+	if v := i.Status; v != nil {
+		m.SetStatus(*v)
+	}
+	if v := i.PartnershipID; v != nil {
+		m.SetPartnershipID(*v)
+	}
+	if v := i.BodyID; v != nil {
+		m.SetBodyID(*v)
+	}
+	if v := i.ResponsibleBodyID; v != nil {
+		m.SetResponsibleBodyID(*v)
+	}
+	if v := i.ResponsibleOrganisationID; v != nil {
+		m.SetResponsibleOrganisationID(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateMilestoneInput on the MilestoneCreate builder.
+func (c *MilestoneCreate) SetInput(i CreateMilestoneInput) *MilestoneCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateMilestoneInput represents a mutation input for updating milestones.
+type UpdateMilestoneInput struct {
+	Title                        *string
+	ClearCompletedOn             bool
+	CompletedOn                  *dates.Date
+	Status                       *milestone.Status
+	ClearPartnership             bool
+	PartnershipID                *int
+	ClearBody                    bool
+	BodyID                       *int
+	ClearResponsibleBody         bool
+	ResponsibleBodyID            *int
+	ClearResponsibleOrganisation bool
+	ResponsibleOrganisationID    *int
+}
+
+// Mutate applies the UpdateMilestoneInput on the MilestoneMutation builder.
+func (i *UpdateMilestoneInput) Mutate(m *MilestoneMutation) {
+	if v := i.Title; v != nil {
+		m.SetTitle(*v)
+	}
+	if i.ClearCompletedOn {
+		m.ClearCompletedOn()
+	}
+	if v := i.CompletedOn; v != nil {
+		m.SetCompletedOn(*v)
+	}
+	if v := i.Status; v != nil {
+		m.SetStatus(*v)
+	}
+	if i.ClearPartnership {
+		m.ClearPartnership()
+	}
+	if v := i.PartnershipID; v != nil {
+		m.SetPartnershipID(*v)
+	}
+	if i.ClearBody {
+		m.ClearBody()
+	}
+	if v := i.BodyID; v != nil {
+		m.SetBodyID(*v)
+	}
+	if i.ClearResponsibleBody {
+		m.ClearResponsibleBody()
+	}
+	if v := i.ResponsibleBodyID; v != nil {
+		m.SetResponsibleBodyID(*v)
+	}
+	if i.ClearResponsibleOrganisation {
+		m.ClearResponsibleOrganisation()
+	}
+	if v := i.ResponsibleOrganisationID; v != nil {
+		m.SetResponsibleOrganisationID(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateMilestoneInput on the MilestoneUpdate builder.
+func (c *MilestoneUpdate) SetInput(i UpdateMilestoneInput) *MilestoneUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateMilestoneInput on the MilestoneUpdateOne builder.
+func (c *MilestoneUpdateOne) SetInput(i UpdateMilestoneInput) *MilestoneUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
 // CreateNominationRequestInput represents a mutation input for creating nominationrequests.
 type CreateNominationRequestInput struct {
 	DueOn            *dates.Date
@@ -321,6 +1343,72 @@ func (c *NominationRequestUpdate) SetInput(i UpdateNominationRequestInput) *Nomi
 
 // SetInput applies the change-set in the UpdateNominationRequestInput on the NominationRequestUpdateOne builder.
 func (c *NominationRequestUpdateOne) SetInput(i UpdateNominationRequestInput) *NominationRequestUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateObservationInput represents a mutation input for creating observations.
+type CreateObservationInput struct {
+	Value       decimal.Decimal
+	Source      *string
+	Note        *string
+	IndicatorID int
+}
+
+// Mutate applies the CreateObservationInput on the ObservationMutation builder.
+func (i *CreateObservationInput) Mutate(m *ObservationMutation) {
+	m.SetValue(i.Value)
+	if v := i.Source; v != nil {
+		m.SetSource(*v)
+	}
+	if v := i.Note; v != nil {
+		m.SetNote(*v)
+	}
+	m.SetIndicatorID(i.IndicatorID)
+}
+
+// SetInput applies the change-set in the CreateObservationInput on the ObservationCreate builder.
+func (c *ObservationCreate) SetInput(i CreateObservationInput) *ObservationCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateObservationInput represents a mutation input for updating observations.
+type UpdateObservationInput struct {
+	Value       *decimal.Decimal
+	ClearSource bool
+	Source      *string
+	ClearNote   bool
+	Note        *string
+}
+
+// Mutate applies the UpdateObservationInput on the ObservationMutation builder.
+func (i *UpdateObservationInput) Mutate(m *ObservationMutation) {
+	if v := i.Value; v != nil {
+		m.SetValue(*v)
+	}
+	if i.ClearSource {
+		m.ClearSource()
+	}
+	if v := i.Source; v != nil {
+		m.SetSource(*v)
+	}
+	if i.ClearNote {
+		m.ClearNote()
+	}
+	if v := i.Note; v != nil {
+		m.SetNote(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateObservationInput on the ObservationUpdate builder.
+func (c *ObservationUpdate) SetInput(i UpdateObservationInput) *ObservationUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateObservationInput on the ObservationUpdateOne builder.
+func (c *ObservationUpdateOne) SetInput(i UpdateObservationInput) *ObservationUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }
@@ -507,6 +1595,92 @@ func (c *OrganisationUpdate) SetInput(i UpdateOrganisationInput) *OrganisationUp
 
 // SetInput applies the change-set in the UpdateOrganisationInput on the OrganisationUpdateOne builder.
 func (c *OrganisationUpdateOne) SetInput(i UpdateOrganisationInput) *OrganisationUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreatePartnershipInput represents a mutation input for creating partnerships.
+type CreatePartnershipInput struct {
+	Name          string
+	Kind          partnership.Kind
+	Description   *string
+	DerivedFromID *int
+	BodyIDs       []int
+}
+
+// Mutate applies the CreatePartnershipInput on the PartnershipMutation builder.
+func (i *CreatePartnershipInput) Mutate(m *PartnershipMutation) {
+	m.SetName(i.Name)
+	m.SetKind(i.Kind)
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if v := i.DerivedFromID; v != nil {
+		m.SetDerivedFromID(*v)
+	}
+	if v := i.BodyIDs; len(v) > 0 {
+		m.AddBodyIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the CreatePartnershipInput on the PartnershipCreate builder.
+func (c *PartnershipCreate) SetInput(i CreatePartnershipInput) *PartnershipCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdatePartnershipInput represents a mutation input for updating partnerships.
+type UpdatePartnershipInput struct {
+	Name             *string
+	Kind             *partnership.Kind
+	ClearDescription bool
+	Description      *string
+	ClearDerivedFrom bool
+	DerivedFromID    *int
+	ClearBodies      bool
+	AddBodyIDs       []int
+	RemoveBodyIDs    []int
+}
+
+// Mutate applies the UpdatePartnershipInput on the PartnershipMutation builder.
+func (i *UpdatePartnershipInput) Mutate(m *PartnershipMutation) {
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if v := i.Kind; v != nil {
+		m.SetKind(*v)
+	}
+	if i.ClearDescription {
+		m.ClearDescription()
+	}
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if i.ClearDerivedFrom {
+		m.ClearDerivedFrom()
+	}
+	if v := i.DerivedFromID; v != nil {
+		m.SetDerivedFromID(*v)
+	}
+	if i.ClearBodies {
+		m.ClearBodies()
+	}
+	if v := i.AddBodyIDs; len(v) > 0 {
+		m.AddBodyIDs(v...)
+	}
+	if v := i.RemoveBodyIDs; len(v) > 0 {
+		m.RemoveBodyIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the UpdatePartnershipInput on the PartnershipUpdate builder.
+func (c *PartnershipUpdate) SetInput(i UpdatePartnershipInput) *PartnershipUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdatePartnershipInput on the PartnershipUpdateOne builder.
+func (c *PartnershipUpdateOne) SetInput(i UpdatePartnershipInput) *PartnershipUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }
@@ -719,6 +1893,120 @@ func (c *SeatAllocationUpdate) SetInput(i UpdateSeatAllocationInput) *SeatAlloca
 
 // SetInput applies the change-set in the UpdateSeatAllocationInput on the SeatAllocationUpdateOne builder.
 func (c *SeatAllocationUpdateOne) SetInput(i UpdateSeatAllocationInput) *SeatAllocationUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateSignatoryInput represents a mutation input for creating signatories.
+type CreateSignatoryInput struct {
+	SignedOn       *dates.Date
+	PartnershipID  int
+	OrganisationID int
+	PersonID       *int
+}
+
+// Mutate applies the CreateSignatoryInput on the SignatoryMutation builder.
+func (i *CreateSignatoryInput) Mutate(m *SignatoryMutation) {
+	if v := i.SignedOn; v != nil {
+		m.SetSignedOn(*v)
+	}
+	m.SetPartnershipID(i.PartnershipID)
+	m.SetOrganisationID(i.OrganisationID)
+	if v := i.PersonID; v != nil {
+		m.SetPersonID(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateSignatoryInput on the SignatoryCreate builder.
+func (c *SignatoryCreate) SetInput(i CreateSignatoryInput) *SignatoryCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateSignatoryInput represents a mutation input for updating signatories.
+type UpdateSignatoryInput struct {
+	ClearSignedOn bool
+	SignedOn      *dates.Date
+	ClearPerson   bool
+	PersonID      *int
+}
+
+// Mutate applies the UpdateSignatoryInput on the SignatoryMutation builder.
+func (i *UpdateSignatoryInput) Mutate(m *SignatoryMutation) {
+	if i.ClearSignedOn {
+		m.ClearSignedOn()
+	}
+	if v := i.SignedOn; v != nil {
+		m.SetSignedOn(*v)
+	}
+	if i.ClearPerson {
+		m.ClearPerson()
+	}
+	if v := i.PersonID; v != nil {
+		m.SetPersonID(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateSignatoryInput on the SignatoryUpdate builder.
+func (c *SignatoryUpdate) SetInput(i UpdateSignatoryInput) *SignatoryUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateSignatoryInput on the SignatoryUpdateOne builder.
+func (c *SignatoryUpdateOne) SetInput(i UpdateSignatoryInput) *SignatoryUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateThemeInput represents a mutation input for creating themes.
+type CreateThemeInput struct {
+	Name        string
+	Description *string
+}
+
+// Mutate applies the CreateThemeInput on the ThemeMutation builder.
+func (i *CreateThemeInput) Mutate(m *ThemeMutation) {
+	m.SetName(i.Name)
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateThemeInput on the ThemeCreate builder.
+func (c *ThemeCreate) SetInput(i CreateThemeInput) *ThemeCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateThemeInput represents a mutation input for updating themes.
+type UpdateThemeInput struct {
+	Name             *string
+	ClearDescription bool
+	Description      *string
+}
+
+// Mutate applies the UpdateThemeInput on the ThemeMutation builder.
+func (i *UpdateThemeInput) Mutate(m *ThemeMutation) {
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if i.ClearDescription {
+		m.ClearDescription()
+	}
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateThemeInput on the ThemeUpdate builder.
+func (c *ThemeUpdate) SetInput(i UpdateThemeInput) *ThemeUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateThemeInput on the ThemeUpdateOne builder.
+func (c *ThemeUpdateOne) SetInput(i UpdateThemeInput) *ThemeUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

@@ -14,11 +14,27 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/decision"
+	"github.com/pactreg/pactreg/ent/evaluation"
+	"github.com/pactreg/pactreg/ent/fundingpool"
+	"github.com/pactreg/pactreg/ent/fundinground"
+	"github.com/pactreg/pactreg/ent/grantapplication"
+	"github.com/pactreg/pactreg/ent/indicator"
+	"github.com/pactreg/pactreg/ent/indicatortarget"
+	"github.com/pactreg/pactreg/ent/initiative"
+	"github.com/pactreg/pactreg/ent/initiativepartner"
 	"github.com/pactreg/pactreg/ent/internal"
+	"github.com/pactreg/pactreg/ent/mandatelink"
+	"github.com/pactreg/pactreg/ent/meeting"
+	"github.com/pactreg/pactreg/ent/milestone"
 	"github.com/pactreg/pactreg/ent/nominationrequest"
+	"github.com/pactreg/pactreg/ent/observation"
 	"github.com/pactreg/pactreg/ent/organisation"
+	"github.com/pactreg/pactreg/ent/partnership"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/seatallocation"
+	"github.com/pactreg/pactreg/ent/signatory"
+	"github.com/pactreg/pactreg/ent/theme"
 )
 
 // Noder wraps the basic Node method.
@@ -46,15 +62,85 @@ var bodyImplementors = []string{"Body", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Body) IsNode() {}
 
+var decisionImplementors = []string{"Decision", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Decision) IsNode() {}
+
+var evaluationImplementors = []string{"Evaluation", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Evaluation) IsNode() {}
+
+var fundingpoolImplementors = []string{"FundingPool", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*FundingPool) IsNode() {}
+
+var fundingroundImplementors = []string{"FundingRound", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*FundingRound) IsNode() {}
+
+var grantapplicationImplementors = []string{"GrantApplication", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*GrantApplication) IsNode() {}
+
+var indicatorImplementors = []string{"Indicator", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Indicator) IsNode() {}
+
+var indicatortargetImplementors = []string{"IndicatorTarget", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*IndicatorTarget) IsNode() {}
+
+var initiativeImplementors = []string{"Initiative", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Initiative) IsNode() {}
+
+var initiativepartnerImplementors = []string{"InitiativePartner", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*InitiativePartner) IsNode() {}
+
+var mandatelinkImplementors = []string{"MandateLink", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*MandateLink) IsNode() {}
+
+var meetingImplementors = []string{"Meeting", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Meeting) IsNode() {}
+
+var milestoneImplementors = []string{"Milestone", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Milestone) IsNode() {}
+
 var nominationrequestImplementors = []string{"NominationRequest", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*NominationRequest) IsNode() {}
 
+var observationImplementors = []string{"Observation", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Observation) IsNode() {}
+
 var organisationImplementors = []string{"Organisation", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Organisation) IsNode() {}
+
+var partnershipImplementors = []string{"Partnership", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Partnership) IsNode() {}
 
 var personImplementors = []string{"Person", "Node"}
 
@@ -65,6 +151,16 @@ var seatallocationImplementors = []string{"SeatAllocation", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*SeatAllocation) IsNode() {}
+
+var signatoryImplementors = []string{"Signatory", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Signatory) IsNode() {}
+
+var themeImplementors = []string{"Theme", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Theme) IsNode() {}
 
 var errNodeInvalidID = &NotFoundError{"node"}
 
@@ -179,6 +275,114 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case decision.Table:
+		query := c.Decision.Query().
+			Where(decision.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, decisionImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case evaluation.Table:
+		query := c.Evaluation.Query().
+			Where(evaluation.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, evaluationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case fundingpool.Table:
+		query := c.FundingPool.Query().
+			Where(fundingpool.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, fundingpoolImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case fundinground.Table:
+		query := c.FundingRound.Query().
+			Where(fundinground.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, fundingroundImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case grantapplication.Table:
+		query := c.GrantApplication.Query().
+			Where(grantapplication.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, grantapplicationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case indicator.Table:
+		query := c.Indicator.Query().
+			Where(indicator.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, indicatorImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case indicatortarget.Table:
+		query := c.IndicatorTarget.Query().
+			Where(indicatortarget.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, indicatortargetImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case initiative.Table:
+		query := c.Initiative.Query().
+			Where(initiative.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, initiativeImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case initiativepartner.Table:
+		query := c.InitiativePartner.Query().
+			Where(initiativepartner.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, initiativepartnerImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case mandatelink.Table:
+		query := c.MandateLink.Query().
+			Where(mandatelink.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, mandatelinkImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case meeting.Table:
+		query := c.Meeting.Query().
+			Where(meeting.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, meetingImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case milestone.Table:
+		query := c.Milestone.Query().
+			Where(milestone.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, milestoneImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case nominationrequest.Table:
 		query := c.NominationRequest.Query().
 			Where(nominationrequest.ID(id))
@@ -188,11 +392,29 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case observation.Table:
+		query := c.Observation.Query().
+			Where(observation.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, observationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case organisation.Table:
 		query := c.Organisation.Query().
 			Where(organisation.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, organisationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case partnership.Table:
+		query := c.Partnership.Query().
+			Where(partnership.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, partnershipImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -211,6 +433,24 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(seatallocation.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, seatallocationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case signatory.Table:
+		query := c.Signatory.Query().
+			Where(signatory.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, signatoryImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case theme.Table:
+		query := c.Theme.Query().
+			Where(theme.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, themeImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -352,6 +592,198 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case decision.Table:
+		query := c.Decision.Query().
+			Where(decision.IDIn(ids...))
+		query, err := query.CollectFields(ctx, decisionImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case evaluation.Table:
+		query := c.Evaluation.Query().
+			Where(evaluation.IDIn(ids...))
+		query, err := query.CollectFields(ctx, evaluationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case fundingpool.Table:
+		query := c.FundingPool.Query().
+			Where(fundingpool.IDIn(ids...))
+		query, err := query.CollectFields(ctx, fundingpoolImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case fundinground.Table:
+		query := c.FundingRound.Query().
+			Where(fundinground.IDIn(ids...))
+		query, err := query.CollectFields(ctx, fundingroundImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case grantapplication.Table:
+		query := c.GrantApplication.Query().
+			Where(grantapplication.IDIn(ids...))
+		query, err := query.CollectFields(ctx, grantapplicationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case indicator.Table:
+		query := c.Indicator.Query().
+			Where(indicator.IDIn(ids...))
+		query, err := query.CollectFields(ctx, indicatorImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case indicatortarget.Table:
+		query := c.IndicatorTarget.Query().
+			Where(indicatortarget.IDIn(ids...))
+		query, err := query.CollectFields(ctx, indicatortargetImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case initiative.Table:
+		query := c.Initiative.Query().
+			Where(initiative.IDIn(ids...))
+		query, err := query.CollectFields(ctx, initiativeImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case initiativepartner.Table:
+		query := c.InitiativePartner.Query().
+			Where(initiativepartner.IDIn(ids...))
+		query, err := query.CollectFields(ctx, initiativepartnerImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case mandatelink.Table:
+		query := c.MandateLink.Query().
+			Where(mandatelink.IDIn(ids...))
+		query, err := query.CollectFields(ctx, mandatelinkImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case meeting.Table:
+		query := c.Meeting.Query().
+			Where(meeting.IDIn(ids...))
+		query, err := query.CollectFields(ctx, meetingImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case milestone.Table:
+		query := c.Milestone.Query().
+			Where(milestone.IDIn(ids...))
+		query, err := query.CollectFields(ctx, milestoneImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case nominationrequest.Table:
 		query := c.NominationRequest.Query().
 			Where(nominationrequest.IDIn(ids...))
@@ -368,10 +800,42 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case observation.Table:
+		query := c.Observation.Query().
+			Where(observation.IDIn(ids...))
+		query, err := query.CollectFields(ctx, observationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case organisation.Table:
 		query := c.Organisation.Query().
 			Where(organisation.IDIn(ids...))
 		query, err := query.CollectFields(ctx, organisationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case partnership.Table:
+		query := c.Partnership.Query().
+			Where(partnership.IDIn(ids...))
+		query, err := query.CollectFields(ctx, partnershipImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -404,6 +868,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.SeatAllocation.Query().
 			Where(seatallocation.IDIn(ids...))
 		query, err := query.CollectFields(ctx, seatallocationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case signatory.Table:
+		query := c.Signatory.Query().
+			Where(signatory.IDIn(ids...))
+		query, err := query.CollectFields(ctx, signatoryImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case theme.Table:
+		query := c.Theme.Query().
+			Where(theme.IDIn(ids...))
+		query, err := query.CollectFields(ctx, themeImplementors...)
 		if err != nil {
 			return nil, err
 		}

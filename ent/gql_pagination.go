@@ -18,10 +18,26 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/decision"
+	"github.com/pactreg/pactreg/ent/evaluation"
+	"github.com/pactreg/pactreg/ent/fundingpool"
+	"github.com/pactreg/pactreg/ent/fundinground"
+	"github.com/pactreg/pactreg/ent/grantapplication"
+	"github.com/pactreg/pactreg/ent/indicator"
+	"github.com/pactreg/pactreg/ent/indicatortarget"
+	"github.com/pactreg/pactreg/ent/initiative"
+	"github.com/pactreg/pactreg/ent/initiativepartner"
+	"github.com/pactreg/pactreg/ent/mandatelink"
+	"github.com/pactreg/pactreg/ent/meeting"
+	"github.com/pactreg/pactreg/ent/milestone"
 	"github.com/pactreg/pactreg/ent/nominationrequest"
+	"github.com/pactreg/pactreg/ent/observation"
 	"github.com/pactreg/pactreg/ent/organisation"
+	"github.com/pactreg/pactreg/ent/partnership"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/seatallocation"
+	"github.com/pactreg/pactreg/ent/signatory"
+	"github.com/pactreg/pactreg/ent/theme"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -1526,6 +1542,4224 @@ func (_m *Body) ToEdge(order *BodyOrder) *BodyEdge {
 	}
 }
 
+// DecisionEdge is the edge representation of Decision.
+type DecisionEdge struct {
+	Node   *Decision `json:"node"`
+	Cursor Cursor    `json:"cursor"`
+}
+
+// DecisionConnection is the connection containing edges to Decision.
+type DecisionConnection struct {
+	Edges      []*DecisionEdge `json:"edges"`
+	PageInfo   PageInfo        `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+func (c *DecisionConnection) build(nodes []*Decision, pager *decisionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Decision
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Decision {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Decision {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*DecisionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &DecisionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// DecisionPaginateOption enables pagination customization.
+type DecisionPaginateOption func(*decisionPager) error
+
+// WithDecisionOrder configures pagination ordering.
+func WithDecisionOrder(order *DecisionOrder) DecisionPaginateOption {
+	if order == nil {
+		order = DefaultDecisionOrder
+	}
+	o := *order
+	return func(pager *decisionPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultDecisionOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithDecisionFilter configures pagination filter.
+func WithDecisionFilter(filter func(*DecisionQuery) (*DecisionQuery, error)) DecisionPaginateOption {
+	return func(pager *decisionPager) error {
+		if filter == nil {
+			return errors.New("DecisionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type decisionPager struct {
+	reverse bool
+	order   *DecisionOrder
+	filter  func(*DecisionQuery) (*DecisionQuery, error)
+}
+
+func newDecisionPager(opts []DecisionPaginateOption, reverse bool) (*decisionPager, error) {
+	pager := &decisionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultDecisionOrder
+	}
+	return pager, nil
+}
+
+func (p *decisionPager) applyFilter(query *DecisionQuery) (*DecisionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *decisionPager) toCursor(_m *Decision) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *decisionPager) applyCursors(query *DecisionQuery, after, before *Cursor) (*DecisionQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultDecisionOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *decisionPager) applyOrder(query *DecisionQuery) *DecisionQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultDecisionOrder.Field {
+		query = query.Order(DefaultDecisionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *decisionPager) orderExpr(query *DecisionQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultDecisionOrder.Field {
+			b.Comma().Ident(DefaultDecisionOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Decision.
+func (_m *DecisionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...DecisionPaginateOption,
+) (*DecisionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newDecisionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &DecisionConnection{Edges: []*DecisionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// DecisionOrderFieldCreatedAt orders Decision by created_at.
+	DecisionOrderFieldCreatedAt = &DecisionOrderField{
+		Value: func(_m *Decision) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: decision.FieldCreatedAt,
+		toTerm: decision.ByCreatedAt,
+		toCursor: func(_m *Decision) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// DecisionOrderFieldUpdatedAt orders Decision by updated_at.
+	DecisionOrderFieldUpdatedAt = &DecisionOrderField{
+		Value: func(_m *Decision) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: decision.FieldUpdatedAt,
+		toTerm: decision.ByUpdatedAt,
+		toCursor: func(_m *Decision) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// DecisionOrderFieldDecidedOn orders Decision by decided_on.
+	DecisionOrderFieldDecidedOn = &DecisionOrderField{
+		Value: func(_m *Decision) (ent.Value, error) {
+			return _m.DecidedOn, nil
+		},
+		column: decision.FieldDecidedOn,
+		toTerm: decision.ByDecidedOn,
+		toCursor: func(_m *Decision) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.DecidedOn,
+			}
+		},
+	}
+	// DecisionOrderFieldTitle orders Decision by title.
+	DecisionOrderFieldTitle = &DecisionOrderField{
+		Value: func(_m *Decision) (ent.Value, error) {
+			return _m.Title, nil
+		},
+		column: decision.FieldTitle,
+		toTerm: decision.ByTitle,
+		toCursor: func(_m *Decision) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Title,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f DecisionOrderField) String() string {
+	var str string
+	switch f.column {
+	case DecisionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case DecisionOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case DecisionOrderFieldDecidedOn.column:
+		str = "DECIDED_ON"
+	case DecisionOrderFieldTitle.column:
+		str = "TITLE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f DecisionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *DecisionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("DecisionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *DecisionOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *DecisionOrderFieldUpdatedAt
+	case "DECIDED_ON":
+		*f = *DecisionOrderFieldDecidedOn
+	case "TITLE":
+		*f = *DecisionOrderFieldTitle
+	default:
+		return fmt.Errorf("%s is not a valid DecisionOrderField", str)
+	}
+	return nil
+}
+
+// DecisionOrderField defines the ordering field of Decision.
+type DecisionOrderField struct {
+	// Value extracts the ordering value from the given Decision.
+	Value    func(*Decision) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) decision.OrderOption
+	toCursor func(*Decision) Cursor
+}
+
+// DecisionOrder defines the ordering of Decision.
+type DecisionOrder struct {
+	Direction OrderDirection      `json:"direction"`
+	Field     *DecisionOrderField `json:"field"`
+}
+
+// DefaultDecisionOrder is the default ordering of Decision.
+var DefaultDecisionOrder = &DecisionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &DecisionOrderField{
+		Value: func(_m *Decision) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: decision.FieldID,
+		toTerm: decision.ByID,
+		toCursor: func(_m *Decision) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Decision into DecisionEdge.
+func (_m *Decision) ToEdge(order *DecisionOrder) *DecisionEdge {
+	if order == nil {
+		order = DefaultDecisionOrder
+	}
+	return &DecisionEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// EvaluationEdge is the edge representation of Evaluation.
+type EvaluationEdge struct {
+	Node   *Evaluation `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// EvaluationConnection is the connection containing edges to Evaluation.
+type EvaluationConnection struct {
+	Edges      []*EvaluationEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *EvaluationConnection) build(nodes []*Evaluation, pager *evaluationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Evaluation
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Evaluation {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Evaluation {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*EvaluationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &EvaluationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// EvaluationPaginateOption enables pagination customization.
+type EvaluationPaginateOption func(*evaluationPager) error
+
+// WithEvaluationOrder configures pagination ordering.
+func WithEvaluationOrder(order *EvaluationOrder) EvaluationPaginateOption {
+	if order == nil {
+		order = DefaultEvaluationOrder
+	}
+	o := *order
+	return func(pager *evaluationPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultEvaluationOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithEvaluationFilter configures pagination filter.
+func WithEvaluationFilter(filter func(*EvaluationQuery) (*EvaluationQuery, error)) EvaluationPaginateOption {
+	return func(pager *evaluationPager) error {
+		if filter == nil {
+			return errors.New("EvaluationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type evaluationPager struct {
+	reverse bool
+	order   *EvaluationOrder
+	filter  func(*EvaluationQuery) (*EvaluationQuery, error)
+}
+
+func newEvaluationPager(opts []EvaluationPaginateOption, reverse bool) (*evaluationPager, error) {
+	pager := &evaluationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultEvaluationOrder
+	}
+	return pager, nil
+}
+
+func (p *evaluationPager) applyFilter(query *EvaluationQuery) (*EvaluationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *evaluationPager) toCursor(_m *Evaluation) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *evaluationPager) applyCursors(query *EvaluationQuery, after, before *Cursor) (*EvaluationQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultEvaluationOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *evaluationPager) applyOrder(query *EvaluationQuery) *EvaluationQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultEvaluationOrder.Field {
+		query = query.Order(DefaultEvaluationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *evaluationPager) orderExpr(query *EvaluationQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultEvaluationOrder.Field {
+			b.Comma().Ident(DefaultEvaluationOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Evaluation.
+func (_m *EvaluationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...EvaluationPaginateOption,
+) (*EvaluationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newEvaluationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &EvaluationConnection{Edges: []*EvaluationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// EvaluationOrderFieldCreatedAt orders Evaluation by created_at.
+	EvaluationOrderFieldCreatedAt = &EvaluationOrderField{
+		Value: func(_m *Evaluation) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: evaluation.FieldCreatedAt,
+		toTerm: evaluation.ByCreatedAt,
+		toCursor: func(_m *Evaluation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// EvaluationOrderFieldUpdatedAt orders Evaluation by updated_at.
+	EvaluationOrderFieldUpdatedAt = &EvaluationOrderField{
+		Value: func(_m *Evaluation) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: evaluation.FieldUpdatedAt,
+		toTerm: evaluation.ByUpdatedAt,
+		toCursor: func(_m *Evaluation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// EvaluationOrderFieldEvaluatedOn orders Evaluation by evaluated_on.
+	EvaluationOrderFieldEvaluatedOn = &EvaluationOrderField{
+		Value: func(_m *Evaluation) (ent.Value, error) {
+			return _m.EvaluatedOn, nil
+		},
+		column: evaluation.FieldEvaluatedOn,
+		toTerm: evaluation.ByEvaluatedOn,
+		toCursor: func(_m *Evaluation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.EvaluatedOn,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f EvaluationOrderField) String() string {
+	var str string
+	switch f.column {
+	case EvaluationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case EvaluationOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case EvaluationOrderFieldEvaluatedOn.column:
+		str = "EVALUATED_ON"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f EvaluationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *EvaluationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("EvaluationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *EvaluationOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *EvaluationOrderFieldUpdatedAt
+	case "EVALUATED_ON":
+		*f = *EvaluationOrderFieldEvaluatedOn
+	default:
+		return fmt.Errorf("%s is not a valid EvaluationOrderField", str)
+	}
+	return nil
+}
+
+// EvaluationOrderField defines the ordering field of Evaluation.
+type EvaluationOrderField struct {
+	// Value extracts the ordering value from the given Evaluation.
+	Value    func(*Evaluation) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) evaluation.OrderOption
+	toCursor func(*Evaluation) Cursor
+}
+
+// EvaluationOrder defines the ordering of Evaluation.
+type EvaluationOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *EvaluationOrderField `json:"field"`
+}
+
+// DefaultEvaluationOrder is the default ordering of Evaluation.
+var DefaultEvaluationOrder = &EvaluationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &EvaluationOrderField{
+		Value: func(_m *Evaluation) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: evaluation.FieldID,
+		toTerm: evaluation.ByID,
+		toCursor: func(_m *Evaluation) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Evaluation into EvaluationEdge.
+func (_m *Evaluation) ToEdge(order *EvaluationOrder) *EvaluationEdge {
+	if order == nil {
+		order = DefaultEvaluationOrder
+	}
+	return &EvaluationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// FundingPoolEdge is the edge representation of FundingPool.
+type FundingPoolEdge struct {
+	Node   *FundingPool `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// FundingPoolConnection is the connection containing edges to FundingPool.
+type FundingPoolConnection struct {
+	Edges      []*FundingPoolEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *FundingPoolConnection) build(nodes []*FundingPool, pager *fundingpoolPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *FundingPool
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *FundingPool {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *FundingPool {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*FundingPoolEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &FundingPoolEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// FundingPoolPaginateOption enables pagination customization.
+type FundingPoolPaginateOption func(*fundingpoolPager) error
+
+// WithFundingPoolOrder configures pagination ordering.
+func WithFundingPoolOrder(order *FundingPoolOrder) FundingPoolPaginateOption {
+	if order == nil {
+		order = DefaultFundingPoolOrder
+	}
+	o := *order
+	return func(pager *fundingpoolPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultFundingPoolOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithFundingPoolFilter configures pagination filter.
+func WithFundingPoolFilter(filter func(*FundingPoolQuery) (*FundingPoolQuery, error)) FundingPoolPaginateOption {
+	return func(pager *fundingpoolPager) error {
+		if filter == nil {
+			return errors.New("FundingPoolQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type fundingpoolPager struct {
+	reverse bool
+	order   *FundingPoolOrder
+	filter  func(*FundingPoolQuery) (*FundingPoolQuery, error)
+}
+
+func newFundingPoolPager(opts []FundingPoolPaginateOption, reverse bool) (*fundingpoolPager, error) {
+	pager := &fundingpoolPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultFundingPoolOrder
+	}
+	return pager, nil
+}
+
+func (p *fundingpoolPager) applyFilter(query *FundingPoolQuery) (*FundingPoolQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *fundingpoolPager) toCursor(_m *FundingPool) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *fundingpoolPager) applyCursors(query *FundingPoolQuery, after, before *Cursor) (*FundingPoolQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultFundingPoolOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *fundingpoolPager) applyOrder(query *FundingPoolQuery) *FundingPoolQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultFundingPoolOrder.Field {
+		query = query.Order(DefaultFundingPoolOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *fundingpoolPager) orderExpr(query *FundingPoolQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultFundingPoolOrder.Field {
+			b.Comma().Ident(DefaultFundingPoolOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to FundingPool.
+func (_m *FundingPoolQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...FundingPoolPaginateOption,
+) (*FundingPoolConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newFundingPoolPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &FundingPoolConnection{Edges: []*FundingPoolEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// FundingPoolOrderFieldCreatedAt orders FundingPool by created_at.
+	FundingPoolOrderFieldCreatedAt = &FundingPoolOrderField{
+		Value: func(_m *FundingPool) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: fundingpool.FieldCreatedAt,
+		toTerm: fundingpool.ByCreatedAt,
+		toCursor: func(_m *FundingPool) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// FundingPoolOrderFieldUpdatedAt orders FundingPool by updated_at.
+	FundingPoolOrderFieldUpdatedAt = &FundingPoolOrderField{
+		Value: func(_m *FundingPool) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: fundingpool.FieldUpdatedAt,
+		toTerm: fundingpool.ByUpdatedAt,
+		toCursor: func(_m *FundingPool) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// FundingPoolOrderFieldName orders FundingPool by name.
+	FundingPoolOrderFieldName = &FundingPoolOrderField{
+		Value: func(_m *FundingPool) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: fundingpool.FieldName,
+		toTerm: fundingpool.ByName,
+		toCursor: func(_m *FundingPool) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f FundingPoolOrderField) String() string {
+	var str string
+	switch f.column {
+	case FundingPoolOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case FundingPoolOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case FundingPoolOrderFieldName.column:
+		str = "NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f FundingPoolOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *FundingPoolOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("FundingPoolOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *FundingPoolOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *FundingPoolOrderFieldUpdatedAt
+	case "NAME":
+		*f = *FundingPoolOrderFieldName
+	default:
+		return fmt.Errorf("%s is not a valid FundingPoolOrderField", str)
+	}
+	return nil
+}
+
+// FundingPoolOrderField defines the ordering field of FundingPool.
+type FundingPoolOrderField struct {
+	// Value extracts the ordering value from the given FundingPool.
+	Value    func(*FundingPool) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) fundingpool.OrderOption
+	toCursor func(*FundingPool) Cursor
+}
+
+// FundingPoolOrder defines the ordering of FundingPool.
+type FundingPoolOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *FundingPoolOrderField `json:"field"`
+}
+
+// DefaultFundingPoolOrder is the default ordering of FundingPool.
+var DefaultFundingPoolOrder = &FundingPoolOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &FundingPoolOrderField{
+		Value: func(_m *FundingPool) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: fundingpool.FieldID,
+		toTerm: fundingpool.ByID,
+		toCursor: func(_m *FundingPool) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts FundingPool into FundingPoolEdge.
+func (_m *FundingPool) ToEdge(order *FundingPoolOrder) *FundingPoolEdge {
+	if order == nil {
+		order = DefaultFundingPoolOrder
+	}
+	return &FundingPoolEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// FundingRoundEdge is the edge representation of FundingRound.
+type FundingRoundEdge struct {
+	Node   *FundingRound `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// FundingRoundConnection is the connection containing edges to FundingRound.
+type FundingRoundConnection struct {
+	Edges      []*FundingRoundEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *FundingRoundConnection) build(nodes []*FundingRound, pager *fundingroundPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *FundingRound
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *FundingRound {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *FundingRound {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*FundingRoundEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &FundingRoundEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// FundingRoundPaginateOption enables pagination customization.
+type FundingRoundPaginateOption func(*fundingroundPager) error
+
+// WithFundingRoundOrder configures pagination ordering.
+func WithFundingRoundOrder(order *FundingRoundOrder) FundingRoundPaginateOption {
+	if order == nil {
+		order = DefaultFundingRoundOrder
+	}
+	o := *order
+	return func(pager *fundingroundPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultFundingRoundOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithFundingRoundFilter configures pagination filter.
+func WithFundingRoundFilter(filter func(*FundingRoundQuery) (*FundingRoundQuery, error)) FundingRoundPaginateOption {
+	return func(pager *fundingroundPager) error {
+		if filter == nil {
+			return errors.New("FundingRoundQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type fundingroundPager struct {
+	reverse bool
+	order   *FundingRoundOrder
+	filter  func(*FundingRoundQuery) (*FundingRoundQuery, error)
+}
+
+func newFundingRoundPager(opts []FundingRoundPaginateOption, reverse bool) (*fundingroundPager, error) {
+	pager := &fundingroundPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultFundingRoundOrder
+	}
+	return pager, nil
+}
+
+func (p *fundingroundPager) applyFilter(query *FundingRoundQuery) (*FundingRoundQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *fundingroundPager) toCursor(_m *FundingRound) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *fundingroundPager) applyCursors(query *FundingRoundQuery, after, before *Cursor) (*FundingRoundQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultFundingRoundOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *fundingroundPager) applyOrder(query *FundingRoundQuery) *FundingRoundQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultFundingRoundOrder.Field {
+		query = query.Order(DefaultFundingRoundOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *fundingroundPager) orderExpr(query *FundingRoundQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultFundingRoundOrder.Field {
+			b.Comma().Ident(DefaultFundingRoundOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to FundingRound.
+func (_m *FundingRoundQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...FundingRoundPaginateOption,
+) (*FundingRoundConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newFundingRoundPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &FundingRoundConnection{Edges: []*FundingRoundEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// FundingRoundOrderFieldCreatedAt orders FundingRound by created_at.
+	FundingRoundOrderFieldCreatedAt = &FundingRoundOrderField{
+		Value: func(_m *FundingRound) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: fundinground.FieldCreatedAt,
+		toTerm: fundinground.ByCreatedAt,
+		toCursor: func(_m *FundingRound) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// FundingRoundOrderFieldUpdatedAt orders FundingRound by updated_at.
+	FundingRoundOrderFieldUpdatedAt = &FundingRoundOrderField{
+		Value: func(_m *FundingRound) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: fundinground.FieldUpdatedAt,
+		toTerm: fundinground.ByUpdatedAt,
+		toCursor: func(_m *FundingRound) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// FundingRoundOrderFieldName orders FundingRound by name.
+	FundingRoundOrderFieldName = &FundingRoundOrderField{
+		Value: func(_m *FundingRound) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: fundinground.FieldName,
+		toTerm: fundinground.ByName,
+		toCursor: func(_m *FundingRound) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+	// FundingRoundOrderFieldOpensOn orders FundingRound by opens_on.
+	FundingRoundOrderFieldOpensOn = &FundingRoundOrderField{
+		Value: func(_m *FundingRound) (ent.Value, error) {
+			return _m.OpensOn, nil
+		},
+		column: fundinground.FieldOpensOn,
+		toTerm: fundinground.ByOpensOn,
+		toCursor: func(_m *FundingRound) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.OpensOn,
+			}
+		},
+	}
+	// FundingRoundOrderFieldDeadline orders FundingRound by deadline.
+	FundingRoundOrderFieldDeadline = &FundingRoundOrderField{
+		Value: func(_m *FundingRound) (ent.Value, error) {
+			return _m.Deadline, nil
+		},
+		column: fundinground.FieldDeadline,
+		toTerm: fundinground.ByDeadline,
+		toCursor: func(_m *FundingRound) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Deadline,
+			}
+		},
+	}
+	// FundingRoundOrderFieldDecisionOn orders FundingRound by decision_on.
+	FundingRoundOrderFieldDecisionOn = &FundingRoundOrderField{
+		Value: func(_m *FundingRound) (ent.Value, error) {
+			return _m.DecisionOn, nil
+		},
+		column: fundinground.FieldDecisionOn,
+		toTerm: fundinground.ByDecisionOn,
+		toCursor: func(_m *FundingRound) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.DecisionOn,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f FundingRoundOrderField) String() string {
+	var str string
+	switch f.column {
+	case FundingRoundOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case FundingRoundOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case FundingRoundOrderFieldName.column:
+		str = "NAME"
+	case FundingRoundOrderFieldOpensOn.column:
+		str = "OPENS_ON"
+	case FundingRoundOrderFieldDeadline.column:
+		str = "DEADLINE"
+	case FundingRoundOrderFieldDecisionOn.column:
+		str = "DECISION_ON"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f FundingRoundOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *FundingRoundOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("FundingRoundOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *FundingRoundOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *FundingRoundOrderFieldUpdatedAt
+	case "NAME":
+		*f = *FundingRoundOrderFieldName
+	case "OPENS_ON":
+		*f = *FundingRoundOrderFieldOpensOn
+	case "DEADLINE":
+		*f = *FundingRoundOrderFieldDeadline
+	case "DECISION_ON":
+		*f = *FundingRoundOrderFieldDecisionOn
+	default:
+		return fmt.Errorf("%s is not a valid FundingRoundOrderField", str)
+	}
+	return nil
+}
+
+// FundingRoundOrderField defines the ordering field of FundingRound.
+type FundingRoundOrderField struct {
+	// Value extracts the ordering value from the given FundingRound.
+	Value    func(*FundingRound) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) fundinground.OrderOption
+	toCursor func(*FundingRound) Cursor
+}
+
+// FundingRoundOrder defines the ordering of FundingRound.
+type FundingRoundOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *FundingRoundOrderField `json:"field"`
+}
+
+// DefaultFundingRoundOrder is the default ordering of FundingRound.
+var DefaultFundingRoundOrder = &FundingRoundOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &FundingRoundOrderField{
+		Value: func(_m *FundingRound) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: fundinground.FieldID,
+		toTerm: fundinground.ByID,
+		toCursor: func(_m *FundingRound) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts FundingRound into FundingRoundEdge.
+func (_m *FundingRound) ToEdge(order *FundingRoundOrder) *FundingRoundEdge {
+	if order == nil {
+		order = DefaultFundingRoundOrder
+	}
+	return &FundingRoundEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// GrantApplicationEdge is the edge representation of GrantApplication.
+type GrantApplicationEdge struct {
+	Node   *GrantApplication `json:"node"`
+	Cursor Cursor            `json:"cursor"`
+}
+
+// GrantApplicationConnection is the connection containing edges to GrantApplication.
+type GrantApplicationConnection struct {
+	Edges      []*GrantApplicationEdge `json:"edges"`
+	PageInfo   PageInfo                `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+func (c *GrantApplicationConnection) build(nodes []*GrantApplication, pager *grantapplicationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *GrantApplication
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *GrantApplication {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *GrantApplication {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*GrantApplicationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &GrantApplicationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// GrantApplicationPaginateOption enables pagination customization.
+type GrantApplicationPaginateOption func(*grantapplicationPager) error
+
+// WithGrantApplicationOrder configures pagination ordering.
+func WithGrantApplicationOrder(order *GrantApplicationOrder) GrantApplicationPaginateOption {
+	if order == nil {
+		order = DefaultGrantApplicationOrder
+	}
+	o := *order
+	return func(pager *grantapplicationPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultGrantApplicationOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithGrantApplicationFilter configures pagination filter.
+func WithGrantApplicationFilter(filter func(*GrantApplicationQuery) (*GrantApplicationQuery, error)) GrantApplicationPaginateOption {
+	return func(pager *grantapplicationPager) error {
+		if filter == nil {
+			return errors.New("GrantApplicationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type grantapplicationPager struct {
+	reverse bool
+	order   *GrantApplicationOrder
+	filter  func(*GrantApplicationQuery) (*GrantApplicationQuery, error)
+}
+
+func newGrantApplicationPager(opts []GrantApplicationPaginateOption, reverse bool) (*grantapplicationPager, error) {
+	pager := &grantapplicationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultGrantApplicationOrder
+	}
+	return pager, nil
+}
+
+func (p *grantapplicationPager) applyFilter(query *GrantApplicationQuery) (*GrantApplicationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *grantapplicationPager) toCursor(_m *GrantApplication) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *grantapplicationPager) applyCursors(query *GrantApplicationQuery, after, before *Cursor) (*GrantApplicationQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultGrantApplicationOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *grantapplicationPager) applyOrder(query *GrantApplicationQuery) *GrantApplicationQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultGrantApplicationOrder.Field {
+		query = query.Order(DefaultGrantApplicationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *grantapplicationPager) orderExpr(query *GrantApplicationQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultGrantApplicationOrder.Field {
+			b.Comma().Ident(DefaultGrantApplicationOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to GrantApplication.
+func (_m *GrantApplicationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...GrantApplicationPaginateOption,
+) (*GrantApplicationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newGrantApplicationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &GrantApplicationConnection{Edges: []*GrantApplicationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// GrantApplicationOrderFieldCreatedAt orders GrantApplication by created_at.
+	GrantApplicationOrderFieldCreatedAt = &GrantApplicationOrderField{
+		Value: func(_m *GrantApplication) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: grantapplication.FieldCreatedAt,
+		toTerm: grantapplication.ByCreatedAt,
+		toCursor: func(_m *GrantApplication) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// GrantApplicationOrderFieldUpdatedAt orders GrantApplication by updated_at.
+	GrantApplicationOrderFieldUpdatedAt = &GrantApplicationOrderField{
+		Value: func(_m *GrantApplication) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: grantapplication.FieldUpdatedAt,
+		toTerm: grantapplication.ByUpdatedAt,
+		toCursor: func(_m *GrantApplication) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// GrantApplicationOrderFieldTitle orders GrantApplication by title.
+	GrantApplicationOrderFieldTitle = &GrantApplicationOrderField{
+		Value: func(_m *GrantApplication) (ent.Value, error) {
+			return _m.Title, nil
+		},
+		column: grantapplication.FieldTitle,
+		toTerm: grantapplication.ByTitle,
+		toCursor: func(_m *GrantApplication) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Title,
+			}
+		},
+	}
+	// GrantApplicationOrderFieldSubmittedOn orders GrantApplication by submitted_on.
+	GrantApplicationOrderFieldSubmittedOn = &GrantApplicationOrderField{
+		Value: func(_m *GrantApplication) (ent.Value, error) {
+			return _m.SubmittedOn, nil
+		},
+		column: grantapplication.FieldSubmittedOn,
+		toTerm: grantapplication.BySubmittedOn,
+		toCursor: func(_m *GrantApplication) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.SubmittedOn,
+			}
+		},
+	}
+	// GrantApplicationOrderFieldStatus orders GrantApplication by status.
+	GrantApplicationOrderFieldStatus = &GrantApplicationOrderField{
+		Value: func(_m *GrantApplication) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: grantapplication.FieldStatus,
+		toTerm: grantapplication.ByStatus,
+		toCursor: func(_m *GrantApplication) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f GrantApplicationOrderField) String() string {
+	var str string
+	switch f.column {
+	case GrantApplicationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case GrantApplicationOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case GrantApplicationOrderFieldTitle.column:
+		str = "TITLE"
+	case GrantApplicationOrderFieldSubmittedOn.column:
+		str = "SUBMITTED_ON"
+	case GrantApplicationOrderFieldStatus.column:
+		str = "STATUS"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f GrantApplicationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *GrantApplicationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("GrantApplicationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *GrantApplicationOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *GrantApplicationOrderFieldUpdatedAt
+	case "TITLE":
+		*f = *GrantApplicationOrderFieldTitle
+	case "SUBMITTED_ON":
+		*f = *GrantApplicationOrderFieldSubmittedOn
+	case "STATUS":
+		*f = *GrantApplicationOrderFieldStatus
+	default:
+		return fmt.Errorf("%s is not a valid GrantApplicationOrderField", str)
+	}
+	return nil
+}
+
+// GrantApplicationOrderField defines the ordering field of GrantApplication.
+type GrantApplicationOrderField struct {
+	// Value extracts the ordering value from the given GrantApplication.
+	Value    func(*GrantApplication) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) grantapplication.OrderOption
+	toCursor func(*GrantApplication) Cursor
+}
+
+// GrantApplicationOrder defines the ordering of GrantApplication.
+type GrantApplicationOrder struct {
+	Direction OrderDirection              `json:"direction"`
+	Field     *GrantApplicationOrderField `json:"field"`
+}
+
+// DefaultGrantApplicationOrder is the default ordering of GrantApplication.
+var DefaultGrantApplicationOrder = &GrantApplicationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &GrantApplicationOrderField{
+		Value: func(_m *GrantApplication) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: grantapplication.FieldID,
+		toTerm: grantapplication.ByID,
+		toCursor: func(_m *GrantApplication) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts GrantApplication into GrantApplicationEdge.
+func (_m *GrantApplication) ToEdge(order *GrantApplicationOrder) *GrantApplicationEdge {
+	if order == nil {
+		order = DefaultGrantApplicationOrder
+	}
+	return &GrantApplicationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// IndicatorEdge is the edge representation of Indicator.
+type IndicatorEdge struct {
+	Node   *Indicator `json:"node"`
+	Cursor Cursor     `json:"cursor"`
+}
+
+// IndicatorConnection is the connection containing edges to Indicator.
+type IndicatorConnection struct {
+	Edges      []*IndicatorEdge `json:"edges"`
+	PageInfo   PageInfo         `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+func (c *IndicatorConnection) build(nodes []*Indicator, pager *indicatorPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Indicator
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Indicator {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Indicator {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*IndicatorEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &IndicatorEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// IndicatorPaginateOption enables pagination customization.
+type IndicatorPaginateOption func(*indicatorPager) error
+
+// WithIndicatorOrder configures pagination ordering.
+func WithIndicatorOrder(order *IndicatorOrder) IndicatorPaginateOption {
+	if order == nil {
+		order = DefaultIndicatorOrder
+	}
+	o := *order
+	return func(pager *indicatorPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultIndicatorOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithIndicatorFilter configures pagination filter.
+func WithIndicatorFilter(filter func(*IndicatorQuery) (*IndicatorQuery, error)) IndicatorPaginateOption {
+	return func(pager *indicatorPager) error {
+		if filter == nil {
+			return errors.New("IndicatorQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type indicatorPager struct {
+	reverse bool
+	order   *IndicatorOrder
+	filter  func(*IndicatorQuery) (*IndicatorQuery, error)
+}
+
+func newIndicatorPager(opts []IndicatorPaginateOption, reverse bool) (*indicatorPager, error) {
+	pager := &indicatorPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultIndicatorOrder
+	}
+	return pager, nil
+}
+
+func (p *indicatorPager) applyFilter(query *IndicatorQuery) (*IndicatorQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *indicatorPager) toCursor(_m *Indicator) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *indicatorPager) applyCursors(query *IndicatorQuery, after, before *Cursor) (*IndicatorQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultIndicatorOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *indicatorPager) applyOrder(query *IndicatorQuery) *IndicatorQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultIndicatorOrder.Field {
+		query = query.Order(DefaultIndicatorOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *indicatorPager) orderExpr(query *IndicatorQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultIndicatorOrder.Field {
+			b.Comma().Ident(DefaultIndicatorOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Indicator.
+func (_m *IndicatorQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...IndicatorPaginateOption,
+) (*IndicatorConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newIndicatorPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &IndicatorConnection{Edges: []*IndicatorEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// IndicatorOrderFieldCreatedAt orders Indicator by created_at.
+	IndicatorOrderFieldCreatedAt = &IndicatorOrderField{
+		Value: func(_m *Indicator) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: indicator.FieldCreatedAt,
+		toTerm: indicator.ByCreatedAt,
+		toCursor: func(_m *Indicator) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// IndicatorOrderFieldUpdatedAt orders Indicator by updated_at.
+	IndicatorOrderFieldUpdatedAt = &IndicatorOrderField{
+		Value: func(_m *Indicator) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: indicator.FieldUpdatedAt,
+		toTerm: indicator.ByUpdatedAt,
+		toCursor: func(_m *Indicator) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// IndicatorOrderFieldCode orders Indicator by code.
+	IndicatorOrderFieldCode = &IndicatorOrderField{
+		Value: func(_m *Indicator) (ent.Value, error) {
+			return _m.Code, nil
+		},
+		column: indicator.FieldCode,
+		toTerm: indicator.ByCode,
+		toCursor: func(_m *Indicator) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Code,
+			}
+		},
+	}
+	// IndicatorOrderFieldName orders Indicator by name.
+	IndicatorOrderFieldName = &IndicatorOrderField{
+		Value: func(_m *Indicator) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: indicator.FieldName,
+		toTerm: indicator.ByName,
+		toCursor: func(_m *Indicator) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+	// IndicatorOrderFieldBaselineOn orders Indicator by baseline_on.
+	IndicatorOrderFieldBaselineOn = &IndicatorOrderField{
+		Value: func(_m *Indicator) (ent.Value, error) {
+			return _m.BaselineOn, nil
+		},
+		column: indicator.FieldBaselineOn,
+		toTerm: indicator.ByBaselineOn,
+		toCursor: func(_m *Indicator) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.BaselineOn,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f IndicatorOrderField) String() string {
+	var str string
+	switch f.column {
+	case IndicatorOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case IndicatorOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case IndicatorOrderFieldCode.column:
+		str = "CODE"
+	case IndicatorOrderFieldName.column:
+		str = "NAME"
+	case IndicatorOrderFieldBaselineOn.column:
+		str = "BASELINE_ON"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f IndicatorOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *IndicatorOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("IndicatorOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *IndicatorOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *IndicatorOrderFieldUpdatedAt
+	case "CODE":
+		*f = *IndicatorOrderFieldCode
+	case "NAME":
+		*f = *IndicatorOrderFieldName
+	case "BASELINE_ON":
+		*f = *IndicatorOrderFieldBaselineOn
+	default:
+		return fmt.Errorf("%s is not a valid IndicatorOrderField", str)
+	}
+	return nil
+}
+
+// IndicatorOrderField defines the ordering field of Indicator.
+type IndicatorOrderField struct {
+	// Value extracts the ordering value from the given Indicator.
+	Value    func(*Indicator) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) indicator.OrderOption
+	toCursor func(*Indicator) Cursor
+}
+
+// IndicatorOrder defines the ordering of Indicator.
+type IndicatorOrder struct {
+	Direction OrderDirection       `json:"direction"`
+	Field     *IndicatorOrderField `json:"field"`
+}
+
+// DefaultIndicatorOrder is the default ordering of Indicator.
+var DefaultIndicatorOrder = &IndicatorOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &IndicatorOrderField{
+		Value: func(_m *Indicator) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: indicator.FieldID,
+		toTerm: indicator.ByID,
+		toCursor: func(_m *Indicator) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Indicator into IndicatorEdge.
+func (_m *Indicator) ToEdge(order *IndicatorOrder) *IndicatorEdge {
+	if order == nil {
+		order = DefaultIndicatorOrder
+	}
+	return &IndicatorEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// IndicatorTargetEdge is the edge representation of IndicatorTarget.
+type IndicatorTargetEdge struct {
+	Node   *IndicatorTarget `json:"node"`
+	Cursor Cursor           `json:"cursor"`
+}
+
+// IndicatorTargetConnection is the connection containing edges to IndicatorTarget.
+type IndicatorTargetConnection struct {
+	Edges      []*IndicatorTargetEdge `json:"edges"`
+	PageInfo   PageInfo               `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
+}
+
+func (c *IndicatorTargetConnection) build(nodes []*IndicatorTarget, pager *indicatortargetPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *IndicatorTarget
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *IndicatorTarget {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *IndicatorTarget {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*IndicatorTargetEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &IndicatorTargetEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// IndicatorTargetPaginateOption enables pagination customization.
+type IndicatorTargetPaginateOption func(*indicatortargetPager) error
+
+// WithIndicatorTargetOrder configures pagination ordering.
+func WithIndicatorTargetOrder(order *IndicatorTargetOrder) IndicatorTargetPaginateOption {
+	if order == nil {
+		order = DefaultIndicatorTargetOrder
+	}
+	o := *order
+	return func(pager *indicatortargetPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultIndicatorTargetOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithIndicatorTargetFilter configures pagination filter.
+func WithIndicatorTargetFilter(filter func(*IndicatorTargetQuery) (*IndicatorTargetQuery, error)) IndicatorTargetPaginateOption {
+	return func(pager *indicatortargetPager) error {
+		if filter == nil {
+			return errors.New("IndicatorTargetQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type indicatortargetPager struct {
+	reverse bool
+	order   *IndicatorTargetOrder
+	filter  func(*IndicatorTargetQuery) (*IndicatorTargetQuery, error)
+}
+
+func newIndicatorTargetPager(opts []IndicatorTargetPaginateOption, reverse bool) (*indicatortargetPager, error) {
+	pager := &indicatortargetPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultIndicatorTargetOrder
+	}
+	return pager, nil
+}
+
+func (p *indicatortargetPager) applyFilter(query *IndicatorTargetQuery) (*IndicatorTargetQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *indicatortargetPager) toCursor(_m *IndicatorTarget) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *indicatortargetPager) applyCursors(query *IndicatorTargetQuery, after, before *Cursor) (*IndicatorTargetQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultIndicatorTargetOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *indicatortargetPager) applyOrder(query *IndicatorTargetQuery) *IndicatorTargetQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultIndicatorTargetOrder.Field {
+		query = query.Order(DefaultIndicatorTargetOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *indicatortargetPager) orderExpr(query *IndicatorTargetQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultIndicatorTargetOrder.Field {
+			b.Comma().Ident(DefaultIndicatorTargetOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to IndicatorTarget.
+func (_m *IndicatorTargetQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...IndicatorTargetPaginateOption,
+) (*IndicatorTargetConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newIndicatorTargetPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &IndicatorTargetConnection{Edges: []*IndicatorTargetEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// IndicatorTargetOrderFieldCreatedAt orders IndicatorTarget by created_at.
+	IndicatorTargetOrderFieldCreatedAt = &IndicatorTargetOrderField{
+		Value: func(_m *IndicatorTarget) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: indicatortarget.FieldCreatedAt,
+		toTerm: indicatortarget.ByCreatedAt,
+		toCursor: func(_m *IndicatorTarget) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// IndicatorTargetOrderFieldUpdatedAt orders IndicatorTarget by updated_at.
+	IndicatorTargetOrderFieldUpdatedAt = &IndicatorTargetOrderField{
+		Value: func(_m *IndicatorTarget) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: indicatortarget.FieldUpdatedAt,
+		toTerm: indicatortarget.ByUpdatedAt,
+		toCursor: func(_m *IndicatorTarget) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// IndicatorTargetOrderFieldYear orders IndicatorTarget by year.
+	IndicatorTargetOrderFieldYear = &IndicatorTargetOrderField{
+		Value: func(_m *IndicatorTarget) (ent.Value, error) {
+			return _m.Year, nil
+		},
+		column: indicatortarget.FieldYear,
+		toTerm: indicatortarget.ByYear,
+		toCursor: func(_m *IndicatorTarget) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Year,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f IndicatorTargetOrderField) String() string {
+	var str string
+	switch f.column {
+	case IndicatorTargetOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case IndicatorTargetOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case IndicatorTargetOrderFieldYear.column:
+		str = "YEAR"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f IndicatorTargetOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *IndicatorTargetOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("IndicatorTargetOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *IndicatorTargetOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *IndicatorTargetOrderFieldUpdatedAt
+	case "YEAR":
+		*f = *IndicatorTargetOrderFieldYear
+	default:
+		return fmt.Errorf("%s is not a valid IndicatorTargetOrderField", str)
+	}
+	return nil
+}
+
+// IndicatorTargetOrderField defines the ordering field of IndicatorTarget.
+type IndicatorTargetOrderField struct {
+	// Value extracts the ordering value from the given IndicatorTarget.
+	Value    func(*IndicatorTarget) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) indicatortarget.OrderOption
+	toCursor func(*IndicatorTarget) Cursor
+}
+
+// IndicatorTargetOrder defines the ordering of IndicatorTarget.
+type IndicatorTargetOrder struct {
+	Direction OrderDirection             `json:"direction"`
+	Field     *IndicatorTargetOrderField `json:"field"`
+}
+
+// DefaultIndicatorTargetOrder is the default ordering of IndicatorTarget.
+var DefaultIndicatorTargetOrder = &IndicatorTargetOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &IndicatorTargetOrderField{
+		Value: func(_m *IndicatorTarget) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: indicatortarget.FieldID,
+		toTerm: indicatortarget.ByID,
+		toCursor: func(_m *IndicatorTarget) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts IndicatorTarget into IndicatorTargetEdge.
+func (_m *IndicatorTarget) ToEdge(order *IndicatorTargetOrder) *IndicatorTargetEdge {
+	if order == nil {
+		order = DefaultIndicatorTargetOrder
+	}
+	return &IndicatorTargetEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// InitiativeEdge is the edge representation of Initiative.
+type InitiativeEdge struct {
+	Node   *Initiative `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// InitiativeConnection is the connection containing edges to Initiative.
+type InitiativeConnection struct {
+	Edges      []*InitiativeEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *InitiativeConnection) build(nodes []*Initiative, pager *initiativePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Initiative
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Initiative {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Initiative {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*InitiativeEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &InitiativeEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// InitiativePaginateOption enables pagination customization.
+type InitiativePaginateOption func(*initiativePager) error
+
+// WithInitiativeOrder configures pagination ordering.
+func WithInitiativeOrder(order *InitiativeOrder) InitiativePaginateOption {
+	if order == nil {
+		order = DefaultInitiativeOrder
+	}
+	o := *order
+	return func(pager *initiativePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultInitiativeOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithInitiativeFilter configures pagination filter.
+func WithInitiativeFilter(filter func(*InitiativeQuery) (*InitiativeQuery, error)) InitiativePaginateOption {
+	return func(pager *initiativePager) error {
+		if filter == nil {
+			return errors.New("InitiativeQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type initiativePager struct {
+	reverse bool
+	order   *InitiativeOrder
+	filter  func(*InitiativeQuery) (*InitiativeQuery, error)
+}
+
+func newInitiativePager(opts []InitiativePaginateOption, reverse bool) (*initiativePager, error) {
+	pager := &initiativePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultInitiativeOrder
+	}
+	return pager, nil
+}
+
+func (p *initiativePager) applyFilter(query *InitiativeQuery) (*InitiativeQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *initiativePager) toCursor(_m *Initiative) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *initiativePager) applyCursors(query *InitiativeQuery, after, before *Cursor) (*InitiativeQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultInitiativeOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *initiativePager) applyOrder(query *InitiativeQuery) *InitiativeQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultInitiativeOrder.Field {
+		query = query.Order(DefaultInitiativeOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *initiativePager) orderExpr(query *InitiativeQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultInitiativeOrder.Field {
+			b.Comma().Ident(DefaultInitiativeOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Initiative.
+func (_m *InitiativeQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...InitiativePaginateOption,
+) (*InitiativeConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newInitiativePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &InitiativeConnection{Edges: []*InitiativeEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// InitiativeOrderFieldCreatedAt orders Initiative by created_at.
+	InitiativeOrderFieldCreatedAt = &InitiativeOrderField{
+		Value: func(_m *Initiative) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: initiative.FieldCreatedAt,
+		toTerm: initiative.ByCreatedAt,
+		toCursor: func(_m *Initiative) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// InitiativeOrderFieldUpdatedAt orders Initiative by updated_at.
+	InitiativeOrderFieldUpdatedAt = &InitiativeOrderField{
+		Value: func(_m *Initiative) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: initiative.FieldUpdatedAt,
+		toTerm: initiative.ByUpdatedAt,
+		toCursor: func(_m *Initiative) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// InitiativeOrderFieldTitle orders Initiative by title.
+	InitiativeOrderFieldTitle = &InitiativeOrderField{
+		Value: func(_m *Initiative) (ent.Value, error) {
+			return _m.Title, nil
+		},
+		column: initiative.FieldTitle,
+		toTerm: initiative.ByTitle,
+		toCursor: func(_m *Initiative) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Title,
+			}
+		},
+	}
+	// InitiativeOrderFieldStatus orders Initiative by status.
+	InitiativeOrderFieldStatus = &InitiativeOrderField{
+		Value: func(_m *Initiative) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: initiative.FieldStatus,
+		toTerm: initiative.ByStatus,
+		toCursor: func(_m *Initiative) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+	// InitiativeOrderFieldStartsOn orders Initiative by starts_on.
+	InitiativeOrderFieldStartsOn = &InitiativeOrderField{
+		Value: func(_m *Initiative) (ent.Value, error) {
+			return _m.StartsOn, nil
+		},
+		column: initiative.FieldStartsOn,
+		toTerm: initiative.ByStartsOn,
+		toCursor: func(_m *Initiative) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.StartsOn,
+			}
+		},
+	}
+	// InitiativeOrderFieldEndsOn orders Initiative by ends_on.
+	InitiativeOrderFieldEndsOn = &InitiativeOrderField{
+		Value: func(_m *Initiative) (ent.Value, error) {
+			return _m.EndsOn, nil
+		},
+		column: initiative.FieldEndsOn,
+		toTerm: initiative.ByEndsOn,
+		toCursor: func(_m *Initiative) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.EndsOn,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f InitiativeOrderField) String() string {
+	var str string
+	switch f.column {
+	case InitiativeOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case InitiativeOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case InitiativeOrderFieldTitle.column:
+		str = "TITLE"
+	case InitiativeOrderFieldStatus.column:
+		str = "STATUS"
+	case InitiativeOrderFieldStartsOn.column:
+		str = "STARTS_ON"
+	case InitiativeOrderFieldEndsOn.column:
+		str = "ENDS_ON"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f InitiativeOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *InitiativeOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("InitiativeOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *InitiativeOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *InitiativeOrderFieldUpdatedAt
+	case "TITLE":
+		*f = *InitiativeOrderFieldTitle
+	case "STATUS":
+		*f = *InitiativeOrderFieldStatus
+	case "STARTS_ON":
+		*f = *InitiativeOrderFieldStartsOn
+	case "ENDS_ON":
+		*f = *InitiativeOrderFieldEndsOn
+	default:
+		return fmt.Errorf("%s is not a valid InitiativeOrderField", str)
+	}
+	return nil
+}
+
+// InitiativeOrderField defines the ordering field of Initiative.
+type InitiativeOrderField struct {
+	// Value extracts the ordering value from the given Initiative.
+	Value    func(*Initiative) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) initiative.OrderOption
+	toCursor func(*Initiative) Cursor
+}
+
+// InitiativeOrder defines the ordering of Initiative.
+type InitiativeOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *InitiativeOrderField `json:"field"`
+}
+
+// DefaultInitiativeOrder is the default ordering of Initiative.
+var DefaultInitiativeOrder = &InitiativeOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &InitiativeOrderField{
+		Value: func(_m *Initiative) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: initiative.FieldID,
+		toTerm: initiative.ByID,
+		toCursor: func(_m *Initiative) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Initiative into InitiativeEdge.
+func (_m *Initiative) ToEdge(order *InitiativeOrder) *InitiativeEdge {
+	if order == nil {
+		order = DefaultInitiativeOrder
+	}
+	return &InitiativeEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// InitiativePartnerEdge is the edge representation of InitiativePartner.
+type InitiativePartnerEdge struct {
+	Node   *InitiativePartner `json:"node"`
+	Cursor Cursor             `json:"cursor"`
+}
+
+// InitiativePartnerConnection is the connection containing edges to InitiativePartner.
+type InitiativePartnerConnection struct {
+	Edges      []*InitiativePartnerEdge `json:"edges"`
+	PageInfo   PageInfo                 `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+func (c *InitiativePartnerConnection) build(nodes []*InitiativePartner, pager *initiativepartnerPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *InitiativePartner
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *InitiativePartner {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *InitiativePartner {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*InitiativePartnerEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &InitiativePartnerEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// InitiativePartnerPaginateOption enables pagination customization.
+type InitiativePartnerPaginateOption func(*initiativepartnerPager) error
+
+// WithInitiativePartnerOrder configures pagination ordering.
+func WithInitiativePartnerOrder(order *InitiativePartnerOrder) InitiativePartnerPaginateOption {
+	if order == nil {
+		order = DefaultInitiativePartnerOrder
+	}
+	o := *order
+	return func(pager *initiativepartnerPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultInitiativePartnerOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithInitiativePartnerFilter configures pagination filter.
+func WithInitiativePartnerFilter(filter func(*InitiativePartnerQuery) (*InitiativePartnerQuery, error)) InitiativePartnerPaginateOption {
+	return func(pager *initiativepartnerPager) error {
+		if filter == nil {
+			return errors.New("InitiativePartnerQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type initiativepartnerPager struct {
+	reverse bool
+	order   *InitiativePartnerOrder
+	filter  func(*InitiativePartnerQuery) (*InitiativePartnerQuery, error)
+}
+
+func newInitiativePartnerPager(opts []InitiativePartnerPaginateOption, reverse bool) (*initiativepartnerPager, error) {
+	pager := &initiativepartnerPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultInitiativePartnerOrder
+	}
+	return pager, nil
+}
+
+func (p *initiativepartnerPager) applyFilter(query *InitiativePartnerQuery) (*InitiativePartnerQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *initiativepartnerPager) toCursor(_m *InitiativePartner) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *initiativepartnerPager) applyCursors(query *InitiativePartnerQuery, after, before *Cursor) (*InitiativePartnerQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultInitiativePartnerOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *initiativepartnerPager) applyOrder(query *InitiativePartnerQuery) *InitiativePartnerQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultInitiativePartnerOrder.Field {
+		query = query.Order(DefaultInitiativePartnerOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *initiativepartnerPager) orderExpr(query *InitiativePartnerQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultInitiativePartnerOrder.Field {
+			b.Comma().Ident(DefaultInitiativePartnerOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to InitiativePartner.
+func (_m *InitiativePartnerQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...InitiativePartnerPaginateOption,
+) (*InitiativePartnerConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newInitiativePartnerPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &InitiativePartnerConnection{Edges: []*InitiativePartnerEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// InitiativePartnerOrderFieldCreatedAt orders InitiativePartner by created_at.
+	InitiativePartnerOrderFieldCreatedAt = &InitiativePartnerOrderField{
+		Value: func(_m *InitiativePartner) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: initiativepartner.FieldCreatedAt,
+		toTerm: initiativepartner.ByCreatedAt,
+		toCursor: func(_m *InitiativePartner) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// InitiativePartnerOrderFieldUpdatedAt orders InitiativePartner by updated_at.
+	InitiativePartnerOrderFieldUpdatedAt = &InitiativePartnerOrderField{
+		Value: func(_m *InitiativePartner) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: initiativepartner.FieldUpdatedAt,
+		toTerm: initiativepartner.ByUpdatedAt,
+		toCursor: func(_m *InitiativePartner) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f InitiativePartnerOrderField) String() string {
+	var str string
+	switch f.column {
+	case InitiativePartnerOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case InitiativePartnerOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f InitiativePartnerOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *InitiativePartnerOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("InitiativePartnerOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *InitiativePartnerOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *InitiativePartnerOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid InitiativePartnerOrderField", str)
+	}
+	return nil
+}
+
+// InitiativePartnerOrderField defines the ordering field of InitiativePartner.
+type InitiativePartnerOrderField struct {
+	// Value extracts the ordering value from the given InitiativePartner.
+	Value    func(*InitiativePartner) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) initiativepartner.OrderOption
+	toCursor func(*InitiativePartner) Cursor
+}
+
+// InitiativePartnerOrder defines the ordering of InitiativePartner.
+type InitiativePartnerOrder struct {
+	Direction OrderDirection               `json:"direction"`
+	Field     *InitiativePartnerOrderField `json:"field"`
+}
+
+// DefaultInitiativePartnerOrder is the default ordering of InitiativePartner.
+var DefaultInitiativePartnerOrder = &InitiativePartnerOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &InitiativePartnerOrderField{
+		Value: func(_m *InitiativePartner) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: initiativepartner.FieldID,
+		toTerm: initiativepartner.ByID,
+		toCursor: func(_m *InitiativePartner) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts InitiativePartner into InitiativePartnerEdge.
+func (_m *InitiativePartner) ToEdge(order *InitiativePartnerOrder) *InitiativePartnerEdge {
+	if order == nil {
+		order = DefaultInitiativePartnerOrder
+	}
+	return &InitiativePartnerEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// MandateLinkEdge is the edge representation of MandateLink.
+type MandateLinkEdge struct {
+	Node   *MandateLink `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// MandateLinkConnection is the connection containing edges to MandateLink.
+type MandateLinkConnection struct {
+	Edges      []*MandateLinkEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *MandateLinkConnection) build(nodes []*MandateLink, pager *mandatelinkPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *MandateLink
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *MandateLink {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *MandateLink {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*MandateLinkEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &MandateLinkEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// MandateLinkPaginateOption enables pagination customization.
+type MandateLinkPaginateOption func(*mandatelinkPager) error
+
+// WithMandateLinkOrder configures pagination ordering.
+func WithMandateLinkOrder(order *MandateLinkOrder) MandateLinkPaginateOption {
+	if order == nil {
+		order = DefaultMandateLinkOrder
+	}
+	o := *order
+	return func(pager *mandatelinkPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultMandateLinkOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithMandateLinkFilter configures pagination filter.
+func WithMandateLinkFilter(filter func(*MandateLinkQuery) (*MandateLinkQuery, error)) MandateLinkPaginateOption {
+	return func(pager *mandatelinkPager) error {
+		if filter == nil {
+			return errors.New("MandateLinkQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type mandatelinkPager struct {
+	reverse bool
+	order   *MandateLinkOrder
+	filter  func(*MandateLinkQuery) (*MandateLinkQuery, error)
+}
+
+func newMandateLinkPager(opts []MandateLinkPaginateOption, reverse bool) (*mandatelinkPager, error) {
+	pager := &mandatelinkPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultMandateLinkOrder
+	}
+	return pager, nil
+}
+
+func (p *mandatelinkPager) applyFilter(query *MandateLinkQuery) (*MandateLinkQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *mandatelinkPager) toCursor(_m *MandateLink) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *mandatelinkPager) applyCursors(query *MandateLinkQuery, after, before *Cursor) (*MandateLinkQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultMandateLinkOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *mandatelinkPager) applyOrder(query *MandateLinkQuery) *MandateLinkQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultMandateLinkOrder.Field {
+		query = query.Order(DefaultMandateLinkOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *mandatelinkPager) orderExpr(query *MandateLinkQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultMandateLinkOrder.Field {
+			b.Comma().Ident(DefaultMandateLinkOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to MandateLink.
+func (_m *MandateLinkQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...MandateLinkPaginateOption,
+) (*MandateLinkConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newMandateLinkPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &MandateLinkConnection{Edges: []*MandateLinkEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// MandateLinkOrderFieldCreatedAt orders MandateLink by created_at.
+	MandateLinkOrderFieldCreatedAt = &MandateLinkOrderField{
+		Value: func(_m *MandateLink) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: mandatelink.FieldCreatedAt,
+		toTerm: mandatelink.ByCreatedAt,
+		toCursor: func(_m *MandateLink) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// MandateLinkOrderFieldUpdatedAt orders MandateLink by updated_at.
+	MandateLinkOrderFieldUpdatedAt = &MandateLinkOrderField{
+		Value: func(_m *MandateLink) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: mandatelink.FieldUpdatedAt,
+		toTerm: mandatelink.ByUpdatedAt,
+		toCursor: func(_m *MandateLink) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f MandateLinkOrderField) String() string {
+	var str string
+	switch f.column {
+	case MandateLinkOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case MandateLinkOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f MandateLinkOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *MandateLinkOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("MandateLinkOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *MandateLinkOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *MandateLinkOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid MandateLinkOrderField", str)
+	}
+	return nil
+}
+
+// MandateLinkOrderField defines the ordering field of MandateLink.
+type MandateLinkOrderField struct {
+	// Value extracts the ordering value from the given MandateLink.
+	Value    func(*MandateLink) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) mandatelink.OrderOption
+	toCursor func(*MandateLink) Cursor
+}
+
+// MandateLinkOrder defines the ordering of MandateLink.
+type MandateLinkOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *MandateLinkOrderField `json:"field"`
+}
+
+// DefaultMandateLinkOrder is the default ordering of MandateLink.
+var DefaultMandateLinkOrder = &MandateLinkOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &MandateLinkOrderField{
+		Value: func(_m *MandateLink) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: mandatelink.FieldID,
+		toTerm: mandatelink.ByID,
+		toCursor: func(_m *MandateLink) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts MandateLink into MandateLinkEdge.
+func (_m *MandateLink) ToEdge(order *MandateLinkOrder) *MandateLinkEdge {
+	if order == nil {
+		order = DefaultMandateLinkOrder
+	}
+	return &MandateLinkEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// MeetingEdge is the edge representation of Meeting.
+type MeetingEdge struct {
+	Node   *Meeting `json:"node"`
+	Cursor Cursor   `json:"cursor"`
+}
+
+// MeetingConnection is the connection containing edges to Meeting.
+type MeetingConnection struct {
+	Edges      []*MeetingEdge `json:"edges"`
+	PageInfo   PageInfo       `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+func (c *MeetingConnection) build(nodes []*Meeting, pager *meetingPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Meeting
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Meeting {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Meeting {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*MeetingEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &MeetingEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// MeetingPaginateOption enables pagination customization.
+type MeetingPaginateOption func(*meetingPager) error
+
+// WithMeetingOrder configures pagination ordering.
+func WithMeetingOrder(order *MeetingOrder) MeetingPaginateOption {
+	if order == nil {
+		order = DefaultMeetingOrder
+	}
+	o := *order
+	return func(pager *meetingPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultMeetingOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithMeetingFilter configures pagination filter.
+func WithMeetingFilter(filter func(*MeetingQuery) (*MeetingQuery, error)) MeetingPaginateOption {
+	return func(pager *meetingPager) error {
+		if filter == nil {
+			return errors.New("MeetingQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type meetingPager struct {
+	reverse bool
+	order   *MeetingOrder
+	filter  func(*MeetingQuery) (*MeetingQuery, error)
+}
+
+func newMeetingPager(opts []MeetingPaginateOption, reverse bool) (*meetingPager, error) {
+	pager := &meetingPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultMeetingOrder
+	}
+	return pager, nil
+}
+
+func (p *meetingPager) applyFilter(query *MeetingQuery) (*MeetingQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *meetingPager) toCursor(_m *Meeting) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *meetingPager) applyCursors(query *MeetingQuery, after, before *Cursor) (*MeetingQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultMeetingOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *meetingPager) applyOrder(query *MeetingQuery) *MeetingQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultMeetingOrder.Field {
+		query = query.Order(DefaultMeetingOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *meetingPager) orderExpr(query *MeetingQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultMeetingOrder.Field {
+			b.Comma().Ident(DefaultMeetingOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Meeting.
+func (_m *MeetingQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...MeetingPaginateOption,
+) (*MeetingConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newMeetingPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &MeetingConnection{Edges: []*MeetingEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// MeetingOrderFieldCreatedAt orders Meeting by created_at.
+	MeetingOrderFieldCreatedAt = &MeetingOrderField{
+		Value: func(_m *Meeting) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: meeting.FieldCreatedAt,
+		toTerm: meeting.ByCreatedAt,
+		toCursor: func(_m *Meeting) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// MeetingOrderFieldUpdatedAt orders Meeting by updated_at.
+	MeetingOrderFieldUpdatedAt = &MeetingOrderField{
+		Value: func(_m *Meeting) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: meeting.FieldUpdatedAt,
+		toTerm: meeting.ByUpdatedAt,
+		toCursor: func(_m *Meeting) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// MeetingOrderFieldWhenEarliest orders Meeting by when_earliest.
+	MeetingOrderFieldWhenEarliest = &MeetingOrderField{
+		Value: func(_m *Meeting) (ent.Value, error) {
+			return _m.WhenEarliest, nil
+		},
+		column: meeting.FieldWhenEarliest,
+		toTerm: meeting.ByWhenEarliest,
+		toCursor: func(_m *Meeting) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.WhenEarliest,
+			}
+		},
+	}
+	// MeetingOrderFieldTitle orders Meeting by title.
+	MeetingOrderFieldTitle = &MeetingOrderField{
+		Value: func(_m *Meeting) (ent.Value, error) {
+			return _m.Title, nil
+		},
+		column: meeting.FieldTitle,
+		toTerm: meeting.ByTitle,
+		toCursor: func(_m *Meeting) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Title,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f MeetingOrderField) String() string {
+	var str string
+	switch f.column {
+	case MeetingOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case MeetingOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case MeetingOrderFieldWhenEarliest.column:
+		str = "WHEN"
+	case MeetingOrderFieldTitle.column:
+		str = "TITLE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f MeetingOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *MeetingOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("MeetingOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *MeetingOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *MeetingOrderFieldUpdatedAt
+	case "WHEN":
+		*f = *MeetingOrderFieldWhenEarliest
+	case "TITLE":
+		*f = *MeetingOrderFieldTitle
+	default:
+		return fmt.Errorf("%s is not a valid MeetingOrderField", str)
+	}
+	return nil
+}
+
+// MeetingOrderField defines the ordering field of Meeting.
+type MeetingOrderField struct {
+	// Value extracts the ordering value from the given Meeting.
+	Value    func(*Meeting) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) meeting.OrderOption
+	toCursor func(*Meeting) Cursor
+}
+
+// MeetingOrder defines the ordering of Meeting.
+type MeetingOrder struct {
+	Direction OrderDirection     `json:"direction"`
+	Field     *MeetingOrderField `json:"field"`
+}
+
+// DefaultMeetingOrder is the default ordering of Meeting.
+var DefaultMeetingOrder = &MeetingOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &MeetingOrderField{
+		Value: func(_m *Meeting) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: meeting.FieldID,
+		toTerm: meeting.ByID,
+		toCursor: func(_m *Meeting) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Meeting into MeetingEdge.
+func (_m *Meeting) ToEdge(order *MeetingOrder) *MeetingEdge {
+	if order == nil {
+		order = DefaultMeetingOrder
+	}
+	return &MeetingEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// MilestoneEdge is the edge representation of Milestone.
+type MilestoneEdge struct {
+	Node   *Milestone `json:"node"`
+	Cursor Cursor     `json:"cursor"`
+}
+
+// MilestoneConnection is the connection containing edges to Milestone.
+type MilestoneConnection struct {
+	Edges      []*MilestoneEdge `json:"edges"`
+	PageInfo   PageInfo         `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+func (c *MilestoneConnection) build(nodes []*Milestone, pager *milestonePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Milestone
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Milestone {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Milestone {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*MilestoneEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &MilestoneEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// MilestonePaginateOption enables pagination customization.
+type MilestonePaginateOption func(*milestonePager) error
+
+// WithMilestoneOrder configures pagination ordering.
+func WithMilestoneOrder(order *MilestoneOrder) MilestonePaginateOption {
+	if order == nil {
+		order = DefaultMilestoneOrder
+	}
+	o := *order
+	return func(pager *milestonePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultMilestoneOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithMilestoneFilter configures pagination filter.
+func WithMilestoneFilter(filter func(*MilestoneQuery) (*MilestoneQuery, error)) MilestonePaginateOption {
+	return func(pager *milestonePager) error {
+		if filter == nil {
+			return errors.New("MilestoneQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type milestonePager struct {
+	reverse bool
+	order   *MilestoneOrder
+	filter  func(*MilestoneQuery) (*MilestoneQuery, error)
+}
+
+func newMilestonePager(opts []MilestonePaginateOption, reverse bool) (*milestonePager, error) {
+	pager := &milestonePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultMilestoneOrder
+	}
+	return pager, nil
+}
+
+func (p *milestonePager) applyFilter(query *MilestoneQuery) (*MilestoneQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *milestonePager) toCursor(_m *Milestone) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *milestonePager) applyCursors(query *MilestoneQuery, after, before *Cursor) (*MilestoneQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultMilestoneOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *milestonePager) applyOrder(query *MilestoneQuery) *MilestoneQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultMilestoneOrder.Field {
+		query = query.Order(DefaultMilestoneOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *milestonePager) orderExpr(query *MilestoneQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultMilestoneOrder.Field {
+			b.Comma().Ident(DefaultMilestoneOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Milestone.
+func (_m *MilestoneQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...MilestonePaginateOption,
+) (*MilestoneConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newMilestonePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &MilestoneConnection{Edges: []*MilestoneEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// MilestoneOrderFieldCreatedAt orders Milestone by created_at.
+	MilestoneOrderFieldCreatedAt = &MilestoneOrderField{
+		Value: func(_m *Milestone) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: milestone.FieldCreatedAt,
+		toTerm: milestone.ByCreatedAt,
+		toCursor: func(_m *Milestone) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// MilestoneOrderFieldUpdatedAt orders Milestone by updated_at.
+	MilestoneOrderFieldUpdatedAt = &MilestoneOrderField{
+		Value: func(_m *Milestone) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: milestone.FieldUpdatedAt,
+		toTerm: milestone.ByUpdatedAt,
+		toCursor: func(_m *Milestone) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// MilestoneOrderFieldPlannedEarliest orders Milestone by planned_earliest.
+	MilestoneOrderFieldPlannedEarliest = &MilestoneOrderField{
+		Value: func(_m *Milestone) (ent.Value, error) {
+			return _m.PlannedEarliest, nil
+		},
+		column: milestone.FieldPlannedEarliest,
+		toTerm: milestone.ByPlannedEarliest,
+		toCursor: func(_m *Milestone) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.PlannedEarliest,
+			}
+		},
+	}
+	// MilestoneOrderFieldTitle orders Milestone by title.
+	MilestoneOrderFieldTitle = &MilestoneOrderField{
+		Value: func(_m *Milestone) (ent.Value, error) {
+			return _m.Title, nil
+		},
+		column: milestone.FieldTitle,
+		toTerm: milestone.ByTitle,
+		toCursor: func(_m *Milestone) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Title,
+			}
+		},
+	}
+	// MilestoneOrderFieldCompletedOn orders Milestone by completed_on.
+	MilestoneOrderFieldCompletedOn = &MilestoneOrderField{
+		Value: func(_m *Milestone) (ent.Value, error) {
+			return _m.CompletedOn, nil
+		},
+		column: milestone.FieldCompletedOn,
+		toTerm: milestone.ByCompletedOn,
+		toCursor: func(_m *Milestone) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CompletedOn,
+			}
+		},
+	}
+	// MilestoneOrderFieldStatus orders Milestone by status.
+	MilestoneOrderFieldStatus = &MilestoneOrderField{
+		Value: func(_m *Milestone) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: milestone.FieldStatus,
+		toTerm: milestone.ByStatus,
+		toCursor: func(_m *Milestone) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f MilestoneOrderField) String() string {
+	var str string
+	switch f.column {
+	case MilestoneOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case MilestoneOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case MilestoneOrderFieldPlannedEarliest.column:
+		str = "PLANNED"
+	case MilestoneOrderFieldTitle.column:
+		str = "TITLE"
+	case MilestoneOrderFieldCompletedOn.column:
+		str = "COMPLETED_ON"
+	case MilestoneOrderFieldStatus.column:
+		str = "STATUS"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f MilestoneOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *MilestoneOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("MilestoneOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *MilestoneOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *MilestoneOrderFieldUpdatedAt
+	case "PLANNED":
+		*f = *MilestoneOrderFieldPlannedEarliest
+	case "TITLE":
+		*f = *MilestoneOrderFieldTitle
+	case "COMPLETED_ON":
+		*f = *MilestoneOrderFieldCompletedOn
+	case "STATUS":
+		*f = *MilestoneOrderFieldStatus
+	default:
+		return fmt.Errorf("%s is not a valid MilestoneOrderField", str)
+	}
+	return nil
+}
+
+// MilestoneOrderField defines the ordering field of Milestone.
+type MilestoneOrderField struct {
+	// Value extracts the ordering value from the given Milestone.
+	Value    func(*Milestone) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) milestone.OrderOption
+	toCursor func(*Milestone) Cursor
+}
+
+// MilestoneOrder defines the ordering of Milestone.
+type MilestoneOrder struct {
+	Direction OrderDirection       `json:"direction"`
+	Field     *MilestoneOrderField `json:"field"`
+}
+
+// DefaultMilestoneOrder is the default ordering of Milestone.
+var DefaultMilestoneOrder = &MilestoneOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &MilestoneOrderField{
+		Value: func(_m *Milestone) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: milestone.FieldID,
+		toTerm: milestone.ByID,
+		toCursor: func(_m *Milestone) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Milestone into MilestoneEdge.
+func (_m *Milestone) ToEdge(order *MilestoneOrder) *MilestoneEdge {
+	if order == nil {
+		order = DefaultMilestoneOrder
+	}
+	return &MilestoneEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // NominationRequestEdge is the edge representation of NominationRequest.
 type NominationRequestEdge struct {
 	Node   *NominationRequest `json:"node"`
@@ -1930,6 +6164,338 @@ func (_m *NominationRequest) ToEdge(order *NominationRequestOrder) *NominationRe
 	}
 }
 
+// ObservationEdge is the edge representation of Observation.
+type ObservationEdge struct {
+	Node   *Observation `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// ObservationConnection is the connection containing edges to Observation.
+type ObservationConnection struct {
+	Edges      []*ObservationEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *ObservationConnection) build(nodes []*Observation, pager *observationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Observation
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Observation {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Observation {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ObservationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ObservationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ObservationPaginateOption enables pagination customization.
+type ObservationPaginateOption func(*observationPager) error
+
+// WithObservationOrder configures pagination ordering.
+func WithObservationOrder(order *ObservationOrder) ObservationPaginateOption {
+	if order == nil {
+		order = DefaultObservationOrder
+	}
+	o := *order
+	return func(pager *observationPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultObservationOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithObservationFilter configures pagination filter.
+func WithObservationFilter(filter func(*ObservationQuery) (*ObservationQuery, error)) ObservationPaginateOption {
+	return func(pager *observationPager) error {
+		if filter == nil {
+			return errors.New("ObservationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type observationPager struct {
+	reverse bool
+	order   *ObservationOrder
+	filter  func(*ObservationQuery) (*ObservationQuery, error)
+}
+
+func newObservationPager(opts []ObservationPaginateOption, reverse bool) (*observationPager, error) {
+	pager := &observationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultObservationOrder
+	}
+	return pager, nil
+}
+
+func (p *observationPager) applyFilter(query *ObservationQuery) (*ObservationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *observationPager) toCursor(_m *Observation) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *observationPager) applyCursors(query *ObservationQuery, after, before *Cursor) (*ObservationQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultObservationOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *observationPager) applyOrder(query *ObservationQuery) *ObservationQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultObservationOrder.Field {
+		query = query.Order(DefaultObservationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *observationPager) orderExpr(query *ObservationQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultObservationOrder.Field {
+			b.Comma().Ident(DefaultObservationOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Observation.
+func (_m *ObservationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ObservationPaginateOption,
+) (*ObservationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newObservationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ObservationConnection{Edges: []*ObservationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ObservationOrderFieldCreatedAt orders Observation by created_at.
+	ObservationOrderFieldCreatedAt = &ObservationOrderField{
+		Value: func(_m *Observation) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: observation.FieldCreatedAt,
+		toTerm: observation.ByCreatedAt,
+		toCursor: func(_m *Observation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ObservationOrderFieldUpdatedAt orders Observation by updated_at.
+	ObservationOrderFieldUpdatedAt = &ObservationOrderField{
+		Value: func(_m *Observation) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: observation.FieldUpdatedAt,
+		toTerm: observation.ByUpdatedAt,
+		toCursor: func(_m *Observation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// ObservationOrderFieldPeriodEarliest orders Observation by period_earliest.
+	ObservationOrderFieldPeriodEarliest = &ObservationOrderField{
+		Value: func(_m *Observation) (ent.Value, error) {
+			return _m.PeriodEarliest, nil
+		},
+		column: observation.FieldPeriodEarliest,
+		toTerm: observation.ByPeriodEarliest,
+		toCursor: func(_m *Observation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.PeriodEarliest,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ObservationOrderField) String() string {
+	var str string
+	switch f.column {
+	case ObservationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ObservationOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case ObservationOrderFieldPeriodEarliest.column:
+		str = "PERIOD"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ObservationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ObservationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ObservationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ObservationOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ObservationOrderFieldUpdatedAt
+	case "PERIOD":
+		*f = *ObservationOrderFieldPeriodEarliest
+	default:
+		return fmt.Errorf("%s is not a valid ObservationOrderField", str)
+	}
+	return nil
+}
+
+// ObservationOrderField defines the ordering field of Observation.
+type ObservationOrderField struct {
+	// Value extracts the ordering value from the given Observation.
+	Value    func(*Observation) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) observation.OrderOption
+	toCursor func(*Observation) Cursor
+}
+
+// ObservationOrder defines the ordering of Observation.
+type ObservationOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *ObservationOrderField `json:"field"`
+}
+
+// DefaultObservationOrder is the default ordering of Observation.
+var DefaultObservationOrder = &ObservationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ObservationOrderField{
+		Value: func(_m *Observation) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: observation.FieldID,
+		toTerm: observation.ByID,
+		toCursor: func(_m *Observation) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Observation into ObservationEdge.
+func (_m *Observation) ToEdge(order *ObservationOrder) *ObservationEdge {
+	if order == nil {
+		order = DefaultObservationOrder
+	}
+	return &ObservationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // OrganisationEdge is the edge representation of Organisation.
 type OrganisationEdge struct {
 	Node   *Organisation `json:"node"`
@@ -2329,6 +6895,374 @@ func (_m *Organisation) ToEdge(order *OrganisationOrder) *OrganisationEdge {
 		order = DefaultOrganisationOrder
 	}
 	return &OrganisationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PartnershipEdge is the edge representation of Partnership.
+type PartnershipEdge struct {
+	Node   *Partnership `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// PartnershipConnection is the connection containing edges to Partnership.
+type PartnershipConnection struct {
+	Edges      []*PartnershipEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *PartnershipConnection) build(nodes []*Partnership, pager *partnershipPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Partnership
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Partnership {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Partnership {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PartnershipEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PartnershipEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PartnershipPaginateOption enables pagination customization.
+type PartnershipPaginateOption func(*partnershipPager) error
+
+// WithPartnershipOrder configures pagination ordering.
+func WithPartnershipOrder(order *PartnershipOrder) PartnershipPaginateOption {
+	if order == nil {
+		order = DefaultPartnershipOrder
+	}
+	o := *order
+	return func(pager *partnershipPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultPartnershipOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithPartnershipFilter configures pagination filter.
+func WithPartnershipFilter(filter func(*PartnershipQuery) (*PartnershipQuery, error)) PartnershipPaginateOption {
+	return func(pager *partnershipPager) error {
+		if filter == nil {
+			return errors.New("PartnershipQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type partnershipPager struct {
+	reverse bool
+	order   *PartnershipOrder
+	filter  func(*PartnershipQuery) (*PartnershipQuery, error)
+}
+
+func newPartnershipPager(opts []PartnershipPaginateOption, reverse bool) (*partnershipPager, error) {
+	pager := &partnershipPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultPartnershipOrder
+	}
+	return pager, nil
+}
+
+func (p *partnershipPager) applyFilter(query *PartnershipQuery) (*PartnershipQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *partnershipPager) toCursor(_m *Partnership) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *partnershipPager) applyCursors(query *PartnershipQuery, after, before *Cursor) (*PartnershipQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPartnershipOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *partnershipPager) applyOrder(query *PartnershipQuery) *PartnershipQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPartnershipOrder.Field {
+		query = query.Order(DefaultPartnershipOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *partnershipPager) orderExpr(query *PartnershipQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPartnershipOrder.Field {
+			b.Comma().Ident(DefaultPartnershipOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Partnership.
+func (_m *PartnershipQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PartnershipPaginateOption,
+) (*PartnershipConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPartnershipPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PartnershipConnection{Edges: []*PartnershipEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PartnershipOrderFieldCreatedAt orders Partnership by created_at.
+	PartnershipOrderFieldCreatedAt = &PartnershipOrderField{
+		Value: func(_m *Partnership) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: partnership.FieldCreatedAt,
+		toTerm: partnership.ByCreatedAt,
+		toCursor: func(_m *Partnership) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PartnershipOrderFieldUpdatedAt orders Partnership by updated_at.
+	PartnershipOrderFieldUpdatedAt = &PartnershipOrderField{
+		Value: func(_m *Partnership) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: partnership.FieldUpdatedAt,
+		toTerm: partnership.ByUpdatedAt,
+		toCursor: func(_m *Partnership) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// PartnershipOrderFieldName orders Partnership by name.
+	PartnershipOrderFieldName = &PartnershipOrderField{
+		Value: func(_m *Partnership) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: partnership.FieldName,
+		toTerm: partnership.ByName,
+		toCursor: func(_m *Partnership) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+	// PartnershipOrderFieldKind orders Partnership by kind.
+	PartnershipOrderFieldKind = &PartnershipOrderField{
+		Value: func(_m *Partnership) (ent.Value, error) {
+			return _m.Kind, nil
+		},
+		column: partnership.FieldKind,
+		toTerm: partnership.ByKind,
+		toCursor: func(_m *Partnership) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Kind,
+			}
+		},
+	}
+	// PartnershipOrderFieldStatus orders Partnership by status.
+	PartnershipOrderFieldStatus = &PartnershipOrderField{
+		Value: func(_m *Partnership) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: partnership.FieldStatus,
+		toTerm: partnership.ByStatus,
+		toCursor: func(_m *Partnership) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PartnershipOrderField) String() string {
+	var str string
+	switch f.column {
+	case PartnershipOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PartnershipOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case PartnershipOrderFieldName.column:
+		str = "NAME"
+	case PartnershipOrderFieldKind.column:
+		str = "KIND"
+	case PartnershipOrderFieldStatus.column:
+		str = "STATUS"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PartnershipOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PartnershipOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PartnershipOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PartnershipOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PartnershipOrderFieldUpdatedAt
+	case "NAME":
+		*f = *PartnershipOrderFieldName
+	case "KIND":
+		*f = *PartnershipOrderFieldKind
+	case "STATUS":
+		*f = *PartnershipOrderFieldStatus
+	default:
+		return fmt.Errorf("%s is not a valid PartnershipOrderField", str)
+	}
+	return nil
+}
+
+// PartnershipOrderField defines the ordering field of Partnership.
+type PartnershipOrderField struct {
+	// Value extracts the ordering value from the given Partnership.
+	Value    func(*Partnership) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) partnership.OrderOption
+	toCursor func(*Partnership) Cursor
+}
+
+// PartnershipOrder defines the ordering of Partnership.
+type PartnershipOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *PartnershipOrderField `json:"field"`
+}
+
+// DefaultPartnershipOrder is the default ordering of Partnership.
+var DefaultPartnershipOrder = &PartnershipOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PartnershipOrderField{
+		Value: func(_m *Partnership) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: partnership.FieldID,
+		toTerm: partnership.ByID,
+		toCursor: func(_m *Partnership) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Partnership into PartnershipEdge.
+func (_m *Partnership) ToEdge(order *PartnershipOrder) *PartnershipEdge {
+	if order == nil {
+		order = DefaultPartnershipOrder
+	}
+	return &PartnershipEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -3047,6 +7981,670 @@ func (_m *SeatAllocation) ToEdge(order *SeatAllocationOrder) *SeatAllocationEdge
 		order = DefaultSeatAllocationOrder
 	}
 	return &SeatAllocationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// SignatoryEdge is the edge representation of Signatory.
+type SignatoryEdge struct {
+	Node   *Signatory `json:"node"`
+	Cursor Cursor     `json:"cursor"`
+}
+
+// SignatoryConnection is the connection containing edges to Signatory.
+type SignatoryConnection struct {
+	Edges      []*SignatoryEdge `json:"edges"`
+	PageInfo   PageInfo         `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+func (c *SignatoryConnection) build(nodes []*Signatory, pager *signatoryPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Signatory
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Signatory {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Signatory {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*SignatoryEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &SignatoryEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// SignatoryPaginateOption enables pagination customization.
+type SignatoryPaginateOption func(*signatoryPager) error
+
+// WithSignatoryOrder configures pagination ordering.
+func WithSignatoryOrder(order *SignatoryOrder) SignatoryPaginateOption {
+	if order == nil {
+		order = DefaultSignatoryOrder
+	}
+	o := *order
+	return func(pager *signatoryPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultSignatoryOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithSignatoryFilter configures pagination filter.
+func WithSignatoryFilter(filter func(*SignatoryQuery) (*SignatoryQuery, error)) SignatoryPaginateOption {
+	return func(pager *signatoryPager) error {
+		if filter == nil {
+			return errors.New("SignatoryQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type signatoryPager struct {
+	reverse bool
+	order   *SignatoryOrder
+	filter  func(*SignatoryQuery) (*SignatoryQuery, error)
+}
+
+func newSignatoryPager(opts []SignatoryPaginateOption, reverse bool) (*signatoryPager, error) {
+	pager := &signatoryPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultSignatoryOrder
+	}
+	return pager, nil
+}
+
+func (p *signatoryPager) applyFilter(query *SignatoryQuery) (*SignatoryQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *signatoryPager) toCursor(_m *Signatory) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *signatoryPager) applyCursors(query *SignatoryQuery, after, before *Cursor) (*SignatoryQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultSignatoryOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *signatoryPager) applyOrder(query *SignatoryQuery) *SignatoryQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultSignatoryOrder.Field {
+		query = query.Order(DefaultSignatoryOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *signatoryPager) orderExpr(query *SignatoryQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultSignatoryOrder.Field {
+			b.Comma().Ident(DefaultSignatoryOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Signatory.
+func (_m *SignatoryQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...SignatoryPaginateOption,
+) (*SignatoryConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newSignatoryPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &SignatoryConnection{Edges: []*SignatoryEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// SignatoryOrderFieldCreatedAt orders Signatory by created_at.
+	SignatoryOrderFieldCreatedAt = &SignatoryOrderField{
+		Value: func(_m *Signatory) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: signatory.FieldCreatedAt,
+		toTerm: signatory.ByCreatedAt,
+		toCursor: func(_m *Signatory) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// SignatoryOrderFieldUpdatedAt orders Signatory by updated_at.
+	SignatoryOrderFieldUpdatedAt = &SignatoryOrderField{
+		Value: func(_m *Signatory) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: signatory.FieldUpdatedAt,
+		toTerm: signatory.ByUpdatedAt,
+		toCursor: func(_m *Signatory) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// SignatoryOrderFieldSignedOn orders Signatory by signed_on.
+	SignatoryOrderFieldSignedOn = &SignatoryOrderField{
+		Value: func(_m *Signatory) (ent.Value, error) {
+			return _m.SignedOn, nil
+		},
+		column: signatory.FieldSignedOn,
+		toTerm: signatory.BySignedOn,
+		toCursor: func(_m *Signatory) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.SignedOn,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f SignatoryOrderField) String() string {
+	var str string
+	switch f.column {
+	case SignatoryOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case SignatoryOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case SignatoryOrderFieldSignedOn.column:
+		str = "SIGNED_ON"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f SignatoryOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *SignatoryOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("SignatoryOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *SignatoryOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *SignatoryOrderFieldUpdatedAt
+	case "SIGNED_ON":
+		*f = *SignatoryOrderFieldSignedOn
+	default:
+		return fmt.Errorf("%s is not a valid SignatoryOrderField", str)
+	}
+	return nil
+}
+
+// SignatoryOrderField defines the ordering field of Signatory.
+type SignatoryOrderField struct {
+	// Value extracts the ordering value from the given Signatory.
+	Value    func(*Signatory) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) signatory.OrderOption
+	toCursor func(*Signatory) Cursor
+}
+
+// SignatoryOrder defines the ordering of Signatory.
+type SignatoryOrder struct {
+	Direction OrderDirection       `json:"direction"`
+	Field     *SignatoryOrderField `json:"field"`
+}
+
+// DefaultSignatoryOrder is the default ordering of Signatory.
+var DefaultSignatoryOrder = &SignatoryOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &SignatoryOrderField{
+		Value: func(_m *Signatory) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: signatory.FieldID,
+		toTerm: signatory.ByID,
+		toCursor: func(_m *Signatory) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Signatory into SignatoryEdge.
+func (_m *Signatory) ToEdge(order *SignatoryOrder) *SignatoryEdge {
+	if order == nil {
+		order = DefaultSignatoryOrder
+	}
+	return &SignatoryEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ThemeEdge is the edge representation of Theme.
+type ThemeEdge struct {
+	Node   *Theme `json:"node"`
+	Cursor Cursor `json:"cursor"`
+}
+
+// ThemeConnection is the connection containing edges to Theme.
+type ThemeConnection struct {
+	Edges      []*ThemeEdge `json:"edges"`
+	PageInfo   PageInfo     `json:"pageInfo"`
+	TotalCount int          `json:"totalCount"`
+}
+
+func (c *ThemeConnection) build(nodes []*Theme, pager *themePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Theme
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Theme {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Theme {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ThemeEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ThemeEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ThemePaginateOption enables pagination customization.
+type ThemePaginateOption func(*themePager) error
+
+// WithThemeOrder configures pagination ordering.
+func WithThemeOrder(order *ThemeOrder) ThemePaginateOption {
+	if order == nil {
+		order = DefaultThemeOrder
+	}
+	o := *order
+	return func(pager *themePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultThemeOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithThemeFilter configures pagination filter.
+func WithThemeFilter(filter func(*ThemeQuery) (*ThemeQuery, error)) ThemePaginateOption {
+	return func(pager *themePager) error {
+		if filter == nil {
+			return errors.New("ThemeQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type themePager struct {
+	reverse bool
+	order   *ThemeOrder
+	filter  func(*ThemeQuery) (*ThemeQuery, error)
+}
+
+func newThemePager(opts []ThemePaginateOption, reverse bool) (*themePager, error) {
+	pager := &themePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultThemeOrder
+	}
+	return pager, nil
+}
+
+func (p *themePager) applyFilter(query *ThemeQuery) (*ThemeQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *themePager) toCursor(_m *Theme) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *themePager) applyCursors(query *ThemeQuery, after, before *Cursor) (*ThemeQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultThemeOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *themePager) applyOrder(query *ThemeQuery) *ThemeQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultThemeOrder.Field {
+		query = query.Order(DefaultThemeOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *themePager) orderExpr(query *ThemeQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultThemeOrder.Field {
+			b.Comma().Ident(DefaultThemeOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Theme.
+func (_m *ThemeQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ThemePaginateOption,
+) (*ThemeConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newThemePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ThemeConnection{Edges: []*ThemeEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ThemeOrderFieldCreatedAt orders Theme by created_at.
+	ThemeOrderFieldCreatedAt = &ThemeOrderField{
+		Value: func(_m *Theme) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: theme.FieldCreatedAt,
+		toTerm: theme.ByCreatedAt,
+		toCursor: func(_m *Theme) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ThemeOrderFieldUpdatedAt orders Theme by updated_at.
+	ThemeOrderFieldUpdatedAt = &ThemeOrderField{
+		Value: func(_m *Theme) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: theme.FieldUpdatedAt,
+		toTerm: theme.ByUpdatedAt,
+		toCursor: func(_m *Theme) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// ThemeOrderFieldName orders Theme by name.
+	ThemeOrderFieldName = &ThemeOrderField{
+		Value: func(_m *Theme) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: theme.FieldName,
+		toTerm: theme.ByName,
+		toCursor: func(_m *Theme) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ThemeOrderField) String() string {
+	var str string
+	switch f.column {
+	case ThemeOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ThemeOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case ThemeOrderFieldName.column:
+		str = "NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ThemeOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ThemeOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ThemeOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ThemeOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ThemeOrderFieldUpdatedAt
+	case "NAME":
+		*f = *ThemeOrderFieldName
+	default:
+		return fmt.Errorf("%s is not a valid ThemeOrderField", str)
+	}
+	return nil
+}
+
+// ThemeOrderField defines the ordering field of Theme.
+type ThemeOrderField struct {
+	// Value extracts the ordering value from the given Theme.
+	Value    func(*Theme) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) theme.OrderOption
+	toCursor func(*Theme) Cursor
+}
+
+// ThemeOrder defines the ordering of Theme.
+type ThemeOrder struct {
+	Direction OrderDirection   `json:"direction"`
+	Field     *ThemeOrderField `json:"field"`
+}
+
+// DefaultThemeOrder is the default ordering of Theme.
+var DefaultThemeOrder = &ThemeOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ThemeOrderField{
+		Value: func(_m *Theme) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: theme.FieldID,
+		toTerm: theme.ByID,
+		toCursor: func(_m *Theme) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Theme into ThemeEdge.
+func (_m *Theme) ToEdge(order *ThemeOrder) *ThemeEdge {
+	if order == nil {
+		order = DefaultThemeOrder
+	}
+	return &ThemeEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

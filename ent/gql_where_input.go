@@ -12,11 +12,27 @@ import (
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/decision"
+	"github.com/pactreg/pactreg/ent/evaluation"
+	"github.com/pactreg/pactreg/ent/fundingpool"
+	"github.com/pactreg/pactreg/ent/fundinground"
+	"github.com/pactreg/pactreg/ent/grantapplication"
+	"github.com/pactreg/pactreg/ent/indicator"
+	"github.com/pactreg/pactreg/ent/indicatortarget"
+	"github.com/pactreg/pactreg/ent/initiative"
+	"github.com/pactreg/pactreg/ent/initiativepartner"
+	"github.com/pactreg/pactreg/ent/mandatelink"
+	"github.com/pactreg/pactreg/ent/meeting"
+	"github.com/pactreg/pactreg/ent/milestone"
 	"github.com/pactreg/pactreg/ent/nominationrequest"
+	"github.com/pactreg/pactreg/ent/observation"
 	"github.com/pactreg/pactreg/ent/organisation"
+	"github.com/pactreg/pactreg/ent/partnership"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/predicate"
 	"github.com/pactreg/pactreg/ent/seatallocation"
+	"github.com/pactreg/pactreg/ent/signatory"
+	"github.com/pactreg/pactreg/ent/theme"
 	"github.com/pactreg/pactreg/ent/vocab"
 )
 
@@ -1720,6 +1736,34 @@ type BodyWhereInput struct {
 	HasAdvises     *bool             `json:"hasAdvises,omitempty"`
 	HasAdvisesWith []*BodyWhereInput `json:"hasAdvisesWith,omitempty"`
 
+	// "partnerships" edge predicates.
+	HasPartnerships     *bool                    `json:"hasPartnerships,omitempty"`
+	HasPartnershipsWith []*PartnershipWhereInput `json:"hasPartnershipsWith,omitempty"`
+
+	// "decisions" edge predicates.
+	HasDecisions     *bool                 `json:"hasDecisions,omitempty"`
+	HasDecisionsWith []*DecisionWhereInput `json:"hasDecisionsWith,omitempty"`
+
+	// "meetings" edge predicates.
+	HasMeetings     *bool                `json:"hasMeetings,omitempty"`
+	HasMeetingsWith []*MeetingWhereInput `json:"hasMeetingsWith,omitempty"`
+
+	// "milestones" edge predicates.
+	HasMilestones     *bool                  `json:"hasMilestones,omitempty"`
+	HasMilestonesWith []*MilestoneWhereInput `json:"hasMilestonesWith,omitempty"`
+
+	// "responsible_for" edge predicates.
+	HasResponsibleFor     *bool                  `json:"hasResponsibleFor,omitempty"`
+	HasResponsibleForWith []*MilestoneWhereInput `json:"hasResponsibleForWith,omitempty"`
+
+	// "funding_rounds" edge predicates.
+	HasFundingRounds     *bool                     `json:"hasFundingRounds,omitempty"`
+	HasFundingRoundsWith []*FundingRoundWhereInput `json:"hasFundingRoundsWith,omitempty"`
+
+	// "mandate_links" edge predicates.
+	HasMandateLinks     *bool                    `json:"hasMandateLinks,omitempty"`
+	HasMandateLinksWith []*MandateLinkWhereInput `json:"hasMandateLinksWith,omitempty"`
+
 	// "replaced_by" edge predicates.
 	HasReplacedBy     *bool             `json:"hasReplacedBy,omitempty"`
 	HasReplacedByWith []*BodyWhereInput `json:"hasReplacedByWith,omitempty"`
@@ -2224,6 +2268,132 @@ func (i *BodyWhereInput) P() (predicate.Body, error) {
 		}
 		predicates = append(predicates, body.HasAdvisesWith(with...))
 	}
+	if i.HasPartnerships != nil {
+		p := body.HasPartnerships()
+		if !*i.HasPartnerships {
+			p = body.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPartnershipsWith) > 0 {
+		with := make([]predicate.Partnership, 0, len(i.HasPartnershipsWith))
+		for _, w := range i.HasPartnershipsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPartnershipsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, body.HasPartnershipsWith(with...))
+	}
+	if i.HasDecisions != nil {
+		p := body.HasDecisions()
+		if !*i.HasDecisions {
+			p = body.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDecisionsWith) > 0 {
+		with := make([]predicate.Decision, 0, len(i.HasDecisionsWith))
+		for _, w := range i.HasDecisionsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDecisionsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, body.HasDecisionsWith(with...))
+	}
+	if i.HasMeetings != nil {
+		p := body.HasMeetings()
+		if !*i.HasMeetings {
+			p = body.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMeetingsWith) > 0 {
+		with := make([]predicate.Meeting, 0, len(i.HasMeetingsWith))
+		for _, w := range i.HasMeetingsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMeetingsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, body.HasMeetingsWith(with...))
+	}
+	if i.HasMilestones != nil {
+		p := body.HasMilestones()
+		if !*i.HasMilestones {
+			p = body.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMilestonesWith) > 0 {
+		with := make([]predicate.Milestone, 0, len(i.HasMilestonesWith))
+		for _, w := range i.HasMilestonesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMilestonesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, body.HasMilestonesWith(with...))
+	}
+	if i.HasResponsibleFor != nil {
+		p := body.HasResponsibleFor()
+		if !*i.HasResponsibleFor {
+			p = body.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasResponsibleForWith) > 0 {
+		with := make([]predicate.Milestone, 0, len(i.HasResponsibleForWith))
+		for _, w := range i.HasResponsibleForWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasResponsibleForWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, body.HasResponsibleForWith(with...))
+	}
+	if i.HasFundingRounds != nil {
+		p := body.HasFundingRounds()
+		if !*i.HasFundingRounds {
+			p = body.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasFundingRoundsWith) > 0 {
+		with := make([]predicate.FundingRound, 0, len(i.HasFundingRoundsWith))
+		for _, w := range i.HasFundingRoundsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasFundingRoundsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, body.HasFundingRoundsWith(with...))
+	}
+	if i.HasMandateLinks != nil {
+		p := body.HasMandateLinks()
+		if !*i.HasMandateLinks {
+			p = body.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMandateLinksWith) > 0 {
+		with := make([]predicate.MandateLink, 0, len(i.HasMandateLinksWith))
+		for _, w := range i.HasMandateLinksWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMandateLinksWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, body.HasMandateLinksWith(with...))
+	}
 	if i.HasReplacedBy != nil {
 		p := body.HasReplacedBy()
 		if !*i.HasReplacedBy {
@@ -2267,6 +2437,5448 @@ func (i *BodyWhereInput) P() (predicate.Body, error) {
 		return predicates[0], nil
 	default:
 		return body.And(predicates...), nil
+	}
+}
+
+// DecisionWhereInput represents a where input for filtering Decision queries.
+type DecisionWhereInput struct {
+	Predicates []predicate.Decision  `json:"-"`
+	Not        *DecisionWhereInput   `json:"not,omitempty"`
+	Or         []*DecisionWhereInput `json:"or,omitempty"`
+	And        []*DecisionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "body_id" field predicates.
+	BodyID      *int  `json:"bodyID,omitempty"`
+	BodyIDNEQ   *int  `json:"bodyIDNEQ,omitempty"`
+	BodyIDIn    []int `json:"bodyIDIn,omitempty"`
+	BodyIDNotIn []int `json:"bodyIDNotIn,omitempty"`
+
+	// "decided_on" field predicates.
+	DecidedOn      *dates.Date  `json:"decidedOn,omitempty"`
+	DecidedOnNEQ   *dates.Date  `json:"decidedOnNEQ,omitempty"`
+	DecidedOnIn    []dates.Date `json:"decidedOnIn,omitempty"`
+	DecidedOnNotIn []dates.Date `json:"decidedOnNotIn,omitempty"`
+	DecidedOnGT    *dates.Date  `json:"decidedOnGT,omitempty"`
+	DecidedOnGTE   *dates.Date  `json:"decidedOnGTE,omitempty"`
+	DecidedOnLT    *dates.Date  `json:"decidedOnLT,omitempty"`
+	DecidedOnLTE   *dates.Date  `json:"decidedOnLTE,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "description" field predicates.
+	Description             *string  `json:"description,omitempty"`
+	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
+	DescriptionIn           []string `json:"descriptionIn,omitempty"`
+	DescriptionNotIn        []string `json:"descriptionNotIn,omitempty"`
+	DescriptionGT           *string  `json:"descriptionGT,omitempty"`
+	DescriptionGTE          *string  `json:"descriptionGTE,omitempty"`
+	DescriptionLT           *string  `json:"descriptionLT,omitempty"`
+	DescriptionLTE          *string  `json:"descriptionLTE,omitempty"`
+	DescriptionContains     *string  `json:"descriptionContains,omitempty"`
+	DescriptionHasPrefix    *string  `json:"descriptionHasPrefix,omitempty"`
+	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
+	DescriptionIsNil        bool     `json:"descriptionIsNil,omitempty"`
+	DescriptionNotNil       bool     `json:"descriptionNotNil,omitempty"`
+	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
+	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
+
+	// "outcome" field predicates.
+	Outcome      *decision.Outcome  `json:"outcome,omitempty"`
+	OutcomeNEQ   *decision.Outcome  `json:"outcomeNEQ,omitempty"`
+	OutcomeIn    []decision.Outcome `json:"outcomeIn,omitempty"`
+	OutcomeNotIn []decision.Outcome `json:"outcomeNotIn,omitempty"`
+
+	// "reference" field predicates.
+	Reference             *string  `json:"reference,omitempty"`
+	ReferenceNEQ          *string  `json:"referenceNEQ,omitempty"`
+	ReferenceIn           []string `json:"referenceIn,omitempty"`
+	ReferenceNotIn        []string `json:"referenceNotIn,omitempty"`
+	ReferenceGT           *string  `json:"referenceGT,omitempty"`
+	ReferenceGTE          *string  `json:"referenceGTE,omitempty"`
+	ReferenceLT           *string  `json:"referenceLT,omitempty"`
+	ReferenceLTE          *string  `json:"referenceLTE,omitempty"`
+	ReferenceContains     *string  `json:"referenceContains,omitempty"`
+	ReferenceHasPrefix    *string  `json:"referenceHasPrefix,omitempty"`
+	ReferenceHasSuffix    *string  `json:"referenceHasSuffix,omitempty"`
+	ReferenceIsNil        bool     `json:"referenceIsNil,omitempty"`
+	ReferenceNotNil       bool     `json:"referenceNotNil,omitempty"`
+	ReferenceEqualFold    *string  `json:"referenceEqualFold,omitempty"`
+	ReferenceContainsFold *string  `json:"referenceContainsFold,omitempty"`
+
+	// "partnership_id" field predicates.
+	PartnershipID       *int  `json:"partnershipID,omitempty"`
+	PartnershipIDNEQ    *int  `json:"partnershipIDNEQ,omitempty"`
+	PartnershipIDIn     []int `json:"partnershipIDIn,omitempty"`
+	PartnershipIDNotIn  []int `json:"partnershipIDNotIn,omitempty"`
+	PartnershipIDIsNil  bool  `json:"partnershipIDIsNil,omitempty"`
+	PartnershipIDNotNil bool  `json:"partnershipIDNotNil,omitempty"`
+
+	// "initiative_id" field predicates.
+	InitiativeID       *int  `json:"initiativeID,omitempty"`
+	InitiativeIDNEQ    *int  `json:"initiativeIDNEQ,omitempty"`
+	InitiativeIDIn     []int `json:"initiativeIDIn,omitempty"`
+	InitiativeIDNotIn  []int `json:"initiativeIDNotIn,omitempty"`
+	InitiativeIDIsNil  bool  `json:"initiativeIDIsNil,omitempty"`
+	InitiativeIDNotNil bool  `json:"initiativeIDNotNil,omitempty"`
+
+	// "body" edge predicates.
+	HasBody     *bool             `json:"hasBody,omitempty"`
+	HasBodyWith []*BodyWhereInput `json:"hasBodyWith,omitempty"`
+
+	// "partnership" edge predicates.
+	HasPartnership     *bool                    `json:"hasPartnership,omitempty"`
+	HasPartnershipWith []*PartnershipWhereInput `json:"hasPartnershipWith,omitempty"`
+
+	// "initiative" edge predicates.
+	HasInitiative     *bool                   `json:"hasInitiative,omitempty"`
+	HasInitiativeWith []*InitiativeWhereInput `json:"hasInitiativeWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *DecisionWhereInput) AddPredicates(predicates ...predicate.Decision) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the DecisionWhereInput filter on the DecisionQuery builder.
+func (i *DecisionWhereInput) Filter(q *DecisionQuery) (*DecisionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyDecisionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyDecisionWhereInput is returned in case the DecisionWhereInput is empty.
+var ErrEmptyDecisionWhereInput = errors.New("ent: empty predicate DecisionWhereInput")
+
+// P returns a predicate for filtering decisions.
+// An error is returned if the input is empty or invalid.
+func (i *DecisionWhereInput) P() (predicate.Decision, error) {
+	var predicates []predicate.Decision
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, decision.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Decision, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, decision.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Decision, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, decision.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, decision.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, decision.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, decision.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, decision.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, decision.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, decision.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, decision.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, decision.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, decision.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, decision.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, decision.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, decision.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, decision.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, decision.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, decision.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, decision.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, decision.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, decision.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, decision.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, decision.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, decision.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, decision.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, decision.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, decision.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.BodyID != nil {
+		predicates = append(predicates, decision.BodyIDEQ(*i.BodyID))
+	}
+	if i.BodyIDNEQ != nil {
+		predicates = append(predicates, decision.BodyIDNEQ(*i.BodyIDNEQ))
+	}
+	if len(i.BodyIDIn) > 0 {
+		predicates = append(predicates, decision.BodyIDIn(i.BodyIDIn...))
+	}
+	if len(i.BodyIDNotIn) > 0 {
+		predicates = append(predicates, decision.BodyIDNotIn(i.BodyIDNotIn...))
+	}
+	if i.DecidedOn != nil {
+		predicates = append(predicates, decision.DecidedOnEQ(*i.DecidedOn))
+	}
+	if i.DecidedOnNEQ != nil {
+		predicates = append(predicates, decision.DecidedOnNEQ(*i.DecidedOnNEQ))
+	}
+	if len(i.DecidedOnIn) > 0 {
+		predicates = append(predicates, decision.DecidedOnIn(i.DecidedOnIn...))
+	}
+	if len(i.DecidedOnNotIn) > 0 {
+		predicates = append(predicates, decision.DecidedOnNotIn(i.DecidedOnNotIn...))
+	}
+	if i.DecidedOnGT != nil {
+		predicates = append(predicates, decision.DecidedOnGT(*i.DecidedOnGT))
+	}
+	if i.DecidedOnGTE != nil {
+		predicates = append(predicates, decision.DecidedOnGTE(*i.DecidedOnGTE))
+	}
+	if i.DecidedOnLT != nil {
+		predicates = append(predicates, decision.DecidedOnLT(*i.DecidedOnLT))
+	}
+	if i.DecidedOnLTE != nil {
+		predicates = append(predicates, decision.DecidedOnLTE(*i.DecidedOnLTE))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, decision.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, decision.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, decision.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, decision.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, decision.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, decision.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, decision.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, decision.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, decision.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, decision.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, decision.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, decision.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, decision.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.Description != nil {
+		predicates = append(predicates, decision.DescriptionEQ(*i.Description))
+	}
+	if i.DescriptionNEQ != nil {
+		predicates = append(predicates, decision.DescriptionNEQ(*i.DescriptionNEQ))
+	}
+	if len(i.DescriptionIn) > 0 {
+		predicates = append(predicates, decision.DescriptionIn(i.DescriptionIn...))
+	}
+	if len(i.DescriptionNotIn) > 0 {
+		predicates = append(predicates, decision.DescriptionNotIn(i.DescriptionNotIn...))
+	}
+	if i.DescriptionGT != nil {
+		predicates = append(predicates, decision.DescriptionGT(*i.DescriptionGT))
+	}
+	if i.DescriptionGTE != nil {
+		predicates = append(predicates, decision.DescriptionGTE(*i.DescriptionGTE))
+	}
+	if i.DescriptionLT != nil {
+		predicates = append(predicates, decision.DescriptionLT(*i.DescriptionLT))
+	}
+	if i.DescriptionLTE != nil {
+		predicates = append(predicates, decision.DescriptionLTE(*i.DescriptionLTE))
+	}
+	if i.DescriptionContains != nil {
+		predicates = append(predicates, decision.DescriptionContains(*i.DescriptionContains))
+	}
+	if i.DescriptionHasPrefix != nil {
+		predicates = append(predicates, decision.DescriptionHasPrefix(*i.DescriptionHasPrefix))
+	}
+	if i.DescriptionHasSuffix != nil {
+		predicates = append(predicates, decision.DescriptionHasSuffix(*i.DescriptionHasSuffix))
+	}
+	if i.DescriptionIsNil {
+		predicates = append(predicates, decision.DescriptionIsNil())
+	}
+	if i.DescriptionNotNil {
+		predicates = append(predicates, decision.DescriptionNotNil())
+	}
+	if i.DescriptionEqualFold != nil {
+		predicates = append(predicates, decision.DescriptionEqualFold(*i.DescriptionEqualFold))
+	}
+	if i.DescriptionContainsFold != nil {
+		predicates = append(predicates, decision.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+	if i.Outcome != nil {
+		predicates = append(predicates, decision.OutcomeEQ(*i.Outcome))
+	}
+	if i.OutcomeNEQ != nil {
+		predicates = append(predicates, decision.OutcomeNEQ(*i.OutcomeNEQ))
+	}
+	if len(i.OutcomeIn) > 0 {
+		predicates = append(predicates, decision.OutcomeIn(i.OutcomeIn...))
+	}
+	if len(i.OutcomeNotIn) > 0 {
+		predicates = append(predicates, decision.OutcomeNotIn(i.OutcomeNotIn...))
+	}
+	if i.Reference != nil {
+		predicates = append(predicates, decision.ReferenceEQ(*i.Reference))
+	}
+	if i.ReferenceNEQ != nil {
+		predicates = append(predicates, decision.ReferenceNEQ(*i.ReferenceNEQ))
+	}
+	if len(i.ReferenceIn) > 0 {
+		predicates = append(predicates, decision.ReferenceIn(i.ReferenceIn...))
+	}
+	if len(i.ReferenceNotIn) > 0 {
+		predicates = append(predicates, decision.ReferenceNotIn(i.ReferenceNotIn...))
+	}
+	if i.ReferenceGT != nil {
+		predicates = append(predicates, decision.ReferenceGT(*i.ReferenceGT))
+	}
+	if i.ReferenceGTE != nil {
+		predicates = append(predicates, decision.ReferenceGTE(*i.ReferenceGTE))
+	}
+	if i.ReferenceLT != nil {
+		predicates = append(predicates, decision.ReferenceLT(*i.ReferenceLT))
+	}
+	if i.ReferenceLTE != nil {
+		predicates = append(predicates, decision.ReferenceLTE(*i.ReferenceLTE))
+	}
+	if i.ReferenceContains != nil {
+		predicates = append(predicates, decision.ReferenceContains(*i.ReferenceContains))
+	}
+	if i.ReferenceHasPrefix != nil {
+		predicates = append(predicates, decision.ReferenceHasPrefix(*i.ReferenceHasPrefix))
+	}
+	if i.ReferenceHasSuffix != nil {
+		predicates = append(predicates, decision.ReferenceHasSuffix(*i.ReferenceHasSuffix))
+	}
+	if i.ReferenceIsNil {
+		predicates = append(predicates, decision.ReferenceIsNil())
+	}
+	if i.ReferenceNotNil {
+		predicates = append(predicates, decision.ReferenceNotNil())
+	}
+	if i.ReferenceEqualFold != nil {
+		predicates = append(predicates, decision.ReferenceEqualFold(*i.ReferenceEqualFold))
+	}
+	if i.ReferenceContainsFold != nil {
+		predicates = append(predicates, decision.ReferenceContainsFold(*i.ReferenceContainsFold))
+	}
+	if i.PartnershipID != nil {
+		predicates = append(predicates, decision.PartnershipIDEQ(*i.PartnershipID))
+	}
+	if i.PartnershipIDNEQ != nil {
+		predicates = append(predicates, decision.PartnershipIDNEQ(*i.PartnershipIDNEQ))
+	}
+	if len(i.PartnershipIDIn) > 0 {
+		predicates = append(predicates, decision.PartnershipIDIn(i.PartnershipIDIn...))
+	}
+	if len(i.PartnershipIDNotIn) > 0 {
+		predicates = append(predicates, decision.PartnershipIDNotIn(i.PartnershipIDNotIn...))
+	}
+	if i.PartnershipIDIsNil {
+		predicates = append(predicates, decision.PartnershipIDIsNil())
+	}
+	if i.PartnershipIDNotNil {
+		predicates = append(predicates, decision.PartnershipIDNotNil())
+	}
+	if i.InitiativeID != nil {
+		predicates = append(predicates, decision.InitiativeIDEQ(*i.InitiativeID))
+	}
+	if i.InitiativeIDNEQ != nil {
+		predicates = append(predicates, decision.InitiativeIDNEQ(*i.InitiativeIDNEQ))
+	}
+	if len(i.InitiativeIDIn) > 0 {
+		predicates = append(predicates, decision.InitiativeIDIn(i.InitiativeIDIn...))
+	}
+	if len(i.InitiativeIDNotIn) > 0 {
+		predicates = append(predicates, decision.InitiativeIDNotIn(i.InitiativeIDNotIn...))
+	}
+	if i.InitiativeIDIsNil {
+		predicates = append(predicates, decision.InitiativeIDIsNil())
+	}
+	if i.InitiativeIDNotNil {
+		predicates = append(predicates, decision.InitiativeIDNotNil())
+	}
+
+	if i.HasBody != nil {
+		p := decision.HasBody()
+		if !*i.HasBody {
+			p = decision.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasBodyWith) > 0 {
+		with := make([]predicate.Body, 0, len(i.HasBodyWith))
+		for _, w := range i.HasBodyWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasBodyWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, decision.HasBodyWith(with...))
+	}
+	if i.HasPartnership != nil {
+		p := decision.HasPartnership()
+		if !*i.HasPartnership {
+			p = decision.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPartnershipWith) > 0 {
+		with := make([]predicate.Partnership, 0, len(i.HasPartnershipWith))
+		for _, w := range i.HasPartnershipWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPartnershipWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, decision.HasPartnershipWith(with...))
+	}
+	if i.HasInitiative != nil {
+		p := decision.HasInitiative()
+		if !*i.HasInitiative {
+			p = decision.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasInitiativeWith) > 0 {
+		with := make([]predicate.Initiative, 0, len(i.HasInitiativeWith))
+		for _, w := range i.HasInitiativeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasInitiativeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, decision.HasInitiativeWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyDecisionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return decision.And(predicates...), nil
+	}
+}
+
+// EvaluationWhereInput represents a where input for filtering Evaluation queries.
+type EvaluationWhereInput struct {
+	Predicates []predicate.Evaluation  `json:"-"`
+	Not        *EvaluationWhereInput   `json:"not,omitempty"`
+	Or         []*EvaluationWhereInput `json:"or,omitempty"`
+	And        []*EvaluationWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "initiative_id" field predicates.
+	InitiativeID      *int  `json:"initiativeID,omitempty"`
+	InitiativeIDNEQ   *int  `json:"initiativeIDNEQ,omitempty"`
+	InitiativeIDIn    []int `json:"initiativeIDIn,omitempty"`
+	InitiativeIDNotIn []int `json:"initiativeIDNotIn,omitempty"`
+
+	// "evaluated_on" field predicates.
+	EvaluatedOn      *dates.Date  `json:"evaluatedOn,omitempty"`
+	EvaluatedOnNEQ   *dates.Date  `json:"evaluatedOnNEQ,omitempty"`
+	EvaluatedOnIn    []dates.Date `json:"evaluatedOnIn,omitempty"`
+	EvaluatedOnNotIn []dates.Date `json:"evaluatedOnNotIn,omitempty"`
+	EvaluatedOnGT    *dates.Date  `json:"evaluatedOnGT,omitempty"`
+	EvaluatedOnGTE   *dates.Date  `json:"evaluatedOnGTE,omitempty"`
+	EvaluatedOnLT    *dates.Date  `json:"evaluatedOnLT,omitempty"`
+	EvaluatedOnLTE   *dates.Date  `json:"evaluatedOnLTE,omitempty"`
+
+	// "evaluator" field predicates.
+	Evaluator             *string  `json:"evaluator,omitempty"`
+	EvaluatorNEQ          *string  `json:"evaluatorNEQ,omitempty"`
+	EvaluatorIn           []string `json:"evaluatorIn,omitempty"`
+	EvaluatorNotIn        []string `json:"evaluatorNotIn,omitempty"`
+	EvaluatorGT           *string  `json:"evaluatorGT,omitempty"`
+	EvaluatorGTE          *string  `json:"evaluatorGTE,omitempty"`
+	EvaluatorLT           *string  `json:"evaluatorLT,omitempty"`
+	EvaluatorLTE          *string  `json:"evaluatorLTE,omitempty"`
+	EvaluatorContains     *string  `json:"evaluatorContains,omitempty"`
+	EvaluatorHasPrefix    *string  `json:"evaluatorHasPrefix,omitempty"`
+	EvaluatorHasSuffix    *string  `json:"evaluatorHasSuffix,omitempty"`
+	EvaluatorEqualFold    *string  `json:"evaluatorEqualFold,omitempty"`
+	EvaluatorContainsFold *string  `json:"evaluatorContainsFold,omitempty"`
+
+	// "summary" field predicates.
+	Summary             *string  `json:"summary,omitempty"`
+	SummaryNEQ          *string  `json:"summaryNEQ,omitempty"`
+	SummaryIn           []string `json:"summaryIn,omitempty"`
+	SummaryNotIn        []string `json:"summaryNotIn,omitempty"`
+	SummaryGT           *string  `json:"summaryGT,omitempty"`
+	SummaryGTE          *string  `json:"summaryGTE,omitempty"`
+	SummaryLT           *string  `json:"summaryLT,omitempty"`
+	SummaryLTE          *string  `json:"summaryLTE,omitempty"`
+	SummaryContains     *string  `json:"summaryContains,omitempty"`
+	SummaryHasPrefix    *string  `json:"summaryHasPrefix,omitempty"`
+	SummaryHasSuffix    *string  `json:"summaryHasSuffix,omitempty"`
+	SummaryIsNil        bool     `json:"summaryIsNil,omitempty"`
+	SummaryNotNil       bool     `json:"summaryNotNil,omitempty"`
+	SummaryEqualFold    *string  `json:"summaryEqualFold,omitempty"`
+	SummaryContainsFold *string  `json:"summaryContainsFold,omitempty"`
+
+	// "rating" field predicates.
+	Rating       *int  `json:"rating,omitempty"`
+	RatingNEQ    *int  `json:"ratingNEQ,omitempty"`
+	RatingIn     []int `json:"ratingIn,omitempty"`
+	RatingNotIn  []int `json:"ratingNotIn,omitempty"`
+	RatingGT     *int  `json:"ratingGT,omitempty"`
+	RatingGTE    *int  `json:"ratingGTE,omitempty"`
+	RatingLT     *int  `json:"ratingLT,omitempty"`
+	RatingLTE    *int  `json:"ratingLTE,omitempty"`
+	RatingIsNil  bool  `json:"ratingIsNil,omitempty"`
+	RatingNotNil bool  `json:"ratingNotNil,omitempty"`
+
+	// "link" field predicates.
+	Link             *string  `json:"link,omitempty"`
+	LinkNEQ          *string  `json:"linkNEQ,omitempty"`
+	LinkIn           []string `json:"linkIn,omitempty"`
+	LinkNotIn        []string `json:"linkNotIn,omitempty"`
+	LinkGT           *string  `json:"linkGT,omitempty"`
+	LinkGTE          *string  `json:"linkGTE,omitempty"`
+	LinkLT           *string  `json:"linkLT,omitempty"`
+	LinkLTE          *string  `json:"linkLTE,omitempty"`
+	LinkContains     *string  `json:"linkContains,omitempty"`
+	LinkHasPrefix    *string  `json:"linkHasPrefix,omitempty"`
+	LinkHasSuffix    *string  `json:"linkHasSuffix,omitempty"`
+	LinkIsNil        bool     `json:"linkIsNil,omitempty"`
+	LinkNotNil       bool     `json:"linkNotNil,omitempty"`
+	LinkEqualFold    *string  `json:"linkEqualFold,omitempty"`
+	LinkContainsFold *string  `json:"linkContainsFold,omitempty"`
+
+	// "initiative" edge predicates.
+	HasInitiative     *bool                   `json:"hasInitiative,omitempty"`
+	HasInitiativeWith []*InitiativeWhereInput `json:"hasInitiativeWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *EvaluationWhereInput) AddPredicates(predicates ...predicate.Evaluation) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the EvaluationWhereInput filter on the EvaluationQuery builder.
+func (i *EvaluationWhereInput) Filter(q *EvaluationQuery) (*EvaluationQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyEvaluationWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyEvaluationWhereInput is returned in case the EvaluationWhereInput is empty.
+var ErrEmptyEvaluationWhereInput = errors.New("ent: empty predicate EvaluationWhereInput")
+
+// P returns a predicate for filtering evaluations.
+// An error is returned if the input is empty or invalid.
+func (i *EvaluationWhereInput) P() (predicate.Evaluation, error) {
+	var predicates []predicate.Evaluation
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, evaluation.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Evaluation, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, evaluation.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Evaluation, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, evaluation.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, evaluation.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, evaluation.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, evaluation.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, evaluation.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, evaluation.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, evaluation.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, evaluation.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, evaluation.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, evaluation.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, evaluation.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, evaluation.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, evaluation.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, evaluation.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, evaluation.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, evaluation.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, evaluation.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, evaluation.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, evaluation.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, evaluation.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, evaluation.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, evaluation.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, evaluation.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, evaluation.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, evaluation.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.InitiativeID != nil {
+		predicates = append(predicates, evaluation.InitiativeIDEQ(*i.InitiativeID))
+	}
+	if i.InitiativeIDNEQ != nil {
+		predicates = append(predicates, evaluation.InitiativeIDNEQ(*i.InitiativeIDNEQ))
+	}
+	if len(i.InitiativeIDIn) > 0 {
+		predicates = append(predicates, evaluation.InitiativeIDIn(i.InitiativeIDIn...))
+	}
+	if len(i.InitiativeIDNotIn) > 0 {
+		predicates = append(predicates, evaluation.InitiativeIDNotIn(i.InitiativeIDNotIn...))
+	}
+	if i.EvaluatedOn != nil {
+		predicates = append(predicates, evaluation.EvaluatedOnEQ(*i.EvaluatedOn))
+	}
+	if i.EvaluatedOnNEQ != nil {
+		predicates = append(predicates, evaluation.EvaluatedOnNEQ(*i.EvaluatedOnNEQ))
+	}
+	if len(i.EvaluatedOnIn) > 0 {
+		predicates = append(predicates, evaluation.EvaluatedOnIn(i.EvaluatedOnIn...))
+	}
+	if len(i.EvaluatedOnNotIn) > 0 {
+		predicates = append(predicates, evaluation.EvaluatedOnNotIn(i.EvaluatedOnNotIn...))
+	}
+	if i.EvaluatedOnGT != nil {
+		predicates = append(predicates, evaluation.EvaluatedOnGT(*i.EvaluatedOnGT))
+	}
+	if i.EvaluatedOnGTE != nil {
+		predicates = append(predicates, evaluation.EvaluatedOnGTE(*i.EvaluatedOnGTE))
+	}
+	if i.EvaluatedOnLT != nil {
+		predicates = append(predicates, evaluation.EvaluatedOnLT(*i.EvaluatedOnLT))
+	}
+	if i.EvaluatedOnLTE != nil {
+		predicates = append(predicates, evaluation.EvaluatedOnLTE(*i.EvaluatedOnLTE))
+	}
+	if i.Evaluator != nil {
+		predicates = append(predicates, evaluation.EvaluatorEQ(*i.Evaluator))
+	}
+	if i.EvaluatorNEQ != nil {
+		predicates = append(predicates, evaluation.EvaluatorNEQ(*i.EvaluatorNEQ))
+	}
+	if len(i.EvaluatorIn) > 0 {
+		predicates = append(predicates, evaluation.EvaluatorIn(i.EvaluatorIn...))
+	}
+	if len(i.EvaluatorNotIn) > 0 {
+		predicates = append(predicates, evaluation.EvaluatorNotIn(i.EvaluatorNotIn...))
+	}
+	if i.EvaluatorGT != nil {
+		predicates = append(predicates, evaluation.EvaluatorGT(*i.EvaluatorGT))
+	}
+	if i.EvaluatorGTE != nil {
+		predicates = append(predicates, evaluation.EvaluatorGTE(*i.EvaluatorGTE))
+	}
+	if i.EvaluatorLT != nil {
+		predicates = append(predicates, evaluation.EvaluatorLT(*i.EvaluatorLT))
+	}
+	if i.EvaluatorLTE != nil {
+		predicates = append(predicates, evaluation.EvaluatorLTE(*i.EvaluatorLTE))
+	}
+	if i.EvaluatorContains != nil {
+		predicates = append(predicates, evaluation.EvaluatorContains(*i.EvaluatorContains))
+	}
+	if i.EvaluatorHasPrefix != nil {
+		predicates = append(predicates, evaluation.EvaluatorHasPrefix(*i.EvaluatorHasPrefix))
+	}
+	if i.EvaluatorHasSuffix != nil {
+		predicates = append(predicates, evaluation.EvaluatorHasSuffix(*i.EvaluatorHasSuffix))
+	}
+	if i.EvaluatorEqualFold != nil {
+		predicates = append(predicates, evaluation.EvaluatorEqualFold(*i.EvaluatorEqualFold))
+	}
+	if i.EvaluatorContainsFold != nil {
+		predicates = append(predicates, evaluation.EvaluatorContainsFold(*i.EvaluatorContainsFold))
+	}
+	if i.Summary != nil {
+		predicates = append(predicates, evaluation.SummaryEQ(*i.Summary))
+	}
+	if i.SummaryNEQ != nil {
+		predicates = append(predicates, evaluation.SummaryNEQ(*i.SummaryNEQ))
+	}
+	if len(i.SummaryIn) > 0 {
+		predicates = append(predicates, evaluation.SummaryIn(i.SummaryIn...))
+	}
+	if len(i.SummaryNotIn) > 0 {
+		predicates = append(predicates, evaluation.SummaryNotIn(i.SummaryNotIn...))
+	}
+	if i.SummaryGT != nil {
+		predicates = append(predicates, evaluation.SummaryGT(*i.SummaryGT))
+	}
+	if i.SummaryGTE != nil {
+		predicates = append(predicates, evaluation.SummaryGTE(*i.SummaryGTE))
+	}
+	if i.SummaryLT != nil {
+		predicates = append(predicates, evaluation.SummaryLT(*i.SummaryLT))
+	}
+	if i.SummaryLTE != nil {
+		predicates = append(predicates, evaluation.SummaryLTE(*i.SummaryLTE))
+	}
+	if i.SummaryContains != nil {
+		predicates = append(predicates, evaluation.SummaryContains(*i.SummaryContains))
+	}
+	if i.SummaryHasPrefix != nil {
+		predicates = append(predicates, evaluation.SummaryHasPrefix(*i.SummaryHasPrefix))
+	}
+	if i.SummaryHasSuffix != nil {
+		predicates = append(predicates, evaluation.SummaryHasSuffix(*i.SummaryHasSuffix))
+	}
+	if i.SummaryIsNil {
+		predicates = append(predicates, evaluation.SummaryIsNil())
+	}
+	if i.SummaryNotNil {
+		predicates = append(predicates, evaluation.SummaryNotNil())
+	}
+	if i.SummaryEqualFold != nil {
+		predicates = append(predicates, evaluation.SummaryEqualFold(*i.SummaryEqualFold))
+	}
+	if i.SummaryContainsFold != nil {
+		predicates = append(predicates, evaluation.SummaryContainsFold(*i.SummaryContainsFold))
+	}
+	if i.Rating != nil {
+		predicates = append(predicates, evaluation.RatingEQ(*i.Rating))
+	}
+	if i.RatingNEQ != nil {
+		predicates = append(predicates, evaluation.RatingNEQ(*i.RatingNEQ))
+	}
+	if len(i.RatingIn) > 0 {
+		predicates = append(predicates, evaluation.RatingIn(i.RatingIn...))
+	}
+	if len(i.RatingNotIn) > 0 {
+		predicates = append(predicates, evaluation.RatingNotIn(i.RatingNotIn...))
+	}
+	if i.RatingGT != nil {
+		predicates = append(predicates, evaluation.RatingGT(*i.RatingGT))
+	}
+	if i.RatingGTE != nil {
+		predicates = append(predicates, evaluation.RatingGTE(*i.RatingGTE))
+	}
+	if i.RatingLT != nil {
+		predicates = append(predicates, evaluation.RatingLT(*i.RatingLT))
+	}
+	if i.RatingLTE != nil {
+		predicates = append(predicates, evaluation.RatingLTE(*i.RatingLTE))
+	}
+	if i.RatingIsNil {
+		predicates = append(predicates, evaluation.RatingIsNil())
+	}
+	if i.RatingNotNil {
+		predicates = append(predicates, evaluation.RatingNotNil())
+	}
+	if i.Link != nil {
+		predicates = append(predicates, evaluation.LinkEQ(*i.Link))
+	}
+	if i.LinkNEQ != nil {
+		predicates = append(predicates, evaluation.LinkNEQ(*i.LinkNEQ))
+	}
+	if len(i.LinkIn) > 0 {
+		predicates = append(predicates, evaluation.LinkIn(i.LinkIn...))
+	}
+	if len(i.LinkNotIn) > 0 {
+		predicates = append(predicates, evaluation.LinkNotIn(i.LinkNotIn...))
+	}
+	if i.LinkGT != nil {
+		predicates = append(predicates, evaluation.LinkGT(*i.LinkGT))
+	}
+	if i.LinkGTE != nil {
+		predicates = append(predicates, evaluation.LinkGTE(*i.LinkGTE))
+	}
+	if i.LinkLT != nil {
+		predicates = append(predicates, evaluation.LinkLT(*i.LinkLT))
+	}
+	if i.LinkLTE != nil {
+		predicates = append(predicates, evaluation.LinkLTE(*i.LinkLTE))
+	}
+	if i.LinkContains != nil {
+		predicates = append(predicates, evaluation.LinkContains(*i.LinkContains))
+	}
+	if i.LinkHasPrefix != nil {
+		predicates = append(predicates, evaluation.LinkHasPrefix(*i.LinkHasPrefix))
+	}
+	if i.LinkHasSuffix != nil {
+		predicates = append(predicates, evaluation.LinkHasSuffix(*i.LinkHasSuffix))
+	}
+	if i.LinkIsNil {
+		predicates = append(predicates, evaluation.LinkIsNil())
+	}
+	if i.LinkNotNil {
+		predicates = append(predicates, evaluation.LinkNotNil())
+	}
+	if i.LinkEqualFold != nil {
+		predicates = append(predicates, evaluation.LinkEqualFold(*i.LinkEqualFold))
+	}
+	if i.LinkContainsFold != nil {
+		predicates = append(predicates, evaluation.LinkContainsFold(*i.LinkContainsFold))
+	}
+
+	if i.HasInitiative != nil {
+		p := evaluation.HasInitiative()
+		if !*i.HasInitiative {
+			p = evaluation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasInitiativeWith) > 0 {
+		with := make([]predicate.Initiative, 0, len(i.HasInitiativeWith))
+		for _, w := range i.HasInitiativeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasInitiativeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, evaluation.HasInitiativeWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyEvaluationWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return evaluation.And(predicates...), nil
+	}
+}
+
+// FundingPoolWhereInput represents a where input for filtering FundingPool queries.
+type FundingPoolWhereInput struct {
+	Predicates []predicate.FundingPool  `json:"-"`
+	Not        *FundingPoolWhereInput   `json:"not,omitempty"`
+	Or         []*FundingPoolWhereInput `json:"or,omitempty"`
+	And        []*FundingPoolWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "description" field predicates.
+	Description             *string  `json:"description,omitempty"`
+	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
+	DescriptionIn           []string `json:"descriptionIn,omitempty"`
+	DescriptionNotIn        []string `json:"descriptionNotIn,omitempty"`
+	DescriptionGT           *string  `json:"descriptionGT,omitempty"`
+	DescriptionGTE          *string  `json:"descriptionGTE,omitempty"`
+	DescriptionLT           *string  `json:"descriptionLT,omitempty"`
+	DescriptionLTE          *string  `json:"descriptionLTE,omitempty"`
+	DescriptionContains     *string  `json:"descriptionContains,omitempty"`
+	DescriptionHasPrefix    *string  `json:"descriptionHasPrefix,omitempty"`
+	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
+	DescriptionIsNil        bool     `json:"descriptionIsNil,omitempty"`
+	DescriptionNotNil       bool     `json:"descriptionNotNil,omitempty"`
+	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
+	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
+
+	// "owner_id" field predicates.
+	OwnerID       *int  `json:"ownerID,omitempty"`
+	OwnerIDNEQ    *int  `json:"ownerIDNEQ,omitempty"`
+	OwnerIDIn     []int `json:"ownerIDIn,omitempty"`
+	OwnerIDNotIn  []int `json:"ownerIDNotIn,omitempty"`
+	OwnerIDIsNil  bool  `json:"ownerIDIsNil,omitempty"`
+	OwnerIDNotNil bool  `json:"ownerIDNotNil,omitempty"`
+
+	// "partnership_id" field predicates.
+	PartnershipID       *int  `json:"partnershipID,omitempty"`
+	PartnershipIDNEQ    *int  `json:"partnershipIDNEQ,omitempty"`
+	PartnershipIDIn     []int `json:"partnershipIDIn,omitempty"`
+	PartnershipIDNotIn  []int `json:"partnershipIDNotIn,omitempty"`
+	PartnershipIDIsNil  bool  `json:"partnershipIDIsNil,omitempty"`
+	PartnershipIDNotNil bool  `json:"partnershipIDNotNil,omitempty"`
+
+	// "owner" edge predicates.
+	HasOwner     *bool                     `json:"hasOwner,omitempty"`
+	HasOwnerWith []*OrganisationWhereInput `json:"hasOwnerWith,omitempty"`
+
+	// "partnership" edge predicates.
+	HasPartnership     *bool                    `json:"hasPartnership,omitempty"`
+	HasPartnershipWith []*PartnershipWhereInput `json:"hasPartnershipWith,omitempty"`
+
+	// "rounds" edge predicates.
+	HasRounds     *bool                     `json:"hasRounds,omitempty"`
+	HasRoundsWith []*FundingRoundWhereInput `json:"hasRoundsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *FundingPoolWhereInput) AddPredicates(predicates ...predicate.FundingPool) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the FundingPoolWhereInput filter on the FundingPoolQuery builder.
+func (i *FundingPoolWhereInput) Filter(q *FundingPoolQuery) (*FundingPoolQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyFundingPoolWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyFundingPoolWhereInput is returned in case the FundingPoolWhereInput is empty.
+var ErrEmptyFundingPoolWhereInput = errors.New("ent: empty predicate FundingPoolWhereInput")
+
+// P returns a predicate for filtering fundingpools.
+// An error is returned if the input is empty or invalid.
+func (i *FundingPoolWhereInput) P() (predicate.FundingPool, error) {
+	var predicates []predicate.FundingPool
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, fundingpool.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.FundingPool, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, fundingpool.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.FundingPool, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, fundingpool.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, fundingpool.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, fundingpool.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, fundingpool.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, fundingpool.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, fundingpool.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, fundingpool.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, fundingpool.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, fundingpool.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, fundingpool.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, fundingpool.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, fundingpool.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, fundingpool.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, fundingpool.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, fundingpool.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, fundingpool.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, fundingpool.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, fundingpool.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, fundingpool.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, fundingpool.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, fundingpool.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, fundingpool.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, fundingpool.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, fundingpool.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, fundingpool.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, fundingpool.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, fundingpool.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, fundingpool.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, fundingpool.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, fundingpool.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, fundingpool.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, fundingpool.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, fundingpool.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, fundingpool.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, fundingpool.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, fundingpool.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, fundingpool.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, fundingpool.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Description != nil {
+		predicates = append(predicates, fundingpool.DescriptionEQ(*i.Description))
+	}
+	if i.DescriptionNEQ != nil {
+		predicates = append(predicates, fundingpool.DescriptionNEQ(*i.DescriptionNEQ))
+	}
+	if len(i.DescriptionIn) > 0 {
+		predicates = append(predicates, fundingpool.DescriptionIn(i.DescriptionIn...))
+	}
+	if len(i.DescriptionNotIn) > 0 {
+		predicates = append(predicates, fundingpool.DescriptionNotIn(i.DescriptionNotIn...))
+	}
+	if i.DescriptionGT != nil {
+		predicates = append(predicates, fundingpool.DescriptionGT(*i.DescriptionGT))
+	}
+	if i.DescriptionGTE != nil {
+		predicates = append(predicates, fundingpool.DescriptionGTE(*i.DescriptionGTE))
+	}
+	if i.DescriptionLT != nil {
+		predicates = append(predicates, fundingpool.DescriptionLT(*i.DescriptionLT))
+	}
+	if i.DescriptionLTE != nil {
+		predicates = append(predicates, fundingpool.DescriptionLTE(*i.DescriptionLTE))
+	}
+	if i.DescriptionContains != nil {
+		predicates = append(predicates, fundingpool.DescriptionContains(*i.DescriptionContains))
+	}
+	if i.DescriptionHasPrefix != nil {
+		predicates = append(predicates, fundingpool.DescriptionHasPrefix(*i.DescriptionHasPrefix))
+	}
+	if i.DescriptionHasSuffix != nil {
+		predicates = append(predicates, fundingpool.DescriptionHasSuffix(*i.DescriptionHasSuffix))
+	}
+	if i.DescriptionIsNil {
+		predicates = append(predicates, fundingpool.DescriptionIsNil())
+	}
+	if i.DescriptionNotNil {
+		predicates = append(predicates, fundingpool.DescriptionNotNil())
+	}
+	if i.DescriptionEqualFold != nil {
+		predicates = append(predicates, fundingpool.DescriptionEqualFold(*i.DescriptionEqualFold))
+	}
+	if i.DescriptionContainsFold != nil {
+		predicates = append(predicates, fundingpool.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+	if i.OwnerID != nil {
+		predicates = append(predicates, fundingpool.OwnerIDEQ(*i.OwnerID))
+	}
+	if i.OwnerIDNEQ != nil {
+		predicates = append(predicates, fundingpool.OwnerIDNEQ(*i.OwnerIDNEQ))
+	}
+	if len(i.OwnerIDIn) > 0 {
+		predicates = append(predicates, fundingpool.OwnerIDIn(i.OwnerIDIn...))
+	}
+	if len(i.OwnerIDNotIn) > 0 {
+		predicates = append(predicates, fundingpool.OwnerIDNotIn(i.OwnerIDNotIn...))
+	}
+	if i.OwnerIDIsNil {
+		predicates = append(predicates, fundingpool.OwnerIDIsNil())
+	}
+	if i.OwnerIDNotNil {
+		predicates = append(predicates, fundingpool.OwnerIDNotNil())
+	}
+	if i.PartnershipID != nil {
+		predicates = append(predicates, fundingpool.PartnershipIDEQ(*i.PartnershipID))
+	}
+	if i.PartnershipIDNEQ != nil {
+		predicates = append(predicates, fundingpool.PartnershipIDNEQ(*i.PartnershipIDNEQ))
+	}
+	if len(i.PartnershipIDIn) > 0 {
+		predicates = append(predicates, fundingpool.PartnershipIDIn(i.PartnershipIDIn...))
+	}
+	if len(i.PartnershipIDNotIn) > 0 {
+		predicates = append(predicates, fundingpool.PartnershipIDNotIn(i.PartnershipIDNotIn...))
+	}
+	if i.PartnershipIDIsNil {
+		predicates = append(predicates, fundingpool.PartnershipIDIsNil())
+	}
+	if i.PartnershipIDNotNil {
+		predicates = append(predicates, fundingpool.PartnershipIDNotNil())
+	}
+
+	if i.HasOwner != nil {
+		p := fundingpool.HasOwner()
+		if !*i.HasOwner {
+			p = fundingpool.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOwnerWith) > 0 {
+		with := make([]predicate.Organisation, 0, len(i.HasOwnerWith))
+		for _, w := range i.HasOwnerWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOwnerWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, fundingpool.HasOwnerWith(with...))
+	}
+	if i.HasPartnership != nil {
+		p := fundingpool.HasPartnership()
+		if !*i.HasPartnership {
+			p = fundingpool.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPartnershipWith) > 0 {
+		with := make([]predicate.Partnership, 0, len(i.HasPartnershipWith))
+		for _, w := range i.HasPartnershipWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPartnershipWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, fundingpool.HasPartnershipWith(with...))
+	}
+	if i.HasRounds != nil {
+		p := fundingpool.HasRounds()
+		if !*i.HasRounds {
+			p = fundingpool.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRoundsWith) > 0 {
+		with := make([]predicate.FundingRound, 0, len(i.HasRoundsWith))
+		for _, w := range i.HasRoundsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRoundsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, fundingpool.HasRoundsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyFundingPoolWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return fundingpool.And(predicates...), nil
+	}
+}
+
+// FundingRoundWhereInput represents a where input for filtering FundingRound queries.
+type FundingRoundWhereInput struct {
+	Predicates []predicate.FundingRound  `json:"-"`
+	Not        *FundingRoundWhereInput   `json:"not,omitempty"`
+	Or         []*FundingRoundWhereInput `json:"or,omitempty"`
+	And        []*FundingRoundWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "pool_id" field predicates.
+	PoolID      *int  `json:"poolID,omitempty"`
+	PoolIDNEQ   *int  `json:"poolIDNEQ,omitempty"`
+	PoolIDIn    []int `json:"poolIDIn,omitempty"`
+	PoolIDNotIn []int `json:"poolIDNotIn,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "opens_on" field predicates.
+	OpensOn       *dates.Date  `json:"opensOn,omitempty"`
+	OpensOnNEQ    *dates.Date  `json:"opensOnNEQ,omitempty"`
+	OpensOnIn     []dates.Date `json:"opensOnIn,omitempty"`
+	OpensOnNotIn  []dates.Date `json:"opensOnNotIn,omitempty"`
+	OpensOnGT     *dates.Date  `json:"opensOnGT,omitempty"`
+	OpensOnGTE    *dates.Date  `json:"opensOnGTE,omitempty"`
+	OpensOnLT     *dates.Date  `json:"opensOnLT,omitempty"`
+	OpensOnLTE    *dates.Date  `json:"opensOnLTE,omitempty"`
+	OpensOnIsNil  bool         `json:"opensOnIsNil,omitempty"`
+	OpensOnNotNil bool         `json:"opensOnNotNil,omitempty"`
+
+	// "deadline" field predicates.
+	Deadline      *dates.Date  `json:"deadline,omitempty"`
+	DeadlineNEQ   *dates.Date  `json:"deadlineNEQ,omitempty"`
+	DeadlineIn    []dates.Date `json:"deadlineIn,omitempty"`
+	DeadlineNotIn []dates.Date `json:"deadlineNotIn,omitempty"`
+	DeadlineGT    *dates.Date  `json:"deadlineGT,omitempty"`
+	DeadlineGTE   *dates.Date  `json:"deadlineGTE,omitempty"`
+	DeadlineLT    *dates.Date  `json:"deadlineLT,omitempty"`
+	DeadlineLTE   *dates.Date  `json:"deadlineLTE,omitempty"`
+
+	// "decision_on" field predicates.
+	DecisionOn       *dates.Date  `json:"decisionOn,omitempty"`
+	DecisionOnNEQ    *dates.Date  `json:"decisionOnNEQ,omitempty"`
+	DecisionOnIn     []dates.Date `json:"decisionOnIn,omitempty"`
+	DecisionOnNotIn  []dates.Date `json:"decisionOnNotIn,omitempty"`
+	DecisionOnGT     *dates.Date  `json:"decisionOnGT,omitempty"`
+	DecisionOnGTE    *dates.Date  `json:"decisionOnGTE,omitempty"`
+	DecisionOnLT     *dates.Date  `json:"decisionOnLT,omitempty"`
+	DecisionOnLTE    *dates.Date  `json:"decisionOnLTE,omitempty"`
+	DecisionOnIsNil  bool         `json:"decisionOnIsNil,omitempty"`
+	DecisionOnNotNil bool         `json:"decisionOnNotNil,omitempty"`
+
+	// "deciding_body_id" field predicates.
+	DecidingBodyID       *int  `json:"decidingBodyID,omitempty"`
+	DecidingBodyIDNEQ    *int  `json:"decidingBodyIDNEQ,omitempty"`
+	DecidingBodyIDIn     []int `json:"decidingBodyIDIn,omitempty"`
+	DecidingBodyIDNotIn  []int `json:"decidingBodyIDNotIn,omitempty"`
+	DecidingBodyIDIsNil  bool  `json:"decidingBodyIDIsNil,omitempty"`
+	DecidingBodyIDNotNil bool  `json:"decidingBodyIDNotNil,omitempty"`
+
+	// "pool" edge predicates.
+	HasPool     *bool                    `json:"hasPool,omitempty"`
+	HasPoolWith []*FundingPoolWhereInput `json:"hasPoolWith,omitempty"`
+
+	// "deciding_body" edge predicates.
+	HasDecidingBody     *bool             `json:"hasDecidingBody,omitempty"`
+	HasDecidingBodyWith []*BodyWhereInput `json:"hasDecidingBodyWith,omitempty"`
+
+	// "applications" edge predicates.
+	HasApplications     *bool                         `json:"hasApplications,omitempty"`
+	HasApplicationsWith []*GrantApplicationWhereInput `json:"hasApplicationsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *FundingRoundWhereInput) AddPredicates(predicates ...predicate.FundingRound) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the FundingRoundWhereInput filter on the FundingRoundQuery builder.
+func (i *FundingRoundWhereInput) Filter(q *FundingRoundQuery) (*FundingRoundQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyFundingRoundWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyFundingRoundWhereInput is returned in case the FundingRoundWhereInput is empty.
+var ErrEmptyFundingRoundWhereInput = errors.New("ent: empty predicate FundingRoundWhereInput")
+
+// P returns a predicate for filtering fundingrounds.
+// An error is returned if the input is empty or invalid.
+func (i *FundingRoundWhereInput) P() (predicate.FundingRound, error) {
+	var predicates []predicate.FundingRound
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, fundinground.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.FundingRound, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, fundinground.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.FundingRound, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, fundinground.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, fundinground.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, fundinground.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, fundinground.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, fundinground.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, fundinground.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, fundinground.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, fundinground.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, fundinground.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, fundinground.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, fundinground.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, fundinground.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, fundinground.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, fundinground.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, fundinground.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, fundinground.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, fundinground.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, fundinground.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, fundinground.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, fundinground.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, fundinground.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, fundinground.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, fundinground.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, fundinground.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, fundinground.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.PoolID != nil {
+		predicates = append(predicates, fundinground.PoolIDEQ(*i.PoolID))
+	}
+	if i.PoolIDNEQ != nil {
+		predicates = append(predicates, fundinground.PoolIDNEQ(*i.PoolIDNEQ))
+	}
+	if len(i.PoolIDIn) > 0 {
+		predicates = append(predicates, fundinground.PoolIDIn(i.PoolIDIn...))
+	}
+	if len(i.PoolIDNotIn) > 0 {
+		predicates = append(predicates, fundinground.PoolIDNotIn(i.PoolIDNotIn...))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, fundinground.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, fundinground.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, fundinground.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, fundinground.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, fundinground.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, fundinground.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, fundinground.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, fundinground.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, fundinground.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, fundinground.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, fundinground.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, fundinground.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, fundinground.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.OpensOn != nil {
+		predicates = append(predicates, fundinground.OpensOnEQ(*i.OpensOn))
+	}
+	if i.OpensOnNEQ != nil {
+		predicates = append(predicates, fundinground.OpensOnNEQ(*i.OpensOnNEQ))
+	}
+	if len(i.OpensOnIn) > 0 {
+		predicates = append(predicates, fundinground.OpensOnIn(i.OpensOnIn...))
+	}
+	if len(i.OpensOnNotIn) > 0 {
+		predicates = append(predicates, fundinground.OpensOnNotIn(i.OpensOnNotIn...))
+	}
+	if i.OpensOnGT != nil {
+		predicates = append(predicates, fundinground.OpensOnGT(*i.OpensOnGT))
+	}
+	if i.OpensOnGTE != nil {
+		predicates = append(predicates, fundinground.OpensOnGTE(*i.OpensOnGTE))
+	}
+	if i.OpensOnLT != nil {
+		predicates = append(predicates, fundinground.OpensOnLT(*i.OpensOnLT))
+	}
+	if i.OpensOnLTE != nil {
+		predicates = append(predicates, fundinground.OpensOnLTE(*i.OpensOnLTE))
+	}
+	if i.OpensOnIsNil {
+		predicates = append(predicates, fundinground.OpensOnIsNil())
+	}
+	if i.OpensOnNotNil {
+		predicates = append(predicates, fundinground.OpensOnNotNil())
+	}
+	if i.Deadline != nil {
+		predicates = append(predicates, fundinground.DeadlineEQ(*i.Deadline))
+	}
+	if i.DeadlineNEQ != nil {
+		predicates = append(predicates, fundinground.DeadlineNEQ(*i.DeadlineNEQ))
+	}
+	if len(i.DeadlineIn) > 0 {
+		predicates = append(predicates, fundinground.DeadlineIn(i.DeadlineIn...))
+	}
+	if len(i.DeadlineNotIn) > 0 {
+		predicates = append(predicates, fundinground.DeadlineNotIn(i.DeadlineNotIn...))
+	}
+	if i.DeadlineGT != nil {
+		predicates = append(predicates, fundinground.DeadlineGT(*i.DeadlineGT))
+	}
+	if i.DeadlineGTE != nil {
+		predicates = append(predicates, fundinground.DeadlineGTE(*i.DeadlineGTE))
+	}
+	if i.DeadlineLT != nil {
+		predicates = append(predicates, fundinground.DeadlineLT(*i.DeadlineLT))
+	}
+	if i.DeadlineLTE != nil {
+		predicates = append(predicates, fundinground.DeadlineLTE(*i.DeadlineLTE))
+	}
+	if i.DecisionOn != nil {
+		predicates = append(predicates, fundinground.DecisionOnEQ(*i.DecisionOn))
+	}
+	if i.DecisionOnNEQ != nil {
+		predicates = append(predicates, fundinground.DecisionOnNEQ(*i.DecisionOnNEQ))
+	}
+	if len(i.DecisionOnIn) > 0 {
+		predicates = append(predicates, fundinground.DecisionOnIn(i.DecisionOnIn...))
+	}
+	if len(i.DecisionOnNotIn) > 0 {
+		predicates = append(predicates, fundinground.DecisionOnNotIn(i.DecisionOnNotIn...))
+	}
+	if i.DecisionOnGT != nil {
+		predicates = append(predicates, fundinground.DecisionOnGT(*i.DecisionOnGT))
+	}
+	if i.DecisionOnGTE != nil {
+		predicates = append(predicates, fundinground.DecisionOnGTE(*i.DecisionOnGTE))
+	}
+	if i.DecisionOnLT != nil {
+		predicates = append(predicates, fundinground.DecisionOnLT(*i.DecisionOnLT))
+	}
+	if i.DecisionOnLTE != nil {
+		predicates = append(predicates, fundinground.DecisionOnLTE(*i.DecisionOnLTE))
+	}
+	if i.DecisionOnIsNil {
+		predicates = append(predicates, fundinground.DecisionOnIsNil())
+	}
+	if i.DecisionOnNotNil {
+		predicates = append(predicates, fundinground.DecisionOnNotNil())
+	}
+	if i.DecidingBodyID != nil {
+		predicates = append(predicates, fundinground.DecidingBodyIDEQ(*i.DecidingBodyID))
+	}
+	if i.DecidingBodyIDNEQ != nil {
+		predicates = append(predicates, fundinground.DecidingBodyIDNEQ(*i.DecidingBodyIDNEQ))
+	}
+	if len(i.DecidingBodyIDIn) > 0 {
+		predicates = append(predicates, fundinground.DecidingBodyIDIn(i.DecidingBodyIDIn...))
+	}
+	if len(i.DecidingBodyIDNotIn) > 0 {
+		predicates = append(predicates, fundinground.DecidingBodyIDNotIn(i.DecidingBodyIDNotIn...))
+	}
+	if i.DecidingBodyIDIsNil {
+		predicates = append(predicates, fundinground.DecidingBodyIDIsNil())
+	}
+	if i.DecidingBodyIDNotNil {
+		predicates = append(predicates, fundinground.DecidingBodyIDNotNil())
+	}
+
+	if i.HasPool != nil {
+		p := fundinground.HasPool()
+		if !*i.HasPool {
+			p = fundinground.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPoolWith) > 0 {
+		with := make([]predicate.FundingPool, 0, len(i.HasPoolWith))
+		for _, w := range i.HasPoolWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPoolWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, fundinground.HasPoolWith(with...))
+	}
+	if i.HasDecidingBody != nil {
+		p := fundinground.HasDecidingBody()
+		if !*i.HasDecidingBody {
+			p = fundinground.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDecidingBodyWith) > 0 {
+		with := make([]predicate.Body, 0, len(i.HasDecidingBodyWith))
+		for _, w := range i.HasDecidingBodyWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDecidingBodyWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, fundinground.HasDecidingBodyWith(with...))
+	}
+	if i.HasApplications != nil {
+		p := fundinground.HasApplications()
+		if !*i.HasApplications {
+			p = fundinground.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasApplicationsWith) > 0 {
+		with := make([]predicate.GrantApplication, 0, len(i.HasApplicationsWith))
+		for _, w := range i.HasApplicationsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasApplicationsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, fundinground.HasApplicationsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyFundingRoundWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return fundinground.And(predicates...), nil
+	}
+}
+
+// GrantApplicationWhereInput represents a where input for filtering GrantApplication queries.
+type GrantApplicationWhereInput struct {
+	Predicates []predicate.GrantApplication  `json:"-"`
+	Not        *GrantApplicationWhereInput   `json:"not,omitempty"`
+	Or         []*GrantApplicationWhereInput `json:"or,omitempty"`
+	And        []*GrantApplicationWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "round_id" field predicates.
+	RoundID      *int  `json:"roundID,omitempty"`
+	RoundIDNEQ   *int  `json:"roundIDNEQ,omitempty"`
+	RoundIDIn    []int `json:"roundIDIn,omitempty"`
+	RoundIDNotIn []int `json:"roundIDNotIn,omitempty"`
+
+	// "applicant_id" field predicates.
+	ApplicantID      *int  `json:"applicantID,omitempty"`
+	ApplicantIDNEQ   *int  `json:"applicantIDNEQ,omitempty"`
+	ApplicantIDIn    []int `json:"applicantIDIn,omitempty"`
+	ApplicantIDNotIn []int `json:"applicantIDNotIn,omitempty"`
+
+	// "initiative_id" field predicates.
+	InitiativeID       *int  `json:"initiativeID,omitempty"`
+	InitiativeIDNEQ    *int  `json:"initiativeIDNEQ,omitempty"`
+	InitiativeIDIn     []int `json:"initiativeIDIn,omitempty"`
+	InitiativeIDNotIn  []int `json:"initiativeIDNotIn,omitempty"`
+	InitiativeIDIsNil  bool  `json:"initiativeIDIsNil,omitempty"`
+	InitiativeIDNotNil bool  `json:"initiativeIDNotNil,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "submitted_on" field predicates.
+	SubmittedOn      *dates.Date  `json:"submittedOn,omitempty"`
+	SubmittedOnNEQ   *dates.Date  `json:"submittedOnNEQ,omitempty"`
+	SubmittedOnIn    []dates.Date `json:"submittedOnIn,omitempty"`
+	SubmittedOnNotIn []dates.Date `json:"submittedOnNotIn,omitempty"`
+	SubmittedOnGT    *dates.Date  `json:"submittedOnGT,omitempty"`
+	SubmittedOnGTE   *dates.Date  `json:"submittedOnGTE,omitempty"`
+	SubmittedOnLT    *dates.Date  `json:"submittedOnLT,omitempty"`
+	SubmittedOnLTE   *dates.Date  `json:"submittedOnLTE,omitempty"`
+
+	// "status" field predicates.
+	Status      *grantapplication.Status  `json:"status,omitempty"`
+	StatusNEQ   *grantapplication.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []grantapplication.Status `json:"statusIn,omitempty"`
+	StatusNotIn []grantapplication.Status `json:"statusNotIn,omitempty"`
+
+	// "round" edge predicates.
+	HasRound     *bool                     `json:"hasRound,omitempty"`
+	HasRoundWith []*FundingRoundWhereInput `json:"hasRoundWith,omitempty"`
+
+	// "applicant" edge predicates.
+	HasApplicant     *bool                     `json:"hasApplicant,omitempty"`
+	HasApplicantWith []*OrganisationWhereInput `json:"hasApplicantWith,omitempty"`
+
+	// "initiative" edge predicates.
+	HasInitiative     *bool                   `json:"hasInitiative,omitempty"`
+	HasInitiativeWith []*InitiativeWhereInput `json:"hasInitiativeWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *GrantApplicationWhereInput) AddPredicates(predicates ...predicate.GrantApplication) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the GrantApplicationWhereInput filter on the GrantApplicationQuery builder.
+func (i *GrantApplicationWhereInput) Filter(q *GrantApplicationQuery) (*GrantApplicationQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyGrantApplicationWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyGrantApplicationWhereInput is returned in case the GrantApplicationWhereInput is empty.
+var ErrEmptyGrantApplicationWhereInput = errors.New("ent: empty predicate GrantApplicationWhereInput")
+
+// P returns a predicate for filtering grantapplications.
+// An error is returned if the input is empty or invalid.
+func (i *GrantApplicationWhereInput) P() (predicate.GrantApplication, error) {
+	var predicates []predicate.GrantApplication
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, grantapplication.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.GrantApplication, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, grantapplication.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.GrantApplication, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, grantapplication.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, grantapplication.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, grantapplication.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, grantapplication.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, grantapplication.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, grantapplication.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, grantapplication.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, grantapplication.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, grantapplication.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, grantapplication.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, grantapplication.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, grantapplication.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, grantapplication.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, grantapplication.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, grantapplication.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, grantapplication.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, grantapplication.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, grantapplication.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, grantapplication.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, grantapplication.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, grantapplication.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, grantapplication.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, grantapplication.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, grantapplication.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, grantapplication.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.RoundID != nil {
+		predicates = append(predicates, grantapplication.RoundIDEQ(*i.RoundID))
+	}
+	if i.RoundIDNEQ != nil {
+		predicates = append(predicates, grantapplication.RoundIDNEQ(*i.RoundIDNEQ))
+	}
+	if len(i.RoundIDIn) > 0 {
+		predicates = append(predicates, grantapplication.RoundIDIn(i.RoundIDIn...))
+	}
+	if len(i.RoundIDNotIn) > 0 {
+		predicates = append(predicates, grantapplication.RoundIDNotIn(i.RoundIDNotIn...))
+	}
+	if i.ApplicantID != nil {
+		predicates = append(predicates, grantapplication.ApplicantIDEQ(*i.ApplicantID))
+	}
+	if i.ApplicantIDNEQ != nil {
+		predicates = append(predicates, grantapplication.ApplicantIDNEQ(*i.ApplicantIDNEQ))
+	}
+	if len(i.ApplicantIDIn) > 0 {
+		predicates = append(predicates, grantapplication.ApplicantIDIn(i.ApplicantIDIn...))
+	}
+	if len(i.ApplicantIDNotIn) > 0 {
+		predicates = append(predicates, grantapplication.ApplicantIDNotIn(i.ApplicantIDNotIn...))
+	}
+	if i.InitiativeID != nil {
+		predicates = append(predicates, grantapplication.InitiativeIDEQ(*i.InitiativeID))
+	}
+	if i.InitiativeIDNEQ != nil {
+		predicates = append(predicates, grantapplication.InitiativeIDNEQ(*i.InitiativeIDNEQ))
+	}
+	if len(i.InitiativeIDIn) > 0 {
+		predicates = append(predicates, grantapplication.InitiativeIDIn(i.InitiativeIDIn...))
+	}
+	if len(i.InitiativeIDNotIn) > 0 {
+		predicates = append(predicates, grantapplication.InitiativeIDNotIn(i.InitiativeIDNotIn...))
+	}
+	if i.InitiativeIDIsNil {
+		predicates = append(predicates, grantapplication.InitiativeIDIsNil())
+	}
+	if i.InitiativeIDNotNil {
+		predicates = append(predicates, grantapplication.InitiativeIDNotNil())
+	}
+	if i.Title != nil {
+		predicates = append(predicates, grantapplication.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, grantapplication.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, grantapplication.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, grantapplication.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, grantapplication.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, grantapplication.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, grantapplication.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, grantapplication.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, grantapplication.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, grantapplication.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, grantapplication.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, grantapplication.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, grantapplication.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.SubmittedOn != nil {
+		predicates = append(predicates, grantapplication.SubmittedOnEQ(*i.SubmittedOn))
+	}
+	if i.SubmittedOnNEQ != nil {
+		predicates = append(predicates, grantapplication.SubmittedOnNEQ(*i.SubmittedOnNEQ))
+	}
+	if len(i.SubmittedOnIn) > 0 {
+		predicates = append(predicates, grantapplication.SubmittedOnIn(i.SubmittedOnIn...))
+	}
+	if len(i.SubmittedOnNotIn) > 0 {
+		predicates = append(predicates, grantapplication.SubmittedOnNotIn(i.SubmittedOnNotIn...))
+	}
+	if i.SubmittedOnGT != nil {
+		predicates = append(predicates, grantapplication.SubmittedOnGT(*i.SubmittedOnGT))
+	}
+	if i.SubmittedOnGTE != nil {
+		predicates = append(predicates, grantapplication.SubmittedOnGTE(*i.SubmittedOnGTE))
+	}
+	if i.SubmittedOnLT != nil {
+		predicates = append(predicates, grantapplication.SubmittedOnLT(*i.SubmittedOnLT))
+	}
+	if i.SubmittedOnLTE != nil {
+		predicates = append(predicates, grantapplication.SubmittedOnLTE(*i.SubmittedOnLTE))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, grantapplication.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, grantapplication.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, grantapplication.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, grantapplication.StatusNotIn(i.StatusNotIn...))
+	}
+
+	if i.HasRound != nil {
+		p := grantapplication.HasRound()
+		if !*i.HasRound {
+			p = grantapplication.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRoundWith) > 0 {
+		with := make([]predicate.FundingRound, 0, len(i.HasRoundWith))
+		for _, w := range i.HasRoundWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRoundWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, grantapplication.HasRoundWith(with...))
+	}
+	if i.HasApplicant != nil {
+		p := grantapplication.HasApplicant()
+		if !*i.HasApplicant {
+			p = grantapplication.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasApplicantWith) > 0 {
+		with := make([]predicate.Organisation, 0, len(i.HasApplicantWith))
+		for _, w := range i.HasApplicantWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasApplicantWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, grantapplication.HasApplicantWith(with...))
+	}
+	if i.HasInitiative != nil {
+		p := grantapplication.HasInitiative()
+		if !*i.HasInitiative {
+			p = grantapplication.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasInitiativeWith) > 0 {
+		with := make([]predicate.Initiative, 0, len(i.HasInitiativeWith))
+		for _, w := range i.HasInitiativeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasInitiativeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, grantapplication.HasInitiativeWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyGrantApplicationWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return grantapplication.And(predicates...), nil
+	}
+}
+
+// IndicatorWhereInput represents a where input for filtering Indicator queries.
+type IndicatorWhereInput struct {
+	Predicates []predicate.Indicator  `json:"-"`
+	Not        *IndicatorWhereInput   `json:"not,omitempty"`
+	Or         []*IndicatorWhereInput `json:"or,omitempty"`
+	And        []*IndicatorWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "code" field predicates.
+	Code             *string  `json:"code,omitempty"`
+	CodeNEQ          *string  `json:"codeNEQ,omitempty"`
+	CodeIn           []string `json:"codeIn,omitempty"`
+	CodeNotIn        []string `json:"codeNotIn,omitempty"`
+	CodeGT           *string  `json:"codeGT,omitempty"`
+	CodeGTE          *string  `json:"codeGTE,omitempty"`
+	CodeLT           *string  `json:"codeLT,omitempty"`
+	CodeLTE          *string  `json:"codeLTE,omitempty"`
+	CodeContains     *string  `json:"codeContains,omitempty"`
+	CodeHasPrefix    *string  `json:"codeHasPrefix,omitempty"`
+	CodeHasSuffix    *string  `json:"codeHasSuffix,omitempty"`
+	CodeEqualFold    *string  `json:"codeEqualFold,omitempty"`
+	CodeContainsFold *string  `json:"codeContainsFold,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "description" field predicates.
+	Description             *string  `json:"description,omitempty"`
+	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
+	DescriptionIn           []string `json:"descriptionIn,omitempty"`
+	DescriptionNotIn        []string `json:"descriptionNotIn,omitempty"`
+	DescriptionGT           *string  `json:"descriptionGT,omitempty"`
+	DescriptionGTE          *string  `json:"descriptionGTE,omitempty"`
+	DescriptionLT           *string  `json:"descriptionLT,omitempty"`
+	DescriptionLTE          *string  `json:"descriptionLTE,omitempty"`
+	DescriptionContains     *string  `json:"descriptionContains,omitempty"`
+	DescriptionHasPrefix    *string  `json:"descriptionHasPrefix,omitempty"`
+	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
+	DescriptionIsNil        bool     `json:"descriptionIsNil,omitempty"`
+	DescriptionNotNil       bool     `json:"descriptionNotNil,omitempty"`
+	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
+	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
+
+	// "unit" field predicates.
+	Unit      *indicator.Unit  `json:"unit,omitempty"`
+	UnitNEQ   *indicator.Unit  `json:"unitNEQ,omitempty"`
+	UnitIn    []indicator.Unit `json:"unitIn,omitempty"`
+	UnitNotIn []indicator.Unit `json:"unitNotIn,omitempty"`
+
+	// "direction" field predicates.
+	Direction      *indicator.Direction  `json:"direction,omitempty"`
+	DirectionNEQ   *indicator.Direction  `json:"directionNEQ,omitempty"`
+	DirectionIn    []indicator.Direction `json:"directionIn,omitempty"`
+	DirectionNotIn []indicator.Direction `json:"directionNotIn,omitempty"`
+
+	// "baseline_on" field predicates.
+	BaselineOn       *dates.Date  `json:"baselineOn,omitempty"`
+	BaselineOnNEQ    *dates.Date  `json:"baselineOnNEQ,omitempty"`
+	BaselineOnIn     []dates.Date `json:"baselineOnIn,omitempty"`
+	BaselineOnNotIn  []dates.Date `json:"baselineOnNotIn,omitempty"`
+	BaselineOnGT     *dates.Date  `json:"baselineOnGT,omitempty"`
+	BaselineOnGTE    *dates.Date  `json:"baselineOnGTE,omitempty"`
+	BaselineOnLT     *dates.Date  `json:"baselineOnLT,omitempty"`
+	BaselineOnLTE    *dates.Date  `json:"baselineOnLTE,omitempty"`
+	BaselineOnIsNil  bool         `json:"baselineOnIsNil,omitempty"`
+	BaselineOnNotNil bool         `json:"baselineOnNotNil,omitempty"`
+
+	// "baseline_source" field predicates.
+	BaselineSource             *string  `json:"baselineSource,omitempty"`
+	BaselineSourceNEQ          *string  `json:"baselineSourceNEQ,omitempty"`
+	BaselineSourceIn           []string `json:"baselineSourceIn,omitempty"`
+	BaselineSourceNotIn        []string `json:"baselineSourceNotIn,omitempty"`
+	BaselineSourceGT           *string  `json:"baselineSourceGT,omitempty"`
+	BaselineSourceGTE          *string  `json:"baselineSourceGTE,omitempty"`
+	BaselineSourceLT           *string  `json:"baselineSourceLT,omitempty"`
+	BaselineSourceLTE          *string  `json:"baselineSourceLTE,omitempty"`
+	BaselineSourceContains     *string  `json:"baselineSourceContains,omitempty"`
+	BaselineSourceHasPrefix    *string  `json:"baselineSourceHasPrefix,omitempty"`
+	BaselineSourceHasSuffix    *string  `json:"baselineSourceHasSuffix,omitempty"`
+	BaselineSourceIsNil        bool     `json:"baselineSourceIsNil,omitempty"`
+	BaselineSourceNotNil       bool     `json:"baselineSourceNotNil,omitempty"`
+	BaselineSourceEqualFold    *string  `json:"baselineSourceEqualFold,omitempty"`
+	BaselineSourceContainsFold *string  `json:"baselineSourceContainsFold,omitempty"`
+
+	// "initiatives" edge predicates.
+	HasInitiatives     *bool                   `json:"hasInitiatives,omitempty"`
+	HasInitiativesWith []*InitiativeWhereInput `json:"hasInitiativesWith,omitempty"`
+
+	// "targets" edge predicates.
+	HasTargets     *bool                        `json:"hasTargets,omitempty"`
+	HasTargetsWith []*IndicatorTargetWhereInput `json:"hasTargetsWith,omitempty"`
+
+	// "observations" edge predicates.
+	HasObservations     *bool                    `json:"hasObservations,omitempty"`
+	HasObservationsWith []*ObservationWhereInput `json:"hasObservationsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *IndicatorWhereInput) AddPredicates(predicates ...predicate.Indicator) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the IndicatorWhereInput filter on the IndicatorQuery builder.
+func (i *IndicatorWhereInput) Filter(q *IndicatorQuery) (*IndicatorQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyIndicatorWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyIndicatorWhereInput is returned in case the IndicatorWhereInput is empty.
+var ErrEmptyIndicatorWhereInput = errors.New("ent: empty predicate IndicatorWhereInput")
+
+// P returns a predicate for filtering indicators.
+// An error is returned if the input is empty or invalid.
+func (i *IndicatorWhereInput) P() (predicate.Indicator, error) {
+	var predicates []predicate.Indicator
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, indicator.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Indicator, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, indicator.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Indicator, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, indicator.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, indicator.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, indicator.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, indicator.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, indicator.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, indicator.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, indicator.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, indicator.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, indicator.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, indicator.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, indicator.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, indicator.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, indicator.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, indicator.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, indicator.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, indicator.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, indicator.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, indicator.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, indicator.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, indicator.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, indicator.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, indicator.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, indicator.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, indicator.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, indicator.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Code != nil {
+		predicates = append(predicates, indicator.CodeEQ(*i.Code))
+	}
+	if i.CodeNEQ != nil {
+		predicates = append(predicates, indicator.CodeNEQ(*i.CodeNEQ))
+	}
+	if len(i.CodeIn) > 0 {
+		predicates = append(predicates, indicator.CodeIn(i.CodeIn...))
+	}
+	if len(i.CodeNotIn) > 0 {
+		predicates = append(predicates, indicator.CodeNotIn(i.CodeNotIn...))
+	}
+	if i.CodeGT != nil {
+		predicates = append(predicates, indicator.CodeGT(*i.CodeGT))
+	}
+	if i.CodeGTE != nil {
+		predicates = append(predicates, indicator.CodeGTE(*i.CodeGTE))
+	}
+	if i.CodeLT != nil {
+		predicates = append(predicates, indicator.CodeLT(*i.CodeLT))
+	}
+	if i.CodeLTE != nil {
+		predicates = append(predicates, indicator.CodeLTE(*i.CodeLTE))
+	}
+	if i.CodeContains != nil {
+		predicates = append(predicates, indicator.CodeContains(*i.CodeContains))
+	}
+	if i.CodeHasPrefix != nil {
+		predicates = append(predicates, indicator.CodeHasPrefix(*i.CodeHasPrefix))
+	}
+	if i.CodeHasSuffix != nil {
+		predicates = append(predicates, indicator.CodeHasSuffix(*i.CodeHasSuffix))
+	}
+	if i.CodeEqualFold != nil {
+		predicates = append(predicates, indicator.CodeEqualFold(*i.CodeEqualFold))
+	}
+	if i.CodeContainsFold != nil {
+		predicates = append(predicates, indicator.CodeContainsFold(*i.CodeContainsFold))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, indicator.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, indicator.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, indicator.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, indicator.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, indicator.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, indicator.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, indicator.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, indicator.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, indicator.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, indicator.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, indicator.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, indicator.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, indicator.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Description != nil {
+		predicates = append(predicates, indicator.DescriptionEQ(*i.Description))
+	}
+	if i.DescriptionNEQ != nil {
+		predicates = append(predicates, indicator.DescriptionNEQ(*i.DescriptionNEQ))
+	}
+	if len(i.DescriptionIn) > 0 {
+		predicates = append(predicates, indicator.DescriptionIn(i.DescriptionIn...))
+	}
+	if len(i.DescriptionNotIn) > 0 {
+		predicates = append(predicates, indicator.DescriptionNotIn(i.DescriptionNotIn...))
+	}
+	if i.DescriptionGT != nil {
+		predicates = append(predicates, indicator.DescriptionGT(*i.DescriptionGT))
+	}
+	if i.DescriptionGTE != nil {
+		predicates = append(predicates, indicator.DescriptionGTE(*i.DescriptionGTE))
+	}
+	if i.DescriptionLT != nil {
+		predicates = append(predicates, indicator.DescriptionLT(*i.DescriptionLT))
+	}
+	if i.DescriptionLTE != nil {
+		predicates = append(predicates, indicator.DescriptionLTE(*i.DescriptionLTE))
+	}
+	if i.DescriptionContains != nil {
+		predicates = append(predicates, indicator.DescriptionContains(*i.DescriptionContains))
+	}
+	if i.DescriptionHasPrefix != nil {
+		predicates = append(predicates, indicator.DescriptionHasPrefix(*i.DescriptionHasPrefix))
+	}
+	if i.DescriptionHasSuffix != nil {
+		predicates = append(predicates, indicator.DescriptionHasSuffix(*i.DescriptionHasSuffix))
+	}
+	if i.DescriptionIsNil {
+		predicates = append(predicates, indicator.DescriptionIsNil())
+	}
+	if i.DescriptionNotNil {
+		predicates = append(predicates, indicator.DescriptionNotNil())
+	}
+	if i.DescriptionEqualFold != nil {
+		predicates = append(predicates, indicator.DescriptionEqualFold(*i.DescriptionEqualFold))
+	}
+	if i.DescriptionContainsFold != nil {
+		predicates = append(predicates, indicator.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+	if i.Unit != nil {
+		predicates = append(predicates, indicator.UnitEQ(*i.Unit))
+	}
+	if i.UnitNEQ != nil {
+		predicates = append(predicates, indicator.UnitNEQ(*i.UnitNEQ))
+	}
+	if len(i.UnitIn) > 0 {
+		predicates = append(predicates, indicator.UnitIn(i.UnitIn...))
+	}
+	if len(i.UnitNotIn) > 0 {
+		predicates = append(predicates, indicator.UnitNotIn(i.UnitNotIn...))
+	}
+	if i.Direction != nil {
+		predicates = append(predicates, indicator.DirectionEQ(*i.Direction))
+	}
+	if i.DirectionNEQ != nil {
+		predicates = append(predicates, indicator.DirectionNEQ(*i.DirectionNEQ))
+	}
+	if len(i.DirectionIn) > 0 {
+		predicates = append(predicates, indicator.DirectionIn(i.DirectionIn...))
+	}
+	if len(i.DirectionNotIn) > 0 {
+		predicates = append(predicates, indicator.DirectionNotIn(i.DirectionNotIn...))
+	}
+	if i.BaselineOn != nil {
+		predicates = append(predicates, indicator.BaselineOnEQ(*i.BaselineOn))
+	}
+	if i.BaselineOnNEQ != nil {
+		predicates = append(predicates, indicator.BaselineOnNEQ(*i.BaselineOnNEQ))
+	}
+	if len(i.BaselineOnIn) > 0 {
+		predicates = append(predicates, indicator.BaselineOnIn(i.BaselineOnIn...))
+	}
+	if len(i.BaselineOnNotIn) > 0 {
+		predicates = append(predicates, indicator.BaselineOnNotIn(i.BaselineOnNotIn...))
+	}
+	if i.BaselineOnGT != nil {
+		predicates = append(predicates, indicator.BaselineOnGT(*i.BaselineOnGT))
+	}
+	if i.BaselineOnGTE != nil {
+		predicates = append(predicates, indicator.BaselineOnGTE(*i.BaselineOnGTE))
+	}
+	if i.BaselineOnLT != nil {
+		predicates = append(predicates, indicator.BaselineOnLT(*i.BaselineOnLT))
+	}
+	if i.BaselineOnLTE != nil {
+		predicates = append(predicates, indicator.BaselineOnLTE(*i.BaselineOnLTE))
+	}
+	if i.BaselineOnIsNil {
+		predicates = append(predicates, indicator.BaselineOnIsNil())
+	}
+	if i.BaselineOnNotNil {
+		predicates = append(predicates, indicator.BaselineOnNotNil())
+	}
+	if i.BaselineSource != nil {
+		predicates = append(predicates, indicator.BaselineSourceEQ(*i.BaselineSource))
+	}
+	if i.BaselineSourceNEQ != nil {
+		predicates = append(predicates, indicator.BaselineSourceNEQ(*i.BaselineSourceNEQ))
+	}
+	if len(i.BaselineSourceIn) > 0 {
+		predicates = append(predicates, indicator.BaselineSourceIn(i.BaselineSourceIn...))
+	}
+	if len(i.BaselineSourceNotIn) > 0 {
+		predicates = append(predicates, indicator.BaselineSourceNotIn(i.BaselineSourceNotIn...))
+	}
+	if i.BaselineSourceGT != nil {
+		predicates = append(predicates, indicator.BaselineSourceGT(*i.BaselineSourceGT))
+	}
+	if i.BaselineSourceGTE != nil {
+		predicates = append(predicates, indicator.BaselineSourceGTE(*i.BaselineSourceGTE))
+	}
+	if i.BaselineSourceLT != nil {
+		predicates = append(predicates, indicator.BaselineSourceLT(*i.BaselineSourceLT))
+	}
+	if i.BaselineSourceLTE != nil {
+		predicates = append(predicates, indicator.BaselineSourceLTE(*i.BaselineSourceLTE))
+	}
+	if i.BaselineSourceContains != nil {
+		predicates = append(predicates, indicator.BaselineSourceContains(*i.BaselineSourceContains))
+	}
+	if i.BaselineSourceHasPrefix != nil {
+		predicates = append(predicates, indicator.BaselineSourceHasPrefix(*i.BaselineSourceHasPrefix))
+	}
+	if i.BaselineSourceHasSuffix != nil {
+		predicates = append(predicates, indicator.BaselineSourceHasSuffix(*i.BaselineSourceHasSuffix))
+	}
+	if i.BaselineSourceIsNil {
+		predicates = append(predicates, indicator.BaselineSourceIsNil())
+	}
+	if i.BaselineSourceNotNil {
+		predicates = append(predicates, indicator.BaselineSourceNotNil())
+	}
+	if i.BaselineSourceEqualFold != nil {
+		predicates = append(predicates, indicator.BaselineSourceEqualFold(*i.BaselineSourceEqualFold))
+	}
+	if i.BaselineSourceContainsFold != nil {
+		predicates = append(predicates, indicator.BaselineSourceContainsFold(*i.BaselineSourceContainsFold))
+	}
+
+	if i.HasInitiatives != nil {
+		p := indicator.HasInitiatives()
+		if !*i.HasInitiatives {
+			p = indicator.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasInitiativesWith) > 0 {
+		with := make([]predicate.Initiative, 0, len(i.HasInitiativesWith))
+		for _, w := range i.HasInitiativesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasInitiativesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, indicator.HasInitiativesWith(with...))
+	}
+	if i.HasTargets != nil {
+		p := indicator.HasTargets()
+		if !*i.HasTargets {
+			p = indicator.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasTargetsWith) > 0 {
+		with := make([]predicate.IndicatorTarget, 0, len(i.HasTargetsWith))
+		for _, w := range i.HasTargetsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasTargetsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, indicator.HasTargetsWith(with...))
+	}
+	if i.HasObservations != nil {
+		p := indicator.HasObservations()
+		if !*i.HasObservations {
+			p = indicator.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasObservationsWith) > 0 {
+		with := make([]predicate.Observation, 0, len(i.HasObservationsWith))
+		for _, w := range i.HasObservationsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasObservationsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, indicator.HasObservationsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyIndicatorWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return indicator.And(predicates...), nil
+	}
+}
+
+// IndicatorTargetWhereInput represents a where input for filtering IndicatorTarget queries.
+type IndicatorTargetWhereInput struct {
+	Predicates []predicate.IndicatorTarget  `json:"-"`
+	Not        *IndicatorTargetWhereInput   `json:"not,omitempty"`
+	Or         []*IndicatorTargetWhereInput `json:"or,omitempty"`
+	And        []*IndicatorTargetWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "indicator_id" field predicates.
+	IndicatorID      *int  `json:"indicatorID,omitempty"`
+	IndicatorIDNEQ   *int  `json:"indicatorIDNEQ,omitempty"`
+	IndicatorIDIn    []int `json:"indicatorIDIn,omitempty"`
+	IndicatorIDNotIn []int `json:"indicatorIDNotIn,omitempty"`
+
+	// "year" field predicates.
+	Year      *int  `json:"year,omitempty"`
+	YearNEQ   *int  `json:"yearNEQ,omitempty"`
+	YearIn    []int `json:"yearIn,omitempty"`
+	YearNotIn []int `json:"yearNotIn,omitempty"`
+	YearGT    *int  `json:"yearGT,omitempty"`
+	YearGTE   *int  `json:"yearGTE,omitempty"`
+	YearLT    *int  `json:"yearLT,omitempty"`
+	YearLTE   *int  `json:"yearLTE,omitempty"`
+
+	// "indicator" edge predicates.
+	HasIndicator     *bool                  `json:"hasIndicator,omitempty"`
+	HasIndicatorWith []*IndicatorWhereInput `json:"hasIndicatorWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *IndicatorTargetWhereInput) AddPredicates(predicates ...predicate.IndicatorTarget) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the IndicatorTargetWhereInput filter on the IndicatorTargetQuery builder.
+func (i *IndicatorTargetWhereInput) Filter(q *IndicatorTargetQuery) (*IndicatorTargetQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyIndicatorTargetWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyIndicatorTargetWhereInput is returned in case the IndicatorTargetWhereInput is empty.
+var ErrEmptyIndicatorTargetWhereInput = errors.New("ent: empty predicate IndicatorTargetWhereInput")
+
+// P returns a predicate for filtering indicatortargets.
+// An error is returned if the input is empty or invalid.
+func (i *IndicatorTargetWhereInput) P() (predicate.IndicatorTarget, error) {
+	var predicates []predicate.IndicatorTarget
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, indicatortarget.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.IndicatorTarget, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, indicatortarget.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.IndicatorTarget, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, indicatortarget.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, indicatortarget.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, indicatortarget.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, indicatortarget.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, indicatortarget.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, indicatortarget.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, indicatortarget.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, indicatortarget.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, indicatortarget.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, indicatortarget.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, indicatortarget.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, indicatortarget.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, indicatortarget.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, indicatortarget.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, indicatortarget.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, indicatortarget.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, indicatortarget.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, indicatortarget.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, indicatortarget.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, indicatortarget.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, indicatortarget.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, indicatortarget.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, indicatortarget.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, indicatortarget.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, indicatortarget.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.IndicatorID != nil {
+		predicates = append(predicates, indicatortarget.IndicatorIDEQ(*i.IndicatorID))
+	}
+	if i.IndicatorIDNEQ != nil {
+		predicates = append(predicates, indicatortarget.IndicatorIDNEQ(*i.IndicatorIDNEQ))
+	}
+	if len(i.IndicatorIDIn) > 0 {
+		predicates = append(predicates, indicatortarget.IndicatorIDIn(i.IndicatorIDIn...))
+	}
+	if len(i.IndicatorIDNotIn) > 0 {
+		predicates = append(predicates, indicatortarget.IndicatorIDNotIn(i.IndicatorIDNotIn...))
+	}
+	if i.Year != nil {
+		predicates = append(predicates, indicatortarget.YearEQ(*i.Year))
+	}
+	if i.YearNEQ != nil {
+		predicates = append(predicates, indicatortarget.YearNEQ(*i.YearNEQ))
+	}
+	if len(i.YearIn) > 0 {
+		predicates = append(predicates, indicatortarget.YearIn(i.YearIn...))
+	}
+	if len(i.YearNotIn) > 0 {
+		predicates = append(predicates, indicatortarget.YearNotIn(i.YearNotIn...))
+	}
+	if i.YearGT != nil {
+		predicates = append(predicates, indicatortarget.YearGT(*i.YearGT))
+	}
+	if i.YearGTE != nil {
+		predicates = append(predicates, indicatortarget.YearGTE(*i.YearGTE))
+	}
+	if i.YearLT != nil {
+		predicates = append(predicates, indicatortarget.YearLT(*i.YearLT))
+	}
+	if i.YearLTE != nil {
+		predicates = append(predicates, indicatortarget.YearLTE(*i.YearLTE))
+	}
+
+	if i.HasIndicator != nil {
+		p := indicatortarget.HasIndicator()
+		if !*i.HasIndicator {
+			p = indicatortarget.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasIndicatorWith) > 0 {
+		with := make([]predicate.Indicator, 0, len(i.HasIndicatorWith))
+		for _, w := range i.HasIndicatorWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasIndicatorWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, indicatortarget.HasIndicatorWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyIndicatorTargetWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return indicatortarget.And(predicates...), nil
+	}
+}
+
+// InitiativeWhereInput represents a where input for filtering Initiative queries.
+type InitiativeWhereInput struct {
+	Predicates []predicate.Initiative  `json:"-"`
+	Not        *InitiativeWhereInput   `json:"not,omitempty"`
+	Or         []*InitiativeWhereInput `json:"or,omitempty"`
+	And        []*InitiativeWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "description" field predicates.
+	Description             *string  `json:"description,omitempty"`
+	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
+	DescriptionIn           []string `json:"descriptionIn,omitempty"`
+	DescriptionNotIn        []string `json:"descriptionNotIn,omitempty"`
+	DescriptionGT           *string  `json:"descriptionGT,omitempty"`
+	DescriptionGTE          *string  `json:"descriptionGTE,omitempty"`
+	DescriptionLT           *string  `json:"descriptionLT,omitempty"`
+	DescriptionLTE          *string  `json:"descriptionLTE,omitempty"`
+	DescriptionContains     *string  `json:"descriptionContains,omitempty"`
+	DescriptionHasPrefix    *string  `json:"descriptionHasPrefix,omitempty"`
+	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
+	DescriptionIsNil        bool     `json:"descriptionIsNil,omitempty"`
+	DescriptionNotNil       bool     `json:"descriptionNotNil,omitempty"`
+	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
+	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
+
+	// "partnership_id" field predicates.
+	PartnershipID       *int  `json:"partnershipID,omitempty"`
+	PartnershipIDNEQ    *int  `json:"partnershipIDNEQ,omitempty"`
+	PartnershipIDIn     []int `json:"partnershipIDIn,omitempty"`
+	PartnershipIDNotIn  []int `json:"partnershipIDNotIn,omitempty"`
+	PartnershipIDIsNil  bool  `json:"partnershipIDIsNil,omitempty"`
+	PartnershipIDNotNil bool  `json:"partnershipIDNotNil,omitempty"`
+
+	// "lead_organisation_id" field predicates.
+	LeadOrganisationID       *int  `json:"leadOrganisationID,omitempty"`
+	LeadOrganisationIDNEQ    *int  `json:"leadOrganisationIDNEQ,omitempty"`
+	LeadOrganisationIDIn     []int `json:"leadOrganisationIDIn,omitempty"`
+	LeadOrganisationIDNotIn  []int `json:"leadOrganisationIDNotIn,omitempty"`
+	LeadOrganisationIDIsNil  bool  `json:"leadOrganisationIDIsNil,omitempty"`
+	LeadOrganisationIDNotNil bool  `json:"leadOrganisationIDNotNil,omitempty"`
+
+	// "status" field predicates.
+	Status      *initiative.Status  `json:"status,omitempty"`
+	StatusNEQ   *initiative.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []initiative.Status `json:"statusIn,omitempty"`
+	StatusNotIn []initiative.Status `json:"statusNotIn,omitempty"`
+
+	// "starts_on" field predicates.
+	StartsOn       *dates.Date  `json:"startsOn,omitempty"`
+	StartsOnNEQ    *dates.Date  `json:"startsOnNEQ,omitempty"`
+	StartsOnIn     []dates.Date `json:"startsOnIn,omitempty"`
+	StartsOnNotIn  []dates.Date `json:"startsOnNotIn,omitempty"`
+	StartsOnGT     *dates.Date  `json:"startsOnGT,omitempty"`
+	StartsOnGTE    *dates.Date  `json:"startsOnGTE,omitempty"`
+	StartsOnLT     *dates.Date  `json:"startsOnLT,omitempty"`
+	StartsOnLTE    *dates.Date  `json:"startsOnLTE,omitempty"`
+	StartsOnIsNil  bool         `json:"startsOnIsNil,omitempty"`
+	StartsOnNotNil bool         `json:"startsOnNotNil,omitempty"`
+
+	// "ends_on" field predicates.
+	EndsOn       *dates.Date  `json:"endsOn,omitempty"`
+	EndsOnNEQ    *dates.Date  `json:"endsOnNEQ,omitempty"`
+	EndsOnIn     []dates.Date `json:"endsOnIn,omitempty"`
+	EndsOnNotIn  []dates.Date `json:"endsOnNotIn,omitempty"`
+	EndsOnGT     *dates.Date  `json:"endsOnGT,omitempty"`
+	EndsOnGTE    *dates.Date  `json:"endsOnGTE,omitempty"`
+	EndsOnLT     *dates.Date  `json:"endsOnLT,omitempty"`
+	EndsOnLTE    *dates.Date  `json:"endsOnLTE,omitempty"`
+	EndsOnIsNil  bool         `json:"endsOnIsNil,omitempty"`
+	EndsOnNotNil bool         `json:"endsOnNotNil,omitempty"`
+
+	// "partnership" edge predicates.
+	HasPartnership     *bool                    `json:"hasPartnership,omitempty"`
+	HasPartnershipWith []*PartnershipWhereInput `json:"hasPartnershipWith,omitempty"`
+
+	// "themes" edge predicates.
+	HasThemes     *bool              `json:"hasThemes,omitempty"`
+	HasThemesWith []*ThemeWhereInput `json:"hasThemesWith,omitempty"`
+
+	// "lead_organisation" edge predicates.
+	HasLeadOrganisation     *bool                     `json:"hasLeadOrganisation,omitempty"`
+	HasLeadOrganisationWith []*OrganisationWhereInput `json:"hasLeadOrganisationWith,omitempty"`
+
+	// "partners" edge predicates.
+	HasPartners     *bool                          `json:"hasPartners,omitempty"`
+	HasPartnersWith []*InitiativePartnerWhereInput `json:"hasPartnersWith,omitempty"`
+
+	// "indicators" edge predicates.
+	HasIndicators     *bool                  `json:"hasIndicators,omitempty"`
+	HasIndicatorsWith []*IndicatorWhereInput `json:"hasIndicatorsWith,omitempty"`
+
+	// "evaluations" edge predicates.
+	HasEvaluations     *bool                   `json:"hasEvaluations,omitempty"`
+	HasEvaluationsWith []*EvaluationWhereInput `json:"hasEvaluationsWith,omitempty"`
+
+	// "decisions" edge predicates.
+	HasDecisions     *bool                 `json:"hasDecisions,omitempty"`
+	HasDecisionsWith []*DecisionWhereInput `json:"hasDecisionsWith,omitempty"`
+
+	// "mandate_links" edge predicates.
+	HasMandateLinks     *bool                    `json:"hasMandateLinks,omitempty"`
+	HasMandateLinksWith []*MandateLinkWhereInput `json:"hasMandateLinksWith,omitempty"`
+
+	// "grant_applications" edge predicates.
+	HasGrantApplications     *bool                         `json:"hasGrantApplications,omitempty"`
+	HasGrantApplicationsWith []*GrantApplicationWhereInput `json:"hasGrantApplicationsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *InitiativeWhereInput) AddPredicates(predicates ...predicate.Initiative) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the InitiativeWhereInput filter on the InitiativeQuery builder.
+func (i *InitiativeWhereInput) Filter(q *InitiativeQuery) (*InitiativeQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyInitiativeWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyInitiativeWhereInput is returned in case the InitiativeWhereInput is empty.
+var ErrEmptyInitiativeWhereInput = errors.New("ent: empty predicate InitiativeWhereInput")
+
+// P returns a predicate for filtering initiatives.
+// An error is returned if the input is empty or invalid.
+func (i *InitiativeWhereInput) P() (predicate.Initiative, error) {
+	var predicates []predicate.Initiative
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, initiative.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Initiative, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, initiative.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Initiative, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, initiative.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, initiative.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, initiative.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, initiative.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, initiative.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, initiative.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, initiative.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, initiative.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, initiative.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, initiative.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, initiative.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, initiative.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, initiative.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, initiative.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, initiative.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, initiative.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, initiative.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, initiative.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, initiative.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, initiative.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, initiative.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, initiative.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, initiative.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, initiative.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, initiative.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, initiative.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, initiative.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, initiative.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, initiative.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, initiative.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, initiative.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, initiative.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, initiative.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, initiative.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, initiative.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, initiative.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, initiative.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, initiative.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.Description != nil {
+		predicates = append(predicates, initiative.DescriptionEQ(*i.Description))
+	}
+	if i.DescriptionNEQ != nil {
+		predicates = append(predicates, initiative.DescriptionNEQ(*i.DescriptionNEQ))
+	}
+	if len(i.DescriptionIn) > 0 {
+		predicates = append(predicates, initiative.DescriptionIn(i.DescriptionIn...))
+	}
+	if len(i.DescriptionNotIn) > 0 {
+		predicates = append(predicates, initiative.DescriptionNotIn(i.DescriptionNotIn...))
+	}
+	if i.DescriptionGT != nil {
+		predicates = append(predicates, initiative.DescriptionGT(*i.DescriptionGT))
+	}
+	if i.DescriptionGTE != nil {
+		predicates = append(predicates, initiative.DescriptionGTE(*i.DescriptionGTE))
+	}
+	if i.DescriptionLT != nil {
+		predicates = append(predicates, initiative.DescriptionLT(*i.DescriptionLT))
+	}
+	if i.DescriptionLTE != nil {
+		predicates = append(predicates, initiative.DescriptionLTE(*i.DescriptionLTE))
+	}
+	if i.DescriptionContains != nil {
+		predicates = append(predicates, initiative.DescriptionContains(*i.DescriptionContains))
+	}
+	if i.DescriptionHasPrefix != nil {
+		predicates = append(predicates, initiative.DescriptionHasPrefix(*i.DescriptionHasPrefix))
+	}
+	if i.DescriptionHasSuffix != nil {
+		predicates = append(predicates, initiative.DescriptionHasSuffix(*i.DescriptionHasSuffix))
+	}
+	if i.DescriptionIsNil {
+		predicates = append(predicates, initiative.DescriptionIsNil())
+	}
+	if i.DescriptionNotNil {
+		predicates = append(predicates, initiative.DescriptionNotNil())
+	}
+	if i.DescriptionEqualFold != nil {
+		predicates = append(predicates, initiative.DescriptionEqualFold(*i.DescriptionEqualFold))
+	}
+	if i.DescriptionContainsFold != nil {
+		predicates = append(predicates, initiative.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+	if i.PartnershipID != nil {
+		predicates = append(predicates, initiative.PartnershipIDEQ(*i.PartnershipID))
+	}
+	if i.PartnershipIDNEQ != nil {
+		predicates = append(predicates, initiative.PartnershipIDNEQ(*i.PartnershipIDNEQ))
+	}
+	if len(i.PartnershipIDIn) > 0 {
+		predicates = append(predicates, initiative.PartnershipIDIn(i.PartnershipIDIn...))
+	}
+	if len(i.PartnershipIDNotIn) > 0 {
+		predicates = append(predicates, initiative.PartnershipIDNotIn(i.PartnershipIDNotIn...))
+	}
+	if i.PartnershipIDIsNil {
+		predicates = append(predicates, initiative.PartnershipIDIsNil())
+	}
+	if i.PartnershipIDNotNil {
+		predicates = append(predicates, initiative.PartnershipIDNotNil())
+	}
+	if i.LeadOrganisationID != nil {
+		predicates = append(predicates, initiative.LeadOrganisationIDEQ(*i.LeadOrganisationID))
+	}
+	if i.LeadOrganisationIDNEQ != nil {
+		predicates = append(predicates, initiative.LeadOrganisationIDNEQ(*i.LeadOrganisationIDNEQ))
+	}
+	if len(i.LeadOrganisationIDIn) > 0 {
+		predicates = append(predicates, initiative.LeadOrganisationIDIn(i.LeadOrganisationIDIn...))
+	}
+	if len(i.LeadOrganisationIDNotIn) > 0 {
+		predicates = append(predicates, initiative.LeadOrganisationIDNotIn(i.LeadOrganisationIDNotIn...))
+	}
+	if i.LeadOrganisationIDIsNil {
+		predicates = append(predicates, initiative.LeadOrganisationIDIsNil())
+	}
+	if i.LeadOrganisationIDNotNil {
+		predicates = append(predicates, initiative.LeadOrganisationIDNotNil())
+	}
+	if i.Status != nil {
+		predicates = append(predicates, initiative.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, initiative.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, initiative.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, initiative.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.StartsOn != nil {
+		predicates = append(predicates, initiative.StartsOnEQ(*i.StartsOn))
+	}
+	if i.StartsOnNEQ != nil {
+		predicates = append(predicates, initiative.StartsOnNEQ(*i.StartsOnNEQ))
+	}
+	if len(i.StartsOnIn) > 0 {
+		predicates = append(predicates, initiative.StartsOnIn(i.StartsOnIn...))
+	}
+	if len(i.StartsOnNotIn) > 0 {
+		predicates = append(predicates, initiative.StartsOnNotIn(i.StartsOnNotIn...))
+	}
+	if i.StartsOnGT != nil {
+		predicates = append(predicates, initiative.StartsOnGT(*i.StartsOnGT))
+	}
+	if i.StartsOnGTE != nil {
+		predicates = append(predicates, initiative.StartsOnGTE(*i.StartsOnGTE))
+	}
+	if i.StartsOnLT != nil {
+		predicates = append(predicates, initiative.StartsOnLT(*i.StartsOnLT))
+	}
+	if i.StartsOnLTE != nil {
+		predicates = append(predicates, initiative.StartsOnLTE(*i.StartsOnLTE))
+	}
+	if i.StartsOnIsNil {
+		predicates = append(predicates, initiative.StartsOnIsNil())
+	}
+	if i.StartsOnNotNil {
+		predicates = append(predicates, initiative.StartsOnNotNil())
+	}
+	if i.EndsOn != nil {
+		predicates = append(predicates, initiative.EndsOnEQ(*i.EndsOn))
+	}
+	if i.EndsOnNEQ != nil {
+		predicates = append(predicates, initiative.EndsOnNEQ(*i.EndsOnNEQ))
+	}
+	if len(i.EndsOnIn) > 0 {
+		predicates = append(predicates, initiative.EndsOnIn(i.EndsOnIn...))
+	}
+	if len(i.EndsOnNotIn) > 0 {
+		predicates = append(predicates, initiative.EndsOnNotIn(i.EndsOnNotIn...))
+	}
+	if i.EndsOnGT != nil {
+		predicates = append(predicates, initiative.EndsOnGT(*i.EndsOnGT))
+	}
+	if i.EndsOnGTE != nil {
+		predicates = append(predicates, initiative.EndsOnGTE(*i.EndsOnGTE))
+	}
+	if i.EndsOnLT != nil {
+		predicates = append(predicates, initiative.EndsOnLT(*i.EndsOnLT))
+	}
+	if i.EndsOnLTE != nil {
+		predicates = append(predicates, initiative.EndsOnLTE(*i.EndsOnLTE))
+	}
+	if i.EndsOnIsNil {
+		predicates = append(predicates, initiative.EndsOnIsNil())
+	}
+	if i.EndsOnNotNil {
+		predicates = append(predicates, initiative.EndsOnNotNil())
+	}
+
+	if i.HasPartnership != nil {
+		p := initiative.HasPartnership()
+		if !*i.HasPartnership {
+			p = initiative.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPartnershipWith) > 0 {
+		with := make([]predicate.Partnership, 0, len(i.HasPartnershipWith))
+		for _, w := range i.HasPartnershipWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPartnershipWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, initiative.HasPartnershipWith(with...))
+	}
+	if i.HasThemes != nil {
+		p := initiative.HasThemes()
+		if !*i.HasThemes {
+			p = initiative.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasThemesWith) > 0 {
+		with := make([]predicate.Theme, 0, len(i.HasThemesWith))
+		for _, w := range i.HasThemesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasThemesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, initiative.HasThemesWith(with...))
+	}
+	if i.HasLeadOrganisation != nil {
+		p := initiative.HasLeadOrganisation()
+		if !*i.HasLeadOrganisation {
+			p = initiative.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasLeadOrganisationWith) > 0 {
+		with := make([]predicate.Organisation, 0, len(i.HasLeadOrganisationWith))
+		for _, w := range i.HasLeadOrganisationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasLeadOrganisationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, initiative.HasLeadOrganisationWith(with...))
+	}
+	if i.HasPartners != nil {
+		p := initiative.HasPartners()
+		if !*i.HasPartners {
+			p = initiative.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPartnersWith) > 0 {
+		with := make([]predicate.InitiativePartner, 0, len(i.HasPartnersWith))
+		for _, w := range i.HasPartnersWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPartnersWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, initiative.HasPartnersWith(with...))
+	}
+	if i.HasIndicators != nil {
+		p := initiative.HasIndicators()
+		if !*i.HasIndicators {
+			p = initiative.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasIndicatorsWith) > 0 {
+		with := make([]predicate.Indicator, 0, len(i.HasIndicatorsWith))
+		for _, w := range i.HasIndicatorsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasIndicatorsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, initiative.HasIndicatorsWith(with...))
+	}
+	if i.HasEvaluations != nil {
+		p := initiative.HasEvaluations()
+		if !*i.HasEvaluations {
+			p = initiative.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEvaluationsWith) > 0 {
+		with := make([]predicate.Evaluation, 0, len(i.HasEvaluationsWith))
+		for _, w := range i.HasEvaluationsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEvaluationsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, initiative.HasEvaluationsWith(with...))
+	}
+	if i.HasDecisions != nil {
+		p := initiative.HasDecisions()
+		if !*i.HasDecisions {
+			p = initiative.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDecisionsWith) > 0 {
+		with := make([]predicate.Decision, 0, len(i.HasDecisionsWith))
+		for _, w := range i.HasDecisionsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDecisionsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, initiative.HasDecisionsWith(with...))
+	}
+	if i.HasMandateLinks != nil {
+		p := initiative.HasMandateLinks()
+		if !*i.HasMandateLinks {
+			p = initiative.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMandateLinksWith) > 0 {
+		with := make([]predicate.MandateLink, 0, len(i.HasMandateLinksWith))
+		for _, w := range i.HasMandateLinksWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMandateLinksWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, initiative.HasMandateLinksWith(with...))
+	}
+	if i.HasGrantApplications != nil {
+		p := initiative.HasGrantApplications()
+		if !*i.HasGrantApplications {
+			p = initiative.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasGrantApplicationsWith) > 0 {
+		with := make([]predicate.GrantApplication, 0, len(i.HasGrantApplicationsWith))
+		for _, w := range i.HasGrantApplicationsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasGrantApplicationsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, initiative.HasGrantApplicationsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyInitiativeWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return initiative.And(predicates...), nil
+	}
+}
+
+// InitiativePartnerWhereInput represents a where input for filtering InitiativePartner queries.
+type InitiativePartnerWhereInput struct {
+	Predicates []predicate.InitiativePartner  `json:"-"`
+	Not        *InitiativePartnerWhereInput   `json:"not,omitempty"`
+	Or         []*InitiativePartnerWhereInput `json:"or,omitempty"`
+	And        []*InitiativePartnerWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "initiative_id" field predicates.
+	InitiativeID      *int  `json:"initiativeID,omitempty"`
+	InitiativeIDNEQ   *int  `json:"initiativeIDNEQ,omitempty"`
+	InitiativeIDIn    []int `json:"initiativeIDIn,omitempty"`
+	InitiativeIDNotIn []int `json:"initiativeIDNotIn,omitempty"`
+
+	// "organisation_id" field predicates.
+	OrganisationID      *int  `json:"organisationID,omitempty"`
+	OrganisationIDNEQ   *int  `json:"organisationIDNEQ,omitempty"`
+	OrganisationIDIn    []int `json:"organisationIDIn,omitempty"`
+	OrganisationIDNotIn []int `json:"organisationIDNotIn,omitempty"`
+
+	// "role" field predicates.
+	Role      *initiativepartner.Role  `json:"role,omitempty"`
+	RoleNEQ   *initiativepartner.Role  `json:"roleNEQ,omitempty"`
+	RoleIn    []initiativepartner.Role `json:"roleIn,omitempty"`
+	RoleNotIn []initiativepartner.Role `json:"roleNotIn,omitempty"`
+
+	// "initiative" edge predicates.
+	HasInitiative     *bool                   `json:"hasInitiative,omitempty"`
+	HasInitiativeWith []*InitiativeWhereInput `json:"hasInitiativeWith,omitempty"`
+
+	// "organisation" edge predicates.
+	HasOrganisation     *bool                     `json:"hasOrganisation,omitempty"`
+	HasOrganisationWith []*OrganisationWhereInput `json:"hasOrganisationWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *InitiativePartnerWhereInput) AddPredicates(predicates ...predicate.InitiativePartner) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the InitiativePartnerWhereInput filter on the InitiativePartnerQuery builder.
+func (i *InitiativePartnerWhereInput) Filter(q *InitiativePartnerQuery) (*InitiativePartnerQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyInitiativePartnerWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyInitiativePartnerWhereInput is returned in case the InitiativePartnerWhereInput is empty.
+var ErrEmptyInitiativePartnerWhereInput = errors.New("ent: empty predicate InitiativePartnerWhereInput")
+
+// P returns a predicate for filtering initiativepartners.
+// An error is returned if the input is empty or invalid.
+func (i *InitiativePartnerWhereInput) P() (predicate.InitiativePartner, error) {
+	var predicates []predicate.InitiativePartner
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, initiativepartner.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.InitiativePartner, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, initiativepartner.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.InitiativePartner, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, initiativepartner.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, initiativepartner.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, initiativepartner.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, initiativepartner.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, initiativepartner.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, initiativepartner.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, initiativepartner.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, initiativepartner.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, initiativepartner.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, initiativepartner.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, initiativepartner.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, initiativepartner.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, initiativepartner.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, initiativepartner.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, initiativepartner.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, initiativepartner.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, initiativepartner.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, initiativepartner.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, initiativepartner.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, initiativepartner.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, initiativepartner.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, initiativepartner.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, initiativepartner.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, initiativepartner.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, initiativepartner.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.InitiativeID != nil {
+		predicates = append(predicates, initiativepartner.InitiativeIDEQ(*i.InitiativeID))
+	}
+	if i.InitiativeIDNEQ != nil {
+		predicates = append(predicates, initiativepartner.InitiativeIDNEQ(*i.InitiativeIDNEQ))
+	}
+	if len(i.InitiativeIDIn) > 0 {
+		predicates = append(predicates, initiativepartner.InitiativeIDIn(i.InitiativeIDIn...))
+	}
+	if len(i.InitiativeIDNotIn) > 0 {
+		predicates = append(predicates, initiativepartner.InitiativeIDNotIn(i.InitiativeIDNotIn...))
+	}
+	if i.OrganisationID != nil {
+		predicates = append(predicates, initiativepartner.OrganisationIDEQ(*i.OrganisationID))
+	}
+	if i.OrganisationIDNEQ != nil {
+		predicates = append(predicates, initiativepartner.OrganisationIDNEQ(*i.OrganisationIDNEQ))
+	}
+	if len(i.OrganisationIDIn) > 0 {
+		predicates = append(predicates, initiativepartner.OrganisationIDIn(i.OrganisationIDIn...))
+	}
+	if len(i.OrganisationIDNotIn) > 0 {
+		predicates = append(predicates, initiativepartner.OrganisationIDNotIn(i.OrganisationIDNotIn...))
+	}
+	if i.Role != nil {
+		predicates = append(predicates, initiativepartner.RoleEQ(*i.Role))
+	}
+	if i.RoleNEQ != nil {
+		predicates = append(predicates, initiativepartner.RoleNEQ(*i.RoleNEQ))
+	}
+	if len(i.RoleIn) > 0 {
+		predicates = append(predicates, initiativepartner.RoleIn(i.RoleIn...))
+	}
+	if len(i.RoleNotIn) > 0 {
+		predicates = append(predicates, initiativepartner.RoleNotIn(i.RoleNotIn...))
+	}
+
+	if i.HasInitiative != nil {
+		p := initiativepartner.HasInitiative()
+		if !*i.HasInitiative {
+			p = initiativepartner.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasInitiativeWith) > 0 {
+		with := make([]predicate.Initiative, 0, len(i.HasInitiativeWith))
+		for _, w := range i.HasInitiativeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasInitiativeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, initiativepartner.HasInitiativeWith(with...))
+	}
+	if i.HasOrganisation != nil {
+		p := initiativepartner.HasOrganisation()
+		if !*i.HasOrganisation {
+			p = initiativepartner.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganisationWith) > 0 {
+		with := make([]predicate.Organisation, 0, len(i.HasOrganisationWith))
+		for _, w := range i.HasOrganisationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganisationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, initiativepartner.HasOrganisationWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyInitiativePartnerWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return initiativepartner.And(predicates...), nil
+	}
+}
+
+// MandateLinkWhereInput represents a where input for filtering MandateLink queries.
+type MandateLinkWhereInput struct {
+	Predicates []predicate.MandateLink  `json:"-"`
+	Not        *MandateLinkWhereInput   `json:"not,omitempty"`
+	Or         []*MandateLinkWhereInput `json:"or,omitempty"`
+	And        []*MandateLinkWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "body_id" field predicates.
+	BodyID      *int  `json:"bodyID,omitempty"`
+	BodyIDNEQ   *int  `json:"bodyIDNEQ,omitempty"`
+	BodyIDIn    []int `json:"bodyIDIn,omitempty"`
+	BodyIDNotIn []int `json:"bodyIDNotIn,omitempty"`
+
+	// "task" field predicates.
+	Task      *int  `json:"task,omitempty"`
+	TaskNEQ   *int  `json:"taskNEQ,omitempty"`
+	TaskIn    []int `json:"taskIn,omitempty"`
+	TaskNotIn []int `json:"taskNotIn,omitempty"`
+	TaskGT    *int  `json:"taskGT,omitempty"`
+	TaskGTE   *int  `json:"taskGTE,omitempty"`
+	TaskLT    *int  `json:"taskLT,omitempty"`
+	TaskLTE   *int  `json:"taskLTE,omitempty"`
+
+	// "initiative_id" field predicates.
+	InitiativeID      *int  `json:"initiativeID,omitempty"`
+	InitiativeIDNEQ   *int  `json:"initiativeIDNEQ,omitempty"`
+	InitiativeIDIn    []int `json:"initiativeIDIn,omitempty"`
+	InitiativeIDNotIn []int `json:"initiativeIDNotIn,omitempty"`
+
+	// "body" edge predicates.
+	HasBody     *bool             `json:"hasBody,omitempty"`
+	HasBodyWith []*BodyWhereInput `json:"hasBodyWith,omitempty"`
+
+	// "initiative" edge predicates.
+	HasInitiative     *bool                   `json:"hasInitiative,omitempty"`
+	HasInitiativeWith []*InitiativeWhereInput `json:"hasInitiativeWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *MandateLinkWhereInput) AddPredicates(predicates ...predicate.MandateLink) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the MandateLinkWhereInput filter on the MandateLinkQuery builder.
+func (i *MandateLinkWhereInput) Filter(q *MandateLinkQuery) (*MandateLinkQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyMandateLinkWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyMandateLinkWhereInput is returned in case the MandateLinkWhereInput is empty.
+var ErrEmptyMandateLinkWhereInput = errors.New("ent: empty predicate MandateLinkWhereInput")
+
+// P returns a predicate for filtering mandatelinks.
+// An error is returned if the input is empty or invalid.
+func (i *MandateLinkWhereInput) P() (predicate.MandateLink, error) {
+	var predicates []predicate.MandateLink
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, mandatelink.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.MandateLink, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, mandatelink.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.MandateLink, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, mandatelink.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, mandatelink.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, mandatelink.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, mandatelink.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, mandatelink.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, mandatelink.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, mandatelink.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, mandatelink.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, mandatelink.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, mandatelink.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, mandatelink.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, mandatelink.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, mandatelink.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, mandatelink.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, mandatelink.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, mandatelink.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, mandatelink.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, mandatelink.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, mandatelink.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, mandatelink.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, mandatelink.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, mandatelink.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, mandatelink.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, mandatelink.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, mandatelink.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.BodyID != nil {
+		predicates = append(predicates, mandatelink.BodyIDEQ(*i.BodyID))
+	}
+	if i.BodyIDNEQ != nil {
+		predicates = append(predicates, mandatelink.BodyIDNEQ(*i.BodyIDNEQ))
+	}
+	if len(i.BodyIDIn) > 0 {
+		predicates = append(predicates, mandatelink.BodyIDIn(i.BodyIDIn...))
+	}
+	if len(i.BodyIDNotIn) > 0 {
+		predicates = append(predicates, mandatelink.BodyIDNotIn(i.BodyIDNotIn...))
+	}
+	if i.Task != nil {
+		predicates = append(predicates, mandatelink.TaskEQ(*i.Task))
+	}
+	if i.TaskNEQ != nil {
+		predicates = append(predicates, mandatelink.TaskNEQ(*i.TaskNEQ))
+	}
+	if len(i.TaskIn) > 0 {
+		predicates = append(predicates, mandatelink.TaskIn(i.TaskIn...))
+	}
+	if len(i.TaskNotIn) > 0 {
+		predicates = append(predicates, mandatelink.TaskNotIn(i.TaskNotIn...))
+	}
+	if i.TaskGT != nil {
+		predicates = append(predicates, mandatelink.TaskGT(*i.TaskGT))
+	}
+	if i.TaskGTE != nil {
+		predicates = append(predicates, mandatelink.TaskGTE(*i.TaskGTE))
+	}
+	if i.TaskLT != nil {
+		predicates = append(predicates, mandatelink.TaskLT(*i.TaskLT))
+	}
+	if i.TaskLTE != nil {
+		predicates = append(predicates, mandatelink.TaskLTE(*i.TaskLTE))
+	}
+	if i.InitiativeID != nil {
+		predicates = append(predicates, mandatelink.InitiativeIDEQ(*i.InitiativeID))
+	}
+	if i.InitiativeIDNEQ != nil {
+		predicates = append(predicates, mandatelink.InitiativeIDNEQ(*i.InitiativeIDNEQ))
+	}
+	if len(i.InitiativeIDIn) > 0 {
+		predicates = append(predicates, mandatelink.InitiativeIDIn(i.InitiativeIDIn...))
+	}
+	if len(i.InitiativeIDNotIn) > 0 {
+		predicates = append(predicates, mandatelink.InitiativeIDNotIn(i.InitiativeIDNotIn...))
+	}
+
+	if i.HasBody != nil {
+		p := mandatelink.HasBody()
+		if !*i.HasBody {
+			p = mandatelink.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasBodyWith) > 0 {
+		with := make([]predicate.Body, 0, len(i.HasBodyWith))
+		for _, w := range i.HasBodyWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasBodyWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, mandatelink.HasBodyWith(with...))
+	}
+	if i.HasInitiative != nil {
+		p := mandatelink.HasInitiative()
+		if !*i.HasInitiative {
+			p = mandatelink.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasInitiativeWith) > 0 {
+		with := make([]predicate.Initiative, 0, len(i.HasInitiativeWith))
+		for _, w := range i.HasInitiativeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasInitiativeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, mandatelink.HasInitiativeWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyMandateLinkWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return mandatelink.And(predicates...), nil
+	}
+}
+
+// MeetingWhereInput represents a where input for filtering Meeting queries.
+type MeetingWhereInput struct {
+	Predicates []predicate.Meeting  `json:"-"`
+	Not        *MeetingWhereInput   `json:"not,omitempty"`
+	Or         []*MeetingWhereInput `json:"or,omitempty"`
+	And        []*MeetingWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "when_earliest" field predicates.
+	WhenEarliest      *dates.Date  `json:"whenEarliest,omitempty"`
+	WhenEarliestNEQ   *dates.Date  `json:"whenEarliestNEQ,omitempty"`
+	WhenEarliestIn    []dates.Date `json:"whenEarliestIn,omitempty"`
+	WhenEarliestNotIn []dates.Date `json:"whenEarliestNotIn,omitempty"`
+	WhenEarliestGT    *dates.Date  `json:"whenEarliestGT,omitempty"`
+	WhenEarliestGTE   *dates.Date  `json:"whenEarliestGTE,omitempty"`
+	WhenEarliestLT    *dates.Date  `json:"whenEarliestLT,omitempty"`
+	WhenEarliestLTE   *dates.Date  `json:"whenEarliestLTE,omitempty"`
+
+	// "when_latest" field predicates.
+	WhenLatest      *dates.Date  `json:"whenLatest,omitempty"`
+	WhenLatestNEQ   *dates.Date  `json:"whenLatestNEQ,omitempty"`
+	WhenLatestIn    []dates.Date `json:"whenLatestIn,omitempty"`
+	WhenLatestNotIn []dates.Date `json:"whenLatestNotIn,omitempty"`
+	WhenLatestGT    *dates.Date  `json:"whenLatestGT,omitempty"`
+	WhenLatestGTE   *dates.Date  `json:"whenLatestGTE,omitempty"`
+	WhenLatestLT    *dates.Date  `json:"whenLatestLT,omitempty"`
+	WhenLatestLTE   *dates.Date  `json:"whenLatestLTE,omitempty"`
+
+	// "body_id" field predicates.
+	BodyID      *int  `json:"bodyID,omitempty"`
+	BodyIDNEQ   *int  `json:"bodyIDNEQ,omitempty"`
+	BodyIDIn    []int `json:"bodyIDIn,omitempty"`
+	BodyIDNotIn []int `json:"bodyIDNotIn,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "location" field predicates.
+	Location             *string  `json:"location,omitempty"`
+	LocationNEQ          *string  `json:"locationNEQ,omitempty"`
+	LocationIn           []string `json:"locationIn,omitempty"`
+	LocationNotIn        []string `json:"locationNotIn,omitempty"`
+	LocationGT           *string  `json:"locationGT,omitempty"`
+	LocationGTE          *string  `json:"locationGTE,omitempty"`
+	LocationLT           *string  `json:"locationLT,omitempty"`
+	LocationLTE          *string  `json:"locationLTE,omitempty"`
+	LocationContains     *string  `json:"locationContains,omitempty"`
+	LocationHasPrefix    *string  `json:"locationHasPrefix,omitempty"`
+	LocationHasSuffix    *string  `json:"locationHasSuffix,omitempty"`
+	LocationIsNil        bool     `json:"locationIsNil,omitempty"`
+	LocationNotNil       bool     `json:"locationNotNil,omitempty"`
+	LocationEqualFold    *string  `json:"locationEqualFold,omitempty"`
+	LocationContainsFold *string  `json:"locationContainsFold,omitempty"`
+
+	// "body" edge predicates.
+	HasBody     *bool             `json:"hasBody,omitempty"`
+	HasBodyWith []*BodyWhereInput `json:"hasBodyWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *MeetingWhereInput) AddPredicates(predicates ...predicate.Meeting) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the MeetingWhereInput filter on the MeetingQuery builder.
+func (i *MeetingWhereInput) Filter(q *MeetingQuery) (*MeetingQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyMeetingWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyMeetingWhereInput is returned in case the MeetingWhereInput is empty.
+var ErrEmptyMeetingWhereInput = errors.New("ent: empty predicate MeetingWhereInput")
+
+// P returns a predicate for filtering meetings.
+// An error is returned if the input is empty or invalid.
+func (i *MeetingWhereInput) P() (predicate.Meeting, error) {
+	var predicates []predicate.Meeting
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, meeting.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Meeting, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, meeting.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Meeting, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, meeting.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, meeting.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, meeting.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, meeting.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, meeting.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, meeting.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, meeting.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, meeting.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, meeting.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, meeting.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, meeting.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, meeting.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, meeting.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, meeting.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, meeting.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, meeting.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, meeting.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, meeting.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, meeting.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, meeting.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, meeting.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, meeting.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, meeting.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, meeting.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, meeting.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.WhenEarliest != nil {
+		predicates = append(predicates, meeting.WhenEarliestEQ(*i.WhenEarliest))
+	}
+	if i.WhenEarliestNEQ != nil {
+		predicates = append(predicates, meeting.WhenEarliestNEQ(*i.WhenEarliestNEQ))
+	}
+	if len(i.WhenEarliestIn) > 0 {
+		predicates = append(predicates, meeting.WhenEarliestIn(i.WhenEarliestIn...))
+	}
+	if len(i.WhenEarliestNotIn) > 0 {
+		predicates = append(predicates, meeting.WhenEarliestNotIn(i.WhenEarliestNotIn...))
+	}
+	if i.WhenEarliestGT != nil {
+		predicates = append(predicates, meeting.WhenEarliestGT(*i.WhenEarliestGT))
+	}
+	if i.WhenEarliestGTE != nil {
+		predicates = append(predicates, meeting.WhenEarliestGTE(*i.WhenEarliestGTE))
+	}
+	if i.WhenEarliestLT != nil {
+		predicates = append(predicates, meeting.WhenEarliestLT(*i.WhenEarliestLT))
+	}
+	if i.WhenEarliestLTE != nil {
+		predicates = append(predicates, meeting.WhenEarliestLTE(*i.WhenEarliestLTE))
+	}
+	if i.WhenLatest != nil {
+		predicates = append(predicates, meeting.WhenLatestEQ(*i.WhenLatest))
+	}
+	if i.WhenLatestNEQ != nil {
+		predicates = append(predicates, meeting.WhenLatestNEQ(*i.WhenLatestNEQ))
+	}
+	if len(i.WhenLatestIn) > 0 {
+		predicates = append(predicates, meeting.WhenLatestIn(i.WhenLatestIn...))
+	}
+	if len(i.WhenLatestNotIn) > 0 {
+		predicates = append(predicates, meeting.WhenLatestNotIn(i.WhenLatestNotIn...))
+	}
+	if i.WhenLatestGT != nil {
+		predicates = append(predicates, meeting.WhenLatestGT(*i.WhenLatestGT))
+	}
+	if i.WhenLatestGTE != nil {
+		predicates = append(predicates, meeting.WhenLatestGTE(*i.WhenLatestGTE))
+	}
+	if i.WhenLatestLT != nil {
+		predicates = append(predicates, meeting.WhenLatestLT(*i.WhenLatestLT))
+	}
+	if i.WhenLatestLTE != nil {
+		predicates = append(predicates, meeting.WhenLatestLTE(*i.WhenLatestLTE))
+	}
+	if i.BodyID != nil {
+		predicates = append(predicates, meeting.BodyIDEQ(*i.BodyID))
+	}
+	if i.BodyIDNEQ != nil {
+		predicates = append(predicates, meeting.BodyIDNEQ(*i.BodyIDNEQ))
+	}
+	if len(i.BodyIDIn) > 0 {
+		predicates = append(predicates, meeting.BodyIDIn(i.BodyIDIn...))
+	}
+	if len(i.BodyIDNotIn) > 0 {
+		predicates = append(predicates, meeting.BodyIDNotIn(i.BodyIDNotIn...))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, meeting.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, meeting.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, meeting.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, meeting.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, meeting.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, meeting.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, meeting.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, meeting.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, meeting.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, meeting.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, meeting.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, meeting.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, meeting.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.Location != nil {
+		predicates = append(predicates, meeting.LocationEQ(*i.Location))
+	}
+	if i.LocationNEQ != nil {
+		predicates = append(predicates, meeting.LocationNEQ(*i.LocationNEQ))
+	}
+	if len(i.LocationIn) > 0 {
+		predicates = append(predicates, meeting.LocationIn(i.LocationIn...))
+	}
+	if len(i.LocationNotIn) > 0 {
+		predicates = append(predicates, meeting.LocationNotIn(i.LocationNotIn...))
+	}
+	if i.LocationGT != nil {
+		predicates = append(predicates, meeting.LocationGT(*i.LocationGT))
+	}
+	if i.LocationGTE != nil {
+		predicates = append(predicates, meeting.LocationGTE(*i.LocationGTE))
+	}
+	if i.LocationLT != nil {
+		predicates = append(predicates, meeting.LocationLT(*i.LocationLT))
+	}
+	if i.LocationLTE != nil {
+		predicates = append(predicates, meeting.LocationLTE(*i.LocationLTE))
+	}
+	if i.LocationContains != nil {
+		predicates = append(predicates, meeting.LocationContains(*i.LocationContains))
+	}
+	if i.LocationHasPrefix != nil {
+		predicates = append(predicates, meeting.LocationHasPrefix(*i.LocationHasPrefix))
+	}
+	if i.LocationHasSuffix != nil {
+		predicates = append(predicates, meeting.LocationHasSuffix(*i.LocationHasSuffix))
+	}
+	if i.LocationIsNil {
+		predicates = append(predicates, meeting.LocationIsNil())
+	}
+	if i.LocationNotNil {
+		predicates = append(predicates, meeting.LocationNotNil())
+	}
+	if i.LocationEqualFold != nil {
+		predicates = append(predicates, meeting.LocationEqualFold(*i.LocationEqualFold))
+	}
+	if i.LocationContainsFold != nil {
+		predicates = append(predicates, meeting.LocationContainsFold(*i.LocationContainsFold))
+	}
+
+	if i.HasBody != nil {
+		p := meeting.HasBody()
+		if !*i.HasBody {
+			p = meeting.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasBodyWith) > 0 {
+		with := make([]predicate.Body, 0, len(i.HasBodyWith))
+		for _, w := range i.HasBodyWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasBodyWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, meeting.HasBodyWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyMeetingWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return meeting.And(predicates...), nil
+	}
+}
+
+// MilestoneWhereInput represents a where input for filtering Milestone queries.
+type MilestoneWhereInput struct {
+	Predicates []predicate.Milestone  `json:"-"`
+	Not        *MilestoneWhereInput   `json:"not,omitempty"`
+	Or         []*MilestoneWhereInput `json:"or,omitempty"`
+	And        []*MilestoneWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "planned_earliest" field predicates.
+	PlannedEarliest      *dates.Date  `json:"plannedEarliest,omitempty"`
+	PlannedEarliestNEQ   *dates.Date  `json:"plannedEarliestNEQ,omitempty"`
+	PlannedEarliestIn    []dates.Date `json:"plannedEarliestIn,omitempty"`
+	PlannedEarliestNotIn []dates.Date `json:"plannedEarliestNotIn,omitempty"`
+	PlannedEarliestGT    *dates.Date  `json:"plannedEarliestGT,omitempty"`
+	PlannedEarliestGTE   *dates.Date  `json:"plannedEarliestGTE,omitempty"`
+	PlannedEarliestLT    *dates.Date  `json:"plannedEarliestLT,omitempty"`
+	PlannedEarliestLTE   *dates.Date  `json:"plannedEarliestLTE,omitempty"`
+
+	// "planned_latest" field predicates.
+	PlannedLatest      *dates.Date  `json:"plannedLatest,omitempty"`
+	PlannedLatestNEQ   *dates.Date  `json:"plannedLatestNEQ,omitempty"`
+	PlannedLatestIn    []dates.Date `json:"plannedLatestIn,omitempty"`
+	PlannedLatestNotIn []dates.Date `json:"plannedLatestNotIn,omitempty"`
+	PlannedLatestGT    *dates.Date  `json:"plannedLatestGT,omitempty"`
+	PlannedLatestGTE   *dates.Date  `json:"plannedLatestGTE,omitempty"`
+	PlannedLatestLT    *dates.Date  `json:"plannedLatestLT,omitempty"`
+	PlannedLatestLTE   *dates.Date  `json:"plannedLatestLTE,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "completed_on" field predicates.
+	CompletedOn       *dates.Date  `json:"completedOn,omitempty"`
+	CompletedOnNEQ    *dates.Date  `json:"completedOnNEQ,omitempty"`
+	CompletedOnIn     []dates.Date `json:"completedOnIn,omitempty"`
+	CompletedOnNotIn  []dates.Date `json:"completedOnNotIn,omitempty"`
+	CompletedOnGT     *dates.Date  `json:"completedOnGT,omitempty"`
+	CompletedOnGTE    *dates.Date  `json:"completedOnGTE,omitempty"`
+	CompletedOnLT     *dates.Date  `json:"completedOnLT,omitempty"`
+	CompletedOnLTE    *dates.Date  `json:"completedOnLTE,omitempty"`
+	CompletedOnIsNil  bool         `json:"completedOnIsNil,omitempty"`
+	CompletedOnNotNil bool         `json:"completedOnNotNil,omitempty"`
+
+	// "status" field predicates.
+	Status      *milestone.Status  `json:"status,omitempty"`
+	StatusNEQ   *milestone.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []milestone.Status `json:"statusIn,omitempty"`
+	StatusNotIn []milestone.Status `json:"statusNotIn,omitempty"`
+
+	// "partnership_id" field predicates.
+	PartnershipID       *int  `json:"partnershipID,omitempty"`
+	PartnershipIDNEQ    *int  `json:"partnershipIDNEQ,omitempty"`
+	PartnershipIDIn     []int `json:"partnershipIDIn,omitempty"`
+	PartnershipIDNotIn  []int `json:"partnershipIDNotIn,omitempty"`
+	PartnershipIDIsNil  bool  `json:"partnershipIDIsNil,omitempty"`
+	PartnershipIDNotNil bool  `json:"partnershipIDNotNil,omitempty"`
+
+	// "body_id" field predicates.
+	BodyID       *int  `json:"bodyID,omitempty"`
+	BodyIDNEQ    *int  `json:"bodyIDNEQ,omitempty"`
+	BodyIDIn     []int `json:"bodyIDIn,omitempty"`
+	BodyIDNotIn  []int `json:"bodyIDNotIn,omitempty"`
+	BodyIDIsNil  bool  `json:"bodyIDIsNil,omitempty"`
+	BodyIDNotNil bool  `json:"bodyIDNotNil,omitempty"`
+
+	// "responsible_body_id" field predicates.
+	ResponsibleBodyID       *int  `json:"responsibleBodyID,omitempty"`
+	ResponsibleBodyIDNEQ    *int  `json:"responsibleBodyIDNEQ,omitempty"`
+	ResponsibleBodyIDIn     []int `json:"responsibleBodyIDIn,omitempty"`
+	ResponsibleBodyIDNotIn  []int `json:"responsibleBodyIDNotIn,omitempty"`
+	ResponsibleBodyIDIsNil  bool  `json:"responsibleBodyIDIsNil,omitempty"`
+	ResponsibleBodyIDNotNil bool  `json:"responsibleBodyIDNotNil,omitempty"`
+
+	// "responsible_organisation_id" field predicates.
+	ResponsibleOrganisationID       *int  `json:"responsibleOrganisationID,omitempty"`
+	ResponsibleOrganisationIDNEQ    *int  `json:"responsibleOrganisationIDNEQ,omitempty"`
+	ResponsibleOrganisationIDIn     []int `json:"responsibleOrganisationIDIn,omitempty"`
+	ResponsibleOrganisationIDNotIn  []int `json:"responsibleOrganisationIDNotIn,omitempty"`
+	ResponsibleOrganisationIDIsNil  bool  `json:"responsibleOrganisationIDIsNil,omitempty"`
+	ResponsibleOrganisationIDNotNil bool  `json:"responsibleOrganisationIDNotNil,omitempty"`
+
+	// "partnership" edge predicates.
+	HasPartnership     *bool                    `json:"hasPartnership,omitempty"`
+	HasPartnershipWith []*PartnershipWhereInput `json:"hasPartnershipWith,omitempty"`
+
+	// "body" edge predicates.
+	HasBody     *bool             `json:"hasBody,omitempty"`
+	HasBodyWith []*BodyWhereInput `json:"hasBodyWith,omitempty"`
+
+	// "responsible_body" edge predicates.
+	HasResponsibleBody     *bool             `json:"hasResponsibleBody,omitempty"`
+	HasResponsibleBodyWith []*BodyWhereInput `json:"hasResponsibleBodyWith,omitempty"`
+
+	// "responsible_organisation" edge predicates.
+	HasResponsibleOrganisation     *bool                     `json:"hasResponsibleOrganisation,omitempty"`
+	HasResponsibleOrganisationWith []*OrganisationWhereInput `json:"hasResponsibleOrganisationWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *MilestoneWhereInput) AddPredicates(predicates ...predicate.Milestone) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the MilestoneWhereInput filter on the MilestoneQuery builder.
+func (i *MilestoneWhereInput) Filter(q *MilestoneQuery) (*MilestoneQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyMilestoneWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyMilestoneWhereInput is returned in case the MilestoneWhereInput is empty.
+var ErrEmptyMilestoneWhereInput = errors.New("ent: empty predicate MilestoneWhereInput")
+
+// P returns a predicate for filtering milestones.
+// An error is returned if the input is empty or invalid.
+func (i *MilestoneWhereInput) P() (predicate.Milestone, error) {
+	var predicates []predicate.Milestone
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, milestone.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Milestone, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, milestone.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Milestone, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, milestone.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, milestone.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, milestone.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, milestone.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, milestone.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, milestone.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, milestone.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, milestone.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, milestone.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, milestone.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, milestone.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, milestone.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, milestone.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, milestone.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, milestone.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, milestone.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, milestone.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, milestone.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, milestone.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, milestone.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, milestone.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, milestone.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, milestone.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, milestone.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, milestone.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.PlannedEarliest != nil {
+		predicates = append(predicates, milestone.PlannedEarliestEQ(*i.PlannedEarliest))
+	}
+	if i.PlannedEarliestNEQ != nil {
+		predicates = append(predicates, milestone.PlannedEarliestNEQ(*i.PlannedEarliestNEQ))
+	}
+	if len(i.PlannedEarliestIn) > 0 {
+		predicates = append(predicates, milestone.PlannedEarliestIn(i.PlannedEarliestIn...))
+	}
+	if len(i.PlannedEarliestNotIn) > 0 {
+		predicates = append(predicates, milestone.PlannedEarliestNotIn(i.PlannedEarliestNotIn...))
+	}
+	if i.PlannedEarliestGT != nil {
+		predicates = append(predicates, milestone.PlannedEarliestGT(*i.PlannedEarliestGT))
+	}
+	if i.PlannedEarliestGTE != nil {
+		predicates = append(predicates, milestone.PlannedEarliestGTE(*i.PlannedEarliestGTE))
+	}
+	if i.PlannedEarliestLT != nil {
+		predicates = append(predicates, milestone.PlannedEarliestLT(*i.PlannedEarliestLT))
+	}
+	if i.PlannedEarliestLTE != nil {
+		predicates = append(predicates, milestone.PlannedEarliestLTE(*i.PlannedEarliestLTE))
+	}
+	if i.PlannedLatest != nil {
+		predicates = append(predicates, milestone.PlannedLatestEQ(*i.PlannedLatest))
+	}
+	if i.PlannedLatestNEQ != nil {
+		predicates = append(predicates, milestone.PlannedLatestNEQ(*i.PlannedLatestNEQ))
+	}
+	if len(i.PlannedLatestIn) > 0 {
+		predicates = append(predicates, milestone.PlannedLatestIn(i.PlannedLatestIn...))
+	}
+	if len(i.PlannedLatestNotIn) > 0 {
+		predicates = append(predicates, milestone.PlannedLatestNotIn(i.PlannedLatestNotIn...))
+	}
+	if i.PlannedLatestGT != nil {
+		predicates = append(predicates, milestone.PlannedLatestGT(*i.PlannedLatestGT))
+	}
+	if i.PlannedLatestGTE != nil {
+		predicates = append(predicates, milestone.PlannedLatestGTE(*i.PlannedLatestGTE))
+	}
+	if i.PlannedLatestLT != nil {
+		predicates = append(predicates, milestone.PlannedLatestLT(*i.PlannedLatestLT))
+	}
+	if i.PlannedLatestLTE != nil {
+		predicates = append(predicates, milestone.PlannedLatestLTE(*i.PlannedLatestLTE))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, milestone.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, milestone.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, milestone.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, milestone.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, milestone.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, milestone.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, milestone.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, milestone.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, milestone.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, milestone.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, milestone.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, milestone.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, milestone.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.CompletedOn != nil {
+		predicates = append(predicates, milestone.CompletedOnEQ(*i.CompletedOn))
+	}
+	if i.CompletedOnNEQ != nil {
+		predicates = append(predicates, milestone.CompletedOnNEQ(*i.CompletedOnNEQ))
+	}
+	if len(i.CompletedOnIn) > 0 {
+		predicates = append(predicates, milestone.CompletedOnIn(i.CompletedOnIn...))
+	}
+	if len(i.CompletedOnNotIn) > 0 {
+		predicates = append(predicates, milestone.CompletedOnNotIn(i.CompletedOnNotIn...))
+	}
+	if i.CompletedOnGT != nil {
+		predicates = append(predicates, milestone.CompletedOnGT(*i.CompletedOnGT))
+	}
+	if i.CompletedOnGTE != nil {
+		predicates = append(predicates, milestone.CompletedOnGTE(*i.CompletedOnGTE))
+	}
+	if i.CompletedOnLT != nil {
+		predicates = append(predicates, milestone.CompletedOnLT(*i.CompletedOnLT))
+	}
+	if i.CompletedOnLTE != nil {
+		predicates = append(predicates, milestone.CompletedOnLTE(*i.CompletedOnLTE))
+	}
+	if i.CompletedOnIsNil {
+		predicates = append(predicates, milestone.CompletedOnIsNil())
+	}
+	if i.CompletedOnNotNil {
+		predicates = append(predicates, milestone.CompletedOnNotNil())
+	}
+	if i.Status != nil {
+		predicates = append(predicates, milestone.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, milestone.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, milestone.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, milestone.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.PartnershipID != nil {
+		predicates = append(predicates, milestone.PartnershipIDEQ(*i.PartnershipID))
+	}
+	if i.PartnershipIDNEQ != nil {
+		predicates = append(predicates, milestone.PartnershipIDNEQ(*i.PartnershipIDNEQ))
+	}
+	if len(i.PartnershipIDIn) > 0 {
+		predicates = append(predicates, milestone.PartnershipIDIn(i.PartnershipIDIn...))
+	}
+	if len(i.PartnershipIDNotIn) > 0 {
+		predicates = append(predicates, milestone.PartnershipIDNotIn(i.PartnershipIDNotIn...))
+	}
+	if i.PartnershipIDIsNil {
+		predicates = append(predicates, milestone.PartnershipIDIsNil())
+	}
+	if i.PartnershipIDNotNil {
+		predicates = append(predicates, milestone.PartnershipIDNotNil())
+	}
+	if i.BodyID != nil {
+		predicates = append(predicates, milestone.BodyIDEQ(*i.BodyID))
+	}
+	if i.BodyIDNEQ != nil {
+		predicates = append(predicates, milestone.BodyIDNEQ(*i.BodyIDNEQ))
+	}
+	if len(i.BodyIDIn) > 0 {
+		predicates = append(predicates, milestone.BodyIDIn(i.BodyIDIn...))
+	}
+	if len(i.BodyIDNotIn) > 0 {
+		predicates = append(predicates, milestone.BodyIDNotIn(i.BodyIDNotIn...))
+	}
+	if i.BodyIDIsNil {
+		predicates = append(predicates, milestone.BodyIDIsNil())
+	}
+	if i.BodyIDNotNil {
+		predicates = append(predicates, milestone.BodyIDNotNil())
+	}
+	if i.ResponsibleBodyID != nil {
+		predicates = append(predicates, milestone.ResponsibleBodyIDEQ(*i.ResponsibleBodyID))
+	}
+	if i.ResponsibleBodyIDNEQ != nil {
+		predicates = append(predicates, milestone.ResponsibleBodyIDNEQ(*i.ResponsibleBodyIDNEQ))
+	}
+	if len(i.ResponsibleBodyIDIn) > 0 {
+		predicates = append(predicates, milestone.ResponsibleBodyIDIn(i.ResponsibleBodyIDIn...))
+	}
+	if len(i.ResponsibleBodyIDNotIn) > 0 {
+		predicates = append(predicates, milestone.ResponsibleBodyIDNotIn(i.ResponsibleBodyIDNotIn...))
+	}
+	if i.ResponsibleBodyIDIsNil {
+		predicates = append(predicates, milestone.ResponsibleBodyIDIsNil())
+	}
+	if i.ResponsibleBodyIDNotNil {
+		predicates = append(predicates, milestone.ResponsibleBodyIDNotNil())
+	}
+	if i.ResponsibleOrganisationID != nil {
+		predicates = append(predicates, milestone.ResponsibleOrganisationIDEQ(*i.ResponsibleOrganisationID))
+	}
+	if i.ResponsibleOrganisationIDNEQ != nil {
+		predicates = append(predicates, milestone.ResponsibleOrganisationIDNEQ(*i.ResponsibleOrganisationIDNEQ))
+	}
+	if len(i.ResponsibleOrganisationIDIn) > 0 {
+		predicates = append(predicates, milestone.ResponsibleOrganisationIDIn(i.ResponsibleOrganisationIDIn...))
+	}
+	if len(i.ResponsibleOrganisationIDNotIn) > 0 {
+		predicates = append(predicates, milestone.ResponsibleOrganisationIDNotIn(i.ResponsibleOrganisationIDNotIn...))
+	}
+	if i.ResponsibleOrganisationIDIsNil {
+		predicates = append(predicates, milestone.ResponsibleOrganisationIDIsNil())
+	}
+	if i.ResponsibleOrganisationIDNotNil {
+		predicates = append(predicates, milestone.ResponsibleOrganisationIDNotNil())
+	}
+
+	if i.HasPartnership != nil {
+		p := milestone.HasPartnership()
+		if !*i.HasPartnership {
+			p = milestone.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPartnershipWith) > 0 {
+		with := make([]predicate.Partnership, 0, len(i.HasPartnershipWith))
+		for _, w := range i.HasPartnershipWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPartnershipWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, milestone.HasPartnershipWith(with...))
+	}
+	if i.HasBody != nil {
+		p := milestone.HasBody()
+		if !*i.HasBody {
+			p = milestone.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasBodyWith) > 0 {
+		with := make([]predicate.Body, 0, len(i.HasBodyWith))
+		for _, w := range i.HasBodyWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasBodyWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, milestone.HasBodyWith(with...))
+	}
+	if i.HasResponsibleBody != nil {
+		p := milestone.HasResponsibleBody()
+		if !*i.HasResponsibleBody {
+			p = milestone.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasResponsibleBodyWith) > 0 {
+		with := make([]predicate.Body, 0, len(i.HasResponsibleBodyWith))
+		for _, w := range i.HasResponsibleBodyWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasResponsibleBodyWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, milestone.HasResponsibleBodyWith(with...))
+	}
+	if i.HasResponsibleOrganisation != nil {
+		p := milestone.HasResponsibleOrganisation()
+		if !*i.HasResponsibleOrganisation {
+			p = milestone.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasResponsibleOrganisationWith) > 0 {
+		with := make([]predicate.Organisation, 0, len(i.HasResponsibleOrganisationWith))
+		for _, w := range i.HasResponsibleOrganisationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasResponsibleOrganisationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, milestone.HasResponsibleOrganisationWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyMilestoneWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return milestone.And(predicates...), nil
 	}
 }
 
@@ -2798,6 +8410,430 @@ func (i *NominationRequestWhereInput) P() (predicate.NominationRequest, error) {
 	}
 }
 
+// ObservationWhereInput represents a where input for filtering Observation queries.
+type ObservationWhereInput struct {
+	Predicates []predicate.Observation  `json:"-"`
+	Not        *ObservationWhereInput   `json:"not,omitempty"`
+	Or         []*ObservationWhereInput `json:"or,omitempty"`
+	And        []*ObservationWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "period_earliest" field predicates.
+	PeriodEarliest      *dates.Date  `json:"periodEarliest,omitempty"`
+	PeriodEarliestNEQ   *dates.Date  `json:"periodEarliestNEQ,omitempty"`
+	PeriodEarliestIn    []dates.Date `json:"periodEarliestIn,omitempty"`
+	PeriodEarliestNotIn []dates.Date `json:"periodEarliestNotIn,omitempty"`
+	PeriodEarliestGT    *dates.Date  `json:"periodEarliestGT,omitempty"`
+	PeriodEarliestGTE   *dates.Date  `json:"periodEarliestGTE,omitempty"`
+	PeriodEarliestLT    *dates.Date  `json:"periodEarliestLT,omitempty"`
+	PeriodEarliestLTE   *dates.Date  `json:"periodEarliestLTE,omitempty"`
+
+	// "period_latest" field predicates.
+	PeriodLatest      *dates.Date  `json:"periodLatest,omitempty"`
+	PeriodLatestNEQ   *dates.Date  `json:"periodLatestNEQ,omitempty"`
+	PeriodLatestIn    []dates.Date `json:"periodLatestIn,omitempty"`
+	PeriodLatestNotIn []dates.Date `json:"periodLatestNotIn,omitempty"`
+	PeriodLatestGT    *dates.Date  `json:"periodLatestGT,omitempty"`
+	PeriodLatestGTE   *dates.Date  `json:"periodLatestGTE,omitempty"`
+	PeriodLatestLT    *dates.Date  `json:"periodLatestLT,omitempty"`
+	PeriodLatestLTE   *dates.Date  `json:"periodLatestLTE,omitempty"`
+
+	// "indicator_id" field predicates.
+	IndicatorID      *int  `json:"indicatorID,omitempty"`
+	IndicatorIDNEQ   *int  `json:"indicatorIDNEQ,omitempty"`
+	IndicatorIDIn    []int `json:"indicatorIDIn,omitempty"`
+	IndicatorIDNotIn []int `json:"indicatorIDNotIn,omitempty"`
+
+	// "source" field predicates.
+	Source             *string  `json:"source,omitempty"`
+	SourceNEQ          *string  `json:"sourceNEQ,omitempty"`
+	SourceIn           []string `json:"sourceIn,omitempty"`
+	SourceNotIn        []string `json:"sourceNotIn,omitempty"`
+	SourceGT           *string  `json:"sourceGT,omitempty"`
+	SourceGTE          *string  `json:"sourceGTE,omitempty"`
+	SourceLT           *string  `json:"sourceLT,omitempty"`
+	SourceLTE          *string  `json:"sourceLTE,omitempty"`
+	SourceContains     *string  `json:"sourceContains,omitempty"`
+	SourceHasPrefix    *string  `json:"sourceHasPrefix,omitempty"`
+	SourceHasSuffix    *string  `json:"sourceHasSuffix,omitempty"`
+	SourceIsNil        bool     `json:"sourceIsNil,omitempty"`
+	SourceNotNil       bool     `json:"sourceNotNil,omitempty"`
+	SourceEqualFold    *string  `json:"sourceEqualFold,omitempty"`
+	SourceContainsFold *string  `json:"sourceContainsFold,omitempty"`
+
+	// "note" field predicates.
+	Note             *string  `json:"note,omitempty"`
+	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
+	NoteIn           []string `json:"noteIn,omitempty"`
+	NoteNotIn        []string `json:"noteNotIn,omitempty"`
+	NoteGT           *string  `json:"noteGT,omitempty"`
+	NoteGTE          *string  `json:"noteGTE,omitempty"`
+	NoteLT           *string  `json:"noteLT,omitempty"`
+	NoteLTE          *string  `json:"noteLTE,omitempty"`
+	NoteContains     *string  `json:"noteContains,omitempty"`
+	NoteHasPrefix    *string  `json:"noteHasPrefix,omitempty"`
+	NoteHasSuffix    *string  `json:"noteHasSuffix,omitempty"`
+	NoteIsNil        bool     `json:"noteIsNil,omitempty"`
+	NoteNotNil       bool     `json:"noteNotNil,omitempty"`
+	NoteEqualFold    *string  `json:"noteEqualFold,omitempty"`
+	NoteContainsFold *string  `json:"noteContainsFold,omitempty"`
+
+	// "indicator" edge predicates.
+	HasIndicator     *bool                  `json:"hasIndicator,omitempty"`
+	HasIndicatorWith []*IndicatorWhereInput `json:"hasIndicatorWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ObservationWhereInput) AddPredicates(predicates ...predicate.Observation) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ObservationWhereInput filter on the ObservationQuery builder.
+func (i *ObservationWhereInput) Filter(q *ObservationQuery) (*ObservationQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyObservationWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyObservationWhereInput is returned in case the ObservationWhereInput is empty.
+var ErrEmptyObservationWhereInput = errors.New("ent: empty predicate ObservationWhereInput")
+
+// P returns a predicate for filtering observations.
+// An error is returned if the input is empty or invalid.
+func (i *ObservationWhereInput) P() (predicate.Observation, error) {
+	var predicates []predicate.Observation
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, observation.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Observation, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, observation.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Observation, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, observation.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, observation.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, observation.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, observation.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, observation.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, observation.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, observation.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, observation.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, observation.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, observation.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, observation.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, observation.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, observation.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, observation.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, observation.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, observation.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, observation.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, observation.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, observation.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, observation.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, observation.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, observation.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, observation.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, observation.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, observation.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.PeriodEarliest != nil {
+		predicates = append(predicates, observation.PeriodEarliestEQ(*i.PeriodEarliest))
+	}
+	if i.PeriodEarliestNEQ != nil {
+		predicates = append(predicates, observation.PeriodEarliestNEQ(*i.PeriodEarliestNEQ))
+	}
+	if len(i.PeriodEarliestIn) > 0 {
+		predicates = append(predicates, observation.PeriodEarliestIn(i.PeriodEarliestIn...))
+	}
+	if len(i.PeriodEarliestNotIn) > 0 {
+		predicates = append(predicates, observation.PeriodEarliestNotIn(i.PeriodEarliestNotIn...))
+	}
+	if i.PeriodEarliestGT != nil {
+		predicates = append(predicates, observation.PeriodEarliestGT(*i.PeriodEarliestGT))
+	}
+	if i.PeriodEarliestGTE != nil {
+		predicates = append(predicates, observation.PeriodEarliestGTE(*i.PeriodEarliestGTE))
+	}
+	if i.PeriodEarliestLT != nil {
+		predicates = append(predicates, observation.PeriodEarliestLT(*i.PeriodEarliestLT))
+	}
+	if i.PeriodEarliestLTE != nil {
+		predicates = append(predicates, observation.PeriodEarliestLTE(*i.PeriodEarliestLTE))
+	}
+	if i.PeriodLatest != nil {
+		predicates = append(predicates, observation.PeriodLatestEQ(*i.PeriodLatest))
+	}
+	if i.PeriodLatestNEQ != nil {
+		predicates = append(predicates, observation.PeriodLatestNEQ(*i.PeriodLatestNEQ))
+	}
+	if len(i.PeriodLatestIn) > 0 {
+		predicates = append(predicates, observation.PeriodLatestIn(i.PeriodLatestIn...))
+	}
+	if len(i.PeriodLatestNotIn) > 0 {
+		predicates = append(predicates, observation.PeriodLatestNotIn(i.PeriodLatestNotIn...))
+	}
+	if i.PeriodLatestGT != nil {
+		predicates = append(predicates, observation.PeriodLatestGT(*i.PeriodLatestGT))
+	}
+	if i.PeriodLatestGTE != nil {
+		predicates = append(predicates, observation.PeriodLatestGTE(*i.PeriodLatestGTE))
+	}
+	if i.PeriodLatestLT != nil {
+		predicates = append(predicates, observation.PeriodLatestLT(*i.PeriodLatestLT))
+	}
+	if i.PeriodLatestLTE != nil {
+		predicates = append(predicates, observation.PeriodLatestLTE(*i.PeriodLatestLTE))
+	}
+	if i.IndicatorID != nil {
+		predicates = append(predicates, observation.IndicatorIDEQ(*i.IndicatorID))
+	}
+	if i.IndicatorIDNEQ != nil {
+		predicates = append(predicates, observation.IndicatorIDNEQ(*i.IndicatorIDNEQ))
+	}
+	if len(i.IndicatorIDIn) > 0 {
+		predicates = append(predicates, observation.IndicatorIDIn(i.IndicatorIDIn...))
+	}
+	if len(i.IndicatorIDNotIn) > 0 {
+		predicates = append(predicates, observation.IndicatorIDNotIn(i.IndicatorIDNotIn...))
+	}
+	if i.Source != nil {
+		predicates = append(predicates, observation.SourceEQ(*i.Source))
+	}
+	if i.SourceNEQ != nil {
+		predicates = append(predicates, observation.SourceNEQ(*i.SourceNEQ))
+	}
+	if len(i.SourceIn) > 0 {
+		predicates = append(predicates, observation.SourceIn(i.SourceIn...))
+	}
+	if len(i.SourceNotIn) > 0 {
+		predicates = append(predicates, observation.SourceNotIn(i.SourceNotIn...))
+	}
+	if i.SourceGT != nil {
+		predicates = append(predicates, observation.SourceGT(*i.SourceGT))
+	}
+	if i.SourceGTE != nil {
+		predicates = append(predicates, observation.SourceGTE(*i.SourceGTE))
+	}
+	if i.SourceLT != nil {
+		predicates = append(predicates, observation.SourceLT(*i.SourceLT))
+	}
+	if i.SourceLTE != nil {
+		predicates = append(predicates, observation.SourceLTE(*i.SourceLTE))
+	}
+	if i.SourceContains != nil {
+		predicates = append(predicates, observation.SourceContains(*i.SourceContains))
+	}
+	if i.SourceHasPrefix != nil {
+		predicates = append(predicates, observation.SourceHasPrefix(*i.SourceHasPrefix))
+	}
+	if i.SourceHasSuffix != nil {
+		predicates = append(predicates, observation.SourceHasSuffix(*i.SourceHasSuffix))
+	}
+	if i.SourceIsNil {
+		predicates = append(predicates, observation.SourceIsNil())
+	}
+	if i.SourceNotNil {
+		predicates = append(predicates, observation.SourceNotNil())
+	}
+	if i.SourceEqualFold != nil {
+		predicates = append(predicates, observation.SourceEqualFold(*i.SourceEqualFold))
+	}
+	if i.SourceContainsFold != nil {
+		predicates = append(predicates, observation.SourceContainsFold(*i.SourceContainsFold))
+	}
+	if i.Note != nil {
+		predicates = append(predicates, observation.NoteEQ(*i.Note))
+	}
+	if i.NoteNEQ != nil {
+		predicates = append(predicates, observation.NoteNEQ(*i.NoteNEQ))
+	}
+	if len(i.NoteIn) > 0 {
+		predicates = append(predicates, observation.NoteIn(i.NoteIn...))
+	}
+	if len(i.NoteNotIn) > 0 {
+		predicates = append(predicates, observation.NoteNotIn(i.NoteNotIn...))
+	}
+	if i.NoteGT != nil {
+		predicates = append(predicates, observation.NoteGT(*i.NoteGT))
+	}
+	if i.NoteGTE != nil {
+		predicates = append(predicates, observation.NoteGTE(*i.NoteGTE))
+	}
+	if i.NoteLT != nil {
+		predicates = append(predicates, observation.NoteLT(*i.NoteLT))
+	}
+	if i.NoteLTE != nil {
+		predicates = append(predicates, observation.NoteLTE(*i.NoteLTE))
+	}
+	if i.NoteContains != nil {
+		predicates = append(predicates, observation.NoteContains(*i.NoteContains))
+	}
+	if i.NoteHasPrefix != nil {
+		predicates = append(predicates, observation.NoteHasPrefix(*i.NoteHasPrefix))
+	}
+	if i.NoteHasSuffix != nil {
+		predicates = append(predicates, observation.NoteHasSuffix(*i.NoteHasSuffix))
+	}
+	if i.NoteIsNil {
+		predicates = append(predicates, observation.NoteIsNil())
+	}
+	if i.NoteNotNil {
+		predicates = append(predicates, observation.NoteNotNil())
+	}
+	if i.NoteEqualFold != nil {
+		predicates = append(predicates, observation.NoteEqualFold(*i.NoteEqualFold))
+	}
+	if i.NoteContainsFold != nil {
+		predicates = append(predicates, observation.NoteContainsFold(*i.NoteContainsFold))
+	}
+
+	if i.HasIndicator != nil {
+		p := observation.HasIndicator()
+		if !*i.HasIndicator {
+			p = observation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasIndicatorWith) > 0 {
+		with := make([]predicate.Indicator, 0, len(i.HasIndicatorWith))
+		for _, w := range i.HasIndicatorWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasIndicatorWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, observation.HasIndicatorWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyObservationWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return observation.And(predicates...), nil
+	}
+}
+
 // OrganisationWhereInput represents a where input for filtering Organisation queries.
 type OrganisationWhereInput struct {
 	Predicates []predicate.Organisation  `json:"-"`
@@ -3014,6 +9050,30 @@ type OrganisationWhereInput struct {
 	// "nomination_requests" edge predicates.
 	HasNominationRequests     *bool                          `json:"hasNominationRequests,omitempty"`
 	HasNominationRequestsWith []*NominationRequestWhereInput `json:"hasNominationRequestsWith,omitempty"`
+
+	// "signatures" edge predicates.
+	HasSignatures     *bool                  `json:"hasSignatures,omitempty"`
+	HasSignaturesWith []*SignatoryWhereInput `json:"hasSignaturesWith,omitempty"`
+
+	// "led_initiatives" edge predicates.
+	HasLedInitiatives     *bool                   `json:"hasLedInitiatives,omitempty"`
+	HasLedInitiativesWith []*InitiativeWhereInput `json:"hasLedInitiativesWith,omitempty"`
+
+	// "initiative_roles" edge predicates.
+	HasInitiativeRoles     *bool                          `json:"hasInitiativeRoles,omitempty"`
+	HasInitiativeRolesWith []*InitiativePartnerWhereInput `json:"hasInitiativeRolesWith,omitempty"`
+
+	// "responsible_for" edge predicates.
+	HasResponsibleFor     *bool                  `json:"hasResponsibleFor,omitempty"`
+	HasResponsibleForWith []*MilestoneWhereInput `json:"hasResponsibleForWith,omitempty"`
+
+	// "funding_pools" edge predicates.
+	HasFundingPools     *bool                    `json:"hasFundingPools,omitempty"`
+	HasFundingPoolsWith []*FundingPoolWhereInput `json:"hasFundingPoolsWith,omitempty"`
+
+	// "grant_applications" edge predicates.
+	HasGrantApplications     *bool                         `json:"hasGrantApplications,omitempty"`
+	HasGrantApplicationsWith []*GrantApplicationWhereInput `json:"hasGrantApplicationsWith,omitempty"`
 
 	// "affiliated_people" edge predicates.
 	HasAffiliatedPeople     *bool               `json:"hasAffiliatedPeople,omitempty"`
@@ -3674,6 +9734,114 @@ func (i *OrganisationWhereInput) P() (predicate.Organisation, error) {
 		}
 		predicates = append(predicates, organisation.HasNominationRequestsWith(with...))
 	}
+	if i.HasSignatures != nil {
+		p := organisation.HasSignatures()
+		if !*i.HasSignatures {
+			p = organisation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSignaturesWith) > 0 {
+		with := make([]predicate.Signatory, 0, len(i.HasSignaturesWith))
+		for _, w := range i.HasSignaturesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSignaturesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, organisation.HasSignaturesWith(with...))
+	}
+	if i.HasLedInitiatives != nil {
+		p := organisation.HasLedInitiatives()
+		if !*i.HasLedInitiatives {
+			p = organisation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasLedInitiativesWith) > 0 {
+		with := make([]predicate.Initiative, 0, len(i.HasLedInitiativesWith))
+		for _, w := range i.HasLedInitiativesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasLedInitiativesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, organisation.HasLedInitiativesWith(with...))
+	}
+	if i.HasInitiativeRoles != nil {
+		p := organisation.HasInitiativeRoles()
+		if !*i.HasInitiativeRoles {
+			p = organisation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasInitiativeRolesWith) > 0 {
+		with := make([]predicate.InitiativePartner, 0, len(i.HasInitiativeRolesWith))
+		for _, w := range i.HasInitiativeRolesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasInitiativeRolesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, organisation.HasInitiativeRolesWith(with...))
+	}
+	if i.HasResponsibleFor != nil {
+		p := organisation.HasResponsibleFor()
+		if !*i.HasResponsibleFor {
+			p = organisation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasResponsibleForWith) > 0 {
+		with := make([]predicate.Milestone, 0, len(i.HasResponsibleForWith))
+		for _, w := range i.HasResponsibleForWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasResponsibleForWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, organisation.HasResponsibleForWith(with...))
+	}
+	if i.HasFundingPools != nil {
+		p := organisation.HasFundingPools()
+		if !*i.HasFundingPools {
+			p = organisation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasFundingPoolsWith) > 0 {
+		with := make([]predicate.FundingPool, 0, len(i.HasFundingPoolsWith))
+		for _, w := range i.HasFundingPoolsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasFundingPoolsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, organisation.HasFundingPoolsWith(with...))
+	}
+	if i.HasGrantApplications != nil {
+		p := organisation.HasGrantApplications()
+		if !*i.HasGrantApplications {
+			p = organisation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasGrantApplicationsWith) > 0 {
+		with := make([]predicate.GrantApplication, 0, len(i.HasGrantApplicationsWith))
+		for _, w := range i.HasGrantApplicationsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasGrantApplicationsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, organisation.HasGrantApplicationsWith(with...))
+	}
 	if i.HasAffiliatedPeople != nil {
 		p := organisation.HasAffiliatedPeople()
 		if !*i.HasAffiliatedPeople {
@@ -3753,6 +9921,720 @@ func (i *OrganisationWhereInput) P() (predicate.Organisation, error) {
 		return predicates[0], nil
 	default:
 		return organisation.And(predicates...), nil
+	}
+}
+
+// PartnershipWhereInput represents a where input for filtering Partnership queries.
+type PartnershipWhereInput struct {
+	Predicates []predicate.Partnership  `json:"-"`
+	Not        *PartnershipWhereInput   `json:"not,omitempty"`
+	Or         []*PartnershipWhereInput `json:"or,omitempty"`
+	And        []*PartnershipWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *partnership.Kind  `json:"kind,omitempty"`
+	KindNEQ   *partnership.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []partnership.Kind `json:"kindIn,omitempty"`
+	KindNotIn []partnership.Kind `json:"kindNotIn,omitempty"`
+
+	// "description" field predicates.
+	Description             *string  `json:"description,omitempty"`
+	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
+	DescriptionIn           []string `json:"descriptionIn,omitempty"`
+	DescriptionNotIn        []string `json:"descriptionNotIn,omitempty"`
+	DescriptionGT           *string  `json:"descriptionGT,omitempty"`
+	DescriptionGTE          *string  `json:"descriptionGTE,omitempty"`
+	DescriptionLT           *string  `json:"descriptionLT,omitempty"`
+	DescriptionLTE          *string  `json:"descriptionLTE,omitempty"`
+	DescriptionContains     *string  `json:"descriptionContains,omitempty"`
+	DescriptionHasPrefix    *string  `json:"descriptionHasPrefix,omitempty"`
+	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
+	DescriptionIsNil        bool     `json:"descriptionIsNil,omitempty"`
+	DescriptionNotNil       bool     `json:"descriptionNotNil,omitempty"`
+	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
+	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
+
+	// "status" field predicates.
+	Status      *partnership.Status  `json:"status,omitempty"`
+	StatusNEQ   *partnership.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []partnership.Status `json:"statusIn,omitempty"`
+	StatusNotIn []partnership.Status `json:"statusNotIn,omitempty"`
+
+	// "approved_on" field predicates.
+	ApprovedOn       *dates.Date  `json:"approvedOn,omitempty"`
+	ApprovedOnNEQ    *dates.Date  `json:"approvedOnNEQ,omitempty"`
+	ApprovedOnIn     []dates.Date `json:"approvedOnIn,omitempty"`
+	ApprovedOnNotIn  []dates.Date `json:"approvedOnNotIn,omitempty"`
+	ApprovedOnGT     *dates.Date  `json:"approvedOnGT,omitempty"`
+	ApprovedOnGTE    *dates.Date  `json:"approvedOnGTE,omitempty"`
+	ApprovedOnLT     *dates.Date  `json:"approvedOnLT,omitempty"`
+	ApprovedOnLTE    *dates.Date  `json:"approvedOnLTE,omitempty"`
+	ApprovedOnIsNil  bool         `json:"approvedOnIsNil,omitempty"`
+	ApprovedOnNotNil bool         `json:"approvedOnNotNil,omitempty"`
+
+	// "signed_on" field predicates.
+	SignedOn       *dates.Date  `json:"signedOn,omitempty"`
+	SignedOnNEQ    *dates.Date  `json:"signedOnNEQ,omitempty"`
+	SignedOnIn     []dates.Date `json:"signedOnIn,omitempty"`
+	SignedOnNotIn  []dates.Date `json:"signedOnNotIn,omitempty"`
+	SignedOnGT     *dates.Date  `json:"signedOnGT,omitempty"`
+	SignedOnGTE    *dates.Date  `json:"signedOnGTE,omitempty"`
+	SignedOnLT     *dates.Date  `json:"signedOnLT,omitempty"`
+	SignedOnLTE    *dates.Date  `json:"signedOnLTE,omitempty"`
+	SignedOnIsNil  bool         `json:"signedOnIsNil,omitempty"`
+	SignedOnNotNil bool         `json:"signedOnNotNil,omitempty"`
+
+	// "activated_on" field predicates.
+	ActivatedOn       *dates.Date  `json:"activatedOn,omitempty"`
+	ActivatedOnNEQ    *dates.Date  `json:"activatedOnNEQ,omitempty"`
+	ActivatedOnIn     []dates.Date `json:"activatedOnIn,omitempty"`
+	ActivatedOnNotIn  []dates.Date `json:"activatedOnNotIn,omitempty"`
+	ActivatedOnGT     *dates.Date  `json:"activatedOnGT,omitempty"`
+	ActivatedOnGTE    *dates.Date  `json:"activatedOnGTE,omitempty"`
+	ActivatedOnLT     *dates.Date  `json:"activatedOnLT,omitempty"`
+	ActivatedOnLTE    *dates.Date  `json:"activatedOnLTE,omitempty"`
+	ActivatedOnIsNil  bool         `json:"activatedOnIsNil,omitempty"`
+	ActivatedOnNotNil bool         `json:"activatedOnNotNil,omitempty"`
+
+	// "closed_on" field predicates.
+	ClosedOn       *dates.Date  `json:"closedOn,omitempty"`
+	ClosedOnNEQ    *dates.Date  `json:"closedOnNEQ,omitempty"`
+	ClosedOnIn     []dates.Date `json:"closedOnIn,omitempty"`
+	ClosedOnNotIn  []dates.Date `json:"closedOnNotIn,omitempty"`
+	ClosedOnGT     *dates.Date  `json:"closedOnGT,omitempty"`
+	ClosedOnGTE    *dates.Date  `json:"closedOnGTE,omitempty"`
+	ClosedOnLT     *dates.Date  `json:"closedOnLT,omitempty"`
+	ClosedOnLTE    *dates.Date  `json:"closedOnLTE,omitempty"`
+	ClosedOnIsNil  bool         `json:"closedOnIsNil,omitempty"`
+	ClosedOnNotNil bool         `json:"closedOnNotNil,omitempty"`
+
+	// "derived_from_id" field predicates.
+	DerivedFromID       *int  `json:"derivedFromID,omitempty"`
+	DerivedFromIDNEQ    *int  `json:"derivedFromIDNEQ,omitempty"`
+	DerivedFromIDIn     []int `json:"derivedFromIDIn,omitempty"`
+	DerivedFromIDNotIn  []int `json:"derivedFromIDNotIn,omitempty"`
+	DerivedFromIDIsNil  bool  `json:"derivedFromIDIsNil,omitempty"`
+	DerivedFromIDNotNil bool  `json:"derivedFromIDNotNil,omitempty"`
+
+	// "derived_from" edge predicates.
+	HasDerivedFrom     *bool                    `json:"hasDerivedFrom,omitempty"`
+	HasDerivedFromWith []*PartnershipWhereInput `json:"hasDerivedFromWith,omitempty"`
+
+	// "derivatives" edge predicates.
+	HasDerivatives     *bool                    `json:"hasDerivatives,omitempty"`
+	HasDerivativesWith []*PartnershipWhereInput `json:"hasDerivativesWith,omitempty"`
+
+	// "bodies" edge predicates.
+	HasBodies     *bool             `json:"hasBodies,omitempty"`
+	HasBodiesWith []*BodyWhereInput `json:"hasBodiesWith,omitempty"`
+
+	// "signatories" edge predicates.
+	HasSignatories     *bool                  `json:"hasSignatories,omitempty"`
+	HasSignatoriesWith []*SignatoryWhereInput `json:"hasSignatoriesWith,omitempty"`
+
+	// "initiatives" edge predicates.
+	HasInitiatives     *bool                   `json:"hasInitiatives,omitempty"`
+	HasInitiativesWith []*InitiativeWhereInput `json:"hasInitiativesWith,omitempty"`
+
+	// "decisions" edge predicates.
+	HasDecisions     *bool                 `json:"hasDecisions,omitempty"`
+	HasDecisionsWith []*DecisionWhereInput `json:"hasDecisionsWith,omitempty"`
+
+	// "milestones" edge predicates.
+	HasMilestones     *bool                  `json:"hasMilestones,omitempty"`
+	HasMilestonesWith []*MilestoneWhereInput `json:"hasMilestonesWith,omitempty"`
+
+	// "funding_pools" edge predicates.
+	HasFundingPools     *bool                    `json:"hasFundingPools,omitempty"`
+	HasFundingPoolsWith []*FundingPoolWhereInput `json:"hasFundingPoolsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PartnershipWhereInput) AddPredicates(predicates ...predicate.Partnership) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PartnershipWhereInput filter on the PartnershipQuery builder.
+func (i *PartnershipWhereInput) Filter(q *PartnershipQuery) (*PartnershipQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPartnershipWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPartnershipWhereInput is returned in case the PartnershipWhereInput is empty.
+var ErrEmptyPartnershipWhereInput = errors.New("ent: empty predicate PartnershipWhereInput")
+
+// P returns a predicate for filtering partnerships.
+// An error is returned if the input is empty or invalid.
+func (i *PartnershipWhereInput) P() (predicate.Partnership, error) {
+	var predicates []predicate.Partnership
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, partnership.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Partnership, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, partnership.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Partnership, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, partnership.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, partnership.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, partnership.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, partnership.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, partnership.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, partnership.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, partnership.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, partnership.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, partnership.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, partnership.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, partnership.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, partnership.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, partnership.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, partnership.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, partnership.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, partnership.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, partnership.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, partnership.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, partnership.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, partnership.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, partnership.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, partnership.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, partnership.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, partnership.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, partnership.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, partnership.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, partnership.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, partnership.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, partnership.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, partnership.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, partnership.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, partnership.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, partnership.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, partnership.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, partnership.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, partnership.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, partnership.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, partnership.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, partnership.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, partnership.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, partnership.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, partnership.KindNotIn(i.KindNotIn...))
+	}
+	if i.Description != nil {
+		predicates = append(predicates, partnership.DescriptionEQ(*i.Description))
+	}
+	if i.DescriptionNEQ != nil {
+		predicates = append(predicates, partnership.DescriptionNEQ(*i.DescriptionNEQ))
+	}
+	if len(i.DescriptionIn) > 0 {
+		predicates = append(predicates, partnership.DescriptionIn(i.DescriptionIn...))
+	}
+	if len(i.DescriptionNotIn) > 0 {
+		predicates = append(predicates, partnership.DescriptionNotIn(i.DescriptionNotIn...))
+	}
+	if i.DescriptionGT != nil {
+		predicates = append(predicates, partnership.DescriptionGT(*i.DescriptionGT))
+	}
+	if i.DescriptionGTE != nil {
+		predicates = append(predicates, partnership.DescriptionGTE(*i.DescriptionGTE))
+	}
+	if i.DescriptionLT != nil {
+		predicates = append(predicates, partnership.DescriptionLT(*i.DescriptionLT))
+	}
+	if i.DescriptionLTE != nil {
+		predicates = append(predicates, partnership.DescriptionLTE(*i.DescriptionLTE))
+	}
+	if i.DescriptionContains != nil {
+		predicates = append(predicates, partnership.DescriptionContains(*i.DescriptionContains))
+	}
+	if i.DescriptionHasPrefix != nil {
+		predicates = append(predicates, partnership.DescriptionHasPrefix(*i.DescriptionHasPrefix))
+	}
+	if i.DescriptionHasSuffix != nil {
+		predicates = append(predicates, partnership.DescriptionHasSuffix(*i.DescriptionHasSuffix))
+	}
+	if i.DescriptionIsNil {
+		predicates = append(predicates, partnership.DescriptionIsNil())
+	}
+	if i.DescriptionNotNil {
+		predicates = append(predicates, partnership.DescriptionNotNil())
+	}
+	if i.DescriptionEqualFold != nil {
+		predicates = append(predicates, partnership.DescriptionEqualFold(*i.DescriptionEqualFold))
+	}
+	if i.DescriptionContainsFold != nil {
+		predicates = append(predicates, partnership.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, partnership.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, partnership.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, partnership.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, partnership.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.ApprovedOn != nil {
+		predicates = append(predicates, partnership.ApprovedOnEQ(*i.ApprovedOn))
+	}
+	if i.ApprovedOnNEQ != nil {
+		predicates = append(predicates, partnership.ApprovedOnNEQ(*i.ApprovedOnNEQ))
+	}
+	if len(i.ApprovedOnIn) > 0 {
+		predicates = append(predicates, partnership.ApprovedOnIn(i.ApprovedOnIn...))
+	}
+	if len(i.ApprovedOnNotIn) > 0 {
+		predicates = append(predicates, partnership.ApprovedOnNotIn(i.ApprovedOnNotIn...))
+	}
+	if i.ApprovedOnGT != nil {
+		predicates = append(predicates, partnership.ApprovedOnGT(*i.ApprovedOnGT))
+	}
+	if i.ApprovedOnGTE != nil {
+		predicates = append(predicates, partnership.ApprovedOnGTE(*i.ApprovedOnGTE))
+	}
+	if i.ApprovedOnLT != nil {
+		predicates = append(predicates, partnership.ApprovedOnLT(*i.ApprovedOnLT))
+	}
+	if i.ApprovedOnLTE != nil {
+		predicates = append(predicates, partnership.ApprovedOnLTE(*i.ApprovedOnLTE))
+	}
+	if i.ApprovedOnIsNil {
+		predicates = append(predicates, partnership.ApprovedOnIsNil())
+	}
+	if i.ApprovedOnNotNil {
+		predicates = append(predicates, partnership.ApprovedOnNotNil())
+	}
+	if i.SignedOn != nil {
+		predicates = append(predicates, partnership.SignedOnEQ(*i.SignedOn))
+	}
+	if i.SignedOnNEQ != nil {
+		predicates = append(predicates, partnership.SignedOnNEQ(*i.SignedOnNEQ))
+	}
+	if len(i.SignedOnIn) > 0 {
+		predicates = append(predicates, partnership.SignedOnIn(i.SignedOnIn...))
+	}
+	if len(i.SignedOnNotIn) > 0 {
+		predicates = append(predicates, partnership.SignedOnNotIn(i.SignedOnNotIn...))
+	}
+	if i.SignedOnGT != nil {
+		predicates = append(predicates, partnership.SignedOnGT(*i.SignedOnGT))
+	}
+	if i.SignedOnGTE != nil {
+		predicates = append(predicates, partnership.SignedOnGTE(*i.SignedOnGTE))
+	}
+	if i.SignedOnLT != nil {
+		predicates = append(predicates, partnership.SignedOnLT(*i.SignedOnLT))
+	}
+	if i.SignedOnLTE != nil {
+		predicates = append(predicates, partnership.SignedOnLTE(*i.SignedOnLTE))
+	}
+	if i.SignedOnIsNil {
+		predicates = append(predicates, partnership.SignedOnIsNil())
+	}
+	if i.SignedOnNotNil {
+		predicates = append(predicates, partnership.SignedOnNotNil())
+	}
+	if i.ActivatedOn != nil {
+		predicates = append(predicates, partnership.ActivatedOnEQ(*i.ActivatedOn))
+	}
+	if i.ActivatedOnNEQ != nil {
+		predicates = append(predicates, partnership.ActivatedOnNEQ(*i.ActivatedOnNEQ))
+	}
+	if len(i.ActivatedOnIn) > 0 {
+		predicates = append(predicates, partnership.ActivatedOnIn(i.ActivatedOnIn...))
+	}
+	if len(i.ActivatedOnNotIn) > 0 {
+		predicates = append(predicates, partnership.ActivatedOnNotIn(i.ActivatedOnNotIn...))
+	}
+	if i.ActivatedOnGT != nil {
+		predicates = append(predicates, partnership.ActivatedOnGT(*i.ActivatedOnGT))
+	}
+	if i.ActivatedOnGTE != nil {
+		predicates = append(predicates, partnership.ActivatedOnGTE(*i.ActivatedOnGTE))
+	}
+	if i.ActivatedOnLT != nil {
+		predicates = append(predicates, partnership.ActivatedOnLT(*i.ActivatedOnLT))
+	}
+	if i.ActivatedOnLTE != nil {
+		predicates = append(predicates, partnership.ActivatedOnLTE(*i.ActivatedOnLTE))
+	}
+	if i.ActivatedOnIsNil {
+		predicates = append(predicates, partnership.ActivatedOnIsNil())
+	}
+	if i.ActivatedOnNotNil {
+		predicates = append(predicates, partnership.ActivatedOnNotNil())
+	}
+	if i.ClosedOn != nil {
+		predicates = append(predicates, partnership.ClosedOnEQ(*i.ClosedOn))
+	}
+	if i.ClosedOnNEQ != nil {
+		predicates = append(predicates, partnership.ClosedOnNEQ(*i.ClosedOnNEQ))
+	}
+	if len(i.ClosedOnIn) > 0 {
+		predicates = append(predicates, partnership.ClosedOnIn(i.ClosedOnIn...))
+	}
+	if len(i.ClosedOnNotIn) > 0 {
+		predicates = append(predicates, partnership.ClosedOnNotIn(i.ClosedOnNotIn...))
+	}
+	if i.ClosedOnGT != nil {
+		predicates = append(predicates, partnership.ClosedOnGT(*i.ClosedOnGT))
+	}
+	if i.ClosedOnGTE != nil {
+		predicates = append(predicates, partnership.ClosedOnGTE(*i.ClosedOnGTE))
+	}
+	if i.ClosedOnLT != nil {
+		predicates = append(predicates, partnership.ClosedOnLT(*i.ClosedOnLT))
+	}
+	if i.ClosedOnLTE != nil {
+		predicates = append(predicates, partnership.ClosedOnLTE(*i.ClosedOnLTE))
+	}
+	if i.ClosedOnIsNil {
+		predicates = append(predicates, partnership.ClosedOnIsNil())
+	}
+	if i.ClosedOnNotNil {
+		predicates = append(predicates, partnership.ClosedOnNotNil())
+	}
+	if i.DerivedFromID != nil {
+		predicates = append(predicates, partnership.DerivedFromIDEQ(*i.DerivedFromID))
+	}
+	if i.DerivedFromIDNEQ != nil {
+		predicates = append(predicates, partnership.DerivedFromIDNEQ(*i.DerivedFromIDNEQ))
+	}
+	if len(i.DerivedFromIDIn) > 0 {
+		predicates = append(predicates, partnership.DerivedFromIDIn(i.DerivedFromIDIn...))
+	}
+	if len(i.DerivedFromIDNotIn) > 0 {
+		predicates = append(predicates, partnership.DerivedFromIDNotIn(i.DerivedFromIDNotIn...))
+	}
+	if i.DerivedFromIDIsNil {
+		predicates = append(predicates, partnership.DerivedFromIDIsNil())
+	}
+	if i.DerivedFromIDNotNil {
+		predicates = append(predicates, partnership.DerivedFromIDNotNil())
+	}
+
+	if i.HasDerivedFrom != nil {
+		p := partnership.HasDerivedFrom()
+		if !*i.HasDerivedFrom {
+			p = partnership.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDerivedFromWith) > 0 {
+		with := make([]predicate.Partnership, 0, len(i.HasDerivedFromWith))
+		for _, w := range i.HasDerivedFromWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDerivedFromWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, partnership.HasDerivedFromWith(with...))
+	}
+	if i.HasDerivatives != nil {
+		p := partnership.HasDerivatives()
+		if !*i.HasDerivatives {
+			p = partnership.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDerivativesWith) > 0 {
+		with := make([]predicate.Partnership, 0, len(i.HasDerivativesWith))
+		for _, w := range i.HasDerivativesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDerivativesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, partnership.HasDerivativesWith(with...))
+	}
+	if i.HasBodies != nil {
+		p := partnership.HasBodies()
+		if !*i.HasBodies {
+			p = partnership.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasBodiesWith) > 0 {
+		with := make([]predicate.Body, 0, len(i.HasBodiesWith))
+		for _, w := range i.HasBodiesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasBodiesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, partnership.HasBodiesWith(with...))
+	}
+	if i.HasSignatories != nil {
+		p := partnership.HasSignatories()
+		if !*i.HasSignatories {
+			p = partnership.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSignatoriesWith) > 0 {
+		with := make([]predicate.Signatory, 0, len(i.HasSignatoriesWith))
+		for _, w := range i.HasSignatoriesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSignatoriesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, partnership.HasSignatoriesWith(with...))
+	}
+	if i.HasInitiatives != nil {
+		p := partnership.HasInitiatives()
+		if !*i.HasInitiatives {
+			p = partnership.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasInitiativesWith) > 0 {
+		with := make([]predicate.Initiative, 0, len(i.HasInitiativesWith))
+		for _, w := range i.HasInitiativesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasInitiativesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, partnership.HasInitiativesWith(with...))
+	}
+	if i.HasDecisions != nil {
+		p := partnership.HasDecisions()
+		if !*i.HasDecisions {
+			p = partnership.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDecisionsWith) > 0 {
+		with := make([]predicate.Decision, 0, len(i.HasDecisionsWith))
+		for _, w := range i.HasDecisionsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDecisionsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, partnership.HasDecisionsWith(with...))
+	}
+	if i.HasMilestones != nil {
+		p := partnership.HasMilestones()
+		if !*i.HasMilestones {
+			p = partnership.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMilestonesWith) > 0 {
+		with := make([]predicate.Milestone, 0, len(i.HasMilestonesWith))
+		for _, w := range i.HasMilestonesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMilestonesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, partnership.HasMilestonesWith(with...))
+	}
+	if i.HasFundingPools != nil {
+		p := partnership.HasFundingPools()
+		if !*i.HasFundingPools {
+			p = partnership.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasFundingPoolsWith) > 0 {
+		with := make([]predicate.FundingPool, 0, len(i.HasFundingPoolsWith))
+		for _, w := range i.HasFundingPoolsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasFundingPoolsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, partnership.HasFundingPoolsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPartnershipWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return partnership.And(predicates...), nil
 	}
 }
 
@@ -3836,6 +10718,10 @@ type PersonWhereInput struct {
 	// "affiliation" edge predicates.
 	HasAffiliation     *bool                     `json:"hasAffiliation,omitempty"`
 	HasAffiliationWith []*OrganisationWhereInput `json:"hasAffiliationWith,omitempty"`
+
+	// "signatures" edge predicates.
+	HasSignatures     *bool                  `json:"hasSignatures,omitempty"`
+	HasSignaturesWith []*SignatoryWhereInput `json:"hasSignaturesWith,omitempty"`
 
 	// "nominations" edge predicates.
 	HasNominations     *bool                          `json:"hasNominations,omitempty"`
@@ -4109,6 +10995,24 @@ func (i *PersonWhereInput) P() (predicate.Person, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, person.HasAffiliationWith(with...))
+	}
+	if i.HasSignatures != nil {
+		p := person.HasSignatures()
+		if !*i.HasSignatures {
+			p = person.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSignaturesWith) > 0 {
+		with := make([]predicate.Signatory, 0, len(i.HasSignaturesWith))
+		for _, w := range i.HasSignaturesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSignaturesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, person.HasSignaturesWith(with...))
 	}
 	if i.HasNominations != nil {
 		p := person.HasNominations()
@@ -4647,5 +11551,697 @@ func (i *SeatAllocationWhereInput) P() (predicate.SeatAllocation, error) {
 		return predicates[0], nil
 	default:
 		return seatallocation.And(predicates...), nil
+	}
+}
+
+// SignatoryWhereInput represents a where input for filtering Signatory queries.
+type SignatoryWhereInput struct {
+	Predicates []predicate.Signatory  `json:"-"`
+	Not        *SignatoryWhereInput   `json:"not,omitempty"`
+	Or         []*SignatoryWhereInput `json:"or,omitempty"`
+	And        []*SignatoryWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "partnership_id" field predicates.
+	PartnershipID      *int  `json:"partnershipID,omitempty"`
+	PartnershipIDNEQ   *int  `json:"partnershipIDNEQ,omitempty"`
+	PartnershipIDIn    []int `json:"partnershipIDIn,omitempty"`
+	PartnershipIDNotIn []int `json:"partnershipIDNotIn,omitempty"`
+
+	// "organisation_id" field predicates.
+	OrganisationID      *int  `json:"organisationID,omitempty"`
+	OrganisationIDNEQ   *int  `json:"organisationIDNEQ,omitempty"`
+	OrganisationIDIn    []int `json:"organisationIDIn,omitempty"`
+	OrganisationIDNotIn []int `json:"organisationIDNotIn,omitempty"`
+
+	// "signed_on" field predicates.
+	SignedOn       *dates.Date  `json:"signedOn,omitempty"`
+	SignedOnNEQ    *dates.Date  `json:"signedOnNEQ,omitempty"`
+	SignedOnIn     []dates.Date `json:"signedOnIn,omitempty"`
+	SignedOnNotIn  []dates.Date `json:"signedOnNotIn,omitempty"`
+	SignedOnGT     *dates.Date  `json:"signedOnGT,omitempty"`
+	SignedOnGTE    *dates.Date  `json:"signedOnGTE,omitempty"`
+	SignedOnLT     *dates.Date  `json:"signedOnLT,omitempty"`
+	SignedOnLTE    *dates.Date  `json:"signedOnLTE,omitempty"`
+	SignedOnIsNil  bool         `json:"signedOnIsNil,omitempty"`
+	SignedOnNotNil bool         `json:"signedOnNotNil,omitempty"`
+
+	// "person_id" field predicates.
+	PersonID       *int  `json:"personID,omitempty"`
+	PersonIDNEQ    *int  `json:"personIDNEQ,omitempty"`
+	PersonIDIn     []int `json:"personIDIn,omitempty"`
+	PersonIDNotIn  []int `json:"personIDNotIn,omitempty"`
+	PersonIDIsNil  bool  `json:"personIDIsNil,omitempty"`
+	PersonIDNotNil bool  `json:"personIDNotNil,omitempty"`
+
+	// "partnership" edge predicates.
+	HasPartnership     *bool                    `json:"hasPartnership,omitempty"`
+	HasPartnershipWith []*PartnershipWhereInput `json:"hasPartnershipWith,omitempty"`
+
+	// "organisation" edge predicates.
+	HasOrganisation     *bool                     `json:"hasOrganisation,omitempty"`
+	HasOrganisationWith []*OrganisationWhereInput `json:"hasOrganisationWith,omitempty"`
+
+	// "person" edge predicates.
+	HasPerson     *bool               `json:"hasPerson,omitempty"`
+	HasPersonWith []*PersonWhereInput `json:"hasPersonWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *SignatoryWhereInput) AddPredicates(predicates ...predicate.Signatory) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the SignatoryWhereInput filter on the SignatoryQuery builder.
+func (i *SignatoryWhereInput) Filter(q *SignatoryQuery) (*SignatoryQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptySignatoryWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptySignatoryWhereInput is returned in case the SignatoryWhereInput is empty.
+var ErrEmptySignatoryWhereInput = errors.New("ent: empty predicate SignatoryWhereInput")
+
+// P returns a predicate for filtering signatories.
+// An error is returned if the input is empty or invalid.
+func (i *SignatoryWhereInput) P() (predicate.Signatory, error) {
+	var predicates []predicate.Signatory
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, signatory.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Signatory, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, signatory.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Signatory, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, signatory.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, signatory.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, signatory.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, signatory.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, signatory.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, signatory.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, signatory.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, signatory.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, signatory.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, signatory.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, signatory.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, signatory.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, signatory.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, signatory.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, signatory.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, signatory.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, signatory.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, signatory.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, signatory.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, signatory.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, signatory.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, signatory.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, signatory.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, signatory.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, signatory.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.PartnershipID != nil {
+		predicates = append(predicates, signatory.PartnershipIDEQ(*i.PartnershipID))
+	}
+	if i.PartnershipIDNEQ != nil {
+		predicates = append(predicates, signatory.PartnershipIDNEQ(*i.PartnershipIDNEQ))
+	}
+	if len(i.PartnershipIDIn) > 0 {
+		predicates = append(predicates, signatory.PartnershipIDIn(i.PartnershipIDIn...))
+	}
+	if len(i.PartnershipIDNotIn) > 0 {
+		predicates = append(predicates, signatory.PartnershipIDNotIn(i.PartnershipIDNotIn...))
+	}
+	if i.OrganisationID != nil {
+		predicates = append(predicates, signatory.OrganisationIDEQ(*i.OrganisationID))
+	}
+	if i.OrganisationIDNEQ != nil {
+		predicates = append(predicates, signatory.OrganisationIDNEQ(*i.OrganisationIDNEQ))
+	}
+	if len(i.OrganisationIDIn) > 0 {
+		predicates = append(predicates, signatory.OrganisationIDIn(i.OrganisationIDIn...))
+	}
+	if len(i.OrganisationIDNotIn) > 0 {
+		predicates = append(predicates, signatory.OrganisationIDNotIn(i.OrganisationIDNotIn...))
+	}
+	if i.SignedOn != nil {
+		predicates = append(predicates, signatory.SignedOnEQ(*i.SignedOn))
+	}
+	if i.SignedOnNEQ != nil {
+		predicates = append(predicates, signatory.SignedOnNEQ(*i.SignedOnNEQ))
+	}
+	if len(i.SignedOnIn) > 0 {
+		predicates = append(predicates, signatory.SignedOnIn(i.SignedOnIn...))
+	}
+	if len(i.SignedOnNotIn) > 0 {
+		predicates = append(predicates, signatory.SignedOnNotIn(i.SignedOnNotIn...))
+	}
+	if i.SignedOnGT != nil {
+		predicates = append(predicates, signatory.SignedOnGT(*i.SignedOnGT))
+	}
+	if i.SignedOnGTE != nil {
+		predicates = append(predicates, signatory.SignedOnGTE(*i.SignedOnGTE))
+	}
+	if i.SignedOnLT != nil {
+		predicates = append(predicates, signatory.SignedOnLT(*i.SignedOnLT))
+	}
+	if i.SignedOnLTE != nil {
+		predicates = append(predicates, signatory.SignedOnLTE(*i.SignedOnLTE))
+	}
+	if i.SignedOnIsNil {
+		predicates = append(predicates, signatory.SignedOnIsNil())
+	}
+	if i.SignedOnNotNil {
+		predicates = append(predicates, signatory.SignedOnNotNil())
+	}
+	if i.PersonID != nil {
+		predicates = append(predicates, signatory.PersonIDEQ(*i.PersonID))
+	}
+	if i.PersonIDNEQ != nil {
+		predicates = append(predicates, signatory.PersonIDNEQ(*i.PersonIDNEQ))
+	}
+	if len(i.PersonIDIn) > 0 {
+		predicates = append(predicates, signatory.PersonIDIn(i.PersonIDIn...))
+	}
+	if len(i.PersonIDNotIn) > 0 {
+		predicates = append(predicates, signatory.PersonIDNotIn(i.PersonIDNotIn...))
+	}
+	if i.PersonIDIsNil {
+		predicates = append(predicates, signatory.PersonIDIsNil())
+	}
+	if i.PersonIDNotNil {
+		predicates = append(predicates, signatory.PersonIDNotNil())
+	}
+
+	if i.HasPartnership != nil {
+		p := signatory.HasPartnership()
+		if !*i.HasPartnership {
+			p = signatory.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPartnershipWith) > 0 {
+		with := make([]predicate.Partnership, 0, len(i.HasPartnershipWith))
+		for _, w := range i.HasPartnershipWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPartnershipWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, signatory.HasPartnershipWith(with...))
+	}
+	if i.HasOrganisation != nil {
+		p := signatory.HasOrganisation()
+		if !*i.HasOrganisation {
+			p = signatory.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganisationWith) > 0 {
+		with := make([]predicate.Organisation, 0, len(i.HasOrganisationWith))
+		for _, w := range i.HasOrganisationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganisationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, signatory.HasOrganisationWith(with...))
+	}
+	if i.HasPerson != nil {
+		p := signatory.HasPerson()
+		if !*i.HasPerson {
+			p = signatory.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPersonWith) > 0 {
+		with := make([]predicate.Person, 0, len(i.HasPersonWith))
+		for _, w := range i.HasPersonWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPersonWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, signatory.HasPersonWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptySignatoryWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return signatory.And(predicates...), nil
+	}
+}
+
+// ThemeWhereInput represents a where input for filtering Theme queries.
+type ThemeWhereInput struct {
+	Predicates []predicate.Theme  `json:"-"`
+	Not        *ThemeWhereInput   `json:"not,omitempty"`
+	Or         []*ThemeWhereInput `json:"or,omitempty"`
+	And        []*ThemeWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "description" field predicates.
+	Description             *string  `json:"description,omitempty"`
+	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
+	DescriptionIn           []string `json:"descriptionIn,omitempty"`
+	DescriptionNotIn        []string `json:"descriptionNotIn,omitempty"`
+	DescriptionGT           *string  `json:"descriptionGT,omitempty"`
+	DescriptionGTE          *string  `json:"descriptionGTE,omitempty"`
+	DescriptionLT           *string  `json:"descriptionLT,omitempty"`
+	DescriptionLTE          *string  `json:"descriptionLTE,omitempty"`
+	DescriptionContains     *string  `json:"descriptionContains,omitempty"`
+	DescriptionHasPrefix    *string  `json:"descriptionHasPrefix,omitempty"`
+	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
+	DescriptionIsNil        bool     `json:"descriptionIsNil,omitempty"`
+	DescriptionNotNil       bool     `json:"descriptionNotNil,omitempty"`
+	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
+	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
+
+	// "initiatives" edge predicates.
+	HasInitiatives     *bool                   `json:"hasInitiatives,omitempty"`
+	HasInitiativesWith []*InitiativeWhereInput `json:"hasInitiativesWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ThemeWhereInput) AddPredicates(predicates ...predicate.Theme) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ThemeWhereInput filter on the ThemeQuery builder.
+func (i *ThemeWhereInput) Filter(q *ThemeQuery) (*ThemeQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyThemeWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyThemeWhereInput is returned in case the ThemeWhereInput is empty.
+var ErrEmptyThemeWhereInput = errors.New("ent: empty predicate ThemeWhereInput")
+
+// P returns a predicate for filtering themes.
+// An error is returned if the input is empty or invalid.
+func (i *ThemeWhereInput) P() (predicate.Theme, error) {
+	var predicates []predicate.Theme
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, theme.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Theme, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, theme.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Theme, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, theme.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, theme.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, theme.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, theme.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, theme.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, theme.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, theme.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, theme.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, theme.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, theme.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, theme.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, theme.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, theme.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, theme.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, theme.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, theme.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, theme.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, theme.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, theme.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, theme.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, theme.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, theme.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, theme.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, theme.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, theme.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, theme.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, theme.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, theme.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, theme.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, theme.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, theme.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, theme.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, theme.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, theme.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, theme.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, theme.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, theme.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, theme.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Description != nil {
+		predicates = append(predicates, theme.DescriptionEQ(*i.Description))
+	}
+	if i.DescriptionNEQ != nil {
+		predicates = append(predicates, theme.DescriptionNEQ(*i.DescriptionNEQ))
+	}
+	if len(i.DescriptionIn) > 0 {
+		predicates = append(predicates, theme.DescriptionIn(i.DescriptionIn...))
+	}
+	if len(i.DescriptionNotIn) > 0 {
+		predicates = append(predicates, theme.DescriptionNotIn(i.DescriptionNotIn...))
+	}
+	if i.DescriptionGT != nil {
+		predicates = append(predicates, theme.DescriptionGT(*i.DescriptionGT))
+	}
+	if i.DescriptionGTE != nil {
+		predicates = append(predicates, theme.DescriptionGTE(*i.DescriptionGTE))
+	}
+	if i.DescriptionLT != nil {
+		predicates = append(predicates, theme.DescriptionLT(*i.DescriptionLT))
+	}
+	if i.DescriptionLTE != nil {
+		predicates = append(predicates, theme.DescriptionLTE(*i.DescriptionLTE))
+	}
+	if i.DescriptionContains != nil {
+		predicates = append(predicates, theme.DescriptionContains(*i.DescriptionContains))
+	}
+	if i.DescriptionHasPrefix != nil {
+		predicates = append(predicates, theme.DescriptionHasPrefix(*i.DescriptionHasPrefix))
+	}
+	if i.DescriptionHasSuffix != nil {
+		predicates = append(predicates, theme.DescriptionHasSuffix(*i.DescriptionHasSuffix))
+	}
+	if i.DescriptionIsNil {
+		predicates = append(predicates, theme.DescriptionIsNil())
+	}
+	if i.DescriptionNotNil {
+		predicates = append(predicates, theme.DescriptionNotNil())
+	}
+	if i.DescriptionEqualFold != nil {
+		predicates = append(predicates, theme.DescriptionEqualFold(*i.DescriptionEqualFold))
+	}
+	if i.DescriptionContainsFold != nil {
+		predicates = append(predicates, theme.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+
+	if i.HasInitiatives != nil {
+		p := theme.HasInitiatives()
+		if !*i.HasInitiatives {
+			p = theme.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasInitiativesWith) > 0 {
+		with := make([]predicate.Initiative, 0, len(i.HasInitiativesWith))
+		for _, w := range i.HasInitiativesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasInitiativesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, theme.HasInitiativesWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyThemeWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return theme.And(predicates...), nil
 	}
 }

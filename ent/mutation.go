@@ -17,12 +17,29 @@ import (
 	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/changes"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/decision"
+	"github.com/pactreg/pactreg/ent/evaluation"
+	"github.com/pactreg/pactreg/ent/fundingpool"
+	"github.com/pactreg/pactreg/ent/fundinground"
+	"github.com/pactreg/pactreg/ent/grantapplication"
+	"github.com/pactreg/pactreg/ent/indicator"
+	"github.com/pactreg/pactreg/ent/indicatortarget"
+	"github.com/pactreg/pactreg/ent/initiative"
+	"github.com/pactreg/pactreg/ent/initiativepartner"
+	"github.com/pactreg/pactreg/ent/mandatelink"
+	"github.com/pactreg/pactreg/ent/meeting"
+	"github.com/pactreg/pactreg/ent/milestone"
 	"github.com/pactreg/pactreg/ent/nominationrequest"
+	"github.com/pactreg/pactreg/ent/observation"
 	"github.com/pactreg/pactreg/ent/organisation"
+	"github.com/pactreg/pactreg/ent/partnership"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/predicate"
 	"github.com/pactreg/pactreg/ent/seatallocation"
+	"github.com/pactreg/pactreg/ent/signatory"
+	"github.com/pactreg/pactreg/ent/theme"
 	"github.com/pactreg/pactreg/ent/vocab"
+	"github.com/shopspring/decimal"
 )
 
 const (
@@ -38,10 +55,26 @@ const (
 	TypeAppointment       = "Appointment"
 	TypeAuditEvent        = "AuditEvent"
 	TypeBody              = "Body"
+	TypeDecision          = "Decision"
+	TypeEvaluation        = "Evaluation"
+	TypeFundingPool       = "FundingPool"
+	TypeFundingRound      = "FundingRound"
+	TypeGrantApplication  = "GrantApplication"
+	TypeIndicator         = "Indicator"
+	TypeIndicatorTarget   = "IndicatorTarget"
+	TypeInitiative        = "Initiative"
+	TypeInitiativePartner = "InitiativePartner"
+	TypeMandateLink       = "MandateLink"
+	TypeMeeting           = "Meeting"
+	TypeMilestone         = "Milestone"
 	TypeNominationRequest = "NominationRequest"
+	TypeObservation       = "Observation"
 	TypeOrganisation      = "Organisation"
+	TypePartnership       = "Partnership"
 	TypePerson            = "Person"
 	TypeSeatAllocation    = "SeatAllocation"
+	TypeSignatory         = "Signatory"
+	TypeTheme             = "Theme"
 )
 
 // APITokenMutation represents an operation that mutates the APIToken nodes in the graph.
@@ -3401,6 +3434,27 @@ type BodyMutation struct {
 	advises                  map[int]struct{}
 	removedadvises           map[int]struct{}
 	clearedadvises           bool
+	partnerships             map[int]struct{}
+	removedpartnerships      map[int]struct{}
+	clearedpartnerships      bool
+	decisions                map[int]struct{}
+	removeddecisions         map[int]struct{}
+	cleareddecisions         bool
+	meetings                 map[int]struct{}
+	removedmeetings          map[int]struct{}
+	clearedmeetings          bool
+	milestones               map[int]struct{}
+	removedmilestones        map[int]struct{}
+	clearedmilestones        bool
+	responsible_for          map[int]struct{}
+	removedresponsible_for   map[int]struct{}
+	clearedresponsible_for   bool
+	funding_rounds           map[int]struct{}
+	removedfunding_rounds    map[int]struct{}
+	clearedfunding_rounds    bool
+	mandate_links            map[int]struct{}
+	removedmandate_links     map[int]struct{}
+	clearedmandate_links     bool
 	replaced_by              map[int]struct{}
 	removedreplaced_by       map[int]struct{}
 	clearedreplaced_by       bool
@@ -4349,6 +4403,384 @@ func (m *BodyMutation) ResetAdvises() {
 	m.removedadvises = nil
 }
 
+// AddPartnershipIDs adds the "partnerships" edge to the Partnership entity by ids.
+func (m *BodyMutation) AddPartnershipIDs(ids ...int) {
+	if m.partnerships == nil {
+		m.partnerships = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.partnerships[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPartnerships clears the "partnerships" edge to the Partnership entity.
+func (m *BodyMutation) ClearPartnerships() {
+	m.clearedpartnerships = true
+}
+
+// PartnershipsCleared reports if the "partnerships" edge to the Partnership entity was cleared.
+func (m *BodyMutation) PartnershipsCleared() bool {
+	return m.clearedpartnerships
+}
+
+// RemovePartnershipIDs removes the "partnerships" edge to the Partnership entity by IDs.
+func (m *BodyMutation) RemovePartnershipIDs(ids ...int) {
+	if m.removedpartnerships == nil {
+		m.removedpartnerships = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.partnerships, ids[i])
+		m.removedpartnerships[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPartnerships returns the removed IDs of the "partnerships" edge to the Partnership entity.
+func (m *BodyMutation) RemovedPartnershipsIDs() (ids []int) {
+	for id := range m.removedpartnerships {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PartnershipsIDs returns the "partnerships" edge IDs in the mutation.
+func (m *BodyMutation) PartnershipsIDs() (ids []int) {
+	for id := range m.partnerships {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPartnerships resets all changes to the "partnerships" edge.
+func (m *BodyMutation) ResetPartnerships() {
+	m.partnerships = nil
+	m.clearedpartnerships = false
+	m.removedpartnerships = nil
+}
+
+// AddDecisionIDs adds the "decisions" edge to the Decision entity by ids.
+func (m *BodyMutation) AddDecisionIDs(ids ...int) {
+	if m.decisions == nil {
+		m.decisions = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.decisions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDecisions clears the "decisions" edge to the Decision entity.
+func (m *BodyMutation) ClearDecisions() {
+	m.cleareddecisions = true
+}
+
+// DecisionsCleared reports if the "decisions" edge to the Decision entity was cleared.
+func (m *BodyMutation) DecisionsCleared() bool {
+	return m.cleareddecisions
+}
+
+// RemoveDecisionIDs removes the "decisions" edge to the Decision entity by IDs.
+func (m *BodyMutation) RemoveDecisionIDs(ids ...int) {
+	if m.removeddecisions == nil {
+		m.removeddecisions = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.decisions, ids[i])
+		m.removeddecisions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDecisions returns the removed IDs of the "decisions" edge to the Decision entity.
+func (m *BodyMutation) RemovedDecisionsIDs() (ids []int) {
+	for id := range m.removeddecisions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DecisionsIDs returns the "decisions" edge IDs in the mutation.
+func (m *BodyMutation) DecisionsIDs() (ids []int) {
+	for id := range m.decisions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDecisions resets all changes to the "decisions" edge.
+func (m *BodyMutation) ResetDecisions() {
+	m.decisions = nil
+	m.cleareddecisions = false
+	m.removeddecisions = nil
+}
+
+// AddMeetingIDs adds the "meetings" edge to the Meeting entity by ids.
+func (m *BodyMutation) AddMeetingIDs(ids ...int) {
+	if m.meetings == nil {
+		m.meetings = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.meetings[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMeetings clears the "meetings" edge to the Meeting entity.
+func (m *BodyMutation) ClearMeetings() {
+	m.clearedmeetings = true
+}
+
+// MeetingsCleared reports if the "meetings" edge to the Meeting entity was cleared.
+func (m *BodyMutation) MeetingsCleared() bool {
+	return m.clearedmeetings
+}
+
+// RemoveMeetingIDs removes the "meetings" edge to the Meeting entity by IDs.
+func (m *BodyMutation) RemoveMeetingIDs(ids ...int) {
+	if m.removedmeetings == nil {
+		m.removedmeetings = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.meetings, ids[i])
+		m.removedmeetings[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMeetings returns the removed IDs of the "meetings" edge to the Meeting entity.
+func (m *BodyMutation) RemovedMeetingsIDs() (ids []int) {
+	for id := range m.removedmeetings {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MeetingsIDs returns the "meetings" edge IDs in the mutation.
+func (m *BodyMutation) MeetingsIDs() (ids []int) {
+	for id := range m.meetings {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMeetings resets all changes to the "meetings" edge.
+func (m *BodyMutation) ResetMeetings() {
+	m.meetings = nil
+	m.clearedmeetings = false
+	m.removedmeetings = nil
+}
+
+// AddMilestoneIDs adds the "milestones" edge to the Milestone entity by ids.
+func (m *BodyMutation) AddMilestoneIDs(ids ...int) {
+	if m.milestones == nil {
+		m.milestones = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.milestones[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMilestones clears the "milestones" edge to the Milestone entity.
+func (m *BodyMutation) ClearMilestones() {
+	m.clearedmilestones = true
+}
+
+// MilestonesCleared reports if the "milestones" edge to the Milestone entity was cleared.
+func (m *BodyMutation) MilestonesCleared() bool {
+	return m.clearedmilestones
+}
+
+// RemoveMilestoneIDs removes the "milestones" edge to the Milestone entity by IDs.
+func (m *BodyMutation) RemoveMilestoneIDs(ids ...int) {
+	if m.removedmilestones == nil {
+		m.removedmilestones = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.milestones, ids[i])
+		m.removedmilestones[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMilestones returns the removed IDs of the "milestones" edge to the Milestone entity.
+func (m *BodyMutation) RemovedMilestonesIDs() (ids []int) {
+	for id := range m.removedmilestones {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MilestonesIDs returns the "milestones" edge IDs in the mutation.
+func (m *BodyMutation) MilestonesIDs() (ids []int) {
+	for id := range m.milestones {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMilestones resets all changes to the "milestones" edge.
+func (m *BodyMutation) ResetMilestones() {
+	m.milestones = nil
+	m.clearedmilestones = false
+	m.removedmilestones = nil
+}
+
+// AddResponsibleForIDs adds the "responsible_for" edge to the Milestone entity by ids.
+func (m *BodyMutation) AddResponsibleForIDs(ids ...int) {
+	if m.responsible_for == nil {
+		m.responsible_for = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.responsible_for[ids[i]] = struct{}{}
+	}
+}
+
+// ClearResponsibleFor clears the "responsible_for" edge to the Milestone entity.
+func (m *BodyMutation) ClearResponsibleFor() {
+	m.clearedresponsible_for = true
+}
+
+// ResponsibleForCleared reports if the "responsible_for" edge to the Milestone entity was cleared.
+func (m *BodyMutation) ResponsibleForCleared() bool {
+	return m.clearedresponsible_for
+}
+
+// RemoveResponsibleForIDs removes the "responsible_for" edge to the Milestone entity by IDs.
+func (m *BodyMutation) RemoveResponsibleForIDs(ids ...int) {
+	if m.removedresponsible_for == nil {
+		m.removedresponsible_for = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.responsible_for, ids[i])
+		m.removedresponsible_for[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedResponsibleFor returns the removed IDs of the "responsible_for" edge to the Milestone entity.
+func (m *BodyMutation) RemovedResponsibleForIDs() (ids []int) {
+	for id := range m.removedresponsible_for {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResponsibleForIDs returns the "responsible_for" edge IDs in the mutation.
+func (m *BodyMutation) ResponsibleForIDs() (ids []int) {
+	for id := range m.responsible_for {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetResponsibleFor resets all changes to the "responsible_for" edge.
+func (m *BodyMutation) ResetResponsibleFor() {
+	m.responsible_for = nil
+	m.clearedresponsible_for = false
+	m.removedresponsible_for = nil
+}
+
+// AddFundingRoundIDs adds the "funding_rounds" edge to the FundingRound entity by ids.
+func (m *BodyMutation) AddFundingRoundIDs(ids ...int) {
+	if m.funding_rounds == nil {
+		m.funding_rounds = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.funding_rounds[ids[i]] = struct{}{}
+	}
+}
+
+// ClearFundingRounds clears the "funding_rounds" edge to the FundingRound entity.
+func (m *BodyMutation) ClearFundingRounds() {
+	m.clearedfunding_rounds = true
+}
+
+// FundingRoundsCleared reports if the "funding_rounds" edge to the FundingRound entity was cleared.
+func (m *BodyMutation) FundingRoundsCleared() bool {
+	return m.clearedfunding_rounds
+}
+
+// RemoveFundingRoundIDs removes the "funding_rounds" edge to the FundingRound entity by IDs.
+func (m *BodyMutation) RemoveFundingRoundIDs(ids ...int) {
+	if m.removedfunding_rounds == nil {
+		m.removedfunding_rounds = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.funding_rounds, ids[i])
+		m.removedfunding_rounds[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedFundingRounds returns the removed IDs of the "funding_rounds" edge to the FundingRound entity.
+func (m *BodyMutation) RemovedFundingRoundsIDs() (ids []int) {
+	for id := range m.removedfunding_rounds {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// FundingRoundsIDs returns the "funding_rounds" edge IDs in the mutation.
+func (m *BodyMutation) FundingRoundsIDs() (ids []int) {
+	for id := range m.funding_rounds {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetFundingRounds resets all changes to the "funding_rounds" edge.
+func (m *BodyMutation) ResetFundingRounds() {
+	m.funding_rounds = nil
+	m.clearedfunding_rounds = false
+	m.removedfunding_rounds = nil
+}
+
+// AddMandateLinkIDs adds the "mandate_links" edge to the MandateLink entity by ids.
+func (m *BodyMutation) AddMandateLinkIDs(ids ...int) {
+	if m.mandate_links == nil {
+		m.mandate_links = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.mandate_links[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMandateLinks clears the "mandate_links" edge to the MandateLink entity.
+func (m *BodyMutation) ClearMandateLinks() {
+	m.clearedmandate_links = true
+}
+
+// MandateLinksCleared reports if the "mandate_links" edge to the MandateLink entity was cleared.
+func (m *BodyMutation) MandateLinksCleared() bool {
+	return m.clearedmandate_links
+}
+
+// RemoveMandateLinkIDs removes the "mandate_links" edge to the MandateLink entity by IDs.
+func (m *BodyMutation) RemoveMandateLinkIDs(ids ...int) {
+	if m.removedmandate_links == nil {
+		m.removedmandate_links = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.mandate_links, ids[i])
+		m.removedmandate_links[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMandateLinks returns the removed IDs of the "mandate_links" edge to the MandateLink entity.
+func (m *BodyMutation) RemovedMandateLinksIDs() (ids []int) {
+	for id := range m.removedmandate_links {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MandateLinksIDs returns the "mandate_links" edge IDs in the mutation.
+func (m *BodyMutation) MandateLinksIDs() (ids []int) {
+	for id := range m.mandate_links {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMandateLinks resets all changes to the "mandate_links" edge.
+func (m *BodyMutation) ResetMandateLinks() {
+	m.mandate_links = nil
+	m.clearedmandate_links = false
+	m.removedmandate_links = nil
+}
+
 // AddReplacedByIDs adds the "replaced_by" edge to the Body entity by ids.
 func (m *BodyMutation) AddReplacedByIDs(ids ...int) {
 	if m.replaced_by == nil {
@@ -4884,7 +5316,7 @@ func (m *BodyMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *BodyMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 13)
 	if m.owner != nil {
 		edges = append(edges, body.EdgeOwner)
 	}
@@ -4896,6 +5328,27 @@ func (m *BodyMutation) AddedEdges() []string {
 	}
 	if m.advises != nil {
 		edges = append(edges, body.EdgeAdvises)
+	}
+	if m.partnerships != nil {
+		edges = append(edges, body.EdgePartnerships)
+	}
+	if m.decisions != nil {
+		edges = append(edges, body.EdgeDecisions)
+	}
+	if m.meetings != nil {
+		edges = append(edges, body.EdgeMeetings)
+	}
+	if m.milestones != nil {
+		edges = append(edges, body.EdgeMilestones)
+	}
+	if m.responsible_for != nil {
+		edges = append(edges, body.EdgeResponsibleFor)
+	}
+	if m.funding_rounds != nil {
+		edges = append(edges, body.EdgeFundingRounds)
+	}
+	if m.mandate_links != nil {
+		edges = append(edges, body.EdgeMandateLinks)
 	}
 	if m.replaced_by != nil {
 		edges = append(edges, body.EdgeReplacedBy)
@@ -4932,6 +5385,48 @@ func (m *BodyMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case body.EdgePartnerships:
+		ids := make([]ent.Value, 0, len(m.partnerships))
+		for id := range m.partnerships {
+			ids = append(ids, id)
+		}
+		return ids
+	case body.EdgeDecisions:
+		ids := make([]ent.Value, 0, len(m.decisions))
+		for id := range m.decisions {
+			ids = append(ids, id)
+		}
+		return ids
+	case body.EdgeMeetings:
+		ids := make([]ent.Value, 0, len(m.meetings))
+		for id := range m.meetings {
+			ids = append(ids, id)
+		}
+		return ids
+	case body.EdgeMilestones:
+		ids := make([]ent.Value, 0, len(m.milestones))
+		for id := range m.milestones {
+			ids = append(ids, id)
+		}
+		return ids
+	case body.EdgeResponsibleFor:
+		ids := make([]ent.Value, 0, len(m.responsible_for))
+		for id := range m.responsible_for {
+			ids = append(ids, id)
+		}
+		return ids
+	case body.EdgeFundingRounds:
+		ids := make([]ent.Value, 0, len(m.funding_rounds))
+		for id := range m.funding_rounds {
+			ids = append(ids, id)
+		}
+		return ids
+	case body.EdgeMandateLinks:
+		ids := make([]ent.Value, 0, len(m.mandate_links))
+		for id := range m.mandate_links {
+			ids = append(ids, id)
+		}
+		return ids
 	case body.EdgeReplacedBy:
 		ids := make([]ent.Value, 0, len(m.replaced_by))
 		for id := range m.replaced_by {
@@ -4950,7 +5445,7 @@ func (m *BodyMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *BodyMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 13)
 	if m.removedseat_allocations != nil {
 		edges = append(edges, body.EdgeSeatAllocations)
 	}
@@ -4959,6 +5454,27 @@ func (m *BodyMutation) RemovedEdges() []string {
 	}
 	if m.removedadvises != nil {
 		edges = append(edges, body.EdgeAdvises)
+	}
+	if m.removedpartnerships != nil {
+		edges = append(edges, body.EdgePartnerships)
+	}
+	if m.removeddecisions != nil {
+		edges = append(edges, body.EdgeDecisions)
+	}
+	if m.removedmeetings != nil {
+		edges = append(edges, body.EdgeMeetings)
+	}
+	if m.removedmilestones != nil {
+		edges = append(edges, body.EdgeMilestones)
+	}
+	if m.removedresponsible_for != nil {
+		edges = append(edges, body.EdgeResponsibleFor)
+	}
+	if m.removedfunding_rounds != nil {
+		edges = append(edges, body.EdgeFundingRounds)
+	}
+	if m.removedmandate_links != nil {
+		edges = append(edges, body.EdgeMandateLinks)
 	}
 	if m.removedreplaced_by != nil {
 		edges = append(edges, body.EdgeReplacedBy)
@@ -4991,6 +5507,48 @@ func (m *BodyMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case body.EdgePartnerships:
+		ids := make([]ent.Value, 0, len(m.removedpartnerships))
+		for id := range m.removedpartnerships {
+			ids = append(ids, id)
+		}
+		return ids
+	case body.EdgeDecisions:
+		ids := make([]ent.Value, 0, len(m.removeddecisions))
+		for id := range m.removeddecisions {
+			ids = append(ids, id)
+		}
+		return ids
+	case body.EdgeMeetings:
+		ids := make([]ent.Value, 0, len(m.removedmeetings))
+		for id := range m.removedmeetings {
+			ids = append(ids, id)
+		}
+		return ids
+	case body.EdgeMilestones:
+		ids := make([]ent.Value, 0, len(m.removedmilestones))
+		for id := range m.removedmilestones {
+			ids = append(ids, id)
+		}
+		return ids
+	case body.EdgeResponsibleFor:
+		ids := make([]ent.Value, 0, len(m.removedresponsible_for))
+		for id := range m.removedresponsible_for {
+			ids = append(ids, id)
+		}
+		return ids
+	case body.EdgeFundingRounds:
+		ids := make([]ent.Value, 0, len(m.removedfunding_rounds))
+		for id := range m.removedfunding_rounds {
+			ids = append(ids, id)
+		}
+		return ids
+	case body.EdgeMandateLinks:
+		ids := make([]ent.Value, 0, len(m.removedmandate_links))
+		for id := range m.removedmandate_links {
+			ids = append(ids, id)
+		}
+		return ids
 	case body.EdgeReplacedBy:
 		ids := make([]ent.Value, 0, len(m.removedreplaced_by))
 		for id := range m.removedreplaced_by {
@@ -5009,7 +5567,7 @@ func (m *BodyMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *BodyMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 13)
 	if m.clearedowner {
 		edges = append(edges, body.EdgeOwner)
 	}
@@ -5021,6 +5579,27 @@ func (m *BodyMutation) ClearedEdges() []string {
 	}
 	if m.clearedadvises {
 		edges = append(edges, body.EdgeAdvises)
+	}
+	if m.clearedpartnerships {
+		edges = append(edges, body.EdgePartnerships)
+	}
+	if m.cleareddecisions {
+		edges = append(edges, body.EdgeDecisions)
+	}
+	if m.clearedmeetings {
+		edges = append(edges, body.EdgeMeetings)
+	}
+	if m.clearedmilestones {
+		edges = append(edges, body.EdgeMilestones)
+	}
+	if m.clearedresponsible_for {
+		edges = append(edges, body.EdgeResponsibleFor)
+	}
+	if m.clearedfunding_rounds {
+		edges = append(edges, body.EdgeFundingRounds)
+	}
+	if m.clearedmandate_links {
+		edges = append(edges, body.EdgeMandateLinks)
 	}
 	if m.clearedreplaced_by {
 		edges = append(edges, body.EdgeReplacedBy)
@@ -5043,6 +5622,20 @@ func (m *BodyMutation) EdgeCleared(name string) bool {
 		return m.clearedadvised_by
 	case body.EdgeAdvises:
 		return m.clearedadvises
+	case body.EdgePartnerships:
+		return m.clearedpartnerships
+	case body.EdgeDecisions:
+		return m.cleareddecisions
+	case body.EdgeMeetings:
+		return m.clearedmeetings
+	case body.EdgeMilestones:
+		return m.clearedmilestones
+	case body.EdgeResponsibleFor:
+		return m.clearedresponsible_for
+	case body.EdgeFundingRounds:
+		return m.clearedfunding_rounds
+	case body.EdgeMandateLinks:
+		return m.clearedmandate_links
 	case body.EdgeReplacedBy:
 		return m.clearedreplaced_by
 	case body.EdgeReplaces:
@@ -5078,6 +5671,27 @@ func (m *BodyMutation) ResetEdge(name string) error {
 	case body.EdgeAdvises:
 		m.ResetAdvises()
 		return nil
+	case body.EdgePartnerships:
+		m.ResetPartnerships()
+		return nil
+	case body.EdgeDecisions:
+		m.ResetDecisions()
+		return nil
+	case body.EdgeMeetings:
+		m.ResetMeetings()
+		return nil
+	case body.EdgeMilestones:
+		m.ResetMilestones()
+		return nil
+	case body.EdgeResponsibleFor:
+		m.ResetResponsibleFor()
+		return nil
+	case body.EdgeFundingRounds:
+		m.ResetFundingRounds()
+		return nil
+	case body.EdgeMandateLinks:
+		m.ResetMandateLinks()
+		return nil
 	case body.EdgeReplacedBy:
 		m.ResetReplacedBy()
 		return nil
@@ -5086,6 +5700,12774 @@ func (m *BodyMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Body edge %s", name)
+}
+
+// DecisionMutation represents an operation that mutates the Decision nodes in the graph.
+type DecisionMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	version            *int
+	addversion         *int
+	decided_on         *dates.Date
+	title              *string
+	description        *string
+	outcome            *decision.Outcome
+	reference          *string
+	clearedFields      map[string]struct{}
+	body               *int
+	clearedbody        bool
+	partnership        *int
+	clearedpartnership bool
+	initiative         *int
+	clearedinitiative  bool
+	done               bool
+	oldValue           func(context.Context) (*Decision, error)
+	predicates         []predicate.Decision
+}
+
+var _ ent.Mutation = (*DecisionMutation)(nil)
+
+// decisionOption allows management of the mutation configuration using functional options.
+type decisionOption func(*DecisionMutation)
+
+// newDecisionMutation creates new mutation for the Decision entity.
+func newDecisionMutation(c config, op Op, opts ...decisionOption) *DecisionMutation {
+	m := &DecisionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeDecision,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withDecisionID sets the ID field of the mutation.
+func withDecisionID(id int) decisionOption {
+	return func(m *DecisionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Decision
+		)
+		m.oldValue = func(ctx context.Context) (*Decision, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Decision.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withDecision sets the old Decision of the mutation.
+func withDecision(node *Decision) decisionOption {
+	return func(m *DecisionMutation) {
+		m.oldValue = func(context.Context) (*Decision, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m DecisionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m DecisionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *DecisionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *DecisionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Decision.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *DecisionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *DecisionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Decision entity.
+// If the Decision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DecisionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *DecisionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *DecisionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *DecisionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Decision entity.
+// If the Decision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DecisionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *DecisionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *DecisionMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *DecisionMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Decision entity.
+// If the Decision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DecisionMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *DecisionMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *DecisionMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *DecisionMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetBodyID sets the "body_id" field.
+func (m *DecisionMutation) SetBodyID(i int) {
+	m.body = &i
+}
+
+// BodyID returns the value of the "body_id" field in the mutation.
+func (m *DecisionMutation) BodyID() (r int, exists bool) {
+	v := m.body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBodyID returns the old "body_id" field's value of the Decision entity.
+// If the Decision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DecisionMutation) OldBodyID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBodyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBodyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBodyID: %w", err)
+	}
+	return oldValue.BodyID, nil
+}
+
+// ResetBodyID resets all changes to the "body_id" field.
+func (m *DecisionMutation) ResetBodyID() {
+	m.body = nil
+}
+
+// SetDecidedOn sets the "decided_on" field.
+func (m *DecisionMutation) SetDecidedOn(d dates.Date) {
+	m.decided_on = &d
+}
+
+// DecidedOn returns the value of the "decided_on" field in the mutation.
+func (m *DecisionMutation) DecidedOn() (r dates.Date, exists bool) {
+	v := m.decided_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecidedOn returns the old "decided_on" field's value of the Decision entity.
+// If the Decision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DecisionMutation) OldDecidedOn(ctx context.Context) (v dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecidedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecidedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecidedOn: %w", err)
+	}
+	return oldValue.DecidedOn, nil
+}
+
+// ResetDecidedOn resets all changes to the "decided_on" field.
+func (m *DecisionMutation) ResetDecidedOn() {
+	m.decided_on = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *DecisionMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *DecisionMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Decision entity.
+// If the Decision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DecisionMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *DecisionMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *DecisionMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *DecisionMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Decision entity.
+// If the Decision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DecisionMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *DecisionMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[decision.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *DecisionMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[decision.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *DecisionMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, decision.FieldDescription)
+}
+
+// SetOutcome sets the "outcome" field.
+func (m *DecisionMutation) SetOutcome(d decision.Outcome) {
+	m.outcome = &d
+}
+
+// Outcome returns the value of the "outcome" field in the mutation.
+func (m *DecisionMutation) Outcome() (r decision.Outcome, exists bool) {
+	v := m.outcome
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOutcome returns the old "outcome" field's value of the Decision entity.
+// If the Decision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DecisionMutation) OldOutcome(ctx context.Context) (v decision.Outcome, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOutcome is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOutcome requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOutcome: %w", err)
+	}
+	return oldValue.Outcome, nil
+}
+
+// ResetOutcome resets all changes to the "outcome" field.
+func (m *DecisionMutation) ResetOutcome() {
+	m.outcome = nil
+}
+
+// SetReference sets the "reference" field.
+func (m *DecisionMutation) SetReference(s string) {
+	m.reference = &s
+}
+
+// Reference returns the value of the "reference" field in the mutation.
+func (m *DecisionMutation) Reference() (r string, exists bool) {
+	v := m.reference
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReference returns the old "reference" field's value of the Decision entity.
+// If the Decision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DecisionMutation) OldReference(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReference is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReference requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReference: %w", err)
+	}
+	return oldValue.Reference, nil
+}
+
+// ClearReference clears the value of the "reference" field.
+func (m *DecisionMutation) ClearReference() {
+	m.reference = nil
+	m.clearedFields[decision.FieldReference] = struct{}{}
+}
+
+// ReferenceCleared returns if the "reference" field was cleared in this mutation.
+func (m *DecisionMutation) ReferenceCleared() bool {
+	_, ok := m.clearedFields[decision.FieldReference]
+	return ok
+}
+
+// ResetReference resets all changes to the "reference" field.
+func (m *DecisionMutation) ResetReference() {
+	m.reference = nil
+	delete(m.clearedFields, decision.FieldReference)
+}
+
+// SetPartnershipID sets the "partnership_id" field.
+func (m *DecisionMutation) SetPartnershipID(i int) {
+	m.partnership = &i
+}
+
+// PartnershipID returns the value of the "partnership_id" field in the mutation.
+func (m *DecisionMutation) PartnershipID() (r int, exists bool) {
+	v := m.partnership
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPartnershipID returns the old "partnership_id" field's value of the Decision entity.
+// If the Decision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DecisionMutation) OldPartnershipID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPartnershipID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPartnershipID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPartnershipID: %w", err)
+	}
+	return oldValue.PartnershipID, nil
+}
+
+// ClearPartnershipID clears the value of the "partnership_id" field.
+func (m *DecisionMutation) ClearPartnershipID() {
+	m.partnership = nil
+	m.clearedFields[decision.FieldPartnershipID] = struct{}{}
+}
+
+// PartnershipIDCleared returns if the "partnership_id" field was cleared in this mutation.
+func (m *DecisionMutation) PartnershipIDCleared() bool {
+	_, ok := m.clearedFields[decision.FieldPartnershipID]
+	return ok
+}
+
+// ResetPartnershipID resets all changes to the "partnership_id" field.
+func (m *DecisionMutation) ResetPartnershipID() {
+	m.partnership = nil
+	delete(m.clearedFields, decision.FieldPartnershipID)
+}
+
+// SetInitiativeID sets the "initiative_id" field.
+func (m *DecisionMutation) SetInitiativeID(i int) {
+	m.initiative = &i
+}
+
+// InitiativeID returns the value of the "initiative_id" field in the mutation.
+func (m *DecisionMutation) InitiativeID() (r int, exists bool) {
+	v := m.initiative
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInitiativeID returns the old "initiative_id" field's value of the Decision entity.
+// If the Decision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DecisionMutation) OldInitiativeID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInitiativeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInitiativeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInitiativeID: %w", err)
+	}
+	return oldValue.InitiativeID, nil
+}
+
+// ClearInitiativeID clears the value of the "initiative_id" field.
+func (m *DecisionMutation) ClearInitiativeID() {
+	m.initiative = nil
+	m.clearedFields[decision.FieldInitiativeID] = struct{}{}
+}
+
+// InitiativeIDCleared returns if the "initiative_id" field was cleared in this mutation.
+func (m *DecisionMutation) InitiativeIDCleared() bool {
+	_, ok := m.clearedFields[decision.FieldInitiativeID]
+	return ok
+}
+
+// ResetInitiativeID resets all changes to the "initiative_id" field.
+func (m *DecisionMutation) ResetInitiativeID() {
+	m.initiative = nil
+	delete(m.clearedFields, decision.FieldInitiativeID)
+}
+
+// ClearBody clears the "body" edge to the Body entity.
+func (m *DecisionMutation) ClearBody() {
+	m.clearedbody = true
+	m.clearedFields[decision.FieldBodyID] = struct{}{}
+}
+
+// BodyCleared reports if the "body" edge to the Body entity was cleared.
+func (m *DecisionMutation) BodyCleared() bool {
+	return m.clearedbody
+}
+
+// BodyIDs returns the "body" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BodyID instead. It exists only for internal usage by the builders.
+func (m *DecisionMutation) BodyIDs() (ids []int) {
+	if id := m.body; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBody resets all changes to the "body" edge.
+func (m *DecisionMutation) ResetBody() {
+	m.body = nil
+	m.clearedbody = false
+}
+
+// ClearPartnership clears the "partnership" edge to the Partnership entity.
+func (m *DecisionMutation) ClearPartnership() {
+	m.clearedpartnership = true
+	m.clearedFields[decision.FieldPartnershipID] = struct{}{}
+}
+
+// PartnershipCleared reports if the "partnership" edge to the Partnership entity was cleared.
+func (m *DecisionMutation) PartnershipCleared() bool {
+	return m.PartnershipIDCleared() || m.clearedpartnership
+}
+
+// PartnershipIDs returns the "partnership" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PartnershipID instead. It exists only for internal usage by the builders.
+func (m *DecisionMutation) PartnershipIDs() (ids []int) {
+	if id := m.partnership; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPartnership resets all changes to the "partnership" edge.
+func (m *DecisionMutation) ResetPartnership() {
+	m.partnership = nil
+	m.clearedpartnership = false
+}
+
+// ClearInitiative clears the "initiative" edge to the Initiative entity.
+func (m *DecisionMutation) ClearInitiative() {
+	m.clearedinitiative = true
+	m.clearedFields[decision.FieldInitiativeID] = struct{}{}
+}
+
+// InitiativeCleared reports if the "initiative" edge to the Initiative entity was cleared.
+func (m *DecisionMutation) InitiativeCleared() bool {
+	return m.InitiativeIDCleared() || m.clearedinitiative
+}
+
+// InitiativeIDs returns the "initiative" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// InitiativeID instead. It exists only for internal usage by the builders.
+func (m *DecisionMutation) InitiativeIDs() (ids []int) {
+	if id := m.initiative; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetInitiative resets all changes to the "initiative" edge.
+func (m *DecisionMutation) ResetInitiative() {
+	m.initiative = nil
+	m.clearedinitiative = false
+}
+
+// Where appends a list predicates to the DecisionMutation builder.
+func (m *DecisionMutation) Where(ps ...predicate.Decision) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the DecisionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *DecisionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Decision, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *DecisionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *DecisionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Decision).
+func (m *DecisionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *DecisionMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, decision.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, decision.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, decision.FieldVersion)
+	}
+	if m.body != nil {
+		fields = append(fields, decision.FieldBodyID)
+	}
+	if m.decided_on != nil {
+		fields = append(fields, decision.FieldDecidedOn)
+	}
+	if m.title != nil {
+		fields = append(fields, decision.FieldTitle)
+	}
+	if m.description != nil {
+		fields = append(fields, decision.FieldDescription)
+	}
+	if m.outcome != nil {
+		fields = append(fields, decision.FieldOutcome)
+	}
+	if m.reference != nil {
+		fields = append(fields, decision.FieldReference)
+	}
+	if m.partnership != nil {
+		fields = append(fields, decision.FieldPartnershipID)
+	}
+	if m.initiative != nil {
+		fields = append(fields, decision.FieldInitiativeID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *DecisionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case decision.FieldCreatedAt:
+		return m.CreatedAt()
+	case decision.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case decision.FieldVersion:
+		return m.Version()
+	case decision.FieldBodyID:
+		return m.BodyID()
+	case decision.FieldDecidedOn:
+		return m.DecidedOn()
+	case decision.FieldTitle:
+		return m.Title()
+	case decision.FieldDescription:
+		return m.Description()
+	case decision.FieldOutcome:
+		return m.Outcome()
+	case decision.FieldReference:
+		return m.Reference()
+	case decision.FieldPartnershipID:
+		return m.PartnershipID()
+	case decision.FieldInitiativeID:
+		return m.InitiativeID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *DecisionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case decision.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case decision.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case decision.FieldVersion:
+		return m.OldVersion(ctx)
+	case decision.FieldBodyID:
+		return m.OldBodyID(ctx)
+	case decision.FieldDecidedOn:
+		return m.OldDecidedOn(ctx)
+	case decision.FieldTitle:
+		return m.OldTitle(ctx)
+	case decision.FieldDescription:
+		return m.OldDescription(ctx)
+	case decision.FieldOutcome:
+		return m.OldOutcome(ctx)
+	case decision.FieldReference:
+		return m.OldReference(ctx)
+	case decision.FieldPartnershipID:
+		return m.OldPartnershipID(ctx)
+	case decision.FieldInitiativeID:
+		return m.OldInitiativeID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Decision field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DecisionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case decision.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case decision.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case decision.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case decision.FieldBodyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBodyID(v)
+		return nil
+	case decision.FieldDecidedOn:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecidedOn(v)
+		return nil
+	case decision.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case decision.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case decision.FieldOutcome:
+		v, ok := value.(decision.Outcome)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOutcome(v)
+		return nil
+	case decision.FieldReference:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReference(v)
+		return nil
+	case decision.FieldPartnershipID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPartnershipID(v)
+		return nil
+	case decision.FieldInitiativeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInitiativeID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Decision field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *DecisionMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, decision.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *DecisionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case decision.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DecisionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case decision.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Decision numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *DecisionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(decision.FieldDescription) {
+		fields = append(fields, decision.FieldDescription)
+	}
+	if m.FieldCleared(decision.FieldReference) {
+		fields = append(fields, decision.FieldReference)
+	}
+	if m.FieldCleared(decision.FieldPartnershipID) {
+		fields = append(fields, decision.FieldPartnershipID)
+	}
+	if m.FieldCleared(decision.FieldInitiativeID) {
+		fields = append(fields, decision.FieldInitiativeID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *DecisionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *DecisionMutation) ClearField(name string) error {
+	switch name {
+	case decision.FieldDescription:
+		m.ClearDescription()
+		return nil
+	case decision.FieldReference:
+		m.ClearReference()
+		return nil
+	case decision.FieldPartnershipID:
+		m.ClearPartnershipID()
+		return nil
+	case decision.FieldInitiativeID:
+		m.ClearInitiativeID()
+		return nil
+	}
+	return fmt.Errorf("unknown Decision nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *DecisionMutation) ResetField(name string) error {
+	switch name {
+	case decision.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case decision.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case decision.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case decision.FieldBodyID:
+		m.ResetBodyID()
+		return nil
+	case decision.FieldDecidedOn:
+		m.ResetDecidedOn()
+		return nil
+	case decision.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case decision.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case decision.FieldOutcome:
+		m.ResetOutcome()
+		return nil
+	case decision.FieldReference:
+		m.ResetReference()
+		return nil
+	case decision.FieldPartnershipID:
+		m.ResetPartnershipID()
+		return nil
+	case decision.FieldInitiativeID:
+		m.ResetInitiativeID()
+		return nil
+	}
+	return fmt.Errorf("unknown Decision field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *DecisionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.body != nil {
+		edges = append(edges, decision.EdgeBody)
+	}
+	if m.partnership != nil {
+		edges = append(edges, decision.EdgePartnership)
+	}
+	if m.initiative != nil {
+		edges = append(edges, decision.EdgeInitiative)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *DecisionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case decision.EdgeBody:
+		if id := m.body; id != nil {
+			return []ent.Value{*id}
+		}
+	case decision.EdgePartnership:
+		if id := m.partnership; id != nil {
+			return []ent.Value{*id}
+		}
+	case decision.EdgeInitiative:
+		if id := m.initiative; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *DecisionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *DecisionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *DecisionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedbody {
+		edges = append(edges, decision.EdgeBody)
+	}
+	if m.clearedpartnership {
+		edges = append(edges, decision.EdgePartnership)
+	}
+	if m.clearedinitiative {
+		edges = append(edges, decision.EdgeInitiative)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *DecisionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case decision.EdgeBody:
+		return m.clearedbody
+	case decision.EdgePartnership:
+		return m.clearedpartnership
+	case decision.EdgeInitiative:
+		return m.clearedinitiative
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *DecisionMutation) ClearEdge(name string) error {
+	switch name {
+	case decision.EdgeBody:
+		m.ClearBody()
+		return nil
+	case decision.EdgePartnership:
+		m.ClearPartnership()
+		return nil
+	case decision.EdgeInitiative:
+		m.ClearInitiative()
+		return nil
+	}
+	return fmt.Errorf("unknown Decision unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *DecisionMutation) ResetEdge(name string) error {
+	switch name {
+	case decision.EdgeBody:
+		m.ResetBody()
+		return nil
+	case decision.EdgePartnership:
+		m.ResetPartnership()
+		return nil
+	case decision.EdgeInitiative:
+		m.ResetInitiative()
+		return nil
+	}
+	return fmt.Errorf("unknown Decision edge %s", name)
+}
+
+// EvaluationMutation represents an operation that mutates the Evaluation nodes in the graph.
+type EvaluationMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	version           *int
+	addversion        *int
+	evaluated_on      *dates.Date
+	evaluator         *string
+	summary           *string
+	rating            *int
+	addrating         *int
+	link              *string
+	clearedFields     map[string]struct{}
+	initiative        *int
+	clearedinitiative bool
+	done              bool
+	oldValue          func(context.Context) (*Evaluation, error)
+	predicates        []predicate.Evaluation
+}
+
+var _ ent.Mutation = (*EvaluationMutation)(nil)
+
+// evaluationOption allows management of the mutation configuration using functional options.
+type evaluationOption func(*EvaluationMutation)
+
+// newEvaluationMutation creates new mutation for the Evaluation entity.
+func newEvaluationMutation(c config, op Op, opts ...evaluationOption) *EvaluationMutation {
+	m := &EvaluationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeEvaluation,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withEvaluationID sets the ID field of the mutation.
+func withEvaluationID(id int) evaluationOption {
+	return func(m *EvaluationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Evaluation
+		)
+		m.oldValue = func(ctx context.Context) (*Evaluation, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Evaluation.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withEvaluation sets the old Evaluation of the mutation.
+func withEvaluation(node *Evaluation) evaluationOption {
+	return func(m *EvaluationMutation) {
+		m.oldValue = func(context.Context) (*Evaluation, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m EvaluationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m EvaluationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *EvaluationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *EvaluationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Evaluation.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *EvaluationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *EvaluationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Evaluation entity.
+// If the Evaluation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvaluationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *EvaluationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *EvaluationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *EvaluationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Evaluation entity.
+// If the Evaluation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvaluationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *EvaluationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *EvaluationMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *EvaluationMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Evaluation entity.
+// If the Evaluation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvaluationMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *EvaluationMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *EvaluationMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *EvaluationMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetInitiativeID sets the "initiative_id" field.
+func (m *EvaluationMutation) SetInitiativeID(i int) {
+	m.initiative = &i
+}
+
+// InitiativeID returns the value of the "initiative_id" field in the mutation.
+func (m *EvaluationMutation) InitiativeID() (r int, exists bool) {
+	v := m.initiative
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInitiativeID returns the old "initiative_id" field's value of the Evaluation entity.
+// If the Evaluation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvaluationMutation) OldInitiativeID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInitiativeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInitiativeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInitiativeID: %w", err)
+	}
+	return oldValue.InitiativeID, nil
+}
+
+// ResetInitiativeID resets all changes to the "initiative_id" field.
+func (m *EvaluationMutation) ResetInitiativeID() {
+	m.initiative = nil
+}
+
+// SetEvaluatedOn sets the "evaluated_on" field.
+func (m *EvaluationMutation) SetEvaluatedOn(d dates.Date) {
+	m.evaluated_on = &d
+}
+
+// EvaluatedOn returns the value of the "evaluated_on" field in the mutation.
+func (m *EvaluationMutation) EvaluatedOn() (r dates.Date, exists bool) {
+	v := m.evaluated_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEvaluatedOn returns the old "evaluated_on" field's value of the Evaluation entity.
+// If the Evaluation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvaluationMutation) OldEvaluatedOn(ctx context.Context) (v dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEvaluatedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEvaluatedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEvaluatedOn: %w", err)
+	}
+	return oldValue.EvaluatedOn, nil
+}
+
+// ResetEvaluatedOn resets all changes to the "evaluated_on" field.
+func (m *EvaluationMutation) ResetEvaluatedOn() {
+	m.evaluated_on = nil
+}
+
+// SetEvaluator sets the "evaluator" field.
+func (m *EvaluationMutation) SetEvaluator(s string) {
+	m.evaluator = &s
+}
+
+// Evaluator returns the value of the "evaluator" field in the mutation.
+func (m *EvaluationMutation) Evaluator() (r string, exists bool) {
+	v := m.evaluator
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEvaluator returns the old "evaluator" field's value of the Evaluation entity.
+// If the Evaluation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvaluationMutation) OldEvaluator(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEvaluator is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEvaluator requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEvaluator: %w", err)
+	}
+	return oldValue.Evaluator, nil
+}
+
+// ResetEvaluator resets all changes to the "evaluator" field.
+func (m *EvaluationMutation) ResetEvaluator() {
+	m.evaluator = nil
+}
+
+// SetSummary sets the "summary" field.
+func (m *EvaluationMutation) SetSummary(s string) {
+	m.summary = &s
+}
+
+// Summary returns the value of the "summary" field in the mutation.
+func (m *EvaluationMutation) Summary() (r string, exists bool) {
+	v := m.summary
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSummary returns the old "summary" field's value of the Evaluation entity.
+// If the Evaluation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvaluationMutation) OldSummary(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSummary is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSummary requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSummary: %w", err)
+	}
+	return oldValue.Summary, nil
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (m *EvaluationMutation) ClearSummary() {
+	m.summary = nil
+	m.clearedFields[evaluation.FieldSummary] = struct{}{}
+}
+
+// SummaryCleared returns if the "summary" field was cleared in this mutation.
+func (m *EvaluationMutation) SummaryCleared() bool {
+	_, ok := m.clearedFields[evaluation.FieldSummary]
+	return ok
+}
+
+// ResetSummary resets all changes to the "summary" field.
+func (m *EvaluationMutation) ResetSummary() {
+	m.summary = nil
+	delete(m.clearedFields, evaluation.FieldSummary)
+}
+
+// SetRating sets the "rating" field.
+func (m *EvaluationMutation) SetRating(i int) {
+	m.rating = &i
+	m.addrating = nil
+}
+
+// Rating returns the value of the "rating" field in the mutation.
+func (m *EvaluationMutation) Rating() (r int, exists bool) {
+	v := m.rating
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRating returns the old "rating" field's value of the Evaluation entity.
+// If the Evaluation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvaluationMutation) OldRating(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRating is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRating requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRating: %w", err)
+	}
+	return oldValue.Rating, nil
+}
+
+// AddRating adds i to the "rating" field.
+func (m *EvaluationMutation) AddRating(i int) {
+	if m.addrating != nil {
+		*m.addrating += i
+	} else {
+		m.addrating = &i
+	}
+}
+
+// AddedRating returns the value that was added to the "rating" field in this mutation.
+func (m *EvaluationMutation) AddedRating() (r int, exists bool) {
+	v := m.addrating
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearRating clears the value of the "rating" field.
+func (m *EvaluationMutation) ClearRating() {
+	m.rating = nil
+	m.addrating = nil
+	m.clearedFields[evaluation.FieldRating] = struct{}{}
+}
+
+// RatingCleared returns if the "rating" field was cleared in this mutation.
+func (m *EvaluationMutation) RatingCleared() bool {
+	_, ok := m.clearedFields[evaluation.FieldRating]
+	return ok
+}
+
+// ResetRating resets all changes to the "rating" field.
+func (m *EvaluationMutation) ResetRating() {
+	m.rating = nil
+	m.addrating = nil
+	delete(m.clearedFields, evaluation.FieldRating)
+}
+
+// SetLink sets the "link" field.
+func (m *EvaluationMutation) SetLink(s string) {
+	m.link = &s
+}
+
+// Link returns the value of the "link" field in the mutation.
+func (m *EvaluationMutation) Link() (r string, exists bool) {
+	v := m.link
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLink returns the old "link" field's value of the Evaluation entity.
+// If the Evaluation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EvaluationMutation) OldLink(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLink is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLink requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLink: %w", err)
+	}
+	return oldValue.Link, nil
+}
+
+// ClearLink clears the value of the "link" field.
+func (m *EvaluationMutation) ClearLink() {
+	m.link = nil
+	m.clearedFields[evaluation.FieldLink] = struct{}{}
+}
+
+// LinkCleared returns if the "link" field was cleared in this mutation.
+func (m *EvaluationMutation) LinkCleared() bool {
+	_, ok := m.clearedFields[evaluation.FieldLink]
+	return ok
+}
+
+// ResetLink resets all changes to the "link" field.
+func (m *EvaluationMutation) ResetLink() {
+	m.link = nil
+	delete(m.clearedFields, evaluation.FieldLink)
+}
+
+// ClearInitiative clears the "initiative" edge to the Initiative entity.
+func (m *EvaluationMutation) ClearInitiative() {
+	m.clearedinitiative = true
+	m.clearedFields[evaluation.FieldInitiativeID] = struct{}{}
+}
+
+// InitiativeCleared reports if the "initiative" edge to the Initiative entity was cleared.
+func (m *EvaluationMutation) InitiativeCleared() bool {
+	return m.clearedinitiative
+}
+
+// InitiativeIDs returns the "initiative" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// InitiativeID instead. It exists only for internal usage by the builders.
+func (m *EvaluationMutation) InitiativeIDs() (ids []int) {
+	if id := m.initiative; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetInitiative resets all changes to the "initiative" edge.
+func (m *EvaluationMutation) ResetInitiative() {
+	m.initiative = nil
+	m.clearedinitiative = false
+}
+
+// Where appends a list predicates to the EvaluationMutation builder.
+func (m *EvaluationMutation) Where(ps ...predicate.Evaluation) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the EvaluationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *EvaluationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Evaluation, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *EvaluationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *EvaluationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Evaluation).
+func (m *EvaluationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *EvaluationMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, evaluation.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, evaluation.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, evaluation.FieldVersion)
+	}
+	if m.initiative != nil {
+		fields = append(fields, evaluation.FieldInitiativeID)
+	}
+	if m.evaluated_on != nil {
+		fields = append(fields, evaluation.FieldEvaluatedOn)
+	}
+	if m.evaluator != nil {
+		fields = append(fields, evaluation.FieldEvaluator)
+	}
+	if m.summary != nil {
+		fields = append(fields, evaluation.FieldSummary)
+	}
+	if m.rating != nil {
+		fields = append(fields, evaluation.FieldRating)
+	}
+	if m.link != nil {
+		fields = append(fields, evaluation.FieldLink)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *EvaluationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case evaluation.FieldCreatedAt:
+		return m.CreatedAt()
+	case evaluation.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case evaluation.FieldVersion:
+		return m.Version()
+	case evaluation.FieldInitiativeID:
+		return m.InitiativeID()
+	case evaluation.FieldEvaluatedOn:
+		return m.EvaluatedOn()
+	case evaluation.FieldEvaluator:
+		return m.Evaluator()
+	case evaluation.FieldSummary:
+		return m.Summary()
+	case evaluation.FieldRating:
+		return m.Rating()
+	case evaluation.FieldLink:
+		return m.Link()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *EvaluationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case evaluation.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case evaluation.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case evaluation.FieldVersion:
+		return m.OldVersion(ctx)
+	case evaluation.FieldInitiativeID:
+		return m.OldInitiativeID(ctx)
+	case evaluation.FieldEvaluatedOn:
+		return m.OldEvaluatedOn(ctx)
+	case evaluation.FieldEvaluator:
+		return m.OldEvaluator(ctx)
+	case evaluation.FieldSummary:
+		return m.OldSummary(ctx)
+	case evaluation.FieldRating:
+		return m.OldRating(ctx)
+	case evaluation.FieldLink:
+		return m.OldLink(ctx)
+	}
+	return nil, fmt.Errorf("unknown Evaluation field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EvaluationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case evaluation.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case evaluation.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case evaluation.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case evaluation.FieldInitiativeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInitiativeID(v)
+		return nil
+	case evaluation.FieldEvaluatedOn:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEvaluatedOn(v)
+		return nil
+	case evaluation.FieldEvaluator:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEvaluator(v)
+		return nil
+	case evaluation.FieldSummary:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSummary(v)
+		return nil
+	case evaluation.FieldRating:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRating(v)
+		return nil
+	case evaluation.FieldLink:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLink(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Evaluation field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *EvaluationMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, evaluation.FieldVersion)
+	}
+	if m.addrating != nil {
+		fields = append(fields, evaluation.FieldRating)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *EvaluationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case evaluation.FieldVersion:
+		return m.AddedVersion()
+	case evaluation.FieldRating:
+		return m.AddedRating()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EvaluationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case evaluation.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case evaluation.FieldRating:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRating(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Evaluation numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *EvaluationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(evaluation.FieldSummary) {
+		fields = append(fields, evaluation.FieldSummary)
+	}
+	if m.FieldCleared(evaluation.FieldRating) {
+		fields = append(fields, evaluation.FieldRating)
+	}
+	if m.FieldCleared(evaluation.FieldLink) {
+		fields = append(fields, evaluation.FieldLink)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *EvaluationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *EvaluationMutation) ClearField(name string) error {
+	switch name {
+	case evaluation.FieldSummary:
+		m.ClearSummary()
+		return nil
+	case evaluation.FieldRating:
+		m.ClearRating()
+		return nil
+	case evaluation.FieldLink:
+		m.ClearLink()
+		return nil
+	}
+	return fmt.Errorf("unknown Evaluation nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *EvaluationMutation) ResetField(name string) error {
+	switch name {
+	case evaluation.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case evaluation.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case evaluation.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case evaluation.FieldInitiativeID:
+		m.ResetInitiativeID()
+		return nil
+	case evaluation.FieldEvaluatedOn:
+		m.ResetEvaluatedOn()
+		return nil
+	case evaluation.FieldEvaluator:
+		m.ResetEvaluator()
+		return nil
+	case evaluation.FieldSummary:
+		m.ResetSummary()
+		return nil
+	case evaluation.FieldRating:
+		m.ResetRating()
+		return nil
+	case evaluation.FieldLink:
+		m.ResetLink()
+		return nil
+	}
+	return fmt.Errorf("unknown Evaluation field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *EvaluationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.initiative != nil {
+		edges = append(edges, evaluation.EdgeInitiative)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *EvaluationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case evaluation.EdgeInitiative:
+		if id := m.initiative; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *EvaluationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *EvaluationMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *EvaluationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedinitiative {
+		edges = append(edges, evaluation.EdgeInitiative)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *EvaluationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case evaluation.EdgeInitiative:
+		return m.clearedinitiative
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *EvaluationMutation) ClearEdge(name string) error {
+	switch name {
+	case evaluation.EdgeInitiative:
+		m.ClearInitiative()
+		return nil
+	}
+	return fmt.Errorf("unknown Evaluation unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *EvaluationMutation) ResetEdge(name string) error {
+	switch name {
+	case evaluation.EdgeInitiative:
+		m.ResetInitiative()
+		return nil
+	}
+	return fmt.Errorf("unknown Evaluation edge %s", name)
+}
+
+// FundingPoolMutation represents an operation that mutates the FundingPool nodes in the graph.
+type FundingPoolMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	version            *int
+	addversion         *int
+	name               *string
+	description        *string
+	clearedFields      map[string]struct{}
+	owner              *int
+	clearedowner       bool
+	partnership        *int
+	clearedpartnership bool
+	rounds             map[int]struct{}
+	removedrounds      map[int]struct{}
+	clearedrounds      bool
+	done               bool
+	oldValue           func(context.Context) (*FundingPool, error)
+	predicates         []predicate.FundingPool
+}
+
+var _ ent.Mutation = (*FundingPoolMutation)(nil)
+
+// fundingpoolOption allows management of the mutation configuration using functional options.
+type fundingpoolOption func(*FundingPoolMutation)
+
+// newFundingPoolMutation creates new mutation for the FundingPool entity.
+func newFundingPoolMutation(c config, op Op, opts ...fundingpoolOption) *FundingPoolMutation {
+	m := &FundingPoolMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeFundingPool,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withFundingPoolID sets the ID field of the mutation.
+func withFundingPoolID(id int) fundingpoolOption {
+	return func(m *FundingPoolMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *FundingPool
+		)
+		m.oldValue = func(ctx context.Context) (*FundingPool, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().FundingPool.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withFundingPool sets the old FundingPool of the mutation.
+func withFundingPool(node *FundingPool) fundingpoolOption {
+	return func(m *FundingPoolMutation) {
+		m.oldValue = func(context.Context) (*FundingPool, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m FundingPoolMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m FundingPoolMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *FundingPoolMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *FundingPoolMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().FundingPool.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *FundingPoolMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *FundingPoolMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the FundingPool entity.
+// If the FundingPool object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FundingPoolMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *FundingPoolMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *FundingPoolMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *FundingPoolMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the FundingPool entity.
+// If the FundingPool object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FundingPoolMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *FundingPoolMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *FundingPoolMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *FundingPoolMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the FundingPool entity.
+// If the FundingPool object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FundingPoolMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *FundingPoolMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *FundingPoolMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *FundingPoolMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetName sets the "name" field.
+func (m *FundingPoolMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *FundingPoolMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the FundingPool entity.
+// If the FundingPool object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FundingPoolMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *FundingPoolMutation) ResetName() {
+	m.name = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *FundingPoolMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *FundingPoolMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the FundingPool entity.
+// If the FundingPool object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FundingPoolMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *FundingPoolMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[fundingpool.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *FundingPoolMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[fundingpool.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *FundingPoolMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, fundingpool.FieldDescription)
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (m *FundingPoolMutation) SetOwnerID(i int) {
+	m.owner = &i
+}
+
+// OwnerID returns the value of the "owner_id" field in the mutation.
+func (m *FundingPoolMutation) OwnerID() (r int, exists bool) {
+	v := m.owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOwnerID returns the old "owner_id" field's value of the FundingPool entity.
+// If the FundingPool object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FundingPoolMutation) OldOwnerID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOwnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOwnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOwnerID: %w", err)
+	}
+	return oldValue.OwnerID, nil
+}
+
+// ClearOwnerID clears the value of the "owner_id" field.
+func (m *FundingPoolMutation) ClearOwnerID() {
+	m.owner = nil
+	m.clearedFields[fundingpool.FieldOwnerID] = struct{}{}
+}
+
+// OwnerIDCleared returns if the "owner_id" field was cleared in this mutation.
+func (m *FundingPoolMutation) OwnerIDCleared() bool {
+	_, ok := m.clearedFields[fundingpool.FieldOwnerID]
+	return ok
+}
+
+// ResetOwnerID resets all changes to the "owner_id" field.
+func (m *FundingPoolMutation) ResetOwnerID() {
+	m.owner = nil
+	delete(m.clearedFields, fundingpool.FieldOwnerID)
+}
+
+// SetPartnershipID sets the "partnership_id" field.
+func (m *FundingPoolMutation) SetPartnershipID(i int) {
+	m.partnership = &i
+}
+
+// PartnershipID returns the value of the "partnership_id" field in the mutation.
+func (m *FundingPoolMutation) PartnershipID() (r int, exists bool) {
+	v := m.partnership
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPartnershipID returns the old "partnership_id" field's value of the FundingPool entity.
+// If the FundingPool object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FundingPoolMutation) OldPartnershipID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPartnershipID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPartnershipID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPartnershipID: %w", err)
+	}
+	return oldValue.PartnershipID, nil
+}
+
+// ClearPartnershipID clears the value of the "partnership_id" field.
+func (m *FundingPoolMutation) ClearPartnershipID() {
+	m.partnership = nil
+	m.clearedFields[fundingpool.FieldPartnershipID] = struct{}{}
+}
+
+// PartnershipIDCleared returns if the "partnership_id" field was cleared in this mutation.
+func (m *FundingPoolMutation) PartnershipIDCleared() bool {
+	_, ok := m.clearedFields[fundingpool.FieldPartnershipID]
+	return ok
+}
+
+// ResetPartnershipID resets all changes to the "partnership_id" field.
+func (m *FundingPoolMutation) ResetPartnershipID() {
+	m.partnership = nil
+	delete(m.clearedFields, fundingpool.FieldPartnershipID)
+}
+
+// ClearOwner clears the "owner" edge to the Organisation entity.
+func (m *FundingPoolMutation) ClearOwner() {
+	m.clearedowner = true
+	m.clearedFields[fundingpool.FieldOwnerID] = struct{}{}
+}
+
+// OwnerCleared reports if the "owner" edge to the Organisation entity was cleared.
+func (m *FundingPoolMutation) OwnerCleared() bool {
+	return m.OwnerIDCleared() || m.clearedowner
+}
+
+// OwnerIDs returns the "owner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OwnerID instead. It exists only for internal usage by the builders.
+func (m *FundingPoolMutation) OwnerIDs() (ids []int) {
+	if id := m.owner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOwner resets all changes to the "owner" edge.
+func (m *FundingPoolMutation) ResetOwner() {
+	m.owner = nil
+	m.clearedowner = false
+}
+
+// ClearPartnership clears the "partnership" edge to the Partnership entity.
+func (m *FundingPoolMutation) ClearPartnership() {
+	m.clearedpartnership = true
+	m.clearedFields[fundingpool.FieldPartnershipID] = struct{}{}
+}
+
+// PartnershipCleared reports if the "partnership" edge to the Partnership entity was cleared.
+func (m *FundingPoolMutation) PartnershipCleared() bool {
+	return m.PartnershipIDCleared() || m.clearedpartnership
+}
+
+// PartnershipIDs returns the "partnership" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PartnershipID instead. It exists only for internal usage by the builders.
+func (m *FundingPoolMutation) PartnershipIDs() (ids []int) {
+	if id := m.partnership; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPartnership resets all changes to the "partnership" edge.
+func (m *FundingPoolMutation) ResetPartnership() {
+	m.partnership = nil
+	m.clearedpartnership = false
+}
+
+// AddRoundIDs adds the "rounds" edge to the FundingRound entity by ids.
+func (m *FundingPoolMutation) AddRoundIDs(ids ...int) {
+	if m.rounds == nil {
+		m.rounds = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.rounds[ids[i]] = struct{}{}
+	}
+}
+
+// ClearRounds clears the "rounds" edge to the FundingRound entity.
+func (m *FundingPoolMutation) ClearRounds() {
+	m.clearedrounds = true
+}
+
+// RoundsCleared reports if the "rounds" edge to the FundingRound entity was cleared.
+func (m *FundingPoolMutation) RoundsCleared() bool {
+	return m.clearedrounds
+}
+
+// RemoveRoundIDs removes the "rounds" edge to the FundingRound entity by IDs.
+func (m *FundingPoolMutation) RemoveRoundIDs(ids ...int) {
+	if m.removedrounds == nil {
+		m.removedrounds = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.rounds, ids[i])
+		m.removedrounds[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedRounds returns the removed IDs of the "rounds" edge to the FundingRound entity.
+func (m *FundingPoolMutation) RemovedRoundsIDs() (ids []int) {
+	for id := range m.removedrounds {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// RoundsIDs returns the "rounds" edge IDs in the mutation.
+func (m *FundingPoolMutation) RoundsIDs() (ids []int) {
+	for id := range m.rounds {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetRounds resets all changes to the "rounds" edge.
+func (m *FundingPoolMutation) ResetRounds() {
+	m.rounds = nil
+	m.clearedrounds = false
+	m.removedrounds = nil
+}
+
+// Where appends a list predicates to the FundingPoolMutation builder.
+func (m *FundingPoolMutation) Where(ps ...predicate.FundingPool) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the FundingPoolMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *FundingPoolMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.FundingPool, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *FundingPoolMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *FundingPoolMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (FundingPool).
+func (m *FundingPoolMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *FundingPoolMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, fundingpool.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, fundingpool.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, fundingpool.FieldVersion)
+	}
+	if m.name != nil {
+		fields = append(fields, fundingpool.FieldName)
+	}
+	if m.description != nil {
+		fields = append(fields, fundingpool.FieldDescription)
+	}
+	if m.owner != nil {
+		fields = append(fields, fundingpool.FieldOwnerID)
+	}
+	if m.partnership != nil {
+		fields = append(fields, fundingpool.FieldPartnershipID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *FundingPoolMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case fundingpool.FieldCreatedAt:
+		return m.CreatedAt()
+	case fundingpool.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case fundingpool.FieldVersion:
+		return m.Version()
+	case fundingpool.FieldName:
+		return m.Name()
+	case fundingpool.FieldDescription:
+		return m.Description()
+	case fundingpool.FieldOwnerID:
+		return m.OwnerID()
+	case fundingpool.FieldPartnershipID:
+		return m.PartnershipID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *FundingPoolMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case fundingpool.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case fundingpool.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case fundingpool.FieldVersion:
+		return m.OldVersion(ctx)
+	case fundingpool.FieldName:
+		return m.OldName(ctx)
+	case fundingpool.FieldDescription:
+		return m.OldDescription(ctx)
+	case fundingpool.FieldOwnerID:
+		return m.OldOwnerID(ctx)
+	case fundingpool.FieldPartnershipID:
+		return m.OldPartnershipID(ctx)
+	}
+	return nil, fmt.Errorf("unknown FundingPool field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FundingPoolMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case fundingpool.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case fundingpool.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case fundingpool.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case fundingpool.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case fundingpool.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case fundingpool.FieldOwnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOwnerID(v)
+		return nil
+	case fundingpool.FieldPartnershipID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPartnershipID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown FundingPool field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *FundingPoolMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, fundingpool.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *FundingPoolMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case fundingpool.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FundingPoolMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case fundingpool.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown FundingPool numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *FundingPoolMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(fundingpool.FieldDescription) {
+		fields = append(fields, fundingpool.FieldDescription)
+	}
+	if m.FieldCleared(fundingpool.FieldOwnerID) {
+		fields = append(fields, fundingpool.FieldOwnerID)
+	}
+	if m.FieldCleared(fundingpool.FieldPartnershipID) {
+		fields = append(fields, fundingpool.FieldPartnershipID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *FundingPoolMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *FundingPoolMutation) ClearField(name string) error {
+	switch name {
+	case fundingpool.FieldDescription:
+		m.ClearDescription()
+		return nil
+	case fundingpool.FieldOwnerID:
+		m.ClearOwnerID()
+		return nil
+	case fundingpool.FieldPartnershipID:
+		m.ClearPartnershipID()
+		return nil
+	}
+	return fmt.Errorf("unknown FundingPool nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *FundingPoolMutation) ResetField(name string) error {
+	switch name {
+	case fundingpool.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case fundingpool.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case fundingpool.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case fundingpool.FieldName:
+		m.ResetName()
+		return nil
+	case fundingpool.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case fundingpool.FieldOwnerID:
+		m.ResetOwnerID()
+		return nil
+	case fundingpool.FieldPartnershipID:
+		m.ResetPartnershipID()
+		return nil
+	}
+	return fmt.Errorf("unknown FundingPool field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *FundingPoolMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.owner != nil {
+		edges = append(edges, fundingpool.EdgeOwner)
+	}
+	if m.partnership != nil {
+		edges = append(edges, fundingpool.EdgePartnership)
+	}
+	if m.rounds != nil {
+		edges = append(edges, fundingpool.EdgeRounds)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *FundingPoolMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case fundingpool.EdgeOwner:
+		if id := m.owner; id != nil {
+			return []ent.Value{*id}
+		}
+	case fundingpool.EdgePartnership:
+		if id := m.partnership; id != nil {
+			return []ent.Value{*id}
+		}
+	case fundingpool.EdgeRounds:
+		ids := make([]ent.Value, 0, len(m.rounds))
+		for id := range m.rounds {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *FundingPoolMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedrounds != nil {
+		edges = append(edges, fundingpool.EdgeRounds)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *FundingPoolMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case fundingpool.EdgeRounds:
+		ids := make([]ent.Value, 0, len(m.removedrounds))
+		for id := range m.removedrounds {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *FundingPoolMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedowner {
+		edges = append(edges, fundingpool.EdgeOwner)
+	}
+	if m.clearedpartnership {
+		edges = append(edges, fundingpool.EdgePartnership)
+	}
+	if m.clearedrounds {
+		edges = append(edges, fundingpool.EdgeRounds)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *FundingPoolMutation) EdgeCleared(name string) bool {
+	switch name {
+	case fundingpool.EdgeOwner:
+		return m.clearedowner
+	case fundingpool.EdgePartnership:
+		return m.clearedpartnership
+	case fundingpool.EdgeRounds:
+		return m.clearedrounds
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *FundingPoolMutation) ClearEdge(name string) error {
+	switch name {
+	case fundingpool.EdgeOwner:
+		m.ClearOwner()
+		return nil
+	case fundingpool.EdgePartnership:
+		m.ClearPartnership()
+		return nil
+	}
+	return fmt.Errorf("unknown FundingPool unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *FundingPoolMutation) ResetEdge(name string) error {
+	switch name {
+	case fundingpool.EdgeOwner:
+		m.ResetOwner()
+		return nil
+	case fundingpool.EdgePartnership:
+		m.ResetPartnership()
+		return nil
+	case fundingpool.EdgeRounds:
+		m.ResetRounds()
+		return nil
+	}
+	return fmt.Errorf("unknown FundingPool edge %s", name)
+}
+
+// FundingRoundMutation represents an operation that mutates the FundingRound nodes in the graph.
+type FundingRoundMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *int
+	created_at           *time.Time
+	updated_at           *time.Time
+	version              *int
+	addversion           *int
+	name                 *string
+	opens_on             *dates.Date
+	deadline             *dates.Date
+	decision_on          *dates.Date
+	budget               *decimal.Decimal
+	clearedFields        map[string]struct{}
+	pool                 *int
+	clearedpool          bool
+	deciding_body        *int
+	cleareddeciding_body bool
+	applications         map[int]struct{}
+	removedapplications  map[int]struct{}
+	clearedapplications  bool
+	done                 bool
+	oldValue             func(context.Context) (*FundingRound, error)
+	predicates           []predicate.FundingRound
+}
+
+var _ ent.Mutation = (*FundingRoundMutation)(nil)
+
+// fundingroundOption allows management of the mutation configuration using functional options.
+type fundingroundOption func(*FundingRoundMutation)
+
+// newFundingRoundMutation creates new mutation for the FundingRound entity.
+func newFundingRoundMutation(c config, op Op, opts ...fundingroundOption) *FundingRoundMutation {
+	m := &FundingRoundMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeFundingRound,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withFundingRoundID sets the ID field of the mutation.
+func withFundingRoundID(id int) fundingroundOption {
+	return func(m *FundingRoundMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *FundingRound
+		)
+		m.oldValue = func(ctx context.Context) (*FundingRound, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().FundingRound.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withFundingRound sets the old FundingRound of the mutation.
+func withFundingRound(node *FundingRound) fundingroundOption {
+	return func(m *FundingRoundMutation) {
+		m.oldValue = func(context.Context) (*FundingRound, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m FundingRoundMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m FundingRoundMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *FundingRoundMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *FundingRoundMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().FundingRound.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *FundingRoundMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *FundingRoundMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the FundingRound entity.
+// If the FundingRound object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FundingRoundMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *FundingRoundMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *FundingRoundMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *FundingRoundMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the FundingRound entity.
+// If the FundingRound object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FundingRoundMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *FundingRoundMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *FundingRoundMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *FundingRoundMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the FundingRound entity.
+// If the FundingRound object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FundingRoundMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *FundingRoundMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *FundingRoundMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *FundingRoundMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetPoolID sets the "pool_id" field.
+func (m *FundingRoundMutation) SetPoolID(i int) {
+	m.pool = &i
+}
+
+// PoolID returns the value of the "pool_id" field in the mutation.
+func (m *FundingRoundMutation) PoolID() (r int, exists bool) {
+	v := m.pool
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPoolID returns the old "pool_id" field's value of the FundingRound entity.
+// If the FundingRound object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FundingRoundMutation) OldPoolID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPoolID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPoolID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPoolID: %w", err)
+	}
+	return oldValue.PoolID, nil
+}
+
+// ResetPoolID resets all changes to the "pool_id" field.
+func (m *FundingRoundMutation) ResetPoolID() {
+	m.pool = nil
+}
+
+// SetName sets the "name" field.
+func (m *FundingRoundMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *FundingRoundMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the FundingRound entity.
+// If the FundingRound object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FundingRoundMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *FundingRoundMutation) ResetName() {
+	m.name = nil
+}
+
+// SetOpensOn sets the "opens_on" field.
+func (m *FundingRoundMutation) SetOpensOn(d dates.Date) {
+	m.opens_on = &d
+}
+
+// OpensOn returns the value of the "opens_on" field in the mutation.
+func (m *FundingRoundMutation) OpensOn() (r dates.Date, exists bool) {
+	v := m.opens_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpensOn returns the old "opens_on" field's value of the FundingRound entity.
+// If the FundingRound object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FundingRoundMutation) OldOpensOn(ctx context.Context) (v *dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpensOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpensOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpensOn: %w", err)
+	}
+	return oldValue.OpensOn, nil
+}
+
+// ClearOpensOn clears the value of the "opens_on" field.
+func (m *FundingRoundMutation) ClearOpensOn() {
+	m.opens_on = nil
+	m.clearedFields[fundinground.FieldOpensOn] = struct{}{}
+}
+
+// OpensOnCleared returns if the "opens_on" field was cleared in this mutation.
+func (m *FundingRoundMutation) OpensOnCleared() bool {
+	_, ok := m.clearedFields[fundinground.FieldOpensOn]
+	return ok
+}
+
+// ResetOpensOn resets all changes to the "opens_on" field.
+func (m *FundingRoundMutation) ResetOpensOn() {
+	m.opens_on = nil
+	delete(m.clearedFields, fundinground.FieldOpensOn)
+}
+
+// SetDeadline sets the "deadline" field.
+func (m *FundingRoundMutation) SetDeadline(d dates.Date) {
+	m.deadline = &d
+}
+
+// Deadline returns the value of the "deadline" field in the mutation.
+func (m *FundingRoundMutation) Deadline() (r dates.Date, exists bool) {
+	v := m.deadline
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeadline returns the old "deadline" field's value of the FundingRound entity.
+// If the FundingRound object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FundingRoundMutation) OldDeadline(ctx context.Context) (v dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeadline is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeadline requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeadline: %w", err)
+	}
+	return oldValue.Deadline, nil
+}
+
+// ResetDeadline resets all changes to the "deadline" field.
+func (m *FundingRoundMutation) ResetDeadline() {
+	m.deadline = nil
+}
+
+// SetDecisionOn sets the "decision_on" field.
+func (m *FundingRoundMutation) SetDecisionOn(d dates.Date) {
+	m.decision_on = &d
+}
+
+// DecisionOn returns the value of the "decision_on" field in the mutation.
+func (m *FundingRoundMutation) DecisionOn() (r dates.Date, exists bool) {
+	v := m.decision_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecisionOn returns the old "decision_on" field's value of the FundingRound entity.
+// If the FundingRound object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FundingRoundMutation) OldDecisionOn(ctx context.Context) (v *dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecisionOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecisionOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecisionOn: %w", err)
+	}
+	return oldValue.DecisionOn, nil
+}
+
+// ClearDecisionOn clears the value of the "decision_on" field.
+func (m *FundingRoundMutation) ClearDecisionOn() {
+	m.decision_on = nil
+	m.clearedFields[fundinground.FieldDecisionOn] = struct{}{}
+}
+
+// DecisionOnCleared returns if the "decision_on" field was cleared in this mutation.
+func (m *FundingRoundMutation) DecisionOnCleared() bool {
+	_, ok := m.clearedFields[fundinground.FieldDecisionOn]
+	return ok
+}
+
+// ResetDecisionOn resets all changes to the "decision_on" field.
+func (m *FundingRoundMutation) ResetDecisionOn() {
+	m.decision_on = nil
+	delete(m.clearedFields, fundinground.FieldDecisionOn)
+}
+
+// SetDecidingBodyID sets the "deciding_body_id" field.
+func (m *FundingRoundMutation) SetDecidingBodyID(i int) {
+	m.deciding_body = &i
+}
+
+// DecidingBodyID returns the value of the "deciding_body_id" field in the mutation.
+func (m *FundingRoundMutation) DecidingBodyID() (r int, exists bool) {
+	v := m.deciding_body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecidingBodyID returns the old "deciding_body_id" field's value of the FundingRound entity.
+// If the FundingRound object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FundingRoundMutation) OldDecidingBodyID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecidingBodyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecidingBodyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecidingBodyID: %w", err)
+	}
+	return oldValue.DecidingBodyID, nil
+}
+
+// ClearDecidingBodyID clears the value of the "deciding_body_id" field.
+func (m *FundingRoundMutation) ClearDecidingBodyID() {
+	m.deciding_body = nil
+	m.clearedFields[fundinground.FieldDecidingBodyID] = struct{}{}
+}
+
+// DecidingBodyIDCleared returns if the "deciding_body_id" field was cleared in this mutation.
+func (m *FundingRoundMutation) DecidingBodyIDCleared() bool {
+	_, ok := m.clearedFields[fundinground.FieldDecidingBodyID]
+	return ok
+}
+
+// ResetDecidingBodyID resets all changes to the "deciding_body_id" field.
+func (m *FundingRoundMutation) ResetDecidingBodyID() {
+	m.deciding_body = nil
+	delete(m.clearedFields, fundinground.FieldDecidingBodyID)
+}
+
+// SetBudget sets the "budget" field.
+func (m *FundingRoundMutation) SetBudget(d decimal.Decimal) {
+	m.budget = &d
+}
+
+// Budget returns the value of the "budget" field in the mutation.
+func (m *FundingRoundMutation) Budget() (r decimal.Decimal, exists bool) {
+	v := m.budget
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBudget returns the old "budget" field's value of the FundingRound entity.
+// If the FundingRound object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FundingRoundMutation) OldBudget(ctx context.Context) (v decimal.Decimal, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBudget is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBudget requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBudget: %w", err)
+	}
+	return oldValue.Budget, nil
+}
+
+// ResetBudget resets all changes to the "budget" field.
+func (m *FundingRoundMutation) ResetBudget() {
+	m.budget = nil
+}
+
+// ClearPool clears the "pool" edge to the FundingPool entity.
+func (m *FundingRoundMutation) ClearPool() {
+	m.clearedpool = true
+	m.clearedFields[fundinground.FieldPoolID] = struct{}{}
+}
+
+// PoolCleared reports if the "pool" edge to the FundingPool entity was cleared.
+func (m *FundingRoundMutation) PoolCleared() bool {
+	return m.clearedpool
+}
+
+// PoolIDs returns the "pool" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PoolID instead. It exists only for internal usage by the builders.
+func (m *FundingRoundMutation) PoolIDs() (ids []int) {
+	if id := m.pool; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPool resets all changes to the "pool" edge.
+func (m *FundingRoundMutation) ResetPool() {
+	m.pool = nil
+	m.clearedpool = false
+}
+
+// ClearDecidingBody clears the "deciding_body" edge to the Body entity.
+func (m *FundingRoundMutation) ClearDecidingBody() {
+	m.cleareddeciding_body = true
+	m.clearedFields[fundinground.FieldDecidingBodyID] = struct{}{}
+}
+
+// DecidingBodyCleared reports if the "deciding_body" edge to the Body entity was cleared.
+func (m *FundingRoundMutation) DecidingBodyCleared() bool {
+	return m.DecidingBodyIDCleared() || m.cleareddeciding_body
+}
+
+// DecidingBodyIDs returns the "deciding_body" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DecidingBodyID instead. It exists only for internal usage by the builders.
+func (m *FundingRoundMutation) DecidingBodyIDs() (ids []int) {
+	if id := m.deciding_body; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDecidingBody resets all changes to the "deciding_body" edge.
+func (m *FundingRoundMutation) ResetDecidingBody() {
+	m.deciding_body = nil
+	m.cleareddeciding_body = false
+}
+
+// AddApplicationIDs adds the "applications" edge to the GrantApplication entity by ids.
+func (m *FundingRoundMutation) AddApplicationIDs(ids ...int) {
+	if m.applications == nil {
+		m.applications = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.applications[ids[i]] = struct{}{}
+	}
+}
+
+// ClearApplications clears the "applications" edge to the GrantApplication entity.
+func (m *FundingRoundMutation) ClearApplications() {
+	m.clearedapplications = true
+}
+
+// ApplicationsCleared reports if the "applications" edge to the GrantApplication entity was cleared.
+func (m *FundingRoundMutation) ApplicationsCleared() bool {
+	return m.clearedapplications
+}
+
+// RemoveApplicationIDs removes the "applications" edge to the GrantApplication entity by IDs.
+func (m *FundingRoundMutation) RemoveApplicationIDs(ids ...int) {
+	if m.removedapplications == nil {
+		m.removedapplications = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.applications, ids[i])
+		m.removedapplications[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedApplications returns the removed IDs of the "applications" edge to the GrantApplication entity.
+func (m *FundingRoundMutation) RemovedApplicationsIDs() (ids []int) {
+	for id := range m.removedapplications {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ApplicationsIDs returns the "applications" edge IDs in the mutation.
+func (m *FundingRoundMutation) ApplicationsIDs() (ids []int) {
+	for id := range m.applications {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetApplications resets all changes to the "applications" edge.
+func (m *FundingRoundMutation) ResetApplications() {
+	m.applications = nil
+	m.clearedapplications = false
+	m.removedapplications = nil
+}
+
+// Where appends a list predicates to the FundingRoundMutation builder.
+func (m *FundingRoundMutation) Where(ps ...predicate.FundingRound) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the FundingRoundMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *FundingRoundMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.FundingRound, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *FundingRoundMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *FundingRoundMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (FundingRound).
+func (m *FundingRoundMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *FundingRoundMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, fundinground.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, fundinground.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, fundinground.FieldVersion)
+	}
+	if m.pool != nil {
+		fields = append(fields, fundinground.FieldPoolID)
+	}
+	if m.name != nil {
+		fields = append(fields, fundinground.FieldName)
+	}
+	if m.opens_on != nil {
+		fields = append(fields, fundinground.FieldOpensOn)
+	}
+	if m.deadline != nil {
+		fields = append(fields, fundinground.FieldDeadline)
+	}
+	if m.decision_on != nil {
+		fields = append(fields, fundinground.FieldDecisionOn)
+	}
+	if m.deciding_body != nil {
+		fields = append(fields, fundinground.FieldDecidingBodyID)
+	}
+	if m.budget != nil {
+		fields = append(fields, fundinground.FieldBudget)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *FundingRoundMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case fundinground.FieldCreatedAt:
+		return m.CreatedAt()
+	case fundinground.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case fundinground.FieldVersion:
+		return m.Version()
+	case fundinground.FieldPoolID:
+		return m.PoolID()
+	case fundinground.FieldName:
+		return m.Name()
+	case fundinground.FieldOpensOn:
+		return m.OpensOn()
+	case fundinground.FieldDeadline:
+		return m.Deadline()
+	case fundinground.FieldDecisionOn:
+		return m.DecisionOn()
+	case fundinground.FieldDecidingBodyID:
+		return m.DecidingBodyID()
+	case fundinground.FieldBudget:
+		return m.Budget()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *FundingRoundMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case fundinground.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case fundinground.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case fundinground.FieldVersion:
+		return m.OldVersion(ctx)
+	case fundinground.FieldPoolID:
+		return m.OldPoolID(ctx)
+	case fundinground.FieldName:
+		return m.OldName(ctx)
+	case fundinground.FieldOpensOn:
+		return m.OldOpensOn(ctx)
+	case fundinground.FieldDeadline:
+		return m.OldDeadline(ctx)
+	case fundinground.FieldDecisionOn:
+		return m.OldDecisionOn(ctx)
+	case fundinground.FieldDecidingBodyID:
+		return m.OldDecidingBodyID(ctx)
+	case fundinground.FieldBudget:
+		return m.OldBudget(ctx)
+	}
+	return nil, fmt.Errorf("unknown FundingRound field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FundingRoundMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case fundinground.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case fundinground.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case fundinground.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case fundinground.FieldPoolID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPoolID(v)
+		return nil
+	case fundinground.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case fundinground.FieldOpensOn:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpensOn(v)
+		return nil
+	case fundinground.FieldDeadline:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeadline(v)
+		return nil
+	case fundinground.FieldDecisionOn:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecisionOn(v)
+		return nil
+	case fundinground.FieldDecidingBodyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecidingBodyID(v)
+		return nil
+	case fundinground.FieldBudget:
+		v, ok := value.(decimal.Decimal)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBudget(v)
+		return nil
+	}
+	return fmt.Errorf("unknown FundingRound field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *FundingRoundMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, fundinground.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *FundingRoundMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case fundinground.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FundingRoundMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case fundinground.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown FundingRound numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *FundingRoundMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(fundinground.FieldOpensOn) {
+		fields = append(fields, fundinground.FieldOpensOn)
+	}
+	if m.FieldCleared(fundinground.FieldDecisionOn) {
+		fields = append(fields, fundinground.FieldDecisionOn)
+	}
+	if m.FieldCleared(fundinground.FieldDecidingBodyID) {
+		fields = append(fields, fundinground.FieldDecidingBodyID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *FundingRoundMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *FundingRoundMutation) ClearField(name string) error {
+	switch name {
+	case fundinground.FieldOpensOn:
+		m.ClearOpensOn()
+		return nil
+	case fundinground.FieldDecisionOn:
+		m.ClearDecisionOn()
+		return nil
+	case fundinground.FieldDecidingBodyID:
+		m.ClearDecidingBodyID()
+		return nil
+	}
+	return fmt.Errorf("unknown FundingRound nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *FundingRoundMutation) ResetField(name string) error {
+	switch name {
+	case fundinground.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case fundinground.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case fundinground.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case fundinground.FieldPoolID:
+		m.ResetPoolID()
+		return nil
+	case fundinground.FieldName:
+		m.ResetName()
+		return nil
+	case fundinground.FieldOpensOn:
+		m.ResetOpensOn()
+		return nil
+	case fundinground.FieldDeadline:
+		m.ResetDeadline()
+		return nil
+	case fundinground.FieldDecisionOn:
+		m.ResetDecisionOn()
+		return nil
+	case fundinground.FieldDecidingBodyID:
+		m.ResetDecidingBodyID()
+		return nil
+	case fundinground.FieldBudget:
+		m.ResetBudget()
+		return nil
+	}
+	return fmt.Errorf("unknown FundingRound field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *FundingRoundMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.pool != nil {
+		edges = append(edges, fundinground.EdgePool)
+	}
+	if m.deciding_body != nil {
+		edges = append(edges, fundinground.EdgeDecidingBody)
+	}
+	if m.applications != nil {
+		edges = append(edges, fundinground.EdgeApplications)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *FundingRoundMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case fundinground.EdgePool:
+		if id := m.pool; id != nil {
+			return []ent.Value{*id}
+		}
+	case fundinground.EdgeDecidingBody:
+		if id := m.deciding_body; id != nil {
+			return []ent.Value{*id}
+		}
+	case fundinground.EdgeApplications:
+		ids := make([]ent.Value, 0, len(m.applications))
+		for id := range m.applications {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *FundingRoundMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedapplications != nil {
+		edges = append(edges, fundinground.EdgeApplications)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *FundingRoundMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case fundinground.EdgeApplications:
+		ids := make([]ent.Value, 0, len(m.removedapplications))
+		for id := range m.removedapplications {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *FundingRoundMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedpool {
+		edges = append(edges, fundinground.EdgePool)
+	}
+	if m.cleareddeciding_body {
+		edges = append(edges, fundinground.EdgeDecidingBody)
+	}
+	if m.clearedapplications {
+		edges = append(edges, fundinground.EdgeApplications)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *FundingRoundMutation) EdgeCleared(name string) bool {
+	switch name {
+	case fundinground.EdgePool:
+		return m.clearedpool
+	case fundinground.EdgeDecidingBody:
+		return m.cleareddeciding_body
+	case fundinground.EdgeApplications:
+		return m.clearedapplications
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *FundingRoundMutation) ClearEdge(name string) error {
+	switch name {
+	case fundinground.EdgePool:
+		m.ClearPool()
+		return nil
+	case fundinground.EdgeDecidingBody:
+		m.ClearDecidingBody()
+		return nil
+	}
+	return fmt.Errorf("unknown FundingRound unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *FundingRoundMutation) ResetEdge(name string) error {
+	switch name {
+	case fundinground.EdgePool:
+		m.ResetPool()
+		return nil
+	case fundinground.EdgeDecidingBody:
+		m.ResetDecidingBody()
+		return nil
+	case fundinground.EdgeApplications:
+		m.ResetApplications()
+		return nil
+	}
+	return fmt.Errorf("unknown FundingRound edge %s", name)
+}
+
+// GrantApplicationMutation represents an operation that mutates the GrantApplication nodes in the graph.
+type GrantApplicationMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	version           *int
+	addversion        *int
+	title             *string
+	submitted_on      *dates.Date
+	amount_requested  *decimal.Decimal
+	amount_granted    *decimal.Decimal
+	status            *grantapplication.Status
+	clearedFields     map[string]struct{}
+	round             *int
+	clearedround      bool
+	applicant         *int
+	clearedapplicant  bool
+	initiative        *int
+	clearedinitiative bool
+	done              bool
+	oldValue          func(context.Context) (*GrantApplication, error)
+	predicates        []predicate.GrantApplication
+}
+
+var _ ent.Mutation = (*GrantApplicationMutation)(nil)
+
+// grantapplicationOption allows management of the mutation configuration using functional options.
+type grantapplicationOption func(*GrantApplicationMutation)
+
+// newGrantApplicationMutation creates new mutation for the GrantApplication entity.
+func newGrantApplicationMutation(c config, op Op, opts ...grantapplicationOption) *GrantApplicationMutation {
+	m := &GrantApplicationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeGrantApplication,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withGrantApplicationID sets the ID field of the mutation.
+func withGrantApplicationID(id int) grantapplicationOption {
+	return func(m *GrantApplicationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *GrantApplication
+		)
+		m.oldValue = func(ctx context.Context) (*GrantApplication, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().GrantApplication.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withGrantApplication sets the old GrantApplication of the mutation.
+func withGrantApplication(node *GrantApplication) grantapplicationOption {
+	return func(m *GrantApplicationMutation) {
+		m.oldValue = func(context.Context) (*GrantApplication, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m GrantApplicationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m GrantApplicationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *GrantApplicationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *GrantApplicationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().GrantApplication.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *GrantApplicationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *GrantApplicationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the GrantApplication entity.
+// If the GrantApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GrantApplicationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *GrantApplicationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *GrantApplicationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *GrantApplicationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the GrantApplication entity.
+// If the GrantApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GrantApplicationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *GrantApplicationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *GrantApplicationMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *GrantApplicationMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the GrantApplication entity.
+// If the GrantApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GrantApplicationMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *GrantApplicationMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *GrantApplicationMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *GrantApplicationMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetRoundID sets the "round_id" field.
+func (m *GrantApplicationMutation) SetRoundID(i int) {
+	m.round = &i
+}
+
+// RoundID returns the value of the "round_id" field in the mutation.
+func (m *GrantApplicationMutation) RoundID() (r int, exists bool) {
+	v := m.round
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRoundID returns the old "round_id" field's value of the GrantApplication entity.
+// If the GrantApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GrantApplicationMutation) OldRoundID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRoundID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRoundID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRoundID: %w", err)
+	}
+	return oldValue.RoundID, nil
+}
+
+// ResetRoundID resets all changes to the "round_id" field.
+func (m *GrantApplicationMutation) ResetRoundID() {
+	m.round = nil
+}
+
+// SetApplicantID sets the "applicant_id" field.
+func (m *GrantApplicationMutation) SetApplicantID(i int) {
+	m.applicant = &i
+}
+
+// ApplicantID returns the value of the "applicant_id" field in the mutation.
+func (m *GrantApplicationMutation) ApplicantID() (r int, exists bool) {
+	v := m.applicant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApplicantID returns the old "applicant_id" field's value of the GrantApplication entity.
+// If the GrantApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GrantApplicationMutation) OldApplicantID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApplicantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApplicantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApplicantID: %w", err)
+	}
+	return oldValue.ApplicantID, nil
+}
+
+// ResetApplicantID resets all changes to the "applicant_id" field.
+func (m *GrantApplicationMutation) ResetApplicantID() {
+	m.applicant = nil
+}
+
+// SetInitiativeID sets the "initiative_id" field.
+func (m *GrantApplicationMutation) SetInitiativeID(i int) {
+	m.initiative = &i
+}
+
+// InitiativeID returns the value of the "initiative_id" field in the mutation.
+func (m *GrantApplicationMutation) InitiativeID() (r int, exists bool) {
+	v := m.initiative
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInitiativeID returns the old "initiative_id" field's value of the GrantApplication entity.
+// If the GrantApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GrantApplicationMutation) OldInitiativeID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInitiativeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInitiativeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInitiativeID: %w", err)
+	}
+	return oldValue.InitiativeID, nil
+}
+
+// ClearInitiativeID clears the value of the "initiative_id" field.
+func (m *GrantApplicationMutation) ClearInitiativeID() {
+	m.initiative = nil
+	m.clearedFields[grantapplication.FieldInitiativeID] = struct{}{}
+}
+
+// InitiativeIDCleared returns if the "initiative_id" field was cleared in this mutation.
+func (m *GrantApplicationMutation) InitiativeIDCleared() bool {
+	_, ok := m.clearedFields[grantapplication.FieldInitiativeID]
+	return ok
+}
+
+// ResetInitiativeID resets all changes to the "initiative_id" field.
+func (m *GrantApplicationMutation) ResetInitiativeID() {
+	m.initiative = nil
+	delete(m.clearedFields, grantapplication.FieldInitiativeID)
+}
+
+// SetTitle sets the "title" field.
+func (m *GrantApplicationMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *GrantApplicationMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the GrantApplication entity.
+// If the GrantApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GrantApplicationMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *GrantApplicationMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetSubmittedOn sets the "submitted_on" field.
+func (m *GrantApplicationMutation) SetSubmittedOn(d dates.Date) {
+	m.submitted_on = &d
+}
+
+// SubmittedOn returns the value of the "submitted_on" field in the mutation.
+func (m *GrantApplicationMutation) SubmittedOn() (r dates.Date, exists bool) {
+	v := m.submitted_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubmittedOn returns the old "submitted_on" field's value of the GrantApplication entity.
+// If the GrantApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GrantApplicationMutation) OldSubmittedOn(ctx context.Context) (v dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubmittedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubmittedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubmittedOn: %w", err)
+	}
+	return oldValue.SubmittedOn, nil
+}
+
+// ResetSubmittedOn resets all changes to the "submitted_on" field.
+func (m *GrantApplicationMutation) ResetSubmittedOn() {
+	m.submitted_on = nil
+}
+
+// SetAmountRequested sets the "amount_requested" field.
+func (m *GrantApplicationMutation) SetAmountRequested(d decimal.Decimal) {
+	m.amount_requested = &d
+}
+
+// AmountRequested returns the value of the "amount_requested" field in the mutation.
+func (m *GrantApplicationMutation) AmountRequested() (r decimal.Decimal, exists bool) {
+	v := m.amount_requested
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAmountRequested returns the old "amount_requested" field's value of the GrantApplication entity.
+// If the GrantApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GrantApplicationMutation) OldAmountRequested(ctx context.Context) (v decimal.Decimal, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAmountRequested is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAmountRequested requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAmountRequested: %w", err)
+	}
+	return oldValue.AmountRequested, nil
+}
+
+// ResetAmountRequested resets all changes to the "amount_requested" field.
+func (m *GrantApplicationMutation) ResetAmountRequested() {
+	m.amount_requested = nil
+}
+
+// SetAmountGranted sets the "amount_granted" field.
+func (m *GrantApplicationMutation) SetAmountGranted(d decimal.Decimal) {
+	m.amount_granted = &d
+}
+
+// AmountGranted returns the value of the "amount_granted" field in the mutation.
+func (m *GrantApplicationMutation) AmountGranted() (r decimal.Decimal, exists bool) {
+	v := m.amount_granted
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAmountGranted returns the old "amount_granted" field's value of the GrantApplication entity.
+// If the GrantApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GrantApplicationMutation) OldAmountGranted(ctx context.Context) (v *decimal.Decimal, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAmountGranted is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAmountGranted requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAmountGranted: %w", err)
+	}
+	return oldValue.AmountGranted, nil
+}
+
+// ClearAmountGranted clears the value of the "amount_granted" field.
+func (m *GrantApplicationMutation) ClearAmountGranted() {
+	m.amount_granted = nil
+	m.clearedFields[grantapplication.FieldAmountGranted] = struct{}{}
+}
+
+// AmountGrantedCleared returns if the "amount_granted" field was cleared in this mutation.
+func (m *GrantApplicationMutation) AmountGrantedCleared() bool {
+	_, ok := m.clearedFields[grantapplication.FieldAmountGranted]
+	return ok
+}
+
+// ResetAmountGranted resets all changes to the "amount_granted" field.
+func (m *GrantApplicationMutation) ResetAmountGranted() {
+	m.amount_granted = nil
+	delete(m.clearedFields, grantapplication.FieldAmountGranted)
+}
+
+// SetStatus sets the "status" field.
+func (m *GrantApplicationMutation) SetStatus(gr grantapplication.Status) {
+	m.status = &gr
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *GrantApplicationMutation) Status() (r grantapplication.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the GrantApplication entity.
+// If the GrantApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GrantApplicationMutation) OldStatus(ctx context.Context) (v grantapplication.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *GrantApplicationMutation) ResetStatus() {
+	m.status = nil
+}
+
+// ClearRound clears the "round" edge to the FundingRound entity.
+func (m *GrantApplicationMutation) ClearRound() {
+	m.clearedround = true
+	m.clearedFields[grantapplication.FieldRoundID] = struct{}{}
+}
+
+// RoundCleared reports if the "round" edge to the FundingRound entity was cleared.
+func (m *GrantApplicationMutation) RoundCleared() bool {
+	return m.clearedround
+}
+
+// RoundIDs returns the "round" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RoundID instead. It exists only for internal usage by the builders.
+func (m *GrantApplicationMutation) RoundIDs() (ids []int) {
+	if id := m.round; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRound resets all changes to the "round" edge.
+func (m *GrantApplicationMutation) ResetRound() {
+	m.round = nil
+	m.clearedround = false
+}
+
+// ClearApplicant clears the "applicant" edge to the Organisation entity.
+func (m *GrantApplicationMutation) ClearApplicant() {
+	m.clearedapplicant = true
+	m.clearedFields[grantapplication.FieldApplicantID] = struct{}{}
+}
+
+// ApplicantCleared reports if the "applicant" edge to the Organisation entity was cleared.
+func (m *GrantApplicationMutation) ApplicantCleared() bool {
+	return m.clearedapplicant
+}
+
+// ApplicantIDs returns the "applicant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ApplicantID instead. It exists only for internal usage by the builders.
+func (m *GrantApplicationMutation) ApplicantIDs() (ids []int) {
+	if id := m.applicant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApplicant resets all changes to the "applicant" edge.
+func (m *GrantApplicationMutation) ResetApplicant() {
+	m.applicant = nil
+	m.clearedapplicant = false
+}
+
+// ClearInitiative clears the "initiative" edge to the Initiative entity.
+func (m *GrantApplicationMutation) ClearInitiative() {
+	m.clearedinitiative = true
+	m.clearedFields[grantapplication.FieldInitiativeID] = struct{}{}
+}
+
+// InitiativeCleared reports if the "initiative" edge to the Initiative entity was cleared.
+func (m *GrantApplicationMutation) InitiativeCleared() bool {
+	return m.InitiativeIDCleared() || m.clearedinitiative
+}
+
+// InitiativeIDs returns the "initiative" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// InitiativeID instead. It exists only for internal usage by the builders.
+func (m *GrantApplicationMutation) InitiativeIDs() (ids []int) {
+	if id := m.initiative; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetInitiative resets all changes to the "initiative" edge.
+func (m *GrantApplicationMutation) ResetInitiative() {
+	m.initiative = nil
+	m.clearedinitiative = false
+}
+
+// Where appends a list predicates to the GrantApplicationMutation builder.
+func (m *GrantApplicationMutation) Where(ps ...predicate.GrantApplication) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the GrantApplicationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *GrantApplicationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.GrantApplication, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *GrantApplicationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *GrantApplicationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (GrantApplication).
+func (m *GrantApplicationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *GrantApplicationMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, grantapplication.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, grantapplication.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, grantapplication.FieldVersion)
+	}
+	if m.round != nil {
+		fields = append(fields, grantapplication.FieldRoundID)
+	}
+	if m.applicant != nil {
+		fields = append(fields, grantapplication.FieldApplicantID)
+	}
+	if m.initiative != nil {
+		fields = append(fields, grantapplication.FieldInitiativeID)
+	}
+	if m.title != nil {
+		fields = append(fields, grantapplication.FieldTitle)
+	}
+	if m.submitted_on != nil {
+		fields = append(fields, grantapplication.FieldSubmittedOn)
+	}
+	if m.amount_requested != nil {
+		fields = append(fields, grantapplication.FieldAmountRequested)
+	}
+	if m.amount_granted != nil {
+		fields = append(fields, grantapplication.FieldAmountGranted)
+	}
+	if m.status != nil {
+		fields = append(fields, grantapplication.FieldStatus)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *GrantApplicationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case grantapplication.FieldCreatedAt:
+		return m.CreatedAt()
+	case grantapplication.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case grantapplication.FieldVersion:
+		return m.Version()
+	case grantapplication.FieldRoundID:
+		return m.RoundID()
+	case grantapplication.FieldApplicantID:
+		return m.ApplicantID()
+	case grantapplication.FieldInitiativeID:
+		return m.InitiativeID()
+	case grantapplication.FieldTitle:
+		return m.Title()
+	case grantapplication.FieldSubmittedOn:
+		return m.SubmittedOn()
+	case grantapplication.FieldAmountRequested:
+		return m.AmountRequested()
+	case grantapplication.FieldAmountGranted:
+		return m.AmountGranted()
+	case grantapplication.FieldStatus:
+		return m.Status()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *GrantApplicationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case grantapplication.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case grantapplication.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case grantapplication.FieldVersion:
+		return m.OldVersion(ctx)
+	case grantapplication.FieldRoundID:
+		return m.OldRoundID(ctx)
+	case grantapplication.FieldApplicantID:
+		return m.OldApplicantID(ctx)
+	case grantapplication.FieldInitiativeID:
+		return m.OldInitiativeID(ctx)
+	case grantapplication.FieldTitle:
+		return m.OldTitle(ctx)
+	case grantapplication.FieldSubmittedOn:
+		return m.OldSubmittedOn(ctx)
+	case grantapplication.FieldAmountRequested:
+		return m.OldAmountRequested(ctx)
+	case grantapplication.FieldAmountGranted:
+		return m.OldAmountGranted(ctx)
+	case grantapplication.FieldStatus:
+		return m.OldStatus(ctx)
+	}
+	return nil, fmt.Errorf("unknown GrantApplication field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *GrantApplicationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case grantapplication.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case grantapplication.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case grantapplication.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case grantapplication.FieldRoundID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRoundID(v)
+		return nil
+	case grantapplication.FieldApplicantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApplicantID(v)
+		return nil
+	case grantapplication.FieldInitiativeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInitiativeID(v)
+		return nil
+	case grantapplication.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case grantapplication.FieldSubmittedOn:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubmittedOn(v)
+		return nil
+	case grantapplication.FieldAmountRequested:
+		v, ok := value.(decimal.Decimal)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAmountRequested(v)
+		return nil
+	case grantapplication.FieldAmountGranted:
+		v, ok := value.(decimal.Decimal)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAmountGranted(v)
+		return nil
+	case grantapplication.FieldStatus:
+		v, ok := value.(grantapplication.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	}
+	return fmt.Errorf("unknown GrantApplication field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *GrantApplicationMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, grantapplication.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *GrantApplicationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case grantapplication.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *GrantApplicationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case grantapplication.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown GrantApplication numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *GrantApplicationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(grantapplication.FieldInitiativeID) {
+		fields = append(fields, grantapplication.FieldInitiativeID)
+	}
+	if m.FieldCleared(grantapplication.FieldAmountGranted) {
+		fields = append(fields, grantapplication.FieldAmountGranted)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *GrantApplicationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *GrantApplicationMutation) ClearField(name string) error {
+	switch name {
+	case grantapplication.FieldInitiativeID:
+		m.ClearInitiativeID()
+		return nil
+	case grantapplication.FieldAmountGranted:
+		m.ClearAmountGranted()
+		return nil
+	}
+	return fmt.Errorf("unknown GrantApplication nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *GrantApplicationMutation) ResetField(name string) error {
+	switch name {
+	case grantapplication.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case grantapplication.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case grantapplication.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case grantapplication.FieldRoundID:
+		m.ResetRoundID()
+		return nil
+	case grantapplication.FieldApplicantID:
+		m.ResetApplicantID()
+		return nil
+	case grantapplication.FieldInitiativeID:
+		m.ResetInitiativeID()
+		return nil
+	case grantapplication.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case grantapplication.FieldSubmittedOn:
+		m.ResetSubmittedOn()
+		return nil
+	case grantapplication.FieldAmountRequested:
+		m.ResetAmountRequested()
+		return nil
+	case grantapplication.FieldAmountGranted:
+		m.ResetAmountGranted()
+		return nil
+	case grantapplication.FieldStatus:
+		m.ResetStatus()
+		return nil
+	}
+	return fmt.Errorf("unknown GrantApplication field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *GrantApplicationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.round != nil {
+		edges = append(edges, grantapplication.EdgeRound)
+	}
+	if m.applicant != nil {
+		edges = append(edges, grantapplication.EdgeApplicant)
+	}
+	if m.initiative != nil {
+		edges = append(edges, grantapplication.EdgeInitiative)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *GrantApplicationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case grantapplication.EdgeRound:
+		if id := m.round; id != nil {
+			return []ent.Value{*id}
+		}
+	case grantapplication.EdgeApplicant:
+		if id := m.applicant; id != nil {
+			return []ent.Value{*id}
+		}
+	case grantapplication.EdgeInitiative:
+		if id := m.initiative; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *GrantApplicationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *GrantApplicationMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *GrantApplicationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedround {
+		edges = append(edges, grantapplication.EdgeRound)
+	}
+	if m.clearedapplicant {
+		edges = append(edges, grantapplication.EdgeApplicant)
+	}
+	if m.clearedinitiative {
+		edges = append(edges, grantapplication.EdgeInitiative)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *GrantApplicationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case grantapplication.EdgeRound:
+		return m.clearedround
+	case grantapplication.EdgeApplicant:
+		return m.clearedapplicant
+	case grantapplication.EdgeInitiative:
+		return m.clearedinitiative
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *GrantApplicationMutation) ClearEdge(name string) error {
+	switch name {
+	case grantapplication.EdgeRound:
+		m.ClearRound()
+		return nil
+	case grantapplication.EdgeApplicant:
+		m.ClearApplicant()
+		return nil
+	case grantapplication.EdgeInitiative:
+		m.ClearInitiative()
+		return nil
+	}
+	return fmt.Errorf("unknown GrantApplication unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *GrantApplicationMutation) ResetEdge(name string) error {
+	switch name {
+	case grantapplication.EdgeRound:
+		m.ResetRound()
+		return nil
+	case grantapplication.EdgeApplicant:
+		m.ResetApplicant()
+		return nil
+	case grantapplication.EdgeInitiative:
+		m.ResetInitiative()
+		return nil
+	}
+	return fmt.Errorf("unknown GrantApplication edge %s", name)
+}
+
+// IndicatorMutation represents an operation that mutates the Indicator nodes in the graph.
+type IndicatorMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	version             *int
+	addversion          *int
+	code                *string
+	name                *string
+	description         *string
+	unit                *indicator.Unit
+	direction           *indicator.Direction
+	baseline_value      *decimal.Decimal
+	baseline_on         *dates.Date
+	baseline_source     *string
+	clearedFields       map[string]struct{}
+	initiatives         map[int]struct{}
+	removedinitiatives  map[int]struct{}
+	clearedinitiatives  bool
+	targets             map[int]struct{}
+	removedtargets      map[int]struct{}
+	clearedtargets      bool
+	observations        map[int]struct{}
+	removedobservations map[int]struct{}
+	clearedobservations bool
+	done                bool
+	oldValue            func(context.Context) (*Indicator, error)
+	predicates          []predicate.Indicator
+}
+
+var _ ent.Mutation = (*IndicatorMutation)(nil)
+
+// indicatorOption allows management of the mutation configuration using functional options.
+type indicatorOption func(*IndicatorMutation)
+
+// newIndicatorMutation creates new mutation for the Indicator entity.
+func newIndicatorMutation(c config, op Op, opts ...indicatorOption) *IndicatorMutation {
+	m := &IndicatorMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeIndicator,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withIndicatorID sets the ID field of the mutation.
+func withIndicatorID(id int) indicatorOption {
+	return func(m *IndicatorMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Indicator
+		)
+		m.oldValue = func(ctx context.Context) (*Indicator, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Indicator.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withIndicator sets the old Indicator of the mutation.
+func withIndicator(node *Indicator) indicatorOption {
+	return func(m *IndicatorMutation) {
+		m.oldValue = func(context.Context) (*Indicator, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m IndicatorMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m IndicatorMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *IndicatorMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *IndicatorMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Indicator.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *IndicatorMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *IndicatorMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *IndicatorMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *IndicatorMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *IndicatorMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *IndicatorMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *IndicatorMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *IndicatorMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *IndicatorMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *IndicatorMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *IndicatorMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetCode sets the "code" field.
+func (m *IndicatorMutation) SetCode(s string) {
+	m.code = &s
+}
+
+// Code returns the value of the "code" field in the mutation.
+func (m *IndicatorMutation) Code() (r string, exists bool) {
+	v := m.code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCode returns the old "code" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCode: %w", err)
+	}
+	return oldValue.Code, nil
+}
+
+// ResetCode resets all changes to the "code" field.
+func (m *IndicatorMutation) ResetCode() {
+	m.code = nil
+}
+
+// SetName sets the "name" field.
+func (m *IndicatorMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *IndicatorMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *IndicatorMutation) ResetName() {
+	m.name = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *IndicatorMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *IndicatorMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *IndicatorMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[indicator.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *IndicatorMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[indicator.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *IndicatorMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, indicator.FieldDescription)
+}
+
+// SetUnit sets the "unit" field.
+func (m *IndicatorMutation) SetUnit(i indicator.Unit) {
+	m.unit = &i
+}
+
+// Unit returns the value of the "unit" field in the mutation.
+func (m *IndicatorMutation) Unit() (r indicator.Unit, exists bool) {
+	v := m.unit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnit returns the old "unit" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldUnit(ctx context.Context) (v indicator.Unit, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnit is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnit requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnit: %w", err)
+	}
+	return oldValue.Unit, nil
+}
+
+// ResetUnit resets all changes to the "unit" field.
+func (m *IndicatorMutation) ResetUnit() {
+	m.unit = nil
+}
+
+// SetDirection sets the "direction" field.
+func (m *IndicatorMutation) SetDirection(i indicator.Direction) {
+	m.direction = &i
+}
+
+// Direction returns the value of the "direction" field in the mutation.
+func (m *IndicatorMutation) Direction() (r indicator.Direction, exists bool) {
+	v := m.direction
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDirection returns the old "direction" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldDirection(ctx context.Context) (v indicator.Direction, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDirection is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDirection requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDirection: %w", err)
+	}
+	return oldValue.Direction, nil
+}
+
+// ResetDirection resets all changes to the "direction" field.
+func (m *IndicatorMutation) ResetDirection() {
+	m.direction = nil
+}
+
+// SetBaselineValue sets the "baseline_value" field.
+func (m *IndicatorMutation) SetBaselineValue(d decimal.Decimal) {
+	m.baseline_value = &d
+}
+
+// BaselineValue returns the value of the "baseline_value" field in the mutation.
+func (m *IndicatorMutation) BaselineValue() (r decimal.Decimal, exists bool) {
+	v := m.baseline_value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBaselineValue returns the old "baseline_value" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldBaselineValue(ctx context.Context) (v *decimal.Decimal, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBaselineValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBaselineValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBaselineValue: %w", err)
+	}
+	return oldValue.BaselineValue, nil
+}
+
+// ClearBaselineValue clears the value of the "baseline_value" field.
+func (m *IndicatorMutation) ClearBaselineValue() {
+	m.baseline_value = nil
+	m.clearedFields[indicator.FieldBaselineValue] = struct{}{}
+}
+
+// BaselineValueCleared returns if the "baseline_value" field was cleared in this mutation.
+func (m *IndicatorMutation) BaselineValueCleared() bool {
+	_, ok := m.clearedFields[indicator.FieldBaselineValue]
+	return ok
+}
+
+// ResetBaselineValue resets all changes to the "baseline_value" field.
+func (m *IndicatorMutation) ResetBaselineValue() {
+	m.baseline_value = nil
+	delete(m.clearedFields, indicator.FieldBaselineValue)
+}
+
+// SetBaselineOn sets the "baseline_on" field.
+func (m *IndicatorMutation) SetBaselineOn(d dates.Date) {
+	m.baseline_on = &d
+}
+
+// BaselineOn returns the value of the "baseline_on" field in the mutation.
+func (m *IndicatorMutation) BaselineOn() (r dates.Date, exists bool) {
+	v := m.baseline_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBaselineOn returns the old "baseline_on" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldBaselineOn(ctx context.Context) (v *dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBaselineOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBaselineOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBaselineOn: %w", err)
+	}
+	return oldValue.BaselineOn, nil
+}
+
+// ClearBaselineOn clears the value of the "baseline_on" field.
+func (m *IndicatorMutation) ClearBaselineOn() {
+	m.baseline_on = nil
+	m.clearedFields[indicator.FieldBaselineOn] = struct{}{}
+}
+
+// BaselineOnCleared returns if the "baseline_on" field was cleared in this mutation.
+func (m *IndicatorMutation) BaselineOnCleared() bool {
+	_, ok := m.clearedFields[indicator.FieldBaselineOn]
+	return ok
+}
+
+// ResetBaselineOn resets all changes to the "baseline_on" field.
+func (m *IndicatorMutation) ResetBaselineOn() {
+	m.baseline_on = nil
+	delete(m.clearedFields, indicator.FieldBaselineOn)
+}
+
+// SetBaselineSource sets the "baseline_source" field.
+func (m *IndicatorMutation) SetBaselineSource(s string) {
+	m.baseline_source = &s
+}
+
+// BaselineSource returns the value of the "baseline_source" field in the mutation.
+func (m *IndicatorMutation) BaselineSource() (r string, exists bool) {
+	v := m.baseline_source
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBaselineSource returns the old "baseline_source" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldBaselineSource(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBaselineSource is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBaselineSource requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBaselineSource: %w", err)
+	}
+	return oldValue.BaselineSource, nil
+}
+
+// ClearBaselineSource clears the value of the "baseline_source" field.
+func (m *IndicatorMutation) ClearBaselineSource() {
+	m.baseline_source = nil
+	m.clearedFields[indicator.FieldBaselineSource] = struct{}{}
+}
+
+// BaselineSourceCleared returns if the "baseline_source" field was cleared in this mutation.
+func (m *IndicatorMutation) BaselineSourceCleared() bool {
+	_, ok := m.clearedFields[indicator.FieldBaselineSource]
+	return ok
+}
+
+// ResetBaselineSource resets all changes to the "baseline_source" field.
+func (m *IndicatorMutation) ResetBaselineSource() {
+	m.baseline_source = nil
+	delete(m.clearedFields, indicator.FieldBaselineSource)
+}
+
+// AddInitiativeIDs adds the "initiatives" edge to the Initiative entity by ids.
+func (m *IndicatorMutation) AddInitiativeIDs(ids ...int) {
+	if m.initiatives == nil {
+		m.initiatives = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.initiatives[ids[i]] = struct{}{}
+	}
+}
+
+// ClearInitiatives clears the "initiatives" edge to the Initiative entity.
+func (m *IndicatorMutation) ClearInitiatives() {
+	m.clearedinitiatives = true
+}
+
+// InitiativesCleared reports if the "initiatives" edge to the Initiative entity was cleared.
+func (m *IndicatorMutation) InitiativesCleared() bool {
+	return m.clearedinitiatives
+}
+
+// RemoveInitiativeIDs removes the "initiatives" edge to the Initiative entity by IDs.
+func (m *IndicatorMutation) RemoveInitiativeIDs(ids ...int) {
+	if m.removedinitiatives == nil {
+		m.removedinitiatives = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.initiatives, ids[i])
+		m.removedinitiatives[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedInitiatives returns the removed IDs of the "initiatives" edge to the Initiative entity.
+func (m *IndicatorMutation) RemovedInitiativesIDs() (ids []int) {
+	for id := range m.removedinitiatives {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// InitiativesIDs returns the "initiatives" edge IDs in the mutation.
+func (m *IndicatorMutation) InitiativesIDs() (ids []int) {
+	for id := range m.initiatives {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetInitiatives resets all changes to the "initiatives" edge.
+func (m *IndicatorMutation) ResetInitiatives() {
+	m.initiatives = nil
+	m.clearedinitiatives = false
+	m.removedinitiatives = nil
+}
+
+// AddTargetIDs adds the "targets" edge to the IndicatorTarget entity by ids.
+func (m *IndicatorMutation) AddTargetIDs(ids ...int) {
+	if m.targets == nil {
+		m.targets = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.targets[ids[i]] = struct{}{}
+	}
+}
+
+// ClearTargets clears the "targets" edge to the IndicatorTarget entity.
+func (m *IndicatorMutation) ClearTargets() {
+	m.clearedtargets = true
+}
+
+// TargetsCleared reports if the "targets" edge to the IndicatorTarget entity was cleared.
+func (m *IndicatorMutation) TargetsCleared() bool {
+	return m.clearedtargets
+}
+
+// RemoveTargetIDs removes the "targets" edge to the IndicatorTarget entity by IDs.
+func (m *IndicatorMutation) RemoveTargetIDs(ids ...int) {
+	if m.removedtargets == nil {
+		m.removedtargets = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.targets, ids[i])
+		m.removedtargets[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedTargets returns the removed IDs of the "targets" edge to the IndicatorTarget entity.
+func (m *IndicatorMutation) RemovedTargetsIDs() (ids []int) {
+	for id := range m.removedtargets {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// TargetsIDs returns the "targets" edge IDs in the mutation.
+func (m *IndicatorMutation) TargetsIDs() (ids []int) {
+	for id := range m.targets {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetTargets resets all changes to the "targets" edge.
+func (m *IndicatorMutation) ResetTargets() {
+	m.targets = nil
+	m.clearedtargets = false
+	m.removedtargets = nil
+}
+
+// AddObservationIDs adds the "observations" edge to the Observation entity by ids.
+func (m *IndicatorMutation) AddObservationIDs(ids ...int) {
+	if m.observations == nil {
+		m.observations = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.observations[ids[i]] = struct{}{}
+	}
+}
+
+// ClearObservations clears the "observations" edge to the Observation entity.
+func (m *IndicatorMutation) ClearObservations() {
+	m.clearedobservations = true
+}
+
+// ObservationsCleared reports if the "observations" edge to the Observation entity was cleared.
+func (m *IndicatorMutation) ObservationsCleared() bool {
+	return m.clearedobservations
+}
+
+// RemoveObservationIDs removes the "observations" edge to the Observation entity by IDs.
+func (m *IndicatorMutation) RemoveObservationIDs(ids ...int) {
+	if m.removedobservations == nil {
+		m.removedobservations = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.observations, ids[i])
+		m.removedobservations[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedObservations returns the removed IDs of the "observations" edge to the Observation entity.
+func (m *IndicatorMutation) RemovedObservationsIDs() (ids []int) {
+	for id := range m.removedobservations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ObservationsIDs returns the "observations" edge IDs in the mutation.
+func (m *IndicatorMutation) ObservationsIDs() (ids []int) {
+	for id := range m.observations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetObservations resets all changes to the "observations" edge.
+func (m *IndicatorMutation) ResetObservations() {
+	m.observations = nil
+	m.clearedobservations = false
+	m.removedobservations = nil
+}
+
+// Where appends a list predicates to the IndicatorMutation builder.
+func (m *IndicatorMutation) Where(ps ...predicate.Indicator) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the IndicatorMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *IndicatorMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Indicator, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *IndicatorMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *IndicatorMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Indicator).
+func (m *IndicatorMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *IndicatorMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, indicator.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, indicator.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, indicator.FieldVersion)
+	}
+	if m.code != nil {
+		fields = append(fields, indicator.FieldCode)
+	}
+	if m.name != nil {
+		fields = append(fields, indicator.FieldName)
+	}
+	if m.description != nil {
+		fields = append(fields, indicator.FieldDescription)
+	}
+	if m.unit != nil {
+		fields = append(fields, indicator.FieldUnit)
+	}
+	if m.direction != nil {
+		fields = append(fields, indicator.FieldDirection)
+	}
+	if m.baseline_value != nil {
+		fields = append(fields, indicator.FieldBaselineValue)
+	}
+	if m.baseline_on != nil {
+		fields = append(fields, indicator.FieldBaselineOn)
+	}
+	if m.baseline_source != nil {
+		fields = append(fields, indicator.FieldBaselineSource)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *IndicatorMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case indicator.FieldCreatedAt:
+		return m.CreatedAt()
+	case indicator.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case indicator.FieldVersion:
+		return m.Version()
+	case indicator.FieldCode:
+		return m.Code()
+	case indicator.FieldName:
+		return m.Name()
+	case indicator.FieldDescription:
+		return m.Description()
+	case indicator.FieldUnit:
+		return m.Unit()
+	case indicator.FieldDirection:
+		return m.Direction()
+	case indicator.FieldBaselineValue:
+		return m.BaselineValue()
+	case indicator.FieldBaselineOn:
+		return m.BaselineOn()
+	case indicator.FieldBaselineSource:
+		return m.BaselineSource()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *IndicatorMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case indicator.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case indicator.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case indicator.FieldVersion:
+		return m.OldVersion(ctx)
+	case indicator.FieldCode:
+		return m.OldCode(ctx)
+	case indicator.FieldName:
+		return m.OldName(ctx)
+	case indicator.FieldDescription:
+		return m.OldDescription(ctx)
+	case indicator.FieldUnit:
+		return m.OldUnit(ctx)
+	case indicator.FieldDirection:
+		return m.OldDirection(ctx)
+	case indicator.FieldBaselineValue:
+		return m.OldBaselineValue(ctx)
+	case indicator.FieldBaselineOn:
+		return m.OldBaselineOn(ctx)
+	case indicator.FieldBaselineSource:
+		return m.OldBaselineSource(ctx)
+	}
+	return nil, fmt.Errorf("unknown Indicator field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *IndicatorMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case indicator.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case indicator.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case indicator.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case indicator.FieldCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCode(v)
+		return nil
+	case indicator.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case indicator.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case indicator.FieldUnit:
+		v, ok := value.(indicator.Unit)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnit(v)
+		return nil
+	case indicator.FieldDirection:
+		v, ok := value.(indicator.Direction)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDirection(v)
+		return nil
+	case indicator.FieldBaselineValue:
+		v, ok := value.(decimal.Decimal)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBaselineValue(v)
+		return nil
+	case indicator.FieldBaselineOn:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBaselineOn(v)
+		return nil
+	case indicator.FieldBaselineSource:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBaselineSource(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Indicator field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *IndicatorMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, indicator.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *IndicatorMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case indicator.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *IndicatorMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case indicator.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Indicator numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *IndicatorMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(indicator.FieldDescription) {
+		fields = append(fields, indicator.FieldDescription)
+	}
+	if m.FieldCleared(indicator.FieldBaselineValue) {
+		fields = append(fields, indicator.FieldBaselineValue)
+	}
+	if m.FieldCleared(indicator.FieldBaselineOn) {
+		fields = append(fields, indicator.FieldBaselineOn)
+	}
+	if m.FieldCleared(indicator.FieldBaselineSource) {
+		fields = append(fields, indicator.FieldBaselineSource)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *IndicatorMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *IndicatorMutation) ClearField(name string) error {
+	switch name {
+	case indicator.FieldDescription:
+		m.ClearDescription()
+		return nil
+	case indicator.FieldBaselineValue:
+		m.ClearBaselineValue()
+		return nil
+	case indicator.FieldBaselineOn:
+		m.ClearBaselineOn()
+		return nil
+	case indicator.FieldBaselineSource:
+		m.ClearBaselineSource()
+		return nil
+	}
+	return fmt.Errorf("unknown Indicator nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *IndicatorMutation) ResetField(name string) error {
+	switch name {
+	case indicator.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case indicator.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case indicator.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case indicator.FieldCode:
+		m.ResetCode()
+		return nil
+	case indicator.FieldName:
+		m.ResetName()
+		return nil
+	case indicator.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case indicator.FieldUnit:
+		m.ResetUnit()
+		return nil
+	case indicator.FieldDirection:
+		m.ResetDirection()
+		return nil
+	case indicator.FieldBaselineValue:
+		m.ResetBaselineValue()
+		return nil
+	case indicator.FieldBaselineOn:
+		m.ResetBaselineOn()
+		return nil
+	case indicator.FieldBaselineSource:
+		m.ResetBaselineSource()
+		return nil
+	}
+	return fmt.Errorf("unknown Indicator field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *IndicatorMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.initiatives != nil {
+		edges = append(edges, indicator.EdgeInitiatives)
+	}
+	if m.targets != nil {
+		edges = append(edges, indicator.EdgeTargets)
+	}
+	if m.observations != nil {
+		edges = append(edges, indicator.EdgeObservations)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *IndicatorMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case indicator.EdgeInitiatives:
+		ids := make([]ent.Value, 0, len(m.initiatives))
+		for id := range m.initiatives {
+			ids = append(ids, id)
+		}
+		return ids
+	case indicator.EdgeTargets:
+		ids := make([]ent.Value, 0, len(m.targets))
+		for id := range m.targets {
+			ids = append(ids, id)
+		}
+		return ids
+	case indicator.EdgeObservations:
+		ids := make([]ent.Value, 0, len(m.observations))
+		for id := range m.observations {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *IndicatorMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedinitiatives != nil {
+		edges = append(edges, indicator.EdgeInitiatives)
+	}
+	if m.removedtargets != nil {
+		edges = append(edges, indicator.EdgeTargets)
+	}
+	if m.removedobservations != nil {
+		edges = append(edges, indicator.EdgeObservations)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *IndicatorMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case indicator.EdgeInitiatives:
+		ids := make([]ent.Value, 0, len(m.removedinitiatives))
+		for id := range m.removedinitiatives {
+			ids = append(ids, id)
+		}
+		return ids
+	case indicator.EdgeTargets:
+		ids := make([]ent.Value, 0, len(m.removedtargets))
+		for id := range m.removedtargets {
+			ids = append(ids, id)
+		}
+		return ids
+	case indicator.EdgeObservations:
+		ids := make([]ent.Value, 0, len(m.removedobservations))
+		for id := range m.removedobservations {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *IndicatorMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedinitiatives {
+		edges = append(edges, indicator.EdgeInitiatives)
+	}
+	if m.clearedtargets {
+		edges = append(edges, indicator.EdgeTargets)
+	}
+	if m.clearedobservations {
+		edges = append(edges, indicator.EdgeObservations)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *IndicatorMutation) EdgeCleared(name string) bool {
+	switch name {
+	case indicator.EdgeInitiatives:
+		return m.clearedinitiatives
+	case indicator.EdgeTargets:
+		return m.clearedtargets
+	case indicator.EdgeObservations:
+		return m.clearedobservations
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *IndicatorMutation) ClearEdge(name string) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Indicator unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *IndicatorMutation) ResetEdge(name string) error {
+	switch name {
+	case indicator.EdgeInitiatives:
+		m.ResetInitiatives()
+		return nil
+	case indicator.EdgeTargets:
+		m.ResetTargets()
+		return nil
+	case indicator.EdgeObservations:
+		m.ResetObservations()
+		return nil
+	}
+	return fmt.Errorf("unknown Indicator edge %s", name)
+}
+
+// IndicatorTargetMutation represents an operation that mutates the IndicatorTarget nodes in the graph.
+type IndicatorTargetMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	version          *int
+	addversion       *int
+	year             *int
+	addyear          *int
+	value            *decimal.Decimal
+	clearedFields    map[string]struct{}
+	indicator        *int
+	clearedindicator bool
+	done             bool
+	oldValue         func(context.Context) (*IndicatorTarget, error)
+	predicates       []predicate.IndicatorTarget
+}
+
+var _ ent.Mutation = (*IndicatorTargetMutation)(nil)
+
+// indicatortargetOption allows management of the mutation configuration using functional options.
+type indicatortargetOption func(*IndicatorTargetMutation)
+
+// newIndicatorTargetMutation creates new mutation for the IndicatorTarget entity.
+func newIndicatorTargetMutation(c config, op Op, opts ...indicatortargetOption) *IndicatorTargetMutation {
+	m := &IndicatorTargetMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeIndicatorTarget,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withIndicatorTargetID sets the ID field of the mutation.
+func withIndicatorTargetID(id int) indicatortargetOption {
+	return func(m *IndicatorTargetMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *IndicatorTarget
+		)
+		m.oldValue = func(ctx context.Context) (*IndicatorTarget, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().IndicatorTarget.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withIndicatorTarget sets the old IndicatorTarget of the mutation.
+func withIndicatorTarget(node *IndicatorTarget) indicatortargetOption {
+	return func(m *IndicatorTargetMutation) {
+		m.oldValue = func(context.Context) (*IndicatorTarget, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m IndicatorTargetMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m IndicatorTargetMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *IndicatorTargetMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *IndicatorTargetMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().IndicatorTarget.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *IndicatorTargetMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *IndicatorTargetMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the IndicatorTarget entity.
+// If the IndicatorTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorTargetMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *IndicatorTargetMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *IndicatorTargetMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *IndicatorTargetMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the IndicatorTarget entity.
+// If the IndicatorTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorTargetMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *IndicatorTargetMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *IndicatorTargetMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *IndicatorTargetMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the IndicatorTarget entity.
+// If the IndicatorTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorTargetMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *IndicatorTargetMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *IndicatorTargetMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *IndicatorTargetMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetIndicatorID sets the "indicator_id" field.
+func (m *IndicatorTargetMutation) SetIndicatorID(i int) {
+	m.indicator = &i
+}
+
+// IndicatorID returns the value of the "indicator_id" field in the mutation.
+func (m *IndicatorTargetMutation) IndicatorID() (r int, exists bool) {
+	v := m.indicator
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIndicatorID returns the old "indicator_id" field's value of the IndicatorTarget entity.
+// If the IndicatorTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorTargetMutation) OldIndicatorID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIndicatorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIndicatorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIndicatorID: %w", err)
+	}
+	return oldValue.IndicatorID, nil
+}
+
+// ResetIndicatorID resets all changes to the "indicator_id" field.
+func (m *IndicatorTargetMutation) ResetIndicatorID() {
+	m.indicator = nil
+}
+
+// SetYear sets the "year" field.
+func (m *IndicatorTargetMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *IndicatorTargetMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the IndicatorTarget entity.
+// If the IndicatorTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorTargetMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *IndicatorTargetMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *IndicatorTargetMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *IndicatorTargetMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetValue sets the "value" field.
+func (m *IndicatorTargetMutation) SetValue(d decimal.Decimal) {
+	m.value = &d
+}
+
+// Value returns the value of the "value" field in the mutation.
+func (m *IndicatorTargetMutation) Value() (r decimal.Decimal, exists bool) {
+	v := m.value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValue returns the old "value" field's value of the IndicatorTarget entity.
+// If the IndicatorTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorTargetMutation) OldValue(ctx context.Context) (v *decimal.Decimal, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValue: %w", err)
+	}
+	return oldValue.Value, nil
+}
+
+// ClearValue clears the value of the "value" field.
+func (m *IndicatorTargetMutation) ClearValue() {
+	m.value = nil
+	m.clearedFields[indicatortarget.FieldValue] = struct{}{}
+}
+
+// ValueCleared returns if the "value" field was cleared in this mutation.
+func (m *IndicatorTargetMutation) ValueCleared() bool {
+	_, ok := m.clearedFields[indicatortarget.FieldValue]
+	return ok
+}
+
+// ResetValue resets all changes to the "value" field.
+func (m *IndicatorTargetMutation) ResetValue() {
+	m.value = nil
+	delete(m.clearedFields, indicatortarget.FieldValue)
+}
+
+// ClearIndicator clears the "indicator" edge to the Indicator entity.
+func (m *IndicatorTargetMutation) ClearIndicator() {
+	m.clearedindicator = true
+	m.clearedFields[indicatortarget.FieldIndicatorID] = struct{}{}
+}
+
+// IndicatorCleared reports if the "indicator" edge to the Indicator entity was cleared.
+func (m *IndicatorTargetMutation) IndicatorCleared() bool {
+	return m.clearedindicator
+}
+
+// IndicatorIDs returns the "indicator" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// IndicatorID instead. It exists only for internal usage by the builders.
+func (m *IndicatorTargetMutation) IndicatorIDs() (ids []int) {
+	if id := m.indicator; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetIndicator resets all changes to the "indicator" edge.
+func (m *IndicatorTargetMutation) ResetIndicator() {
+	m.indicator = nil
+	m.clearedindicator = false
+}
+
+// Where appends a list predicates to the IndicatorTargetMutation builder.
+func (m *IndicatorTargetMutation) Where(ps ...predicate.IndicatorTarget) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the IndicatorTargetMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *IndicatorTargetMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.IndicatorTarget, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *IndicatorTargetMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *IndicatorTargetMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (IndicatorTarget).
+func (m *IndicatorTargetMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *IndicatorTargetMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, indicatortarget.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, indicatortarget.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, indicatortarget.FieldVersion)
+	}
+	if m.indicator != nil {
+		fields = append(fields, indicatortarget.FieldIndicatorID)
+	}
+	if m.year != nil {
+		fields = append(fields, indicatortarget.FieldYear)
+	}
+	if m.value != nil {
+		fields = append(fields, indicatortarget.FieldValue)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *IndicatorTargetMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case indicatortarget.FieldCreatedAt:
+		return m.CreatedAt()
+	case indicatortarget.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case indicatortarget.FieldVersion:
+		return m.Version()
+	case indicatortarget.FieldIndicatorID:
+		return m.IndicatorID()
+	case indicatortarget.FieldYear:
+		return m.Year()
+	case indicatortarget.FieldValue:
+		return m.Value()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *IndicatorTargetMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case indicatortarget.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case indicatortarget.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case indicatortarget.FieldVersion:
+		return m.OldVersion(ctx)
+	case indicatortarget.FieldIndicatorID:
+		return m.OldIndicatorID(ctx)
+	case indicatortarget.FieldYear:
+		return m.OldYear(ctx)
+	case indicatortarget.FieldValue:
+		return m.OldValue(ctx)
+	}
+	return nil, fmt.Errorf("unknown IndicatorTarget field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *IndicatorTargetMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case indicatortarget.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case indicatortarget.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case indicatortarget.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case indicatortarget.FieldIndicatorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIndicatorID(v)
+		return nil
+	case indicatortarget.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case indicatortarget.FieldValue:
+		v, ok := value.(decimal.Decimal)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValue(v)
+		return nil
+	}
+	return fmt.Errorf("unknown IndicatorTarget field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *IndicatorTargetMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, indicatortarget.FieldVersion)
+	}
+	if m.addyear != nil {
+		fields = append(fields, indicatortarget.FieldYear)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *IndicatorTargetMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case indicatortarget.FieldVersion:
+		return m.AddedVersion()
+	case indicatortarget.FieldYear:
+		return m.AddedYear()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *IndicatorTargetMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case indicatortarget.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case indicatortarget.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	}
+	return fmt.Errorf("unknown IndicatorTarget numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *IndicatorTargetMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(indicatortarget.FieldValue) {
+		fields = append(fields, indicatortarget.FieldValue)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *IndicatorTargetMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *IndicatorTargetMutation) ClearField(name string) error {
+	switch name {
+	case indicatortarget.FieldValue:
+		m.ClearValue()
+		return nil
+	}
+	return fmt.Errorf("unknown IndicatorTarget nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *IndicatorTargetMutation) ResetField(name string) error {
+	switch name {
+	case indicatortarget.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case indicatortarget.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case indicatortarget.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case indicatortarget.FieldIndicatorID:
+		m.ResetIndicatorID()
+		return nil
+	case indicatortarget.FieldYear:
+		m.ResetYear()
+		return nil
+	case indicatortarget.FieldValue:
+		m.ResetValue()
+		return nil
+	}
+	return fmt.Errorf("unknown IndicatorTarget field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *IndicatorTargetMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.indicator != nil {
+		edges = append(edges, indicatortarget.EdgeIndicator)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *IndicatorTargetMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case indicatortarget.EdgeIndicator:
+		if id := m.indicator; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *IndicatorTargetMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *IndicatorTargetMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *IndicatorTargetMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedindicator {
+		edges = append(edges, indicatortarget.EdgeIndicator)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *IndicatorTargetMutation) EdgeCleared(name string) bool {
+	switch name {
+	case indicatortarget.EdgeIndicator:
+		return m.clearedindicator
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *IndicatorTargetMutation) ClearEdge(name string) error {
+	switch name {
+	case indicatortarget.EdgeIndicator:
+		m.ClearIndicator()
+		return nil
+	}
+	return fmt.Errorf("unknown IndicatorTarget unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *IndicatorTargetMutation) ResetEdge(name string) error {
+	switch name {
+	case indicatortarget.EdgeIndicator:
+		m.ResetIndicator()
+		return nil
+	}
+	return fmt.Errorf("unknown IndicatorTarget edge %s", name)
+}
+
+// InitiativeMutation represents an operation that mutates the Initiative nodes in the graph.
+type InitiativeMutation struct {
+	config
+	op                        Op
+	typ                       string
+	id                        *int
+	created_at                *time.Time
+	updated_at                *time.Time
+	version                   *int
+	addversion                *int
+	title                     *string
+	description               *string
+	status                    *initiative.Status
+	starts_on                 *dates.Date
+	ends_on                   *dates.Date
+	budget                    *decimal.Decimal
+	clearedFields             map[string]struct{}
+	partnership               *int
+	clearedpartnership        bool
+	themes                    map[int]struct{}
+	removedthemes             map[int]struct{}
+	clearedthemes             bool
+	lead_organisation         *int
+	clearedlead_organisation  bool
+	partners                  map[int]struct{}
+	removedpartners           map[int]struct{}
+	clearedpartners           bool
+	indicators                map[int]struct{}
+	removedindicators         map[int]struct{}
+	clearedindicators         bool
+	evaluations               map[int]struct{}
+	removedevaluations        map[int]struct{}
+	clearedevaluations        bool
+	decisions                 map[int]struct{}
+	removeddecisions          map[int]struct{}
+	cleareddecisions          bool
+	mandate_links             map[int]struct{}
+	removedmandate_links      map[int]struct{}
+	clearedmandate_links      bool
+	grant_applications        map[int]struct{}
+	removedgrant_applications map[int]struct{}
+	clearedgrant_applications bool
+	done                      bool
+	oldValue                  func(context.Context) (*Initiative, error)
+	predicates                []predicate.Initiative
+}
+
+var _ ent.Mutation = (*InitiativeMutation)(nil)
+
+// initiativeOption allows management of the mutation configuration using functional options.
+type initiativeOption func(*InitiativeMutation)
+
+// newInitiativeMutation creates new mutation for the Initiative entity.
+func newInitiativeMutation(c config, op Op, opts ...initiativeOption) *InitiativeMutation {
+	m := &InitiativeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeInitiative,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withInitiativeID sets the ID field of the mutation.
+func withInitiativeID(id int) initiativeOption {
+	return func(m *InitiativeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Initiative
+		)
+		m.oldValue = func(ctx context.Context) (*Initiative, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Initiative.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withInitiative sets the old Initiative of the mutation.
+func withInitiative(node *Initiative) initiativeOption {
+	return func(m *InitiativeMutation) {
+		m.oldValue = func(context.Context) (*Initiative, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m InitiativeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m InitiativeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *InitiativeMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *InitiativeMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Initiative.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *InitiativeMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *InitiativeMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Initiative entity.
+// If the Initiative object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativeMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *InitiativeMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *InitiativeMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *InitiativeMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Initiative entity.
+// If the Initiative object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativeMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *InitiativeMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *InitiativeMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *InitiativeMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Initiative entity.
+// If the Initiative object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativeMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *InitiativeMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *InitiativeMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *InitiativeMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *InitiativeMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *InitiativeMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Initiative entity.
+// If the Initiative object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativeMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *InitiativeMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *InitiativeMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *InitiativeMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Initiative entity.
+// If the Initiative object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativeMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *InitiativeMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[initiative.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *InitiativeMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[initiative.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *InitiativeMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, initiative.FieldDescription)
+}
+
+// SetPartnershipID sets the "partnership_id" field.
+func (m *InitiativeMutation) SetPartnershipID(i int) {
+	m.partnership = &i
+}
+
+// PartnershipID returns the value of the "partnership_id" field in the mutation.
+func (m *InitiativeMutation) PartnershipID() (r int, exists bool) {
+	v := m.partnership
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPartnershipID returns the old "partnership_id" field's value of the Initiative entity.
+// If the Initiative object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativeMutation) OldPartnershipID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPartnershipID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPartnershipID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPartnershipID: %w", err)
+	}
+	return oldValue.PartnershipID, nil
+}
+
+// ClearPartnershipID clears the value of the "partnership_id" field.
+func (m *InitiativeMutation) ClearPartnershipID() {
+	m.partnership = nil
+	m.clearedFields[initiative.FieldPartnershipID] = struct{}{}
+}
+
+// PartnershipIDCleared returns if the "partnership_id" field was cleared in this mutation.
+func (m *InitiativeMutation) PartnershipIDCleared() bool {
+	_, ok := m.clearedFields[initiative.FieldPartnershipID]
+	return ok
+}
+
+// ResetPartnershipID resets all changes to the "partnership_id" field.
+func (m *InitiativeMutation) ResetPartnershipID() {
+	m.partnership = nil
+	delete(m.clearedFields, initiative.FieldPartnershipID)
+}
+
+// SetLeadOrganisationID sets the "lead_organisation_id" field.
+func (m *InitiativeMutation) SetLeadOrganisationID(i int) {
+	m.lead_organisation = &i
+}
+
+// LeadOrganisationID returns the value of the "lead_organisation_id" field in the mutation.
+func (m *InitiativeMutation) LeadOrganisationID() (r int, exists bool) {
+	v := m.lead_organisation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeadOrganisationID returns the old "lead_organisation_id" field's value of the Initiative entity.
+// If the Initiative object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativeMutation) OldLeadOrganisationID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeadOrganisationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeadOrganisationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeadOrganisationID: %w", err)
+	}
+	return oldValue.LeadOrganisationID, nil
+}
+
+// ClearLeadOrganisationID clears the value of the "lead_organisation_id" field.
+func (m *InitiativeMutation) ClearLeadOrganisationID() {
+	m.lead_organisation = nil
+	m.clearedFields[initiative.FieldLeadOrganisationID] = struct{}{}
+}
+
+// LeadOrganisationIDCleared returns if the "lead_organisation_id" field was cleared in this mutation.
+func (m *InitiativeMutation) LeadOrganisationIDCleared() bool {
+	_, ok := m.clearedFields[initiative.FieldLeadOrganisationID]
+	return ok
+}
+
+// ResetLeadOrganisationID resets all changes to the "lead_organisation_id" field.
+func (m *InitiativeMutation) ResetLeadOrganisationID() {
+	m.lead_organisation = nil
+	delete(m.clearedFields, initiative.FieldLeadOrganisationID)
+}
+
+// SetStatus sets the "status" field.
+func (m *InitiativeMutation) SetStatus(i initiative.Status) {
+	m.status = &i
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *InitiativeMutation) Status() (r initiative.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Initiative entity.
+// If the Initiative object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativeMutation) OldStatus(ctx context.Context) (v initiative.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *InitiativeMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetStartsOn sets the "starts_on" field.
+func (m *InitiativeMutation) SetStartsOn(d dates.Date) {
+	m.starts_on = &d
+}
+
+// StartsOn returns the value of the "starts_on" field in the mutation.
+func (m *InitiativeMutation) StartsOn() (r dates.Date, exists bool) {
+	v := m.starts_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartsOn returns the old "starts_on" field's value of the Initiative entity.
+// If the Initiative object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativeMutation) OldStartsOn(ctx context.Context) (v *dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartsOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartsOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartsOn: %w", err)
+	}
+	return oldValue.StartsOn, nil
+}
+
+// ClearStartsOn clears the value of the "starts_on" field.
+func (m *InitiativeMutation) ClearStartsOn() {
+	m.starts_on = nil
+	m.clearedFields[initiative.FieldStartsOn] = struct{}{}
+}
+
+// StartsOnCleared returns if the "starts_on" field was cleared in this mutation.
+func (m *InitiativeMutation) StartsOnCleared() bool {
+	_, ok := m.clearedFields[initiative.FieldStartsOn]
+	return ok
+}
+
+// ResetStartsOn resets all changes to the "starts_on" field.
+func (m *InitiativeMutation) ResetStartsOn() {
+	m.starts_on = nil
+	delete(m.clearedFields, initiative.FieldStartsOn)
+}
+
+// SetEndsOn sets the "ends_on" field.
+func (m *InitiativeMutation) SetEndsOn(d dates.Date) {
+	m.ends_on = &d
+}
+
+// EndsOn returns the value of the "ends_on" field in the mutation.
+func (m *InitiativeMutation) EndsOn() (r dates.Date, exists bool) {
+	v := m.ends_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndsOn returns the old "ends_on" field's value of the Initiative entity.
+// If the Initiative object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativeMutation) OldEndsOn(ctx context.Context) (v *dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndsOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndsOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndsOn: %w", err)
+	}
+	return oldValue.EndsOn, nil
+}
+
+// ClearEndsOn clears the value of the "ends_on" field.
+func (m *InitiativeMutation) ClearEndsOn() {
+	m.ends_on = nil
+	m.clearedFields[initiative.FieldEndsOn] = struct{}{}
+}
+
+// EndsOnCleared returns if the "ends_on" field was cleared in this mutation.
+func (m *InitiativeMutation) EndsOnCleared() bool {
+	_, ok := m.clearedFields[initiative.FieldEndsOn]
+	return ok
+}
+
+// ResetEndsOn resets all changes to the "ends_on" field.
+func (m *InitiativeMutation) ResetEndsOn() {
+	m.ends_on = nil
+	delete(m.clearedFields, initiative.FieldEndsOn)
+}
+
+// SetBudget sets the "budget" field.
+func (m *InitiativeMutation) SetBudget(d decimal.Decimal) {
+	m.budget = &d
+}
+
+// Budget returns the value of the "budget" field in the mutation.
+func (m *InitiativeMutation) Budget() (r decimal.Decimal, exists bool) {
+	v := m.budget
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBudget returns the old "budget" field's value of the Initiative entity.
+// If the Initiative object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativeMutation) OldBudget(ctx context.Context) (v *decimal.Decimal, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBudget is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBudget requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBudget: %w", err)
+	}
+	return oldValue.Budget, nil
+}
+
+// ClearBudget clears the value of the "budget" field.
+func (m *InitiativeMutation) ClearBudget() {
+	m.budget = nil
+	m.clearedFields[initiative.FieldBudget] = struct{}{}
+}
+
+// BudgetCleared returns if the "budget" field was cleared in this mutation.
+func (m *InitiativeMutation) BudgetCleared() bool {
+	_, ok := m.clearedFields[initiative.FieldBudget]
+	return ok
+}
+
+// ResetBudget resets all changes to the "budget" field.
+func (m *InitiativeMutation) ResetBudget() {
+	m.budget = nil
+	delete(m.clearedFields, initiative.FieldBudget)
+}
+
+// ClearPartnership clears the "partnership" edge to the Partnership entity.
+func (m *InitiativeMutation) ClearPartnership() {
+	m.clearedpartnership = true
+	m.clearedFields[initiative.FieldPartnershipID] = struct{}{}
+}
+
+// PartnershipCleared reports if the "partnership" edge to the Partnership entity was cleared.
+func (m *InitiativeMutation) PartnershipCleared() bool {
+	return m.PartnershipIDCleared() || m.clearedpartnership
+}
+
+// PartnershipIDs returns the "partnership" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PartnershipID instead. It exists only for internal usage by the builders.
+func (m *InitiativeMutation) PartnershipIDs() (ids []int) {
+	if id := m.partnership; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPartnership resets all changes to the "partnership" edge.
+func (m *InitiativeMutation) ResetPartnership() {
+	m.partnership = nil
+	m.clearedpartnership = false
+}
+
+// AddThemeIDs adds the "themes" edge to the Theme entity by ids.
+func (m *InitiativeMutation) AddThemeIDs(ids ...int) {
+	if m.themes == nil {
+		m.themes = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.themes[ids[i]] = struct{}{}
+	}
+}
+
+// ClearThemes clears the "themes" edge to the Theme entity.
+func (m *InitiativeMutation) ClearThemes() {
+	m.clearedthemes = true
+}
+
+// ThemesCleared reports if the "themes" edge to the Theme entity was cleared.
+func (m *InitiativeMutation) ThemesCleared() bool {
+	return m.clearedthemes
+}
+
+// RemoveThemeIDs removes the "themes" edge to the Theme entity by IDs.
+func (m *InitiativeMutation) RemoveThemeIDs(ids ...int) {
+	if m.removedthemes == nil {
+		m.removedthemes = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.themes, ids[i])
+		m.removedthemes[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedThemes returns the removed IDs of the "themes" edge to the Theme entity.
+func (m *InitiativeMutation) RemovedThemesIDs() (ids []int) {
+	for id := range m.removedthemes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ThemesIDs returns the "themes" edge IDs in the mutation.
+func (m *InitiativeMutation) ThemesIDs() (ids []int) {
+	for id := range m.themes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetThemes resets all changes to the "themes" edge.
+func (m *InitiativeMutation) ResetThemes() {
+	m.themes = nil
+	m.clearedthemes = false
+	m.removedthemes = nil
+}
+
+// ClearLeadOrganisation clears the "lead_organisation" edge to the Organisation entity.
+func (m *InitiativeMutation) ClearLeadOrganisation() {
+	m.clearedlead_organisation = true
+	m.clearedFields[initiative.FieldLeadOrganisationID] = struct{}{}
+}
+
+// LeadOrganisationCleared reports if the "lead_organisation" edge to the Organisation entity was cleared.
+func (m *InitiativeMutation) LeadOrganisationCleared() bool {
+	return m.LeadOrganisationIDCleared() || m.clearedlead_organisation
+}
+
+// LeadOrganisationIDs returns the "lead_organisation" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// LeadOrganisationID instead. It exists only for internal usage by the builders.
+func (m *InitiativeMutation) LeadOrganisationIDs() (ids []int) {
+	if id := m.lead_organisation; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetLeadOrganisation resets all changes to the "lead_organisation" edge.
+func (m *InitiativeMutation) ResetLeadOrganisation() {
+	m.lead_organisation = nil
+	m.clearedlead_organisation = false
+}
+
+// AddPartnerIDs adds the "partners" edge to the InitiativePartner entity by ids.
+func (m *InitiativeMutation) AddPartnerIDs(ids ...int) {
+	if m.partners == nil {
+		m.partners = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.partners[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPartners clears the "partners" edge to the InitiativePartner entity.
+func (m *InitiativeMutation) ClearPartners() {
+	m.clearedpartners = true
+}
+
+// PartnersCleared reports if the "partners" edge to the InitiativePartner entity was cleared.
+func (m *InitiativeMutation) PartnersCleared() bool {
+	return m.clearedpartners
+}
+
+// RemovePartnerIDs removes the "partners" edge to the InitiativePartner entity by IDs.
+func (m *InitiativeMutation) RemovePartnerIDs(ids ...int) {
+	if m.removedpartners == nil {
+		m.removedpartners = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.partners, ids[i])
+		m.removedpartners[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPartners returns the removed IDs of the "partners" edge to the InitiativePartner entity.
+func (m *InitiativeMutation) RemovedPartnersIDs() (ids []int) {
+	for id := range m.removedpartners {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PartnersIDs returns the "partners" edge IDs in the mutation.
+func (m *InitiativeMutation) PartnersIDs() (ids []int) {
+	for id := range m.partners {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPartners resets all changes to the "partners" edge.
+func (m *InitiativeMutation) ResetPartners() {
+	m.partners = nil
+	m.clearedpartners = false
+	m.removedpartners = nil
+}
+
+// AddIndicatorIDs adds the "indicators" edge to the Indicator entity by ids.
+func (m *InitiativeMutation) AddIndicatorIDs(ids ...int) {
+	if m.indicators == nil {
+		m.indicators = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.indicators[ids[i]] = struct{}{}
+	}
+}
+
+// ClearIndicators clears the "indicators" edge to the Indicator entity.
+func (m *InitiativeMutation) ClearIndicators() {
+	m.clearedindicators = true
+}
+
+// IndicatorsCleared reports if the "indicators" edge to the Indicator entity was cleared.
+func (m *InitiativeMutation) IndicatorsCleared() bool {
+	return m.clearedindicators
+}
+
+// RemoveIndicatorIDs removes the "indicators" edge to the Indicator entity by IDs.
+func (m *InitiativeMutation) RemoveIndicatorIDs(ids ...int) {
+	if m.removedindicators == nil {
+		m.removedindicators = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.indicators, ids[i])
+		m.removedindicators[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedIndicators returns the removed IDs of the "indicators" edge to the Indicator entity.
+func (m *InitiativeMutation) RemovedIndicatorsIDs() (ids []int) {
+	for id := range m.removedindicators {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// IndicatorsIDs returns the "indicators" edge IDs in the mutation.
+func (m *InitiativeMutation) IndicatorsIDs() (ids []int) {
+	for id := range m.indicators {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetIndicators resets all changes to the "indicators" edge.
+func (m *InitiativeMutation) ResetIndicators() {
+	m.indicators = nil
+	m.clearedindicators = false
+	m.removedindicators = nil
+}
+
+// AddEvaluationIDs adds the "evaluations" edge to the Evaluation entity by ids.
+func (m *InitiativeMutation) AddEvaluationIDs(ids ...int) {
+	if m.evaluations == nil {
+		m.evaluations = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.evaluations[ids[i]] = struct{}{}
+	}
+}
+
+// ClearEvaluations clears the "evaluations" edge to the Evaluation entity.
+func (m *InitiativeMutation) ClearEvaluations() {
+	m.clearedevaluations = true
+}
+
+// EvaluationsCleared reports if the "evaluations" edge to the Evaluation entity was cleared.
+func (m *InitiativeMutation) EvaluationsCleared() bool {
+	return m.clearedevaluations
+}
+
+// RemoveEvaluationIDs removes the "evaluations" edge to the Evaluation entity by IDs.
+func (m *InitiativeMutation) RemoveEvaluationIDs(ids ...int) {
+	if m.removedevaluations == nil {
+		m.removedevaluations = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.evaluations, ids[i])
+		m.removedevaluations[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedEvaluations returns the removed IDs of the "evaluations" edge to the Evaluation entity.
+func (m *InitiativeMutation) RemovedEvaluationsIDs() (ids []int) {
+	for id := range m.removedevaluations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// EvaluationsIDs returns the "evaluations" edge IDs in the mutation.
+func (m *InitiativeMutation) EvaluationsIDs() (ids []int) {
+	for id := range m.evaluations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetEvaluations resets all changes to the "evaluations" edge.
+func (m *InitiativeMutation) ResetEvaluations() {
+	m.evaluations = nil
+	m.clearedevaluations = false
+	m.removedevaluations = nil
+}
+
+// AddDecisionIDs adds the "decisions" edge to the Decision entity by ids.
+func (m *InitiativeMutation) AddDecisionIDs(ids ...int) {
+	if m.decisions == nil {
+		m.decisions = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.decisions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDecisions clears the "decisions" edge to the Decision entity.
+func (m *InitiativeMutation) ClearDecisions() {
+	m.cleareddecisions = true
+}
+
+// DecisionsCleared reports if the "decisions" edge to the Decision entity was cleared.
+func (m *InitiativeMutation) DecisionsCleared() bool {
+	return m.cleareddecisions
+}
+
+// RemoveDecisionIDs removes the "decisions" edge to the Decision entity by IDs.
+func (m *InitiativeMutation) RemoveDecisionIDs(ids ...int) {
+	if m.removeddecisions == nil {
+		m.removeddecisions = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.decisions, ids[i])
+		m.removeddecisions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDecisions returns the removed IDs of the "decisions" edge to the Decision entity.
+func (m *InitiativeMutation) RemovedDecisionsIDs() (ids []int) {
+	for id := range m.removeddecisions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DecisionsIDs returns the "decisions" edge IDs in the mutation.
+func (m *InitiativeMutation) DecisionsIDs() (ids []int) {
+	for id := range m.decisions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDecisions resets all changes to the "decisions" edge.
+func (m *InitiativeMutation) ResetDecisions() {
+	m.decisions = nil
+	m.cleareddecisions = false
+	m.removeddecisions = nil
+}
+
+// AddMandateLinkIDs adds the "mandate_links" edge to the MandateLink entity by ids.
+func (m *InitiativeMutation) AddMandateLinkIDs(ids ...int) {
+	if m.mandate_links == nil {
+		m.mandate_links = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.mandate_links[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMandateLinks clears the "mandate_links" edge to the MandateLink entity.
+func (m *InitiativeMutation) ClearMandateLinks() {
+	m.clearedmandate_links = true
+}
+
+// MandateLinksCleared reports if the "mandate_links" edge to the MandateLink entity was cleared.
+func (m *InitiativeMutation) MandateLinksCleared() bool {
+	return m.clearedmandate_links
+}
+
+// RemoveMandateLinkIDs removes the "mandate_links" edge to the MandateLink entity by IDs.
+func (m *InitiativeMutation) RemoveMandateLinkIDs(ids ...int) {
+	if m.removedmandate_links == nil {
+		m.removedmandate_links = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.mandate_links, ids[i])
+		m.removedmandate_links[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMandateLinks returns the removed IDs of the "mandate_links" edge to the MandateLink entity.
+func (m *InitiativeMutation) RemovedMandateLinksIDs() (ids []int) {
+	for id := range m.removedmandate_links {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MandateLinksIDs returns the "mandate_links" edge IDs in the mutation.
+func (m *InitiativeMutation) MandateLinksIDs() (ids []int) {
+	for id := range m.mandate_links {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMandateLinks resets all changes to the "mandate_links" edge.
+func (m *InitiativeMutation) ResetMandateLinks() {
+	m.mandate_links = nil
+	m.clearedmandate_links = false
+	m.removedmandate_links = nil
+}
+
+// AddGrantApplicationIDs adds the "grant_applications" edge to the GrantApplication entity by ids.
+func (m *InitiativeMutation) AddGrantApplicationIDs(ids ...int) {
+	if m.grant_applications == nil {
+		m.grant_applications = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.grant_applications[ids[i]] = struct{}{}
+	}
+}
+
+// ClearGrantApplications clears the "grant_applications" edge to the GrantApplication entity.
+func (m *InitiativeMutation) ClearGrantApplications() {
+	m.clearedgrant_applications = true
+}
+
+// GrantApplicationsCleared reports if the "grant_applications" edge to the GrantApplication entity was cleared.
+func (m *InitiativeMutation) GrantApplicationsCleared() bool {
+	return m.clearedgrant_applications
+}
+
+// RemoveGrantApplicationIDs removes the "grant_applications" edge to the GrantApplication entity by IDs.
+func (m *InitiativeMutation) RemoveGrantApplicationIDs(ids ...int) {
+	if m.removedgrant_applications == nil {
+		m.removedgrant_applications = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.grant_applications, ids[i])
+		m.removedgrant_applications[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedGrantApplications returns the removed IDs of the "grant_applications" edge to the GrantApplication entity.
+func (m *InitiativeMutation) RemovedGrantApplicationsIDs() (ids []int) {
+	for id := range m.removedgrant_applications {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// GrantApplicationsIDs returns the "grant_applications" edge IDs in the mutation.
+func (m *InitiativeMutation) GrantApplicationsIDs() (ids []int) {
+	for id := range m.grant_applications {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetGrantApplications resets all changes to the "grant_applications" edge.
+func (m *InitiativeMutation) ResetGrantApplications() {
+	m.grant_applications = nil
+	m.clearedgrant_applications = false
+	m.removedgrant_applications = nil
+}
+
+// Where appends a list predicates to the InitiativeMutation builder.
+func (m *InitiativeMutation) Where(ps ...predicate.Initiative) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the InitiativeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *InitiativeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Initiative, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *InitiativeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *InitiativeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Initiative).
+func (m *InitiativeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *InitiativeMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, initiative.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, initiative.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, initiative.FieldVersion)
+	}
+	if m.title != nil {
+		fields = append(fields, initiative.FieldTitle)
+	}
+	if m.description != nil {
+		fields = append(fields, initiative.FieldDescription)
+	}
+	if m.partnership != nil {
+		fields = append(fields, initiative.FieldPartnershipID)
+	}
+	if m.lead_organisation != nil {
+		fields = append(fields, initiative.FieldLeadOrganisationID)
+	}
+	if m.status != nil {
+		fields = append(fields, initiative.FieldStatus)
+	}
+	if m.starts_on != nil {
+		fields = append(fields, initiative.FieldStartsOn)
+	}
+	if m.ends_on != nil {
+		fields = append(fields, initiative.FieldEndsOn)
+	}
+	if m.budget != nil {
+		fields = append(fields, initiative.FieldBudget)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *InitiativeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case initiative.FieldCreatedAt:
+		return m.CreatedAt()
+	case initiative.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case initiative.FieldVersion:
+		return m.Version()
+	case initiative.FieldTitle:
+		return m.Title()
+	case initiative.FieldDescription:
+		return m.Description()
+	case initiative.FieldPartnershipID:
+		return m.PartnershipID()
+	case initiative.FieldLeadOrganisationID:
+		return m.LeadOrganisationID()
+	case initiative.FieldStatus:
+		return m.Status()
+	case initiative.FieldStartsOn:
+		return m.StartsOn()
+	case initiative.FieldEndsOn:
+		return m.EndsOn()
+	case initiative.FieldBudget:
+		return m.Budget()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *InitiativeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case initiative.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case initiative.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case initiative.FieldVersion:
+		return m.OldVersion(ctx)
+	case initiative.FieldTitle:
+		return m.OldTitle(ctx)
+	case initiative.FieldDescription:
+		return m.OldDescription(ctx)
+	case initiative.FieldPartnershipID:
+		return m.OldPartnershipID(ctx)
+	case initiative.FieldLeadOrganisationID:
+		return m.OldLeadOrganisationID(ctx)
+	case initiative.FieldStatus:
+		return m.OldStatus(ctx)
+	case initiative.FieldStartsOn:
+		return m.OldStartsOn(ctx)
+	case initiative.FieldEndsOn:
+		return m.OldEndsOn(ctx)
+	case initiative.FieldBudget:
+		return m.OldBudget(ctx)
+	}
+	return nil, fmt.Errorf("unknown Initiative field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InitiativeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case initiative.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case initiative.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case initiative.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case initiative.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case initiative.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case initiative.FieldPartnershipID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPartnershipID(v)
+		return nil
+	case initiative.FieldLeadOrganisationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeadOrganisationID(v)
+		return nil
+	case initiative.FieldStatus:
+		v, ok := value.(initiative.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case initiative.FieldStartsOn:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartsOn(v)
+		return nil
+	case initiative.FieldEndsOn:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndsOn(v)
+		return nil
+	case initiative.FieldBudget:
+		v, ok := value.(decimal.Decimal)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBudget(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Initiative field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *InitiativeMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, initiative.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *InitiativeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case initiative.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InitiativeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case initiative.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Initiative numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *InitiativeMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(initiative.FieldDescription) {
+		fields = append(fields, initiative.FieldDescription)
+	}
+	if m.FieldCleared(initiative.FieldPartnershipID) {
+		fields = append(fields, initiative.FieldPartnershipID)
+	}
+	if m.FieldCleared(initiative.FieldLeadOrganisationID) {
+		fields = append(fields, initiative.FieldLeadOrganisationID)
+	}
+	if m.FieldCleared(initiative.FieldStartsOn) {
+		fields = append(fields, initiative.FieldStartsOn)
+	}
+	if m.FieldCleared(initiative.FieldEndsOn) {
+		fields = append(fields, initiative.FieldEndsOn)
+	}
+	if m.FieldCleared(initiative.FieldBudget) {
+		fields = append(fields, initiative.FieldBudget)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *InitiativeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *InitiativeMutation) ClearField(name string) error {
+	switch name {
+	case initiative.FieldDescription:
+		m.ClearDescription()
+		return nil
+	case initiative.FieldPartnershipID:
+		m.ClearPartnershipID()
+		return nil
+	case initiative.FieldLeadOrganisationID:
+		m.ClearLeadOrganisationID()
+		return nil
+	case initiative.FieldStartsOn:
+		m.ClearStartsOn()
+		return nil
+	case initiative.FieldEndsOn:
+		m.ClearEndsOn()
+		return nil
+	case initiative.FieldBudget:
+		m.ClearBudget()
+		return nil
+	}
+	return fmt.Errorf("unknown Initiative nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *InitiativeMutation) ResetField(name string) error {
+	switch name {
+	case initiative.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case initiative.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case initiative.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case initiative.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case initiative.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case initiative.FieldPartnershipID:
+		m.ResetPartnershipID()
+		return nil
+	case initiative.FieldLeadOrganisationID:
+		m.ResetLeadOrganisationID()
+		return nil
+	case initiative.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case initiative.FieldStartsOn:
+		m.ResetStartsOn()
+		return nil
+	case initiative.FieldEndsOn:
+		m.ResetEndsOn()
+		return nil
+	case initiative.FieldBudget:
+		m.ResetBudget()
+		return nil
+	}
+	return fmt.Errorf("unknown Initiative field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *InitiativeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 9)
+	if m.partnership != nil {
+		edges = append(edges, initiative.EdgePartnership)
+	}
+	if m.themes != nil {
+		edges = append(edges, initiative.EdgeThemes)
+	}
+	if m.lead_organisation != nil {
+		edges = append(edges, initiative.EdgeLeadOrganisation)
+	}
+	if m.partners != nil {
+		edges = append(edges, initiative.EdgePartners)
+	}
+	if m.indicators != nil {
+		edges = append(edges, initiative.EdgeIndicators)
+	}
+	if m.evaluations != nil {
+		edges = append(edges, initiative.EdgeEvaluations)
+	}
+	if m.decisions != nil {
+		edges = append(edges, initiative.EdgeDecisions)
+	}
+	if m.mandate_links != nil {
+		edges = append(edges, initiative.EdgeMandateLinks)
+	}
+	if m.grant_applications != nil {
+		edges = append(edges, initiative.EdgeGrantApplications)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *InitiativeMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case initiative.EdgePartnership:
+		if id := m.partnership; id != nil {
+			return []ent.Value{*id}
+		}
+	case initiative.EdgeThemes:
+		ids := make([]ent.Value, 0, len(m.themes))
+		for id := range m.themes {
+			ids = append(ids, id)
+		}
+		return ids
+	case initiative.EdgeLeadOrganisation:
+		if id := m.lead_organisation; id != nil {
+			return []ent.Value{*id}
+		}
+	case initiative.EdgePartners:
+		ids := make([]ent.Value, 0, len(m.partners))
+		for id := range m.partners {
+			ids = append(ids, id)
+		}
+		return ids
+	case initiative.EdgeIndicators:
+		ids := make([]ent.Value, 0, len(m.indicators))
+		for id := range m.indicators {
+			ids = append(ids, id)
+		}
+		return ids
+	case initiative.EdgeEvaluations:
+		ids := make([]ent.Value, 0, len(m.evaluations))
+		for id := range m.evaluations {
+			ids = append(ids, id)
+		}
+		return ids
+	case initiative.EdgeDecisions:
+		ids := make([]ent.Value, 0, len(m.decisions))
+		for id := range m.decisions {
+			ids = append(ids, id)
+		}
+		return ids
+	case initiative.EdgeMandateLinks:
+		ids := make([]ent.Value, 0, len(m.mandate_links))
+		for id := range m.mandate_links {
+			ids = append(ids, id)
+		}
+		return ids
+	case initiative.EdgeGrantApplications:
+		ids := make([]ent.Value, 0, len(m.grant_applications))
+		for id := range m.grant_applications {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *InitiativeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 9)
+	if m.removedthemes != nil {
+		edges = append(edges, initiative.EdgeThemes)
+	}
+	if m.removedpartners != nil {
+		edges = append(edges, initiative.EdgePartners)
+	}
+	if m.removedindicators != nil {
+		edges = append(edges, initiative.EdgeIndicators)
+	}
+	if m.removedevaluations != nil {
+		edges = append(edges, initiative.EdgeEvaluations)
+	}
+	if m.removeddecisions != nil {
+		edges = append(edges, initiative.EdgeDecisions)
+	}
+	if m.removedmandate_links != nil {
+		edges = append(edges, initiative.EdgeMandateLinks)
+	}
+	if m.removedgrant_applications != nil {
+		edges = append(edges, initiative.EdgeGrantApplications)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *InitiativeMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case initiative.EdgeThemes:
+		ids := make([]ent.Value, 0, len(m.removedthemes))
+		for id := range m.removedthemes {
+			ids = append(ids, id)
+		}
+		return ids
+	case initiative.EdgePartners:
+		ids := make([]ent.Value, 0, len(m.removedpartners))
+		for id := range m.removedpartners {
+			ids = append(ids, id)
+		}
+		return ids
+	case initiative.EdgeIndicators:
+		ids := make([]ent.Value, 0, len(m.removedindicators))
+		for id := range m.removedindicators {
+			ids = append(ids, id)
+		}
+		return ids
+	case initiative.EdgeEvaluations:
+		ids := make([]ent.Value, 0, len(m.removedevaluations))
+		for id := range m.removedevaluations {
+			ids = append(ids, id)
+		}
+		return ids
+	case initiative.EdgeDecisions:
+		ids := make([]ent.Value, 0, len(m.removeddecisions))
+		for id := range m.removeddecisions {
+			ids = append(ids, id)
+		}
+		return ids
+	case initiative.EdgeMandateLinks:
+		ids := make([]ent.Value, 0, len(m.removedmandate_links))
+		for id := range m.removedmandate_links {
+			ids = append(ids, id)
+		}
+		return ids
+	case initiative.EdgeGrantApplications:
+		ids := make([]ent.Value, 0, len(m.removedgrant_applications))
+		for id := range m.removedgrant_applications {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *InitiativeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 9)
+	if m.clearedpartnership {
+		edges = append(edges, initiative.EdgePartnership)
+	}
+	if m.clearedthemes {
+		edges = append(edges, initiative.EdgeThemes)
+	}
+	if m.clearedlead_organisation {
+		edges = append(edges, initiative.EdgeLeadOrganisation)
+	}
+	if m.clearedpartners {
+		edges = append(edges, initiative.EdgePartners)
+	}
+	if m.clearedindicators {
+		edges = append(edges, initiative.EdgeIndicators)
+	}
+	if m.clearedevaluations {
+		edges = append(edges, initiative.EdgeEvaluations)
+	}
+	if m.cleareddecisions {
+		edges = append(edges, initiative.EdgeDecisions)
+	}
+	if m.clearedmandate_links {
+		edges = append(edges, initiative.EdgeMandateLinks)
+	}
+	if m.clearedgrant_applications {
+		edges = append(edges, initiative.EdgeGrantApplications)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *InitiativeMutation) EdgeCleared(name string) bool {
+	switch name {
+	case initiative.EdgePartnership:
+		return m.clearedpartnership
+	case initiative.EdgeThemes:
+		return m.clearedthemes
+	case initiative.EdgeLeadOrganisation:
+		return m.clearedlead_organisation
+	case initiative.EdgePartners:
+		return m.clearedpartners
+	case initiative.EdgeIndicators:
+		return m.clearedindicators
+	case initiative.EdgeEvaluations:
+		return m.clearedevaluations
+	case initiative.EdgeDecisions:
+		return m.cleareddecisions
+	case initiative.EdgeMandateLinks:
+		return m.clearedmandate_links
+	case initiative.EdgeGrantApplications:
+		return m.clearedgrant_applications
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *InitiativeMutation) ClearEdge(name string) error {
+	switch name {
+	case initiative.EdgePartnership:
+		m.ClearPartnership()
+		return nil
+	case initiative.EdgeLeadOrganisation:
+		m.ClearLeadOrganisation()
+		return nil
+	}
+	return fmt.Errorf("unknown Initiative unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *InitiativeMutation) ResetEdge(name string) error {
+	switch name {
+	case initiative.EdgePartnership:
+		m.ResetPartnership()
+		return nil
+	case initiative.EdgeThemes:
+		m.ResetThemes()
+		return nil
+	case initiative.EdgeLeadOrganisation:
+		m.ResetLeadOrganisation()
+		return nil
+	case initiative.EdgePartners:
+		m.ResetPartners()
+		return nil
+	case initiative.EdgeIndicators:
+		m.ResetIndicators()
+		return nil
+	case initiative.EdgeEvaluations:
+		m.ResetEvaluations()
+		return nil
+	case initiative.EdgeDecisions:
+		m.ResetDecisions()
+		return nil
+	case initiative.EdgeMandateLinks:
+		m.ResetMandateLinks()
+		return nil
+	case initiative.EdgeGrantApplications:
+		m.ResetGrantApplications()
+		return nil
+	}
+	return fmt.Errorf("unknown Initiative edge %s", name)
+}
+
+// InitiativePartnerMutation represents an operation that mutates the InitiativePartner nodes in the graph.
+type InitiativePartnerMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	version             *int
+	addversion          *int
+	role                *initiativepartner.Role
+	clearedFields       map[string]struct{}
+	initiative          *int
+	clearedinitiative   bool
+	organisation        *int
+	clearedorganisation bool
+	done                bool
+	oldValue            func(context.Context) (*InitiativePartner, error)
+	predicates          []predicate.InitiativePartner
+}
+
+var _ ent.Mutation = (*InitiativePartnerMutation)(nil)
+
+// initiativepartnerOption allows management of the mutation configuration using functional options.
+type initiativepartnerOption func(*InitiativePartnerMutation)
+
+// newInitiativePartnerMutation creates new mutation for the InitiativePartner entity.
+func newInitiativePartnerMutation(c config, op Op, opts ...initiativepartnerOption) *InitiativePartnerMutation {
+	m := &InitiativePartnerMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeInitiativePartner,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withInitiativePartnerID sets the ID field of the mutation.
+func withInitiativePartnerID(id int) initiativepartnerOption {
+	return func(m *InitiativePartnerMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *InitiativePartner
+		)
+		m.oldValue = func(ctx context.Context) (*InitiativePartner, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().InitiativePartner.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withInitiativePartner sets the old InitiativePartner of the mutation.
+func withInitiativePartner(node *InitiativePartner) initiativepartnerOption {
+	return func(m *InitiativePartnerMutation) {
+		m.oldValue = func(context.Context) (*InitiativePartner, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m InitiativePartnerMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m InitiativePartnerMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *InitiativePartnerMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *InitiativePartnerMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().InitiativePartner.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *InitiativePartnerMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *InitiativePartnerMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the InitiativePartner entity.
+// If the InitiativePartner object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativePartnerMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *InitiativePartnerMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *InitiativePartnerMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *InitiativePartnerMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the InitiativePartner entity.
+// If the InitiativePartner object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativePartnerMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *InitiativePartnerMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *InitiativePartnerMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *InitiativePartnerMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the InitiativePartner entity.
+// If the InitiativePartner object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativePartnerMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *InitiativePartnerMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *InitiativePartnerMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *InitiativePartnerMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetInitiativeID sets the "initiative_id" field.
+func (m *InitiativePartnerMutation) SetInitiativeID(i int) {
+	m.initiative = &i
+}
+
+// InitiativeID returns the value of the "initiative_id" field in the mutation.
+func (m *InitiativePartnerMutation) InitiativeID() (r int, exists bool) {
+	v := m.initiative
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInitiativeID returns the old "initiative_id" field's value of the InitiativePartner entity.
+// If the InitiativePartner object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativePartnerMutation) OldInitiativeID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInitiativeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInitiativeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInitiativeID: %w", err)
+	}
+	return oldValue.InitiativeID, nil
+}
+
+// ResetInitiativeID resets all changes to the "initiative_id" field.
+func (m *InitiativePartnerMutation) ResetInitiativeID() {
+	m.initiative = nil
+}
+
+// SetOrganisationID sets the "organisation_id" field.
+func (m *InitiativePartnerMutation) SetOrganisationID(i int) {
+	m.organisation = &i
+}
+
+// OrganisationID returns the value of the "organisation_id" field in the mutation.
+func (m *InitiativePartnerMutation) OrganisationID() (r int, exists bool) {
+	v := m.organisation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganisationID returns the old "organisation_id" field's value of the InitiativePartner entity.
+// If the InitiativePartner object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativePartnerMutation) OldOrganisationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganisationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganisationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganisationID: %w", err)
+	}
+	return oldValue.OrganisationID, nil
+}
+
+// ResetOrganisationID resets all changes to the "organisation_id" field.
+func (m *InitiativePartnerMutation) ResetOrganisationID() {
+	m.organisation = nil
+}
+
+// SetRole sets the "role" field.
+func (m *InitiativePartnerMutation) SetRole(i initiativepartner.Role) {
+	m.role = &i
+}
+
+// Role returns the value of the "role" field in the mutation.
+func (m *InitiativePartnerMutation) Role() (r initiativepartner.Role, exists bool) {
+	v := m.role
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRole returns the old "role" field's value of the InitiativePartner entity.
+// If the InitiativePartner object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativePartnerMutation) OldRole(ctx context.Context) (v initiativepartner.Role, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRole is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRole requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRole: %w", err)
+	}
+	return oldValue.Role, nil
+}
+
+// ResetRole resets all changes to the "role" field.
+func (m *InitiativePartnerMutation) ResetRole() {
+	m.role = nil
+}
+
+// ClearInitiative clears the "initiative" edge to the Initiative entity.
+func (m *InitiativePartnerMutation) ClearInitiative() {
+	m.clearedinitiative = true
+	m.clearedFields[initiativepartner.FieldInitiativeID] = struct{}{}
+}
+
+// InitiativeCleared reports if the "initiative" edge to the Initiative entity was cleared.
+func (m *InitiativePartnerMutation) InitiativeCleared() bool {
+	return m.clearedinitiative
+}
+
+// InitiativeIDs returns the "initiative" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// InitiativeID instead. It exists only for internal usage by the builders.
+func (m *InitiativePartnerMutation) InitiativeIDs() (ids []int) {
+	if id := m.initiative; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetInitiative resets all changes to the "initiative" edge.
+func (m *InitiativePartnerMutation) ResetInitiative() {
+	m.initiative = nil
+	m.clearedinitiative = false
+}
+
+// ClearOrganisation clears the "organisation" edge to the Organisation entity.
+func (m *InitiativePartnerMutation) ClearOrganisation() {
+	m.clearedorganisation = true
+	m.clearedFields[initiativepartner.FieldOrganisationID] = struct{}{}
+}
+
+// OrganisationCleared reports if the "organisation" edge to the Organisation entity was cleared.
+func (m *InitiativePartnerMutation) OrganisationCleared() bool {
+	return m.clearedorganisation
+}
+
+// OrganisationIDs returns the "organisation" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganisationID instead. It exists only for internal usage by the builders.
+func (m *InitiativePartnerMutation) OrganisationIDs() (ids []int) {
+	if id := m.organisation; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganisation resets all changes to the "organisation" edge.
+func (m *InitiativePartnerMutation) ResetOrganisation() {
+	m.organisation = nil
+	m.clearedorganisation = false
+}
+
+// Where appends a list predicates to the InitiativePartnerMutation builder.
+func (m *InitiativePartnerMutation) Where(ps ...predicate.InitiativePartner) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the InitiativePartnerMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *InitiativePartnerMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.InitiativePartner, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *InitiativePartnerMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *InitiativePartnerMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (InitiativePartner).
+func (m *InitiativePartnerMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *InitiativePartnerMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, initiativepartner.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, initiativepartner.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, initiativepartner.FieldVersion)
+	}
+	if m.initiative != nil {
+		fields = append(fields, initiativepartner.FieldInitiativeID)
+	}
+	if m.organisation != nil {
+		fields = append(fields, initiativepartner.FieldOrganisationID)
+	}
+	if m.role != nil {
+		fields = append(fields, initiativepartner.FieldRole)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *InitiativePartnerMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case initiativepartner.FieldCreatedAt:
+		return m.CreatedAt()
+	case initiativepartner.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case initiativepartner.FieldVersion:
+		return m.Version()
+	case initiativepartner.FieldInitiativeID:
+		return m.InitiativeID()
+	case initiativepartner.FieldOrganisationID:
+		return m.OrganisationID()
+	case initiativepartner.FieldRole:
+		return m.Role()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *InitiativePartnerMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case initiativepartner.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case initiativepartner.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case initiativepartner.FieldVersion:
+		return m.OldVersion(ctx)
+	case initiativepartner.FieldInitiativeID:
+		return m.OldInitiativeID(ctx)
+	case initiativepartner.FieldOrganisationID:
+		return m.OldOrganisationID(ctx)
+	case initiativepartner.FieldRole:
+		return m.OldRole(ctx)
+	}
+	return nil, fmt.Errorf("unknown InitiativePartner field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InitiativePartnerMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case initiativepartner.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case initiativepartner.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case initiativepartner.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case initiativepartner.FieldInitiativeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInitiativeID(v)
+		return nil
+	case initiativepartner.FieldOrganisationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganisationID(v)
+		return nil
+	case initiativepartner.FieldRole:
+		v, ok := value.(initiativepartner.Role)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRole(v)
+		return nil
+	}
+	return fmt.Errorf("unknown InitiativePartner field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *InitiativePartnerMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, initiativepartner.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *InitiativePartnerMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case initiativepartner.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InitiativePartnerMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case initiativepartner.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown InitiativePartner numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *InitiativePartnerMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *InitiativePartnerMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *InitiativePartnerMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown InitiativePartner nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *InitiativePartnerMutation) ResetField(name string) error {
+	switch name {
+	case initiativepartner.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case initiativepartner.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case initiativepartner.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case initiativepartner.FieldInitiativeID:
+		m.ResetInitiativeID()
+		return nil
+	case initiativepartner.FieldOrganisationID:
+		m.ResetOrganisationID()
+		return nil
+	case initiativepartner.FieldRole:
+		m.ResetRole()
+		return nil
+	}
+	return fmt.Errorf("unknown InitiativePartner field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *InitiativePartnerMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.initiative != nil {
+		edges = append(edges, initiativepartner.EdgeInitiative)
+	}
+	if m.organisation != nil {
+		edges = append(edges, initiativepartner.EdgeOrganisation)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *InitiativePartnerMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case initiativepartner.EdgeInitiative:
+		if id := m.initiative; id != nil {
+			return []ent.Value{*id}
+		}
+	case initiativepartner.EdgeOrganisation:
+		if id := m.organisation; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *InitiativePartnerMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *InitiativePartnerMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *InitiativePartnerMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedinitiative {
+		edges = append(edges, initiativepartner.EdgeInitiative)
+	}
+	if m.clearedorganisation {
+		edges = append(edges, initiativepartner.EdgeOrganisation)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *InitiativePartnerMutation) EdgeCleared(name string) bool {
+	switch name {
+	case initiativepartner.EdgeInitiative:
+		return m.clearedinitiative
+	case initiativepartner.EdgeOrganisation:
+		return m.clearedorganisation
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *InitiativePartnerMutation) ClearEdge(name string) error {
+	switch name {
+	case initiativepartner.EdgeInitiative:
+		m.ClearInitiative()
+		return nil
+	case initiativepartner.EdgeOrganisation:
+		m.ClearOrganisation()
+		return nil
+	}
+	return fmt.Errorf("unknown InitiativePartner unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *InitiativePartnerMutation) ResetEdge(name string) error {
+	switch name {
+	case initiativepartner.EdgeInitiative:
+		m.ResetInitiative()
+		return nil
+	case initiativepartner.EdgeOrganisation:
+		m.ResetOrganisation()
+		return nil
+	}
+	return fmt.Errorf("unknown InitiativePartner edge %s", name)
+}
+
+// MandateLinkMutation represents an operation that mutates the MandateLink nodes in the graph.
+type MandateLinkMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	version           *int
+	addversion        *int
+	task              *int
+	addtask           *int
+	clearedFields     map[string]struct{}
+	body              *int
+	clearedbody       bool
+	initiative        *int
+	clearedinitiative bool
+	done              bool
+	oldValue          func(context.Context) (*MandateLink, error)
+	predicates        []predicate.MandateLink
+}
+
+var _ ent.Mutation = (*MandateLinkMutation)(nil)
+
+// mandatelinkOption allows management of the mutation configuration using functional options.
+type mandatelinkOption func(*MandateLinkMutation)
+
+// newMandateLinkMutation creates new mutation for the MandateLink entity.
+func newMandateLinkMutation(c config, op Op, opts ...mandatelinkOption) *MandateLinkMutation {
+	m := &MandateLinkMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeMandateLink,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withMandateLinkID sets the ID field of the mutation.
+func withMandateLinkID(id int) mandatelinkOption {
+	return func(m *MandateLinkMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *MandateLink
+		)
+		m.oldValue = func(ctx context.Context) (*MandateLink, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().MandateLink.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withMandateLink sets the old MandateLink of the mutation.
+func withMandateLink(node *MandateLink) mandatelinkOption {
+	return func(m *MandateLinkMutation) {
+		m.oldValue = func(context.Context) (*MandateLink, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m MandateLinkMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m MandateLinkMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *MandateLinkMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *MandateLinkMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().MandateLink.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *MandateLinkMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *MandateLinkMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the MandateLink entity.
+// If the MandateLink object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MandateLinkMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *MandateLinkMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *MandateLinkMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *MandateLinkMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the MandateLink entity.
+// If the MandateLink object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MandateLinkMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *MandateLinkMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *MandateLinkMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *MandateLinkMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the MandateLink entity.
+// If the MandateLink object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MandateLinkMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *MandateLinkMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *MandateLinkMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *MandateLinkMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetBodyID sets the "body_id" field.
+func (m *MandateLinkMutation) SetBodyID(i int) {
+	m.body = &i
+}
+
+// BodyID returns the value of the "body_id" field in the mutation.
+func (m *MandateLinkMutation) BodyID() (r int, exists bool) {
+	v := m.body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBodyID returns the old "body_id" field's value of the MandateLink entity.
+// If the MandateLink object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MandateLinkMutation) OldBodyID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBodyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBodyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBodyID: %w", err)
+	}
+	return oldValue.BodyID, nil
+}
+
+// ResetBodyID resets all changes to the "body_id" field.
+func (m *MandateLinkMutation) ResetBodyID() {
+	m.body = nil
+}
+
+// SetTask sets the "task" field.
+func (m *MandateLinkMutation) SetTask(i int) {
+	m.task = &i
+	m.addtask = nil
+}
+
+// Task returns the value of the "task" field in the mutation.
+func (m *MandateLinkMutation) Task() (r int, exists bool) {
+	v := m.task
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTask returns the old "task" field's value of the MandateLink entity.
+// If the MandateLink object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MandateLinkMutation) OldTask(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTask is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTask requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTask: %w", err)
+	}
+	return oldValue.Task, nil
+}
+
+// AddTask adds i to the "task" field.
+func (m *MandateLinkMutation) AddTask(i int) {
+	if m.addtask != nil {
+		*m.addtask += i
+	} else {
+		m.addtask = &i
+	}
+}
+
+// AddedTask returns the value that was added to the "task" field in this mutation.
+func (m *MandateLinkMutation) AddedTask() (r int, exists bool) {
+	v := m.addtask
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTask resets all changes to the "task" field.
+func (m *MandateLinkMutation) ResetTask() {
+	m.task = nil
+	m.addtask = nil
+}
+
+// SetInitiativeID sets the "initiative_id" field.
+func (m *MandateLinkMutation) SetInitiativeID(i int) {
+	m.initiative = &i
+}
+
+// InitiativeID returns the value of the "initiative_id" field in the mutation.
+func (m *MandateLinkMutation) InitiativeID() (r int, exists bool) {
+	v := m.initiative
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInitiativeID returns the old "initiative_id" field's value of the MandateLink entity.
+// If the MandateLink object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MandateLinkMutation) OldInitiativeID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInitiativeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInitiativeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInitiativeID: %w", err)
+	}
+	return oldValue.InitiativeID, nil
+}
+
+// ResetInitiativeID resets all changes to the "initiative_id" field.
+func (m *MandateLinkMutation) ResetInitiativeID() {
+	m.initiative = nil
+}
+
+// ClearBody clears the "body" edge to the Body entity.
+func (m *MandateLinkMutation) ClearBody() {
+	m.clearedbody = true
+	m.clearedFields[mandatelink.FieldBodyID] = struct{}{}
+}
+
+// BodyCleared reports if the "body" edge to the Body entity was cleared.
+func (m *MandateLinkMutation) BodyCleared() bool {
+	return m.clearedbody
+}
+
+// BodyIDs returns the "body" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BodyID instead. It exists only for internal usage by the builders.
+func (m *MandateLinkMutation) BodyIDs() (ids []int) {
+	if id := m.body; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBody resets all changes to the "body" edge.
+func (m *MandateLinkMutation) ResetBody() {
+	m.body = nil
+	m.clearedbody = false
+}
+
+// ClearInitiative clears the "initiative" edge to the Initiative entity.
+func (m *MandateLinkMutation) ClearInitiative() {
+	m.clearedinitiative = true
+	m.clearedFields[mandatelink.FieldInitiativeID] = struct{}{}
+}
+
+// InitiativeCleared reports if the "initiative" edge to the Initiative entity was cleared.
+func (m *MandateLinkMutation) InitiativeCleared() bool {
+	return m.clearedinitiative
+}
+
+// InitiativeIDs returns the "initiative" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// InitiativeID instead. It exists only for internal usage by the builders.
+func (m *MandateLinkMutation) InitiativeIDs() (ids []int) {
+	if id := m.initiative; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetInitiative resets all changes to the "initiative" edge.
+func (m *MandateLinkMutation) ResetInitiative() {
+	m.initiative = nil
+	m.clearedinitiative = false
+}
+
+// Where appends a list predicates to the MandateLinkMutation builder.
+func (m *MandateLinkMutation) Where(ps ...predicate.MandateLink) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the MandateLinkMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *MandateLinkMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.MandateLink, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *MandateLinkMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *MandateLinkMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (MandateLink).
+func (m *MandateLinkMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *MandateLinkMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, mandatelink.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, mandatelink.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, mandatelink.FieldVersion)
+	}
+	if m.body != nil {
+		fields = append(fields, mandatelink.FieldBodyID)
+	}
+	if m.task != nil {
+		fields = append(fields, mandatelink.FieldTask)
+	}
+	if m.initiative != nil {
+		fields = append(fields, mandatelink.FieldInitiativeID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *MandateLinkMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case mandatelink.FieldCreatedAt:
+		return m.CreatedAt()
+	case mandatelink.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case mandatelink.FieldVersion:
+		return m.Version()
+	case mandatelink.FieldBodyID:
+		return m.BodyID()
+	case mandatelink.FieldTask:
+		return m.Task()
+	case mandatelink.FieldInitiativeID:
+		return m.InitiativeID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *MandateLinkMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case mandatelink.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case mandatelink.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case mandatelink.FieldVersion:
+		return m.OldVersion(ctx)
+	case mandatelink.FieldBodyID:
+		return m.OldBodyID(ctx)
+	case mandatelink.FieldTask:
+		return m.OldTask(ctx)
+	case mandatelink.FieldInitiativeID:
+		return m.OldInitiativeID(ctx)
+	}
+	return nil, fmt.Errorf("unknown MandateLink field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MandateLinkMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case mandatelink.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case mandatelink.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case mandatelink.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case mandatelink.FieldBodyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBodyID(v)
+		return nil
+	case mandatelink.FieldTask:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTask(v)
+		return nil
+	case mandatelink.FieldInitiativeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInitiativeID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown MandateLink field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *MandateLinkMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, mandatelink.FieldVersion)
+	}
+	if m.addtask != nil {
+		fields = append(fields, mandatelink.FieldTask)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *MandateLinkMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case mandatelink.FieldVersion:
+		return m.AddedVersion()
+	case mandatelink.FieldTask:
+		return m.AddedTask()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MandateLinkMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case mandatelink.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case mandatelink.FieldTask:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTask(v)
+		return nil
+	}
+	return fmt.Errorf("unknown MandateLink numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *MandateLinkMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *MandateLinkMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *MandateLinkMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown MandateLink nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *MandateLinkMutation) ResetField(name string) error {
+	switch name {
+	case mandatelink.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case mandatelink.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case mandatelink.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case mandatelink.FieldBodyID:
+		m.ResetBodyID()
+		return nil
+	case mandatelink.FieldTask:
+		m.ResetTask()
+		return nil
+	case mandatelink.FieldInitiativeID:
+		m.ResetInitiativeID()
+		return nil
+	}
+	return fmt.Errorf("unknown MandateLink field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *MandateLinkMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.body != nil {
+		edges = append(edges, mandatelink.EdgeBody)
+	}
+	if m.initiative != nil {
+		edges = append(edges, mandatelink.EdgeInitiative)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *MandateLinkMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case mandatelink.EdgeBody:
+		if id := m.body; id != nil {
+			return []ent.Value{*id}
+		}
+	case mandatelink.EdgeInitiative:
+		if id := m.initiative; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *MandateLinkMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *MandateLinkMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *MandateLinkMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedbody {
+		edges = append(edges, mandatelink.EdgeBody)
+	}
+	if m.clearedinitiative {
+		edges = append(edges, mandatelink.EdgeInitiative)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *MandateLinkMutation) EdgeCleared(name string) bool {
+	switch name {
+	case mandatelink.EdgeBody:
+		return m.clearedbody
+	case mandatelink.EdgeInitiative:
+		return m.clearedinitiative
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *MandateLinkMutation) ClearEdge(name string) error {
+	switch name {
+	case mandatelink.EdgeBody:
+		m.ClearBody()
+		return nil
+	case mandatelink.EdgeInitiative:
+		m.ClearInitiative()
+		return nil
+	}
+	return fmt.Errorf("unknown MandateLink unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *MandateLinkMutation) ResetEdge(name string) error {
+	switch name {
+	case mandatelink.EdgeBody:
+		m.ResetBody()
+		return nil
+	case mandatelink.EdgeInitiative:
+		m.ResetInitiative()
+		return nil
+	}
+	return fmt.Errorf("unknown MandateLink edge %s", name)
+}
+
+// MeetingMutation represents an operation that mutates the Meeting nodes in the graph.
+type MeetingMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	version       *int
+	addversion    *int
+	when          *dates.Fuzzy
+	when_text     *string
+	when_earliest *dates.Date
+	when_latest   *dates.Date
+	title         *string
+	location      *string
+	agenda        *[]string
+	appendagenda  []string
+	clearedFields map[string]struct{}
+	body          *int
+	clearedbody   bool
+	done          bool
+	oldValue      func(context.Context) (*Meeting, error)
+	predicates    []predicate.Meeting
+}
+
+var _ ent.Mutation = (*MeetingMutation)(nil)
+
+// meetingOption allows management of the mutation configuration using functional options.
+type meetingOption func(*MeetingMutation)
+
+// newMeetingMutation creates new mutation for the Meeting entity.
+func newMeetingMutation(c config, op Op, opts ...meetingOption) *MeetingMutation {
+	m := &MeetingMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeMeeting,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withMeetingID sets the ID field of the mutation.
+func withMeetingID(id int) meetingOption {
+	return func(m *MeetingMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Meeting
+		)
+		m.oldValue = func(ctx context.Context) (*Meeting, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Meeting.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withMeeting sets the old Meeting of the mutation.
+func withMeeting(node *Meeting) meetingOption {
+	return func(m *MeetingMutation) {
+		m.oldValue = func(context.Context) (*Meeting, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m MeetingMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m MeetingMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *MeetingMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *MeetingMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Meeting.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *MeetingMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *MeetingMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Meeting entity.
+// If the Meeting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MeetingMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *MeetingMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *MeetingMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *MeetingMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Meeting entity.
+// If the Meeting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MeetingMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *MeetingMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *MeetingMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *MeetingMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Meeting entity.
+// If the Meeting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MeetingMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *MeetingMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *MeetingMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *MeetingMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetWhen sets the "when" field.
+func (m *MeetingMutation) SetWhen(d dates.Fuzzy) {
+	m.when = &d
+}
+
+// When returns the value of the "when" field in the mutation.
+func (m *MeetingMutation) When() (r dates.Fuzzy, exists bool) {
+	v := m.when
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWhen returns the old "when" field's value of the Meeting entity.
+// If the Meeting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MeetingMutation) OldWhen(ctx context.Context) (v dates.Fuzzy, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWhen is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWhen requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWhen: %w", err)
+	}
+	return oldValue.When, nil
+}
+
+// ResetWhen resets all changes to the "when" field.
+func (m *MeetingMutation) ResetWhen() {
+	m.when = nil
+}
+
+// SetWhenText sets the "when_text" field.
+func (m *MeetingMutation) SetWhenText(s string) {
+	m.when_text = &s
+}
+
+// WhenText returns the value of the "when_text" field in the mutation.
+func (m *MeetingMutation) WhenText() (r string, exists bool) {
+	v := m.when_text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWhenText returns the old "when_text" field's value of the Meeting entity.
+// If the Meeting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MeetingMutation) OldWhenText(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWhenText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWhenText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWhenText: %w", err)
+	}
+	return oldValue.WhenText, nil
+}
+
+// ClearWhenText clears the value of the "when_text" field.
+func (m *MeetingMutation) ClearWhenText() {
+	m.when_text = nil
+	m.clearedFields[meeting.FieldWhenText] = struct{}{}
+}
+
+// WhenTextCleared returns if the "when_text" field was cleared in this mutation.
+func (m *MeetingMutation) WhenTextCleared() bool {
+	_, ok := m.clearedFields[meeting.FieldWhenText]
+	return ok
+}
+
+// ResetWhenText resets all changes to the "when_text" field.
+func (m *MeetingMutation) ResetWhenText() {
+	m.when_text = nil
+	delete(m.clearedFields, meeting.FieldWhenText)
+}
+
+// SetWhenEarliest sets the "when_earliest" field.
+func (m *MeetingMutation) SetWhenEarliest(d dates.Date) {
+	m.when_earliest = &d
+}
+
+// WhenEarliest returns the value of the "when_earliest" field in the mutation.
+func (m *MeetingMutation) WhenEarliest() (r dates.Date, exists bool) {
+	v := m.when_earliest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWhenEarliest returns the old "when_earliest" field's value of the Meeting entity.
+// If the Meeting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MeetingMutation) OldWhenEarliest(ctx context.Context) (v dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWhenEarliest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWhenEarliest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWhenEarliest: %w", err)
+	}
+	return oldValue.WhenEarliest, nil
+}
+
+// ResetWhenEarliest resets all changes to the "when_earliest" field.
+func (m *MeetingMutation) ResetWhenEarliest() {
+	m.when_earliest = nil
+}
+
+// SetWhenLatest sets the "when_latest" field.
+func (m *MeetingMutation) SetWhenLatest(d dates.Date) {
+	m.when_latest = &d
+}
+
+// WhenLatest returns the value of the "when_latest" field in the mutation.
+func (m *MeetingMutation) WhenLatest() (r dates.Date, exists bool) {
+	v := m.when_latest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWhenLatest returns the old "when_latest" field's value of the Meeting entity.
+// If the Meeting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MeetingMutation) OldWhenLatest(ctx context.Context) (v dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWhenLatest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWhenLatest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWhenLatest: %w", err)
+	}
+	return oldValue.WhenLatest, nil
+}
+
+// ResetWhenLatest resets all changes to the "when_latest" field.
+func (m *MeetingMutation) ResetWhenLatest() {
+	m.when_latest = nil
+}
+
+// SetBodyID sets the "body_id" field.
+func (m *MeetingMutation) SetBodyID(i int) {
+	m.body = &i
+}
+
+// BodyID returns the value of the "body_id" field in the mutation.
+func (m *MeetingMutation) BodyID() (r int, exists bool) {
+	v := m.body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBodyID returns the old "body_id" field's value of the Meeting entity.
+// If the Meeting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MeetingMutation) OldBodyID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBodyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBodyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBodyID: %w", err)
+	}
+	return oldValue.BodyID, nil
+}
+
+// ResetBodyID resets all changes to the "body_id" field.
+func (m *MeetingMutation) ResetBodyID() {
+	m.body = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *MeetingMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *MeetingMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Meeting entity.
+// If the Meeting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MeetingMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *MeetingMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetLocation sets the "location" field.
+func (m *MeetingMutation) SetLocation(s string) {
+	m.location = &s
+}
+
+// Location returns the value of the "location" field in the mutation.
+func (m *MeetingMutation) Location() (r string, exists bool) {
+	v := m.location
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLocation returns the old "location" field's value of the Meeting entity.
+// If the Meeting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MeetingMutation) OldLocation(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLocation is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLocation requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLocation: %w", err)
+	}
+	return oldValue.Location, nil
+}
+
+// ClearLocation clears the value of the "location" field.
+func (m *MeetingMutation) ClearLocation() {
+	m.location = nil
+	m.clearedFields[meeting.FieldLocation] = struct{}{}
+}
+
+// LocationCleared returns if the "location" field was cleared in this mutation.
+func (m *MeetingMutation) LocationCleared() bool {
+	_, ok := m.clearedFields[meeting.FieldLocation]
+	return ok
+}
+
+// ResetLocation resets all changes to the "location" field.
+func (m *MeetingMutation) ResetLocation() {
+	m.location = nil
+	delete(m.clearedFields, meeting.FieldLocation)
+}
+
+// SetAgenda sets the "agenda" field.
+func (m *MeetingMutation) SetAgenda(s []string) {
+	m.agenda = &s
+	m.appendagenda = nil
+}
+
+// Agenda returns the value of the "agenda" field in the mutation.
+func (m *MeetingMutation) Agenda() (r []string, exists bool) {
+	v := m.agenda
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgenda returns the old "agenda" field's value of the Meeting entity.
+// If the Meeting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MeetingMutation) OldAgenda(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgenda is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgenda requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgenda: %w", err)
+	}
+	return oldValue.Agenda, nil
+}
+
+// AppendAgenda adds s to the "agenda" field.
+func (m *MeetingMutation) AppendAgenda(s []string) {
+	m.appendagenda = append(m.appendagenda, s...)
+}
+
+// AppendedAgenda returns the list of values that were appended to the "agenda" field in this mutation.
+func (m *MeetingMutation) AppendedAgenda() ([]string, bool) {
+	if len(m.appendagenda) == 0 {
+		return nil, false
+	}
+	return m.appendagenda, true
+}
+
+// ClearAgenda clears the value of the "agenda" field.
+func (m *MeetingMutation) ClearAgenda() {
+	m.agenda = nil
+	m.appendagenda = nil
+	m.clearedFields[meeting.FieldAgenda] = struct{}{}
+}
+
+// AgendaCleared returns if the "agenda" field was cleared in this mutation.
+func (m *MeetingMutation) AgendaCleared() bool {
+	_, ok := m.clearedFields[meeting.FieldAgenda]
+	return ok
+}
+
+// ResetAgenda resets all changes to the "agenda" field.
+func (m *MeetingMutation) ResetAgenda() {
+	m.agenda = nil
+	m.appendagenda = nil
+	delete(m.clearedFields, meeting.FieldAgenda)
+}
+
+// ClearBody clears the "body" edge to the Body entity.
+func (m *MeetingMutation) ClearBody() {
+	m.clearedbody = true
+	m.clearedFields[meeting.FieldBodyID] = struct{}{}
+}
+
+// BodyCleared reports if the "body" edge to the Body entity was cleared.
+func (m *MeetingMutation) BodyCleared() bool {
+	return m.clearedbody
+}
+
+// BodyIDs returns the "body" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BodyID instead. It exists only for internal usage by the builders.
+func (m *MeetingMutation) BodyIDs() (ids []int) {
+	if id := m.body; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBody resets all changes to the "body" edge.
+func (m *MeetingMutation) ResetBody() {
+	m.body = nil
+	m.clearedbody = false
+}
+
+// Where appends a list predicates to the MeetingMutation builder.
+func (m *MeetingMutation) Where(ps ...predicate.Meeting) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the MeetingMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *MeetingMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Meeting, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *MeetingMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *MeetingMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Meeting).
+func (m *MeetingMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *MeetingMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, meeting.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, meeting.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, meeting.FieldVersion)
+	}
+	if m.when != nil {
+		fields = append(fields, meeting.FieldWhen)
+	}
+	if m.when_text != nil {
+		fields = append(fields, meeting.FieldWhenText)
+	}
+	if m.when_earliest != nil {
+		fields = append(fields, meeting.FieldWhenEarliest)
+	}
+	if m.when_latest != nil {
+		fields = append(fields, meeting.FieldWhenLatest)
+	}
+	if m.body != nil {
+		fields = append(fields, meeting.FieldBodyID)
+	}
+	if m.title != nil {
+		fields = append(fields, meeting.FieldTitle)
+	}
+	if m.location != nil {
+		fields = append(fields, meeting.FieldLocation)
+	}
+	if m.agenda != nil {
+		fields = append(fields, meeting.FieldAgenda)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *MeetingMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case meeting.FieldCreatedAt:
+		return m.CreatedAt()
+	case meeting.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case meeting.FieldVersion:
+		return m.Version()
+	case meeting.FieldWhen:
+		return m.When()
+	case meeting.FieldWhenText:
+		return m.WhenText()
+	case meeting.FieldWhenEarliest:
+		return m.WhenEarliest()
+	case meeting.FieldWhenLatest:
+		return m.WhenLatest()
+	case meeting.FieldBodyID:
+		return m.BodyID()
+	case meeting.FieldTitle:
+		return m.Title()
+	case meeting.FieldLocation:
+		return m.Location()
+	case meeting.FieldAgenda:
+		return m.Agenda()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *MeetingMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case meeting.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case meeting.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case meeting.FieldVersion:
+		return m.OldVersion(ctx)
+	case meeting.FieldWhen:
+		return m.OldWhen(ctx)
+	case meeting.FieldWhenText:
+		return m.OldWhenText(ctx)
+	case meeting.FieldWhenEarliest:
+		return m.OldWhenEarliest(ctx)
+	case meeting.FieldWhenLatest:
+		return m.OldWhenLatest(ctx)
+	case meeting.FieldBodyID:
+		return m.OldBodyID(ctx)
+	case meeting.FieldTitle:
+		return m.OldTitle(ctx)
+	case meeting.FieldLocation:
+		return m.OldLocation(ctx)
+	case meeting.FieldAgenda:
+		return m.OldAgenda(ctx)
+	}
+	return nil, fmt.Errorf("unknown Meeting field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MeetingMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case meeting.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case meeting.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case meeting.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case meeting.FieldWhen:
+		v, ok := value.(dates.Fuzzy)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWhen(v)
+		return nil
+	case meeting.FieldWhenText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWhenText(v)
+		return nil
+	case meeting.FieldWhenEarliest:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWhenEarliest(v)
+		return nil
+	case meeting.FieldWhenLatest:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWhenLatest(v)
+		return nil
+	case meeting.FieldBodyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBodyID(v)
+		return nil
+	case meeting.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case meeting.FieldLocation:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLocation(v)
+		return nil
+	case meeting.FieldAgenda:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgenda(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Meeting field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *MeetingMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, meeting.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *MeetingMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case meeting.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MeetingMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case meeting.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Meeting numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *MeetingMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(meeting.FieldWhenText) {
+		fields = append(fields, meeting.FieldWhenText)
+	}
+	if m.FieldCleared(meeting.FieldLocation) {
+		fields = append(fields, meeting.FieldLocation)
+	}
+	if m.FieldCleared(meeting.FieldAgenda) {
+		fields = append(fields, meeting.FieldAgenda)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *MeetingMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *MeetingMutation) ClearField(name string) error {
+	switch name {
+	case meeting.FieldWhenText:
+		m.ClearWhenText()
+		return nil
+	case meeting.FieldLocation:
+		m.ClearLocation()
+		return nil
+	case meeting.FieldAgenda:
+		m.ClearAgenda()
+		return nil
+	}
+	return fmt.Errorf("unknown Meeting nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *MeetingMutation) ResetField(name string) error {
+	switch name {
+	case meeting.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case meeting.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case meeting.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case meeting.FieldWhen:
+		m.ResetWhen()
+		return nil
+	case meeting.FieldWhenText:
+		m.ResetWhenText()
+		return nil
+	case meeting.FieldWhenEarliest:
+		m.ResetWhenEarliest()
+		return nil
+	case meeting.FieldWhenLatest:
+		m.ResetWhenLatest()
+		return nil
+	case meeting.FieldBodyID:
+		m.ResetBodyID()
+		return nil
+	case meeting.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case meeting.FieldLocation:
+		m.ResetLocation()
+		return nil
+	case meeting.FieldAgenda:
+		m.ResetAgenda()
+		return nil
+	}
+	return fmt.Errorf("unknown Meeting field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *MeetingMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.body != nil {
+		edges = append(edges, meeting.EdgeBody)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *MeetingMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case meeting.EdgeBody:
+		if id := m.body; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *MeetingMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *MeetingMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *MeetingMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedbody {
+		edges = append(edges, meeting.EdgeBody)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *MeetingMutation) EdgeCleared(name string) bool {
+	switch name {
+	case meeting.EdgeBody:
+		return m.clearedbody
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *MeetingMutation) ClearEdge(name string) error {
+	switch name {
+	case meeting.EdgeBody:
+		m.ClearBody()
+		return nil
+	}
+	return fmt.Errorf("unknown Meeting unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *MeetingMutation) ResetEdge(name string) error {
+	switch name {
+	case meeting.EdgeBody:
+		m.ResetBody()
+		return nil
+	}
+	return fmt.Errorf("unknown Meeting edge %s", name)
+}
+
+// MilestoneMutation represents an operation that mutates the Milestone nodes in the graph.
+type MilestoneMutation struct {
+	config
+	op                              Op
+	typ                             string
+	id                              *int
+	created_at                      *time.Time
+	updated_at                      *time.Time
+	version                         *int
+	addversion                      *int
+	planned                         *dates.Fuzzy
+	planned_text                    *string
+	planned_earliest                *dates.Date
+	planned_latest                  *dates.Date
+	title                           *string
+	completed_on                    *dates.Date
+	status                          *milestone.Status
+	clearedFields                   map[string]struct{}
+	partnership                     *int
+	clearedpartnership              bool
+	body                            *int
+	clearedbody                     bool
+	responsible_body                *int
+	clearedresponsible_body         bool
+	responsible_organisation        *int
+	clearedresponsible_organisation bool
+	done                            bool
+	oldValue                        func(context.Context) (*Milestone, error)
+	predicates                      []predicate.Milestone
+}
+
+var _ ent.Mutation = (*MilestoneMutation)(nil)
+
+// milestoneOption allows management of the mutation configuration using functional options.
+type milestoneOption func(*MilestoneMutation)
+
+// newMilestoneMutation creates new mutation for the Milestone entity.
+func newMilestoneMutation(c config, op Op, opts ...milestoneOption) *MilestoneMutation {
+	m := &MilestoneMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeMilestone,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withMilestoneID sets the ID field of the mutation.
+func withMilestoneID(id int) milestoneOption {
+	return func(m *MilestoneMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Milestone
+		)
+		m.oldValue = func(ctx context.Context) (*Milestone, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Milestone.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withMilestone sets the old Milestone of the mutation.
+func withMilestone(node *Milestone) milestoneOption {
+	return func(m *MilestoneMutation) {
+		m.oldValue = func(context.Context) (*Milestone, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m MilestoneMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m MilestoneMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *MilestoneMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *MilestoneMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Milestone.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *MilestoneMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *MilestoneMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *MilestoneMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *MilestoneMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *MilestoneMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *MilestoneMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *MilestoneMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *MilestoneMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *MilestoneMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *MilestoneMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *MilestoneMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetPlanned sets the "planned" field.
+func (m *MilestoneMutation) SetPlanned(d dates.Fuzzy) {
+	m.planned = &d
+}
+
+// Planned returns the value of the "planned" field in the mutation.
+func (m *MilestoneMutation) Planned() (r dates.Fuzzy, exists bool) {
+	v := m.planned
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlanned returns the old "planned" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldPlanned(ctx context.Context) (v dates.Fuzzy, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlanned is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlanned requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlanned: %w", err)
+	}
+	return oldValue.Planned, nil
+}
+
+// ResetPlanned resets all changes to the "planned" field.
+func (m *MilestoneMutation) ResetPlanned() {
+	m.planned = nil
+}
+
+// SetPlannedText sets the "planned_text" field.
+func (m *MilestoneMutation) SetPlannedText(s string) {
+	m.planned_text = &s
+}
+
+// PlannedText returns the value of the "planned_text" field in the mutation.
+func (m *MilestoneMutation) PlannedText() (r string, exists bool) {
+	v := m.planned_text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlannedText returns the old "planned_text" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldPlannedText(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlannedText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlannedText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlannedText: %w", err)
+	}
+	return oldValue.PlannedText, nil
+}
+
+// ClearPlannedText clears the value of the "planned_text" field.
+func (m *MilestoneMutation) ClearPlannedText() {
+	m.planned_text = nil
+	m.clearedFields[milestone.FieldPlannedText] = struct{}{}
+}
+
+// PlannedTextCleared returns if the "planned_text" field was cleared in this mutation.
+func (m *MilestoneMutation) PlannedTextCleared() bool {
+	_, ok := m.clearedFields[milestone.FieldPlannedText]
+	return ok
+}
+
+// ResetPlannedText resets all changes to the "planned_text" field.
+func (m *MilestoneMutation) ResetPlannedText() {
+	m.planned_text = nil
+	delete(m.clearedFields, milestone.FieldPlannedText)
+}
+
+// SetPlannedEarliest sets the "planned_earliest" field.
+func (m *MilestoneMutation) SetPlannedEarliest(d dates.Date) {
+	m.planned_earliest = &d
+}
+
+// PlannedEarliest returns the value of the "planned_earliest" field in the mutation.
+func (m *MilestoneMutation) PlannedEarliest() (r dates.Date, exists bool) {
+	v := m.planned_earliest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlannedEarliest returns the old "planned_earliest" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldPlannedEarliest(ctx context.Context) (v dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlannedEarliest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlannedEarliest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlannedEarliest: %w", err)
+	}
+	return oldValue.PlannedEarliest, nil
+}
+
+// ResetPlannedEarliest resets all changes to the "planned_earliest" field.
+func (m *MilestoneMutation) ResetPlannedEarliest() {
+	m.planned_earliest = nil
+}
+
+// SetPlannedLatest sets the "planned_latest" field.
+func (m *MilestoneMutation) SetPlannedLatest(d dates.Date) {
+	m.planned_latest = &d
+}
+
+// PlannedLatest returns the value of the "planned_latest" field in the mutation.
+func (m *MilestoneMutation) PlannedLatest() (r dates.Date, exists bool) {
+	v := m.planned_latest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlannedLatest returns the old "planned_latest" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldPlannedLatest(ctx context.Context) (v dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlannedLatest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlannedLatest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlannedLatest: %w", err)
+	}
+	return oldValue.PlannedLatest, nil
+}
+
+// ResetPlannedLatest resets all changes to the "planned_latest" field.
+func (m *MilestoneMutation) ResetPlannedLatest() {
+	m.planned_latest = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *MilestoneMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *MilestoneMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *MilestoneMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetCompletedOn sets the "completed_on" field.
+func (m *MilestoneMutation) SetCompletedOn(d dates.Date) {
+	m.completed_on = &d
+}
+
+// CompletedOn returns the value of the "completed_on" field in the mutation.
+func (m *MilestoneMutation) CompletedOn() (r dates.Date, exists bool) {
+	v := m.completed_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCompletedOn returns the old "completed_on" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldCompletedOn(ctx context.Context) (v *dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCompletedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCompletedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCompletedOn: %w", err)
+	}
+	return oldValue.CompletedOn, nil
+}
+
+// ClearCompletedOn clears the value of the "completed_on" field.
+func (m *MilestoneMutation) ClearCompletedOn() {
+	m.completed_on = nil
+	m.clearedFields[milestone.FieldCompletedOn] = struct{}{}
+}
+
+// CompletedOnCleared returns if the "completed_on" field was cleared in this mutation.
+func (m *MilestoneMutation) CompletedOnCleared() bool {
+	_, ok := m.clearedFields[milestone.FieldCompletedOn]
+	return ok
+}
+
+// ResetCompletedOn resets all changes to the "completed_on" field.
+func (m *MilestoneMutation) ResetCompletedOn() {
+	m.completed_on = nil
+	delete(m.clearedFields, milestone.FieldCompletedOn)
+}
+
+// SetStatus sets the "status" field.
+func (m *MilestoneMutation) SetStatus(value milestone.Status) {
+	m.status = &value
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *MilestoneMutation) Status() (r milestone.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldStatus(ctx context.Context) (v milestone.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *MilestoneMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetPartnershipID sets the "partnership_id" field.
+func (m *MilestoneMutation) SetPartnershipID(i int) {
+	m.partnership = &i
+}
+
+// PartnershipID returns the value of the "partnership_id" field in the mutation.
+func (m *MilestoneMutation) PartnershipID() (r int, exists bool) {
+	v := m.partnership
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPartnershipID returns the old "partnership_id" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldPartnershipID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPartnershipID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPartnershipID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPartnershipID: %w", err)
+	}
+	return oldValue.PartnershipID, nil
+}
+
+// ClearPartnershipID clears the value of the "partnership_id" field.
+func (m *MilestoneMutation) ClearPartnershipID() {
+	m.partnership = nil
+	m.clearedFields[milestone.FieldPartnershipID] = struct{}{}
+}
+
+// PartnershipIDCleared returns if the "partnership_id" field was cleared in this mutation.
+func (m *MilestoneMutation) PartnershipIDCleared() bool {
+	_, ok := m.clearedFields[milestone.FieldPartnershipID]
+	return ok
+}
+
+// ResetPartnershipID resets all changes to the "partnership_id" field.
+func (m *MilestoneMutation) ResetPartnershipID() {
+	m.partnership = nil
+	delete(m.clearedFields, milestone.FieldPartnershipID)
+}
+
+// SetBodyID sets the "body_id" field.
+func (m *MilestoneMutation) SetBodyID(i int) {
+	m.body = &i
+}
+
+// BodyID returns the value of the "body_id" field in the mutation.
+func (m *MilestoneMutation) BodyID() (r int, exists bool) {
+	v := m.body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBodyID returns the old "body_id" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldBodyID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBodyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBodyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBodyID: %w", err)
+	}
+	return oldValue.BodyID, nil
+}
+
+// ClearBodyID clears the value of the "body_id" field.
+func (m *MilestoneMutation) ClearBodyID() {
+	m.body = nil
+	m.clearedFields[milestone.FieldBodyID] = struct{}{}
+}
+
+// BodyIDCleared returns if the "body_id" field was cleared in this mutation.
+func (m *MilestoneMutation) BodyIDCleared() bool {
+	_, ok := m.clearedFields[milestone.FieldBodyID]
+	return ok
+}
+
+// ResetBodyID resets all changes to the "body_id" field.
+func (m *MilestoneMutation) ResetBodyID() {
+	m.body = nil
+	delete(m.clearedFields, milestone.FieldBodyID)
+}
+
+// SetResponsibleBodyID sets the "responsible_body_id" field.
+func (m *MilestoneMutation) SetResponsibleBodyID(i int) {
+	m.responsible_body = &i
+}
+
+// ResponsibleBodyID returns the value of the "responsible_body_id" field in the mutation.
+func (m *MilestoneMutation) ResponsibleBodyID() (r int, exists bool) {
+	v := m.responsible_body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResponsibleBodyID returns the old "responsible_body_id" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldResponsibleBodyID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResponsibleBodyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResponsibleBodyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResponsibleBodyID: %w", err)
+	}
+	return oldValue.ResponsibleBodyID, nil
+}
+
+// ClearResponsibleBodyID clears the value of the "responsible_body_id" field.
+func (m *MilestoneMutation) ClearResponsibleBodyID() {
+	m.responsible_body = nil
+	m.clearedFields[milestone.FieldResponsibleBodyID] = struct{}{}
+}
+
+// ResponsibleBodyIDCleared returns if the "responsible_body_id" field was cleared in this mutation.
+func (m *MilestoneMutation) ResponsibleBodyIDCleared() bool {
+	_, ok := m.clearedFields[milestone.FieldResponsibleBodyID]
+	return ok
+}
+
+// ResetResponsibleBodyID resets all changes to the "responsible_body_id" field.
+func (m *MilestoneMutation) ResetResponsibleBodyID() {
+	m.responsible_body = nil
+	delete(m.clearedFields, milestone.FieldResponsibleBodyID)
+}
+
+// SetResponsibleOrganisationID sets the "responsible_organisation_id" field.
+func (m *MilestoneMutation) SetResponsibleOrganisationID(i int) {
+	m.responsible_organisation = &i
+}
+
+// ResponsibleOrganisationID returns the value of the "responsible_organisation_id" field in the mutation.
+func (m *MilestoneMutation) ResponsibleOrganisationID() (r int, exists bool) {
+	v := m.responsible_organisation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResponsibleOrganisationID returns the old "responsible_organisation_id" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldResponsibleOrganisationID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResponsibleOrganisationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResponsibleOrganisationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResponsibleOrganisationID: %w", err)
+	}
+	return oldValue.ResponsibleOrganisationID, nil
+}
+
+// ClearResponsibleOrganisationID clears the value of the "responsible_organisation_id" field.
+func (m *MilestoneMutation) ClearResponsibleOrganisationID() {
+	m.responsible_organisation = nil
+	m.clearedFields[milestone.FieldResponsibleOrganisationID] = struct{}{}
+}
+
+// ResponsibleOrganisationIDCleared returns if the "responsible_organisation_id" field was cleared in this mutation.
+func (m *MilestoneMutation) ResponsibleOrganisationIDCleared() bool {
+	_, ok := m.clearedFields[milestone.FieldResponsibleOrganisationID]
+	return ok
+}
+
+// ResetResponsibleOrganisationID resets all changes to the "responsible_organisation_id" field.
+func (m *MilestoneMutation) ResetResponsibleOrganisationID() {
+	m.responsible_organisation = nil
+	delete(m.clearedFields, milestone.FieldResponsibleOrganisationID)
+}
+
+// ClearPartnership clears the "partnership" edge to the Partnership entity.
+func (m *MilestoneMutation) ClearPartnership() {
+	m.clearedpartnership = true
+	m.clearedFields[milestone.FieldPartnershipID] = struct{}{}
+}
+
+// PartnershipCleared reports if the "partnership" edge to the Partnership entity was cleared.
+func (m *MilestoneMutation) PartnershipCleared() bool {
+	return m.PartnershipIDCleared() || m.clearedpartnership
+}
+
+// PartnershipIDs returns the "partnership" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PartnershipID instead. It exists only for internal usage by the builders.
+func (m *MilestoneMutation) PartnershipIDs() (ids []int) {
+	if id := m.partnership; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPartnership resets all changes to the "partnership" edge.
+func (m *MilestoneMutation) ResetPartnership() {
+	m.partnership = nil
+	m.clearedpartnership = false
+}
+
+// ClearBody clears the "body" edge to the Body entity.
+func (m *MilestoneMutation) ClearBody() {
+	m.clearedbody = true
+	m.clearedFields[milestone.FieldBodyID] = struct{}{}
+}
+
+// BodyCleared reports if the "body" edge to the Body entity was cleared.
+func (m *MilestoneMutation) BodyCleared() bool {
+	return m.BodyIDCleared() || m.clearedbody
+}
+
+// BodyIDs returns the "body" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BodyID instead. It exists only for internal usage by the builders.
+func (m *MilestoneMutation) BodyIDs() (ids []int) {
+	if id := m.body; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBody resets all changes to the "body" edge.
+func (m *MilestoneMutation) ResetBody() {
+	m.body = nil
+	m.clearedbody = false
+}
+
+// ClearResponsibleBody clears the "responsible_body" edge to the Body entity.
+func (m *MilestoneMutation) ClearResponsibleBody() {
+	m.clearedresponsible_body = true
+	m.clearedFields[milestone.FieldResponsibleBodyID] = struct{}{}
+}
+
+// ResponsibleBodyCleared reports if the "responsible_body" edge to the Body entity was cleared.
+func (m *MilestoneMutation) ResponsibleBodyCleared() bool {
+	return m.ResponsibleBodyIDCleared() || m.clearedresponsible_body
+}
+
+// ResponsibleBodyIDs returns the "responsible_body" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ResponsibleBodyID instead. It exists only for internal usage by the builders.
+func (m *MilestoneMutation) ResponsibleBodyIDs() (ids []int) {
+	if id := m.responsible_body; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetResponsibleBody resets all changes to the "responsible_body" edge.
+func (m *MilestoneMutation) ResetResponsibleBody() {
+	m.responsible_body = nil
+	m.clearedresponsible_body = false
+}
+
+// ClearResponsibleOrganisation clears the "responsible_organisation" edge to the Organisation entity.
+func (m *MilestoneMutation) ClearResponsibleOrganisation() {
+	m.clearedresponsible_organisation = true
+	m.clearedFields[milestone.FieldResponsibleOrganisationID] = struct{}{}
+}
+
+// ResponsibleOrganisationCleared reports if the "responsible_organisation" edge to the Organisation entity was cleared.
+func (m *MilestoneMutation) ResponsibleOrganisationCleared() bool {
+	return m.ResponsibleOrganisationIDCleared() || m.clearedresponsible_organisation
+}
+
+// ResponsibleOrganisationIDs returns the "responsible_organisation" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ResponsibleOrganisationID instead. It exists only for internal usage by the builders.
+func (m *MilestoneMutation) ResponsibleOrganisationIDs() (ids []int) {
+	if id := m.responsible_organisation; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetResponsibleOrganisation resets all changes to the "responsible_organisation" edge.
+func (m *MilestoneMutation) ResetResponsibleOrganisation() {
+	m.responsible_organisation = nil
+	m.clearedresponsible_organisation = false
+}
+
+// Where appends a list predicates to the MilestoneMutation builder.
+func (m *MilestoneMutation) Where(ps ...predicate.Milestone) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the MilestoneMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *MilestoneMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Milestone, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *MilestoneMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *MilestoneMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Milestone).
+func (m *MilestoneMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *MilestoneMutation) Fields() []string {
+	fields := make([]string, 0, 14)
+	if m.created_at != nil {
+		fields = append(fields, milestone.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, milestone.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, milestone.FieldVersion)
+	}
+	if m.planned != nil {
+		fields = append(fields, milestone.FieldPlanned)
+	}
+	if m.planned_text != nil {
+		fields = append(fields, milestone.FieldPlannedText)
+	}
+	if m.planned_earliest != nil {
+		fields = append(fields, milestone.FieldPlannedEarliest)
+	}
+	if m.planned_latest != nil {
+		fields = append(fields, milestone.FieldPlannedLatest)
+	}
+	if m.title != nil {
+		fields = append(fields, milestone.FieldTitle)
+	}
+	if m.completed_on != nil {
+		fields = append(fields, milestone.FieldCompletedOn)
+	}
+	if m.status != nil {
+		fields = append(fields, milestone.FieldStatus)
+	}
+	if m.partnership != nil {
+		fields = append(fields, milestone.FieldPartnershipID)
+	}
+	if m.body != nil {
+		fields = append(fields, milestone.FieldBodyID)
+	}
+	if m.responsible_body != nil {
+		fields = append(fields, milestone.FieldResponsibleBodyID)
+	}
+	if m.responsible_organisation != nil {
+		fields = append(fields, milestone.FieldResponsibleOrganisationID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *MilestoneMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case milestone.FieldCreatedAt:
+		return m.CreatedAt()
+	case milestone.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case milestone.FieldVersion:
+		return m.Version()
+	case milestone.FieldPlanned:
+		return m.Planned()
+	case milestone.FieldPlannedText:
+		return m.PlannedText()
+	case milestone.FieldPlannedEarliest:
+		return m.PlannedEarliest()
+	case milestone.FieldPlannedLatest:
+		return m.PlannedLatest()
+	case milestone.FieldTitle:
+		return m.Title()
+	case milestone.FieldCompletedOn:
+		return m.CompletedOn()
+	case milestone.FieldStatus:
+		return m.Status()
+	case milestone.FieldPartnershipID:
+		return m.PartnershipID()
+	case milestone.FieldBodyID:
+		return m.BodyID()
+	case milestone.FieldResponsibleBodyID:
+		return m.ResponsibleBodyID()
+	case milestone.FieldResponsibleOrganisationID:
+		return m.ResponsibleOrganisationID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *MilestoneMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case milestone.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case milestone.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case milestone.FieldVersion:
+		return m.OldVersion(ctx)
+	case milestone.FieldPlanned:
+		return m.OldPlanned(ctx)
+	case milestone.FieldPlannedText:
+		return m.OldPlannedText(ctx)
+	case milestone.FieldPlannedEarliest:
+		return m.OldPlannedEarliest(ctx)
+	case milestone.FieldPlannedLatest:
+		return m.OldPlannedLatest(ctx)
+	case milestone.FieldTitle:
+		return m.OldTitle(ctx)
+	case milestone.FieldCompletedOn:
+		return m.OldCompletedOn(ctx)
+	case milestone.FieldStatus:
+		return m.OldStatus(ctx)
+	case milestone.FieldPartnershipID:
+		return m.OldPartnershipID(ctx)
+	case milestone.FieldBodyID:
+		return m.OldBodyID(ctx)
+	case milestone.FieldResponsibleBodyID:
+		return m.OldResponsibleBodyID(ctx)
+	case milestone.FieldResponsibleOrganisationID:
+		return m.OldResponsibleOrganisationID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Milestone field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MilestoneMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case milestone.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case milestone.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case milestone.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case milestone.FieldPlanned:
+		v, ok := value.(dates.Fuzzy)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlanned(v)
+		return nil
+	case milestone.FieldPlannedText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlannedText(v)
+		return nil
+	case milestone.FieldPlannedEarliest:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlannedEarliest(v)
+		return nil
+	case milestone.FieldPlannedLatest:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlannedLatest(v)
+		return nil
+	case milestone.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case milestone.FieldCompletedOn:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCompletedOn(v)
+		return nil
+	case milestone.FieldStatus:
+		v, ok := value.(milestone.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case milestone.FieldPartnershipID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPartnershipID(v)
+		return nil
+	case milestone.FieldBodyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBodyID(v)
+		return nil
+	case milestone.FieldResponsibleBodyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResponsibleBodyID(v)
+		return nil
+	case milestone.FieldResponsibleOrganisationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResponsibleOrganisationID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Milestone field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *MilestoneMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, milestone.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *MilestoneMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case milestone.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MilestoneMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case milestone.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Milestone numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *MilestoneMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(milestone.FieldPlannedText) {
+		fields = append(fields, milestone.FieldPlannedText)
+	}
+	if m.FieldCleared(milestone.FieldCompletedOn) {
+		fields = append(fields, milestone.FieldCompletedOn)
+	}
+	if m.FieldCleared(milestone.FieldPartnershipID) {
+		fields = append(fields, milestone.FieldPartnershipID)
+	}
+	if m.FieldCleared(milestone.FieldBodyID) {
+		fields = append(fields, milestone.FieldBodyID)
+	}
+	if m.FieldCleared(milestone.FieldResponsibleBodyID) {
+		fields = append(fields, milestone.FieldResponsibleBodyID)
+	}
+	if m.FieldCleared(milestone.FieldResponsibleOrganisationID) {
+		fields = append(fields, milestone.FieldResponsibleOrganisationID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *MilestoneMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *MilestoneMutation) ClearField(name string) error {
+	switch name {
+	case milestone.FieldPlannedText:
+		m.ClearPlannedText()
+		return nil
+	case milestone.FieldCompletedOn:
+		m.ClearCompletedOn()
+		return nil
+	case milestone.FieldPartnershipID:
+		m.ClearPartnershipID()
+		return nil
+	case milestone.FieldBodyID:
+		m.ClearBodyID()
+		return nil
+	case milestone.FieldResponsibleBodyID:
+		m.ClearResponsibleBodyID()
+		return nil
+	case milestone.FieldResponsibleOrganisationID:
+		m.ClearResponsibleOrganisationID()
+		return nil
+	}
+	return fmt.Errorf("unknown Milestone nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *MilestoneMutation) ResetField(name string) error {
+	switch name {
+	case milestone.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case milestone.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case milestone.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case milestone.FieldPlanned:
+		m.ResetPlanned()
+		return nil
+	case milestone.FieldPlannedText:
+		m.ResetPlannedText()
+		return nil
+	case milestone.FieldPlannedEarliest:
+		m.ResetPlannedEarliest()
+		return nil
+	case milestone.FieldPlannedLatest:
+		m.ResetPlannedLatest()
+		return nil
+	case milestone.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case milestone.FieldCompletedOn:
+		m.ResetCompletedOn()
+		return nil
+	case milestone.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case milestone.FieldPartnershipID:
+		m.ResetPartnershipID()
+		return nil
+	case milestone.FieldBodyID:
+		m.ResetBodyID()
+		return nil
+	case milestone.FieldResponsibleBodyID:
+		m.ResetResponsibleBodyID()
+		return nil
+	case milestone.FieldResponsibleOrganisationID:
+		m.ResetResponsibleOrganisationID()
+		return nil
+	}
+	return fmt.Errorf("unknown Milestone field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *MilestoneMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.partnership != nil {
+		edges = append(edges, milestone.EdgePartnership)
+	}
+	if m.body != nil {
+		edges = append(edges, milestone.EdgeBody)
+	}
+	if m.responsible_body != nil {
+		edges = append(edges, milestone.EdgeResponsibleBody)
+	}
+	if m.responsible_organisation != nil {
+		edges = append(edges, milestone.EdgeResponsibleOrganisation)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *MilestoneMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case milestone.EdgePartnership:
+		if id := m.partnership; id != nil {
+			return []ent.Value{*id}
+		}
+	case milestone.EdgeBody:
+		if id := m.body; id != nil {
+			return []ent.Value{*id}
+		}
+	case milestone.EdgeResponsibleBody:
+		if id := m.responsible_body; id != nil {
+			return []ent.Value{*id}
+		}
+	case milestone.EdgeResponsibleOrganisation:
+		if id := m.responsible_organisation; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *MilestoneMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *MilestoneMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *MilestoneMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedpartnership {
+		edges = append(edges, milestone.EdgePartnership)
+	}
+	if m.clearedbody {
+		edges = append(edges, milestone.EdgeBody)
+	}
+	if m.clearedresponsible_body {
+		edges = append(edges, milestone.EdgeResponsibleBody)
+	}
+	if m.clearedresponsible_organisation {
+		edges = append(edges, milestone.EdgeResponsibleOrganisation)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *MilestoneMutation) EdgeCleared(name string) bool {
+	switch name {
+	case milestone.EdgePartnership:
+		return m.clearedpartnership
+	case milestone.EdgeBody:
+		return m.clearedbody
+	case milestone.EdgeResponsibleBody:
+		return m.clearedresponsible_body
+	case milestone.EdgeResponsibleOrganisation:
+		return m.clearedresponsible_organisation
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *MilestoneMutation) ClearEdge(name string) error {
+	switch name {
+	case milestone.EdgePartnership:
+		m.ClearPartnership()
+		return nil
+	case milestone.EdgeBody:
+		m.ClearBody()
+		return nil
+	case milestone.EdgeResponsibleBody:
+		m.ClearResponsibleBody()
+		return nil
+	case milestone.EdgeResponsibleOrganisation:
+		m.ClearResponsibleOrganisation()
+		return nil
+	}
+	return fmt.Errorf("unknown Milestone unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *MilestoneMutation) ResetEdge(name string) error {
+	switch name {
+	case milestone.EdgePartnership:
+		m.ResetPartnership()
+		return nil
+	case milestone.EdgeBody:
+		m.ResetBody()
+		return nil
+	case milestone.EdgeResponsibleBody:
+		m.ResetResponsibleBody()
+		return nil
+	case milestone.EdgeResponsibleOrganisation:
+		m.ResetResponsibleOrganisation()
+		return nil
+	}
+	return fmt.Errorf("unknown Milestone edge %s", name)
 }
 
 // NominationRequestMutation represents an operation that mutates the NominationRequest nodes in the graph.
@@ -6366,6 +19748,1022 @@ func (m *NominationRequestMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown NominationRequest edge %s", name)
 }
 
+// ObservationMutation represents an operation that mutates the Observation nodes in the graph.
+type ObservationMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	version          *int
+	addversion       *int
+	period           *dates.Fuzzy
+	period_text      *string
+	period_earliest  *dates.Date
+	period_latest    *dates.Date
+	value            *decimal.Decimal
+	source           *string
+	note             *string
+	clearedFields    map[string]struct{}
+	indicator        *int
+	clearedindicator bool
+	done             bool
+	oldValue         func(context.Context) (*Observation, error)
+	predicates       []predicate.Observation
+}
+
+var _ ent.Mutation = (*ObservationMutation)(nil)
+
+// observationOption allows management of the mutation configuration using functional options.
+type observationOption func(*ObservationMutation)
+
+// newObservationMutation creates new mutation for the Observation entity.
+func newObservationMutation(c config, op Op, opts ...observationOption) *ObservationMutation {
+	m := &ObservationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeObservation,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withObservationID sets the ID field of the mutation.
+func withObservationID(id int) observationOption {
+	return func(m *ObservationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Observation
+		)
+		m.oldValue = func(ctx context.Context) (*Observation, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Observation.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withObservation sets the old Observation of the mutation.
+func withObservation(node *Observation) observationOption {
+	return func(m *ObservationMutation) {
+		m.oldValue = func(context.Context) (*Observation, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ObservationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ObservationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ObservationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ObservationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Observation.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ObservationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ObservationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Observation entity.
+// If the Observation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ObservationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ObservationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ObservationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ObservationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Observation entity.
+// If the Observation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ObservationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ObservationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *ObservationMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *ObservationMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Observation entity.
+// If the Observation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ObservationMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *ObservationMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *ObservationMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *ObservationMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetPeriod sets the "period" field.
+func (m *ObservationMutation) SetPeriod(d dates.Fuzzy) {
+	m.period = &d
+}
+
+// Period returns the value of the "period" field in the mutation.
+func (m *ObservationMutation) Period() (r dates.Fuzzy, exists bool) {
+	v := m.period
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriod returns the old "period" field's value of the Observation entity.
+// If the Observation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ObservationMutation) OldPeriod(ctx context.Context) (v dates.Fuzzy, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriod is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriod requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriod: %w", err)
+	}
+	return oldValue.Period, nil
+}
+
+// ResetPeriod resets all changes to the "period" field.
+func (m *ObservationMutation) ResetPeriod() {
+	m.period = nil
+}
+
+// SetPeriodText sets the "period_text" field.
+func (m *ObservationMutation) SetPeriodText(s string) {
+	m.period_text = &s
+}
+
+// PeriodText returns the value of the "period_text" field in the mutation.
+func (m *ObservationMutation) PeriodText() (r string, exists bool) {
+	v := m.period_text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodText returns the old "period_text" field's value of the Observation entity.
+// If the Observation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ObservationMutation) OldPeriodText(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodText: %w", err)
+	}
+	return oldValue.PeriodText, nil
+}
+
+// ClearPeriodText clears the value of the "period_text" field.
+func (m *ObservationMutation) ClearPeriodText() {
+	m.period_text = nil
+	m.clearedFields[observation.FieldPeriodText] = struct{}{}
+}
+
+// PeriodTextCleared returns if the "period_text" field was cleared in this mutation.
+func (m *ObservationMutation) PeriodTextCleared() bool {
+	_, ok := m.clearedFields[observation.FieldPeriodText]
+	return ok
+}
+
+// ResetPeriodText resets all changes to the "period_text" field.
+func (m *ObservationMutation) ResetPeriodText() {
+	m.period_text = nil
+	delete(m.clearedFields, observation.FieldPeriodText)
+}
+
+// SetPeriodEarliest sets the "period_earliest" field.
+func (m *ObservationMutation) SetPeriodEarliest(d dates.Date) {
+	m.period_earliest = &d
+}
+
+// PeriodEarliest returns the value of the "period_earliest" field in the mutation.
+func (m *ObservationMutation) PeriodEarliest() (r dates.Date, exists bool) {
+	v := m.period_earliest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodEarliest returns the old "period_earliest" field's value of the Observation entity.
+// If the Observation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ObservationMutation) OldPeriodEarliest(ctx context.Context) (v dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodEarliest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodEarliest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodEarliest: %w", err)
+	}
+	return oldValue.PeriodEarliest, nil
+}
+
+// ResetPeriodEarliest resets all changes to the "period_earliest" field.
+func (m *ObservationMutation) ResetPeriodEarliest() {
+	m.period_earliest = nil
+}
+
+// SetPeriodLatest sets the "period_latest" field.
+func (m *ObservationMutation) SetPeriodLatest(d dates.Date) {
+	m.period_latest = &d
+}
+
+// PeriodLatest returns the value of the "period_latest" field in the mutation.
+func (m *ObservationMutation) PeriodLatest() (r dates.Date, exists bool) {
+	v := m.period_latest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodLatest returns the old "period_latest" field's value of the Observation entity.
+// If the Observation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ObservationMutation) OldPeriodLatest(ctx context.Context) (v dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodLatest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodLatest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodLatest: %w", err)
+	}
+	return oldValue.PeriodLatest, nil
+}
+
+// ResetPeriodLatest resets all changes to the "period_latest" field.
+func (m *ObservationMutation) ResetPeriodLatest() {
+	m.period_latest = nil
+}
+
+// SetIndicatorID sets the "indicator_id" field.
+func (m *ObservationMutation) SetIndicatorID(i int) {
+	m.indicator = &i
+}
+
+// IndicatorID returns the value of the "indicator_id" field in the mutation.
+func (m *ObservationMutation) IndicatorID() (r int, exists bool) {
+	v := m.indicator
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIndicatorID returns the old "indicator_id" field's value of the Observation entity.
+// If the Observation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ObservationMutation) OldIndicatorID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIndicatorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIndicatorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIndicatorID: %w", err)
+	}
+	return oldValue.IndicatorID, nil
+}
+
+// ResetIndicatorID resets all changes to the "indicator_id" field.
+func (m *ObservationMutation) ResetIndicatorID() {
+	m.indicator = nil
+}
+
+// SetValue sets the "value" field.
+func (m *ObservationMutation) SetValue(d decimal.Decimal) {
+	m.value = &d
+}
+
+// Value returns the value of the "value" field in the mutation.
+func (m *ObservationMutation) Value() (r decimal.Decimal, exists bool) {
+	v := m.value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValue returns the old "value" field's value of the Observation entity.
+// If the Observation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ObservationMutation) OldValue(ctx context.Context) (v decimal.Decimal, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValue: %w", err)
+	}
+	return oldValue.Value, nil
+}
+
+// ResetValue resets all changes to the "value" field.
+func (m *ObservationMutation) ResetValue() {
+	m.value = nil
+}
+
+// SetSource sets the "source" field.
+func (m *ObservationMutation) SetSource(s string) {
+	m.source = &s
+}
+
+// Source returns the value of the "source" field in the mutation.
+func (m *ObservationMutation) Source() (r string, exists bool) {
+	v := m.source
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSource returns the old "source" field's value of the Observation entity.
+// If the Observation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ObservationMutation) OldSource(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSource is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSource requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSource: %w", err)
+	}
+	return oldValue.Source, nil
+}
+
+// ClearSource clears the value of the "source" field.
+func (m *ObservationMutation) ClearSource() {
+	m.source = nil
+	m.clearedFields[observation.FieldSource] = struct{}{}
+}
+
+// SourceCleared returns if the "source" field was cleared in this mutation.
+func (m *ObservationMutation) SourceCleared() bool {
+	_, ok := m.clearedFields[observation.FieldSource]
+	return ok
+}
+
+// ResetSource resets all changes to the "source" field.
+func (m *ObservationMutation) ResetSource() {
+	m.source = nil
+	delete(m.clearedFields, observation.FieldSource)
+}
+
+// SetNote sets the "note" field.
+func (m *ObservationMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *ObservationMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the Observation entity.
+// If the Observation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ObservationMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *ObservationMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[observation.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *ObservationMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[observation.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *ObservationMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, observation.FieldNote)
+}
+
+// ClearIndicator clears the "indicator" edge to the Indicator entity.
+func (m *ObservationMutation) ClearIndicator() {
+	m.clearedindicator = true
+	m.clearedFields[observation.FieldIndicatorID] = struct{}{}
+}
+
+// IndicatorCleared reports if the "indicator" edge to the Indicator entity was cleared.
+func (m *ObservationMutation) IndicatorCleared() bool {
+	return m.clearedindicator
+}
+
+// IndicatorIDs returns the "indicator" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// IndicatorID instead. It exists only for internal usage by the builders.
+func (m *ObservationMutation) IndicatorIDs() (ids []int) {
+	if id := m.indicator; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetIndicator resets all changes to the "indicator" edge.
+func (m *ObservationMutation) ResetIndicator() {
+	m.indicator = nil
+	m.clearedindicator = false
+}
+
+// Where appends a list predicates to the ObservationMutation builder.
+func (m *ObservationMutation) Where(ps ...predicate.Observation) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ObservationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ObservationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Observation, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ObservationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ObservationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Observation).
+func (m *ObservationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ObservationMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, observation.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, observation.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, observation.FieldVersion)
+	}
+	if m.period != nil {
+		fields = append(fields, observation.FieldPeriod)
+	}
+	if m.period_text != nil {
+		fields = append(fields, observation.FieldPeriodText)
+	}
+	if m.period_earliest != nil {
+		fields = append(fields, observation.FieldPeriodEarliest)
+	}
+	if m.period_latest != nil {
+		fields = append(fields, observation.FieldPeriodLatest)
+	}
+	if m.indicator != nil {
+		fields = append(fields, observation.FieldIndicatorID)
+	}
+	if m.value != nil {
+		fields = append(fields, observation.FieldValue)
+	}
+	if m.source != nil {
+		fields = append(fields, observation.FieldSource)
+	}
+	if m.note != nil {
+		fields = append(fields, observation.FieldNote)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ObservationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case observation.FieldCreatedAt:
+		return m.CreatedAt()
+	case observation.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case observation.FieldVersion:
+		return m.Version()
+	case observation.FieldPeriod:
+		return m.Period()
+	case observation.FieldPeriodText:
+		return m.PeriodText()
+	case observation.FieldPeriodEarliest:
+		return m.PeriodEarliest()
+	case observation.FieldPeriodLatest:
+		return m.PeriodLatest()
+	case observation.FieldIndicatorID:
+		return m.IndicatorID()
+	case observation.FieldValue:
+		return m.Value()
+	case observation.FieldSource:
+		return m.Source()
+	case observation.FieldNote:
+		return m.Note()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ObservationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case observation.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case observation.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case observation.FieldVersion:
+		return m.OldVersion(ctx)
+	case observation.FieldPeriod:
+		return m.OldPeriod(ctx)
+	case observation.FieldPeriodText:
+		return m.OldPeriodText(ctx)
+	case observation.FieldPeriodEarliest:
+		return m.OldPeriodEarliest(ctx)
+	case observation.FieldPeriodLatest:
+		return m.OldPeriodLatest(ctx)
+	case observation.FieldIndicatorID:
+		return m.OldIndicatorID(ctx)
+	case observation.FieldValue:
+		return m.OldValue(ctx)
+	case observation.FieldSource:
+		return m.OldSource(ctx)
+	case observation.FieldNote:
+		return m.OldNote(ctx)
+	}
+	return nil, fmt.Errorf("unknown Observation field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ObservationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case observation.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case observation.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case observation.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case observation.FieldPeriod:
+		v, ok := value.(dates.Fuzzy)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriod(v)
+		return nil
+	case observation.FieldPeriodText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodText(v)
+		return nil
+	case observation.FieldPeriodEarliest:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodEarliest(v)
+		return nil
+	case observation.FieldPeriodLatest:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodLatest(v)
+		return nil
+	case observation.FieldIndicatorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIndicatorID(v)
+		return nil
+	case observation.FieldValue:
+		v, ok := value.(decimal.Decimal)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValue(v)
+		return nil
+	case observation.FieldSource:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSource(v)
+		return nil
+	case observation.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Observation field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ObservationMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, observation.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ObservationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case observation.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ObservationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case observation.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Observation numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ObservationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(observation.FieldPeriodText) {
+		fields = append(fields, observation.FieldPeriodText)
+	}
+	if m.FieldCleared(observation.FieldSource) {
+		fields = append(fields, observation.FieldSource)
+	}
+	if m.FieldCleared(observation.FieldNote) {
+		fields = append(fields, observation.FieldNote)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ObservationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ObservationMutation) ClearField(name string) error {
+	switch name {
+	case observation.FieldPeriodText:
+		m.ClearPeriodText()
+		return nil
+	case observation.FieldSource:
+		m.ClearSource()
+		return nil
+	case observation.FieldNote:
+		m.ClearNote()
+		return nil
+	}
+	return fmt.Errorf("unknown Observation nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ObservationMutation) ResetField(name string) error {
+	switch name {
+	case observation.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case observation.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case observation.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case observation.FieldPeriod:
+		m.ResetPeriod()
+		return nil
+	case observation.FieldPeriodText:
+		m.ResetPeriodText()
+		return nil
+	case observation.FieldPeriodEarliest:
+		m.ResetPeriodEarliest()
+		return nil
+	case observation.FieldPeriodLatest:
+		m.ResetPeriodLatest()
+		return nil
+	case observation.FieldIndicatorID:
+		m.ResetIndicatorID()
+		return nil
+	case observation.FieldValue:
+		m.ResetValue()
+		return nil
+	case observation.FieldSource:
+		m.ResetSource()
+		return nil
+	case observation.FieldNote:
+		m.ResetNote()
+		return nil
+	}
+	return fmt.Errorf("unknown Observation field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ObservationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.indicator != nil {
+		edges = append(edges, observation.EdgeIndicator)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ObservationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case observation.EdgeIndicator:
+		if id := m.indicator; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ObservationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ObservationMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ObservationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedindicator {
+		edges = append(edges, observation.EdgeIndicator)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ObservationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case observation.EdgeIndicator:
+		return m.clearedindicator
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ObservationMutation) ClearEdge(name string) error {
+	switch name {
+	case observation.EdgeIndicator:
+		m.ClearIndicator()
+		return nil
+	}
+	return fmt.Errorf("unknown Observation unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ObservationMutation) ResetEdge(name string) error {
+	switch name {
+	case observation.EdgeIndicator:
+		m.ResetIndicator()
+		return nil
+	}
+	return fmt.Errorf("unknown Observation edge %s", name)
+}
+
 // OrganisationMutation represents an operation that mutates the Organisation nodes in the graph.
 type OrganisationMutation struct {
 	config
@@ -6400,6 +20798,24 @@ type OrganisationMutation struct {
 	nomination_requests               map[int]struct{}
 	removednomination_requests        map[int]struct{}
 	clearednomination_requests        bool
+	signatures                        map[int]struct{}
+	removedsignatures                 map[int]struct{}
+	clearedsignatures                 bool
+	led_initiatives                   map[int]struct{}
+	removedled_initiatives            map[int]struct{}
+	clearedled_initiatives            bool
+	initiative_roles                  map[int]struct{}
+	removedinitiative_roles           map[int]struct{}
+	clearedinitiative_roles           bool
+	responsible_for                   map[int]struct{}
+	removedresponsible_for            map[int]struct{}
+	clearedresponsible_for            bool
+	funding_pools                     map[int]struct{}
+	removedfunding_pools              map[int]struct{}
+	clearedfunding_pools              bool
+	grant_applications                map[int]struct{}
+	removedgrant_applications         map[int]struct{}
+	clearedgrant_applications         bool
 	affiliated_people                 map[int]struct{}
 	removedaffiliated_people          map[int]struct{}
 	clearedaffiliated_people          bool
@@ -7372,6 +21788,330 @@ func (m *OrganisationMutation) ResetNominationRequests() {
 	m.removednomination_requests = nil
 }
 
+// AddSignatureIDs adds the "signatures" edge to the Signatory entity by ids.
+func (m *OrganisationMutation) AddSignatureIDs(ids ...int) {
+	if m.signatures == nil {
+		m.signatures = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.signatures[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSignatures clears the "signatures" edge to the Signatory entity.
+func (m *OrganisationMutation) ClearSignatures() {
+	m.clearedsignatures = true
+}
+
+// SignaturesCleared reports if the "signatures" edge to the Signatory entity was cleared.
+func (m *OrganisationMutation) SignaturesCleared() bool {
+	return m.clearedsignatures
+}
+
+// RemoveSignatureIDs removes the "signatures" edge to the Signatory entity by IDs.
+func (m *OrganisationMutation) RemoveSignatureIDs(ids ...int) {
+	if m.removedsignatures == nil {
+		m.removedsignatures = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.signatures, ids[i])
+		m.removedsignatures[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSignatures returns the removed IDs of the "signatures" edge to the Signatory entity.
+func (m *OrganisationMutation) RemovedSignaturesIDs() (ids []int) {
+	for id := range m.removedsignatures {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SignaturesIDs returns the "signatures" edge IDs in the mutation.
+func (m *OrganisationMutation) SignaturesIDs() (ids []int) {
+	for id := range m.signatures {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSignatures resets all changes to the "signatures" edge.
+func (m *OrganisationMutation) ResetSignatures() {
+	m.signatures = nil
+	m.clearedsignatures = false
+	m.removedsignatures = nil
+}
+
+// AddLedInitiativeIDs adds the "led_initiatives" edge to the Initiative entity by ids.
+func (m *OrganisationMutation) AddLedInitiativeIDs(ids ...int) {
+	if m.led_initiatives == nil {
+		m.led_initiatives = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.led_initiatives[ids[i]] = struct{}{}
+	}
+}
+
+// ClearLedInitiatives clears the "led_initiatives" edge to the Initiative entity.
+func (m *OrganisationMutation) ClearLedInitiatives() {
+	m.clearedled_initiatives = true
+}
+
+// LedInitiativesCleared reports if the "led_initiatives" edge to the Initiative entity was cleared.
+func (m *OrganisationMutation) LedInitiativesCleared() bool {
+	return m.clearedled_initiatives
+}
+
+// RemoveLedInitiativeIDs removes the "led_initiatives" edge to the Initiative entity by IDs.
+func (m *OrganisationMutation) RemoveLedInitiativeIDs(ids ...int) {
+	if m.removedled_initiatives == nil {
+		m.removedled_initiatives = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.led_initiatives, ids[i])
+		m.removedled_initiatives[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedLedInitiatives returns the removed IDs of the "led_initiatives" edge to the Initiative entity.
+func (m *OrganisationMutation) RemovedLedInitiativesIDs() (ids []int) {
+	for id := range m.removedled_initiatives {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// LedInitiativesIDs returns the "led_initiatives" edge IDs in the mutation.
+func (m *OrganisationMutation) LedInitiativesIDs() (ids []int) {
+	for id := range m.led_initiatives {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetLedInitiatives resets all changes to the "led_initiatives" edge.
+func (m *OrganisationMutation) ResetLedInitiatives() {
+	m.led_initiatives = nil
+	m.clearedled_initiatives = false
+	m.removedled_initiatives = nil
+}
+
+// AddInitiativeRoleIDs adds the "initiative_roles" edge to the InitiativePartner entity by ids.
+func (m *OrganisationMutation) AddInitiativeRoleIDs(ids ...int) {
+	if m.initiative_roles == nil {
+		m.initiative_roles = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.initiative_roles[ids[i]] = struct{}{}
+	}
+}
+
+// ClearInitiativeRoles clears the "initiative_roles" edge to the InitiativePartner entity.
+func (m *OrganisationMutation) ClearInitiativeRoles() {
+	m.clearedinitiative_roles = true
+}
+
+// InitiativeRolesCleared reports if the "initiative_roles" edge to the InitiativePartner entity was cleared.
+func (m *OrganisationMutation) InitiativeRolesCleared() bool {
+	return m.clearedinitiative_roles
+}
+
+// RemoveInitiativeRoleIDs removes the "initiative_roles" edge to the InitiativePartner entity by IDs.
+func (m *OrganisationMutation) RemoveInitiativeRoleIDs(ids ...int) {
+	if m.removedinitiative_roles == nil {
+		m.removedinitiative_roles = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.initiative_roles, ids[i])
+		m.removedinitiative_roles[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedInitiativeRoles returns the removed IDs of the "initiative_roles" edge to the InitiativePartner entity.
+func (m *OrganisationMutation) RemovedInitiativeRolesIDs() (ids []int) {
+	for id := range m.removedinitiative_roles {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// InitiativeRolesIDs returns the "initiative_roles" edge IDs in the mutation.
+func (m *OrganisationMutation) InitiativeRolesIDs() (ids []int) {
+	for id := range m.initiative_roles {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetInitiativeRoles resets all changes to the "initiative_roles" edge.
+func (m *OrganisationMutation) ResetInitiativeRoles() {
+	m.initiative_roles = nil
+	m.clearedinitiative_roles = false
+	m.removedinitiative_roles = nil
+}
+
+// AddResponsibleForIDs adds the "responsible_for" edge to the Milestone entity by ids.
+func (m *OrganisationMutation) AddResponsibleForIDs(ids ...int) {
+	if m.responsible_for == nil {
+		m.responsible_for = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.responsible_for[ids[i]] = struct{}{}
+	}
+}
+
+// ClearResponsibleFor clears the "responsible_for" edge to the Milestone entity.
+func (m *OrganisationMutation) ClearResponsibleFor() {
+	m.clearedresponsible_for = true
+}
+
+// ResponsibleForCleared reports if the "responsible_for" edge to the Milestone entity was cleared.
+func (m *OrganisationMutation) ResponsibleForCleared() bool {
+	return m.clearedresponsible_for
+}
+
+// RemoveResponsibleForIDs removes the "responsible_for" edge to the Milestone entity by IDs.
+func (m *OrganisationMutation) RemoveResponsibleForIDs(ids ...int) {
+	if m.removedresponsible_for == nil {
+		m.removedresponsible_for = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.responsible_for, ids[i])
+		m.removedresponsible_for[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedResponsibleFor returns the removed IDs of the "responsible_for" edge to the Milestone entity.
+func (m *OrganisationMutation) RemovedResponsibleForIDs() (ids []int) {
+	for id := range m.removedresponsible_for {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResponsibleForIDs returns the "responsible_for" edge IDs in the mutation.
+func (m *OrganisationMutation) ResponsibleForIDs() (ids []int) {
+	for id := range m.responsible_for {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetResponsibleFor resets all changes to the "responsible_for" edge.
+func (m *OrganisationMutation) ResetResponsibleFor() {
+	m.responsible_for = nil
+	m.clearedresponsible_for = false
+	m.removedresponsible_for = nil
+}
+
+// AddFundingPoolIDs adds the "funding_pools" edge to the FundingPool entity by ids.
+func (m *OrganisationMutation) AddFundingPoolIDs(ids ...int) {
+	if m.funding_pools == nil {
+		m.funding_pools = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.funding_pools[ids[i]] = struct{}{}
+	}
+}
+
+// ClearFundingPools clears the "funding_pools" edge to the FundingPool entity.
+func (m *OrganisationMutation) ClearFundingPools() {
+	m.clearedfunding_pools = true
+}
+
+// FundingPoolsCleared reports if the "funding_pools" edge to the FundingPool entity was cleared.
+func (m *OrganisationMutation) FundingPoolsCleared() bool {
+	return m.clearedfunding_pools
+}
+
+// RemoveFundingPoolIDs removes the "funding_pools" edge to the FundingPool entity by IDs.
+func (m *OrganisationMutation) RemoveFundingPoolIDs(ids ...int) {
+	if m.removedfunding_pools == nil {
+		m.removedfunding_pools = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.funding_pools, ids[i])
+		m.removedfunding_pools[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedFundingPools returns the removed IDs of the "funding_pools" edge to the FundingPool entity.
+func (m *OrganisationMutation) RemovedFundingPoolsIDs() (ids []int) {
+	for id := range m.removedfunding_pools {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// FundingPoolsIDs returns the "funding_pools" edge IDs in the mutation.
+func (m *OrganisationMutation) FundingPoolsIDs() (ids []int) {
+	for id := range m.funding_pools {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetFundingPools resets all changes to the "funding_pools" edge.
+func (m *OrganisationMutation) ResetFundingPools() {
+	m.funding_pools = nil
+	m.clearedfunding_pools = false
+	m.removedfunding_pools = nil
+}
+
+// AddGrantApplicationIDs adds the "grant_applications" edge to the GrantApplication entity by ids.
+func (m *OrganisationMutation) AddGrantApplicationIDs(ids ...int) {
+	if m.grant_applications == nil {
+		m.grant_applications = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.grant_applications[ids[i]] = struct{}{}
+	}
+}
+
+// ClearGrantApplications clears the "grant_applications" edge to the GrantApplication entity.
+func (m *OrganisationMutation) ClearGrantApplications() {
+	m.clearedgrant_applications = true
+}
+
+// GrantApplicationsCleared reports if the "grant_applications" edge to the GrantApplication entity was cleared.
+func (m *OrganisationMutation) GrantApplicationsCleared() bool {
+	return m.clearedgrant_applications
+}
+
+// RemoveGrantApplicationIDs removes the "grant_applications" edge to the GrantApplication entity by IDs.
+func (m *OrganisationMutation) RemoveGrantApplicationIDs(ids ...int) {
+	if m.removedgrant_applications == nil {
+		m.removedgrant_applications = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.grant_applications, ids[i])
+		m.removedgrant_applications[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedGrantApplications returns the removed IDs of the "grant_applications" edge to the GrantApplication entity.
+func (m *OrganisationMutation) RemovedGrantApplicationsIDs() (ids []int) {
+	for id := range m.removedgrant_applications {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// GrantApplicationsIDs returns the "grant_applications" edge IDs in the mutation.
+func (m *OrganisationMutation) GrantApplicationsIDs() (ids []int) {
+	for id := range m.grant_applications {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetGrantApplications resets all changes to the "grant_applications" edge.
+func (m *OrganisationMutation) ResetGrantApplications() {
+	m.grant_applications = nil
+	m.clearedgrant_applications = false
+	m.removedgrant_applications = nil
+}
+
 // AddAffiliatedPersonIDs adds the "affiliated_people" edge to the Person entity by ids.
 func (m *OrganisationMutation) AddAffiliatedPersonIDs(ids ...int) {
 	if m.affiliated_people == nil {
@@ -8014,7 +22754,7 @@ func (m *OrganisationMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *OrganisationMutation) AddedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 14)
 	if m.member_of != nil {
 		edges = append(edges, organisation.EdgeMemberOf)
 	}
@@ -8026,6 +22766,24 @@ func (m *OrganisationMutation) AddedEdges() []string {
 	}
 	if m.nomination_requests != nil {
 		edges = append(edges, organisation.EdgeNominationRequests)
+	}
+	if m.signatures != nil {
+		edges = append(edges, organisation.EdgeSignatures)
+	}
+	if m.led_initiatives != nil {
+		edges = append(edges, organisation.EdgeLedInitiatives)
+	}
+	if m.initiative_roles != nil {
+		edges = append(edges, organisation.EdgeInitiativeRoles)
+	}
+	if m.responsible_for != nil {
+		edges = append(edges, organisation.EdgeResponsibleFor)
+	}
+	if m.funding_pools != nil {
+		edges = append(edges, organisation.EdgeFundingPools)
+	}
+	if m.grant_applications != nil {
+		edges = append(edges, organisation.EdgeGrantApplications)
 	}
 	if m.affiliated_people != nil {
 		edges = append(edges, organisation.EdgeAffiliatedPeople)
@@ -8070,6 +22828,42 @@ func (m *OrganisationMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case organisation.EdgeSignatures:
+		ids := make([]ent.Value, 0, len(m.signatures))
+		for id := range m.signatures {
+			ids = append(ids, id)
+		}
+		return ids
+	case organisation.EdgeLedInitiatives:
+		ids := make([]ent.Value, 0, len(m.led_initiatives))
+		for id := range m.led_initiatives {
+			ids = append(ids, id)
+		}
+		return ids
+	case organisation.EdgeInitiativeRoles:
+		ids := make([]ent.Value, 0, len(m.initiative_roles))
+		for id := range m.initiative_roles {
+			ids = append(ids, id)
+		}
+		return ids
+	case organisation.EdgeResponsibleFor:
+		ids := make([]ent.Value, 0, len(m.responsible_for))
+		for id := range m.responsible_for {
+			ids = append(ids, id)
+		}
+		return ids
+	case organisation.EdgeFundingPools:
+		ids := make([]ent.Value, 0, len(m.funding_pools))
+		for id := range m.funding_pools {
+			ids = append(ids, id)
+		}
+		return ids
+	case organisation.EdgeGrantApplications:
+		ids := make([]ent.Value, 0, len(m.grant_applications))
+		for id := range m.grant_applications {
+			ids = append(ids, id)
+		}
+		return ids
 	case organisation.EdgeAffiliatedPeople:
 		ids := make([]ent.Value, 0, len(m.affiliated_people))
 		for id := range m.affiliated_people {
@@ -8100,7 +22894,7 @@ func (m *OrganisationMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *OrganisationMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 14)
 	if m.removedmember_of != nil {
 		edges = append(edges, organisation.EdgeMemberOf)
 	}
@@ -8112,6 +22906,24 @@ func (m *OrganisationMutation) RemovedEdges() []string {
 	}
 	if m.removednomination_requests != nil {
 		edges = append(edges, organisation.EdgeNominationRequests)
+	}
+	if m.removedsignatures != nil {
+		edges = append(edges, organisation.EdgeSignatures)
+	}
+	if m.removedled_initiatives != nil {
+		edges = append(edges, organisation.EdgeLedInitiatives)
+	}
+	if m.removedinitiative_roles != nil {
+		edges = append(edges, organisation.EdgeInitiativeRoles)
+	}
+	if m.removedresponsible_for != nil {
+		edges = append(edges, organisation.EdgeResponsibleFor)
+	}
+	if m.removedfunding_pools != nil {
+		edges = append(edges, organisation.EdgeFundingPools)
+	}
+	if m.removedgrant_applications != nil {
+		edges = append(edges, organisation.EdgeGrantApplications)
 	}
 	if m.removedaffiliated_people != nil {
 		edges = append(edges, organisation.EdgeAffiliatedPeople)
@@ -8156,6 +22968,42 @@ func (m *OrganisationMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case organisation.EdgeSignatures:
+		ids := make([]ent.Value, 0, len(m.removedsignatures))
+		for id := range m.removedsignatures {
+			ids = append(ids, id)
+		}
+		return ids
+	case organisation.EdgeLedInitiatives:
+		ids := make([]ent.Value, 0, len(m.removedled_initiatives))
+		for id := range m.removedled_initiatives {
+			ids = append(ids, id)
+		}
+		return ids
+	case organisation.EdgeInitiativeRoles:
+		ids := make([]ent.Value, 0, len(m.removedinitiative_roles))
+		for id := range m.removedinitiative_roles {
+			ids = append(ids, id)
+		}
+		return ids
+	case organisation.EdgeResponsibleFor:
+		ids := make([]ent.Value, 0, len(m.removedresponsible_for))
+		for id := range m.removedresponsible_for {
+			ids = append(ids, id)
+		}
+		return ids
+	case organisation.EdgeFundingPools:
+		ids := make([]ent.Value, 0, len(m.removedfunding_pools))
+		for id := range m.removedfunding_pools {
+			ids = append(ids, id)
+		}
+		return ids
+	case organisation.EdgeGrantApplications:
+		ids := make([]ent.Value, 0, len(m.removedgrant_applications))
+		for id := range m.removedgrant_applications {
+			ids = append(ids, id)
+		}
+		return ids
 	case organisation.EdgeAffiliatedPeople:
 		ids := make([]ent.Value, 0, len(m.removedaffiliated_people))
 		for id := range m.removedaffiliated_people {
@@ -8186,7 +23034,7 @@ func (m *OrganisationMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *OrganisationMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 14)
 	if m.clearedmember_of {
 		edges = append(edges, organisation.EdgeMemberOf)
 	}
@@ -8198,6 +23046,24 @@ func (m *OrganisationMutation) ClearedEdges() []string {
 	}
 	if m.clearednomination_requests {
 		edges = append(edges, organisation.EdgeNominationRequests)
+	}
+	if m.clearedsignatures {
+		edges = append(edges, organisation.EdgeSignatures)
+	}
+	if m.clearedled_initiatives {
+		edges = append(edges, organisation.EdgeLedInitiatives)
+	}
+	if m.clearedinitiative_roles {
+		edges = append(edges, organisation.EdgeInitiativeRoles)
+	}
+	if m.clearedresponsible_for {
+		edges = append(edges, organisation.EdgeResponsibleFor)
+	}
+	if m.clearedfunding_pools {
+		edges = append(edges, organisation.EdgeFundingPools)
+	}
+	if m.clearedgrant_applications {
+		edges = append(edges, organisation.EdgeGrantApplications)
 	}
 	if m.clearedaffiliated_people {
 		edges = append(edges, organisation.EdgeAffiliatedPeople)
@@ -8226,6 +23092,18 @@ func (m *OrganisationMutation) EdgeCleared(name string) bool {
 		return m.clearedappointments
 	case organisation.EdgeNominationRequests:
 		return m.clearednomination_requests
+	case organisation.EdgeSignatures:
+		return m.clearedsignatures
+	case organisation.EdgeLedInitiatives:
+		return m.clearedled_initiatives
+	case organisation.EdgeInitiativeRoles:
+		return m.clearedinitiative_roles
+	case organisation.EdgeResponsibleFor:
+		return m.clearedresponsible_for
+	case organisation.EdgeFundingPools:
+		return m.clearedfunding_pools
+	case organisation.EdgeGrantApplications:
+		return m.clearedgrant_applications
 	case organisation.EdgeAffiliatedPeople:
 		return m.clearedaffiliated_people
 	case organisation.EdgeOwnedBodies:
@@ -8262,6 +23140,24 @@ func (m *OrganisationMutation) ResetEdge(name string) error {
 	case organisation.EdgeNominationRequests:
 		m.ResetNominationRequests()
 		return nil
+	case organisation.EdgeSignatures:
+		m.ResetSignatures()
+		return nil
+	case organisation.EdgeLedInitiatives:
+		m.ResetLedInitiatives()
+		return nil
+	case organisation.EdgeInitiativeRoles:
+		m.ResetInitiativeRoles()
+		return nil
+	case organisation.EdgeResponsibleFor:
+		m.ResetResponsibleFor()
+		return nil
+	case organisation.EdgeFundingPools:
+		m.ResetFundingPools()
+		return nil
+	case organisation.EdgeGrantApplications:
+		m.ResetGrantApplications()
+		return nil
 	case organisation.EdgeAffiliatedPeople:
 		m.ResetAffiliatedPeople()
 		return nil
@@ -8276,6 +23172,1716 @@ func (m *OrganisationMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Organisation edge %s", name)
+}
+
+// PartnershipMutation represents an operation that mutates the Partnership nodes in the graph.
+type PartnershipMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *int
+	created_at           *time.Time
+	updated_at           *time.Time
+	version              *int
+	addversion           *int
+	name                 *string
+	kind                 *partnership.Kind
+	description          *string
+	status               *partnership.Status
+	approved_on          *dates.Date
+	signed_on            *dates.Date
+	activated_on         *dates.Date
+	closed_on            *dates.Date
+	clearedFields        map[string]struct{}
+	derived_from         *int
+	clearedderived_from  bool
+	derivatives          map[int]struct{}
+	removedderivatives   map[int]struct{}
+	clearedderivatives   bool
+	bodies               map[int]struct{}
+	removedbodies        map[int]struct{}
+	clearedbodies        bool
+	signatories          map[int]struct{}
+	removedsignatories   map[int]struct{}
+	clearedsignatories   bool
+	initiatives          map[int]struct{}
+	removedinitiatives   map[int]struct{}
+	clearedinitiatives   bool
+	decisions            map[int]struct{}
+	removeddecisions     map[int]struct{}
+	cleareddecisions     bool
+	milestones           map[int]struct{}
+	removedmilestones    map[int]struct{}
+	clearedmilestones    bool
+	funding_pools        map[int]struct{}
+	removedfunding_pools map[int]struct{}
+	clearedfunding_pools bool
+	done                 bool
+	oldValue             func(context.Context) (*Partnership, error)
+	predicates           []predicate.Partnership
+}
+
+var _ ent.Mutation = (*PartnershipMutation)(nil)
+
+// partnershipOption allows management of the mutation configuration using functional options.
+type partnershipOption func(*PartnershipMutation)
+
+// newPartnershipMutation creates new mutation for the Partnership entity.
+func newPartnershipMutation(c config, op Op, opts ...partnershipOption) *PartnershipMutation {
+	m := &PartnershipMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePartnership,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPartnershipID sets the ID field of the mutation.
+func withPartnershipID(id int) partnershipOption {
+	return func(m *PartnershipMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Partnership
+		)
+		m.oldValue = func(ctx context.Context) (*Partnership, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Partnership.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPartnership sets the old Partnership of the mutation.
+func withPartnership(node *Partnership) partnershipOption {
+	return func(m *PartnershipMutation) {
+		m.oldValue = func(context.Context) (*Partnership, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PartnershipMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PartnershipMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PartnershipMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PartnershipMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Partnership.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PartnershipMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PartnershipMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Partnership entity.
+// If the Partnership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PartnershipMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PartnershipMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PartnershipMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Partnership entity.
+// If the Partnership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PartnershipMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *PartnershipMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *PartnershipMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Partnership entity.
+// If the Partnership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *PartnershipMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *PartnershipMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *PartnershipMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetName sets the "name" field.
+func (m *PartnershipMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *PartnershipMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Partnership entity.
+// If the Partnership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *PartnershipMutation) ResetName() {
+	m.name = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *PartnershipMutation) SetKind(pa partnership.Kind) {
+	m.kind = &pa
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *PartnershipMutation) Kind() (r partnership.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Partnership entity.
+// If the Partnership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipMutation) OldKind(ctx context.Context) (v partnership.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *PartnershipMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *PartnershipMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *PartnershipMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Partnership entity.
+// If the Partnership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *PartnershipMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[partnership.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *PartnershipMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[partnership.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *PartnershipMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, partnership.FieldDescription)
+}
+
+// SetStatus sets the "status" field.
+func (m *PartnershipMutation) SetStatus(pa partnership.Status) {
+	m.status = &pa
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *PartnershipMutation) Status() (r partnership.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Partnership entity.
+// If the Partnership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipMutation) OldStatus(ctx context.Context) (v partnership.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *PartnershipMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetApprovedOn sets the "approved_on" field.
+func (m *PartnershipMutation) SetApprovedOn(d dates.Date) {
+	m.approved_on = &d
+}
+
+// ApprovedOn returns the value of the "approved_on" field in the mutation.
+func (m *PartnershipMutation) ApprovedOn() (r dates.Date, exists bool) {
+	v := m.approved_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApprovedOn returns the old "approved_on" field's value of the Partnership entity.
+// If the Partnership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipMutation) OldApprovedOn(ctx context.Context) (v *dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApprovedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApprovedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApprovedOn: %w", err)
+	}
+	return oldValue.ApprovedOn, nil
+}
+
+// ClearApprovedOn clears the value of the "approved_on" field.
+func (m *PartnershipMutation) ClearApprovedOn() {
+	m.approved_on = nil
+	m.clearedFields[partnership.FieldApprovedOn] = struct{}{}
+}
+
+// ApprovedOnCleared returns if the "approved_on" field was cleared in this mutation.
+func (m *PartnershipMutation) ApprovedOnCleared() bool {
+	_, ok := m.clearedFields[partnership.FieldApprovedOn]
+	return ok
+}
+
+// ResetApprovedOn resets all changes to the "approved_on" field.
+func (m *PartnershipMutation) ResetApprovedOn() {
+	m.approved_on = nil
+	delete(m.clearedFields, partnership.FieldApprovedOn)
+}
+
+// SetSignedOn sets the "signed_on" field.
+func (m *PartnershipMutation) SetSignedOn(d dates.Date) {
+	m.signed_on = &d
+}
+
+// SignedOn returns the value of the "signed_on" field in the mutation.
+func (m *PartnershipMutation) SignedOn() (r dates.Date, exists bool) {
+	v := m.signed_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSignedOn returns the old "signed_on" field's value of the Partnership entity.
+// If the Partnership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipMutation) OldSignedOn(ctx context.Context) (v *dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSignedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSignedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSignedOn: %w", err)
+	}
+	return oldValue.SignedOn, nil
+}
+
+// ClearSignedOn clears the value of the "signed_on" field.
+func (m *PartnershipMutation) ClearSignedOn() {
+	m.signed_on = nil
+	m.clearedFields[partnership.FieldSignedOn] = struct{}{}
+}
+
+// SignedOnCleared returns if the "signed_on" field was cleared in this mutation.
+func (m *PartnershipMutation) SignedOnCleared() bool {
+	_, ok := m.clearedFields[partnership.FieldSignedOn]
+	return ok
+}
+
+// ResetSignedOn resets all changes to the "signed_on" field.
+func (m *PartnershipMutation) ResetSignedOn() {
+	m.signed_on = nil
+	delete(m.clearedFields, partnership.FieldSignedOn)
+}
+
+// SetActivatedOn sets the "activated_on" field.
+func (m *PartnershipMutation) SetActivatedOn(d dates.Date) {
+	m.activated_on = &d
+}
+
+// ActivatedOn returns the value of the "activated_on" field in the mutation.
+func (m *PartnershipMutation) ActivatedOn() (r dates.Date, exists bool) {
+	v := m.activated_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActivatedOn returns the old "activated_on" field's value of the Partnership entity.
+// If the Partnership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipMutation) OldActivatedOn(ctx context.Context) (v *dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActivatedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActivatedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActivatedOn: %w", err)
+	}
+	return oldValue.ActivatedOn, nil
+}
+
+// ClearActivatedOn clears the value of the "activated_on" field.
+func (m *PartnershipMutation) ClearActivatedOn() {
+	m.activated_on = nil
+	m.clearedFields[partnership.FieldActivatedOn] = struct{}{}
+}
+
+// ActivatedOnCleared returns if the "activated_on" field was cleared in this mutation.
+func (m *PartnershipMutation) ActivatedOnCleared() bool {
+	_, ok := m.clearedFields[partnership.FieldActivatedOn]
+	return ok
+}
+
+// ResetActivatedOn resets all changes to the "activated_on" field.
+func (m *PartnershipMutation) ResetActivatedOn() {
+	m.activated_on = nil
+	delete(m.clearedFields, partnership.FieldActivatedOn)
+}
+
+// SetClosedOn sets the "closed_on" field.
+func (m *PartnershipMutation) SetClosedOn(d dates.Date) {
+	m.closed_on = &d
+}
+
+// ClosedOn returns the value of the "closed_on" field in the mutation.
+func (m *PartnershipMutation) ClosedOn() (r dates.Date, exists bool) {
+	v := m.closed_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosedOn returns the old "closed_on" field's value of the Partnership entity.
+// If the Partnership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipMutation) OldClosedOn(ctx context.Context) (v *dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosedOn: %w", err)
+	}
+	return oldValue.ClosedOn, nil
+}
+
+// ClearClosedOn clears the value of the "closed_on" field.
+func (m *PartnershipMutation) ClearClosedOn() {
+	m.closed_on = nil
+	m.clearedFields[partnership.FieldClosedOn] = struct{}{}
+}
+
+// ClosedOnCleared returns if the "closed_on" field was cleared in this mutation.
+func (m *PartnershipMutation) ClosedOnCleared() bool {
+	_, ok := m.clearedFields[partnership.FieldClosedOn]
+	return ok
+}
+
+// ResetClosedOn resets all changes to the "closed_on" field.
+func (m *PartnershipMutation) ResetClosedOn() {
+	m.closed_on = nil
+	delete(m.clearedFields, partnership.FieldClosedOn)
+}
+
+// SetDerivedFromID sets the "derived_from_id" field.
+func (m *PartnershipMutation) SetDerivedFromID(i int) {
+	m.derived_from = &i
+}
+
+// DerivedFromID returns the value of the "derived_from_id" field in the mutation.
+func (m *PartnershipMutation) DerivedFromID() (r int, exists bool) {
+	v := m.derived_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDerivedFromID returns the old "derived_from_id" field's value of the Partnership entity.
+// If the Partnership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipMutation) OldDerivedFromID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDerivedFromID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDerivedFromID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDerivedFromID: %w", err)
+	}
+	return oldValue.DerivedFromID, nil
+}
+
+// ClearDerivedFromID clears the value of the "derived_from_id" field.
+func (m *PartnershipMutation) ClearDerivedFromID() {
+	m.derived_from = nil
+	m.clearedFields[partnership.FieldDerivedFromID] = struct{}{}
+}
+
+// DerivedFromIDCleared returns if the "derived_from_id" field was cleared in this mutation.
+func (m *PartnershipMutation) DerivedFromIDCleared() bool {
+	_, ok := m.clearedFields[partnership.FieldDerivedFromID]
+	return ok
+}
+
+// ResetDerivedFromID resets all changes to the "derived_from_id" field.
+func (m *PartnershipMutation) ResetDerivedFromID() {
+	m.derived_from = nil
+	delete(m.clearedFields, partnership.FieldDerivedFromID)
+}
+
+// ClearDerivedFrom clears the "derived_from" edge to the Partnership entity.
+func (m *PartnershipMutation) ClearDerivedFrom() {
+	m.clearedderived_from = true
+	m.clearedFields[partnership.FieldDerivedFromID] = struct{}{}
+}
+
+// DerivedFromCleared reports if the "derived_from" edge to the Partnership entity was cleared.
+func (m *PartnershipMutation) DerivedFromCleared() bool {
+	return m.DerivedFromIDCleared() || m.clearedderived_from
+}
+
+// DerivedFromIDs returns the "derived_from" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DerivedFromID instead. It exists only for internal usage by the builders.
+func (m *PartnershipMutation) DerivedFromIDs() (ids []int) {
+	if id := m.derived_from; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDerivedFrom resets all changes to the "derived_from" edge.
+func (m *PartnershipMutation) ResetDerivedFrom() {
+	m.derived_from = nil
+	m.clearedderived_from = false
+}
+
+// AddDerivativeIDs adds the "derivatives" edge to the Partnership entity by ids.
+func (m *PartnershipMutation) AddDerivativeIDs(ids ...int) {
+	if m.derivatives == nil {
+		m.derivatives = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.derivatives[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDerivatives clears the "derivatives" edge to the Partnership entity.
+func (m *PartnershipMutation) ClearDerivatives() {
+	m.clearedderivatives = true
+}
+
+// DerivativesCleared reports if the "derivatives" edge to the Partnership entity was cleared.
+func (m *PartnershipMutation) DerivativesCleared() bool {
+	return m.clearedderivatives
+}
+
+// RemoveDerivativeIDs removes the "derivatives" edge to the Partnership entity by IDs.
+func (m *PartnershipMutation) RemoveDerivativeIDs(ids ...int) {
+	if m.removedderivatives == nil {
+		m.removedderivatives = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.derivatives, ids[i])
+		m.removedderivatives[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDerivatives returns the removed IDs of the "derivatives" edge to the Partnership entity.
+func (m *PartnershipMutation) RemovedDerivativesIDs() (ids []int) {
+	for id := range m.removedderivatives {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DerivativesIDs returns the "derivatives" edge IDs in the mutation.
+func (m *PartnershipMutation) DerivativesIDs() (ids []int) {
+	for id := range m.derivatives {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDerivatives resets all changes to the "derivatives" edge.
+func (m *PartnershipMutation) ResetDerivatives() {
+	m.derivatives = nil
+	m.clearedderivatives = false
+	m.removedderivatives = nil
+}
+
+// AddBodyIDs adds the "bodies" edge to the Body entity by ids.
+func (m *PartnershipMutation) AddBodyIDs(ids ...int) {
+	if m.bodies == nil {
+		m.bodies = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.bodies[ids[i]] = struct{}{}
+	}
+}
+
+// ClearBodies clears the "bodies" edge to the Body entity.
+func (m *PartnershipMutation) ClearBodies() {
+	m.clearedbodies = true
+}
+
+// BodiesCleared reports if the "bodies" edge to the Body entity was cleared.
+func (m *PartnershipMutation) BodiesCleared() bool {
+	return m.clearedbodies
+}
+
+// RemoveBodyIDs removes the "bodies" edge to the Body entity by IDs.
+func (m *PartnershipMutation) RemoveBodyIDs(ids ...int) {
+	if m.removedbodies == nil {
+		m.removedbodies = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.bodies, ids[i])
+		m.removedbodies[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedBodies returns the removed IDs of the "bodies" edge to the Body entity.
+func (m *PartnershipMutation) RemovedBodiesIDs() (ids []int) {
+	for id := range m.removedbodies {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// BodiesIDs returns the "bodies" edge IDs in the mutation.
+func (m *PartnershipMutation) BodiesIDs() (ids []int) {
+	for id := range m.bodies {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetBodies resets all changes to the "bodies" edge.
+func (m *PartnershipMutation) ResetBodies() {
+	m.bodies = nil
+	m.clearedbodies = false
+	m.removedbodies = nil
+}
+
+// AddSignatoryIDs adds the "signatories" edge to the Signatory entity by ids.
+func (m *PartnershipMutation) AddSignatoryIDs(ids ...int) {
+	if m.signatories == nil {
+		m.signatories = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.signatories[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSignatories clears the "signatories" edge to the Signatory entity.
+func (m *PartnershipMutation) ClearSignatories() {
+	m.clearedsignatories = true
+}
+
+// SignatoriesCleared reports if the "signatories" edge to the Signatory entity was cleared.
+func (m *PartnershipMutation) SignatoriesCleared() bool {
+	return m.clearedsignatories
+}
+
+// RemoveSignatoryIDs removes the "signatories" edge to the Signatory entity by IDs.
+func (m *PartnershipMutation) RemoveSignatoryIDs(ids ...int) {
+	if m.removedsignatories == nil {
+		m.removedsignatories = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.signatories, ids[i])
+		m.removedsignatories[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSignatories returns the removed IDs of the "signatories" edge to the Signatory entity.
+func (m *PartnershipMutation) RemovedSignatoriesIDs() (ids []int) {
+	for id := range m.removedsignatories {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SignatoriesIDs returns the "signatories" edge IDs in the mutation.
+func (m *PartnershipMutation) SignatoriesIDs() (ids []int) {
+	for id := range m.signatories {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSignatories resets all changes to the "signatories" edge.
+func (m *PartnershipMutation) ResetSignatories() {
+	m.signatories = nil
+	m.clearedsignatories = false
+	m.removedsignatories = nil
+}
+
+// AddInitiativeIDs adds the "initiatives" edge to the Initiative entity by ids.
+func (m *PartnershipMutation) AddInitiativeIDs(ids ...int) {
+	if m.initiatives == nil {
+		m.initiatives = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.initiatives[ids[i]] = struct{}{}
+	}
+}
+
+// ClearInitiatives clears the "initiatives" edge to the Initiative entity.
+func (m *PartnershipMutation) ClearInitiatives() {
+	m.clearedinitiatives = true
+}
+
+// InitiativesCleared reports if the "initiatives" edge to the Initiative entity was cleared.
+func (m *PartnershipMutation) InitiativesCleared() bool {
+	return m.clearedinitiatives
+}
+
+// RemoveInitiativeIDs removes the "initiatives" edge to the Initiative entity by IDs.
+func (m *PartnershipMutation) RemoveInitiativeIDs(ids ...int) {
+	if m.removedinitiatives == nil {
+		m.removedinitiatives = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.initiatives, ids[i])
+		m.removedinitiatives[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedInitiatives returns the removed IDs of the "initiatives" edge to the Initiative entity.
+func (m *PartnershipMutation) RemovedInitiativesIDs() (ids []int) {
+	for id := range m.removedinitiatives {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// InitiativesIDs returns the "initiatives" edge IDs in the mutation.
+func (m *PartnershipMutation) InitiativesIDs() (ids []int) {
+	for id := range m.initiatives {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetInitiatives resets all changes to the "initiatives" edge.
+func (m *PartnershipMutation) ResetInitiatives() {
+	m.initiatives = nil
+	m.clearedinitiatives = false
+	m.removedinitiatives = nil
+}
+
+// AddDecisionIDs adds the "decisions" edge to the Decision entity by ids.
+func (m *PartnershipMutation) AddDecisionIDs(ids ...int) {
+	if m.decisions == nil {
+		m.decisions = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.decisions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDecisions clears the "decisions" edge to the Decision entity.
+func (m *PartnershipMutation) ClearDecisions() {
+	m.cleareddecisions = true
+}
+
+// DecisionsCleared reports if the "decisions" edge to the Decision entity was cleared.
+func (m *PartnershipMutation) DecisionsCleared() bool {
+	return m.cleareddecisions
+}
+
+// RemoveDecisionIDs removes the "decisions" edge to the Decision entity by IDs.
+func (m *PartnershipMutation) RemoveDecisionIDs(ids ...int) {
+	if m.removeddecisions == nil {
+		m.removeddecisions = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.decisions, ids[i])
+		m.removeddecisions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDecisions returns the removed IDs of the "decisions" edge to the Decision entity.
+func (m *PartnershipMutation) RemovedDecisionsIDs() (ids []int) {
+	for id := range m.removeddecisions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DecisionsIDs returns the "decisions" edge IDs in the mutation.
+func (m *PartnershipMutation) DecisionsIDs() (ids []int) {
+	for id := range m.decisions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDecisions resets all changes to the "decisions" edge.
+func (m *PartnershipMutation) ResetDecisions() {
+	m.decisions = nil
+	m.cleareddecisions = false
+	m.removeddecisions = nil
+}
+
+// AddMilestoneIDs adds the "milestones" edge to the Milestone entity by ids.
+func (m *PartnershipMutation) AddMilestoneIDs(ids ...int) {
+	if m.milestones == nil {
+		m.milestones = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.milestones[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMilestones clears the "milestones" edge to the Milestone entity.
+func (m *PartnershipMutation) ClearMilestones() {
+	m.clearedmilestones = true
+}
+
+// MilestonesCleared reports if the "milestones" edge to the Milestone entity was cleared.
+func (m *PartnershipMutation) MilestonesCleared() bool {
+	return m.clearedmilestones
+}
+
+// RemoveMilestoneIDs removes the "milestones" edge to the Milestone entity by IDs.
+func (m *PartnershipMutation) RemoveMilestoneIDs(ids ...int) {
+	if m.removedmilestones == nil {
+		m.removedmilestones = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.milestones, ids[i])
+		m.removedmilestones[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMilestones returns the removed IDs of the "milestones" edge to the Milestone entity.
+func (m *PartnershipMutation) RemovedMilestonesIDs() (ids []int) {
+	for id := range m.removedmilestones {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MilestonesIDs returns the "milestones" edge IDs in the mutation.
+func (m *PartnershipMutation) MilestonesIDs() (ids []int) {
+	for id := range m.milestones {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMilestones resets all changes to the "milestones" edge.
+func (m *PartnershipMutation) ResetMilestones() {
+	m.milestones = nil
+	m.clearedmilestones = false
+	m.removedmilestones = nil
+}
+
+// AddFundingPoolIDs adds the "funding_pools" edge to the FundingPool entity by ids.
+func (m *PartnershipMutation) AddFundingPoolIDs(ids ...int) {
+	if m.funding_pools == nil {
+		m.funding_pools = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.funding_pools[ids[i]] = struct{}{}
+	}
+}
+
+// ClearFundingPools clears the "funding_pools" edge to the FundingPool entity.
+func (m *PartnershipMutation) ClearFundingPools() {
+	m.clearedfunding_pools = true
+}
+
+// FundingPoolsCleared reports if the "funding_pools" edge to the FundingPool entity was cleared.
+func (m *PartnershipMutation) FundingPoolsCleared() bool {
+	return m.clearedfunding_pools
+}
+
+// RemoveFundingPoolIDs removes the "funding_pools" edge to the FundingPool entity by IDs.
+func (m *PartnershipMutation) RemoveFundingPoolIDs(ids ...int) {
+	if m.removedfunding_pools == nil {
+		m.removedfunding_pools = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.funding_pools, ids[i])
+		m.removedfunding_pools[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedFundingPools returns the removed IDs of the "funding_pools" edge to the FundingPool entity.
+func (m *PartnershipMutation) RemovedFundingPoolsIDs() (ids []int) {
+	for id := range m.removedfunding_pools {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// FundingPoolsIDs returns the "funding_pools" edge IDs in the mutation.
+func (m *PartnershipMutation) FundingPoolsIDs() (ids []int) {
+	for id := range m.funding_pools {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetFundingPools resets all changes to the "funding_pools" edge.
+func (m *PartnershipMutation) ResetFundingPools() {
+	m.funding_pools = nil
+	m.clearedfunding_pools = false
+	m.removedfunding_pools = nil
+}
+
+// Where appends a list predicates to the PartnershipMutation builder.
+func (m *PartnershipMutation) Where(ps ...predicate.Partnership) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PartnershipMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PartnershipMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Partnership, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PartnershipMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PartnershipMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Partnership).
+func (m *PartnershipMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PartnershipMutation) Fields() []string {
+	fields := make([]string, 0, 12)
+	if m.created_at != nil {
+		fields = append(fields, partnership.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, partnership.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, partnership.FieldVersion)
+	}
+	if m.name != nil {
+		fields = append(fields, partnership.FieldName)
+	}
+	if m.kind != nil {
+		fields = append(fields, partnership.FieldKind)
+	}
+	if m.description != nil {
+		fields = append(fields, partnership.FieldDescription)
+	}
+	if m.status != nil {
+		fields = append(fields, partnership.FieldStatus)
+	}
+	if m.approved_on != nil {
+		fields = append(fields, partnership.FieldApprovedOn)
+	}
+	if m.signed_on != nil {
+		fields = append(fields, partnership.FieldSignedOn)
+	}
+	if m.activated_on != nil {
+		fields = append(fields, partnership.FieldActivatedOn)
+	}
+	if m.closed_on != nil {
+		fields = append(fields, partnership.FieldClosedOn)
+	}
+	if m.derived_from != nil {
+		fields = append(fields, partnership.FieldDerivedFromID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PartnershipMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case partnership.FieldCreatedAt:
+		return m.CreatedAt()
+	case partnership.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case partnership.FieldVersion:
+		return m.Version()
+	case partnership.FieldName:
+		return m.Name()
+	case partnership.FieldKind:
+		return m.Kind()
+	case partnership.FieldDescription:
+		return m.Description()
+	case partnership.FieldStatus:
+		return m.Status()
+	case partnership.FieldApprovedOn:
+		return m.ApprovedOn()
+	case partnership.FieldSignedOn:
+		return m.SignedOn()
+	case partnership.FieldActivatedOn:
+		return m.ActivatedOn()
+	case partnership.FieldClosedOn:
+		return m.ClosedOn()
+	case partnership.FieldDerivedFromID:
+		return m.DerivedFromID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PartnershipMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case partnership.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case partnership.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case partnership.FieldVersion:
+		return m.OldVersion(ctx)
+	case partnership.FieldName:
+		return m.OldName(ctx)
+	case partnership.FieldKind:
+		return m.OldKind(ctx)
+	case partnership.FieldDescription:
+		return m.OldDescription(ctx)
+	case partnership.FieldStatus:
+		return m.OldStatus(ctx)
+	case partnership.FieldApprovedOn:
+		return m.OldApprovedOn(ctx)
+	case partnership.FieldSignedOn:
+		return m.OldSignedOn(ctx)
+	case partnership.FieldActivatedOn:
+		return m.OldActivatedOn(ctx)
+	case partnership.FieldClosedOn:
+		return m.OldClosedOn(ctx)
+	case partnership.FieldDerivedFromID:
+		return m.OldDerivedFromID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Partnership field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PartnershipMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case partnership.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case partnership.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case partnership.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case partnership.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case partnership.FieldKind:
+		v, ok := value.(partnership.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case partnership.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case partnership.FieldStatus:
+		v, ok := value.(partnership.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case partnership.FieldApprovedOn:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApprovedOn(v)
+		return nil
+	case partnership.FieldSignedOn:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSignedOn(v)
+		return nil
+	case partnership.FieldActivatedOn:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActivatedOn(v)
+		return nil
+	case partnership.FieldClosedOn:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosedOn(v)
+		return nil
+	case partnership.FieldDerivedFromID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDerivedFromID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Partnership field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PartnershipMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, partnership.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PartnershipMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case partnership.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PartnershipMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case partnership.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Partnership numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PartnershipMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(partnership.FieldDescription) {
+		fields = append(fields, partnership.FieldDescription)
+	}
+	if m.FieldCleared(partnership.FieldApprovedOn) {
+		fields = append(fields, partnership.FieldApprovedOn)
+	}
+	if m.FieldCleared(partnership.FieldSignedOn) {
+		fields = append(fields, partnership.FieldSignedOn)
+	}
+	if m.FieldCleared(partnership.FieldActivatedOn) {
+		fields = append(fields, partnership.FieldActivatedOn)
+	}
+	if m.FieldCleared(partnership.FieldClosedOn) {
+		fields = append(fields, partnership.FieldClosedOn)
+	}
+	if m.FieldCleared(partnership.FieldDerivedFromID) {
+		fields = append(fields, partnership.FieldDerivedFromID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PartnershipMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PartnershipMutation) ClearField(name string) error {
+	switch name {
+	case partnership.FieldDescription:
+		m.ClearDescription()
+		return nil
+	case partnership.FieldApprovedOn:
+		m.ClearApprovedOn()
+		return nil
+	case partnership.FieldSignedOn:
+		m.ClearSignedOn()
+		return nil
+	case partnership.FieldActivatedOn:
+		m.ClearActivatedOn()
+		return nil
+	case partnership.FieldClosedOn:
+		m.ClearClosedOn()
+		return nil
+	case partnership.FieldDerivedFromID:
+		m.ClearDerivedFromID()
+		return nil
+	}
+	return fmt.Errorf("unknown Partnership nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PartnershipMutation) ResetField(name string) error {
+	switch name {
+	case partnership.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case partnership.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case partnership.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case partnership.FieldName:
+		m.ResetName()
+		return nil
+	case partnership.FieldKind:
+		m.ResetKind()
+		return nil
+	case partnership.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case partnership.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case partnership.FieldApprovedOn:
+		m.ResetApprovedOn()
+		return nil
+	case partnership.FieldSignedOn:
+		m.ResetSignedOn()
+		return nil
+	case partnership.FieldActivatedOn:
+		m.ResetActivatedOn()
+		return nil
+	case partnership.FieldClosedOn:
+		m.ResetClosedOn()
+		return nil
+	case partnership.FieldDerivedFromID:
+		m.ResetDerivedFromID()
+		return nil
+	}
+	return fmt.Errorf("unknown Partnership field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PartnershipMutation) AddedEdges() []string {
+	edges := make([]string, 0, 8)
+	if m.derived_from != nil {
+		edges = append(edges, partnership.EdgeDerivedFrom)
+	}
+	if m.derivatives != nil {
+		edges = append(edges, partnership.EdgeDerivatives)
+	}
+	if m.bodies != nil {
+		edges = append(edges, partnership.EdgeBodies)
+	}
+	if m.signatories != nil {
+		edges = append(edges, partnership.EdgeSignatories)
+	}
+	if m.initiatives != nil {
+		edges = append(edges, partnership.EdgeInitiatives)
+	}
+	if m.decisions != nil {
+		edges = append(edges, partnership.EdgeDecisions)
+	}
+	if m.milestones != nil {
+		edges = append(edges, partnership.EdgeMilestones)
+	}
+	if m.funding_pools != nil {
+		edges = append(edges, partnership.EdgeFundingPools)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PartnershipMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case partnership.EdgeDerivedFrom:
+		if id := m.derived_from; id != nil {
+			return []ent.Value{*id}
+		}
+	case partnership.EdgeDerivatives:
+		ids := make([]ent.Value, 0, len(m.derivatives))
+		for id := range m.derivatives {
+			ids = append(ids, id)
+		}
+		return ids
+	case partnership.EdgeBodies:
+		ids := make([]ent.Value, 0, len(m.bodies))
+		for id := range m.bodies {
+			ids = append(ids, id)
+		}
+		return ids
+	case partnership.EdgeSignatories:
+		ids := make([]ent.Value, 0, len(m.signatories))
+		for id := range m.signatories {
+			ids = append(ids, id)
+		}
+		return ids
+	case partnership.EdgeInitiatives:
+		ids := make([]ent.Value, 0, len(m.initiatives))
+		for id := range m.initiatives {
+			ids = append(ids, id)
+		}
+		return ids
+	case partnership.EdgeDecisions:
+		ids := make([]ent.Value, 0, len(m.decisions))
+		for id := range m.decisions {
+			ids = append(ids, id)
+		}
+		return ids
+	case partnership.EdgeMilestones:
+		ids := make([]ent.Value, 0, len(m.milestones))
+		for id := range m.milestones {
+			ids = append(ids, id)
+		}
+		return ids
+	case partnership.EdgeFundingPools:
+		ids := make([]ent.Value, 0, len(m.funding_pools))
+		for id := range m.funding_pools {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PartnershipMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 8)
+	if m.removedderivatives != nil {
+		edges = append(edges, partnership.EdgeDerivatives)
+	}
+	if m.removedbodies != nil {
+		edges = append(edges, partnership.EdgeBodies)
+	}
+	if m.removedsignatories != nil {
+		edges = append(edges, partnership.EdgeSignatories)
+	}
+	if m.removedinitiatives != nil {
+		edges = append(edges, partnership.EdgeInitiatives)
+	}
+	if m.removeddecisions != nil {
+		edges = append(edges, partnership.EdgeDecisions)
+	}
+	if m.removedmilestones != nil {
+		edges = append(edges, partnership.EdgeMilestones)
+	}
+	if m.removedfunding_pools != nil {
+		edges = append(edges, partnership.EdgeFundingPools)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PartnershipMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case partnership.EdgeDerivatives:
+		ids := make([]ent.Value, 0, len(m.removedderivatives))
+		for id := range m.removedderivatives {
+			ids = append(ids, id)
+		}
+		return ids
+	case partnership.EdgeBodies:
+		ids := make([]ent.Value, 0, len(m.removedbodies))
+		for id := range m.removedbodies {
+			ids = append(ids, id)
+		}
+		return ids
+	case partnership.EdgeSignatories:
+		ids := make([]ent.Value, 0, len(m.removedsignatories))
+		for id := range m.removedsignatories {
+			ids = append(ids, id)
+		}
+		return ids
+	case partnership.EdgeInitiatives:
+		ids := make([]ent.Value, 0, len(m.removedinitiatives))
+		for id := range m.removedinitiatives {
+			ids = append(ids, id)
+		}
+		return ids
+	case partnership.EdgeDecisions:
+		ids := make([]ent.Value, 0, len(m.removeddecisions))
+		for id := range m.removeddecisions {
+			ids = append(ids, id)
+		}
+		return ids
+	case partnership.EdgeMilestones:
+		ids := make([]ent.Value, 0, len(m.removedmilestones))
+		for id := range m.removedmilestones {
+			ids = append(ids, id)
+		}
+		return ids
+	case partnership.EdgeFundingPools:
+		ids := make([]ent.Value, 0, len(m.removedfunding_pools))
+		for id := range m.removedfunding_pools {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PartnershipMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 8)
+	if m.clearedderived_from {
+		edges = append(edges, partnership.EdgeDerivedFrom)
+	}
+	if m.clearedderivatives {
+		edges = append(edges, partnership.EdgeDerivatives)
+	}
+	if m.clearedbodies {
+		edges = append(edges, partnership.EdgeBodies)
+	}
+	if m.clearedsignatories {
+		edges = append(edges, partnership.EdgeSignatories)
+	}
+	if m.clearedinitiatives {
+		edges = append(edges, partnership.EdgeInitiatives)
+	}
+	if m.cleareddecisions {
+		edges = append(edges, partnership.EdgeDecisions)
+	}
+	if m.clearedmilestones {
+		edges = append(edges, partnership.EdgeMilestones)
+	}
+	if m.clearedfunding_pools {
+		edges = append(edges, partnership.EdgeFundingPools)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PartnershipMutation) EdgeCleared(name string) bool {
+	switch name {
+	case partnership.EdgeDerivedFrom:
+		return m.clearedderived_from
+	case partnership.EdgeDerivatives:
+		return m.clearedderivatives
+	case partnership.EdgeBodies:
+		return m.clearedbodies
+	case partnership.EdgeSignatories:
+		return m.clearedsignatories
+	case partnership.EdgeInitiatives:
+		return m.clearedinitiatives
+	case partnership.EdgeDecisions:
+		return m.cleareddecisions
+	case partnership.EdgeMilestones:
+		return m.clearedmilestones
+	case partnership.EdgeFundingPools:
+		return m.clearedfunding_pools
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PartnershipMutation) ClearEdge(name string) error {
+	switch name {
+	case partnership.EdgeDerivedFrom:
+		m.ClearDerivedFrom()
+		return nil
+	}
+	return fmt.Errorf("unknown Partnership unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PartnershipMutation) ResetEdge(name string) error {
+	switch name {
+	case partnership.EdgeDerivedFrom:
+		m.ResetDerivedFrom()
+		return nil
+	case partnership.EdgeDerivatives:
+		m.ResetDerivatives()
+		return nil
+	case partnership.EdgeBodies:
+		m.ResetBodies()
+		return nil
+	case partnership.EdgeSignatories:
+		m.ResetSignatories()
+		return nil
+	case partnership.EdgeInitiatives:
+		m.ResetInitiatives()
+		return nil
+	case partnership.EdgeDecisions:
+		m.ResetDecisions()
+		return nil
+	case partnership.EdgeMilestones:
+		m.ResetMilestones()
+		return nil
+	case partnership.EdgeFundingPools:
+		m.ResetFundingPools()
+		return nil
+	}
+	return fmt.Errorf("unknown Partnership edge %s", name)
 }
 
 // PersonMutation represents an operation that mutates the Person nodes in the graph.
@@ -8296,6 +24902,9 @@ type PersonMutation struct {
 	clearedFields       map[string]struct{}
 	affiliation         *int
 	clearedaffiliation  bool
+	signatures          map[int]struct{}
+	removedsignatures   map[int]struct{}
+	clearedsignatures   bool
 	nominations         map[int]struct{}
 	removednominations  map[int]struct{}
 	clearednominations  bool
@@ -8841,6 +25450,60 @@ func (m *PersonMutation) ResetAffiliation() {
 	m.clearedaffiliation = false
 }
 
+// AddSignatureIDs adds the "signatures" edge to the Signatory entity by ids.
+func (m *PersonMutation) AddSignatureIDs(ids ...int) {
+	if m.signatures == nil {
+		m.signatures = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.signatures[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSignatures clears the "signatures" edge to the Signatory entity.
+func (m *PersonMutation) ClearSignatures() {
+	m.clearedsignatures = true
+}
+
+// SignaturesCleared reports if the "signatures" edge to the Signatory entity was cleared.
+func (m *PersonMutation) SignaturesCleared() bool {
+	return m.clearedsignatures
+}
+
+// RemoveSignatureIDs removes the "signatures" edge to the Signatory entity by IDs.
+func (m *PersonMutation) RemoveSignatureIDs(ids ...int) {
+	if m.removedsignatures == nil {
+		m.removedsignatures = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.signatures, ids[i])
+		m.removedsignatures[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSignatures returns the removed IDs of the "signatures" edge to the Signatory entity.
+func (m *PersonMutation) RemovedSignaturesIDs() (ids []int) {
+	for id := range m.removedsignatures {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SignaturesIDs returns the "signatures" edge IDs in the mutation.
+func (m *PersonMutation) SignaturesIDs() (ids []int) {
+	for id := range m.signatures {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSignatures resets all changes to the "signatures" edge.
+func (m *PersonMutation) ResetSignatures() {
+	m.signatures = nil
+	m.clearedsignatures = false
+	m.removedsignatures = nil
+}
+
 // AddNominationIDs adds the "nominations" edge to the NominationRequest entity by ids.
 func (m *PersonMutation) AddNominationIDs(ids ...int) {
 	if m.nominations == nil {
@@ -9266,9 +25929,12 @@ func (m *PersonMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *PersonMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.affiliation != nil {
 		edges = append(edges, person.EdgeAffiliation)
+	}
+	if m.signatures != nil {
+		edges = append(edges, person.EdgeSignatures)
 	}
 	if m.nominations != nil {
 		edges = append(edges, person.EdgeNominations)
@@ -9287,6 +25953,12 @@ func (m *PersonMutation) AddedIDs(name string) []ent.Value {
 		if id := m.affiliation; id != nil {
 			return []ent.Value{*id}
 		}
+	case person.EdgeSignatures:
+		ids := make([]ent.Value, 0, len(m.signatures))
+		for id := range m.signatures {
+			ids = append(ids, id)
+		}
+		return ids
 	case person.EdgeNominations:
 		ids := make([]ent.Value, 0, len(m.nominations))
 		for id := range m.nominations {
@@ -9305,7 +25977,10 @@ func (m *PersonMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *PersonMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
+	if m.removedsignatures != nil {
+		edges = append(edges, person.EdgeSignatures)
+	}
 	if m.removednominations != nil {
 		edges = append(edges, person.EdgeNominations)
 	}
@@ -9319,6 +25994,12 @@ func (m *PersonMutation) RemovedEdges() []string {
 // the given name in this mutation.
 func (m *PersonMutation) RemovedIDs(name string) []ent.Value {
 	switch name {
+	case person.EdgeSignatures:
+		ids := make([]ent.Value, 0, len(m.removedsignatures))
+		for id := range m.removedsignatures {
+			ids = append(ids, id)
+		}
+		return ids
 	case person.EdgeNominations:
 		ids := make([]ent.Value, 0, len(m.removednominations))
 		for id := range m.removednominations {
@@ -9337,9 +26018,12 @@ func (m *PersonMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *PersonMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.clearedaffiliation {
 		edges = append(edges, person.EdgeAffiliation)
+	}
+	if m.clearedsignatures {
+		edges = append(edges, person.EdgeSignatures)
 	}
 	if m.clearednominations {
 		edges = append(edges, person.EdgeNominations)
@@ -9356,6 +26040,8 @@ func (m *PersonMutation) EdgeCleared(name string) bool {
 	switch name {
 	case person.EdgeAffiliation:
 		return m.clearedaffiliation
+	case person.EdgeSignatures:
+		return m.clearedsignatures
 	case person.EdgeNominations:
 		return m.clearednominations
 	case person.EdgeAppointments:
@@ -9381,6 +26067,9 @@ func (m *PersonMutation) ResetEdge(name string) error {
 	switch name {
 	case person.EdgeAffiliation:
 		m.ResetAffiliation()
+		return nil
+	case person.EdgeSignatures:
+		m.ResetSignatures()
 		return nil
 	case person.EdgeNominations:
 		m.ResetNominations()
@@ -10733,4 +27422,1570 @@ func (m *SeatAllocationMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown SeatAllocation edge %s", name)
+}
+
+// SignatoryMutation represents an operation that mutates the Signatory nodes in the graph.
+type SignatoryMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	version             *int
+	addversion          *int
+	signed_on           *dates.Date
+	clearedFields       map[string]struct{}
+	partnership         *int
+	clearedpartnership  bool
+	organisation        *int
+	clearedorganisation bool
+	person              *int
+	clearedperson       bool
+	done                bool
+	oldValue            func(context.Context) (*Signatory, error)
+	predicates          []predicate.Signatory
+}
+
+var _ ent.Mutation = (*SignatoryMutation)(nil)
+
+// signatoryOption allows management of the mutation configuration using functional options.
+type signatoryOption func(*SignatoryMutation)
+
+// newSignatoryMutation creates new mutation for the Signatory entity.
+func newSignatoryMutation(c config, op Op, opts ...signatoryOption) *SignatoryMutation {
+	m := &SignatoryMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSignatory,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSignatoryID sets the ID field of the mutation.
+func withSignatoryID(id int) signatoryOption {
+	return func(m *SignatoryMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Signatory
+		)
+		m.oldValue = func(ctx context.Context) (*Signatory, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Signatory.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSignatory sets the old Signatory of the mutation.
+func withSignatory(node *Signatory) signatoryOption {
+	return func(m *SignatoryMutation) {
+		m.oldValue = func(context.Context) (*Signatory, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SignatoryMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SignatoryMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SignatoryMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SignatoryMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Signatory.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *SignatoryMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *SignatoryMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Signatory entity.
+// If the Signatory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignatoryMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *SignatoryMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *SignatoryMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *SignatoryMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Signatory entity.
+// If the Signatory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignatoryMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *SignatoryMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *SignatoryMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *SignatoryMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Signatory entity.
+// If the Signatory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignatoryMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *SignatoryMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *SignatoryMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *SignatoryMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetPartnershipID sets the "partnership_id" field.
+func (m *SignatoryMutation) SetPartnershipID(i int) {
+	m.partnership = &i
+}
+
+// PartnershipID returns the value of the "partnership_id" field in the mutation.
+func (m *SignatoryMutation) PartnershipID() (r int, exists bool) {
+	v := m.partnership
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPartnershipID returns the old "partnership_id" field's value of the Signatory entity.
+// If the Signatory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignatoryMutation) OldPartnershipID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPartnershipID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPartnershipID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPartnershipID: %w", err)
+	}
+	return oldValue.PartnershipID, nil
+}
+
+// ResetPartnershipID resets all changes to the "partnership_id" field.
+func (m *SignatoryMutation) ResetPartnershipID() {
+	m.partnership = nil
+}
+
+// SetOrganisationID sets the "organisation_id" field.
+func (m *SignatoryMutation) SetOrganisationID(i int) {
+	m.organisation = &i
+}
+
+// OrganisationID returns the value of the "organisation_id" field in the mutation.
+func (m *SignatoryMutation) OrganisationID() (r int, exists bool) {
+	v := m.organisation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganisationID returns the old "organisation_id" field's value of the Signatory entity.
+// If the Signatory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignatoryMutation) OldOrganisationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganisationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganisationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganisationID: %w", err)
+	}
+	return oldValue.OrganisationID, nil
+}
+
+// ResetOrganisationID resets all changes to the "organisation_id" field.
+func (m *SignatoryMutation) ResetOrganisationID() {
+	m.organisation = nil
+}
+
+// SetSignedOn sets the "signed_on" field.
+func (m *SignatoryMutation) SetSignedOn(d dates.Date) {
+	m.signed_on = &d
+}
+
+// SignedOn returns the value of the "signed_on" field in the mutation.
+func (m *SignatoryMutation) SignedOn() (r dates.Date, exists bool) {
+	v := m.signed_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSignedOn returns the old "signed_on" field's value of the Signatory entity.
+// If the Signatory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignatoryMutation) OldSignedOn(ctx context.Context) (v *dates.Date, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSignedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSignedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSignedOn: %w", err)
+	}
+	return oldValue.SignedOn, nil
+}
+
+// ClearSignedOn clears the value of the "signed_on" field.
+func (m *SignatoryMutation) ClearSignedOn() {
+	m.signed_on = nil
+	m.clearedFields[signatory.FieldSignedOn] = struct{}{}
+}
+
+// SignedOnCleared returns if the "signed_on" field was cleared in this mutation.
+func (m *SignatoryMutation) SignedOnCleared() bool {
+	_, ok := m.clearedFields[signatory.FieldSignedOn]
+	return ok
+}
+
+// ResetSignedOn resets all changes to the "signed_on" field.
+func (m *SignatoryMutation) ResetSignedOn() {
+	m.signed_on = nil
+	delete(m.clearedFields, signatory.FieldSignedOn)
+}
+
+// SetPersonID sets the "person_id" field.
+func (m *SignatoryMutation) SetPersonID(i int) {
+	m.person = &i
+}
+
+// PersonID returns the value of the "person_id" field in the mutation.
+func (m *SignatoryMutation) PersonID() (r int, exists bool) {
+	v := m.person
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPersonID returns the old "person_id" field's value of the Signatory entity.
+// If the Signatory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignatoryMutation) OldPersonID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPersonID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPersonID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPersonID: %w", err)
+	}
+	return oldValue.PersonID, nil
+}
+
+// ClearPersonID clears the value of the "person_id" field.
+func (m *SignatoryMutation) ClearPersonID() {
+	m.person = nil
+	m.clearedFields[signatory.FieldPersonID] = struct{}{}
+}
+
+// PersonIDCleared returns if the "person_id" field was cleared in this mutation.
+func (m *SignatoryMutation) PersonIDCleared() bool {
+	_, ok := m.clearedFields[signatory.FieldPersonID]
+	return ok
+}
+
+// ResetPersonID resets all changes to the "person_id" field.
+func (m *SignatoryMutation) ResetPersonID() {
+	m.person = nil
+	delete(m.clearedFields, signatory.FieldPersonID)
+}
+
+// ClearPartnership clears the "partnership" edge to the Partnership entity.
+func (m *SignatoryMutation) ClearPartnership() {
+	m.clearedpartnership = true
+	m.clearedFields[signatory.FieldPartnershipID] = struct{}{}
+}
+
+// PartnershipCleared reports if the "partnership" edge to the Partnership entity was cleared.
+func (m *SignatoryMutation) PartnershipCleared() bool {
+	return m.clearedpartnership
+}
+
+// PartnershipIDs returns the "partnership" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PartnershipID instead. It exists only for internal usage by the builders.
+func (m *SignatoryMutation) PartnershipIDs() (ids []int) {
+	if id := m.partnership; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPartnership resets all changes to the "partnership" edge.
+func (m *SignatoryMutation) ResetPartnership() {
+	m.partnership = nil
+	m.clearedpartnership = false
+}
+
+// ClearOrganisation clears the "organisation" edge to the Organisation entity.
+func (m *SignatoryMutation) ClearOrganisation() {
+	m.clearedorganisation = true
+	m.clearedFields[signatory.FieldOrganisationID] = struct{}{}
+}
+
+// OrganisationCleared reports if the "organisation" edge to the Organisation entity was cleared.
+func (m *SignatoryMutation) OrganisationCleared() bool {
+	return m.clearedorganisation
+}
+
+// OrganisationIDs returns the "organisation" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganisationID instead. It exists only for internal usage by the builders.
+func (m *SignatoryMutation) OrganisationIDs() (ids []int) {
+	if id := m.organisation; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganisation resets all changes to the "organisation" edge.
+func (m *SignatoryMutation) ResetOrganisation() {
+	m.organisation = nil
+	m.clearedorganisation = false
+}
+
+// ClearPerson clears the "person" edge to the Person entity.
+func (m *SignatoryMutation) ClearPerson() {
+	m.clearedperson = true
+	m.clearedFields[signatory.FieldPersonID] = struct{}{}
+}
+
+// PersonCleared reports if the "person" edge to the Person entity was cleared.
+func (m *SignatoryMutation) PersonCleared() bool {
+	return m.PersonIDCleared() || m.clearedperson
+}
+
+// PersonIDs returns the "person" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PersonID instead. It exists only for internal usage by the builders.
+func (m *SignatoryMutation) PersonIDs() (ids []int) {
+	if id := m.person; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPerson resets all changes to the "person" edge.
+func (m *SignatoryMutation) ResetPerson() {
+	m.person = nil
+	m.clearedperson = false
+}
+
+// Where appends a list predicates to the SignatoryMutation builder.
+func (m *SignatoryMutation) Where(ps ...predicate.Signatory) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SignatoryMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SignatoryMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Signatory, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SignatoryMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SignatoryMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Signatory).
+func (m *SignatoryMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SignatoryMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, signatory.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, signatory.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, signatory.FieldVersion)
+	}
+	if m.partnership != nil {
+		fields = append(fields, signatory.FieldPartnershipID)
+	}
+	if m.organisation != nil {
+		fields = append(fields, signatory.FieldOrganisationID)
+	}
+	if m.signed_on != nil {
+		fields = append(fields, signatory.FieldSignedOn)
+	}
+	if m.person != nil {
+		fields = append(fields, signatory.FieldPersonID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SignatoryMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case signatory.FieldCreatedAt:
+		return m.CreatedAt()
+	case signatory.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case signatory.FieldVersion:
+		return m.Version()
+	case signatory.FieldPartnershipID:
+		return m.PartnershipID()
+	case signatory.FieldOrganisationID:
+		return m.OrganisationID()
+	case signatory.FieldSignedOn:
+		return m.SignedOn()
+	case signatory.FieldPersonID:
+		return m.PersonID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SignatoryMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case signatory.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case signatory.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case signatory.FieldVersion:
+		return m.OldVersion(ctx)
+	case signatory.FieldPartnershipID:
+		return m.OldPartnershipID(ctx)
+	case signatory.FieldOrganisationID:
+		return m.OldOrganisationID(ctx)
+	case signatory.FieldSignedOn:
+		return m.OldSignedOn(ctx)
+	case signatory.FieldPersonID:
+		return m.OldPersonID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Signatory field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SignatoryMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case signatory.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case signatory.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case signatory.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case signatory.FieldPartnershipID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPartnershipID(v)
+		return nil
+	case signatory.FieldOrganisationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganisationID(v)
+		return nil
+	case signatory.FieldSignedOn:
+		v, ok := value.(dates.Date)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSignedOn(v)
+		return nil
+	case signatory.FieldPersonID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPersonID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Signatory field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SignatoryMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, signatory.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SignatoryMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case signatory.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SignatoryMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case signatory.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Signatory numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SignatoryMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(signatory.FieldSignedOn) {
+		fields = append(fields, signatory.FieldSignedOn)
+	}
+	if m.FieldCleared(signatory.FieldPersonID) {
+		fields = append(fields, signatory.FieldPersonID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SignatoryMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SignatoryMutation) ClearField(name string) error {
+	switch name {
+	case signatory.FieldSignedOn:
+		m.ClearSignedOn()
+		return nil
+	case signatory.FieldPersonID:
+		m.ClearPersonID()
+		return nil
+	}
+	return fmt.Errorf("unknown Signatory nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SignatoryMutation) ResetField(name string) error {
+	switch name {
+	case signatory.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case signatory.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case signatory.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case signatory.FieldPartnershipID:
+		m.ResetPartnershipID()
+		return nil
+	case signatory.FieldOrganisationID:
+		m.ResetOrganisationID()
+		return nil
+	case signatory.FieldSignedOn:
+		m.ResetSignedOn()
+		return nil
+	case signatory.FieldPersonID:
+		m.ResetPersonID()
+		return nil
+	}
+	return fmt.Errorf("unknown Signatory field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SignatoryMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.partnership != nil {
+		edges = append(edges, signatory.EdgePartnership)
+	}
+	if m.organisation != nil {
+		edges = append(edges, signatory.EdgeOrganisation)
+	}
+	if m.person != nil {
+		edges = append(edges, signatory.EdgePerson)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SignatoryMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case signatory.EdgePartnership:
+		if id := m.partnership; id != nil {
+			return []ent.Value{*id}
+		}
+	case signatory.EdgeOrganisation:
+		if id := m.organisation; id != nil {
+			return []ent.Value{*id}
+		}
+	case signatory.EdgePerson:
+		if id := m.person; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SignatoryMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SignatoryMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SignatoryMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedpartnership {
+		edges = append(edges, signatory.EdgePartnership)
+	}
+	if m.clearedorganisation {
+		edges = append(edges, signatory.EdgeOrganisation)
+	}
+	if m.clearedperson {
+		edges = append(edges, signatory.EdgePerson)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SignatoryMutation) EdgeCleared(name string) bool {
+	switch name {
+	case signatory.EdgePartnership:
+		return m.clearedpartnership
+	case signatory.EdgeOrganisation:
+		return m.clearedorganisation
+	case signatory.EdgePerson:
+		return m.clearedperson
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SignatoryMutation) ClearEdge(name string) error {
+	switch name {
+	case signatory.EdgePartnership:
+		m.ClearPartnership()
+		return nil
+	case signatory.EdgeOrganisation:
+		m.ClearOrganisation()
+		return nil
+	case signatory.EdgePerson:
+		m.ClearPerson()
+		return nil
+	}
+	return fmt.Errorf("unknown Signatory unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SignatoryMutation) ResetEdge(name string) error {
+	switch name {
+	case signatory.EdgePartnership:
+		m.ResetPartnership()
+		return nil
+	case signatory.EdgeOrganisation:
+		m.ResetOrganisation()
+		return nil
+	case signatory.EdgePerson:
+		m.ResetPerson()
+		return nil
+	}
+	return fmt.Errorf("unknown Signatory edge %s", name)
+}
+
+// ThemeMutation represents an operation that mutates the Theme nodes in the graph.
+type ThemeMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	version            *int
+	addversion         *int
+	name               *string
+	description        *string
+	clearedFields      map[string]struct{}
+	initiatives        map[int]struct{}
+	removedinitiatives map[int]struct{}
+	clearedinitiatives bool
+	done               bool
+	oldValue           func(context.Context) (*Theme, error)
+	predicates         []predicate.Theme
+}
+
+var _ ent.Mutation = (*ThemeMutation)(nil)
+
+// themeOption allows management of the mutation configuration using functional options.
+type themeOption func(*ThemeMutation)
+
+// newThemeMutation creates new mutation for the Theme entity.
+func newThemeMutation(c config, op Op, opts ...themeOption) *ThemeMutation {
+	m := &ThemeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeTheme,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withThemeID sets the ID field of the mutation.
+func withThemeID(id int) themeOption {
+	return func(m *ThemeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Theme
+		)
+		m.oldValue = func(ctx context.Context) (*Theme, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Theme.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withTheme sets the old Theme of the mutation.
+func withTheme(node *Theme) themeOption {
+	return func(m *ThemeMutation) {
+		m.oldValue = func(context.Context) (*Theme, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ThemeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ThemeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ThemeMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ThemeMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Theme.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ThemeMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ThemeMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Theme entity.
+// If the Theme object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ThemeMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ThemeMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ThemeMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ThemeMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Theme entity.
+// If the Theme object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ThemeMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ThemeMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *ThemeMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *ThemeMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Theme entity.
+// If the Theme object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ThemeMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *ThemeMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *ThemeMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *ThemeMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetName sets the "name" field.
+func (m *ThemeMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *ThemeMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Theme entity.
+// If the Theme object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ThemeMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *ThemeMutation) ResetName() {
+	m.name = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *ThemeMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *ThemeMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Theme entity.
+// If the Theme object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ThemeMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *ThemeMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[theme.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *ThemeMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[theme.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *ThemeMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, theme.FieldDescription)
+}
+
+// AddInitiativeIDs adds the "initiatives" edge to the Initiative entity by ids.
+func (m *ThemeMutation) AddInitiativeIDs(ids ...int) {
+	if m.initiatives == nil {
+		m.initiatives = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.initiatives[ids[i]] = struct{}{}
+	}
+}
+
+// ClearInitiatives clears the "initiatives" edge to the Initiative entity.
+func (m *ThemeMutation) ClearInitiatives() {
+	m.clearedinitiatives = true
+}
+
+// InitiativesCleared reports if the "initiatives" edge to the Initiative entity was cleared.
+func (m *ThemeMutation) InitiativesCleared() bool {
+	return m.clearedinitiatives
+}
+
+// RemoveInitiativeIDs removes the "initiatives" edge to the Initiative entity by IDs.
+func (m *ThemeMutation) RemoveInitiativeIDs(ids ...int) {
+	if m.removedinitiatives == nil {
+		m.removedinitiatives = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.initiatives, ids[i])
+		m.removedinitiatives[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedInitiatives returns the removed IDs of the "initiatives" edge to the Initiative entity.
+func (m *ThemeMutation) RemovedInitiativesIDs() (ids []int) {
+	for id := range m.removedinitiatives {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// InitiativesIDs returns the "initiatives" edge IDs in the mutation.
+func (m *ThemeMutation) InitiativesIDs() (ids []int) {
+	for id := range m.initiatives {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetInitiatives resets all changes to the "initiatives" edge.
+func (m *ThemeMutation) ResetInitiatives() {
+	m.initiatives = nil
+	m.clearedinitiatives = false
+	m.removedinitiatives = nil
+}
+
+// Where appends a list predicates to the ThemeMutation builder.
+func (m *ThemeMutation) Where(ps ...predicate.Theme) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ThemeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ThemeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Theme, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ThemeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ThemeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Theme).
+func (m *ThemeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ThemeMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, theme.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, theme.FieldUpdatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, theme.FieldVersion)
+	}
+	if m.name != nil {
+		fields = append(fields, theme.FieldName)
+	}
+	if m.description != nil {
+		fields = append(fields, theme.FieldDescription)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ThemeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case theme.FieldCreatedAt:
+		return m.CreatedAt()
+	case theme.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case theme.FieldVersion:
+		return m.Version()
+	case theme.FieldName:
+		return m.Name()
+	case theme.FieldDescription:
+		return m.Description()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ThemeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case theme.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case theme.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case theme.FieldVersion:
+		return m.OldVersion(ctx)
+	case theme.FieldName:
+		return m.OldName(ctx)
+	case theme.FieldDescription:
+		return m.OldDescription(ctx)
+	}
+	return nil, fmt.Errorf("unknown Theme field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ThemeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case theme.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case theme.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case theme.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case theme.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case theme.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Theme field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ThemeMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, theme.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ThemeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case theme.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ThemeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case theme.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Theme numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ThemeMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(theme.FieldDescription) {
+		fields = append(fields, theme.FieldDescription)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ThemeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ThemeMutation) ClearField(name string) error {
+	switch name {
+	case theme.FieldDescription:
+		m.ClearDescription()
+		return nil
+	}
+	return fmt.Errorf("unknown Theme nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ThemeMutation) ResetField(name string) error {
+	switch name {
+	case theme.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case theme.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case theme.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case theme.FieldName:
+		m.ResetName()
+		return nil
+	case theme.FieldDescription:
+		m.ResetDescription()
+		return nil
+	}
+	return fmt.Errorf("unknown Theme field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ThemeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.initiatives != nil {
+		edges = append(edges, theme.EdgeInitiatives)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ThemeMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case theme.EdgeInitiatives:
+		ids := make([]ent.Value, 0, len(m.initiatives))
+		for id := range m.initiatives {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ThemeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.removedinitiatives != nil {
+		edges = append(edges, theme.EdgeInitiatives)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ThemeMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case theme.EdgeInitiatives:
+		ids := make([]ent.Value, 0, len(m.removedinitiatives))
+		for id := range m.removedinitiatives {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ThemeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedinitiatives {
+		edges = append(edges, theme.EdgeInitiatives)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ThemeMutation) EdgeCleared(name string) bool {
+	switch name {
+	case theme.EdgeInitiatives:
+		return m.clearedinitiatives
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ThemeMutation) ClearEdge(name string) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Theme unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ThemeMutation) ResetEdge(name string) error {
+	switch name {
+	case theme.EdgeInitiatives:
+		m.ResetInitiatives()
+		return nil
+	}
+	return fmt.Errorf("unknown Theme edge %s", name)
 }

@@ -63,6 +63,18 @@ type OrganisationEdges struct {
 	Appointments []*Appointment `json:"appointments,omitempty"`
 	// appointment letters addressed to this organisation
 	NominationRequests []*NominationRequest `json:"nomination_requests,omitempty"`
+	// Signatures holds the value of the signatures edge.
+	Signatures []*Signatory `json:"signatures,omitempty"`
+	// LedInitiatives holds the value of the led_initiatives edge.
+	LedInitiatives []*Initiative `json:"led_initiatives,omitempty"`
+	// InitiativeRoles holds the value of the initiative_roles edge.
+	InitiativeRoles []*InitiativePartner `json:"initiative_roles,omitempty"`
+	// ResponsibleFor holds the value of the responsible_for edge.
+	ResponsibleFor []*Milestone `json:"responsible_for,omitempty"`
+	// FundingPools holds the value of the funding_pools edge.
+	FundingPools []*FundingPool `json:"funding_pools,omitempty"`
+	// GrantApplications holds the value of the grant_applications edge.
+	GrantApplications []*GrantApplication `json:"grant_applications,omitempty"`
 	// AffiliatedPeople holds the value of the affiliated_people edge.
 	AffiliatedPeople []*Person `json:"affiliated_people,omitempty"`
 	// OwnedBodies holds the value of the owned_bodies edge.
@@ -73,14 +85,20 @@ type OrganisationEdges struct {
 	EligibleFor []*SeatAllocation `json:"eligible_for,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [8]bool
+	loadedTypes [14]bool
 	// totalCount holds the count of the edges above.
-	totalCount [8]map[string]int
+	totalCount [14]map[string]int
 
 	namedMemberOf                 map[string][]*Organisation
 	namedMembers                  map[string][]*Organisation
 	namedAppointments             map[string][]*Appointment
 	namedNominationRequests       map[string][]*NominationRequest
+	namedSignatures               map[string][]*Signatory
+	namedLedInitiatives           map[string][]*Initiative
+	namedInitiativeRoles          map[string][]*InitiativePartner
+	namedResponsibleFor           map[string][]*Milestone
+	namedFundingPools             map[string][]*FundingPool
+	namedGrantApplications        map[string][]*GrantApplication
 	namedAffiliatedPeople         map[string][]*Person
 	namedOwnedBodies              map[string][]*Body
 	namedNominatedSeatAllocations map[string][]*SeatAllocation
@@ -123,10 +141,64 @@ func (e OrganisationEdges) NominationRequestsOrErr() ([]*NominationRequest, erro
 	return nil, &NotLoadedError{edge: "nomination_requests"}
 }
 
+// SignaturesOrErr returns the Signatures value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrganisationEdges) SignaturesOrErr() ([]*Signatory, error) {
+	if e.loadedTypes[4] {
+		return e.Signatures, nil
+	}
+	return nil, &NotLoadedError{edge: "signatures"}
+}
+
+// LedInitiativesOrErr returns the LedInitiatives value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrganisationEdges) LedInitiativesOrErr() ([]*Initiative, error) {
+	if e.loadedTypes[5] {
+		return e.LedInitiatives, nil
+	}
+	return nil, &NotLoadedError{edge: "led_initiatives"}
+}
+
+// InitiativeRolesOrErr returns the InitiativeRoles value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrganisationEdges) InitiativeRolesOrErr() ([]*InitiativePartner, error) {
+	if e.loadedTypes[6] {
+		return e.InitiativeRoles, nil
+	}
+	return nil, &NotLoadedError{edge: "initiative_roles"}
+}
+
+// ResponsibleForOrErr returns the ResponsibleFor value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrganisationEdges) ResponsibleForOrErr() ([]*Milestone, error) {
+	if e.loadedTypes[7] {
+		return e.ResponsibleFor, nil
+	}
+	return nil, &NotLoadedError{edge: "responsible_for"}
+}
+
+// FundingPoolsOrErr returns the FundingPools value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrganisationEdges) FundingPoolsOrErr() ([]*FundingPool, error) {
+	if e.loadedTypes[8] {
+		return e.FundingPools, nil
+	}
+	return nil, &NotLoadedError{edge: "funding_pools"}
+}
+
+// GrantApplicationsOrErr returns the GrantApplications value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrganisationEdges) GrantApplicationsOrErr() ([]*GrantApplication, error) {
+	if e.loadedTypes[9] {
+		return e.GrantApplications, nil
+	}
+	return nil, &NotLoadedError{edge: "grant_applications"}
+}
+
 // AffiliatedPeopleOrErr returns the AffiliatedPeople value or an error if the edge
 // was not loaded in eager-loading.
 func (e OrganisationEdges) AffiliatedPeopleOrErr() ([]*Person, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[10] {
 		return e.AffiliatedPeople, nil
 	}
 	return nil, &NotLoadedError{edge: "affiliated_people"}
@@ -135,7 +207,7 @@ func (e OrganisationEdges) AffiliatedPeopleOrErr() ([]*Person, error) {
 // OwnedBodiesOrErr returns the OwnedBodies value or an error if the edge
 // was not loaded in eager-loading.
 func (e OrganisationEdges) OwnedBodiesOrErr() ([]*Body, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[11] {
 		return e.OwnedBodies, nil
 	}
 	return nil, &NotLoadedError{edge: "owned_bodies"}
@@ -144,7 +216,7 @@ func (e OrganisationEdges) OwnedBodiesOrErr() ([]*Body, error) {
 // NominatedSeatAllocationsOrErr returns the NominatedSeatAllocations value or an error if the edge
 // was not loaded in eager-loading.
 func (e OrganisationEdges) NominatedSeatAllocationsOrErr() ([]*SeatAllocation, error) {
-	if e.loadedTypes[6] {
+	if e.loadedTypes[12] {
 		return e.NominatedSeatAllocations, nil
 	}
 	return nil, &NotLoadedError{edge: "nominated_seat_allocations"}
@@ -153,7 +225,7 @@ func (e OrganisationEdges) NominatedSeatAllocationsOrErr() ([]*SeatAllocation, e
 // EligibleForOrErr returns the EligibleFor value or an error if the edge
 // was not loaded in eager-loading.
 func (e OrganisationEdges) EligibleForOrErr() ([]*SeatAllocation, error) {
-	if e.loadedTypes[7] {
+	if e.loadedTypes[13] {
 		return e.EligibleFor, nil
 	}
 	return nil, &NotLoadedError{edge: "eligible_for"}
@@ -314,6 +386,36 @@ func (_m *Organisation) QueryAppointments() *AppointmentQuery {
 // QueryNominationRequests queries the "nomination_requests" edge of the Organisation entity.
 func (_m *Organisation) QueryNominationRequests() *NominationRequestQuery {
 	return NewOrganisationClient(_m.config).QueryNominationRequests(_m)
+}
+
+// QuerySignatures queries the "signatures" edge of the Organisation entity.
+func (_m *Organisation) QuerySignatures() *SignatoryQuery {
+	return NewOrganisationClient(_m.config).QuerySignatures(_m)
+}
+
+// QueryLedInitiatives queries the "led_initiatives" edge of the Organisation entity.
+func (_m *Organisation) QueryLedInitiatives() *InitiativeQuery {
+	return NewOrganisationClient(_m.config).QueryLedInitiatives(_m)
+}
+
+// QueryInitiativeRoles queries the "initiative_roles" edge of the Organisation entity.
+func (_m *Organisation) QueryInitiativeRoles() *InitiativePartnerQuery {
+	return NewOrganisationClient(_m.config).QueryInitiativeRoles(_m)
+}
+
+// QueryResponsibleFor queries the "responsible_for" edge of the Organisation entity.
+func (_m *Organisation) QueryResponsibleFor() *MilestoneQuery {
+	return NewOrganisationClient(_m.config).QueryResponsibleFor(_m)
+}
+
+// QueryFundingPools queries the "funding_pools" edge of the Organisation entity.
+func (_m *Organisation) QueryFundingPools() *FundingPoolQuery {
+	return NewOrganisationClient(_m.config).QueryFundingPools(_m)
+}
+
+// QueryGrantApplications queries the "grant_applications" edge of the Organisation entity.
+func (_m *Organisation) QueryGrantApplications() *GrantApplicationQuery {
+	return NewOrganisationClient(_m.config).QueryGrantApplications(_m)
 }
 
 // QueryAffiliatedPeople queries the "affiliated_people" edge of the Organisation entity.
@@ -509,6 +611,150 @@ func (_m *Organisation) appendNamedNominationRequests(name string, edges ...*Nom
 		_m.Edges.namedNominationRequests[name] = []*NominationRequest{}
 	} else {
 		_m.Edges.namedNominationRequests[name] = append(_m.Edges.namedNominationRequests[name], edges...)
+	}
+}
+
+// NamedSignatures returns the Signatures named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Organisation) NamedSignatures(name string) ([]*Signatory, error) {
+	if _m.Edges.namedSignatures == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedSignatures[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Organisation) appendNamedSignatures(name string, edges ...*Signatory) {
+	if _m.Edges.namedSignatures == nil {
+		_m.Edges.namedSignatures = make(map[string][]*Signatory)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedSignatures[name] = []*Signatory{}
+	} else {
+		_m.Edges.namedSignatures[name] = append(_m.Edges.namedSignatures[name], edges...)
+	}
+}
+
+// NamedLedInitiatives returns the LedInitiatives named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Organisation) NamedLedInitiatives(name string) ([]*Initiative, error) {
+	if _m.Edges.namedLedInitiatives == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedLedInitiatives[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Organisation) appendNamedLedInitiatives(name string, edges ...*Initiative) {
+	if _m.Edges.namedLedInitiatives == nil {
+		_m.Edges.namedLedInitiatives = make(map[string][]*Initiative)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedLedInitiatives[name] = []*Initiative{}
+	} else {
+		_m.Edges.namedLedInitiatives[name] = append(_m.Edges.namedLedInitiatives[name], edges...)
+	}
+}
+
+// NamedInitiativeRoles returns the InitiativeRoles named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Organisation) NamedInitiativeRoles(name string) ([]*InitiativePartner, error) {
+	if _m.Edges.namedInitiativeRoles == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedInitiativeRoles[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Organisation) appendNamedInitiativeRoles(name string, edges ...*InitiativePartner) {
+	if _m.Edges.namedInitiativeRoles == nil {
+		_m.Edges.namedInitiativeRoles = make(map[string][]*InitiativePartner)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedInitiativeRoles[name] = []*InitiativePartner{}
+	} else {
+		_m.Edges.namedInitiativeRoles[name] = append(_m.Edges.namedInitiativeRoles[name], edges...)
+	}
+}
+
+// NamedResponsibleFor returns the ResponsibleFor named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Organisation) NamedResponsibleFor(name string) ([]*Milestone, error) {
+	if _m.Edges.namedResponsibleFor == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedResponsibleFor[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Organisation) appendNamedResponsibleFor(name string, edges ...*Milestone) {
+	if _m.Edges.namedResponsibleFor == nil {
+		_m.Edges.namedResponsibleFor = make(map[string][]*Milestone)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedResponsibleFor[name] = []*Milestone{}
+	} else {
+		_m.Edges.namedResponsibleFor[name] = append(_m.Edges.namedResponsibleFor[name], edges...)
+	}
+}
+
+// NamedFundingPools returns the FundingPools named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Organisation) NamedFundingPools(name string) ([]*FundingPool, error) {
+	if _m.Edges.namedFundingPools == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedFundingPools[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Organisation) appendNamedFundingPools(name string, edges ...*FundingPool) {
+	if _m.Edges.namedFundingPools == nil {
+		_m.Edges.namedFundingPools = make(map[string][]*FundingPool)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedFundingPools[name] = []*FundingPool{}
+	} else {
+		_m.Edges.namedFundingPools[name] = append(_m.Edges.namedFundingPools[name], edges...)
+	}
+}
+
+// NamedGrantApplications returns the GrantApplications named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Organisation) NamedGrantApplications(name string) ([]*GrantApplication, error) {
+	if _m.Edges.namedGrantApplications == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedGrantApplications[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Organisation) appendNamedGrantApplications(name string, edges ...*GrantApplication) {
+	if _m.Edges.namedGrantApplications == nil {
+		_m.Edges.namedGrantApplications = make(map[string][]*GrantApplication)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedGrantApplications[name] = []*GrantApplication{}
+	} else {
+		_m.Edges.namedGrantApplications[name] = append(_m.Edges.namedGrantApplications[name], edges...)
 	}
 }
 

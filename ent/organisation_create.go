@@ -14,10 +14,16 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/fundingpool"
+	"github.com/pactreg/pactreg/ent/grantapplication"
+	"github.com/pactreg/pactreg/ent/initiative"
+	"github.com/pactreg/pactreg/ent/initiativepartner"
+	"github.com/pactreg/pactreg/ent/milestone"
 	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/seatallocation"
+	"github.com/pactreg/pactreg/ent/signatory"
 	"github.com/pactreg/pactreg/ent/vocab"
 )
 
@@ -267,6 +273,96 @@ func (_c *OrganisationCreate) AddNominationRequests(v ...*NominationRequest) *Or
 		ids[i] = v[i].ID
 	}
 	return _c.AddNominationRequestIDs(ids...)
+}
+
+// AddSignatureIDs adds the "signatures" edge to the Signatory entity by IDs.
+func (_c *OrganisationCreate) AddSignatureIDs(ids ...int) *OrganisationCreate {
+	_c.mutation.AddSignatureIDs(ids...)
+	return _c
+}
+
+// AddSignatures adds the "signatures" edges to the Signatory entity.
+func (_c *OrganisationCreate) AddSignatures(v ...*Signatory) *OrganisationCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddSignatureIDs(ids...)
+}
+
+// AddLedInitiativeIDs adds the "led_initiatives" edge to the Initiative entity by IDs.
+func (_c *OrganisationCreate) AddLedInitiativeIDs(ids ...int) *OrganisationCreate {
+	_c.mutation.AddLedInitiativeIDs(ids...)
+	return _c
+}
+
+// AddLedInitiatives adds the "led_initiatives" edges to the Initiative entity.
+func (_c *OrganisationCreate) AddLedInitiatives(v ...*Initiative) *OrganisationCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddLedInitiativeIDs(ids...)
+}
+
+// AddInitiativeRoleIDs adds the "initiative_roles" edge to the InitiativePartner entity by IDs.
+func (_c *OrganisationCreate) AddInitiativeRoleIDs(ids ...int) *OrganisationCreate {
+	_c.mutation.AddInitiativeRoleIDs(ids...)
+	return _c
+}
+
+// AddInitiativeRoles adds the "initiative_roles" edges to the InitiativePartner entity.
+func (_c *OrganisationCreate) AddInitiativeRoles(v ...*InitiativePartner) *OrganisationCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddInitiativeRoleIDs(ids...)
+}
+
+// AddResponsibleForIDs adds the "responsible_for" edge to the Milestone entity by IDs.
+func (_c *OrganisationCreate) AddResponsibleForIDs(ids ...int) *OrganisationCreate {
+	_c.mutation.AddResponsibleForIDs(ids...)
+	return _c
+}
+
+// AddResponsibleFor adds the "responsible_for" edges to the Milestone entity.
+func (_c *OrganisationCreate) AddResponsibleFor(v ...*Milestone) *OrganisationCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddResponsibleForIDs(ids...)
+}
+
+// AddFundingPoolIDs adds the "funding_pools" edge to the FundingPool entity by IDs.
+func (_c *OrganisationCreate) AddFundingPoolIDs(ids ...int) *OrganisationCreate {
+	_c.mutation.AddFundingPoolIDs(ids...)
+	return _c
+}
+
+// AddFundingPools adds the "funding_pools" edges to the FundingPool entity.
+func (_c *OrganisationCreate) AddFundingPools(v ...*FundingPool) *OrganisationCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddFundingPoolIDs(ids...)
+}
+
+// AddGrantApplicationIDs adds the "grant_applications" edge to the GrantApplication entity by IDs.
+func (_c *OrganisationCreate) AddGrantApplicationIDs(ids ...int) *OrganisationCreate {
+	_c.mutation.AddGrantApplicationIDs(ids...)
+	return _c
+}
+
+// AddGrantApplications adds the "grant_applications" edges to the GrantApplication entity.
+func (_c *OrganisationCreate) AddGrantApplications(v ...*GrantApplication) *OrganisationCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddGrantApplicationIDs(ids...)
 }
 
 // AddAffiliatedPersonIDs adds the "affiliated_people" edge to the Person entity by IDs.
@@ -589,6 +685,102 @@ func (_c *OrganisationCreate) createSpec() (*Organisation, *sqlgraph.CreateSpec)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.SignaturesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.SignaturesTable,
+			Columns: []string{organisation.SignaturesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signatory.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.LedInitiativesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.LedInitiativesTable,
+			Columns: []string{organisation.LedInitiativesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(initiative.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.InitiativeRolesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.InitiativeRolesTable,
+			Columns: []string{organisation.InitiativeRolesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(initiativepartner.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ResponsibleForIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.ResponsibleForTable,
+			Columns: []string{organisation.ResponsibleForColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.FundingPoolsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.FundingPoolsTable,
+			Columns: []string{organisation.FundingPoolsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(fundingpool.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.GrantApplicationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.GrantApplicationsTable,
+			Columns: []string{organisation.GrantApplicationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(grantapplication.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

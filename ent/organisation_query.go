@@ -16,11 +16,17 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/fundingpool"
+	"github.com/pactreg/pactreg/ent/grantapplication"
+	"github.com/pactreg/pactreg/ent/initiative"
+	"github.com/pactreg/pactreg/ent/initiativepartner"
+	"github.com/pactreg/pactreg/ent/milestone"
 	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/predicate"
 	"github.com/pactreg/pactreg/ent/seatallocation"
+	"github.com/pactreg/pactreg/ent/signatory"
 )
 
 // OrganisationQuery is the builder for querying Organisation entities.
@@ -34,6 +40,12 @@ type OrganisationQuery struct {
 	withMembers                       *OrganisationQuery
 	withAppointments                  *AppointmentQuery
 	withNominationRequests            *NominationRequestQuery
+	withSignatures                    *SignatoryQuery
+	withLedInitiatives                *InitiativeQuery
+	withInitiativeRoles               *InitiativePartnerQuery
+	withResponsibleFor                *MilestoneQuery
+	withFundingPools                  *FundingPoolQuery
+	withGrantApplications             *GrantApplicationQuery
 	withAffiliatedPeople              *PersonQuery
 	withOwnedBodies                   *BodyQuery
 	withNominatedSeatAllocations      *SeatAllocationQuery
@@ -44,6 +56,12 @@ type OrganisationQuery struct {
 	withNamedMembers                  map[string]*OrganisationQuery
 	withNamedAppointments             map[string]*AppointmentQuery
 	withNamedNominationRequests       map[string]*NominationRequestQuery
+	withNamedSignatures               map[string]*SignatoryQuery
+	withNamedLedInitiatives           map[string]*InitiativeQuery
+	withNamedInitiativeRoles          map[string]*InitiativePartnerQuery
+	withNamedResponsibleFor           map[string]*MilestoneQuery
+	withNamedFundingPools             map[string]*FundingPoolQuery
+	withNamedGrantApplications        map[string]*GrantApplicationQuery
 	withNamedAffiliatedPeople         map[string]*PersonQuery
 	withNamedOwnedBodies              map[string]*BodyQuery
 	withNamedNominatedSeatAllocations map[string]*SeatAllocationQuery
@@ -165,6 +183,138 @@ func (_q *OrganisationQuery) QueryNominationRequests() *NominationRequestQuery {
 			sqlgraph.From(organisation.Table, organisation.FieldID, selector),
 			sqlgraph.To(nominationrequest.Table, nominationrequest.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, organisation.NominationRequestsTable, organisation.NominationRequestsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QuerySignatures chains the current query on the "signatures" edge.
+func (_q *OrganisationQuery) QuerySignatures() *SignatoryQuery {
+	query := (&SignatoryClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, selector),
+			sqlgraph.To(signatory.Table, signatory.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organisation.SignaturesTable, organisation.SignaturesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryLedInitiatives chains the current query on the "led_initiatives" edge.
+func (_q *OrganisationQuery) QueryLedInitiatives() *InitiativeQuery {
+	query := (&InitiativeClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, selector),
+			sqlgraph.To(initiative.Table, initiative.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organisation.LedInitiativesTable, organisation.LedInitiativesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryInitiativeRoles chains the current query on the "initiative_roles" edge.
+func (_q *OrganisationQuery) QueryInitiativeRoles() *InitiativePartnerQuery {
+	query := (&InitiativePartnerClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, selector),
+			sqlgraph.To(initiativepartner.Table, initiativepartner.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organisation.InitiativeRolesTable, organisation.InitiativeRolesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryResponsibleFor chains the current query on the "responsible_for" edge.
+func (_q *OrganisationQuery) QueryResponsibleFor() *MilestoneQuery {
+	query := (&MilestoneClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, selector),
+			sqlgraph.To(milestone.Table, milestone.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organisation.ResponsibleForTable, organisation.ResponsibleForColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryFundingPools chains the current query on the "funding_pools" edge.
+func (_q *OrganisationQuery) QueryFundingPools() *FundingPoolQuery {
+	query := (&FundingPoolClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, selector),
+			sqlgraph.To(fundingpool.Table, fundingpool.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organisation.FundingPoolsTable, organisation.FundingPoolsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryGrantApplications chains the current query on the "grant_applications" edge.
+func (_q *OrganisationQuery) QueryGrantApplications() *GrantApplicationQuery {
+	query := (&GrantApplicationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, selector),
+			sqlgraph.To(grantapplication.Table, grantapplication.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organisation.GrantApplicationsTable, organisation.GrantApplicationsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -456,6 +606,12 @@ func (_q *OrganisationQuery) Clone() *OrganisationQuery {
 		withMembers:                  _q.withMembers.Clone(),
 		withAppointments:             _q.withAppointments.Clone(),
 		withNominationRequests:       _q.withNominationRequests.Clone(),
+		withSignatures:               _q.withSignatures.Clone(),
+		withLedInitiatives:           _q.withLedInitiatives.Clone(),
+		withInitiativeRoles:          _q.withInitiativeRoles.Clone(),
+		withResponsibleFor:           _q.withResponsibleFor.Clone(),
+		withFundingPools:             _q.withFundingPools.Clone(),
+		withGrantApplications:        _q.withGrantApplications.Clone(),
 		withAffiliatedPeople:         _q.withAffiliatedPeople.Clone(),
 		withOwnedBodies:              _q.withOwnedBodies.Clone(),
 		withNominatedSeatAllocations: _q.withNominatedSeatAllocations.Clone(),
@@ -508,6 +664,72 @@ func (_q *OrganisationQuery) WithNominationRequests(opts ...func(*NominationRequ
 		opt(query)
 	}
 	_q.withNominationRequests = query
+	return _q
+}
+
+// WithSignatures tells the query-builder to eager-load the nodes that are connected to
+// the "signatures" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganisationQuery) WithSignatures(opts ...func(*SignatoryQuery)) *OrganisationQuery {
+	query := (&SignatoryClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSignatures = query
+	return _q
+}
+
+// WithLedInitiatives tells the query-builder to eager-load the nodes that are connected to
+// the "led_initiatives" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganisationQuery) WithLedInitiatives(opts ...func(*InitiativeQuery)) *OrganisationQuery {
+	query := (&InitiativeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withLedInitiatives = query
+	return _q
+}
+
+// WithInitiativeRoles tells the query-builder to eager-load the nodes that are connected to
+// the "initiative_roles" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganisationQuery) WithInitiativeRoles(opts ...func(*InitiativePartnerQuery)) *OrganisationQuery {
+	query := (&InitiativePartnerClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withInitiativeRoles = query
+	return _q
+}
+
+// WithResponsibleFor tells the query-builder to eager-load the nodes that are connected to
+// the "responsible_for" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganisationQuery) WithResponsibleFor(opts ...func(*MilestoneQuery)) *OrganisationQuery {
+	query := (&MilestoneClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withResponsibleFor = query
+	return _q
+}
+
+// WithFundingPools tells the query-builder to eager-load the nodes that are connected to
+// the "funding_pools" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganisationQuery) WithFundingPools(opts ...func(*FundingPoolQuery)) *OrganisationQuery {
+	query := (&FundingPoolClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withFundingPools = query
+	return _q
+}
+
+// WithGrantApplications tells the query-builder to eager-load the nodes that are connected to
+// the "grant_applications" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganisationQuery) WithGrantApplications(opts ...func(*GrantApplicationQuery)) *OrganisationQuery {
+	query := (&GrantApplicationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withGrantApplications = query
 	return _q
 }
 
@@ -639,11 +861,17 @@ func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Organisation{}
 		_spec       = _q.querySpec()
-		loadedTypes = [8]bool{
+		loadedTypes = [14]bool{
 			_q.withMemberOf != nil,
 			_q.withMembers != nil,
 			_q.withAppointments != nil,
 			_q.withNominationRequests != nil,
+			_q.withSignatures != nil,
+			_q.withLedInitiatives != nil,
+			_q.withInitiativeRoles != nil,
+			_q.withResponsibleFor != nil,
+			_q.withFundingPools != nil,
+			_q.withGrantApplications != nil,
 			_q.withAffiliatedPeople != nil,
 			_q.withOwnedBodies != nil,
 			_q.withNominatedSeatAllocations != nil,
@@ -697,6 +925,52 @@ func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			func(n *Organisation) { n.Edges.NominationRequests = []*NominationRequest{} },
 			func(n *Organisation, e *NominationRequest) {
 				n.Edges.NominationRequests = append(n.Edges.NominationRequests, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withSignatures; query != nil {
+		if err := _q.loadSignatures(ctx, query, nodes,
+			func(n *Organisation) { n.Edges.Signatures = []*Signatory{} },
+			func(n *Organisation, e *Signatory) { n.Edges.Signatures = append(n.Edges.Signatures, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withLedInitiatives; query != nil {
+		if err := _q.loadLedInitiatives(ctx, query, nodes,
+			func(n *Organisation) { n.Edges.LedInitiatives = []*Initiative{} },
+			func(n *Organisation, e *Initiative) { n.Edges.LedInitiatives = append(n.Edges.LedInitiatives, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withInitiativeRoles; query != nil {
+		if err := _q.loadInitiativeRoles(ctx, query, nodes,
+			func(n *Organisation) { n.Edges.InitiativeRoles = []*InitiativePartner{} },
+			func(n *Organisation, e *InitiativePartner) {
+				n.Edges.InitiativeRoles = append(n.Edges.InitiativeRoles, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withResponsibleFor; query != nil {
+		if err := _q.loadResponsibleFor(ctx, query, nodes,
+			func(n *Organisation) { n.Edges.ResponsibleFor = []*Milestone{} },
+			func(n *Organisation, e *Milestone) { n.Edges.ResponsibleFor = append(n.Edges.ResponsibleFor, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withFundingPools; query != nil {
+		if err := _q.loadFundingPools(ctx, query, nodes,
+			func(n *Organisation) { n.Edges.FundingPools = []*FundingPool{} },
+			func(n *Organisation, e *FundingPool) { n.Edges.FundingPools = append(n.Edges.FundingPools, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withGrantApplications; query != nil {
+		if err := _q.loadGrantApplications(ctx, query, nodes,
+			func(n *Organisation) { n.Edges.GrantApplications = []*GrantApplication{} },
+			func(n *Organisation, e *GrantApplication) {
+				n.Edges.GrantApplications = append(n.Edges.GrantApplications, e)
 			}); err != nil {
 			return nil, err
 		}
@@ -756,6 +1030,48 @@ func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadNominationRequests(ctx, query, nodes,
 			func(n *Organisation) { n.appendNamedNominationRequests(name) },
 			func(n *Organisation, e *NominationRequest) { n.appendNamedNominationRequests(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedSignatures {
+		if err := _q.loadSignatures(ctx, query, nodes,
+			func(n *Organisation) { n.appendNamedSignatures(name) },
+			func(n *Organisation, e *Signatory) { n.appendNamedSignatures(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedLedInitiatives {
+		if err := _q.loadLedInitiatives(ctx, query, nodes,
+			func(n *Organisation) { n.appendNamedLedInitiatives(name) },
+			func(n *Organisation, e *Initiative) { n.appendNamedLedInitiatives(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedInitiativeRoles {
+		if err := _q.loadInitiativeRoles(ctx, query, nodes,
+			func(n *Organisation) { n.appendNamedInitiativeRoles(name) },
+			func(n *Organisation, e *InitiativePartner) { n.appendNamedInitiativeRoles(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedResponsibleFor {
+		if err := _q.loadResponsibleFor(ctx, query, nodes,
+			func(n *Organisation) { n.appendNamedResponsibleFor(name) },
+			func(n *Organisation, e *Milestone) { n.appendNamedResponsibleFor(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedFundingPools {
+		if err := _q.loadFundingPools(ctx, query, nodes,
+			func(n *Organisation) { n.appendNamedFundingPools(name) },
+			func(n *Organisation, e *FundingPool) { n.appendNamedFundingPools(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedGrantApplications {
+		if err := _q.loadGrantApplications(ctx, query, nodes,
+			func(n *Organisation) { n.appendNamedGrantApplications(name) },
+			func(n *Organisation, e *GrantApplication) { n.appendNamedGrantApplications(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -973,6 +1289,195 @@ func (_q *OrganisationQuery) loadNominationRequests(ctx context.Context, query *
 		node, ok := nodeids[fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "organisation_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *OrganisationQuery) loadSignatures(ctx context.Context, query *SignatoryQuery, nodes []*Organisation, init func(*Organisation), assign func(*Organisation, *Signatory)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Organisation)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(signatory.FieldOrganisationID)
+	}
+	query.Where(predicate.Signatory(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(organisation.SignaturesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OrganisationID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "organisation_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *OrganisationQuery) loadLedInitiatives(ctx context.Context, query *InitiativeQuery, nodes []*Organisation, init func(*Organisation), assign func(*Organisation, *Initiative)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Organisation)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(initiative.FieldLeadOrganisationID)
+	}
+	query.Where(predicate.Initiative(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(organisation.LedInitiativesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.LeadOrganisationID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "lead_organisation_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "lead_organisation_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *OrganisationQuery) loadInitiativeRoles(ctx context.Context, query *InitiativePartnerQuery, nodes []*Organisation, init func(*Organisation), assign func(*Organisation, *InitiativePartner)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Organisation)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(initiativepartner.FieldOrganisationID)
+	}
+	query.Where(predicate.InitiativePartner(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(organisation.InitiativeRolesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OrganisationID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "organisation_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *OrganisationQuery) loadResponsibleFor(ctx context.Context, query *MilestoneQuery, nodes []*Organisation, init func(*Organisation), assign func(*Organisation, *Milestone)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Organisation)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(milestone.FieldResponsibleOrganisationID)
+	}
+	query.Where(predicate.Milestone(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(organisation.ResponsibleForColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ResponsibleOrganisationID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "responsible_organisation_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "responsible_organisation_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *OrganisationQuery) loadFundingPools(ctx context.Context, query *FundingPoolQuery, nodes []*Organisation, init func(*Organisation), assign func(*Organisation, *FundingPool)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Organisation)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(fundingpool.FieldOwnerID)
+	}
+	query.Where(predicate.FundingPool(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(organisation.FundingPoolsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OwnerID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "owner_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "owner_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *OrganisationQuery) loadGrantApplications(ctx context.Context, query *GrantApplicationQuery, nodes []*Organisation, init func(*Organisation), assign func(*Organisation, *GrantApplication)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Organisation)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(grantapplication.FieldApplicantID)
+	}
+	query.Where(predicate.GrantApplication(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(organisation.GrantApplicationsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ApplicantID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "applicant_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1311,6 +1816,90 @@ func (_q *OrganisationQuery) WithNamedNominationRequests(name string, opts ...fu
 		_q.withNamedNominationRequests = make(map[string]*NominationRequestQuery)
 	}
 	_q.withNamedNominationRequests[name] = query
+	return _q
+}
+
+// WithNamedSignatures tells the query-builder to eager-load the nodes that are connected to the "signatures"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganisationQuery) WithNamedSignatures(name string, opts ...func(*SignatoryQuery)) *OrganisationQuery {
+	query := (&SignatoryClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedSignatures == nil {
+		_q.withNamedSignatures = make(map[string]*SignatoryQuery)
+	}
+	_q.withNamedSignatures[name] = query
+	return _q
+}
+
+// WithNamedLedInitiatives tells the query-builder to eager-load the nodes that are connected to the "led_initiatives"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganisationQuery) WithNamedLedInitiatives(name string, opts ...func(*InitiativeQuery)) *OrganisationQuery {
+	query := (&InitiativeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedLedInitiatives == nil {
+		_q.withNamedLedInitiatives = make(map[string]*InitiativeQuery)
+	}
+	_q.withNamedLedInitiatives[name] = query
+	return _q
+}
+
+// WithNamedInitiativeRoles tells the query-builder to eager-load the nodes that are connected to the "initiative_roles"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganisationQuery) WithNamedInitiativeRoles(name string, opts ...func(*InitiativePartnerQuery)) *OrganisationQuery {
+	query := (&InitiativePartnerClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedInitiativeRoles == nil {
+		_q.withNamedInitiativeRoles = make(map[string]*InitiativePartnerQuery)
+	}
+	_q.withNamedInitiativeRoles[name] = query
+	return _q
+}
+
+// WithNamedResponsibleFor tells the query-builder to eager-load the nodes that are connected to the "responsible_for"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganisationQuery) WithNamedResponsibleFor(name string, opts ...func(*MilestoneQuery)) *OrganisationQuery {
+	query := (&MilestoneClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedResponsibleFor == nil {
+		_q.withNamedResponsibleFor = make(map[string]*MilestoneQuery)
+	}
+	_q.withNamedResponsibleFor[name] = query
+	return _q
+}
+
+// WithNamedFundingPools tells the query-builder to eager-load the nodes that are connected to the "funding_pools"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganisationQuery) WithNamedFundingPools(name string, opts ...func(*FundingPoolQuery)) *OrganisationQuery {
+	query := (&FundingPoolClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedFundingPools == nil {
+		_q.withNamedFundingPools = make(map[string]*FundingPoolQuery)
+	}
+	_q.withNamedFundingPools[name] = query
+	return _q
+}
+
+// WithNamedGrantApplications tells the query-builder to eager-load the nodes that are connected to the "grant_applications"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganisationQuery) WithNamedGrantApplications(name string, opts ...func(*GrantApplicationQuery)) *OrganisationQuery {
+	query := (&GrantApplicationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedGrantApplications == nil {
+		_q.withNamedGrantApplications = make(map[string]*GrantApplicationQuery)
+	}
+	_q.withNamedGrantApplications[name] = query
 	return _q
 }
 

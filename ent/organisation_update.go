@@ -14,11 +14,17 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/fundingpool"
+	"github.com/pactreg/pactreg/ent/grantapplication"
+	"github.com/pactreg/pactreg/ent/initiative"
+	"github.com/pactreg/pactreg/ent/initiativepartner"
+	"github.com/pactreg/pactreg/ent/milestone"
 	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/predicate"
 	"github.com/pactreg/pactreg/ent/seatallocation"
+	"github.com/pactreg/pactreg/ent/signatory"
 	"github.com/pactreg/pactreg/ent/vocab"
 )
 
@@ -331,6 +337,96 @@ func (_u *OrganisationUpdate) AddNominationRequests(v ...*NominationRequest) *Or
 	return _u.AddNominationRequestIDs(ids...)
 }
 
+// AddSignatureIDs adds the "signatures" edge to the Signatory entity by IDs.
+func (_u *OrganisationUpdate) AddSignatureIDs(ids ...int) *OrganisationUpdate {
+	_u.mutation.AddSignatureIDs(ids...)
+	return _u
+}
+
+// AddSignatures adds the "signatures" edges to the Signatory entity.
+func (_u *OrganisationUpdate) AddSignatures(v ...*Signatory) *OrganisationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSignatureIDs(ids...)
+}
+
+// AddLedInitiativeIDs adds the "led_initiatives" edge to the Initiative entity by IDs.
+func (_u *OrganisationUpdate) AddLedInitiativeIDs(ids ...int) *OrganisationUpdate {
+	_u.mutation.AddLedInitiativeIDs(ids...)
+	return _u
+}
+
+// AddLedInitiatives adds the "led_initiatives" edges to the Initiative entity.
+func (_u *OrganisationUpdate) AddLedInitiatives(v ...*Initiative) *OrganisationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddLedInitiativeIDs(ids...)
+}
+
+// AddInitiativeRoleIDs adds the "initiative_roles" edge to the InitiativePartner entity by IDs.
+func (_u *OrganisationUpdate) AddInitiativeRoleIDs(ids ...int) *OrganisationUpdate {
+	_u.mutation.AddInitiativeRoleIDs(ids...)
+	return _u
+}
+
+// AddInitiativeRoles adds the "initiative_roles" edges to the InitiativePartner entity.
+func (_u *OrganisationUpdate) AddInitiativeRoles(v ...*InitiativePartner) *OrganisationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddInitiativeRoleIDs(ids...)
+}
+
+// AddResponsibleForIDs adds the "responsible_for" edge to the Milestone entity by IDs.
+func (_u *OrganisationUpdate) AddResponsibleForIDs(ids ...int) *OrganisationUpdate {
+	_u.mutation.AddResponsibleForIDs(ids...)
+	return _u
+}
+
+// AddResponsibleFor adds the "responsible_for" edges to the Milestone entity.
+func (_u *OrganisationUpdate) AddResponsibleFor(v ...*Milestone) *OrganisationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddResponsibleForIDs(ids...)
+}
+
+// AddFundingPoolIDs adds the "funding_pools" edge to the FundingPool entity by IDs.
+func (_u *OrganisationUpdate) AddFundingPoolIDs(ids ...int) *OrganisationUpdate {
+	_u.mutation.AddFundingPoolIDs(ids...)
+	return _u
+}
+
+// AddFundingPools adds the "funding_pools" edges to the FundingPool entity.
+func (_u *OrganisationUpdate) AddFundingPools(v ...*FundingPool) *OrganisationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFundingPoolIDs(ids...)
+}
+
+// AddGrantApplicationIDs adds the "grant_applications" edge to the GrantApplication entity by IDs.
+func (_u *OrganisationUpdate) AddGrantApplicationIDs(ids ...int) *OrganisationUpdate {
+	_u.mutation.AddGrantApplicationIDs(ids...)
+	return _u
+}
+
+// AddGrantApplications adds the "grant_applications" edges to the GrantApplication entity.
+func (_u *OrganisationUpdate) AddGrantApplications(v ...*GrantApplication) *OrganisationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddGrantApplicationIDs(ids...)
+}
+
 // AddAffiliatedPersonIDs adds the "affiliated_people" edge to the Person entity by IDs.
 func (_u *OrganisationUpdate) AddAffiliatedPersonIDs(ids ...int) *OrganisationUpdate {
 	_u.mutation.AddAffiliatedPersonIDs(ids...)
@@ -478,6 +574,132 @@ func (_u *OrganisationUpdate) RemoveNominationRequests(v ...*NominationRequest) 
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveNominationRequestIDs(ids...)
+}
+
+// ClearSignatures clears all "signatures" edges to the Signatory entity.
+func (_u *OrganisationUpdate) ClearSignatures() *OrganisationUpdate {
+	_u.mutation.ClearSignatures()
+	return _u
+}
+
+// RemoveSignatureIDs removes the "signatures" edge to Signatory entities by IDs.
+func (_u *OrganisationUpdate) RemoveSignatureIDs(ids ...int) *OrganisationUpdate {
+	_u.mutation.RemoveSignatureIDs(ids...)
+	return _u
+}
+
+// RemoveSignatures removes "signatures" edges to Signatory entities.
+func (_u *OrganisationUpdate) RemoveSignatures(v ...*Signatory) *OrganisationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSignatureIDs(ids...)
+}
+
+// ClearLedInitiatives clears all "led_initiatives" edges to the Initiative entity.
+func (_u *OrganisationUpdate) ClearLedInitiatives() *OrganisationUpdate {
+	_u.mutation.ClearLedInitiatives()
+	return _u
+}
+
+// RemoveLedInitiativeIDs removes the "led_initiatives" edge to Initiative entities by IDs.
+func (_u *OrganisationUpdate) RemoveLedInitiativeIDs(ids ...int) *OrganisationUpdate {
+	_u.mutation.RemoveLedInitiativeIDs(ids...)
+	return _u
+}
+
+// RemoveLedInitiatives removes "led_initiatives" edges to Initiative entities.
+func (_u *OrganisationUpdate) RemoveLedInitiatives(v ...*Initiative) *OrganisationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveLedInitiativeIDs(ids...)
+}
+
+// ClearInitiativeRoles clears all "initiative_roles" edges to the InitiativePartner entity.
+func (_u *OrganisationUpdate) ClearInitiativeRoles() *OrganisationUpdate {
+	_u.mutation.ClearInitiativeRoles()
+	return _u
+}
+
+// RemoveInitiativeRoleIDs removes the "initiative_roles" edge to InitiativePartner entities by IDs.
+func (_u *OrganisationUpdate) RemoveInitiativeRoleIDs(ids ...int) *OrganisationUpdate {
+	_u.mutation.RemoveInitiativeRoleIDs(ids...)
+	return _u
+}
+
+// RemoveInitiativeRoles removes "initiative_roles" edges to InitiativePartner entities.
+func (_u *OrganisationUpdate) RemoveInitiativeRoles(v ...*InitiativePartner) *OrganisationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveInitiativeRoleIDs(ids...)
+}
+
+// ClearResponsibleFor clears all "responsible_for" edges to the Milestone entity.
+func (_u *OrganisationUpdate) ClearResponsibleFor() *OrganisationUpdate {
+	_u.mutation.ClearResponsibleFor()
+	return _u
+}
+
+// RemoveResponsibleForIDs removes the "responsible_for" edge to Milestone entities by IDs.
+func (_u *OrganisationUpdate) RemoveResponsibleForIDs(ids ...int) *OrganisationUpdate {
+	_u.mutation.RemoveResponsibleForIDs(ids...)
+	return _u
+}
+
+// RemoveResponsibleFor removes "responsible_for" edges to Milestone entities.
+func (_u *OrganisationUpdate) RemoveResponsibleFor(v ...*Milestone) *OrganisationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveResponsibleForIDs(ids...)
+}
+
+// ClearFundingPools clears all "funding_pools" edges to the FundingPool entity.
+func (_u *OrganisationUpdate) ClearFundingPools() *OrganisationUpdate {
+	_u.mutation.ClearFundingPools()
+	return _u
+}
+
+// RemoveFundingPoolIDs removes the "funding_pools" edge to FundingPool entities by IDs.
+func (_u *OrganisationUpdate) RemoveFundingPoolIDs(ids ...int) *OrganisationUpdate {
+	_u.mutation.RemoveFundingPoolIDs(ids...)
+	return _u
+}
+
+// RemoveFundingPools removes "funding_pools" edges to FundingPool entities.
+func (_u *OrganisationUpdate) RemoveFundingPools(v ...*FundingPool) *OrganisationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFundingPoolIDs(ids...)
+}
+
+// ClearGrantApplications clears all "grant_applications" edges to the GrantApplication entity.
+func (_u *OrganisationUpdate) ClearGrantApplications() *OrganisationUpdate {
+	_u.mutation.ClearGrantApplications()
+	return _u
+}
+
+// RemoveGrantApplicationIDs removes the "grant_applications" edge to GrantApplication entities by IDs.
+func (_u *OrganisationUpdate) RemoveGrantApplicationIDs(ids ...int) *OrganisationUpdate {
+	_u.mutation.RemoveGrantApplicationIDs(ids...)
+	return _u
+}
+
+// RemoveGrantApplications removes "grant_applications" edges to GrantApplication entities.
+func (_u *OrganisationUpdate) RemoveGrantApplications(v ...*GrantApplication) *OrganisationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveGrantApplicationIDs(ids...)
 }
 
 // ClearAffiliatedPeople clears all "affiliated_people" edges to the Person entity.
@@ -916,6 +1138,276 @@ func (_u *OrganisationUpdate) sqlSave(ctx context.Context) (_node int, err error
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SignaturesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.SignaturesTable,
+			Columns: []string{organisation.SignaturesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signatory.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSignaturesIDs(); len(nodes) > 0 && !_u.mutation.SignaturesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.SignaturesTable,
+			Columns: []string{organisation.SignaturesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signatory.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SignaturesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.SignaturesTable,
+			Columns: []string{organisation.SignaturesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signatory.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.LedInitiativesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.LedInitiativesTable,
+			Columns: []string{organisation.LedInitiativesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(initiative.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedLedInitiativesIDs(); len(nodes) > 0 && !_u.mutation.LedInitiativesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.LedInitiativesTable,
+			Columns: []string{organisation.LedInitiativesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(initiative.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.LedInitiativesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.LedInitiativesTable,
+			Columns: []string{organisation.LedInitiativesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(initiative.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.InitiativeRolesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.InitiativeRolesTable,
+			Columns: []string{organisation.InitiativeRolesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(initiativepartner.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedInitiativeRolesIDs(); len(nodes) > 0 && !_u.mutation.InitiativeRolesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.InitiativeRolesTable,
+			Columns: []string{organisation.InitiativeRolesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(initiativepartner.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.InitiativeRolesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.InitiativeRolesTable,
+			Columns: []string{organisation.InitiativeRolesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(initiativepartner.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ResponsibleForCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.ResponsibleForTable,
+			Columns: []string{organisation.ResponsibleForColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedResponsibleForIDs(); len(nodes) > 0 && !_u.mutation.ResponsibleForCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.ResponsibleForTable,
+			Columns: []string{organisation.ResponsibleForColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ResponsibleForIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.ResponsibleForTable,
+			Columns: []string{organisation.ResponsibleForColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.FundingPoolsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.FundingPoolsTable,
+			Columns: []string{organisation.FundingPoolsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(fundingpool.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFundingPoolsIDs(); len(nodes) > 0 && !_u.mutation.FundingPoolsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.FundingPoolsTable,
+			Columns: []string{organisation.FundingPoolsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(fundingpool.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FundingPoolsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.FundingPoolsTable,
+			Columns: []string{organisation.FundingPoolsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(fundingpool.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.GrantApplicationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.GrantApplicationsTable,
+			Columns: []string{organisation.GrantApplicationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(grantapplication.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedGrantApplicationsIDs(); len(nodes) > 0 && !_u.mutation.GrantApplicationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.GrantApplicationsTable,
+			Columns: []string{organisation.GrantApplicationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(grantapplication.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.GrantApplicationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.GrantApplicationsTable,
+			Columns: []string{organisation.GrantApplicationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(grantapplication.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1420,6 +1912,96 @@ func (_u *OrganisationUpdateOne) AddNominationRequests(v ...*NominationRequest) 
 	return _u.AddNominationRequestIDs(ids...)
 }
 
+// AddSignatureIDs adds the "signatures" edge to the Signatory entity by IDs.
+func (_u *OrganisationUpdateOne) AddSignatureIDs(ids ...int) *OrganisationUpdateOne {
+	_u.mutation.AddSignatureIDs(ids...)
+	return _u
+}
+
+// AddSignatures adds the "signatures" edges to the Signatory entity.
+func (_u *OrganisationUpdateOne) AddSignatures(v ...*Signatory) *OrganisationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSignatureIDs(ids...)
+}
+
+// AddLedInitiativeIDs adds the "led_initiatives" edge to the Initiative entity by IDs.
+func (_u *OrganisationUpdateOne) AddLedInitiativeIDs(ids ...int) *OrganisationUpdateOne {
+	_u.mutation.AddLedInitiativeIDs(ids...)
+	return _u
+}
+
+// AddLedInitiatives adds the "led_initiatives" edges to the Initiative entity.
+func (_u *OrganisationUpdateOne) AddLedInitiatives(v ...*Initiative) *OrganisationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddLedInitiativeIDs(ids...)
+}
+
+// AddInitiativeRoleIDs adds the "initiative_roles" edge to the InitiativePartner entity by IDs.
+func (_u *OrganisationUpdateOne) AddInitiativeRoleIDs(ids ...int) *OrganisationUpdateOne {
+	_u.mutation.AddInitiativeRoleIDs(ids...)
+	return _u
+}
+
+// AddInitiativeRoles adds the "initiative_roles" edges to the InitiativePartner entity.
+func (_u *OrganisationUpdateOne) AddInitiativeRoles(v ...*InitiativePartner) *OrganisationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddInitiativeRoleIDs(ids...)
+}
+
+// AddResponsibleForIDs adds the "responsible_for" edge to the Milestone entity by IDs.
+func (_u *OrganisationUpdateOne) AddResponsibleForIDs(ids ...int) *OrganisationUpdateOne {
+	_u.mutation.AddResponsibleForIDs(ids...)
+	return _u
+}
+
+// AddResponsibleFor adds the "responsible_for" edges to the Milestone entity.
+func (_u *OrganisationUpdateOne) AddResponsibleFor(v ...*Milestone) *OrganisationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddResponsibleForIDs(ids...)
+}
+
+// AddFundingPoolIDs adds the "funding_pools" edge to the FundingPool entity by IDs.
+func (_u *OrganisationUpdateOne) AddFundingPoolIDs(ids ...int) *OrganisationUpdateOne {
+	_u.mutation.AddFundingPoolIDs(ids...)
+	return _u
+}
+
+// AddFundingPools adds the "funding_pools" edges to the FundingPool entity.
+func (_u *OrganisationUpdateOne) AddFundingPools(v ...*FundingPool) *OrganisationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFundingPoolIDs(ids...)
+}
+
+// AddGrantApplicationIDs adds the "grant_applications" edge to the GrantApplication entity by IDs.
+func (_u *OrganisationUpdateOne) AddGrantApplicationIDs(ids ...int) *OrganisationUpdateOne {
+	_u.mutation.AddGrantApplicationIDs(ids...)
+	return _u
+}
+
+// AddGrantApplications adds the "grant_applications" edges to the GrantApplication entity.
+func (_u *OrganisationUpdateOne) AddGrantApplications(v ...*GrantApplication) *OrganisationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddGrantApplicationIDs(ids...)
+}
+
 // AddAffiliatedPersonIDs adds the "affiliated_people" edge to the Person entity by IDs.
 func (_u *OrganisationUpdateOne) AddAffiliatedPersonIDs(ids ...int) *OrganisationUpdateOne {
 	_u.mutation.AddAffiliatedPersonIDs(ids...)
@@ -1567,6 +2149,132 @@ func (_u *OrganisationUpdateOne) RemoveNominationRequests(v ...*NominationReques
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveNominationRequestIDs(ids...)
+}
+
+// ClearSignatures clears all "signatures" edges to the Signatory entity.
+func (_u *OrganisationUpdateOne) ClearSignatures() *OrganisationUpdateOne {
+	_u.mutation.ClearSignatures()
+	return _u
+}
+
+// RemoveSignatureIDs removes the "signatures" edge to Signatory entities by IDs.
+func (_u *OrganisationUpdateOne) RemoveSignatureIDs(ids ...int) *OrganisationUpdateOne {
+	_u.mutation.RemoveSignatureIDs(ids...)
+	return _u
+}
+
+// RemoveSignatures removes "signatures" edges to Signatory entities.
+func (_u *OrganisationUpdateOne) RemoveSignatures(v ...*Signatory) *OrganisationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSignatureIDs(ids...)
+}
+
+// ClearLedInitiatives clears all "led_initiatives" edges to the Initiative entity.
+func (_u *OrganisationUpdateOne) ClearLedInitiatives() *OrganisationUpdateOne {
+	_u.mutation.ClearLedInitiatives()
+	return _u
+}
+
+// RemoveLedInitiativeIDs removes the "led_initiatives" edge to Initiative entities by IDs.
+func (_u *OrganisationUpdateOne) RemoveLedInitiativeIDs(ids ...int) *OrganisationUpdateOne {
+	_u.mutation.RemoveLedInitiativeIDs(ids...)
+	return _u
+}
+
+// RemoveLedInitiatives removes "led_initiatives" edges to Initiative entities.
+func (_u *OrganisationUpdateOne) RemoveLedInitiatives(v ...*Initiative) *OrganisationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveLedInitiativeIDs(ids...)
+}
+
+// ClearInitiativeRoles clears all "initiative_roles" edges to the InitiativePartner entity.
+func (_u *OrganisationUpdateOne) ClearInitiativeRoles() *OrganisationUpdateOne {
+	_u.mutation.ClearInitiativeRoles()
+	return _u
+}
+
+// RemoveInitiativeRoleIDs removes the "initiative_roles" edge to InitiativePartner entities by IDs.
+func (_u *OrganisationUpdateOne) RemoveInitiativeRoleIDs(ids ...int) *OrganisationUpdateOne {
+	_u.mutation.RemoveInitiativeRoleIDs(ids...)
+	return _u
+}
+
+// RemoveInitiativeRoles removes "initiative_roles" edges to InitiativePartner entities.
+func (_u *OrganisationUpdateOne) RemoveInitiativeRoles(v ...*InitiativePartner) *OrganisationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveInitiativeRoleIDs(ids...)
+}
+
+// ClearResponsibleFor clears all "responsible_for" edges to the Milestone entity.
+func (_u *OrganisationUpdateOne) ClearResponsibleFor() *OrganisationUpdateOne {
+	_u.mutation.ClearResponsibleFor()
+	return _u
+}
+
+// RemoveResponsibleForIDs removes the "responsible_for" edge to Milestone entities by IDs.
+func (_u *OrganisationUpdateOne) RemoveResponsibleForIDs(ids ...int) *OrganisationUpdateOne {
+	_u.mutation.RemoveResponsibleForIDs(ids...)
+	return _u
+}
+
+// RemoveResponsibleFor removes "responsible_for" edges to Milestone entities.
+func (_u *OrganisationUpdateOne) RemoveResponsibleFor(v ...*Milestone) *OrganisationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveResponsibleForIDs(ids...)
+}
+
+// ClearFundingPools clears all "funding_pools" edges to the FundingPool entity.
+func (_u *OrganisationUpdateOne) ClearFundingPools() *OrganisationUpdateOne {
+	_u.mutation.ClearFundingPools()
+	return _u
+}
+
+// RemoveFundingPoolIDs removes the "funding_pools" edge to FundingPool entities by IDs.
+func (_u *OrganisationUpdateOne) RemoveFundingPoolIDs(ids ...int) *OrganisationUpdateOne {
+	_u.mutation.RemoveFundingPoolIDs(ids...)
+	return _u
+}
+
+// RemoveFundingPools removes "funding_pools" edges to FundingPool entities.
+func (_u *OrganisationUpdateOne) RemoveFundingPools(v ...*FundingPool) *OrganisationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFundingPoolIDs(ids...)
+}
+
+// ClearGrantApplications clears all "grant_applications" edges to the GrantApplication entity.
+func (_u *OrganisationUpdateOne) ClearGrantApplications() *OrganisationUpdateOne {
+	_u.mutation.ClearGrantApplications()
+	return _u
+}
+
+// RemoveGrantApplicationIDs removes the "grant_applications" edge to GrantApplication entities by IDs.
+func (_u *OrganisationUpdateOne) RemoveGrantApplicationIDs(ids ...int) *OrganisationUpdateOne {
+	_u.mutation.RemoveGrantApplicationIDs(ids...)
+	return _u
+}
+
+// RemoveGrantApplications removes "grant_applications" edges to GrantApplication entities.
+func (_u *OrganisationUpdateOne) RemoveGrantApplications(v ...*GrantApplication) *OrganisationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveGrantApplicationIDs(ids...)
 }
 
 // ClearAffiliatedPeople clears all "affiliated_people" edges to the Person entity.
@@ -2035,6 +2743,276 @@ func (_u *OrganisationUpdateOne) sqlSave(ctx context.Context) (_node *Organisati
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(nominationrequest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SignaturesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.SignaturesTable,
+			Columns: []string{organisation.SignaturesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signatory.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSignaturesIDs(); len(nodes) > 0 && !_u.mutation.SignaturesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.SignaturesTable,
+			Columns: []string{organisation.SignaturesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signatory.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SignaturesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.SignaturesTable,
+			Columns: []string{organisation.SignaturesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signatory.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.LedInitiativesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.LedInitiativesTable,
+			Columns: []string{organisation.LedInitiativesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(initiative.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedLedInitiativesIDs(); len(nodes) > 0 && !_u.mutation.LedInitiativesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.LedInitiativesTable,
+			Columns: []string{organisation.LedInitiativesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(initiative.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.LedInitiativesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.LedInitiativesTable,
+			Columns: []string{organisation.LedInitiativesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(initiative.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.InitiativeRolesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.InitiativeRolesTable,
+			Columns: []string{organisation.InitiativeRolesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(initiativepartner.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedInitiativeRolesIDs(); len(nodes) > 0 && !_u.mutation.InitiativeRolesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.InitiativeRolesTable,
+			Columns: []string{organisation.InitiativeRolesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(initiativepartner.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.InitiativeRolesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.InitiativeRolesTable,
+			Columns: []string{organisation.InitiativeRolesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(initiativepartner.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ResponsibleForCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.ResponsibleForTable,
+			Columns: []string{organisation.ResponsibleForColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedResponsibleForIDs(); len(nodes) > 0 && !_u.mutation.ResponsibleForCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.ResponsibleForTable,
+			Columns: []string{organisation.ResponsibleForColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ResponsibleForIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.ResponsibleForTable,
+			Columns: []string{organisation.ResponsibleForColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.FundingPoolsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.FundingPoolsTable,
+			Columns: []string{organisation.FundingPoolsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(fundingpool.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFundingPoolsIDs(); len(nodes) > 0 && !_u.mutation.FundingPoolsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.FundingPoolsTable,
+			Columns: []string{organisation.FundingPoolsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(fundingpool.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FundingPoolsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.FundingPoolsTable,
+			Columns: []string{organisation.FundingPoolsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(fundingpool.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.GrantApplicationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.GrantApplicationsTable,
+			Columns: []string{organisation.GrantApplicationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(grantapplication.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedGrantApplicationsIDs(); len(nodes) > 0 && !_u.mutation.GrantApplicationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.GrantApplicationsTable,
+			Columns: []string{organisation.GrantApplicationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(grantapplication.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.GrantApplicationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.GrantApplicationsTable,
+			Columns: []string{organisation.GrantApplicationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(grantapplication.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

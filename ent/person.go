@@ -47,16 +47,19 @@ type Person struct {
 type PersonEdges struct {
 	// Affiliation holds the value of the affiliation edge.
 	Affiliation *Organisation `json:"affiliation,omitempty"`
+	// Signatures holds the value of the signatures edge.
+	Signatures []*Signatory `json:"signatures,omitempty"`
 	// Nominations holds the value of the nominations edge.
 	Nominations []*NominationRequest `json:"nominations,omitempty"`
 	// Appointments holds the value of the appointments edge.
 	Appointments []*Appointment `json:"appointments,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
 
+	namedSignatures   map[string][]*Signatory
 	namedNominations  map[string][]*NominationRequest
 	namedAppointments map[string][]*Appointment
 }
@@ -72,10 +75,19 @@ func (e PersonEdges) AffiliationOrErr() (*Organisation, error) {
 	return nil, &NotLoadedError{edge: "affiliation"}
 }
 
+// SignaturesOrErr returns the Signatures value or an error if the edge
+// was not loaded in eager-loading.
+func (e PersonEdges) SignaturesOrErr() ([]*Signatory, error) {
+	if e.loadedTypes[1] {
+		return e.Signatures, nil
+	}
+	return nil, &NotLoadedError{edge: "signatures"}
+}
+
 // NominationsOrErr returns the Nominations value or an error if the edge
 // was not loaded in eager-loading.
 func (e PersonEdges) NominationsOrErr() ([]*NominationRequest, error) {
-	if e.loadedTypes[1] {
+	if e.loadedTypes[2] {
 		return e.Nominations, nil
 	}
 	return nil, &NotLoadedError{edge: "nominations"}
@@ -84,7 +96,7 @@ func (e PersonEdges) NominationsOrErr() ([]*NominationRequest, error) {
 // AppointmentsOrErr returns the Appointments value or an error if the edge
 // was not loaded in eager-loading.
 func (e PersonEdges) AppointmentsOrErr() ([]*Appointment, error) {
-	if e.loadedTypes[2] {
+	if e.loadedTypes[3] {
 		return e.Appointments, nil
 	}
 	return nil, &NotLoadedError{edge: "appointments"}
@@ -198,6 +210,11 @@ func (_m *Person) QueryAffiliation() *OrganisationQuery {
 	return NewPersonClient(_m.config).QueryAffiliation(_m)
 }
 
+// QuerySignatures queries the "signatures" edge of the Person entity.
+func (_m *Person) QuerySignatures() *SignatoryQuery {
+	return NewPersonClient(_m.config).QuerySignatures(_m)
+}
+
 // QueryNominations queries the "nominations" edge of the Person entity.
 func (_m *Person) QueryNominations() *NominationRequestQuery {
 	return NewPersonClient(_m.config).QueryNominations(_m)
@@ -267,6 +284,30 @@ func (_m *Person) String() string {
 	}
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedSignatures returns the Signatures named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Person) NamedSignatures(name string) ([]*Signatory, error) {
+	if _m.Edges.namedSignatures == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedSignatures[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Person) appendNamedSignatures(name string, edges ...*Signatory) {
+	if _m.Edges.namedSignatures == nil {
+		_m.Edges.namedSignatures = make(map[string][]*Signatory)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedSignatures[name] = []*Signatory{}
+	} else {
+		_m.Edges.namedSignatures[name] = append(_m.Edges.namedSignatures[name], edges...)
+	}
 }
 
 // NamedNominations returns the Nominations named value or an error if the edge was not

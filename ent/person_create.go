@@ -15,6 +15,7 @@ import (
 	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
+	"github.com/pactreg/pactreg/ent/signatory"
 	"github.com/pactreg/pactreg/ent/vocab"
 )
 
@@ -147,6 +148,21 @@ func (_c *PersonCreate) SetNillableGender(v *vocab.Gender) *PersonCreate {
 // SetAffiliation sets the "affiliation" edge to the Organisation entity.
 func (_c *PersonCreate) SetAffiliation(v *Organisation) *PersonCreate {
 	return _c.SetAffiliationID(v.ID)
+}
+
+// AddSignatureIDs adds the "signatures" edge to the Signatory entity by IDs.
+func (_c *PersonCreate) AddSignatureIDs(ids ...int) *PersonCreate {
+	_c.mutation.AddSignatureIDs(ids...)
+	return _c
+}
+
+// AddSignatures adds the "signatures" edges to the Signatory entity.
+func (_c *PersonCreate) AddSignatures(v ...*Signatory) *PersonCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddSignatureIDs(ids...)
 }
 
 // AddNominationIDs adds the "nominations" edge to the NominationRequest entity by IDs.
@@ -354,6 +370,22 @@ func (_c *PersonCreate) createSpec() (*Person, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.AffiliationID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.SignaturesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.SignaturesTable,
+			Columns: []string{person.SignaturesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signatory.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.NominationsIDs(); len(nodes) > 0 {

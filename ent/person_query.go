@@ -19,6 +19,7 @@ import (
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/predicate"
+	"github.com/pactreg/pactreg/ent/signatory"
 )
 
 // PersonQuery is the builder for querying Person entities.
@@ -29,10 +30,12 @@ type PersonQuery struct {
 	inters                []Interceptor
 	predicates            []predicate.Person
 	withAffiliation       *OrganisationQuery
+	withSignatures        *SignatoryQuery
 	withNominations       *NominationRequestQuery
 	withAppointments      *AppointmentQuery
 	loadTotal             []func(context.Context, []*Person) error
 	modifiers             []func(*sql.Selector)
+	withNamedSignatures   map[string]*SignatoryQuery
 	withNamedNominations  map[string]*NominationRequestQuery
 	withNamedAppointments map[string]*AppointmentQuery
 	// intermediate query (i.e. traversal path).
@@ -86,6 +89,28 @@ func (_q *PersonQuery) QueryAffiliation() *OrganisationQuery {
 			sqlgraph.From(person.Table, person.FieldID, selector),
 			sqlgraph.To(organisation.Table, organisation.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, person.AffiliationTable, person.AffiliationColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QuerySignatures chains the current query on the "signatures" edge.
+func (_q *PersonQuery) QuerySignatures() *SignatoryQuery {
+	query := (&SignatoryClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(person.Table, person.FieldID, selector),
+			sqlgraph.To(signatory.Table, signatory.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, person.SignaturesTable, person.SignaturesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -330,6 +355,7 @@ func (_q *PersonQuery) Clone() *PersonQuery {
 		inters:           append([]Interceptor{}, _q.inters...),
 		predicates:       append([]predicate.Person{}, _q.predicates...),
 		withAffiliation:  _q.withAffiliation.Clone(),
+		withSignatures:   _q.withSignatures.Clone(),
 		withNominations:  _q.withNominations.Clone(),
 		withAppointments: _q.withAppointments.Clone(),
 		// clone intermediate query.
@@ -347,6 +373,17 @@ func (_q *PersonQuery) WithAffiliation(opts ...func(*OrganisationQuery)) *Person
 		opt(query)
 	}
 	_q.withAffiliation = query
+	return _q
+}
+
+// WithSignatures tells the query-builder to eager-load the nodes that are connected to
+// the "signatures" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PersonQuery) WithSignatures(opts ...func(*SignatoryQuery)) *PersonQuery {
+	query := (&SignatoryClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSignatures = query
 	return _q
 }
 
@@ -456,8 +493,9 @@ func (_q *PersonQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Perso
 	var (
 		nodes       = []*Person{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withAffiliation != nil,
+			_q.withSignatures != nil,
 			_q.withNominations != nil,
 			_q.withAppointments != nil,
 		}
@@ -489,6 +527,13 @@ func (_q *PersonQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Perso
 			return nil, err
 		}
 	}
+	if query := _q.withSignatures; query != nil {
+		if err := _q.loadSignatures(ctx, query, nodes,
+			func(n *Person) { n.Edges.Signatures = []*Signatory{} },
+			func(n *Person, e *Signatory) { n.Edges.Signatures = append(n.Edges.Signatures, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withNominations; query != nil {
 		if err := _q.loadNominations(ctx, query, nodes,
 			func(n *Person) { n.Edges.Nominations = []*NominationRequest{} },
@@ -500,6 +545,13 @@ func (_q *PersonQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Perso
 		if err := _q.loadAppointments(ctx, query, nodes,
 			func(n *Person) { n.Edges.Appointments = []*Appointment{} },
 			func(n *Person, e *Appointment) { n.Edges.Appointments = append(n.Edges.Appointments, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedSignatures {
+		if err := _q.loadSignatures(ctx, query, nodes,
+			func(n *Person) { n.appendNamedSignatures(name) },
+			func(n *Person, e *Signatory) { n.appendNamedSignatures(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -554,6 +606,39 @@ func (_q *PersonQuery) loadAffiliation(ctx context.Context, query *OrganisationQ
 		for i := range nodes {
 			assign(nodes[i], n)
 		}
+	}
+	return nil
+}
+func (_q *PersonQuery) loadSignatures(ctx context.Context, query *SignatoryQuery, nodes []*Person, init func(*Person), assign func(*Person, *Signatory)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Person)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(signatory.FieldPersonID)
+	}
+	query.Where(predicate.Signatory(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(person.SignaturesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.PersonID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "person_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "person_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -742,6 +827,20 @@ func (_q *PersonQuery) ForShare(opts ...sql.LockOption) *PersonQuery {
 func (_q *PersonQuery) Modify(modifiers ...func(s *sql.Selector)) *PersonSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedSignatures tells the query-builder to eager-load the nodes that are connected to the "signatures"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *PersonQuery) WithNamedSignatures(name string, opts ...func(*SignatoryQuery)) *PersonQuery {
+	query := (&SignatoryClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedSignatures == nil {
+		_q.withNamedSignatures = make(map[string]*SignatoryQuery)
+	}
+	_q.withNamedSignatures[name] = query
+	return _q
 }
 
 // WithNamedNominations tells the query-builder to eager-load the nodes that are connected to the "nominations"

@@ -16,6 +16,7 @@ import (
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/predicate"
+	"github.com/pactreg/pactreg/ent/signatory"
 	"github.com/pactreg/pactreg/ent/vocab"
 )
 
@@ -179,6 +180,21 @@ func (_u *PersonUpdate) SetAffiliation(v *Organisation) *PersonUpdate {
 	return _u.SetAffiliationID(v.ID)
 }
 
+// AddSignatureIDs adds the "signatures" edge to the Signatory entity by IDs.
+func (_u *PersonUpdate) AddSignatureIDs(ids ...int) *PersonUpdate {
+	_u.mutation.AddSignatureIDs(ids...)
+	return _u
+}
+
+// AddSignatures adds the "signatures" edges to the Signatory entity.
+func (_u *PersonUpdate) AddSignatures(v ...*Signatory) *PersonUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSignatureIDs(ids...)
+}
+
 // AddNominationIDs adds the "nominations" edge to the NominationRequest entity by IDs.
 func (_u *PersonUpdate) AddNominationIDs(ids ...int) *PersonUpdate {
 	_u.mutation.AddNominationIDs(ids...)
@@ -218,6 +234,27 @@ func (_u *PersonUpdate) Mutation() *PersonMutation {
 func (_u *PersonUpdate) ClearAffiliation() *PersonUpdate {
 	_u.mutation.ClearAffiliation()
 	return _u
+}
+
+// ClearSignatures clears all "signatures" edges to the Signatory entity.
+func (_u *PersonUpdate) ClearSignatures() *PersonUpdate {
+	_u.mutation.ClearSignatures()
+	return _u
+}
+
+// RemoveSignatureIDs removes the "signatures" edge to Signatory entities by IDs.
+func (_u *PersonUpdate) RemoveSignatureIDs(ids ...int) *PersonUpdate {
+	_u.mutation.RemoveSignatureIDs(ids...)
+	return _u
+}
+
+// RemoveSignatures removes "signatures" edges to Signatory entities.
+func (_u *PersonUpdate) RemoveSignatures(v ...*Signatory) *PersonUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSignatureIDs(ids...)
 }
 
 // ClearNominations clears all "nominations" edges to the NominationRequest entity.
@@ -410,6 +447,51 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SignaturesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.SignaturesTable,
+			Columns: []string{person.SignaturesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signatory.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSignaturesIDs(); len(nodes) > 0 && !_u.mutation.SignaturesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.SignaturesTable,
+			Columns: []string{person.SignaturesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signatory.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SignaturesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.SignaturesTable,
+			Columns: []string{person.SignaturesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signatory.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -675,6 +757,21 @@ func (_u *PersonUpdateOne) SetAffiliation(v *Organisation) *PersonUpdateOne {
 	return _u.SetAffiliationID(v.ID)
 }
 
+// AddSignatureIDs adds the "signatures" edge to the Signatory entity by IDs.
+func (_u *PersonUpdateOne) AddSignatureIDs(ids ...int) *PersonUpdateOne {
+	_u.mutation.AddSignatureIDs(ids...)
+	return _u
+}
+
+// AddSignatures adds the "signatures" edges to the Signatory entity.
+func (_u *PersonUpdateOne) AddSignatures(v ...*Signatory) *PersonUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSignatureIDs(ids...)
+}
+
 // AddNominationIDs adds the "nominations" edge to the NominationRequest entity by IDs.
 func (_u *PersonUpdateOne) AddNominationIDs(ids ...int) *PersonUpdateOne {
 	_u.mutation.AddNominationIDs(ids...)
@@ -714,6 +811,27 @@ func (_u *PersonUpdateOne) Mutation() *PersonMutation {
 func (_u *PersonUpdateOne) ClearAffiliation() *PersonUpdateOne {
 	_u.mutation.ClearAffiliation()
 	return _u
+}
+
+// ClearSignatures clears all "signatures" edges to the Signatory entity.
+func (_u *PersonUpdateOne) ClearSignatures() *PersonUpdateOne {
+	_u.mutation.ClearSignatures()
+	return _u
+}
+
+// RemoveSignatureIDs removes the "signatures" edge to Signatory entities by IDs.
+func (_u *PersonUpdateOne) RemoveSignatureIDs(ids ...int) *PersonUpdateOne {
+	_u.mutation.RemoveSignatureIDs(ids...)
+	return _u
+}
+
+// RemoveSignatures removes "signatures" edges to Signatory entities.
+func (_u *PersonUpdateOne) RemoveSignatures(v ...*Signatory) *PersonUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSignatureIDs(ids...)
 }
 
 // ClearNominations clears all "nominations" edges to the NominationRequest entity.
@@ -936,6 +1054,51 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SignaturesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.SignaturesTable,
+			Columns: []string{person.SignaturesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signatory.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSignaturesIDs(); len(nodes) > 0 && !_u.mutation.SignaturesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.SignaturesTable,
+			Columns: []string{person.SignaturesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signatory.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SignaturesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.SignaturesTable,
+			Columns: []string{person.SignaturesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signatory.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -22,14 +22,46 @@ type Tx struct {
 	AuditEvent *AuditEventClient
 	// Body is the client for interacting with the Body builders.
 	Body *BodyClient
+	// Decision is the client for interacting with the Decision builders.
+	Decision *DecisionClient
+	// Evaluation is the client for interacting with the Evaluation builders.
+	Evaluation *EvaluationClient
+	// FundingPool is the client for interacting with the FundingPool builders.
+	FundingPool *FundingPoolClient
+	// FundingRound is the client for interacting with the FundingRound builders.
+	FundingRound *FundingRoundClient
+	// GrantApplication is the client for interacting with the GrantApplication builders.
+	GrantApplication *GrantApplicationClient
+	// Indicator is the client for interacting with the Indicator builders.
+	Indicator *IndicatorClient
+	// IndicatorTarget is the client for interacting with the IndicatorTarget builders.
+	IndicatorTarget *IndicatorTargetClient
+	// Initiative is the client for interacting with the Initiative builders.
+	Initiative *InitiativeClient
+	// InitiativePartner is the client for interacting with the InitiativePartner builders.
+	InitiativePartner *InitiativePartnerClient
+	// MandateLink is the client for interacting with the MandateLink builders.
+	MandateLink *MandateLinkClient
+	// Meeting is the client for interacting with the Meeting builders.
+	Meeting *MeetingClient
+	// Milestone is the client for interacting with the Milestone builders.
+	Milestone *MilestoneClient
 	// NominationRequest is the client for interacting with the NominationRequest builders.
 	NominationRequest *NominationRequestClient
+	// Observation is the client for interacting with the Observation builders.
+	Observation *ObservationClient
 	// Organisation is the client for interacting with the Organisation builders.
 	Organisation *OrganisationClient
+	// Partnership is the client for interacting with the Partnership builders.
+	Partnership *PartnershipClient
 	// Person is the client for interacting with the Person builders.
 	Person *PersonClient
 	// SeatAllocation is the client for interacting with the SeatAllocation builders.
 	SeatAllocation *SeatAllocationClient
+	// Signatory is the client for interacting with the Signatory builders.
+	Signatory *SignatoryClient
+	// Theme is the client for interacting with the Theme builders.
+	Theme *ThemeClient
 
 	// lazily loaded.
 	client     *Client
@@ -165,10 +197,26 @@ func (tx *Tx) init() {
 	tx.Appointment = NewAppointmentClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.Body = NewBodyClient(tx.config)
+	tx.Decision = NewDecisionClient(tx.config)
+	tx.Evaluation = NewEvaluationClient(tx.config)
+	tx.FundingPool = NewFundingPoolClient(tx.config)
+	tx.FundingRound = NewFundingRoundClient(tx.config)
+	tx.GrantApplication = NewGrantApplicationClient(tx.config)
+	tx.Indicator = NewIndicatorClient(tx.config)
+	tx.IndicatorTarget = NewIndicatorTargetClient(tx.config)
+	tx.Initiative = NewInitiativeClient(tx.config)
+	tx.InitiativePartner = NewInitiativePartnerClient(tx.config)
+	tx.MandateLink = NewMandateLinkClient(tx.config)
+	tx.Meeting = NewMeetingClient(tx.config)
+	tx.Milestone = NewMilestoneClient(tx.config)
 	tx.NominationRequest = NewNominationRequestClient(tx.config)
+	tx.Observation = NewObservationClient(tx.config)
 	tx.Organisation = NewOrganisationClient(tx.config)
+	tx.Partnership = NewPartnershipClient(tx.config)
 	tx.Person = NewPersonClient(tx.config)
 	tx.SeatAllocation = NewSeatAllocationClient(tx.config)
+	tx.Signatory = NewSignatoryClient(tx.config)
+	tx.Theme = NewThemeClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

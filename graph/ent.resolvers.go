@@ -53,16 +53,100 @@ func (r *queryResolver) Bodies(ctx context.Context, after *entgql.Cursor[int], f
 		ent.WithBodyOrder(orderBy), ent.WithBodyFilter(where.Filter))
 }
 
+// Decisions is the resolver for the decisions field.
+func (r *queryResolver) Decisions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DecisionOrder, where *ent.DecisionWhereInput) (*ent.DecisionConnection, error) {
+	return r.client.Decision.Query().Paginate(ctx, after, first, before, last,
+		ent.WithDecisionOrder(orderBy), ent.WithDecisionFilter(where.Filter))
+}
+
+// Evaluations is the resolver for the evaluations field.
+func (r *queryResolver) Evaluations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EvaluationOrder, where *ent.EvaluationWhereInput) (*ent.EvaluationConnection, error) {
+	return r.client.Evaluation.Query().Paginate(ctx, after, first, before, last,
+		ent.WithEvaluationOrder(orderBy), ent.WithEvaluationFilter(where.Filter))
+}
+
+// FundingPools is the resolver for the fundingPools field.
+func (r *queryResolver) FundingPools(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FundingPoolOrder, where *ent.FundingPoolWhereInput) (*ent.FundingPoolConnection, error) {
+	return r.client.FundingPool.Query().Paginate(ctx, after, first, before, last,
+		ent.WithFundingPoolOrder(orderBy), ent.WithFundingPoolFilter(where.Filter))
+}
+
+// FundingRounds is the resolver for the fundingRounds field.
+func (r *queryResolver) FundingRounds(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FundingRoundOrder, where *ent.FundingRoundWhereInput) (*ent.FundingRoundConnection, error) {
+	return r.client.FundingRound.Query().Paginate(ctx, after, first, before, last,
+		ent.WithFundingRoundOrder(orderBy), ent.WithFundingRoundFilter(where.Filter))
+}
+
+// GrantApplications is the resolver for the grantApplications field.
+func (r *queryResolver) GrantApplications(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.GrantApplicationOrder, where *ent.GrantApplicationWhereInput) (*ent.GrantApplicationConnection, error) {
+	return r.client.GrantApplication.Query().Paginate(ctx, after, first, before, last,
+		ent.WithGrantApplicationOrder(orderBy), ent.WithGrantApplicationFilter(where.Filter))
+}
+
+// Indicators is the resolver for the indicators field.
+func (r *queryResolver) Indicators(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) (*ent.IndicatorConnection, error) {
+	return r.client.Indicator.Query().Paginate(ctx, after, first, before, last,
+		ent.WithIndicatorOrder(orderBy), ent.WithIndicatorFilter(where.Filter))
+}
+
+// IndicatorTargets is the resolver for the indicatorTargets field.
+func (r *queryResolver) IndicatorTargets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorTargetOrder, where *ent.IndicatorTargetWhereInput) (*ent.IndicatorTargetConnection, error) {
+	return r.client.IndicatorTarget.Query().Paginate(ctx, after, first, before, last,
+		ent.WithIndicatorTargetOrder(orderBy), ent.WithIndicatorTargetFilter(where.Filter))
+}
+
+// Initiatives is the resolver for the initiatives field.
+func (r *queryResolver) Initiatives(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InitiativeOrder, where *ent.InitiativeWhereInput) (*ent.InitiativeConnection, error) {
+	return r.client.Initiative.Query().Paginate(ctx, after, first, before, last,
+		ent.WithInitiativeOrder(orderBy), ent.WithInitiativeFilter(where.Filter))
+}
+
+// InitiativePartners is the resolver for the initiativePartners field.
+func (r *queryResolver) InitiativePartners(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InitiativePartnerOrder, where *ent.InitiativePartnerWhereInput) (*ent.InitiativePartnerConnection, error) {
+	return r.client.InitiativePartner.Query().Paginate(ctx, after, first, before, last,
+		ent.WithInitiativePartnerOrder(orderBy), ent.WithInitiativePartnerFilter(where.Filter))
+}
+
+// MandateLinks is the resolver for the mandateLinks field.
+func (r *queryResolver) MandateLinks(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MandateLinkOrder, where *ent.MandateLinkWhereInput) (*ent.MandateLinkConnection, error) {
+	return r.client.MandateLink.Query().Paginate(ctx, after, first, before, last,
+		ent.WithMandateLinkOrder(orderBy), ent.WithMandateLinkFilter(where.Filter))
+}
+
+// Meetings is the resolver for the meetings field.
+func (r *queryResolver) Meetings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MeetingOrder, where *ent.MeetingWhereInput) (*ent.MeetingConnection, error) {
+	return r.client.Meeting.Query().Paginate(ctx, after, first, before, last,
+		ent.WithMeetingOrder(orderBy), ent.WithMeetingFilter(where.Filter))
+}
+
+// Milestones is the resolver for the milestones field.
+func (r *queryResolver) Milestones(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MilestoneOrder, where *ent.MilestoneWhereInput) (*ent.MilestoneConnection, error) {
+	return r.client.Milestone.Query().Paginate(ctx, after, first, before, last,
+		ent.WithMilestoneOrder(orderBy), ent.WithMilestoneFilter(where.Filter))
+}
+
 // NominationRequests is the resolver for the nominationRequests field.
 func (r *queryResolver) NominationRequests(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NominationRequestOrder, where *ent.NominationRequestWhereInput) (*ent.NominationRequestConnection, error) {
 	return r.client.NominationRequest.Query().Paginate(ctx, after, first, before, last,
 		ent.WithNominationRequestOrder(orderBy), ent.WithNominationRequestFilter(where.Filter))
 }
 
+// Observations is the resolver for the observations field.
+func (r *queryResolver) Observations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ObservationOrder, where *ent.ObservationWhereInput) (*ent.ObservationConnection, error) {
+	return r.client.Observation.Query().Paginate(ctx, after, first, before, last,
+		ent.WithObservationOrder(orderBy), ent.WithObservationFilter(where.Filter))
+}
+
 // Organisations is the resolver for the organisations field.
 func (r *queryResolver) Organisations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrganisationOrder, where *ent.OrganisationWhereInput) (*ent.OrganisationConnection, error) {
 	return r.client.Organisation.Query().Paginate(ctx, after, first, before, last,
 		ent.WithOrganisationOrder(orderBy), ent.WithOrganisationFilter(where.Filter))
+}
+
+// Partnerships is the resolver for the partnerships field.
+func (r *queryResolver) Partnerships(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartnershipOrder, where *ent.PartnershipWhereInput) (*ent.PartnershipConnection, error) {
+	return r.client.Partnership.Query().Paginate(ctx, after, first, before, last,
+		ent.WithPartnershipOrder(orderBy), ent.WithPartnershipFilter(where.Filter))
 }
 
 // People is the resolver for the people field.
@@ -77,6 +161,18 @@ func (r *queryResolver) SeatAllocations(ctx context.Context, after *entgql.Curso
 		ent.WithSeatAllocationOrder(orderBy), ent.WithSeatAllocationFilter(where.Filter))
 }
 
+// Signatories is the resolver for the signatories field.
+func (r *queryResolver) Signatories(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SignatoryOrder, where *ent.SignatoryWhereInput) (*ent.SignatoryConnection, error) {
+	return r.client.Signatory.Query().Paginate(ctx, after, first, before, last,
+		ent.WithSignatoryOrder(orderBy), ent.WithSignatoryFilter(where.Filter))
+}
+
+// Themes is the resolver for the themes field.
+func (r *queryResolver) Themes(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ThemeOrder, where *ent.ThemeWhereInput) (*ent.ThemeConnection, error) {
+	return r.client.Theme.Query().Paginate(ctx, after, first, before, last,
+		ent.WithThemeOrder(orderBy), ent.WithThemeFilter(where.Filter))
+}
+
 // Appointments is the resolver for the appointments field.
 func (r *seatAllocationResolver) Appointments(ctx context.Context, obj *ent.SeatAllocation) ([]*ent.Appointment, error) {
 	all, err := obj.Appointments(ctx)
@@ -89,10 +185,25 @@ func (r *Resolver) Appointment() generated.AppointmentResolver { return &appoint
 // Body returns generated.BodyResolver implementation.
 func (r *Resolver) Body() generated.BodyResolver { return &bodyResolver{r} }
 
+// FundingRound returns generated.FundingRoundResolver implementation.
+func (r *Resolver) FundingRound() generated.FundingRoundResolver { return &fundingRoundResolver{r} }
+
+// Indicator returns generated.IndicatorResolver implementation.
+func (r *Resolver) Indicator() generated.IndicatorResolver { return &indicatorResolver{r} }
+
+// Meeting returns generated.MeetingResolver implementation.
+func (r *Resolver) Meeting() generated.MeetingResolver { return &meetingResolver{r} }
+
+// Milestone returns generated.MilestoneResolver implementation.
+func (r *Resolver) Milestone() generated.MilestoneResolver { return &milestoneResolver{r} }
+
 // NominationRequest returns generated.NominationRequestResolver implementation.
 func (r *Resolver) NominationRequest() generated.NominationRequestResolver {
 	return &nominationRequestResolver{r}
 }
+
+// Observation returns generated.ObservationResolver implementation.
+func (r *Resolver) Observation() generated.ObservationResolver { return &observationResolver{r} }
 
 // Organisation returns generated.OrganisationResolver implementation.
 func (r *Resolver) Organisation() generated.OrganisationResolver { return &organisationResolver{r} }
@@ -111,7 +222,12 @@ func (r *Resolver) SeatAllocation() generated.SeatAllocationResolver {
 type (
 	appointmentResolver       struct{ *Resolver }
 	bodyResolver              struct{ *Resolver }
+	fundingRoundResolver      struct{ *Resolver }
+	indicatorResolver         struct{ *Resolver }
+	meetingResolver           struct{ *Resolver }
+	milestoneResolver         struct{ *Resolver }
 	nominationRequestResolver struct{ *Resolver }
+	observationResolver       struct{ *Resolver }
 	organisationResolver      struct{ *Resolver }
 	personResolver            struct{ *Resolver }
 	queryResolver             struct{ *Resolver }

@@ -148,6 +148,7 @@ func TestContactDataOnEveryPath(t *testing.T) {
 		create(person("Successor"), "2020-01-01", "").SetReplacesID(old.ID).ExecX(ctx)
 		c.NominationRequest.Create().SetSeatAllocationID(w.alloc).SetOrganisationID(w.org).SetStatus(vocab.Nominated).
 			SetNomineeID(w.person).SetAppointmentID(ap.ID).SetNote("internal note").ExecX(ctx)
+		seedProgramme(t, c, w)
 		ids := map[string]int{"Person": w.person, "Appointment": ap.ID, "Organisation": w.org, "Body": w.body, "SeatAllocation": w.alloc}
 		schema := graph.NewSchema(db.Client).Schema()
 		all := paths(t, schema, ids, 4)

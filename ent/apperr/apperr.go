@@ -33,6 +33,10 @@ const (
 	SeatFull Code = "SEAT_FULL"
 	// TermLimit: the person would exceed the body's consecutive terms.
 	TermLimit Code = "TERM_LIMIT"
+	// DeadlinePassed: an application after its round's deadline.
+	DeadlinePassed Code = "DEADLINE_PASSED"
+	// BudgetExceeded: a round would grant more than its budget.
+	BudgetExceeded Code = "BUDGET_EXCEEDED"
 )
 
 // Error is an expected failure with a plain-English message.

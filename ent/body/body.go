@@ -52,6 +52,20 @@ const (
 	EdgeAdvisedBy = "advised_by"
 	// EdgeAdvises holds the string denoting the advises edge name in mutations.
 	EdgeAdvises = "advises"
+	// EdgePartnerships holds the string denoting the partnerships edge name in mutations.
+	EdgePartnerships = "partnerships"
+	// EdgeDecisions holds the string denoting the decisions edge name in mutations.
+	EdgeDecisions = "decisions"
+	// EdgeMeetings holds the string denoting the meetings edge name in mutations.
+	EdgeMeetings = "meetings"
+	// EdgeMilestones holds the string denoting the milestones edge name in mutations.
+	EdgeMilestones = "milestones"
+	// EdgeResponsibleFor holds the string denoting the responsible_for edge name in mutations.
+	EdgeResponsibleFor = "responsible_for"
+	// EdgeFundingRounds holds the string denoting the funding_rounds edge name in mutations.
+	EdgeFundingRounds = "funding_rounds"
+	// EdgeMandateLinks holds the string denoting the mandate_links edge name in mutations.
+	EdgeMandateLinks = "mandate_links"
 	// EdgeReplacedBy holds the string denoting the replaced_by edge name in mutations.
 	EdgeReplacedBy = "replaced_by"
 	// EdgeReplaces holds the string denoting the replaces edge name in mutations.
@@ -76,6 +90,53 @@ const (
 	AdvisedByTable = "body_advises"
 	// AdvisesTable is the table that holds the advises relation/edge. The primary key declared below.
 	AdvisesTable = "body_advises"
+	// PartnershipsTable is the table that holds the partnerships relation/edge. The primary key declared below.
+	PartnershipsTable = "partnership_bodies"
+	// PartnershipsInverseTable is the table name for the Partnership entity.
+	// It exists in this package in order to avoid circular dependency with the "partnership" package.
+	PartnershipsInverseTable = "partnerships"
+	// DecisionsTable is the table that holds the decisions relation/edge.
+	DecisionsTable = "decisions"
+	// DecisionsInverseTable is the table name for the Decision entity.
+	// It exists in this package in order to avoid circular dependency with the "decision" package.
+	DecisionsInverseTable = "decisions"
+	// DecisionsColumn is the table column denoting the decisions relation/edge.
+	DecisionsColumn = "body_id"
+	// MeetingsTable is the table that holds the meetings relation/edge.
+	MeetingsTable = "meetings"
+	// MeetingsInverseTable is the table name for the Meeting entity.
+	// It exists in this package in order to avoid circular dependency with the "meeting" package.
+	MeetingsInverseTable = "meetings"
+	// MeetingsColumn is the table column denoting the meetings relation/edge.
+	MeetingsColumn = "body_id"
+	// MilestonesTable is the table that holds the milestones relation/edge.
+	MilestonesTable = "milestones"
+	// MilestonesInverseTable is the table name for the Milestone entity.
+	// It exists in this package in order to avoid circular dependency with the "milestone" package.
+	MilestonesInverseTable = "milestones"
+	// MilestonesColumn is the table column denoting the milestones relation/edge.
+	MilestonesColumn = "body_id"
+	// ResponsibleForTable is the table that holds the responsible_for relation/edge.
+	ResponsibleForTable = "milestones"
+	// ResponsibleForInverseTable is the table name for the Milestone entity.
+	// It exists in this package in order to avoid circular dependency with the "milestone" package.
+	ResponsibleForInverseTable = "milestones"
+	// ResponsibleForColumn is the table column denoting the responsible_for relation/edge.
+	ResponsibleForColumn = "responsible_body_id"
+	// FundingRoundsTable is the table that holds the funding_rounds relation/edge.
+	FundingRoundsTable = "funding_rounds"
+	// FundingRoundsInverseTable is the table name for the FundingRound entity.
+	// It exists in this package in order to avoid circular dependency with the "fundinground" package.
+	FundingRoundsInverseTable = "funding_rounds"
+	// FundingRoundsColumn is the table column denoting the funding_rounds relation/edge.
+	FundingRoundsColumn = "deciding_body_id"
+	// MandateLinksTable is the table that holds the mandate_links relation/edge.
+	MandateLinksTable = "mandate_links"
+	// MandateLinksInverseTable is the table name for the MandateLink entity.
+	// It exists in this package in order to avoid circular dependency with the "mandatelink" package.
+	MandateLinksInverseTable = "mandate_links"
+	// MandateLinksColumn is the table column denoting the mandate_links relation/edge.
+	MandateLinksColumn = "body_id"
 	// ReplacedByTable is the table that holds the replaced_by relation/edge. The primary key declared below.
 	ReplacedByTable = "body_replaces"
 	// ReplacesTable is the table that holds the replaces relation/edge. The primary key declared below.
@@ -107,6 +168,9 @@ var (
 	// AdvisesPrimaryKey and AdvisesColumn2 are the table columns denoting the
 	// primary key for the advises relation (M2M).
 	AdvisesPrimaryKey = []string{"body_id", "advised_by_id"}
+	// PartnershipsPrimaryKey and PartnershipsColumn2 are the table columns denoting the
+	// primary key for the partnerships relation (M2M).
+	PartnershipsPrimaryKey = []string{"partnership_id", "body_id"}
 	// ReplacedByPrimaryKey and ReplacedByColumn2 are the table columns denoting the
 	// primary key for the replaced_by relation (M2M).
 	ReplacedByPrimaryKey = []string{"body_id", "replaced_by_id"}
@@ -278,6 +342,104 @@ func ByAdvises(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByPartnershipsCount orders the results by partnerships count.
+func ByPartnershipsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newPartnershipsStep(), opts...)
+	}
+}
+
+// ByPartnerships orders the results by partnerships terms.
+func ByPartnerships(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newPartnershipsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByDecisionsCount orders the results by decisions count.
+func ByDecisionsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newDecisionsStep(), opts...)
+	}
+}
+
+// ByDecisions orders the results by decisions terms.
+func ByDecisions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDecisionsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByMeetingsCount orders the results by meetings count.
+func ByMeetingsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newMeetingsStep(), opts...)
+	}
+}
+
+// ByMeetings orders the results by meetings terms.
+func ByMeetings(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newMeetingsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByMilestonesCount orders the results by milestones count.
+func ByMilestonesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newMilestonesStep(), opts...)
+	}
+}
+
+// ByMilestones orders the results by milestones terms.
+func ByMilestones(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newMilestonesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByResponsibleForCount orders the results by responsible_for count.
+func ByResponsibleForCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newResponsibleForStep(), opts...)
+	}
+}
+
+// ByResponsibleFor orders the results by responsible_for terms.
+func ByResponsibleFor(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newResponsibleForStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByFundingRoundsCount orders the results by funding_rounds count.
+func ByFundingRoundsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newFundingRoundsStep(), opts...)
+	}
+}
+
+// ByFundingRounds orders the results by funding_rounds terms.
+func ByFundingRounds(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newFundingRoundsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByMandateLinksCount orders the results by mandate_links count.
+func ByMandateLinksCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newMandateLinksStep(), opts...)
+	}
+}
+
+// ByMandateLinks orders the results by mandate_links terms.
+func ByMandateLinks(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newMandateLinksStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByReplacedByCount orders the results by replaced_by count.
 func ByReplacedByCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -331,6 +493,55 @@ func newAdvisesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(Table, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, false, AdvisesTable, AdvisesPrimaryKey...),
+	)
+}
+func newPartnershipsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(PartnershipsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, PartnershipsTable, PartnershipsPrimaryKey...),
+	)
+}
+func newDecisionsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DecisionsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, DecisionsTable, DecisionsColumn),
+	)
+}
+func newMeetingsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(MeetingsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, MeetingsTable, MeetingsColumn),
+	)
+}
+func newMilestonesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(MilestonesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, MilestonesTable, MilestonesColumn),
+	)
+}
+func newResponsibleForStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ResponsibleForInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, ResponsibleForTable, ResponsibleForColumn),
+	)
+}
+func newFundingRoundsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(FundingRoundsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, FundingRoundsTable, FundingRoundsColumn),
+	)
+}
+func newMandateLinksStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(MandateLinksInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, MandateLinksTable, MandateLinksColumn),
 	)
 }
 func newReplacedByStep() *sqlgraph.Step {

@@ -57,6 +57,150 @@ func (f BodyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error)
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.BodyMutation", m)
 }
 
+// The DecisionFunc type is an adapter to allow the use of ordinary
+// function as Decision mutator.
+type DecisionFunc func(context.Context, *ent.DecisionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f DecisionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.DecisionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.DecisionMutation", m)
+}
+
+// The EvaluationFunc type is an adapter to allow the use of ordinary
+// function as Evaluation mutator.
+type EvaluationFunc func(context.Context, *ent.EvaluationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f EvaluationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.EvaluationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EvaluationMutation", m)
+}
+
+// The FundingPoolFunc type is an adapter to allow the use of ordinary
+// function as FundingPool mutator.
+type FundingPoolFunc func(context.Context, *ent.FundingPoolMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f FundingPoolFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.FundingPoolMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.FundingPoolMutation", m)
+}
+
+// The FundingRoundFunc type is an adapter to allow the use of ordinary
+// function as FundingRound mutator.
+type FundingRoundFunc func(context.Context, *ent.FundingRoundMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f FundingRoundFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.FundingRoundMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.FundingRoundMutation", m)
+}
+
+// The GrantApplicationFunc type is an adapter to allow the use of ordinary
+// function as GrantApplication mutator.
+type GrantApplicationFunc func(context.Context, *ent.GrantApplicationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f GrantApplicationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.GrantApplicationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.GrantApplicationMutation", m)
+}
+
+// The IndicatorFunc type is an adapter to allow the use of ordinary
+// function as Indicator mutator.
+type IndicatorFunc func(context.Context, *ent.IndicatorMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f IndicatorFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.IndicatorMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.IndicatorMutation", m)
+}
+
+// The IndicatorTargetFunc type is an adapter to allow the use of ordinary
+// function as IndicatorTarget mutator.
+type IndicatorTargetFunc func(context.Context, *ent.IndicatorTargetMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f IndicatorTargetFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.IndicatorTargetMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.IndicatorTargetMutation", m)
+}
+
+// The InitiativeFunc type is an adapter to allow the use of ordinary
+// function as Initiative mutator.
+type InitiativeFunc func(context.Context, *ent.InitiativeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f InitiativeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.InitiativeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.InitiativeMutation", m)
+}
+
+// The InitiativePartnerFunc type is an adapter to allow the use of ordinary
+// function as InitiativePartner mutator.
+type InitiativePartnerFunc func(context.Context, *ent.InitiativePartnerMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f InitiativePartnerFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.InitiativePartnerMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.InitiativePartnerMutation", m)
+}
+
+// The MandateLinkFunc type is an adapter to allow the use of ordinary
+// function as MandateLink mutator.
+type MandateLinkFunc func(context.Context, *ent.MandateLinkMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f MandateLinkFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.MandateLinkMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MandateLinkMutation", m)
+}
+
+// The MeetingFunc type is an adapter to allow the use of ordinary
+// function as Meeting mutator.
+type MeetingFunc func(context.Context, *ent.MeetingMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f MeetingFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.MeetingMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MeetingMutation", m)
+}
+
+// The MilestoneFunc type is an adapter to allow the use of ordinary
+// function as Milestone mutator.
+type MilestoneFunc func(context.Context, *ent.MilestoneMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f MilestoneFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.MilestoneMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MilestoneMutation", m)
+}
+
 // The NominationRequestFunc type is an adapter to allow the use of ordinary
 // function as NominationRequest mutator.
 type NominationRequestFunc func(context.Context, *ent.NominationRequestMutation) (ent.Value, error)
@@ -69,6 +213,18 @@ func (f NominationRequestFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.NominationRequestMutation", m)
 }
 
+// The ObservationFunc type is an adapter to allow the use of ordinary
+// function as Observation mutator.
+type ObservationFunc func(context.Context, *ent.ObservationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ObservationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ObservationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ObservationMutation", m)
+}
+
 // The OrganisationFunc type is an adapter to allow the use of ordinary
 // function as Organisation mutator.
 type OrganisationFunc func(context.Context, *ent.OrganisationMutation) (ent.Value, error)
@@ -79,6 +235,18 @@ func (f OrganisationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OrganisationMutation", m)
+}
+
+// The PartnershipFunc type is an adapter to allow the use of ordinary
+// function as Partnership mutator.
+type PartnershipFunc func(context.Context, *ent.PartnershipMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PartnershipFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PartnershipMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PartnershipMutation", m)
 }
 
 // The PersonFunc type is an adapter to allow the use of ordinary
@@ -103,6 +271,30 @@ func (f SeatAllocationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Val
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SeatAllocationMutation", m)
+}
+
+// The SignatoryFunc type is an adapter to allow the use of ordinary
+// function as Signatory mutator.
+type SignatoryFunc func(context.Context, *ent.SignatoryMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SignatoryFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SignatoryMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SignatoryMutation", m)
+}
+
+// The ThemeFunc type is an adapter to allow the use of ordinary
+// function as Theme mutator.
+type ThemeFunc func(context.Context, *ent.ThemeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ThemeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ThemeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ThemeMutation", m)
 }
 
 // Condition is a hook condition function.

@@ -12,11 +12,27 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/decision"
+	"github.com/pactreg/pactreg/ent/evaluation"
+	"github.com/pactreg/pactreg/ent/fundingpool"
+	"github.com/pactreg/pactreg/ent/fundinground"
+	"github.com/pactreg/pactreg/ent/grantapplication"
+	"github.com/pactreg/pactreg/ent/indicator"
+	"github.com/pactreg/pactreg/ent/indicatortarget"
+	"github.com/pactreg/pactreg/ent/initiative"
+	"github.com/pactreg/pactreg/ent/initiativepartner"
+	"github.com/pactreg/pactreg/ent/mandatelink"
+	"github.com/pactreg/pactreg/ent/meeting"
+	"github.com/pactreg/pactreg/ent/milestone"
 	"github.com/pactreg/pactreg/ent/nominationrequest"
+	"github.com/pactreg/pactreg/ent/observation"
 	"github.com/pactreg/pactreg/ent/organisation"
+	"github.com/pactreg/pactreg/ent/partnership"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/predicate"
 	"github.com/pactreg/pactreg/ent/seatallocation"
+	"github.com/pactreg/pactreg/ent/signatory"
+	"github.com/pactreg/pactreg/ent/theme"
 )
 
 // The Query interface represents an operation that queries a graph.
@@ -183,6 +199,330 @@ func (f TraverseBody) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.BodyQuery", q)
 }
 
+// The DecisionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type DecisionFunc func(context.Context, *ent.DecisionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f DecisionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.DecisionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.DecisionQuery", q)
+}
+
+// The TraverseDecision type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseDecision func(context.Context, *ent.DecisionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseDecision) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseDecision) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DecisionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.DecisionQuery", q)
+}
+
+// The EvaluationFunc type is an adapter to allow the use of ordinary function as a Querier.
+type EvaluationFunc func(context.Context, *ent.EvaluationQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f EvaluationFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.EvaluationQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.EvaluationQuery", q)
+}
+
+// The TraverseEvaluation type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseEvaluation func(context.Context, *ent.EvaluationQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseEvaluation) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseEvaluation) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EvaluationQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.EvaluationQuery", q)
+}
+
+// The FundingPoolFunc type is an adapter to allow the use of ordinary function as a Querier.
+type FundingPoolFunc func(context.Context, *ent.FundingPoolQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f FundingPoolFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.FundingPoolQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.FundingPoolQuery", q)
+}
+
+// The TraverseFundingPool type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseFundingPool func(context.Context, *ent.FundingPoolQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseFundingPool) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseFundingPool) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FundingPoolQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.FundingPoolQuery", q)
+}
+
+// The FundingRoundFunc type is an adapter to allow the use of ordinary function as a Querier.
+type FundingRoundFunc func(context.Context, *ent.FundingRoundQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f FundingRoundFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.FundingRoundQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.FundingRoundQuery", q)
+}
+
+// The TraverseFundingRound type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseFundingRound func(context.Context, *ent.FundingRoundQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseFundingRound) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseFundingRound) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FundingRoundQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.FundingRoundQuery", q)
+}
+
+// The GrantApplicationFunc type is an adapter to allow the use of ordinary function as a Querier.
+type GrantApplicationFunc func(context.Context, *ent.GrantApplicationQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f GrantApplicationFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.GrantApplicationQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.GrantApplicationQuery", q)
+}
+
+// The TraverseGrantApplication type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseGrantApplication func(context.Context, *ent.GrantApplicationQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseGrantApplication) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseGrantApplication) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.GrantApplicationQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.GrantApplicationQuery", q)
+}
+
+// The IndicatorFunc type is an adapter to allow the use of ordinary function as a Querier.
+type IndicatorFunc func(context.Context, *ent.IndicatorQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f IndicatorFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.IndicatorQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.IndicatorQuery", q)
+}
+
+// The TraverseIndicator type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseIndicator func(context.Context, *ent.IndicatorQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseIndicator) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseIndicator) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.IndicatorQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.IndicatorQuery", q)
+}
+
+// The IndicatorTargetFunc type is an adapter to allow the use of ordinary function as a Querier.
+type IndicatorTargetFunc func(context.Context, *ent.IndicatorTargetQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f IndicatorTargetFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.IndicatorTargetQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.IndicatorTargetQuery", q)
+}
+
+// The TraverseIndicatorTarget type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseIndicatorTarget func(context.Context, *ent.IndicatorTargetQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseIndicatorTarget) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseIndicatorTarget) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.IndicatorTargetQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.IndicatorTargetQuery", q)
+}
+
+// The InitiativeFunc type is an adapter to allow the use of ordinary function as a Querier.
+type InitiativeFunc func(context.Context, *ent.InitiativeQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f InitiativeFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.InitiativeQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.InitiativeQuery", q)
+}
+
+// The TraverseInitiative type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseInitiative func(context.Context, *ent.InitiativeQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseInitiative) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseInitiative) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InitiativeQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.InitiativeQuery", q)
+}
+
+// The InitiativePartnerFunc type is an adapter to allow the use of ordinary function as a Querier.
+type InitiativePartnerFunc func(context.Context, *ent.InitiativePartnerQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f InitiativePartnerFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.InitiativePartnerQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.InitiativePartnerQuery", q)
+}
+
+// The TraverseInitiativePartner type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseInitiativePartner func(context.Context, *ent.InitiativePartnerQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseInitiativePartner) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseInitiativePartner) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InitiativePartnerQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.InitiativePartnerQuery", q)
+}
+
+// The MandateLinkFunc type is an adapter to allow the use of ordinary function as a Querier.
+type MandateLinkFunc func(context.Context, *ent.MandateLinkQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f MandateLinkFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.MandateLinkQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.MandateLinkQuery", q)
+}
+
+// The TraverseMandateLink type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseMandateLink func(context.Context, *ent.MandateLinkQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseMandateLink) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseMandateLink) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MandateLinkQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.MandateLinkQuery", q)
+}
+
+// The MeetingFunc type is an adapter to allow the use of ordinary function as a Querier.
+type MeetingFunc func(context.Context, *ent.MeetingQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f MeetingFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.MeetingQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.MeetingQuery", q)
+}
+
+// The TraverseMeeting type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseMeeting func(context.Context, *ent.MeetingQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseMeeting) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseMeeting) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MeetingQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.MeetingQuery", q)
+}
+
+// The MilestoneFunc type is an adapter to allow the use of ordinary function as a Querier.
+type MilestoneFunc func(context.Context, *ent.MilestoneQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f MilestoneFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.MilestoneQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.MilestoneQuery", q)
+}
+
+// The TraverseMilestone type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseMilestone func(context.Context, *ent.MilestoneQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseMilestone) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseMilestone) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MilestoneQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.MilestoneQuery", q)
+}
+
 // The NominationRequestFunc type is an adapter to allow the use of ordinary function as a Querier.
 type NominationRequestFunc func(context.Context, *ent.NominationRequestQuery) (ent.Value, error)
 
@@ -210,6 +550,33 @@ func (f TraverseNominationRequest) Traverse(ctx context.Context, q ent.Query) er
 	return fmt.Errorf("unexpected query type %T. expect *ent.NominationRequestQuery", q)
 }
 
+// The ObservationFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ObservationFunc func(context.Context, *ent.ObservationQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ObservationFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ObservationQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ObservationQuery", q)
+}
+
+// The TraverseObservation type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseObservation func(context.Context, *ent.ObservationQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseObservation) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseObservation) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ObservationQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ObservationQuery", q)
+}
+
 // The OrganisationFunc type is an adapter to allow the use of ordinary function as a Querier.
 type OrganisationFunc func(context.Context, *ent.OrganisationQuery) (ent.Value, error)
 
@@ -235,6 +602,33 @@ func (f TraverseOrganisation) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.OrganisationQuery", q)
+}
+
+// The PartnershipFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PartnershipFunc func(context.Context, *ent.PartnershipQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PartnershipFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PartnershipQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PartnershipQuery", q)
+}
+
+// The TraversePartnership type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePartnership func(context.Context, *ent.PartnershipQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePartnership) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePartnership) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PartnershipQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PartnershipQuery", q)
 }
 
 // The PersonFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -291,6 +685,60 @@ func (f TraverseSeatAllocation) Traverse(ctx context.Context, q ent.Query) error
 	return fmt.Errorf("unexpected query type %T. expect *ent.SeatAllocationQuery", q)
 }
 
+// The SignatoryFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SignatoryFunc func(context.Context, *ent.SignatoryQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SignatoryFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SignatoryQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SignatoryQuery", q)
+}
+
+// The TraverseSignatory type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSignatory func(context.Context, *ent.SignatoryQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSignatory) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSignatory) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SignatoryQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SignatoryQuery", q)
+}
+
+// The ThemeFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ThemeFunc func(context.Context, *ent.ThemeQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ThemeFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ThemeQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ThemeQuery", q)
+}
+
+// The TraverseTheme type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseTheme func(context.Context, *ent.ThemeQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseTheme) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseTheme) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ThemeQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ThemeQuery", q)
+}
+
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
@@ -302,14 +750,46 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.AuditEventQuery, predicate.AuditEvent, auditevent.OrderOption]{typ: ent.TypeAuditEvent, tq: q}, nil
 	case *ent.BodyQuery:
 		return &query[*ent.BodyQuery, predicate.Body, body.OrderOption]{typ: ent.TypeBody, tq: q}, nil
+	case *ent.DecisionQuery:
+		return &query[*ent.DecisionQuery, predicate.Decision, decision.OrderOption]{typ: ent.TypeDecision, tq: q}, nil
+	case *ent.EvaluationQuery:
+		return &query[*ent.EvaluationQuery, predicate.Evaluation, evaluation.OrderOption]{typ: ent.TypeEvaluation, tq: q}, nil
+	case *ent.FundingPoolQuery:
+		return &query[*ent.FundingPoolQuery, predicate.FundingPool, fundingpool.OrderOption]{typ: ent.TypeFundingPool, tq: q}, nil
+	case *ent.FundingRoundQuery:
+		return &query[*ent.FundingRoundQuery, predicate.FundingRound, fundinground.OrderOption]{typ: ent.TypeFundingRound, tq: q}, nil
+	case *ent.GrantApplicationQuery:
+		return &query[*ent.GrantApplicationQuery, predicate.GrantApplication, grantapplication.OrderOption]{typ: ent.TypeGrantApplication, tq: q}, nil
+	case *ent.IndicatorQuery:
+		return &query[*ent.IndicatorQuery, predicate.Indicator, indicator.OrderOption]{typ: ent.TypeIndicator, tq: q}, nil
+	case *ent.IndicatorTargetQuery:
+		return &query[*ent.IndicatorTargetQuery, predicate.IndicatorTarget, indicatortarget.OrderOption]{typ: ent.TypeIndicatorTarget, tq: q}, nil
+	case *ent.InitiativeQuery:
+		return &query[*ent.InitiativeQuery, predicate.Initiative, initiative.OrderOption]{typ: ent.TypeInitiative, tq: q}, nil
+	case *ent.InitiativePartnerQuery:
+		return &query[*ent.InitiativePartnerQuery, predicate.InitiativePartner, initiativepartner.OrderOption]{typ: ent.TypeInitiativePartner, tq: q}, nil
+	case *ent.MandateLinkQuery:
+		return &query[*ent.MandateLinkQuery, predicate.MandateLink, mandatelink.OrderOption]{typ: ent.TypeMandateLink, tq: q}, nil
+	case *ent.MeetingQuery:
+		return &query[*ent.MeetingQuery, predicate.Meeting, meeting.OrderOption]{typ: ent.TypeMeeting, tq: q}, nil
+	case *ent.MilestoneQuery:
+		return &query[*ent.MilestoneQuery, predicate.Milestone, milestone.OrderOption]{typ: ent.TypeMilestone, tq: q}, nil
 	case *ent.NominationRequestQuery:
 		return &query[*ent.NominationRequestQuery, predicate.NominationRequest, nominationrequest.OrderOption]{typ: ent.TypeNominationRequest, tq: q}, nil
+	case *ent.ObservationQuery:
+		return &query[*ent.ObservationQuery, predicate.Observation, observation.OrderOption]{typ: ent.TypeObservation, tq: q}, nil
 	case *ent.OrganisationQuery:
 		return &query[*ent.OrganisationQuery, predicate.Organisation, organisation.OrderOption]{typ: ent.TypeOrganisation, tq: q}, nil
+	case *ent.PartnershipQuery:
+		return &query[*ent.PartnershipQuery, predicate.Partnership, partnership.OrderOption]{typ: ent.TypePartnership, tq: q}, nil
 	case *ent.PersonQuery:
 		return &query[*ent.PersonQuery, predicate.Person, person.OrderOption]{typ: ent.TypePerson, tq: q}, nil
 	case *ent.SeatAllocationQuery:
 		return &query[*ent.SeatAllocationQuery, predicate.SeatAllocation, seatallocation.OrderOption]{typ: ent.TypeSeatAllocation, tq: q}, nil
+	case *ent.SignatoryQuery:
+		return &query[*ent.SignatoryQuery, predicate.Signatory, signatory.OrderOption]{typ: ent.TypeSignatory, tq: q}, nil
+	case *ent.ThemeQuery:
+		return &query[*ent.ThemeQuery, predicate.Theme, theme.OrderOption]{typ: ent.TypeTheme, tq: q}, nil
 	default:
 		return nil, fmt.Errorf("unknown query type %T", q)
 	}

@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"api_tokens\":21474836480,\"appointments\":0,\"audit_events\":25769803776,\"bodies\":4294967296,\"nomination_requests\":30064771072,\"organisations\":8589934592,\"persons\":12884901888,\"seat_allocations\":17179869184}"
+const IncrementStarts = "{\"api_tokens\":21474836480,\"appointments\":0,\"audit_events\":25769803776,\"bodies\":4294967296,\"decisions\":34359738368,\"evaluations\":38654705664,\"funding_pools\":42949672960,\"funding_rounds\":47244640256,\"grant_applications\":51539607552,\"indicator_targets\":60129542144,\"indicators\":55834574848,\"initiative_partners\":68719476736,\"initiatives\":64424509440,\"mandate_links\":73014444032,\"meetings\":77309411328,\"milestones\":81604378624,\"nomination_requests\":30064771072,\"observations\":85899345920,\"organisations\":8589934592,\"partnerships\":90194313216,\"persons\":12884901888,\"seat_allocations\":17179869184,\"signatories\":94489280512,\"themes\":98784247808}"

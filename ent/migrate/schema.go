@@ -202,6 +202,399 @@ var (
 			},
 		},
 	}
+	// DecisionsColumns holds the columns for the "decisions" table.
+	DecisionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "decided_on", Type: field.TypeOther, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "title", Type: field.TypeString, Size: 500},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "outcome", Type: field.TypeEnum, Enums: []string{"APPROVED", "REJECTED", "POSTPONED", "NOTED"}},
+		{Name: "reference", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "body_id", Type: field.TypeInt},
+		{Name: "initiative_id", Type: field.TypeInt, Nullable: true},
+		{Name: "partnership_id", Type: field.TypeInt, Nullable: true},
+	}
+	// DecisionsTable holds the schema information for the "decisions" table.
+	DecisionsTable = &schema.Table{
+		Name:       "decisions",
+		Columns:    DecisionsColumns,
+		PrimaryKey: []*schema.Column{DecisionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "decisions_bodies_decisions",
+				Columns:    []*schema.Column{DecisionsColumns[9]},
+				RefColumns: []*schema.Column{BodiesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "decisions_initiatives_decisions",
+				Columns:    []*schema.Column{DecisionsColumns[10]},
+				RefColumns: []*schema.Column{InitiativesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "decisions_partnerships_decisions",
+				Columns:    []*schema.Column{DecisionsColumns[11]},
+				RefColumns: []*schema.Column{PartnershipsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+	}
+	// EvaluationsColumns holds the columns for the "evaluations" table.
+	EvaluationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "evaluated_on", Type: field.TypeOther, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "evaluator", Type: field.TypeString, Size: 300},
+		{Name: "summary", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "rating", Type: field.TypeInt, Nullable: true},
+		{Name: "link", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "initiative_id", Type: field.TypeInt},
+	}
+	// EvaluationsTable holds the schema information for the "evaluations" table.
+	EvaluationsTable = &schema.Table{
+		Name:       "evaluations",
+		Columns:    EvaluationsColumns,
+		PrimaryKey: []*schema.Column{EvaluationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "evaluations_initiatives_evaluations",
+				Columns:    []*schema.Column{EvaluationsColumns[9]},
+				RefColumns: []*schema.Column{InitiativesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
+	// FundingPoolsColumns holds the columns for the "funding_pools" table.
+	FundingPoolsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "name", Type: field.TypeString, Size: 500},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "owner_id", Type: field.TypeInt, Nullable: true},
+		{Name: "partnership_id", Type: field.TypeInt, Nullable: true},
+	}
+	// FundingPoolsTable holds the schema information for the "funding_pools" table.
+	FundingPoolsTable = &schema.Table{
+		Name:       "funding_pools",
+		Columns:    FundingPoolsColumns,
+		PrimaryKey: []*schema.Column{FundingPoolsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "funding_pools_organisations_funding_pools",
+				Columns:    []*schema.Column{FundingPoolsColumns[6]},
+				RefColumns: []*schema.Column{OrganisationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "funding_pools_partnerships_funding_pools",
+				Columns:    []*schema.Column{FundingPoolsColumns[7]},
+				RefColumns: []*schema.Column{PartnershipsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+	}
+	// FundingRoundsColumns holds the columns for the "funding_rounds" table.
+	FundingRoundsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "name", Type: field.TypeString, Size: 500},
+		{Name: "opens_on", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "deadline", Type: field.TypeOther, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "decision_on", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "budget", Type: field.TypeOther, SchemaType: map[string]string{"mysql": "decimal(38,10)", "postgres": "numeric", "sqlite3": "text"}},
+		{Name: "deciding_body_id", Type: field.TypeInt, Nullable: true},
+		{Name: "pool_id", Type: field.TypeInt},
+	}
+	// FundingRoundsTable holds the schema information for the "funding_rounds" table.
+	FundingRoundsTable = &schema.Table{
+		Name:       "funding_rounds",
+		Columns:    FundingRoundsColumns,
+		PrimaryKey: []*schema.Column{FundingRoundsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "funding_rounds_bodies_funding_rounds",
+				Columns:    []*schema.Column{FundingRoundsColumns[9]},
+				RefColumns: []*schema.Column{BodiesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "funding_rounds_funding_pools_rounds",
+				Columns:    []*schema.Column{FundingRoundsColumns[10]},
+				RefColumns: []*schema.Column{FundingPoolsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
+	// GrantApplicationsColumns holds the columns for the "grant_applications" table.
+	GrantApplicationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "title", Type: field.TypeString, Size: 500},
+		{Name: "submitted_on", Type: field.TypeOther, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "amount_requested", Type: field.TypeOther, SchemaType: map[string]string{"mysql": "decimal(38,10)", "postgres": "numeric", "sqlite3": "text"}},
+		{Name: "amount_granted", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "decimal(38,10)", "postgres": "numeric", "sqlite3": "text"}},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"SUBMITTED", "ELIGIBLE", "GRANTED", "REJECTED", "WITHDRAWN"}, Default: "SUBMITTED"},
+		{Name: "round_id", Type: field.TypeInt},
+		{Name: "initiative_id", Type: field.TypeInt, Nullable: true},
+		{Name: "applicant_id", Type: field.TypeInt},
+	}
+	// GrantApplicationsTable holds the schema information for the "grant_applications" table.
+	GrantApplicationsTable = &schema.Table{
+		Name:       "grant_applications",
+		Columns:    GrantApplicationsColumns,
+		PrimaryKey: []*schema.Column{GrantApplicationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "grant_applications_funding_rounds_applications",
+				Columns:    []*schema.Column{GrantApplicationsColumns[9]},
+				RefColumns: []*schema.Column{FundingRoundsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "grant_applications_initiatives_grant_applications",
+				Columns:    []*schema.Column{GrantApplicationsColumns[10]},
+				RefColumns: []*schema.Column{InitiativesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "grant_applications_organisations_grant_applications",
+				Columns:    []*schema.Column{GrantApplicationsColumns[11]},
+				RefColumns: []*schema.Column{OrganisationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
+	// IndicatorsColumns holds the columns for the "indicators" table.
+	IndicatorsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "code", Type: field.TypeString, Unique: true, Size: 50},
+		{Name: "name", Type: field.TypeString, Size: 500},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "unit", Type: field.TypeEnum, Enums: []string{"PERCENT", "COUNT", "DKK", "RATIO"}},
+		{Name: "direction", Type: field.TypeEnum, Enums: []string{"HIGHER_IS_BETTER", "LOWER_IS_BETTER"}, Default: "HIGHER_IS_BETTER"},
+		{Name: "baseline_value", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "decimal(38,10)", "postgres": "numeric", "sqlite3": "text"}},
+		{Name: "baseline_on", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "baseline_source", Type: field.TypeString, Nullable: true, Size: 500},
+	}
+	// IndicatorsTable holds the schema information for the "indicators" table.
+	IndicatorsTable = &schema.Table{
+		Name:       "indicators",
+		Columns:    IndicatorsColumns,
+		PrimaryKey: []*schema.Column{IndicatorsColumns[0]},
+	}
+	// IndicatorTargetsColumns holds the columns for the "indicator_targets" table.
+	IndicatorTargetsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "value", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "decimal(38,10)", "postgres": "numeric", "sqlite3": "text"}},
+		{Name: "indicator_id", Type: field.TypeInt},
+	}
+	// IndicatorTargetsTable holds the schema information for the "indicator_targets" table.
+	IndicatorTargetsTable = &schema.Table{
+		Name:       "indicator_targets",
+		Columns:    IndicatorTargetsColumns,
+		PrimaryKey: []*schema.Column{IndicatorTargetsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "indicator_targets_indicators_targets",
+				Columns:    []*schema.Column{IndicatorTargetsColumns[6]},
+				RefColumns: []*schema.Column{IndicatorsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
+	// InitiativesColumns holds the columns for the "initiatives" table.
+	InitiativesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "title", Type: field.TypeString, Size: 500},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PROPOSED", "APPROVED", "RUNNING", "COMPLETED", "CANCELLED"}, Default: "PROPOSED"},
+		{Name: "starts_on", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "ends_on", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "budget", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "decimal(38,10)", "postgres": "numeric", "sqlite3": "text"}},
+		{Name: "lead_organisation_id", Type: field.TypeInt, Nullable: true},
+		{Name: "partnership_id", Type: field.TypeInt, Nullable: true},
+	}
+	// InitiativesTable holds the schema information for the "initiatives" table.
+	InitiativesTable = &schema.Table{
+		Name:       "initiatives",
+		Columns:    InitiativesColumns,
+		PrimaryKey: []*schema.Column{InitiativesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "initiatives_organisations_led_initiatives",
+				Columns:    []*schema.Column{InitiativesColumns[10]},
+				RefColumns: []*schema.Column{OrganisationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "initiatives_partnerships_initiatives",
+				Columns:    []*schema.Column{InitiativesColumns[11]},
+				RefColumns: []*schema.Column{PartnershipsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+	}
+	// InitiativePartnersColumns holds the columns for the "initiative_partners" table.
+	InitiativePartnersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"LEAD", "PARTNER", "FUNDER", "ADVISOR"}, Default: "PARTNER"},
+		{Name: "initiative_id", Type: field.TypeInt},
+		{Name: "organisation_id", Type: field.TypeInt},
+	}
+	// InitiativePartnersTable holds the schema information for the "initiative_partners" table.
+	InitiativePartnersTable = &schema.Table{
+		Name:       "initiative_partners",
+		Columns:    InitiativePartnersColumns,
+		PrimaryKey: []*schema.Column{InitiativePartnersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "initiative_partners_initiatives_partners",
+				Columns:    []*schema.Column{InitiativePartnersColumns[5]},
+				RefColumns: []*schema.Column{InitiativesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "initiative_partners_organisations_initiative_roles",
+				Columns:    []*schema.Column{InitiativePartnersColumns[6]},
+				RefColumns: []*schema.Column{OrganisationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
+	// MandateLinksColumns holds the columns for the "mandate_links" table.
+	MandateLinksColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "task", Type: field.TypeInt},
+		{Name: "body_id", Type: field.TypeInt},
+		{Name: "initiative_id", Type: field.TypeInt},
+	}
+	// MandateLinksTable holds the schema information for the "mandate_links" table.
+	MandateLinksTable = &schema.Table{
+		Name:       "mandate_links",
+		Columns:    MandateLinksColumns,
+		PrimaryKey: []*schema.Column{MandateLinksColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "mandate_links_bodies_mandate_links",
+				Columns:    []*schema.Column{MandateLinksColumns[5]},
+				RefColumns: []*schema.Column{BodiesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "mandate_links_initiatives_mandate_links",
+				Columns:    []*schema.Column{MandateLinksColumns[6]},
+				RefColumns: []*schema.Column{InitiativesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
+	// MeetingsColumns holds the columns for the "meetings" table.
+	MeetingsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "when", Type: field.TypeOther, SchemaType: map[string]string{"mysql": "varchar(20)", "postgres": "text", "sqlite3": "text"}},
+		{Name: "when_text", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "when_earliest", Type: field.TypeOther, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "when_latest", Type: field.TypeOther, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "title", Type: field.TypeString, Size: 500},
+		{Name: "location", Type: field.TypeString, Nullable: true, Size: 300},
+		{Name: "agenda", Type: field.TypeJSON, Nullable: true},
+		{Name: "body_id", Type: field.TypeInt},
+	}
+	// MeetingsTable holds the schema information for the "meetings" table.
+	MeetingsTable = &schema.Table{
+		Name:       "meetings",
+		Columns:    MeetingsColumns,
+		PrimaryKey: []*schema.Column{MeetingsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "meetings_bodies_meetings",
+				Columns:    []*schema.Column{MeetingsColumns[11]},
+				RefColumns: []*schema.Column{BodiesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
+	// MilestonesColumns holds the columns for the "milestones" table.
+	MilestonesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "planned", Type: field.TypeOther, SchemaType: map[string]string{"mysql": "varchar(20)", "postgres": "text", "sqlite3": "text"}},
+		{Name: "planned_text", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "planned_earliest", Type: field.TypeOther, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "planned_latest", Type: field.TypeOther, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "title", Type: field.TypeString, Size: 500},
+		{Name: "completed_on", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PLANNED", "DONE", "SLIPPED", "CANCELLED"}, Default: "PLANNED"},
+		{Name: "body_id", Type: field.TypeInt, Nullable: true},
+		{Name: "responsible_body_id", Type: field.TypeInt, Nullable: true},
+		{Name: "responsible_organisation_id", Type: field.TypeInt, Nullable: true},
+		{Name: "partnership_id", Type: field.TypeInt, Nullable: true},
+	}
+	// MilestonesTable holds the schema information for the "milestones" table.
+	MilestonesTable = &schema.Table{
+		Name:       "milestones",
+		Columns:    MilestonesColumns,
+		PrimaryKey: []*schema.Column{MilestonesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "milestones_bodies_milestones",
+				Columns:    []*schema.Column{MilestonesColumns[11]},
+				RefColumns: []*schema.Column{BodiesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "milestones_bodies_responsible_for",
+				Columns:    []*schema.Column{MilestonesColumns[12]},
+				RefColumns: []*schema.Column{BodiesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "milestones_organisations_responsible_for",
+				Columns:    []*schema.Column{MilestonesColumns[13]},
+				RefColumns: []*schema.Column{OrganisationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "milestones_partnerships_milestones",
+				Columns:    []*schema.Column{MilestonesColumns[14]},
+				RefColumns: []*schema.Column{PartnershipsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+	}
 	// NominationRequestsColumns holds the columns for the "nomination_requests" table.
 	NominationRequestsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -261,6 +654,35 @@ var (
 			},
 		},
 	}
+	// ObservationsColumns holds the columns for the "observations" table.
+	ObservationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "period", Type: field.TypeOther, SchemaType: map[string]string{"mysql": "varchar(20)", "postgres": "text", "sqlite3": "text"}},
+		{Name: "period_text", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "period_earliest", Type: field.TypeOther, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "period_latest", Type: field.TypeOther, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "value", Type: field.TypeOther, SchemaType: map[string]string{"mysql": "decimal(38,10)", "postgres": "numeric", "sqlite3": "text"}},
+		{Name: "source", Type: field.TypeString, Nullable: true, Size: 500},
+		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "indicator_id", Type: field.TypeInt},
+	}
+	// ObservationsTable holds the schema information for the "observations" table.
+	ObservationsTable = &schema.Table{
+		Name:       "observations",
+		Columns:    ObservationsColumns,
+		PrimaryKey: []*schema.Column{ObservationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "observations_indicators_observations",
+				Columns:    []*schema.Column{ObservationsColumns[11]},
+				RefColumns: []*schema.Column{IndicatorsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
 	// OrganisationsColumns holds the columns for the "organisations" table.
 	OrganisationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -299,6 +721,36 @@ var (
 				Name:    "organisation_municipality_code",
 				Unique:  false,
 				Columns: []*schema.Column{OrganisationsColumns[9]},
+			},
+		},
+	}
+	// PartnershipsColumns holds the columns for the "partnerships" table.
+	PartnershipsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "name", Type: field.TypeString, Size: 500},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"TECHNOLOGY_PACT", "GROWTH_PARTNERSHIP_AGREEMENT", "NATIONAL_PACT", "PARTNERSHIP", "OTHER"}},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "APPROVED", "SIGNED", "ACTIVE", "CLOSED"}, Default: "DRAFT"},
+		{Name: "approved_on", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "signed_on", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "activated_on", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "closed_on", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "derived_from_id", Type: field.TypeInt, Nullable: true},
+	}
+	// PartnershipsTable holds the schema information for the "partnerships" table.
+	PartnershipsTable = &schema.Table{
+		Name:       "partnerships",
+		Columns:    PartnershipsColumns,
+		PrimaryKey: []*schema.Column{PartnershipsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "partnerships_partnerships_derivatives",
+				Columns:    []*schema.Column{PartnershipsColumns[12]},
+				RefColumns: []*schema.Column{PartnershipsColumns[0]},
+				OnDelete:   schema.SetNull,
 			},
 		},
 	}
@@ -387,6 +839,58 @@ var (
 			},
 		},
 	}
+	// SignatoriesColumns holds the columns for the "signatories" table.
+	SignatoriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "signed_on", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
+		{Name: "organisation_id", Type: field.TypeInt},
+		{Name: "partnership_id", Type: field.TypeInt},
+		{Name: "person_id", Type: field.TypeInt, Nullable: true},
+	}
+	// SignatoriesTable holds the schema information for the "signatories" table.
+	SignatoriesTable = &schema.Table{
+		Name:       "signatories",
+		Columns:    SignatoriesColumns,
+		PrimaryKey: []*schema.Column{SignatoriesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "signatories_organisations_signatures",
+				Columns:    []*schema.Column{SignatoriesColumns[5]},
+				RefColumns: []*schema.Column{OrganisationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "signatories_partnerships_signatories",
+				Columns:    []*schema.Column{SignatoriesColumns[6]},
+				RefColumns: []*schema.Column{PartnershipsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "signatories_persons_signatures",
+				Columns:    []*schema.Column{SignatoriesColumns[7]},
+				RefColumns: []*schema.Column{PersonsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+	}
+	// ThemesColumns holds the columns for the "themes" table.
+	ThemesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "name", Type: field.TypeString, Size: 500},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
+	}
+	// ThemesTable holds the schema information for the "themes" table.
+	ThemesTable = &schema.Table{
+		Name:       "themes",
+		Columns:    ThemesColumns,
+		PrimaryKey: []*schema.Column{ThemesColumns[0]},
+	}
 	// BodyAdvisesColumns holds the columns for the "body_advises" table.
 	BodyAdvisesColumns = []*schema.Column{
 		{Name: "body_id", Type: field.TypeInt},
@@ -433,6 +937,31 @@ var (
 				Symbol:     "body_replaces_replaced_by_id",
 				Columns:    []*schema.Column{BodyReplacesColumns[1]},
 				RefColumns: []*schema.Column{BodiesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// InitiativeIndicatorsColumns holds the columns for the "initiative_indicators" table.
+	InitiativeIndicatorsColumns = []*schema.Column{
+		{Name: "initiative_id", Type: field.TypeInt},
+		{Name: "indicator_id", Type: field.TypeInt},
+	}
+	// InitiativeIndicatorsTable holds the schema information for the "initiative_indicators" table.
+	InitiativeIndicatorsTable = &schema.Table{
+		Name:       "initiative_indicators",
+		Columns:    InitiativeIndicatorsColumns,
+		PrimaryKey: []*schema.Column{InitiativeIndicatorsColumns[0], InitiativeIndicatorsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "initiative_indicators_initiative_id",
+				Columns:    []*schema.Column{InitiativeIndicatorsColumns[0]},
+				RefColumns: []*schema.Column{InitiativesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "initiative_indicators_indicator_id",
+				Columns:    []*schema.Column{InitiativeIndicatorsColumns[1]},
+				RefColumns: []*schema.Column{IndicatorsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 		},
@@ -487,20 +1016,89 @@ var (
 			},
 		},
 	}
+	// PartnershipBodiesColumns holds the columns for the "partnership_bodies" table.
+	PartnershipBodiesColumns = []*schema.Column{
+		{Name: "partnership_id", Type: field.TypeInt},
+		{Name: "body_id", Type: field.TypeInt},
+	}
+	// PartnershipBodiesTable holds the schema information for the "partnership_bodies" table.
+	PartnershipBodiesTable = &schema.Table{
+		Name:       "partnership_bodies",
+		Columns:    PartnershipBodiesColumns,
+		PrimaryKey: []*schema.Column{PartnershipBodiesColumns[0], PartnershipBodiesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "partnership_bodies_partnership_id",
+				Columns:    []*schema.Column{PartnershipBodiesColumns[0]},
+				RefColumns: []*schema.Column{PartnershipsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "partnership_bodies_body_id",
+				Columns:    []*schema.Column{PartnershipBodiesColumns[1]},
+				RefColumns: []*schema.Column{BodiesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// ThemeInitiativesColumns holds the columns for the "theme_initiatives" table.
+	ThemeInitiativesColumns = []*schema.Column{
+		{Name: "theme_id", Type: field.TypeInt},
+		{Name: "initiative_id", Type: field.TypeInt},
+	}
+	// ThemeInitiativesTable holds the schema information for the "theme_initiatives" table.
+	ThemeInitiativesTable = &schema.Table{
+		Name:       "theme_initiatives",
+		Columns:    ThemeInitiativesColumns,
+		PrimaryKey: []*schema.Column{ThemeInitiativesColumns[0], ThemeInitiativesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "theme_initiatives_theme_id",
+				Columns:    []*schema.Column{ThemeInitiativesColumns[0]},
+				RefColumns: []*schema.Column{ThemesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "theme_initiatives_initiative_id",
+				Columns:    []*schema.Column{ThemeInitiativesColumns[1]},
+				RefColumns: []*schema.Column{InitiativesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		APITokensTable,
 		AppointmentsTable,
 		AuditEventsTable,
 		BodiesTable,
+		DecisionsTable,
+		EvaluationsTable,
+		FundingPoolsTable,
+		FundingRoundsTable,
+		GrantApplicationsTable,
+		IndicatorsTable,
+		IndicatorTargetsTable,
+		InitiativesTable,
+		InitiativePartnersTable,
+		MandateLinksTable,
+		MeetingsTable,
+		MilestonesTable,
 		NominationRequestsTable,
+		ObservationsTable,
 		OrganisationsTable,
+		PartnershipsTable,
 		PersonsTable,
 		SeatAllocationsTable,
+		SignatoriesTable,
+		ThemesTable,
 		BodyAdvisesTable,
 		BodyReplacesTable,
+		InitiativeIndicatorsTable,
 		OrganisationMembersTable,
 		OrganisationEligibleForTable,
+		PartnershipBodiesTable,
+		ThemeInitiativesTable,
 	}
 )
 
@@ -525,14 +1123,81 @@ func init() {
 	BodiesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(4294967296),
 	}
+	DecisionsTable.ForeignKeys[0].RefTable = BodiesTable
+	DecisionsTable.ForeignKeys[1].RefTable = InitiativesTable
+	DecisionsTable.ForeignKeys[2].RefTable = PartnershipsTable
+	DecisionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(34359738368),
+	}
+	EvaluationsTable.ForeignKeys[0].RefTable = InitiativesTable
+	EvaluationsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(38654705664),
+	}
+	FundingPoolsTable.ForeignKeys[0].RefTable = OrganisationsTable
+	FundingPoolsTable.ForeignKeys[1].RefTable = PartnershipsTable
+	FundingPoolsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(42949672960),
+	}
+	FundingRoundsTable.ForeignKeys[0].RefTable = BodiesTable
+	FundingRoundsTable.ForeignKeys[1].RefTable = FundingPoolsTable
+	FundingRoundsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(47244640256),
+	}
+	GrantApplicationsTable.ForeignKeys[0].RefTable = FundingRoundsTable
+	GrantApplicationsTable.ForeignKeys[1].RefTable = InitiativesTable
+	GrantApplicationsTable.ForeignKeys[2].RefTable = OrganisationsTable
+	GrantApplicationsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(51539607552),
+	}
+	IndicatorsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(55834574848),
+	}
+	IndicatorTargetsTable.ForeignKeys[0].RefTable = IndicatorsTable
+	IndicatorTargetsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(60129542144),
+	}
+	InitiativesTable.ForeignKeys[0].RefTable = OrganisationsTable
+	InitiativesTable.ForeignKeys[1].RefTable = PartnershipsTable
+	InitiativesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(64424509440),
+	}
+	InitiativePartnersTable.ForeignKeys[0].RefTable = InitiativesTable
+	InitiativePartnersTable.ForeignKeys[1].RefTable = OrganisationsTable
+	InitiativePartnersTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(68719476736),
+	}
+	MandateLinksTable.ForeignKeys[0].RefTable = BodiesTable
+	MandateLinksTable.ForeignKeys[1].RefTable = InitiativesTable
+	MandateLinksTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(73014444032),
+	}
+	MeetingsTable.ForeignKeys[0].RefTable = BodiesTable
+	MeetingsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(77309411328),
+	}
+	MilestonesTable.ForeignKeys[0].RefTable = BodiesTable
+	MilestonesTable.ForeignKeys[1].RefTable = BodiesTable
+	MilestonesTable.ForeignKeys[2].RefTable = OrganisationsTable
+	MilestonesTable.ForeignKeys[3].RefTable = PartnershipsTable
+	MilestonesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(81604378624),
+	}
 	NominationRequestsTable.ForeignKeys[0].RefTable = OrganisationsTable
 	NominationRequestsTable.ForeignKeys[1].RefTable = PersonsTable
 	NominationRequestsTable.ForeignKeys[2].RefTable = SeatAllocationsTable
 	NominationRequestsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(30064771072),
 	}
+	ObservationsTable.ForeignKeys[0].RefTable = IndicatorsTable
+	ObservationsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(85899345920),
+	}
 	OrganisationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
+	}
+	PartnershipsTable.ForeignKeys[0].RefTable = PartnershipsTable
+	PartnershipsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(90194313216),
 	}
 	PersonsTable.ForeignKeys[0].RefTable = OrganisationsTable
 	PersonsTable.Annotation = &entsql.Annotation{
@@ -543,12 +1208,27 @@ func init() {
 	SeatAllocationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(17179869184),
 	}
+	SignatoriesTable.ForeignKeys[0].RefTable = OrganisationsTable
+	SignatoriesTable.ForeignKeys[1].RefTable = PartnershipsTable
+	SignatoriesTable.ForeignKeys[2].RefTable = PersonsTable
+	SignatoriesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(94489280512),
+	}
+	ThemesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(98784247808),
+	}
 	BodyAdvisesTable.ForeignKeys[0].RefTable = BodiesTable
 	BodyAdvisesTable.ForeignKeys[1].RefTable = BodiesTable
 	BodyReplacesTable.ForeignKeys[0].RefTable = BodiesTable
 	BodyReplacesTable.ForeignKeys[1].RefTable = BodiesTable
+	InitiativeIndicatorsTable.ForeignKeys[0].RefTable = InitiativesTable
+	InitiativeIndicatorsTable.ForeignKeys[1].RefTable = IndicatorsTable
 	OrganisationMembersTable.ForeignKeys[0].RefTable = OrganisationsTable
 	OrganisationMembersTable.ForeignKeys[1].RefTable = OrganisationsTable
 	OrganisationEligibleForTable.ForeignKeys[0].RefTable = OrganisationsTable
 	OrganisationEligibleForTable.ForeignKeys[1].RefTable = SeatAllocationsTable
+	PartnershipBodiesTable.ForeignKeys[0].RefTable = PartnershipsTable
+	PartnershipBodiesTable.ForeignKeys[1].RefTable = BodiesTable
+	ThemeInitiativesTable.ForeignKeys[0].RefTable = ThemesTable
+	ThemeInitiativesTable.ForeignKeys[1].RefTable = InitiativesTable
 }

@@ -54,6 +54,18 @@ const (
 	EdgeAppointments = "appointments"
 	// EdgeNominationRequests holds the string denoting the nomination_requests edge name in mutations.
 	EdgeNominationRequests = "nomination_requests"
+	// EdgeSignatures holds the string denoting the signatures edge name in mutations.
+	EdgeSignatures = "signatures"
+	// EdgeLedInitiatives holds the string denoting the led_initiatives edge name in mutations.
+	EdgeLedInitiatives = "led_initiatives"
+	// EdgeInitiativeRoles holds the string denoting the initiative_roles edge name in mutations.
+	EdgeInitiativeRoles = "initiative_roles"
+	// EdgeResponsibleFor holds the string denoting the responsible_for edge name in mutations.
+	EdgeResponsibleFor = "responsible_for"
+	// EdgeFundingPools holds the string denoting the funding_pools edge name in mutations.
+	EdgeFundingPools = "funding_pools"
+	// EdgeGrantApplications holds the string denoting the grant_applications edge name in mutations.
+	EdgeGrantApplications = "grant_applications"
 	// EdgeAffiliatedPeople holds the string denoting the affiliated_people edge name in mutations.
 	EdgeAffiliatedPeople = "affiliated_people"
 	// EdgeOwnedBodies holds the string denoting the owned_bodies edge name in mutations.
@@ -82,6 +94,48 @@ const (
 	NominationRequestsInverseTable = "nomination_requests"
 	// NominationRequestsColumn is the table column denoting the nomination_requests relation/edge.
 	NominationRequestsColumn = "organisation_id"
+	// SignaturesTable is the table that holds the signatures relation/edge.
+	SignaturesTable = "signatories"
+	// SignaturesInverseTable is the table name for the Signatory entity.
+	// It exists in this package in order to avoid circular dependency with the "signatory" package.
+	SignaturesInverseTable = "signatories"
+	// SignaturesColumn is the table column denoting the signatures relation/edge.
+	SignaturesColumn = "organisation_id"
+	// LedInitiativesTable is the table that holds the led_initiatives relation/edge.
+	LedInitiativesTable = "initiatives"
+	// LedInitiativesInverseTable is the table name for the Initiative entity.
+	// It exists in this package in order to avoid circular dependency with the "initiative" package.
+	LedInitiativesInverseTable = "initiatives"
+	// LedInitiativesColumn is the table column denoting the led_initiatives relation/edge.
+	LedInitiativesColumn = "lead_organisation_id"
+	// InitiativeRolesTable is the table that holds the initiative_roles relation/edge.
+	InitiativeRolesTable = "initiative_partners"
+	// InitiativeRolesInverseTable is the table name for the InitiativePartner entity.
+	// It exists in this package in order to avoid circular dependency with the "initiativepartner" package.
+	InitiativeRolesInverseTable = "initiative_partners"
+	// InitiativeRolesColumn is the table column denoting the initiative_roles relation/edge.
+	InitiativeRolesColumn = "organisation_id"
+	// ResponsibleForTable is the table that holds the responsible_for relation/edge.
+	ResponsibleForTable = "milestones"
+	// ResponsibleForInverseTable is the table name for the Milestone entity.
+	// It exists in this package in order to avoid circular dependency with the "milestone" package.
+	ResponsibleForInverseTable = "milestones"
+	// ResponsibleForColumn is the table column denoting the responsible_for relation/edge.
+	ResponsibleForColumn = "responsible_organisation_id"
+	// FundingPoolsTable is the table that holds the funding_pools relation/edge.
+	FundingPoolsTable = "funding_pools"
+	// FundingPoolsInverseTable is the table name for the FundingPool entity.
+	// It exists in this package in order to avoid circular dependency with the "fundingpool" package.
+	FundingPoolsInverseTable = "funding_pools"
+	// FundingPoolsColumn is the table column denoting the funding_pools relation/edge.
+	FundingPoolsColumn = "owner_id"
+	// GrantApplicationsTable is the table that holds the grant_applications relation/edge.
+	GrantApplicationsTable = "grant_applications"
+	// GrantApplicationsInverseTable is the table name for the GrantApplication entity.
+	// It exists in this package in order to avoid circular dependency with the "grantapplication" package.
+	GrantApplicationsInverseTable = "grant_applications"
+	// GrantApplicationsColumn is the table column denoting the grant_applications relation/edge.
+	GrantApplicationsColumn = "applicant_id"
 	// AffiliatedPeopleTable is the table that holds the affiliated_people relation/edge.
 	AffiliatedPeopleTable = "persons"
 	// AffiliatedPeopleInverseTable is the table name for the Person entity.
@@ -329,6 +383,90 @@ func ByNominationRequests(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOptio
 	}
 }
 
+// BySignaturesCount orders the results by signatures count.
+func BySignaturesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newSignaturesStep(), opts...)
+	}
+}
+
+// BySignatures orders the results by signatures terms.
+func BySignatures(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSignaturesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByLedInitiativesCount orders the results by led_initiatives count.
+func ByLedInitiativesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newLedInitiativesStep(), opts...)
+	}
+}
+
+// ByLedInitiatives orders the results by led_initiatives terms.
+func ByLedInitiatives(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newLedInitiativesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByInitiativeRolesCount orders the results by initiative_roles count.
+func ByInitiativeRolesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newInitiativeRolesStep(), opts...)
+	}
+}
+
+// ByInitiativeRoles orders the results by initiative_roles terms.
+func ByInitiativeRoles(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newInitiativeRolesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByResponsibleForCount orders the results by responsible_for count.
+func ByResponsibleForCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newResponsibleForStep(), opts...)
+	}
+}
+
+// ByResponsibleFor orders the results by responsible_for terms.
+func ByResponsibleFor(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newResponsibleForStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByFundingPoolsCount orders the results by funding_pools count.
+func ByFundingPoolsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newFundingPoolsStep(), opts...)
+	}
+}
+
+// ByFundingPools orders the results by funding_pools terms.
+func ByFundingPools(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newFundingPoolsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByGrantApplicationsCount orders the results by grant_applications count.
+func ByGrantApplicationsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newGrantApplicationsStep(), opts...)
+	}
+}
+
+// ByGrantApplications orders the results by grant_applications terms.
+func ByGrantApplications(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newGrantApplicationsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByAffiliatedPeopleCount orders the results by affiliated_people count.
 func ByAffiliatedPeopleCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -410,6 +548,48 @@ func newNominationRequestsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(NominationRequestsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, NominationRequestsTable, NominationRequestsColumn),
+	)
+}
+func newSignaturesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SignaturesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, SignaturesTable, SignaturesColumn),
+	)
+}
+func newLedInitiativesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(LedInitiativesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, LedInitiativesTable, LedInitiativesColumn),
+	)
+}
+func newInitiativeRolesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(InitiativeRolesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, InitiativeRolesTable, InitiativeRolesColumn),
+	)
+}
+func newResponsibleForStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ResponsibleForInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, ResponsibleForTable, ResponsibleForColumn),
+	)
+}
+func newFundingPoolsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(FundingPoolsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, FundingPoolsTable, FundingPoolsColumn),
+	)
+}
+func newGrantApplicationsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(GrantApplicationsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, GrantApplicationsTable, GrantApplicationsColumn),
 	)
 }
 func newAffiliatedPeopleStep() *sqlgraph.Step {

@@ -1054,6 +1054,144 @@ func HasNominationRequestsWith(preds ...predicate.NominationRequest) predicate.O
 	})
 }
 
+// HasSignatures applies the HasEdge predicate on the "signatures" edge.
+func HasSignatures() predicate.Organisation {
+	return predicate.Organisation(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, SignaturesTable, SignaturesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSignaturesWith applies the HasEdge predicate on the "signatures" edge with a given conditions (other predicates).
+func HasSignaturesWith(preds ...predicate.Signatory) predicate.Organisation {
+	return predicate.Organisation(func(s *sql.Selector) {
+		step := newSignaturesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasLedInitiatives applies the HasEdge predicate on the "led_initiatives" edge.
+func HasLedInitiatives() predicate.Organisation {
+	return predicate.Organisation(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, LedInitiativesTable, LedInitiativesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasLedInitiativesWith applies the HasEdge predicate on the "led_initiatives" edge with a given conditions (other predicates).
+func HasLedInitiativesWith(preds ...predicate.Initiative) predicate.Organisation {
+	return predicate.Organisation(func(s *sql.Selector) {
+		step := newLedInitiativesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasInitiativeRoles applies the HasEdge predicate on the "initiative_roles" edge.
+func HasInitiativeRoles() predicate.Organisation {
+	return predicate.Organisation(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, InitiativeRolesTable, InitiativeRolesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasInitiativeRolesWith applies the HasEdge predicate on the "initiative_roles" edge with a given conditions (other predicates).
+func HasInitiativeRolesWith(preds ...predicate.InitiativePartner) predicate.Organisation {
+	return predicate.Organisation(func(s *sql.Selector) {
+		step := newInitiativeRolesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasResponsibleFor applies the HasEdge predicate on the "responsible_for" edge.
+func HasResponsibleFor() predicate.Organisation {
+	return predicate.Organisation(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, ResponsibleForTable, ResponsibleForColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasResponsibleForWith applies the HasEdge predicate on the "responsible_for" edge with a given conditions (other predicates).
+func HasResponsibleForWith(preds ...predicate.Milestone) predicate.Organisation {
+	return predicate.Organisation(func(s *sql.Selector) {
+		step := newResponsibleForStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasFundingPools applies the HasEdge predicate on the "funding_pools" edge.
+func HasFundingPools() predicate.Organisation {
+	return predicate.Organisation(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, FundingPoolsTable, FundingPoolsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasFundingPoolsWith applies the HasEdge predicate on the "funding_pools" edge with a given conditions (other predicates).
+func HasFundingPoolsWith(preds ...predicate.FundingPool) predicate.Organisation {
+	return predicate.Organisation(func(s *sql.Selector) {
+		step := newFundingPoolsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasGrantApplications applies the HasEdge predicate on the "grant_applications" edge.
+func HasGrantApplications() predicate.Organisation {
+	return predicate.Organisation(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, GrantApplicationsTable, GrantApplicationsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasGrantApplicationsWith applies the HasEdge predicate on the "grant_applications" edge with a given conditions (other predicates).
+func HasGrantApplicationsWith(preds ...predicate.GrantApplication) predicate.Organisation {
+	return predicate.Organisation(func(s *sql.Selector) {
+		step := newGrantApplicationsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasAffiliatedPeople applies the HasEdge predicate on the "affiliated_people" edge.
 func HasAffiliatedPeople() predicate.Organisation {
 	return predicate.Organisation(func(s *sql.Selector) {

@@ -38,6 +38,8 @@ const (
 	FieldGender = "gender"
 	// EdgeAffiliation holds the string denoting the affiliation edge name in mutations.
 	EdgeAffiliation = "affiliation"
+	// EdgeSignatures holds the string denoting the signatures edge name in mutations.
+	EdgeSignatures = "signatures"
 	// EdgeNominations holds the string denoting the nominations edge name in mutations.
 	EdgeNominations = "nominations"
 	// EdgeAppointments holds the string denoting the appointments edge name in mutations.
@@ -51,6 +53,13 @@ const (
 	AffiliationInverseTable = "organisations"
 	// AffiliationColumn is the table column denoting the affiliation relation/edge.
 	AffiliationColumn = "affiliation_id"
+	// SignaturesTable is the table that holds the signatures relation/edge.
+	SignaturesTable = "signatories"
+	// SignaturesInverseTable is the table name for the Signatory entity.
+	// It exists in this package in order to avoid circular dependency with the "signatory" package.
+	SignaturesInverseTable = "signatories"
+	// SignaturesColumn is the table column denoting the signatures relation/edge.
+	SignaturesColumn = "person_id"
 	// NominationsTable is the table that holds the nominations relation/edge.
 	NominationsTable = "nomination_requests"
 	// NominationsInverseTable is the table name for the NominationRequest entity.
@@ -190,6 +199,20 @@ func ByAffiliationField(field string, opts ...sql.OrderTermOption) OrderOption {
 	}
 }
 
+// BySignaturesCount orders the results by signatures count.
+func BySignaturesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newSignaturesStep(), opts...)
+	}
+}
+
+// BySignatures orders the results by signatures terms.
+func BySignatures(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSignaturesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByNominationsCount orders the results by nominations count.
 func ByNominationsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -222,6 +245,13 @@ func newAffiliationStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(AffiliationInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, AffiliationTable, AffiliationColumn),
+	)
+}
+func newSignaturesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SignaturesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, SignaturesTable, SignaturesColumn),
 	)
 }
 func newNominationsStep() *sqlgraph.Step {

@@ -599,6 +599,29 @@ func HasAffiliationWith(preds ...predicate.Organisation) predicate.Person {
 	})
 }
 
+// HasSignatures applies the HasEdge predicate on the "signatures" edge.
+func HasSignatures() predicate.Person {
+	return predicate.Person(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, SignaturesTable, SignaturesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSignaturesWith applies the HasEdge predicate on the "signatures" edge with a given conditions (other predicates).
+func HasSignaturesWith(preds ...predicate.Signatory) predicate.Person {
+	return predicate.Person(func(s *sql.Selector) {
+		step := newSignaturesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasNominations applies the HasEdge predicate on the "nominations" edge.
 func HasNominations() predicate.Person {
 	return predicate.Person(func(s *sql.Selector) {

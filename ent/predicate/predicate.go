@@ -18,14 +18,62 @@ type AuditEvent func(*sql.Selector)
 // Body is the predicate function for body builders.
 type Body func(*sql.Selector)
 
+// Decision is the predicate function for decision builders.
+type Decision func(*sql.Selector)
+
+// Evaluation is the predicate function for evaluation builders.
+type Evaluation func(*sql.Selector)
+
+// FundingPool is the predicate function for fundingpool builders.
+type FundingPool func(*sql.Selector)
+
+// FundingRound is the predicate function for fundinground builders.
+type FundingRound func(*sql.Selector)
+
+// GrantApplication is the predicate function for grantapplication builders.
+type GrantApplication func(*sql.Selector)
+
+// Indicator is the predicate function for indicator builders.
+type Indicator func(*sql.Selector)
+
+// IndicatorTarget is the predicate function for indicatortarget builders.
+type IndicatorTarget func(*sql.Selector)
+
+// Initiative is the predicate function for initiative builders.
+type Initiative func(*sql.Selector)
+
+// InitiativePartner is the predicate function for initiativepartner builders.
+type InitiativePartner func(*sql.Selector)
+
+// MandateLink is the predicate function for mandatelink builders.
+type MandateLink func(*sql.Selector)
+
+// Meeting is the predicate function for meeting builders.
+type Meeting func(*sql.Selector)
+
+// Milestone is the predicate function for milestone builders.
+type Milestone func(*sql.Selector)
+
 // NominationRequest is the predicate function for nominationrequest builders.
 type NominationRequest func(*sql.Selector)
 
+// Observation is the predicate function for observation builders.
+type Observation func(*sql.Selector)
+
 // Organisation is the predicate function for organisation builders.
 type Organisation func(*sql.Selector)
+
+// Partnership is the predicate function for partnership builders.
+type Partnership func(*sql.Selector)
 
 // Person is the predicate function for person builders.
 type Person func(*sql.Selector)
 
 // SeatAllocation is the predicate function for seatallocation builders.
 type SeatAllocation func(*sql.Selector)
+
+// Signatory is the predicate function for signatory builders.
+type Signatory func(*sql.Selector)
+
+// Theme is the predicate function for theme builders.
+type Theme func(*sql.Selector)

@@ -206,6 +206,294 @@ func (f BodyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) 
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.BodyMutation", m)
 }
 
+// The DecisionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type DecisionQueryRuleFunc func(context.Context, *ent.DecisionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f DecisionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DecisionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.DecisionQuery", q)
+}
+
+// The DecisionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type DecisionMutationRuleFunc func(context.Context, *ent.DecisionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f DecisionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.DecisionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.DecisionMutation", m)
+}
+
+// The EvaluationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type EvaluationQueryRuleFunc func(context.Context, *ent.EvaluationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f EvaluationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EvaluationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.EvaluationQuery", q)
+}
+
+// The EvaluationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type EvaluationMutationRuleFunc func(context.Context, *ent.EvaluationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f EvaluationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.EvaluationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EvaluationMutation", m)
+}
+
+// The FundingPoolQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type FundingPoolQueryRuleFunc func(context.Context, *ent.FundingPoolQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f FundingPoolQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FundingPoolQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.FundingPoolQuery", q)
+}
+
+// The FundingPoolMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type FundingPoolMutationRuleFunc func(context.Context, *ent.FundingPoolMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f FundingPoolMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.FundingPoolMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.FundingPoolMutation", m)
+}
+
+// The FundingRoundQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type FundingRoundQueryRuleFunc func(context.Context, *ent.FundingRoundQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f FundingRoundQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FundingRoundQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.FundingRoundQuery", q)
+}
+
+// The FundingRoundMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type FundingRoundMutationRuleFunc func(context.Context, *ent.FundingRoundMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f FundingRoundMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.FundingRoundMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.FundingRoundMutation", m)
+}
+
+// The GrantApplicationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type GrantApplicationQueryRuleFunc func(context.Context, *ent.GrantApplicationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f GrantApplicationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.GrantApplicationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.GrantApplicationQuery", q)
+}
+
+// The GrantApplicationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type GrantApplicationMutationRuleFunc func(context.Context, *ent.GrantApplicationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f GrantApplicationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.GrantApplicationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.GrantApplicationMutation", m)
+}
+
+// The IndicatorQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type IndicatorQueryRuleFunc func(context.Context, *ent.IndicatorQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f IndicatorQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.IndicatorQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.IndicatorQuery", q)
+}
+
+// The IndicatorMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type IndicatorMutationRuleFunc func(context.Context, *ent.IndicatorMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f IndicatorMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.IndicatorMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.IndicatorMutation", m)
+}
+
+// The IndicatorTargetQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type IndicatorTargetQueryRuleFunc func(context.Context, *ent.IndicatorTargetQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f IndicatorTargetQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.IndicatorTargetQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.IndicatorTargetQuery", q)
+}
+
+// The IndicatorTargetMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type IndicatorTargetMutationRuleFunc func(context.Context, *ent.IndicatorTargetMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f IndicatorTargetMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.IndicatorTargetMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.IndicatorTargetMutation", m)
+}
+
+// The InitiativeQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type InitiativeQueryRuleFunc func(context.Context, *ent.InitiativeQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f InitiativeQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InitiativeQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.InitiativeQuery", q)
+}
+
+// The InitiativeMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type InitiativeMutationRuleFunc func(context.Context, *ent.InitiativeMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f InitiativeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.InitiativeMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InitiativeMutation", m)
+}
+
+// The InitiativePartnerQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type InitiativePartnerQueryRuleFunc func(context.Context, *ent.InitiativePartnerQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f InitiativePartnerQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InitiativePartnerQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.InitiativePartnerQuery", q)
+}
+
+// The InitiativePartnerMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type InitiativePartnerMutationRuleFunc func(context.Context, *ent.InitiativePartnerMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f InitiativePartnerMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.InitiativePartnerMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InitiativePartnerMutation", m)
+}
+
+// The MandateLinkQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type MandateLinkQueryRuleFunc func(context.Context, *ent.MandateLinkQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f MandateLinkQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MandateLinkQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.MandateLinkQuery", q)
+}
+
+// The MandateLinkMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type MandateLinkMutationRuleFunc func(context.Context, *ent.MandateLinkMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f MandateLinkMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.MandateLinkMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MandateLinkMutation", m)
+}
+
+// The MeetingQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type MeetingQueryRuleFunc func(context.Context, *ent.MeetingQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f MeetingQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MeetingQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.MeetingQuery", q)
+}
+
+// The MeetingMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type MeetingMutationRuleFunc func(context.Context, *ent.MeetingMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f MeetingMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.MeetingMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MeetingMutation", m)
+}
+
+// The MilestoneQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type MilestoneQueryRuleFunc func(context.Context, *ent.MilestoneQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f MilestoneQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MilestoneQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.MilestoneQuery", q)
+}
+
+// The MilestoneMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type MilestoneMutationRuleFunc func(context.Context, *ent.MilestoneMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f MilestoneMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.MilestoneMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MilestoneMutation", m)
+}
+
 // The NominationRequestQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type NominationRequestQueryRuleFunc func(context.Context, *ent.NominationRequestQuery) error
@@ -230,6 +518,30 @@ func (f NominationRequestMutationRuleFunc) EvalMutation(ctx context.Context, m e
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.NominationRequestMutation", m)
 }
 
+// The ObservationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ObservationQueryRuleFunc func(context.Context, *ent.ObservationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ObservationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ObservationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ObservationQuery", q)
+}
+
+// The ObservationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ObservationMutationRuleFunc func(context.Context, *ent.ObservationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ObservationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ObservationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ObservationMutation", m)
+}
+
 // The OrganisationQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type OrganisationQueryRuleFunc func(context.Context, *ent.OrganisationQuery) error
@@ -252,6 +564,30 @@ func (f OrganisationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OrganisationMutation", m)
+}
+
+// The PartnershipQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PartnershipQueryRuleFunc func(context.Context, *ent.PartnershipQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PartnershipQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PartnershipQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PartnershipQuery", q)
+}
+
+// The PartnershipMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PartnershipMutationRuleFunc func(context.Context, *ent.PartnershipMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PartnershipMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PartnershipMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PartnershipMutation", m)
 }
 
 // The PersonQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -300,4 +636,52 @@ func (f SeatAllocationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SeatAllocationMutation", m)
+}
+
+// The SignatoryQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SignatoryQueryRuleFunc func(context.Context, *ent.SignatoryQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SignatoryQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SignatoryQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SignatoryQuery", q)
+}
+
+// The SignatoryMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SignatoryMutationRuleFunc func(context.Context, *ent.SignatoryMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SignatoryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SignatoryMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SignatoryMutation", m)
+}
+
+// The ThemeQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ThemeQueryRuleFunc func(context.Context, *ent.ThemeQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ThemeQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ThemeQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ThemeQuery", q)
+}
+
+// The ThemeMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ThemeMutationRuleFunc func(context.Context, *ent.ThemeMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ThemeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ThemeMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ThemeMutation", m)
 }

@@ -3,62 +3,33 @@ package rules
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"entgo.io/ent"
+	"github.com/go-openapi/inflect"
 
 	gen "github.com/pactreg/pactreg/ent"
 	"github.com/pactreg/pactreg/ent/apperr"
-	"github.com/pactreg/pactreg/ent/appointment"
-	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/hook"
-	"github.com/pactreg/pactreg/ent/nominationrequest"
-	"github.com/pactreg/pactreg/ent/organisation"
-	"github.com/pactreg/pactreg/ent/person"
-	"github.com/pactreg/pactreg/ent/seatallocation"
 )
 
-// target is the table an edge points to and the GraphQL input field that
-// sets it on create.
+// target is the table an edge points to, and whether the edge is unique
+// (set through an edge field such as bodyID) or many (memberIDs).
 type target struct {
-	table, input string
+	table  string
+	unique bool
 }
 
-// edgeTargets lists, per entity, the edges that mutation inputs can set.
-// TestEveryInputEdgeHasATarget keeps it complete.
-var edgeTargets = map[string]map[string]target{
-	gen.TypeOrganisation: {
-		organisation.EdgeMembers:  {organisation.Table, "memberIDs"},
-		organisation.EdgeMemberOf: {organisation.Table, "memberOfIDs"},
-	},
-	gen.TypeBody: {
-		body.EdgeOwner:      {organisation.Table, "ownerID"},
-		body.EdgeAdvises:    {body.Table, "adviseIDs"},
-		body.EdgeAdvisedBy:  {body.Table, "advisedByIDs"},
-		body.EdgeReplaces:   {body.Table, "replaceIDs"},
-		body.EdgeReplacedBy: {body.Table, "replacedByIDs"},
-	},
-	gen.TypeSeatAllocation: {
-		seatallocation.EdgeBody:                   {body.Table, "bodyID"},
-		seatallocation.EdgeNominatingOrganisation: {organisation.Table, "nominatingOrganisationID"},
-		seatallocation.EdgeEligibleOrganisations:  {organisation.Table, "eligibleOrganisationIDs"},
-	},
-	gen.TypePerson: {
-		person.EdgeAffiliation: {organisation.Table, "affiliationID"},
-	},
-	gen.TypeNominationRequest: {
-		nominationrequest.EdgeSeatAllocation: {seatallocation.Table, "seatAllocationID"},
-		nominationrequest.EdgeOrganisation:   {organisation.Table, "organisationID"},
-		nominationrequest.EdgeNominee:        {person.Table, "nomineeID"},
-		nominationrequest.EdgeAppointment:    {appointment.Table, "appointmentID"},
-	},
-	gen.TypeAppointment: {
-		appointment.EdgePerson:         {person.Table, "personID"},
-		appointment.EdgeSeatAllocation: {seatallocation.Table, "seatAllocationID"},
-		appointment.EdgeOnBehalfOf:     {organisation.Table, "onBehalfOfID"},
-		appointment.EdgeAlternateFor:   {appointment.Table, "alternateForID"},
-		appointment.EdgePrevious:       {appointment.Table, "previousID"},
-		appointment.EdgeReplaces:       {appointment.Table, "replacesID"},
-	},
+// inputName is the GraphQL input field that sets edge (as entgql names it).
+func inputName(edge string, t target, create bool) string {
+	if t.unique {
+		return gqlName(edge) + "ID"
+	}
+	n := gqlName(inflect.Singularize(edge)) + "IDs"
+	if !create {
+		n = "add" + strings.ToUpper(n[:1]) + n[1:]
+	}
+	return n
 }
 
 // References refuses a write that links to a record that does not exist
@@ -77,10 +48,7 @@ func References() ent.Hook {
 				if !ok {
 					return nil, fmt.Errorf("references: no target known for %s.%s", m.Type(), edge)
 				}
-				input := t.input
-				if !m.Op().Is(ent.OpCreate) && len(input) > 3 && input[len(input)-3:] == "IDs" {
-					input = "add" + string(input[0]-'a'+'A') + input[1:]
-				}
+				input := inputName(edge, t, m.Op().Is(ent.OpCreate))
 				for _, id := range m.AddedIDs(edge) {
 					if err := exists(ctx, cm.Client(), t.table, id); err != nil {
 						return nil, apperr.New(apperr.NotFound, input, "%s: no %s with id %v", input, singular(t.table), id)
@@ -101,13 +69,7 @@ func exists(ctx context.Context, c *gen.Client, table string, id ent.Value) erro
 	return err
 }
 
-var singulars = map[string]string{
-	organisation.Table:      "organisation",
-	body.Table:              "body",
-	seatallocation.Table:    "seat allocation",
-	person.Table:            "person",
-	appointment.Table:       "appointment",
-	nominationrequest.Table: "nomination request",
+// singular names a table's row in messages: "seat_allocations" → "seat allocation".
+func singular(table string) string {
+	return strings.ReplaceAll(inflect.Singularize(table), "_", " ")
 }
-
-func singular(table string) string { return singulars[table] }

@@ -10,11 +10,27 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/decision"
+	"github.com/pactreg/pactreg/ent/evaluation"
+	"github.com/pactreg/pactreg/ent/fundingpool"
+	"github.com/pactreg/pactreg/ent/fundinground"
+	"github.com/pactreg/pactreg/ent/grantapplication"
+	"github.com/pactreg/pactreg/ent/indicator"
+	"github.com/pactreg/pactreg/ent/indicatortarget"
+	"github.com/pactreg/pactreg/ent/initiative"
+	"github.com/pactreg/pactreg/ent/initiativepartner"
+	"github.com/pactreg/pactreg/ent/mandatelink"
+	"github.com/pactreg/pactreg/ent/meeting"
+	"github.com/pactreg/pactreg/ent/milestone"
 	"github.com/pactreg/pactreg/ent/nominationrequest"
+	"github.com/pactreg/pactreg/ent/observation"
 	"github.com/pactreg/pactreg/ent/organisation"
+	"github.com/pactreg/pactreg/ent/partnership"
 	"github.com/pactreg/pactreg/ent/person"
 	"github.com/pactreg/pactreg/ent/schema"
 	"github.com/pactreg/pactreg/ent/seatallocation"
+	"github.com/pactreg/pactreg/ent/signatory"
+	"github.com/pactreg/pactreg/ent/theme"
 
 	"entgo.io/ent"
 	"entgo.io/ent/privacy"
@@ -202,6 +218,748 @@ func init() {
 	bodyDescMaxConsecutiveTerms := bodyFields[9].Descriptor()
 	// body.MaxConsecutiveTermsValidator is a validator for the "max_consecutive_terms" field. It is called by the builders before save.
 	body.MaxConsecutiveTermsValidator = bodyDescMaxConsecutiveTerms.Validators[0].(func(int) error)
+	decisionMixin := schema.Decision{}.Mixin()
+	decision.Policy = privacy.NewPolicies(schema.Decision{})
+	decision.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := decision.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	decisionMixinHooks1 := decisionMixin[1].Hooks()
+	decisionMixinHooks2 := decisionMixin[2].Hooks()
+	decisionHooks := schema.Decision{}.Hooks()
+
+	decision.Hooks[1] = decisionMixinHooks1[0]
+
+	decision.Hooks[2] = decisionMixinHooks2[0]
+
+	decision.Hooks[3] = decisionHooks[0]
+	decisionMixinFields0 := decisionMixin[0].Fields()
+	_ = decisionMixinFields0
+	decisionMixinFields1 := decisionMixin[1].Fields()
+	_ = decisionMixinFields1
+	decisionFields := schema.Decision{}.Fields()
+	_ = decisionFields
+	// decisionDescCreatedAt is the schema descriptor for created_at field.
+	decisionDescCreatedAt := decisionMixinFields0[0].Descriptor()
+	// decision.DefaultCreatedAt holds the default value on creation for the created_at field.
+	decision.DefaultCreatedAt = decisionDescCreatedAt.Default.(func() time.Time)
+	// decisionDescUpdatedAt is the schema descriptor for updated_at field.
+	decisionDescUpdatedAt := decisionMixinFields0[1].Descriptor()
+	// decision.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	decision.DefaultUpdatedAt = decisionDescUpdatedAt.Default.(func() time.Time)
+	// decision.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	decision.UpdateDefaultUpdatedAt = decisionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// decisionDescVersion is the schema descriptor for version field.
+	decisionDescVersion := decisionMixinFields1[0].Descriptor()
+	// decision.DefaultVersion holds the default value on creation for the version field.
+	decision.DefaultVersion = decisionDescVersion.Default.(int)
+	// decisionDescTitle is the schema descriptor for title field.
+	decisionDescTitle := decisionFields[2].Descriptor()
+	// decision.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	decision.TitleValidator = func() func(string) error {
+		validators := decisionDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// decisionDescReference is the schema descriptor for reference field.
+	decisionDescReference := decisionFields[5].Descriptor()
+	// decision.ReferenceValidator is a validator for the "reference" field. It is called by the builders before save.
+	decision.ReferenceValidator = decisionDescReference.Validators[0].(func(string) error)
+	evaluationMixin := schema.Evaluation{}.Mixin()
+	evaluation.Policy = privacy.NewPolicies(schema.Evaluation{})
+	evaluation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := evaluation.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	evaluationMixinHooks1 := evaluationMixin[1].Hooks()
+	evaluationMixinHooks2 := evaluationMixin[2].Hooks()
+	evaluationHooks := schema.Evaluation{}.Hooks()
+
+	evaluation.Hooks[1] = evaluationMixinHooks1[0]
+
+	evaluation.Hooks[2] = evaluationMixinHooks2[0]
+
+	evaluation.Hooks[3] = evaluationHooks[0]
+	evaluationMixinFields0 := evaluationMixin[0].Fields()
+	_ = evaluationMixinFields0
+	evaluationMixinFields1 := evaluationMixin[1].Fields()
+	_ = evaluationMixinFields1
+	evaluationFields := schema.Evaluation{}.Fields()
+	_ = evaluationFields
+	// evaluationDescCreatedAt is the schema descriptor for created_at field.
+	evaluationDescCreatedAt := evaluationMixinFields0[0].Descriptor()
+	// evaluation.DefaultCreatedAt holds the default value on creation for the created_at field.
+	evaluation.DefaultCreatedAt = evaluationDescCreatedAt.Default.(func() time.Time)
+	// evaluationDescUpdatedAt is the schema descriptor for updated_at field.
+	evaluationDescUpdatedAt := evaluationMixinFields0[1].Descriptor()
+	// evaluation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	evaluation.DefaultUpdatedAt = evaluationDescUpdatedAt.Default.(func() time.Time)
+	// evaluation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	evaluation.UpdateDefaultUpdatedAt = evaluationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// evaluationDescVersion is the schema descriptor for version field.
+	evaluationDescVersion := evaluationMixinFields1[0].Descriptor()
+	// evaluation.DefaultVersion holds the default value on creation for the version field.
+	evaluation.DefaultVersion = evaluationDescVersion.Default.(int)
+	// evaluationDescEvaluator is the schema descriptor for evaluator field.
+	evaluationDescEvaluator := evaluationFields[2].Descriptor()
+	// evaluation.EvaluatorValidator is a validator for the "evaluator" field. It is called by the builders before save.
+	evaluation.EvaluatorValidator = func() func(string) error {
+		validators := evaluationDescEvaluator.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(evaluator string) error {
+			for _, fn := range fns {
+				if err := fn(evaluator); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// evaluationDescRating is the schema descriptor for rating field.
+	evaluationDescRating := evaluationFields[4].Descriptor()
+	// evaluation.RatingValidator is a validator for the "rating" field. It is called by the builders before save.
+	evaluation.RatingValidator = func() func(int) error {
+		validators := evaluationDescRating.Validators
+		fns := [...]func(int) error{
+			validators[0].(func(int) error),
+			validators[1].(func(int) error),
+		}
+		return func(rating int) error {
+			for _, fn := range fns {
+				if err := fn(rating); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// evaluationDescLink is the schema descriptor for link field.
+	evaluationDescLink := evaluationFields[5].Descriptor()
+	// evaluation.LinkValidator is a validator for the "link" field. It is called by the builders before save.
+	evaluation.LinkValidator = func() func(string) error {
+		validators := evaluationDescLink.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(link string) error {
+			for _, fn := range fns {
+				if err := fn(link); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	fundingpoolMixin := schema.FundingPool{}.Mixin()
+	fundingpool.Policy = privacy.NewPolicies(schema.FundingPool{})
+	fundingpool.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := fundingpool.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	fundingpoolMixinHooks1 := fundingpoolMixin[1].Hooks()
+	fundingpoolMixinHooks2 := fundingpoolMixin[2].Hooks()
+	fundingpoolHooks := schema.FundingPool{}.Hooks()
+
+	fundingpool.Hooks[1] = fundingpoolMixinHooks1[0]
+
+	fundingpool.Hooks[2] = fundingpoolMixinHooks2[0]
+
+	fundingpool.Hooks[3] = fundingpoolHooks[0]
+	fundingpoolMixinFields0 := fundingpoolMixin[0].Fields()
+	_ = fundingpoolMixinFields0
+	fundingpoolMixinFields1 := fundingpoolMixin[1].Fields()
+	_ = fundingpoolMixinFields1
+	fundingpoolFields := schema.FundingPool{}.Fields()
+	_ = fundingpoolFields
+	// fundingpoolDescCreatedAt is the schema descriptor for created_at field.
+	fundingpoolDescCreatedAt := fundingpoolMixinFields0[0].Descriptor()
+	// fundingpool.DefaultCreatedAt holds the default value on creation for the created_at field.
+	fundingpool.DefaultCreatedAt = fundingpoolDescCreatedAt.Default.(func() time.Time)
+	// fundingpoolDescUpdatedAt is the schema descriptor for updated_at field.
+	fundingpoolDescUpdatedAt := fundingpoolMixinFields0[1].Descriptor()
+	// fundingpool.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	fundingpool.DefaultUpdatedAt = fundingpoolDescUpdatedAt.Default.(func() time.Time)
+	// fundingpool.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	fundingpool.UpdateDefaultUpdatedAt = fundingpoolDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// fundingpoolDescVersion is the schema descriptor for version field.
+	fundingpoolDescVersion := fundingpoolMixinFields1[0].Descriptor()
+	// fundingpool.DefaultVersion holds the default value on creation for the version field.
+	fundingpool.DefaultVersion = fundingpoolDescVersion.Default.(int)
+	// fundingpoolDescName is the schema descriptor for name field.
+	fundingpoolDescName := fundingpoolFields[0].Descriptor()
+	// fundingpool.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	fundingpool.NameValidator = func() func(string) error {
+		validators := fundingpoolDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	fundingroundMixin := schema.FundingRound{}.Mixin()
+	fundinground.Policy = privacy.NewPolicies(schema.FundingRound{})
+	fundinground.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := fundinground.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	fundingroundMixinHooks1 := fundingroundMixin[1].Hooks()
+	fundingroundMixinHooks2 := fundingroundMixin[2].Hooks()
+	fundingroundHooks := schema.FundingRound{}.Hooks()
+
+	fundinground.Hooks[1] = fundingroundMixinHooks1[0]
+
+	fundinground.Hooks[2] = fundingroundMixinHooks2[0]
+
+	fundinground.Hooks[3] = fundingroundHooks[0]
+
+	fundinground.Hooks[4] = fundingroundHooks[1]
+
+	fundinground.Hooks[5] = fundingroundHooks[2]
+	fundingroundMixinFields0 := fundingroundMixin[0].Fields()
+	_ = fundingroundMixinFields0
+	fundingroundMixinFields1 := fundingroundMixin[1].Fields()
+	_ = fundingroundMixinFields1
+	fundingroundFields := schema.FundingRound{}.Fields()
+	_ = fundingroundFields
+	// fundingroundDescCreatedAt is the schema descriptor for created_at field.
+	fundingroundDescCreatedAt := fundingroundMixinFields0[0].Descriptor()
+	// fundinground.DefaultCreatedAt holds the default value on creation for the created_at field.
+	fundinground.DefaultCreatedAt = fundingroundDescCreatedAt.Default.(func() time.Time)
+	// fundingroundDescUpdatedAt is the schema descriptor for updated_at field.
+	fundingroundDescUpdatedAt := fundingroundMixinFields0[1].Descriptor()
+	// fundinground.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	fundinground.DefaultUpdatedAt = fundingroundDescUpdatedAt.Default.(func() time.Time)
+	// fundinground.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	fundinground.UpdateDefaultUpdatedAt = fundingroundDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// fundingroundDescVersion is the schema descriptor for version field.
+	fundingroundDescVersion := fundingroundMixinFields1[0].Descriptor()
+	// fundinground.DefaultVersion holds the default value on creation for the version field.
+	fundinground.DefaultVersion = fundingroundDescVersion.Default.(int)
+	// fundingroundDescName is the schema descriptor for name field.
+	fundingroundDescName := fundingroundFields[1].Descriptor()
+	// fundinground.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	fundinground.NameValidator = func() func(string) error {
+		validators := fundingroundDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	grantapplicationMixin := schema.GrantApplication{}.Mixin()
+	grantapplication.Policy = privacy.NewPolicies(schema.GrantApplication{})
+	grantapplication.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := grantapplication.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	grantapplicationMixinHooks1 := grantapplicationMixin[1].Hooks()
+	grantapplicationMixinHooks2 := grantapplicationMixin[2].Hooks()
+	grantapplicationHooks := schema.GrantApplication{}.Hooks()
+
+	grantapplication.Hooks[1] = grantapplicationMixinHooks1[0]
+
+	grantapplication.Hooks[2] = grantapplicationMixinHooks2[0]
+
+	grantapplication.Hooks[3] = grantapplicationHooks[0]
+
+	grantapplication.Hooks[4] = grantapplicationHooks[1]
+	grantapplicationMixinFields0 := grantapplicationMixin[0].Fields()
+	_ = grantapplicationMixinFields0
+	grantapplicationMixinFields1 := grantapplicationMixin[1].Fields()
+	_ = grantapplicationMixinFields1
+	grantapplicationFields := schema.GrantApplication{}.Fields()
+	_ = grantapplicationFields
+	// grantapplicationDescCreatedAt is the schema descriptor for created_at field.
+	grantapplicationDescCreatedAt := grantapplicationMixinFields0[0].Descriptor()
+	// grantapplication.DefaultCreatedAt holds the default value on creation for the created_at field.
+	grantapplication.DefaultCreatedAt = grantapplicationDescCreatedAt.Default.(func() time.Time)
+	// grantapplicationDescUpdatedAt is the schema descriptor for updated_at field.
+	grantapplicationDescUpdatedAt := grantapplicationMixinFields0[1].Descriptor()
+	// grantapplication.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	grantapplication.DefaultUpdatedAt = grantapplicationDescUpdatedAt.Default.(func() time.Time)
+	// grantapplication.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	grantapplication.UpdateDefaultUpdatedAt = grantapplicationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// grantapplicationDescVersion is the schema descriptor for version field.
+	grantapplicationDescVersion := grantapplicationMixinFields1[0].Descriptor()
+	// grantapplication.DefaultVersion holds the default value on creation for the version field.
+	grantapplication.DefaultVersion = grantapplicationDescVersion.Default.(int)
+	// grantapplicationDescTitle is the schema descriptor for title field.
+	grantapplicationDescTitle := grantapplicationFields[3].Descriptor()
+	// grantapplication.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	grantapplication.TitleValidator = func() func(string) error {
+		validators := grantapplicationDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	indicatorMixin := schema.Indicator{}.Mixin()
+	indicator.Policy = privacy.NewPolicies(schema.Indicator{})
+	indicator.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := indicator.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	indicatorMixinHooks1 := indicatorMixin[1].Hooks()
+	indicatorMixinHooks2 := indicatorMixin[2].Hooks()
+	indicatorHooks := schema.Indicator{}.Hooks()
+
+	indicator.Hooks[1] = indicatorMixinHooks1[0]
+
+	indicator.Hooks[2] = indicatorMixinHooks2[0]
+
+	indicator.Hooks[3] = indicatorHooks[0]
+	indicatorMixinFields0 := indicatorMixin[0].Fields()
+	_ = indicatorMixinFields0
+	indicatorMixinFields1 := indicatorMixin[1].Fields()
+	_ = indicatorMixinFields1
+	indicatorFields := schema.Indicator{}.Fields()
+	_ = indicatorFields
+	// indicatorDescCreatedAt is the schema descriptor for created_at field.
+	indicatorDescCreatedAt := indicatorMixinFields0[0].Descriptor()
+	// indicator.DefaultCreatedAt holds the default value on creation for the created_at field.
+	indicator.DefaultCreatedAt = indicatorDescCreatedAt.Default.(func() time.Time)
+	// indicatorDescUpdatedAt is the schema descriptor for updated_at field.
+	indicatorDescUpdatedAt := indicatorMixinFields0[1].Descriptor()
+	// indicator.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	indicator.DefaultUpdatedAt = indicatorDescUpdatedAt.Default.(func() time.Time)
+	// indicator.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	indicator.UpdateDefaultUpdatedAt = indicatorDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// indicatorDescVersion is the schema descriptor for version field.
+	indicatorDescVersion := indicatorMixinFields1[0].Descriptor()
+	// indicator.DefaultVersion holds the default value on creation for the version field.
+	indicator.DefaultVersion = indicatorDescVersion.Default.(int)
+	// indicatorDescCode is the schema descriptor for code field.
+	indicatorDescCode := indicatorFields[0].Descriptor()
+	// indicator.CodeValidator is a validator for the "code" field. It is called by the builders before save.
+	indicator.CodeValidator = func() func(string) error {
+		validators := indicatorDescCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(code string) error {
+			for _, fn := range fns {
+				if err := fn(code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// indicatorDescName is the schema descriptor for name field.
+	indicatorDescName := indicatorFields[1].Descriptor()
+	// indicator.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	indicator.NameValidator = func() func(string) error {
+		validators := indicatorDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// indicatorDescBaselineSource is the schema descriptor for baseline_source field.
+	indicatorDescBaselineSource := indicatorFields[7].Descriptor()
+	// indicator.BaselineSourceValidator is a validator for the "baseline_source" field. It is called by the builders before save.
+	indicator.BaselineSourceValidator = indicatorDescBaselineSource.Validators[0].(func(string) error)
+	indicatortargetMixin := schema.IndicatorTarget{}.Mixin()
+	indicatortarget.Policy = privacy.NewPolicies(schema.IndicatorTarget{})
+	indicatortarget.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := indicatortarget.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	indicatortargetMixinHooks1 := indicatortargetMixin[1].Hooks()
+	indicatortargetMixinHooks2 := indicatortargetMixin[2].Hooks()
+	indicatortargetHooks := schema.IndicatorTarget{}.Hooks()
+
+	indicatortarget.Hooks[1] = indicatortargetMixinHooks1[0]
+
+	indicatortarget.Hooks[2] = indicatortargetMixinHooks2[0]
+
+	indicatortarget.Hooks[3] = indicatortargetHooks[0]
+
+	indicatortarget.Hooks[4] = indicatortargetHooks[1]
+	indicatortargetMixinFields0 := indicatortargetMixin[0].Fields()
+	_ = indicatortargetMixinFields0
+	indicatortargetMixinFields1 := indicatortargetMixin[1].Fields()
+	_ = indicatortargetMixinFields1
+	indicatortargetFields := schema.IndicatorTarget{}.Fields()
+	_ = indicatortargetFields
+	// indicatortargetDescCreatedAt is the schema descriptor for created_at field.
+	indicatortargetDescCreatedAt := indicatortargetMixinFields0[0].Descriptor()
+	// indicatortarget.DefaultCreatedAt holds the default value on creation for the created_at field.
+	indicatortarget.DefaultCreatedAt = indicatortargetDescCreatedAt.Default.(func() time.Time)
+	// indicatortargetDescUpdatedAt is the schema descriptor for updated_at field.
+	indicatortargetDescUpdatedAt := indicatortargetMixinFields0[1].Descriptor()
+	// indicatortarget.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	indicatortarget.DefaultUpdatedAt = indicatortargetDescUpdatedAt.Default.(func() time.Time)
+	// indicatortarget.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	indicatortarget.UpdateDefaultUpdatedAt = indicatortargetDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// indicatortargetDescVersion is the schema descriptor for version field.
+	indicatortargetDescVersion := indicatortargetMixinFields1[0].Descriptor()
+	// indicatortarget.DefaultVersion holds the default value on creation for the version field.
+	indicatortarget.DefaultVersion = indicatortargetDescVersion.Default.(int)
+	// indicatortargetDescYear is the schema descriptor for year field.
+	indicatortargetDescYear := indicatortargetFields[1].Descriptor()
+	// indicatortarget.YearValidator is a validator for the "year" field. It is called by the builders before save.
+	indicatortarget.YearValidator = func() func(int) error {
+		validators := indicatortargetDescYear.Validators
+		fns := [...]func(int) error{
+			validators[0].(func(int) error),
+			validators[1].(func(int) error),
+		}
+		return func(year int) error {
+			for _, fn := range fns {
+				if err := fn(year); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	initiativeMixin := schema.Initiative{}.Mixin()
+	initiative.Policy = privacy.NewPolicies(schema.Initiative{})
+	initiative.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := initiative.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	initiativeMixinHooks1 := initiativeMixin[1].Hooks()
+	initiativeMixinHooks2 := initiativeMixin[2].Hooks()
+	initiativeHooks := schema.Initiative{}.Hooks()
+
+	initiative.Hooks[1] = initiativeMixinHooks1[0]
+
+	initiative.Hooks[2] = initiativeMixinHooks2[0]
+
+	initiative.Hooks[3] = initiativeHooks[0]
+
+	initiative.Hooks[4] = initiativeHooks[1]
+	initiativeMixinFields0 := initiativeMixin[0].Fields()
+	_ = initiativeMixinFields0
+	initiativeMixinFields1 := initiativeMixin[1].Fields()
+	_ = initiativeMixinFields1
+	initiativeFields := schema.Initiative{}.Fields()
+	_ = initiativeFields
+	// initiativeDescCreatedAt is the schema descriptor for created_at field.
+	initiativeDescCreatedAt := initiativeMixinFields0[0].Descriptor()
+	// initiative.DefaultCreatedAt holds the default value on creation for the created_at field.
+	initiative.DefaultCreatedAt = initiativeDescCreatedAt.Default.(func() time.Time)
+	// initiativeDescUpdatedAt is the schema descriptor for updated_at field.
+	initiativeDescUpdatedAt := initiativeMixinFields0[1].Descriptor()
+	// initiative.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	initiative.DefaultUpdatedAt = initiativeDescUpdatedAt.Default.(func() time.Time)
+	// initiative.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	initiative.UpdateDefaultUpdatedAt = initiativeDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// initiativeDescVersion is the schema descriptor for version field.
+	initiativeDescVersion := initiativeMixinFields1[0].Descriptor()
+	// initiative.DefaultVersion holds the default value on creation for the version field.
+	initiative.DefaultVersion = initiativeDescVersion.Default.(int)
+	// initiativeDescTitle is the schema descriptor for title field.
+	initiativeDescTitle := initiativeFields[0].Descriptor()
+	// initiative.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	initiative.TitleValidator = func() func(string) error {
+		validators := initiativeDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	initiativepartnerMixin := schema.InitiativePartner{}.Mixin()
+	initiativepartner.Policy = privacy.NewPolicies(schema.InitiativePartner{})
+	initiativepartner.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := initiativepartner.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	initiativepartnerMixinHooks1 := initiativepartnerMixin[1].Hooks()
+	initiativepartnerMixinHooks2 := initiativepartnerMixin[2].Hooks()
+	initiativepartnerHooks := schema.InitiativePartner{}.Hooks()
+
+	initiativepartner.Hooks[1] = initiativepartnerMixinHooks1[0]
+
+	initiativepartner.Hooks[2] = initiativepartnerMixinHooks2[0]
+
+	initiativepartner.Hooks[3] = initiativepartnerHooks[0]
+	initiativepartnerMixinFields0 := initiativepartnerMixin[0].Fields()
+	_ = initiativepartnerMixinFields0
+	initiativepartnerMixinFields1 := initiativepartnerMixin[1].Fields()
+	_ = initiativepartnerMixinFields1
+	initiativepartnerFields := schema.InitiativePartner{}.Fields()
+	_ = initiativepartnerFields
+	// initiativepartnerDescCreatedAt is the schema descriptor for created_at field.
+	initiativepartnerDescCreatedAt := initiativepartnerMixinFields0[0].Descriptor()
+	// initiativepartner.DefaultCreatedAt holds the default value on creation for the created_at field.
+	initiativepartner.DefaultCreatedAt = initiativepartnerDescCreatedAt.Default.(func() time.Time)
+	// initiativepartnerDescUpdatedAt is the schema descriptor for updated_at field.
+	initiativepartnerDescUpdatedAt := initiativepartnerMixinFields0[1].Descriptor()
+	// initiativepartner.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	initiativepartner.DefaultUpdatedAt = initiativepartnerDescUpdatedAt.Default.(func() time.Time)
+	// initiativepartner.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	initiativepartner.UpdateDefaultUpdatedAt = initiativepartnerDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// initiativepartnerDescVersion is the schema descriptor for version field.
+	initiativepartnerDescVersion := initiativepartnerMixinFields1[0].Descriptor()
+	// initiativepartner.DefaultVersion holds the default value on creation for the version field.
+	initiativepartner.DefaultVersion = initiativepartnerDescVersion.Default.(int)
+	mandatelinkMixin := schema.MandateLink{}.Mixin()
+	mandatelink.Policy = privacy.NewPolicies(schema.MandateLink{})
+	mandatelink.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := mandatelink.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	mandatelinkMixinHooks1 := mandatelinkMixin[1].Hooks()
+	mandatelinkMixinHooks2 := mandatelinkMixin[2].Hooks()
+	mandatelinkHooks := schema.MandateLink{}.Hooks()
+
+	mandatelink.Hooks[1] = mandatelinkMixinHooks1[0]
+
+	mandatelink.Hooks[2] = mandatelinkMixinHooks2[0]
+
+	mandatelink.Hooks[3] = mandatelinkHooks[0]
+
+	mandatelink.Hooks[4] = mandatelinkHooks[1]
+	mandatelinkMixinFields0 := mandatelinkMixin[0].Fields()
+	_ = mandatelinkMixinFields0
+	mandatelinkMixinFields1 := mandatelinkMixin[1].Fields()
+	_ = mandatelinkMixinFields1
+	mandatelinkFields := schema.MandateLink{}.Fields()
+	_ = mandatelinkFields
+	// mandatelinkDescCreatedAt is the schema descriptor for created_at field.
+	mandatelinkDescCreatedAt := mandatelinkMixinFields0[0].Descriptor()
+	// mandatelink.DefaultCreatedAt holds the default value on creation for the created_at field.
+	mandatelink.DefaultCreatedAt = mandatelinkDescCreatedAt.Default.(func() time.Time)
+	// mandatelinkDescUpdatedAt is the schema descriptor for updated_at field.
+	mandatelinkDescUpdatedAt := mandatelinkMixinFields0[1].Descriptor()
+	// mandatelink.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	mandatelink.DefaultUpdatedAt = mandatelinkDescUpdatedAt.Default.(func() time.Time)
+	// mandatelink.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	mandatelink.UpdateDefaultUpdatedAt = mandatelinkDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// mandatelinkDescVersion is the schema descriptor for version field.
+	mandatelinkDescVersion := mandatelinkMixinFields1[0].Descriptor()
+	// mandatelink.DefaultVersion holds the default value on creation for the version field.
+	mandatelink.DefaultVersion = mandatelinkDescVersion.Default.(int)
+	// mandatelinkDescTask is the schema descriptor for task field.
+	mandatelinkDescTask := mandatelinkFields[1].Descriptor()
+	// mandatelink.TaskValidator is a validator for the "task" field. It is called by the builders before save.
+	mandatelink.TaskValidator = mandatelinkDescTask.Validators[0].(func(int) error)
+	meetingMixin := schema.Meeting{}.Mixin()
+	meeting.Policy = privacy.NewPolicies(schema.Meeting{})
+	meeting.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := meeting.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	meetingMixinHooks1 := meetingMixin[1].Hooks()
+	meetingMixinHooks2 := meetingMixin[2].Hooks()
+	meetingHooks := schema.Meeting{}.Hooks()
+
+	meeting.Hooks[1] = meetingMixinHooks1[0]
+
+	meeting.Hooks[2] = meetingMixinHooks2[0]
+
+	meeting.Hooks[3] = meetingHooks[0]
+
+	meeting.Hooks[4] = meetingHooks[1]
+	meetingMixinFields0 := meetingMixin[0].Fields()
+	_ = meetingMixinFields0
+	meetingMixinFields1 := meetingMixin[1].Fields()
+	_ = meetingMixinFields1
+	meetingFields := schema.Meeting{}.Fields()
+	_ = meetingFields
+	// meetingDescCreatedAt is the schema descriptor for created_at field.
+	meetingDescCreatedAt := meetingMixinFields0[0].Descriptor()
+	// meeting.DefaultCreatedAt holds the default value on creation for the created_at field.
+	meeting.DefaultCreatedAt = meetingDescCreatedAt.Default.(func() time.Time)
+	// meetingDescUpdatedAt is the schema descriptor for updated_at field.
+	meetingDescUpdatedAt := meetingMixinFields0[1].Descriptor()
+	// meeting.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	meeting.DefaultUpdatedAt = meetingDescUpdatedAt.Default.(func() time.Time)
+	// meeting.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	meeting.UpdateDefaultUpdatedAt = meetingDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// meetingDescVersion is the schema descriptor for version field.
+	meetingDescVersion := meetingMixinFields1[0].Descriptor()
+	// meeting.DefaultVersion holds the default value on creation for the version field.
+	meeting.DefaultVersion = meetingDescVersion.Default.(int)
+	// meetingDescWhenText is the schema descriptor for when_text field.
+	meetingDescWhenText := meetingFields[1].Descriptor()
+	// meeting.WhenTextValidator is a validator for the "when_text" field. It is called by the builders before save.
+	meeting.WhenTextValidator = meetingDescWhenText.Validators[0].(func(string) error)
+	// meetingDescTitle is the schema descriptor for title field.
+	meetingDescTitle := meetingFields[5].Descriptor()
+	// meeting.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	meeting.TitleValidator = func() func(string) error {
+		validators := meetingDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// meetingDescLocation is the schema descriptor for location field.
+	meetingDescLocation := meetingFields[6].Descriptor()
+	// meeting.LocationValidator is a validator for the "location" field. It is called by the builders before save.
+	meeting.LocationValidator = meetingDescLocation.Validators[0].(func(string) error)
+	milestoneMixin := schema.Milestone{}.Mixin()
+	milestone.Policy = privacy.NewPolicies(schema.Milestone{})
+	milestone.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := milestone.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	milestoneMixinHooks1 := milestoneMixin[1].Hooks()
+	milestoneMixinHooks2 := milestoneMixin[2].Hooks()
+	milestoneHooks := schema.Milestone{}.Hooks()
+
+	milestone.Hooks[1] = milestoneMixinHooks1[0]
+
+	milestone.Hooks[2] = milestoneMixinHooks2[0]
+
+	milestone.Hooks[3] = milestoneHooks[0]
+
+	milestone.Hooks[4] = milestoneHooks[1]
+	milestoneMixinFields0 := milestoneMixin[0].Fields()
+	_ = milestoneMixinFields0
+	milestoneMixinFields1 := milestoneMixin[1].Fields()
+	_ = milestoneMixinFields1
+	milestoneFields := schema.Milestone{}.Fields()
+	_ = milestoneFields
+	// milestoneDescCreatedAt is the schema descriptor for created_at field.
+	milestoneDescCreatedAt := milestoneMixinFields0[0].Descriptor()
+	// milestone.DefaultCreatedAt holds the default value on creation for the created_at field.
+	milestone.DefaultCreatedAt = milestoneDescCreatedAt.Default.(func() time.Time)
+	// milestoneDescUpdatedAt is the schema descriptor for updated_at field.
+	milestoneDescUpdatedAt := milestoneMixinFields0[1].Descriptor()
+	// milestone.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	milestone.DefaultUpdatedAt = milestoneDescUpdatedAt.Default.(func() time.Time)
+	// milestone.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	milestone.UpdateDefaultUpdatedAt = milestoneDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// milestoneDescVersion is the schema descriptor for version field.
+	milestoneDescVersion := milestoneMixinFields1[0].Descriptor()
+	// milestone.DefaultVersion holds the default value on creation for the version field.
+	milestone.DefaultVersion = milestoneDescVersion.Default.(int)
+	// milestoneDescPlannedText is the schema descriptor for planned_text field.
+	milestoneDescPlannedText := milestoneFields[1].Descriptor()
+	// milestone.PlannedTextValidator is a validator for the "planned_text" field. It is called by the builders before save.
+	milestone.PlannedTextValidator = milestoneDescPlannedText.Validators[0].(func(string) error)
+	// milestoneDescTitle is the schema descriptor for title field.
+	milestoneDescTitle := milestoneFields[4].Descriptor()
+	// milestone.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	milestone.TitleValidator = func() func(string) error {
+		validators := milestoneDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	nominationrequestMixin := schema.NominationRequest{}.Mixin()
 	nominationrequest.Policy = privacy.NewPolicies(schema.NominationRequest{})
 	nominationrequest.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -245,6 +1003,55 @@ func init() {
 	nominationrequestDescVersion := nominationrequestMixinFields1[0].Descriptor()
 	// nominationrequest.DefaultVersion holds the default value on creation for the version field.
 	nominationrequest.DefaultVersion = nominationrequestDescVersion.Default.(int)
+	observationMixin := schema.Observation{}.Mixin()
+	observation.Policy = privacy.NewPolicies(schema.Observation{})
+	observation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := observation.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	observationMixinHooks1 := observationMixin[1].Hooks()
+	observationMixinHooks2 := observationMixin[2].Hooks()
+	observationHooks := schema.Observation{}.Hooks()
+
+	observation.Hooks[1] = observationMixinHooks1[0]
+
+	observation.Hooks[2] = observationMixinHooks2[0]
+
+	observation.Hooks[3] = observationHooks[0]
+
+	observation.Hooks[4] = observationHooks[1]
+	observationMixinFields0 := observationMixin[0].Fields()
+	_ = observationMixinFields0
+	observationMixinFields1 := observationMixin[1].Fields()
+	_ = observationMixinFields1
+	observationFields := schema.Observation{}.Fields()
+	_ = observationFields
+	// observationDescCreatedAt is the schema descriptor for created_at field.
+	observationDescCreatedAt := observationMixinFields0[0].Descriptor()
+	// observation.DefaultCreatedAt holds the default value on creation for the created_at field.
+	observation.DefaultCreatedAt = observationDescCreatedAt.Default.(func() time.Time)
+	// observationDescUpdatedAt is the schema descriptor for updated_at field.
+	observationDescUpdatedAt := observationMixinFields0[1].Descriptor()
+	// observation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	observation.DefaultUpdatedAt = observationDescUpdatedAt.Default.(func() time.Time)
+	// observation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	observation.UpdateDefaultUpdatedAt = observationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// observationDescVersion is the schema descriptor for version field.
+	observationDescVersion := observationMixinFields1[0].Descriptor()
+	// observation.DefaultVersion holds the default value on creation for the version field.
+	observation.DefaultVersion = observationDescVersion.Default.(int)
+	// observationDescPeriodText is the schema descriptor for period_text field.
+	observationDescPeriodText := observationFields[1].Descriptor()
+	// observation.PeriodTextValidator is a validator for the "period_text" field. It is called by the builders before save.
+	observation.PeriodTextValidator = observationDescPeriodText.Validators[0].(func(string) error)
+	// observationDescSource is the schema descriptor for source field.
+	observationDescSource := observationFields[6].Descriptor()
+	// observation.SourceValidator is a validator for the "source" field. It is called by the builders before save.
+	observation.SourceValidator = observationDescSource.Validators[0].(func(string) error)
 	organisationMixin := schema.Organisation{}.Mixin()
 	organisation.Policy = privacy.NewPolicies(schema.Organisation{})
 	organisation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -356,6 +1163,63 @@ func init() {
 		return func(email string) error {
 			for _, fn := range fns {
 				if err := fn(email); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	partnershipMixin := schema.Partnership{}.Mixin()
+	partnership.Policy = privacy.NewPolicies(schema.Partnership{})
+	partnership.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := partnership.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	partnershipMixinHooks1 := partnershipMixin[1].Hooks()
+	partnershipMixinHooks2 := partnershipMixin[2].Hooks()
+	partnershipHooks := schema.Partnership{}.Hooks()
+
+	partnership.Hooks[1] = partnershipMixinHooks1[0]
+
+	partnership.Hooks[2] = partnershipMixinHooks2[0]
+
+	partnership.Hooks[3] = partnershipHooks[0]
+	partnershipMixinFields0 := partnershipMixin[0].Fields()
+	_ = partnershipMixinFields0
+	partnershipMixinFields1 := partnershipMixin[1].Fields()
+	_ = partnershipMixinFields1
+	partnershipFields := schema.Partnership{}.Fields()
+	_ = partnershipFields
+	// partnershipDescCreatedAt is the schema descriptor for created_at field.
+	partnershipDescCreatedAt := partnershipMixinFields0[0].Descriptor()
+	// partnership.DefaultCreatedAt holds the default value on creation for the created_at field.
+	partnership.DefaultCreatedAt = partnershipDescCreatedAt.Default.(func() time.Time)
+	// partnershipDescUpdatedAt is the schema descriptor for updated_at field.
+	partnershipDescUpdatedAt := partnershipMixinFields0[1].Descriptor()
+	// partnership.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	partnership.DefaultUpdatedAt = partnershipDescUpdatedAt.Default.(func() time.Time)
+	// partnership.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	partnership.UpdateDefaultUpdatedAt = partnershipDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// partnershipDescVersion is the schema descriptor for version field.
+	partnershipDescVersion := partnershipMixinFields1[0].Descriptor()
+	// partnership.DefaultVersion holds the default value on creation for the version field.
+	partnership.DefaultVersion = partnershipDescVersion.Default.(int)
+	// partnershipDescName is the schema descriptor for name field.
+	partnershipDescName := partnershipFields[0].Descriptor()
+	// partnership.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	partnership.NameValidator = func() func(string) error {
+		validators := partnershipDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
 					return err
 				}
 			}
@@ -518,6 +1382,102 @@ func init() {
 	seatallocationDescPosition := seatallocationFields[6].Descriptor()
 	// seatallocation.PositionValidator is a validator for the "position" field. It is called by the builders before save.
 	seatallocation.PositionValidator = seatallocationDescPosition.Validators[0].(func(int) error)
+	signatoryMixin := schema.Signatory{}.Mixin()
+	signatory.Policy = privacy.NewPolicies(schema.Signatory{})
+	signatory.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := signatory.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	signatoryMixinHooks1 := signatoryMixin[1].Hooks()
+	signatoryMixinHooks2 := signatoryMixin[2].Hooks()
+	signatoryHooks := schema.Signatory{}.Hooks()
+
+	signatory.Hooks[1] = signatoryMixinHooks1[0]
+
+	signatory.Hooks[2] = signatoryMixinHooks2[0]
+
+	signatory.Hooks[3] = signatoryHooks[0]
+	signatoryMixinFields0 := signatoryMixin[0].Fields()
+	_ = signatoryMixinFields0
+	signatoryMixinFields1 := signatoryMixin[1].Fields()
+	_ = signatoryMixinFields1
+	signatoryFields := schema.Signatory{}.Fields()
+	_ = signatoryFields
+	// signatoryDescCreatedAt is the schema descriptor for created_at field.
+	signatoryDescCreatedAt := signatoryMixinFields0[0].Descriptor()
+	// signatory.DefaultCreatedAt holds the default value on creation for the created_at field.
+	signatory.DefaultCreatedAt = signatoryDescCreatedAt.Default.(func() time.Time)
+	// signatoryDescUpdatedAt is the schema descriptor for updated_at field.
+	signatoryDescUpdatedAt := signatoryMixinFields0[1].Descriptor()
+	// signatory.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	signatory.DefaultUpdatedAt = signatoryDescUpdatedAt.Default.(func() time.Time)
+	// signatory.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	signatory.UpdateDefaultUpdatedAt = signatoryDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// signatoryDescVersion is the schema descriptor for version field.
+	signatoryDescVersion := signatoryMixinFields1[0].Descriptor()
+	// signatory.DefaultVersion holds the default value on creation for the version field.
+	signatory.DefaultVersion = signatoryDescVersion.Default.(int)
+	themeMixin := schema.Theme{}.Mixin()
+	theme.Policy = privacy.NewPolicies(schema.Theme{})
+	theme.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := theme.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	themeMixinHooks1 := themeMixin[1].Hooks()
+	themeMixinHooks2 := themeMixin[2].Hooks()
+	themeHooks := schema.Theme{}.Hooks()
+
+	theme.Hooks[1] = themeMixinHooks1[0]
+
+	theme.Hooks[2] = themeMixinHooks2[0]
+
+	theme.Hooks[3] = themeHooks[0]
+	themeMixinFields0 := themeMixin[0].Fields()
+	_ = themeMixinFields0
+	themeMixinFields1 := themeMixin[1].Fields()
+	_ = themeMixinFields1
+	themeFields := schema.Theme{}.Fields()
+	_ = themeFields
+	// themeDescCreatedAt is the schema descriptor for created_at field.
+	themeDescCreatedAt := themeMixinFields0[0].Descriptor()
+	// theme.DefaultCreatedAt holds the default value on creation for the created_at field.
+	theme.DefaultCreatedAt = themeDescCreatedAt.Default.(func() time.Time)
+	// themeDescUpdatedAt is the schema descriptor for updated_at field.
+	themeDescUpdatedAt := themeMixinFields0[1].Descriptor()
+	// theme.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	theme.DefaultUpdatedAt = themeDescUpdatedAt.Default.(func() time.Time)
+	// theme.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	theme.UpdateDefaultUpdatedAt = themeDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// themeDescVersion is the schema descriptor for version field.
+	themeDescVersion := themeMixinFields1[0].Descriptor()
+	// theme.DefaultVersion holds the default value on creation for the version field.
+	theme.DefaultVersion = themeDescVersion.Default.(int)
+	// themeDescName is the schema descriptor for name field.
+	themeDescName := themeFields[0].Descriptor()
+	// theme.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	theme.NameValidator = func() func(string) error {
+		validators := themeDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 }
 
 const (

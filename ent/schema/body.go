@@ -57,6 +57,13 @@ func (Body) Edges() []ent.Edge {
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("advises", Body.Type).
 			From("advised_by"),
+		edge.From("partnerships", Partnership.Type).Ref("bodies").Annotations(readOnlyEdge),
+		edge.To("decisions", Decision.Type).Annotations(readOnlyEdge),
+		edge.To("meetings", Meeting.Type).Annotations(readOnlyEdge),
+		edge.To("milestones", Milestone.Type).Annotations(readOnlyEdge),
+		edge.To("responsible_for", Milestone.Type).Annotations(readOnlyEdge),
+		edge.To("funding_rounds", FundingRound.Type).Annotations(readOnlyEdge),
+		edge.To("mandate_links", MandateLink.Type).Annotations(readOnlyEdge),
 		edge.To("replaces", Body.Type).
 			Comment("predecessor bodies this body replaced").
 			From("replaced_by"),

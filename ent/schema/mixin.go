@@ -151,3 +151,14 @@ var contactData = entgql.Skip(entgql.SkipWhereInput)
 // readOnlyEdge is an edge that no create or update input sets: it is
 // written by the registry's own operations (reappoint, replace …).
 var readOnlyEdge = entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+
+// readOnlyField is set only by the registry's own operations, never by a
+// create or update input.
+var readOnlyField = entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+
+// optionalDateRO is an optional date set by an operation (a status move),
+// not by inputs.
+func optionalDateRO(name string) ent.Field {
+	return field.Other(name, dates.Date{}).SchemaType(dateSchemaType).Optional().Nillable().
+		Annotations(entgql.Type("Date"), readOnlyField)
+}

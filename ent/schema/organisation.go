@@ -66,6 +66,12 @@ func (Organisation) Edges() []ent.Edge {
 		edge.To("nomination_requests", NominationRequest.Type).
 			Comment("appointment letters addressed to this organisation").
 			Annotations(readOnly),
+		edge.To("signatures", Signatory.Type).Annotations(readOnly),
+		edge.To("led_initiatives", Initiative.Type).Annotations(readOnly),
+		edge.To("initiative_roles", InitiativePartner.Type).Annotations(readOnly),
+		edge.To("responsible_for", Milestone.Type).Annotations(readOnly),
+		edge.To("funding_pools", FundingPool.Type).Annotations(readOnly),
+		edge.To("grant_applications", GrantApplication.Type).Annotations(readOnly),
 		edge.To("affiliated_people", Person.Type).
 			Annotations(readOnly),
 		edge.To("owned_bodies", Body.Type).

@@ -48,6 +48,7 @@ func (Person) Edges() []ent.Edge {
 			Ref("affiliated_people").
 			Field("affiliation_id").
 			Unique(),
+		edge.To("signatures", Signatory.Type).Annotations(readOnlyEdge),
 		edge.To("nominations", NominationRequest.Type).
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("appointments", Appointment.Type).

@@ -3,11 +3,27 @@
 package generated
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+
 	"github.com/pactreg/pactreg/ent"
 	"github.com/pactreg/pactreg/ent/apitoken"
 	"github.com/pactreg/pactreg/ent/dates"
 	"github.com/pactreg/pactreg/ent/vocab"
+	"github.com/shopspring/decimal"
 )
+
+// An entry of the calendar: a meeting, a milestone or a funding round's deadline.
+type CalendarItem struct {
+	Kind         CalendarKind      `json:"kind"`
+	Date         *FuzzyDate        `json:"date"`
+	Title        string            `json:"title"`
+	Meeting      *ent.Meeting      `json:"meeting,omitempty"`
+	Milestone    *ent.Milestone    `json:"milestone,omitempty"`
+	FundingRound *ent.FundingRound `json:"fundingRound,omitempty"`
+}
 
 // One allocation of a body's composition on a date.
 type CompositionLine struct {
@@ -43,6 +59,29 @@ type CreatedAPIToken struct {
 	Secret string `json:"secret"`
 }
 
+// A round's money: requested and granted over its applications (withdrawn and rejected ones excluded from requested), and what is left of the budget.
+type FundingTotals struct {
+	Requested decimal.Decimal `json:"requested"`
+	Granted   decimal.Decimal `json:"granted"`
+	Remaining decimal.Decimal `json:"remaining"`
+}
+
+// A date as the sources write it, with its precision and the interval it
+// stands for. Inputs take its text form (value): 2018-04-25 (a day),
+// 2017-W50 (ISO week), 2018-05 (month), 2018-06-early (days 1–10, primo),
+// 2018-06-mid (11–20), 2018-03-late (21 to the end, ultimo), 2018-Q2, 2018;
+// and optionally the words of the source ("uge 50 i 2017") as text.
+// Filters select by overlap: <field>EarliestLTE: to and <field>LatestGTE:
+// from; ordering uses earliest.
+type FuzzyDate struct {
+	Value string `json:"value"`
+	// As written in the source; the value when none was given.
+	Text      string        `json:"text"`
+	Precision DatePrecision `json:"precision"`
+	Earliest  dates.Date    `json:"earliest"`
+	Latest    dates.Date    `json:"latest"`
+}
+
 type GenderCount struct {
 	Gender vocab.Gender `json:"gender"`
 	Seats  int          `json:"seats"`
@@ -64,6 +103,12 @@ type KindCount struct {
 	Seats int                    `json:"seats"`
 }
 
+type MandateTask struct {
+	Number      int               `json:"number"`
+	Text        string            `json:"text"`
+	Initiatives []*ent.Initiative `json:"initiatives"`
+}
+
 type ReappointInput struct {
 	// Defaults to the day after the current term ends.
 	StartsOn *dates.Date `json:"startsOn,omitempty"`
@@ -82,8 +127,196 @@ type ReplaceAppointmentInput struct {
 	Note     *string     `json:"note,omitempty"`
 }
 
+type SeriesPoint struct {
+	Kind SeriesKind `json:"kind"`
+	Date dates.Date `json:"date"`
+	// Null for an undecided target.
+	Value *decimal.Decimal `json:"value,omitempty"`
+}
+
 type Vacancy struct {
 	Body       *ent.Body           `json:"body"`
 	Allocation *ent.SeatAllocation `json:"allocation"`
 	Vacant     int                 `json:"vacant"`
+}
+
+type CalendarKind string
+
+const (
+	CalendarKindMeeting         CalendarKind = "MEETING"
+	CalendarKindMilestone       CalendarKind = "MILESTONE"
+	CalendarKindFundingDeadline CalendarKind = "FUNDING_DEADLINE"
+)
+
+var AllCalendarKind = []CalendarKind{
+	CalendarKindMeeting,
+	CalendarKindMilestone,
+	CalendarKindFundingDeadline,
+}
+
+func (e CalendarKind) IsValid() bool {
+	switch e {
+	case CalendarKindMeeting, CalendarKindMilestone, CalendarKindFundingDeadline:
+		return true
+	}
+	return false
+}
+
+func (e CalendarKind) String() string {
+	return string(e)
+}
+
+func (e *CalendarKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CalendarKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CalendarKind", str)
+	}
+	return nil
+}
+
+func (e CalendarKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CalendarKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CalendarKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type DatePrecision string
+
+const (
+	DatePrecisionDay        DatePrecision = "DAY"
+	DatePrecisionWeek       DatePrecision = "WEEK"
+	DatePrecisionEarlyMonth DatePrecision = "EARLY_MONTH"
+	DatePrecisionMidMonth   DatePrecision = "MID_MONTH"
+	DatePrecisionLateMonth  DatePrecision = "LATE_MONTH"
+	DatePrecisionMonth      DatePrecision = "MONTH"
+	DatePrecisionQuarter    DatePrecision = "QUARTER"
+	DatePrecisionYear       DatePrecision = "YEAR"
+)
+
+var AllDatePrecision = []DatePrecision{
+	DatePrecisionDay,
+	DatePrecisionWeek,
+	DatePrecisionEarlyMonth,
+	DatePrecisionMidMonth,
+	DatePrecisionLateMonth,
+	DatePrecisionMonth,
+	DatePrecisionQuarter,
+	DatePrecisionYear,
+}
+
+func (e DatePrecision) IsValid() bool {
+	switch e {
+	case DatePrecisionDay, DatePrecisionWeek, DatePrecisionEarlyMonth, DatePrecisionMidMonth, DatePrecisionLateMonth, DatePrecisionMonth, DatePrecisionQuarter, DatePrecisionYear:
+		return true
+	}
+	return false
+}
+
+func (e DatePrecision) String() string {
+	return string(e)
+}
+
+func (e *DatePrecision) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DatePrecision(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DatePrecision", str)
+	}
+	return nil
+}
+
+func (e DatePrecision) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DatePrecision) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DatePrecision) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type SeriesKind string
+
+const (
+	SeriesKindBaseline    SeriesKind = "BASELINE"
+	SeriesKindObservation SeriesKind = "OBSERVATION"
+	SeriesKindTarget      SeriesKind = "TARGET"
+)
+
+var AllSeriesKind = []SeriesKind{
+	SeriesKindBaseline,
+	SeriesKindObservation,
+	SeriesKindTarget,
+}
+
+func (e SeriesKind) IsValid() bool {
+	switch e {
+	case SeriesKindBaseline, SeriesKindObservation, SeriesKindTarget:
+		return true
+	}
+	return false
+}
+
+func (e SeriesKind) String() string {
+	return string(e)
+}
+
+func (e *SeriesKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SeriesKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SeriesKind", str)
+	}
+	return nil
+}
+
+func (e SeriesKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SeriesKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SeriesKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

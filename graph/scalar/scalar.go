@@ -6,10 +6,12 @@ package scalar
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/shopspring/decimal"
 
 	"github.com/pactreg/pactreg/ent/apperr"
 )
@@ -61,4 +63,32 @@ func UnmarshalTime(v any) (time.Time, error) {
 		return t, apperr.BadInput("", "%v is not a valid time: use RFC 3339, e.g. 2018-04-25T10:00:00Z", v)
 	}
 	return t, nil
+}
+
+// MarshalDecimal writes an exact decimal as a JSON string.
+func MarshalDecimal(d decimal.Decimal) graphql.Marshaler {
+	return graphql.MarshalString(d.String())
+}
+
+// UnmarshalDecimal reads an exact decimal from a string or a JSON number
+// (taken as written, never through a float).
+func UnmarshalDecimal(v any) (decimal.Decimal, error) {
+	var s string
+	switch v := v.(type) {
+	case string:
+		s = v
+	case json.Number:
+		s = v.String()
+	case int:
+		return decimal.NewFromInt(int64(v)), nil
+	case int64:
+		return decimal.NewFromInt(v), nil
+	default:
+		return decimal.Decimal{}, apperr.BadInput("", "a Decimal is a string such as \"1250000.50\", got %v", v)
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil || strings.ContainsAny(s, "eE") {
+		return decimal.Decimal{}, apperr.BadInput("", "%q is not a decimal number: write it as digits with an optional point, e.g. 1250000.50", s)
+	}
+	return d, nil
 }
