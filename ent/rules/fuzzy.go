@@ -11,14 +11,6 @@ import (
 	"github.com/pactreg/pactreg/ent/hook"
 )
 
-// MandateTaskExists keeps a mandate link pointing at a task the body's
-// mandate has.
-func MandateTaskExists() ent.Hook { return passThrough }
-
-// TargetAfterBaseline refuses an indicator target for a year before the
-// indicator's baseline.
-func TargetAfterBaseline() ent.Hook { return passThrough }
-
 // FuzzyInterval keeps name_earliest and name_latest equal to the interval
 // of the fuzzy date in name, for filters by overlap and for ordering.
 func FuzzyInterval(name string) ent.Hook {
@@ -39,13 +31,3 @@ func FuzzyInterval(name string) ent.Hook {
 		})
 	}, ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne)
 }
-
-// RoundBudget refuses a round budget below what it has granted.
-func RoundBudget() ent.Hook { return passThrough }
-
-// Grants keeps applications lawful: none after the round's deadline, no
-// negative amounts, granted at most requested, and a round's grants at
-// most its budget (race-free).
-func Grants() ent.Hook { return passThrough }
-
-func passThrough(next ent.Mutator) ent.Mutator { return next }
