@@ -2,6 +2,8 @@
 //
 //	go run ./server                 # embedded SQLite in ./pactreg.db, demo data, 127.0.0.1:8080
 //	go run ./server -db postgres://user@host/db
+//	pactreg token create -name intranet -role READER   # API tokens
+//	pactreg healthcheck                                # exit 0 when /readyz says ready
 //
 // Configuration comes from flags or PACTREG_* environment variables; see
 // README.md or -help.
@@ -34,6 +36,8 @@ func main() {
 	switch args := os.Args[1:]; {
 	case len(args) > 0 && args[0] == "token":
 		err = tokenCommand(ctx, args[1:], os.Getenv, os.Stdout, os.Stderr)
+	case len(args) > 0 && args[0] == "healthcheck":
+		err = healthcheckCommand(ctx, args[1:], os.Getenv, os.Stderr)
 	default:
 		err = run(ctx, args, os.Getenv, os.Stderr, nil)
 	}

@@ -346,3 +346,19 @@ func TestTokenCommand(t *testing.T) {
 		t.Fatalf("after revocation: %d %s", code, body)
 	}
 }
+
+// TestHealthcheckCommand: the container's HEALTHCHECK subcommand says yes
+// to a ready server and no to an address where none listens.
+func TestHealthcheckCommand(t *testing.T) {
+	s := start(t, nil, "-db", filepath.Join(t.TempDir(), "p.db"), "-demo=false")
+	env := func(k string) string { return map[string]string{"PACTREG_ADDR": s.addr}[k] }
+	if err := healthcheckCommand(context.Background(), nil, env, io.Discard); err != nil {
+		t.Fatalf("ready server: %v", err)
+	}
+	if err := s.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := healthcheckCommand(context.Background(), []string{"-timeout", "1s"}, env, io.Discard); err == nil {
+		t.Fatal("a stopped server passed the healthcheck")
+	}
+}
