@@ -339,3 +339,34 @@ func TestHistoryIsKept(t *testing.T) {
 		}
 	})
 }
+
+// TestMutationResultWithLinkedFields: a mutation's answer may ask for
+// several linked records; they are read over the mutation's one
+// transaction connection, which PostgreSQL cannot share between the
+// fields gqlgen resolves at once (the transactioner makes them take turns).
+func TestMutationResultWithLinkedFields(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 1)
+		for i := range 5 {
+			day := dates.MustParse("2018-06-01").AddDays(i).String() // one-day terms, one after another
+			var out struct {
+				CreateAppointment struct {
+					Person         struct{ Name string }
+					SeatAllocation struct {
+						Label string
+						Body  struct{ Name string }
+					}
+					OnBehalfOf struct{ Name string }
+				}
+			}
+			a.do(`mutation($in: CreateAppointmentInput!) { createAppointment(input: $in) {
+				person { name } seatAllocation { label body { name } } onBehalfOf { name } } }`, &out,
+				"in", appt(w.people[0], w.kommuner, w.aarhus, day, day))
+			got := out.CreateAppointment
+			if got.Person.Name == "" || got.SeatAllocation.Body.Name == "" || got.OnBehalfOf.Name != "Aarhus Kommune" {
+				t.Fatalf("linked fields: %+v", got)
+			}
+		}
+	})
+}

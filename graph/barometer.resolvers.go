@@ -7,60 +7,95 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/pactreg/pactreg/ent"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/indicator"
+	"github.com/pactreg/pactreg/ent/indicatortarget"
 	"github.com/pactreg/pactreg/graph/generated"
 	"github.com/shopspring/decimal"
 )
 
 // LatestObservation is the resolver for the latestObservation field.
 func (r *indicatorResolver) LatestObservation(ctx context.Context, obj *ent.Indicator) (*ent.Observation, error) {
-	panic(fmt.Errorf("not implemented: LatestObservation - latestObservation"))
+	return r.indicatorBatchFor(ctx, obj).latestOf(ctx, obj.ID)
 }
 
 // NextTarget is the resolver for the nextTarget field.
 func (r *indicatorResolver) NextTarget(ctx context.Context, obj *ent.Indicator, asOf *dates.Date) (*ent.IndicatorTarget, error) {
-	panic(fmt.Errorf("not implemented: NextTarget - nextTarget"))
+	targets, err := r.indicatorBatchFor(ctx, obj).targetsOf(ctx, obj.ID)
+	return nextTarget(targets, dates.OrToday(asOf).Year(), false), err
 }
 
 // Progress is the resolver for the progress field.
 func (r *indicatorResolver) Progress(ctx context.Context, obj *ent.Indicator, asOf *dates.Date) (*decimal.Decimal, error) {
-	panic(fmt.Errorf("not implemented: Progress - progress"))
+	f, err := r.indicatorBatchFor(ctx, obj).factsOf(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return f.progress(dates.OrToday(asOf).Year()), nil
 }
 
 // OnTrack is the resolver for the onTrack field.
 func (r *indicatorResolver) OnTrack(ctx context.Context, obj *ent.Indicator, asOf *dates.Date) (*bool, error) {
-	panic(fmt.Errorf("not implemented: OnTrack - onTrack"))
+	f, err := r.indicatorBatchFor(ctx, obj).factsOf(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return f.onTrack(dates.OrToday(asOf).Year()), nil
 }
 
 // Series is the resolver for the series field.
 func (r *indicatorResolver) Series(ctx context.Context, obj *ent.Indicator) ([]*generated.SeriesPoint, error) {
-	panic(fmt.Errorf("not implemented: Series - series"))
+	b := r.indicatorBatchFor(ctx, obj)
+	obs, err := b.observationsOf(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	targets, err := b.targetsOf(ctx, obj.ID)
+	return series(obj, obs, targets), err
 }
 
 // CreateIndicator is the resolver for the createIndicator field.
 func (r *mutationResolver) CreateIndicator(ctx context.Context, input ent.CreateIndicatorInput) (*ent.Indicator, error) {
-	panic(fmt.Errorf("not implemented: CreateIndicator - createIndicator"))
+	return ent.FromContext(ctx).Indicator.Create().SetInput(input).Save(ctx)
 }
 
 // UpdateIndicator is the resolver for the updateIndicator field.
 func (r *mutationResolver) UpdateIndicator(ctx context.Context, id int, expectedVersion int, input ent.UpdateIndicatorInput) (*ent.Indicator, error) {
-	panic(fmt.Errorf("not implemented: UpdateIndicator - updateIndicator"))
+	c := ent.FromContext(ctx)
+	return updateVersioned(ctx, "indicator", id, expectedVersion,
+		func() (*ent.Indicator, error) {
+			return c.Indicator.UpdateOneID(id).Where(indicator.Version(expectedVersion)).SetInput(input).Save(ctx)
+		},
+		func() (int, error) {
+			return c.Indicator.Query().Where(indicator.ID(id)).Select(indicator.FieldVersion).Int(ctx)
+		})
 }
 
 // CreateIndicatorTarget is the resolver for the createIndicatorTarget field.
 func (r *mutationResolver) CreateIndicatorTarget(ctx context.Context, input ent.CreateIndicatorTargetInput) (*ent.IndicatorTarget, error) {
-	panic(fmt.Errorf("not implemented: CreateIndicatorTarget - createIndicatorTarget"))
+	return ent.FromContext(ctx).IndicatorTarget.Create().SetInput(input).Save(ctx)
 }
 
 // UpdateIndicatorTarget is the resolver for the updateIndicatorTarget field.
 func (r *mutationResolver) UpdateIndicatorTarget(ctx context.Context, id int, expectedVersion int, input ent.UpdateIndicatorTargetInput) (*ent.IndicatorTarget, error) {
-	panic(fmt.Errorf("not implemented: UpdateIndicatorTarget - updateIndicatorTarget"))
+	c := ent.FromContext(ctx)
+	return updateVersioned(ctx, "indicator target", id, expectedVersion,
+		func() (*ent.IndicatorTarget, error) {
+			return c.IndicatorTarget.UpdateOneID(id).Where(indicatortarget.Version(expectedVersion)).SetInput(input).Save(ctx)
+		},
+		func() (int, error) {
+			return c.IndicatorTarget.Query().Where(indicatortarget.ID(id)).Select(indicatortarget.FieldVersion).Int(ctx)
+		})
 }
 
 // CreateObservation is the resolver for the createObservation field.
 func (r *mutationResolver) CreateObservation(ctx context.Context, input ent.CreateObservationInput, period string, periodText *string) (*ent.Observation, error) {
-	panic(fmt.Errorf("not implemented: CreateObservation - createObservation"))
+	f, err := parsePeriod(period)
+	if err != nil {
+		return nil, err
+	}
+	return ent.FromContext(ctx).Observation.Create().SetInput(input).
+		SetPeriod(f).SetPeriodText(deref(periodText)).Save(ctx)
 }

@@ -7,49 +7,92 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/pactreg/pactreg/ent"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/meeting"
+	"github.com/pactreg/pactreg/ent/milestone"
 	"github.com/pactreg/pactreg/graph/generated"
 )
 
 // When is the resolver for the when field.
 func (r *meetingResolver) When(ctx context.Context, obj *ent.Meeting) (*generated.FuzzyDate, error) {
-	panic(fmt.Errorf("not implemented: When - when"))
+	return fuzzyDate(obj.When, obj.WhenText), nil
 }
 
 // Planned is the resolver for the planned field.
 func (r *milestoneResolver) Planned(ctx context.Context, obj *ent.Milestone) (*generated.FuzzyDate, error) {
-	panic(fmt.Errorf("not implemented: Planned - planned"))
+	return fuzzyDate(obj.Planned, obj.PlannedText), nil
 }
 
 // CreateMeeting is the resolver for the createMeeting field.
 func (r *mutationResolver) CreateMeeting(ctx context.Context, input ent.CreateMeetingInput, when string, whenText *string) (*ent.Meeting, error) {
-	panic(fmt.Errorf("not implemented: CreateMeeting - createMeeting"))
+	d, err := parseDateArgs("when", &when, whenText)
+	if err != nil {
+		return nil, err
+	}
+	return ent.FromContext(ctx).Meeting.Create().SetInput(input).
+		SetWhen(*d.value).SetNillableWhenText(d.words).Save(ctx)
 }
 
 // UpdateMeeting is the resolver for the updateMeeting field.
 func (r *mutationResolver) UpdateMeeting(ctx context.Context, id int, expectedVersion int, input ent.UpdateMeetingInput, when *string, whenText *string) (*ent.Meeting, error) {
-	panic(fmt.Errorf("not implemented: UpdateMeeting - updateMeeting"))
+	d, err := parseDateArgs("when", when, whenText)
+	if err != nil {
+		return nil, err
+	}
+	c := ent.FromContext(ctx)
+	return updateVersioned(ctx, "meeting", id, expectedVersion,
+		func() (*ent.Meeting, error) {
+			u := c.Meeting.UpdateOneID(id).Where(meeting.Version(expectedVersion)).SetInput(input).
+				SetNillableWhen(d.value).SetNillableWhenText(d.words)
+			if d.clearWords {
+				u.ClearWhenText()
+			}
+			return u.Save(ctx)
+		},
+		func() (int, error) {
+			return c.Meeting.Query().Where(meeting.ID(id)).Select(meeting.FieldVersion).Int(ctx)
+		})
 }
 
 // CreateMilestone is the resolver for the createMilestone field.
 func (r *mutationResolver) CreateMilestone(ctx context.Context, input ent.CreateMilestoneInput, planned string, plannedText *string) (*ent.Milestone, error) {
-	panic(fmt.Errorf("not implemented: CreateMilestone - createMilestone"))
+	d, err := parseDateArgs("planned", &planned, plannedText)
+	if err != nil {
+		return nil, err
+	}
+	return ent.FromContext(ctx).Milestone.Create().SetInput(input).
+		SetPlanned(*d.value).SetNillablePlannedText(d.words).Save(ctx)
 }
 
 // UpdateMilestone is the resolver for the updateMilestone field.
 func (r *mutationResolver) UpdateMilestone(ctx context.Context, id int, expectedVersion int, input ent.UpdateMilestoneInput, planned *string, plannedText *string) (*ent.Milestone, error) {
-	panic(fmt.Errorf("not implemented: UpdateMilestone - updateMilestone"))
+	d, err := parseDateArgs("planned", planned, plannedText)
+	if err != nil {
+		return nil, err
+	}
+	c := ent.FromContext(ctx)
+	return updateVersioned(ctx, "milestone", id, expectedVersion,
+		func() (*ent.Milestone, error) {
+			u := c.Milestone.UpdateOneID(id).Where(milestone.Version(expectedVersion)).SetInput(input).
+				SetNillablePlanned(d.value).SetNillablePlannedText(d.words)
+			if d.clearWords {
+				u.ClearPlannedText()
+			}
+			return u.Save(ctx)
+		},
+		func() (int, error) {
+			return c.Milestone.Query().Where(milestone.ID(id)).Select(milestone.FieldVersion).Int(ctx)
+		})
 }
 
 // Period is the resolver for the period field.
 func (r *observationResolver) Period(ctx context.Context, obj *ent.Observation) (*generated.FuzzyDate, error) {
-	panic(fmt.Errorf("not implemented: Period - period"))
+	return fuzzyDate(obj.Period, obj.PeriodText), nil
 }
 
 // Upcoming is the resolver for the upcoming field.
 func (r *queryResolver) Upcoming(ctx context.Context, from *dates.Date, days int) ([]*generated.CalendarItem, error) {
-	panic(fmt.Errorf("not implemented: Upcoming - upcoming"))
+	return upcoming(ctx, r.client, from, days)
 }

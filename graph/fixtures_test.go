@@ -63,7 +63,7 @@ func seedWorld(t *testing.T, c *ent.Client) world {
 	org := c.Organisation.Create().SetName("Aarhus Kommune").SetKind(vocab.Municipality).
 		SetMunicipalityCode("751").SaveX(ctx)
 	body := c.Body.Create().SetName("Rådet for fremtidens kompetencer").SetKind(vocab.Council).
-		SetEstablishedOn(dates.MustParse("2018-04-25")).SaveX(ctx)
+		SetEstablishedOn(dates.MustParse("2018-04-25")).SetMandate([]string{"Rådgive regionen", "Sikre fremdriften af teknologipagten"}).SaveX(ctx)
 	alloc := c.SeatAllocation.Create().SetBodyID(body.ID).SetLabel("Kommunerne").SetSeats(2).
 		SetEligibleKinds([]vocab.OrganisationKind{vocab.Municipality}).SaveX(ctx)
 	person := c.Person.Create().SetName("Demo Person").SaveX(ctx)

@@ -7,38 +7,53 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/ent/fundinground"
+	"github.com/pactreg/pactreg/ent/grantapplication"
 	"github.com/pactreg/pactreg/graph/generated"
 )
 
 // Totals is the resolver for the totals field.
 func (r *fundingRoundResolver) Totals(ctx context.Context, obj *ent.FundingRound) (*generated.FundingTotals, error) {
-	panic(fmt.Errorf("not implemented: Totals - totals"))
+	return roundTotals(ctx, obj)
 }
 
 // CreateFundingPool is the resolver for the createFundingPool field.
 func (r *mutationResolver) CreateFundingPool(ctx context.Context, input ent.CreateFundingPoolInput) (*ent.FundingPool, error) {
-	panic(fmt.Errorf("not implemented: CreateFundingPool - createFundingPool"))
+	return ent.FromContext(ctx).FundingPool.Create().SetInput(input).Save(ctx)
 }
 
 // CreateFundingRound is the resolver for the createFundingRound field.
 func (r *mutationResolver) CreateFundingRound(ctx context.Context, input ent.CreateFundingRoundInput) (*ent.FundingRound, error) {
-	panic(fmt.Errorf("not implemented: CreateFundingRound - createFundingRound"))
+	return ent.FromContext(ctx).FundingRound.Create().SetInput(input).Save(ctx)
 }
 
 // UpdateFundingRound is the resolver for the updateFundingRound field.
 func (r *mutationResolver) UpdateFundingRound(ctx context.Context, id int, expectedVersion int, input ent.UpdateFundingRoundInput) (*ent.FundingRound, error) {
-	panic(fmt.Errorf("not implemented: UpdateFundingRound - updateFundingRound"))
+	c := ent.FromContext(ctx)
+	return updateJudged(ctx, "funding round", id, expectedVersion,
+		func() (*ent.FundingRound, error) {
+			return c.FundingRound.UpdateOneID(id).Where(fundinground.Version(expectedVersion)).SetInput(input).Save(ctx)
+		},
+		func() (int, error) {
+			return c.FundingRound.Query().Where(fundinground.ID(id)).Select(fundinground.FieldVersion).Int(ctx)
+		})
 }
 
 // CreateGrantApplication is the resolver for the createGrantApplication field.
 func (r *mutationResolver) CreateGrantApplication(ctx context.Context, input ent.CreateGrantApplicationInput) (*ent.GrantApplication, error) {
-	panic(fmt.Errorf("not implemented: CreateGrantApplication - createGrantApplication"))
+	return ent.FromContext(ctx).GrantApplication.Create().SetInput(input).Save(ctx)
 }
 
 // UpdateGrantApplication is the resolver for the updateGrantApplication field.
 func (r *mutationResolver) UpdateGrantApplication(ctx context.Context, id int, expectedVersion int, input ent.UpdateGrantApplicationInput) (*ent.GrantApplication, error) {
-	panic(fmt.Errorf("not implemented: UpdateGrantApplication - updateGrantApplication"))
+	c := ent.FromContext(ctx)
+	return updateJudged(ctx, "grant application", id, expectedVersion,
+		func() (*ent.GrantApplication, error) {
+			return c.GrantApplication.UpdateOneID(id).Where(grantapplication.Version(expectedVersion)).SetInput(input).Save(ctx)
+		},
+		func() (int, error) {
+			return c.GrantApplication.Query().Where(grantapplication.ID(id)).Select(grantapplication.FieldVersion).Int(ctx)
+		})
 }

@@ -7,75 +7,95 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/pactreg/pactreg/ent"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/decision"
+	"github.com/pactreg/pactreg/ent/initiative"
 	"github.com/pactreg/pactreg/ent/partnership"
 	"github.com/pactreg/pactreg/graph/generated"
 )
 
 // MandateTasks is the resolver for the mandateTasks field.
 func (r *bodyResolver) MandateTasks(ctx context.Context, obj *ent.Body) ([]*generated.MandateTask, error) {
-	panic(fmt.Errorf("not implemented: MandateTasks - mandateTasks"))
+	return mandateTasks(ctx, obj)
 }
 
 // CreatePartnership is the resolver for the createPartnership field.
 func (r *mutationResolver) CreatePartnership(ctx context.Context, input ent.CreatePartnershipInput) (*ent.Partnership, error) {
-	panic(fmt.Errorf("not implemented: CreatePartnership - createPartnership"))
+	return ent.FromContext(ctx).Partnership.Create().SetInput(input).Save(ctx)
 }
 
 // UpdatePartnership is the resolver for the updatePartnership field.
 func (r *mutationResolver) UpdatePartnership(ctx context.Context, id int, expectedVersion int, input ent.UpdatePartnershipInput) (*ent.Partnership, error) {
-	panic(fmt.Errorf("not implemented: UpdatePartnership - updatePartnership"))
+	c := ent.FromContext(ctx)
+	return updateVersioned(ctx, "partnership", id, expectedVersion,
+		func() (*ent.Partnership, error) {
+			return c.Partnership.UpdateOneID(id).Where(partnership.Version(expectedVersion)).SetInput(input).Save(ctx)
+		},
+		func() (int, error) { return partnershipVersion(ctx, c, id) })
 }
 
 // AdvancePartnership is the resolver for the advancePartnership field.
 func (r *mutationResolver) AdvancePartnership(ctx context.Context, id int, to partnership.Status, on dates.Date, expectedVersion int) (*ent.Partnership, error) {
-	panic(fmt.Errorf("not implemented: AdvancePartnership - advancePartnership"))
+	return advancePartnership(ctx, id, to, on, expectedVersion)
 }
 
 // CreateSignatory is the resolver for the createSignatory field.
 func (r *mutationResolver) CreateSignatory(ctx context.Context, input ent.CreateSignatoryInput) (*ent.Signatory, error) {
-	panic(fmt.Errorf("not implemented: CreateSignatory - createSignatory"))
+	return ent.FromContext(ctx).Signatory.Create().SetInput(input).Save(ctx)
 }
 
 // CreateDecision is the resolver for the createDecision field.
 func (r *mutationResolver) CreateDecision(ctx context.Context, input ent.CreateDecisionInput) (*ent.Decision, error) {
-	panic(fmt.Errorf("not implemented: CreateDecision - createDecision"))
+	return ent.FromContext(ctx).Decision.Create().SetInput(input).Save(ctx)
 }
 
 // UpdateDecision is the resolver for the updateDecision field.
 func (r *mutationResolver) UpdateDecision(ctx context.Context, id int, expectedVersion int, input ent.UpdateDecisionInput) (*ent.Decision, error) {
-	panic(fmt.Errorf("not implemented: UpdateDecision - updateDecision"))
+	c := ent.FromContext(ctx)
+	return updateVersioned(ctx, "decision", id, expectedVersion,
+		func() (*ent.Decision, error) {
+			return c.Decision.UpdateOneID(id).Where(decision.Version(expectedVersion)).SetInput(input).Save(ctx)
+		},
+		func() (int, error) {
+			return c.Decision.Query().Where(decision.ID(id)).Select(decision.FieldVersion).Int(ctx)
+		})
 }
 
 // CreateTheme is the resolver for the createTheme field.
 func (r *mutationResolver) CreateTheme(ctx context.Context, input ent.CreateThemeInput) (*ent.Theme, error) {
-	panic(fmt.Errorf("not implemented: CreateTheme - createTheme"))
+	return ent.FromContext(ctx).Theme.Create().SetInput(input).Save(ctx)
 }
 
 // CreateInitiative is the resolver for the createInitiative field.
 func (r *mutationResolver) CreateInitiative(ctx context.Context, input ent.CreateInitiativeInput) (*ent.Initiative, error) {
-	panic(fmt.Errorf("not implemented: CreateInitiative - createInitiative"))
+	return ent.FromContext(ctx).Initiative.Create().SetInput(input).Save(ctx)
 }
 
 // UpdateInitiative is the resolver for the updateInitiative field.
 func (r *mutationResolver) UpdateInitiative(ctx context.Context, id int, expectedVersion int, input ent.UpdateInitiativeInput) (*ent.Initiative, error) {
-	panic(fmt.Errorf("not implemented: UpdateInitiative - updateInitiative"))
+	c := ent.FromContext(ctx)
+	return updateVersioned(ctx, "initiative", id, expectedVersion,
+		func() (*ent.Initiative, error) {
+			return c.Initiative.UpdateOneID(id).Where(initiative.Version(expectedVersion)).SetInput(input).Save(ctx)
+		},
+		func() (int, error) {
+			return c.Initiative.Query().Where(initiative.ID(id)).Select(initiative.FieldVersion).Int(ctx)
+		})
 }
 
 // CreateInitiativePartner is the resolver for the createInitiativePartner field.
 func (r *mutationResolver) CreateInitiativePartner(ctx context.Context, input ent.CreateInitiativePartnerInput) (*ent.InitiativePartner, error) {
-	panic(fmt.Errorf("not implemented: CreateInitiativePartner - createInitiativePartner"))
+	return ent.FromContext(ctx).InitiativePartner.Create().SetInput(input).Save(ctx)
 }
 
 // CreateEvaluation is the resolver for the createEvaluation field.
 func (r *mutationResolver) CreateEvaluation(ctx context.Context, input ent.CreateEvaluationInput) (*ent.Evaluation, error) {
-	panic(fmt.Errorf("not implemented: CreateEvaluation - createEvaluation"))
+	return ent.FromContext(ctx).Evaluation.Create().SetInput(input).Save(ctx)
 }
 
 // CreateMandateLink is the resolver for the createMandateLink field.
 func (r *mutationResolver) CreateMandateLink(ctx context.Context, input ent.CreateMandateLinkInput) (*ent.MandateLink, error) {
-	panic(fmt.Errorf("not implemented: CreateMandateLink - createMandateLink"))
+	return ent.FromContext(ctx).MandateLink.Create().SetInput(input).Save(ctx)
 }

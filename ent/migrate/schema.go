@@ -420,6 +420,13 @@ var (
 				OnDelete:   schema.NoAction,
 			},
 		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "indicatortarget_indicator_id_year",
+				Unique:  true,
+				Columns: []*schema.Column{IndicatorTargetsColumns[6], IndicatorTargetsColumns[4]},
+			},
+		},
 	}
 	// InitiativesColumns holds the columns for the "initiatives" table.
 	InitiativesColumns = []*schema.Column{
@@ -513,6 +520,13 @@ var (
 				Columns:    []*schema.Column{MandateLinksColumns[6]},
 				RefColumns: []*schema.Column{InitiativesColumns[0]},
 				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "mandatelink_body_id_task_initiative_id",
+				Unique:  true,
+				Columns: []*schema.Column{MandateLinksColumns[5], MandateLinksColumns[4], MandateLinksColumns[6]},
 			},
 		},
 	}

@@ -1,9 +1,62 @@
 package rules
 
-import "entgo.io/ent"
+import (
+	"context"
+	"fmt"
+
+	"entgo.io/ent"
+
+	gen "github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/ent/apperr"
+	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/hook"
+	"github.com/pactreg/pactreg/ent/mandatelink"
+)
 
 // MandateTaskExists keeps a mandate link pointing at a task the body's
-// mandate has.
-func MandateTaskExists() ent.Hook { return passThrough }
+// mandate has (1 to the number of tasks: BAD_USER_INPUT on task), and
+// links a task to an initiative only once (CONFLICT on task). The body
+// is locked first (see lockBody), so two writers cannot both add the same
+// link. A link's fields are immutable: only creates are checked.
+func MandateTaskExists() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.MandateLinkFunc(func(ctx context.Context, m *gen.MandateLinkMutation) (ent.Value, error) {
+			if err := checkMandateLink(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate)
+}
+
+func checkMandateLink(ctx context.Context, m *gen.MandateLinkMutation) error {
+	c := m.Client()
+	bodyID, _ := m.BodyID()
+	task, _ := m.Task()
+	initiativeID, _ := m.InitiativeID()
+	if err := lockBody(ctx, c, bodyID); err != nil {
+		return err
+	}
+	b, err := c.Body.Query().Where(body.ID(bodyID)).Select(body.FieldName, body.FieldMandate).Only(ctx)
+	if err != nil {
+		return fmt.Errorf("mandate link: body %d: %w", bodyID, err)
+	}
+	if n := len(b.Mandate); task < 1 || task > n {
+		if n == 0 {
+			return apperr.BadInput("task", "%s has no tasks in its mandate: record its mandate before linking task %d", b.Name, task)
+		}
+		return apperr.BadInput("task", "%s has %d task(s) in its mandate: task must be 1 to %d, not %d", b.Name, n, n, task)
+	}
+	dup, err := c.MandateLink.Query().Where(
+		mandatelink.BodyID(bodyID), mandatelink.Task(task), mandatelink.InitiativeID(initiativeID),
+	).Exist(ctx)
+	if err != nil {
+		return fmt.Errorf("mandate link: existing links: %w", err)
+	}
+	if dup {
+		return apperr.New(apperr.Conflict, "task", "task %d of %s is already linked to initiative %d", task, b.Name, initiativeID)
+	}
+	return nil
+}
 
 func passThrough(next ent.Mutator) ent.Mutator { return next }

@@ -568,6 +568,8 @@ func init() {
 	indicator.Hooks[2] = indicatorMixinHooks2[0]
 
 	indicator.Hooks[3] = indicatorHooks[0]
+
+	indicator.Hooks[4] = indicatorHooks[1]
 	indicatorMixinFields0 := indicatorMixin[0].Fields()
 	_ = indicatorMixinFields0
 	indicatorMixinFields1 := indicatorMixin[1].Fields()

@@ -47,6 +47,7 @@ func (Indicator) Edges() []ent.Edge {
 func (Indicator) Hooks() []ent.Hook {
 	return []ent.Hook{
 		rules.References(),
+		rules.TargetAfterBaseline(),
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 
 	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/rules"
@@ -33,6 +34,11 @@ func (IndicatorTarget) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("indicator", Indicator.Type).Ref("targets").Field("indicator_id").Unique().Required().Immutable(),
 	}
+}
+
+// Indexes of the IndicatorTarget.
+func (IndicatorTarget) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("indicator_id", "year").Unique()}
 }
 
 // Hooks of the IndicatorTarget.

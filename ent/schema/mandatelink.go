@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 
 	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/rules"
@@ -34,6 +35,11 @@ func (MandateLink) Edges() []ent.Edge {
 		edge.From("body", Body.Type).Ref("mandate_links").Field("body_id").Unique().Required().Immutable(),
 		edge.From("initiative", Initiative.Type).Ref("mandate_links").Field("initiative_id").Unique().Required().Immutable(),
 	}
+}
+
+// Indexes of the MandateLink.
+func (MandateLink) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("body_id", "task", "initiative_id").Unique()}
 }
 
 // Hooks of the MandateLink.

@@ -10,6 +10,12 @@ import (
 	"github.com/pactreg/pactreg/ent/dates"
 )
 
+func init() {
+	// Keep a decimal's scale when it is stored and shown: 1250000.50 is an
+	// amount in kroner and øre, not 1250000.5.
+	decimal.TrimTrailingZeros = false
+}
+
 // decimalSchemaType stores exact decimals: NUMERIC on PostgreSQL, text on
 // SQLite (which has no exact decimal type). Amounts are never floats.
 var decimalSchemaType = map[string]string{

@@ -65,9 +65,10 @@ func UnmarshalTime(v any) (time.Time, error) {
 	return t, nil
 }
 
-// MarshalDecimal writes an exact decimal as a JSON string.
+// MarshalDecimal writes an exact decimal as a JSON string, keeping the
+// scale it was written or computed with ("1250000.50" stays so).
 func MarshalDecimal(d decimal.Decimal) graphql.Marshaler {
-	return graphql.MarshalString(d.String())
+	return graphql.MarshalString(d.String()) // scale kept: see ent/schema decimal init
 }
 
 // UnmarshalDecimal reads an exact decimal from a string or a JSON number

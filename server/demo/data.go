@@ -13,15 +13,22 @@ const (
 	preProjectGroup = "Forprojektgruppen"
 	vaekstforum     = "Vækstforum"
 	regionsraadet   = "Regionsrådet"
+	// regionalDevelopment is the committee for regional development.
+	regionalDevelopment = "Udvalget for Regional Udvikling"
+	workingGroups       = "Arbejdsgrupperne"
+	stemSecretariat     = "STEM-sekretariatet"
 )
 
 // Dates of the dataset.
 const (
-	// councilEstablished is the day Regionsrådet approves the technology pact
-	// (25 April 2018). The seed gives no founding date for the council: it is
-	// set up after that approval, so this day is used as its established_on,
-	// and as the dissolved_on of the three councils it replaces.
-	councilEstablished = "2018-04-25"
+	// pactApproved is the day Regionsrådet approves the technology pact
+	// (25 April 2018).
+	pactApproved = "2018-04-25"
+	// councilEstablished: the seed gives no founding date for the council:
+	// it is set up after the pact's approval, so that day is used as its
+	// established_on, and as the dissolved_on of the three councils it
+	// replaces.
+	councilEstablished = pactApproved
 	// firstTerm starts the demo appointments: the council's first meeting
 	// is "primo juni 2018".
 	firstTerm = "2018-06-01"
@@ -159,7 +166,7 @@ var bodies = []bodyRow{
 			"til regionens uddannelsespulje den 26. september 2018.",
 	},
 	{
-		name: "Udvalget for Regional Udvikling", kind: vocab.Committee, owner: regionName,
+		name: regionalDevelopment, kind: vocab.Committee, owner: regionName,
 		description: "Behandler prioriteringen af uddannelsespuljemidler den 11. april 2018.",
 	},
 	{
@@ -175,11 +182,11 @@ var bodies = []bodyRow{
 		establishedOn: "2017-09-12",
 	},
 	{
-		name: "Arbejdsgrupperne", kind: vocab.WorkingGroup, owner: regionName,
+		name: workingGroups, kind: vocab.WorkingGroup, owner: regionName,
 		description: "Arbejdsgrupperne under forberedelsen af teknologipagten mødtes i uge 50 i 2017.",
 	},
 	{
-		name: "STEM-sekretariatet", kind: vocab.Secretariat, owner: regionName,
+		name: stemSecretariat, kind: vocab.Secretariat, owner: regionName,
 		description: "Første møde ultimo maj 2018. Første opgaver: at kvalificere indsatserne i " +
 			"teknologipagten og udarbejde et STEM-barometer.",
 	},

@@ -1,7 +1,12 @@
 // Package demo loads pactreg's demo dataset into an empty database: the
 // technology pact of Region Midtjylland (Teknologipagt i Region Midtjylland,
 // 2018) with its bodies, Rådet for fremtidens kompetencer and that council's
-// seat allocations, and the real organisations of the region that fill them.
+// seat allocations, and the real organisations of the region that fill them;
+// and the pact's programme: the national pact it derives from, the growth
+// partnership agreement, the decisions that approved it, the STEM barometer
+// (an initiative, an indicator and its 2030 target, value undecided), the
+// meetings and milestones of its calendar as the seed dates them ("uge 50 i
+// 2017", "primo juni 2018" …), and the education pool with its first round.
 //
 // The people and their appointments are DEMO DATA: the seed names no one, so
 // every person is fictional (title "Fiktiv demo-repræsentant", an address at
@@ -9,6 +14,8 @@
 // "Demodata: fiktiv person". The demo appointments include vacant seats,
 // alternates (suppleanter), a chain of three consecutive terms, and the
 // appointment letters (udpegningsbreve) of March 2018 with their answers.
+// The budget of the education pool's first round is a demo figure too (the
+// seed gives none; the pool's description says so).
 package demo
 
 import (
@@ -23,8 +30,9 @@ import (
 )
 
 // Load puts the demo dataset into an empty database in one transaction and reports whether it did.
-// On a database that already holds any organisation or body it does nothing (loaded=false), so
-// loading twice never duplicates.
+// On a database that already holds any organisation, body, partnership, theme, initiative,
+// indicator, milestone or funding pool (every record the dataset makes that needs no other) it
+// does nothing (loaded=false), so loading twice never duplicates.
 func Load(ctx context.Context, client *ent.Client) (loaded bool, err error) {
 	tx, err := client.Tx(ctx)
 	if err != nil {
@@ -46,25 +54,40 @@ func Load(ctx context.Context, client *ent.Client) (loaded bool, err error) {
 
 // load writes the dataset through c unless the database holds data.
 func load(ctx context.Context, c *ent.Client) (bool, error) {
-	hasOrganisations, err := c.Organisation.Query().Exist(ctx)
-	if err != nil {
-		return false, fmt.Errorf("demo: look for organisations: %w", err)
-	}
-	hasBodies, err := c.Body.Query().Exist(ctx)
-	if err != nil {
-		return false, fmt.Errorf("demo: look for bodies: %w", err)
-	}
-	if hasOrganisations || hasBodies {
-		return false, nil
+	for _, q := range []struct {
+		what  string
+		exist func(context.Context) (bool, error)
+	}{
+		{"organisations", c.Organisation.Query().Exist},
+		{"bodies", c.Body.Query().Exist},
+		{"partnerships", c.Partnership.Query().Exist},
+		{"themes", c.Theme.Query().Exist},
+		{"initiatives", c.Initiative.Query().Exist},
+		{"indicators", c.Indicator.Query().Exist},
+		{"milestones", c.Milestone.Query().Exist},
+		{"funding pools", c.FundingPool.Query().Exist},
+	} {
+		found, err := q.exist(ctx)
+		if err != nil {
+			return false, fmt.Errorf("demo: look for %s: %w", q.what, err)
+		}
+		if found {
+			return false, nil
+		}
 	}
 	l := &loader{
-		c:         c,
-		orgs:      map[string]int{},
-		bodies:    map[string]int{},
-		allocs:    map[string]int{},
-		positions: map[string]int{},
-		people:    map[string]int{},
-		terms:     map[string][]term{},
+		c:            c,
+		orgs:         map[string]int{},
+		bodies:       map[string]int{},
+		allocs:       map[string]int{},
+		positions:    map[string]int{},
+		people:       map[string]int{},
+		terms:        map[string][]term{},
+		partnerships: map[string]int{},
+		themes:       map[string]int{},
+		initiatives:  map[string]int{},
+		indicators:   map[string]int{},
+		pools:        map[string]int{},
 	}
 	for _, step := range []func() error{
 		func() error { return createAll(ctx, organisations, l.organisation) },
@@ -73,8 +96,20 @@ func load(ctx context.Context, c *ent.Client) (bool, error) {
 		func() error { return createAll(ctx, appointments, l.appointment) },
 		func() error { return createAll(ctx, reappointments, l.reappointment) },
 		func() error { return createAll(ctx, alternates, l.alternate) },
-		// Letters last: a nominated one links its appointment.
+		// Letters after the appointments: a nominated one links its appointment.
 		func() error { return createAll(ctx, nominations, l.nomination) },
+		func() error { return createAll(ctx, partnerships, l.partnership) },
+		func() error { return createAll(ctx, signatories, l.signatory) },
+		func() error { return createAll(ctx, decisions, l.decision) },
+		func() error { return createAll(ctx, themes, l.theme) },
+		func() error { return createAll(ctx, initiatives, l.initiative) },
+		func() error { return createAll(ctx, mandateLinks, l.mandateLink) },
+		func() error { return createAll(ctx, indicators, l.indicator) },
+		func() error { return createAll(ctx, targets, l.target) },
+		func() error { return createAll(ctx, meetings, l.meeting) },
+		func() error { return createAll(ctx, milestones, l.milestone) },
+		func() error { return createAll(ctx, pools, l.pool) },
+		func() error { return createAll(ctx, rounds, l.round) },
 	} {
 		if err := step(); err != nil {
 			return false, err
@@ -106,6 +141,12 @@ type loader struct {
 	positions map[string]int    // last allocation position, by body name
 	people    map[string]int    // by name
 	terms     map[string][]term // appointments by person name, in load order
+
+	partnerships map[string]int // by name
+	themes       map[string]int // by name
+	initiatives  map[string]int // by title
+	indicators   map[string]int // by code
+	pools        map[string]int // by name
 }
 
 // term is an appointment the loader made.
@@ -163,6 +204,50 @@ func (rs *refs) id(m map[string]int, what, name string) int {
 	return 0
 }
 
+// optionalID is nil for "" and the id of name in m otherwise (0 when
+// unknown, with err set).
+func (rs *refs) optionalID(m map[string]int, what, name string) *int {
+	if name == "" {
+		return nil
+	}
+	id := rs.id(m, what, name)
+	return &id
+}
+
+// exec runs create unless a name did not resolve (then the builder holds
+// zero ids and is dropped).
+func (rs *refs) exec(ctx context.Context, create interface{ Exec(context.Context) error }) error {
+	if rs.err != nil {
+		return rs.err
+	}
+	return create.Exec(ctx)
+}
+
+// creation is an ent create builder whose mutation knows the new record's
+// id once it is saved.
+type creation[M interface{ ID() (int, bool) }] interface {
+	Exec(context.Context) error
+	Mutation() M
+}
+
+// remember runs create, unless refErr says a name of the row did not
+// resolve, and keeps the new record's id in m under key, for later rows
+// to refer to.
+func remember[M interface{ ID() (int, bool) }](ctx context.Context, refErr error, create creation[M], m map[string]int, key string) error {
+	if refErr != nil {
+		return refErr
+	}
+	if err := create.Exec(ctx); err != nil {
+		return err
+	}
+	id, ok := create.Mutation().ID()
+	if !ok {
+		return fmt.Errorf("no id after creating %q", key)
+	}
+	m[key] = id
+	return nil
+}
+
 // optional is nil for "" and &s otherwise (for SetNillable… setters).
 func optional(s string) *string {
 	if s == "" {
@@ -191,21 +276,14 @@ func optionalDate(s string) *dates.Date {
 func (l *loader) organisation(ctx context.Context, r organisationRow) error {
 	var rs refs
 	members := rs.ids(l.orgs, "member organisation", r.members...)
-	if rs.err != nil {
-		return rs.err
-	}
-	o, err := l.c.Organisation.Create().
+	create := l.c.Organisation.Create().
 		SetName(r.name).
 		SetNillableShortName(optional(r.shortName)).
 		SetKind(r.kind).
 		SetNillableMunicipalityCode(optional(r.municipalityCode)).
 		SetNillableFoundedOn(optionalDate(r.foundedOn)).
-		AddMemberIDs(members...).
-		Save(ctx)
-	if err == nil {
-		l.orgs[r.name] = o.ID
-	}
-	return err
+		AddMemberIDs(members...)
+	return remember(ctx, rs.err, create, l.orgs, r.name)
 }
 
 func (l *loader) body(ctx context.Context, r bodyRow) error {
@@ -213,9 +291,6 @@ func (l *loader) body(ctx context.Context, r bodyRow) error {
 	owner := rs.id(l.orgs, "owner", r.owner)
 	advises := rs.ids(l.bodies, "advised body", r.advises...)
 	replaces := rs.ids(l.bodies, "replaced body", r.replaces...)
-	if rs.err != nil {
-		return rs.err
-	}
 	create := l.c.Body.Create().
 		SetName(r.name).
 		SetNillableShortName(optional(r.shortName)).
@@ -229,11 +304,7 @@ func (l *loader) body(ctx context.Context, r bodyRow) error {
 	if len(r.mandate) > 0 {
 		create.SetMandate(r.mandate)
 	}
-	b, err := create.Save(ctx)
-	if err == nil {
-		l.bodies[r.name] = b.ID
-	}
-	return err
+	return remember(ctx, rs.err, create, l.bodies, r.name)
 }
 
 func (l *loader) allocation(ctx context.Context, r allocationRow) error {

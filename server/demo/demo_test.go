@@ -13,6 +13,7 @@ import (
 	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/dates"
 	"github.com/pactreg/pactreg/ent/organisation"
+	"github.com/pactreg/pactreg/ent/partnership"
 	"github.com/pactreg/pactreg/ent/seatallocation"
 	"github.com/pactreg/pactreg/ent/store"
 	"github.com/pactreg/pactreg/ent/store/storetest"
@@ -42,6 +43,19 @@ func counts(t *testing.T, ctx context.Context, c *ent.Client) map[string]int {
 		"people":              c.Person.Query().Count,
 		"appointments":        c.Appointment.Query().Count,
 		"nomination requests": c.NominationRequest.Query().Count,
+		"partnerships":        c.Partnership.Query().Count,
+		"signatories":         c.Signatory.Query().Count,
+		"decisions":           c.Decision.Query().Count,
+		"themes":              c.Theme.Query().Count,
+		"initiatives":         c.Initiative.Query().Count,
+		"mandate links":       c.MandateLink.Query().Count,
+		"indicators":          c.Indicator.Query().Count,
+		"indicator targets":   c.IndicatorTarget.Query().Count,
+		"meetings":            c.Meeting.Query().Count,
+		"milestones":          c.Milestone.Query().Count,
+		"funding pools":       c.FundingPool.Query().Count,
+		"funding rounds":      c.FundingRound.Query().Count,
+		"grant applications":  c.GrantApplication.Query().Count,
 	} {
 		n, err := count(ctx)
 		if err != nil {
@@ -406,7 +420,8 @@ func heldOn(apps []*ent.Appointment, d dates.Date) int {
 }
 
 // TestLoadLeavesDataAlone: a database holding just an organisation, or just
-// a body, is not empty, and Load writes nothing to it.
+// a body, or just a record of the programme, is not empty, and Load writes
+// nothing to it.
 func TestLoadLeavesDataAlone(t *testing.T) {
 	seeds := map[string]func(context.Context, *ent.Client) error{
 		"organisation": func(ctx context.Context, c *ent.Client) error {
@@ -414,6 +429,12 @@ func TestLoadLeavesDataAlone(t *testing.T) {
 		},
 		"body": func(ctx context.Context, c *ent.Client) error {
 			return c.Body.Create().SetName("Andet organ").SetKind(vocab.OtherBody).Exec(ctx)
+		},
+		"partnership": func(ctx context.Context, c *ent.Client) error {
+			return c.Partnership.Create().SetName("Anden pagt").SetKind(partnership.KindOTHER).Exec(ctx)
+		},
+		"milestone": func(ctx context.Context, c *ent.Client) error {
+			return c.Milestone.Create().SetTitle("Andet skridt").SetPlanned(dates.MustParseFuzzy("2018-Q2")).Exec(ctx)
 		},
 	}
 	for name, seed := range seeds {
