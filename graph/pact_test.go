@@ -16,6 +16,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/ent/apperr"
 	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/store"
 	"github.com/pactreg/pactreg/ent/store/storetest"
@@ -795,5 +796,19 @@ func TestPactAnonymous(t *testing.T) {
 		for _, m := range mutations[:12] {
 			t.Run(m.name+" as EDITOR", func(t *testing.T) { editor.on(t).do("mutation { "+m.m+" }", nil) })
 		}
+	})
+}
+
+// TestPartnershipStatusOnEveryPath: the forward-only status is a hook, so
+// a write that bypasses advancePartnership obeys it too.
+func TestPartnershipStatusOnEveryPath(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := authz.SystemContext(context.Background())
+		p := db.Client.Partnership.Create().SetName("Pagt").SetKind("TECHNOLOGY_PACT").SetStatus("SIGNED").SaveX(ctx)
+		err := db.Client.Partnership.UpdateOne(p).SetStatus("APPROVED").Exec(ctx)
+		if ae, ok := apperr.As(err); !ok || ae.Code != apperr.BadUserInput {
+			t.Fatalf("backwards through ent: %v", err)
+		}
+		db.Client.Partnership.UpdateOne(p).SetStatus("ACTIVE").ExecX(ctx)
 	})
 }

@@ -17,12 +17,20 @@ import (
 func updateVersioned[T any](ctx context.Context, what string, id, expected int,
 	save func() (T, error), current func() (int, error)) (T, error) {
 	v, err := save()
-	if err == nil || !ent.IsNotFound(err) {
+	ae, refused := apperr.As(err)
+	refused = refused && ae.Code != apperr.Forbidden
+	if err == nil || !ent.IsNotFound(err) && !refused {
 		return v, err
 	}
+	// No row matched, or a rule refused the change: if the record moved on
+	// since the caller read it, the refusal was judged on someone else's
+	// change, and what the caller needs to know is that it is stale.
 	cur, cerr := current()
 	if cerr != nil {
 		return v, cerr
+	}
+	if refused && cur == expected {
+		return v, err
 	}
 	return v, &apperr.Error{
 		Code:  apperr.Conflict,

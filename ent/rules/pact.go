@@ -3,6 +3,7 @@ package rules
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"entgo.io/ent"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/hook"
 	"github.com/pactreg/pactreg/ent/mandatelink"
+	"github.com/pactreg/pactreg/ent/partnership"
 )
 
 // MandateTaskExists keeps a mandate link pointing at a task the body's
@@ -60,3 +62,30 @@ func checkMandateLink(ctx context.Context, m *gen.MandateLinkMutation) error {
 }
 
 func passThrough(next ent.Mutator) ent.Mutator { return next }
+
+// partnershipOrder is the lifecycle of a partnership.
+var partnershipOrder = []partnership.Status{
+	partnership.StatusDRAFT, partnership.StatusAPPROVED, partnership.StatusSIGNED,
+	partnership.StatusACTIVE, partnership.StatusCLOSED,
+}
+
+// PartnershipForward keeps a partnership's status moving forward on every
+// write path (advancePartnership also checks the days of the steps).
+func PartnershipForward() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.PartnershipFunc(func(ctx context.Context, m *gen.PartnershipMutation) (ent.Value, error) {
+			to, ok := m.Status()
+			if !ok {
+				return next.Mutate(ctx, m)
+			}
+			from, err := m.OldStatus(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("partnership status: %w", err)
+			}
+			if slices.Index(partnershipOrder, to) <= slices.Index(partnershipOrder, from) {
+				return nil, apperr.BadInput("to", "the partnership is %s: its status only moves forward (DRAFT → APPROVED → SIGNED → ACTIVE → CLOSED), so it cannot move to %s", from, to)
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpUpdateOne)
+}

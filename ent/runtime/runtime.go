@@ -1190,6 +1190,8 @@ func init() {
 	partnership.Hooks[2] = partnershipMixinHooks2[0]
 
 	partnership.Hooks[3] = partnershipHooks[0]
+
+	partnership.Hooks[4] = partnershipHooks[1]
 	partnershipMixinFields0 := partnershipMixin[0].Fields()
 	_ = partnershipMixinFields0
 	partnershipMixinFields1 := partnershipMixin[1].Fields()

@@ -59,6 +59,7 @@ func (Partnership) Edges() []ent.Edge {
 func (Partnership) Hooks() []ent.Hook {
 	return []ent.Hook{
 		rules.References(),
+		rules.PartnershipForward(),
 	}
 }
 
