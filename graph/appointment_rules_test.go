@@ -370,3 +370,49 @@ func TestMutationResultWithLinkedFields(t *testing.T) {
 		}
 	})
 }
+
+// TestRulesHoldWhenTheirInputsChange: changes to the facts a rule judged
+// (an allocation's role, a body's establishment, its mandate) and bulk
+// updates cannot slip past the rules.
+func TestRulesHoldWhenTheirInputsChange(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 4)
+		ctx := authz.SystemContext(context.Background())
+		c := db.Client
+		a.appoint(appt(w.people[0], w.chair, w.region, "2021-01-01", ""))
+		member := a.appoint(appt(w.people[1], w.kommuner, w.aarhus, "2021-01-01", "2026-12-31"))
+		version := func(id int) int {
+			var v struct{ Node struct{ Version int } }
+			a.do(fmt.Sprintf(`{ node(id: %d) { ... on SeatAllocation { version } ... on Body { version } } }`, id), &v)
+			return v.Node.Version
+		}
+		// Turning the members' allocation into a second chair line.
+		a.refuse(`mutation($id: ID!, $v: Int!) { updateSeatAllocation(id: $id, expectedVersion: $v, input: {role: CHAIR}) { id } }`,
+			"CONFLICT", "role", "id", w.kommuner, "v", version(w.kommuner))
+		// Establishing the body after its first appointments start.
+		a.refuse(`mutation($id: ID!, $v: Int!) { updateBody(id: $id, expectedVersion: $v, input: {establishedOn: "2022-01-01"}) { id } }`,
+			"BAD_USER_INPUT", "establishedOn", "id", w.body, "v", version(w.body))
+		// Shortening a mandate below a linked task.
+		c.Body.UpdateOneID(w.body).SetMandate([]string{"1", "2", "3"}).ExecX(ctx)
+		ini := c.Initiative.Create().SetTitle("STEM").SaveX(ctx)
+		c.MandateLink.Create().SetBodyID(w.body).SetTask(3).SetInitiativeID(ini.ID).ExecX(ctx)
+		a.refuse(`mutation($id: ID!, $v: Int!) { updateBody(id: $id, expectedVersion: $v, input: {mandate: ["1", "2"]}) { id } }`,
+			"BAD_USER_INPUT", "mandate", "id", w.body, "v", version(w.body))
+		// Bulk updates are refused: the rules judge one row at a time.
+		for name, err := range map[string]error{
+			"seats":  c.SeatAllocation.Update().SetSeats(1).Exec(ctx),
+			"ends":   c.Appointment.Update().SetEndsOn(dates.MustParse("2000-01-01")).Exec(ctx),
+			"status": c.Partnership.Update().SetStatus("DRAFT").Exec(ctx),
+			"bodies": c.Body.Update().SetDescription("x").Exec(ctx),
+		} {
+			if ae, ok := apperr.As(err); !ok || ae.Code != apperr.BadUserInput {
+				t.Errorf("bulk update of %s: %v", name, err)
+			}
+		}
+		// Replacing an appointment that ends before the successor starts
+		// would lengthen it: refused.
+		a.refuse(`mutation($id: ID!, $p: ID!) { replaceAppointment(id: $id, input: {personID: $p, startsOn: "2027-06-01"}) { id } }`,
+			"BAD_USER_INPUT", "startsOn", "id", member, "p", w.people[2])
+	})
+}

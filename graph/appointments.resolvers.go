@@ -27,6 +27,9 @@ func (r *mutationResolver) ReplaceAppointment(ctx context.Context, id int, input
 	if last.Before(old.StartsOn) {
 		return nil, apperr.BadInput("startsOn", "the successor must start after the replaced appointment's first day (%s)", old.StartsOn)
 	}
+	if old.EndsOn != nil && !last.Before(*old.EndsOn) {
+		return nil, apperr.BadInput("startsOn", "the replaced appointment already ends on %s: a successor starting %s replaces no one (appoint instead)", old.EndsOn, input.StartsOn)
+	}
 	if err := c.Appointment.UpdateOne(old).SetEndsOn(last).SetEndReason(vocab.Replaced).Exec(ctx); err != nil {
 		return nil, err
 	}

@@ -61,16 +61,6 @@ import (
 // progressPlaces is the number of decimal places of progress.
 const progressPlaces = 4
 
-// barometerClient is the client reads go through: a mutation's
-// transaction (so that its result shows its own writes), else the root
-// client.
-func (r *Resolver) barometerClient(ctx context.Context) *ent.Client {
-	if c := ent.FromContext(ctx); c != nil {
-		return c
-	}
-	return r.client
-}
-
 // parsePeriod reads a period as written (dates.ParseFuzzy's forms).
 func parsePeriod(period string) (dates.Fuzzy, error) {
 	f, err := dates.ParseFuzzy(period)
@@ -274,13 +264,13 @@ var indicatorBatches sync.Map // weak.Pointer[graphql.FieldContext] → *indicat
 func (r *Resolver) indicatorBatchFor(ctx context.Context, obj *ent.Indicator) *indicatorBatch {
 	list, ids := indicatorSiblings(ctx, obj.ID)
 	if list == nil {
-		return &indicatorBatch{client: r.barometerClient(ctx), ids: []int{obj.ID}}
+		return &indicatorBatch{client: r.reader(ctx), ids: []int{obj.ID}}
 	}
 	key := weak.Make(list)
 	if b, ok := indicatorBatches.Load(key); ok {
 		return b.(*indicatorBatch)
 	}
-	b, loaded := indicatorBatches.LoadOrStore(key, &indicatorBatch{client: r.barometerClient(ctx), ids: ids})
+	b, loaded := indicatorBatches.LoadOrStore(key, &indicatorBatch{client: r.reader(ctx), ids: ids})
 	if !loaded {
 		runtime.AddCleanup(list, func(k weak.Pointer[graphql.FieldContext]) { indicatorBatches.Delete(k) }, key)
 	}

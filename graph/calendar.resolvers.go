@@ -94,5 +94,5 @@ func (r *observationResolver) Period(ctx context.Context, obj *ent.Observation) 
 
 // Upcoming is the resolver for the upcoming field.
 func (r *queryResolver) Upcoming(ctx context.Context, from *dates.Date, days int) ([]*generated.CalendarItem, error) {
-	return upcoming(ctx, r.client, from, days)
+	return upcoming(ctx, r.reader(ctx), from, days)
 }

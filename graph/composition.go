@@ -64,7 +64,7 @@ func (r *Resolver) allocationsOf(ctx context.Context, bodyIDs ...int) ([]*ent.Se
 	if len(bodyIDs) == 0 {
 		return nil, nil
 	}
-	allocs, err := r.client.SeatAllocation.Query().Where(seatallocation.BodyIDIn(bodyIDs...)).All(ctx)
+	allocs, err := r.reader(ctx).SeatAllocation.Query().Where(seatallocation.BodyIDIn(bodyIDs...)).All(ctx)
 	return byPosition(allocs), err
 }
 
@@ -92,7 +92,7 @@ func (r *Resolver) heldCounts(ctx context.Context, allocs []*ent.SeatAllocation,
 		SeatAllocationID int `json:"seat_allocation_id"`
 		Count            int `json:"count"`
 	}
-	err := r.client.Appointment.Query().
+	err := r.reader(ctx).Appointment.Query().
 		Where(appointment.SeatAllocationIDIn(idsOf(allocs, idOfAllocation)...), holdingOn(asOf), appointment.AlternateForIDIsNil()).
 		GroupBy(appointment.FieldSeatAllocationID).
 		Aggregate(ent.Count()).
@@ -114,7 +114,7 @@ func (r *Resolver) compositionOf(ctx context.Context, bodyID int, asOf dates.Dat
 	}
 	// The members and alternates of these allocations serving on asOf (an
 	// alternate belongs to its member's allocation: ent/rules).
-	rows, err := r.client.Appointment.Query().
+	rows, err := r.reader(ctx).Appointment.Query().
 		Where(appointment.SeatAllocationIDIn(idsOf(allocs, idOfAllocation)...), holdingOn(asOf)).
 		WithPerson().
 		WithOnBehalfOf().
@@ -248,7 +248,7 @@ func (r *Resolver) vacancies(ctx context.Context, asOf dates.Date, bodyIDs []int
 	if len(bodyIDs) > maxVacancyBodies {
 		return nil, apperr.BadInput("bodyIds", "at most %d bodyIds, got %d", maxVacancyBodies, len(bodyIDs))
 	}
-	q := r.client.Body.Query().Where(existsOn(asOf))
+	q := r.reader(ctx).Body.Query().Where(existsOn(asOf))
 	if bodyIDs != nil {
 		if len(bodyIDs) == 0 {
 			return []*generated.Vacancy{}, nil
@@ -306,7 +306,7 @@ func (r *Resolver) expiringAppointments(ctx context.Context, withinDays int, asO
 // the edges the GraphQL selection asks for (one statement per edge, not
 // per row).
 func (r *Resolver) appointments(ctx context.Context, order []appointment.OrderOption, where ...predicate.Appointment) ([]*ent.Appointment, error) {
-	q, err := r.client.Appointment.Query().Where(where...).Order(order...).CollectFields(ctx)
+	q, err := r.reader(ctx).Appointment.Query().Where(where...).Order(order...).CollectFields(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -335,7 +335,7 @@ func (r *Resolver) representation(ctx context.Context, orgID int, asOf dates.Dat
 // here; the chain's rows are then read in one more, with the edges the
 // selection asks for.
 func (r *Resolver) chain(ctx context.Context, a *ent.Appointment) ([]*ent.Appointment, error) {
-	links, err := r.client.Appointment.Query().
+	links, err := r.reader(ctx).Appointment.Query().
 		Where(appointment.PersonID(a.PersonID)).
 		Select(appointment.FieldID, appointment.FieldPreviousID).
 		All(ctx)

@@ -38,11 +38,12 @@ func newAPI(t *testing.T, db *store.DB) *api {
 }
 
 // newHandler is the real handler with the default limits but no rate
-// limit (all test requests come from one address; the rate limit has tests
-// of its own).
+// limit (all test requests come from one address) and a high cost limit;
+// both have tests of their own.
 func newHandler(db *store.DB) http.Handler {
 	lim := limits.DefaultConfig()
 	lim.RatePerSecond = 0
+	lim.MaxCost = 1_000_000 // the walks of whole schemas go deep; the cost limit has tests of its own
 	return graph.NewHandler(db.Client, graph.Config{
 		Logger:        testLogger(),
 		Introspection: true,

@@ -26,11 +26,9 @@ func (noIntrospection) MutateOperationContext(_ context.Context, oc *graphql.Ope
 }
 
 // asksSchema reports whether a root selection (fragments included) asks
-// for __schema or __type.
+// for __schema or __type. Validation has refused fragment cycles already,
+// so the recursion ends.
 func asksSchema(set ast.SelectionSet, frags ast.FragmentDefinitionList, depth int) bool {
-	if depth > 10 {
-		return false
-	}
 	for _, s := range set {
 		switch s := s.(type) {
 		case *ast.Field:

@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"github.com/99designs/gqlgen/client"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -27,6 +28,17 @@ func TestLimitsThroughTheServer(t *testing.T) {
 		}
 		if cost, ok := resp.Extensions["cost"].(float64); !ok || cost != 6 {
 			t.Fatalf("extensions.cost = %v, want 1 + 5×1 = 6", resp.Extensions["cost"])
+		}
+		// Plain lists are charged 10 items each, at least 1 apiece: nested
+		// lists cannot multiply work for free. 1 + 30 × (1 + (1 + 10 × (1 +
+		// (1 + 10 × (1 + (1 + 10 × 1)))))) = 36661.
+		strict := limits.DefaultConfig()
+		strict.RatePerSecond = 0
+		sc := &api{t: t, db: db, c: client.New(graph.NewHandler(db.Client, graph.Config{Logger: testLogger(), Limits: &strict}))}
+		e := sc.fails(`{ appointments(first: 30) { edges { node { seatAllocation { appointments {
+			seatAllocation { appointments { seatAllocation { appointments { id } } } } } } } } } }`, "QUERY_TOO_COMPLEX", "")
+		if e.Extensions["cost"] != float64(36661) {
+			t.Errorf("nested lists cost %v, want 36661", e.Extensions["cost"])
 		}
 		unchanged(t, db, func() {
 			e := a.fails(`{ organisations(first: 101) { totalCount } }`, "QUERY_TOO_COMPLEX", "first")

@@ -32,7 +32,7 @@ func grow(t *testing.T, c *ent.Client, n int) {
 }
 
 const nestedQuery = `{
-  bodies(first: 100) {
+  bodies(first: 20) {
     totalCount
     edges { node {
       name

@@ -3,6 +3,8 @@
 package graph
 
 import (
+	"context"
+
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/pactreg/pactreg/ent"
@@ -10,7 +12,7 @@ import (
 )
 
 // Resolver is the root resolver. Its client is the non-transactional one;
-// mutations use the transaction that entgql.Transactioner puts in the
+// mutations use the transaction that the transactioner (tx.go) puts in the
 // context (ent.FromContext).
 type Resolver struct {
 	client *ent.Client
@@ -30,4 +32,14 @@ func deref[T any](p *T) T {
 		return zero
 	}
 	return *p
+}
+
+// reader is the client reads go through: inside a mutation its
+// transaction (so that the mutation's answer shows its own writes and
+// needs no second connection), else the root client.
+func (r *Resolver) reader(ctx context.Context) *ent.Client {
+	if c := ent.FromContext(ctx); c != nil {
+		return c
+	}
+	return r.client
 }

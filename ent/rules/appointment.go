@@ -78,15 +78,22 @@ func lockBody(ctx context.Context, c *gen.Client, bodyID int) error {
 // on PostgreSQL; SQLite write transactions are serial), so check and
 // insert cannot race. c must be the client of the write's transaction.
 func CheckAppointment(ctx context.Context, c *gen.Client, cand Candidate) error {
+	// Lock first, then read: what is read under the lock is current. (An
+	// allocation's body never changes, so reading it to lock is safe.)
+	bodyID, err := c.SeatAllocation.Query().Where(seatallocation.ID(cand.SeatAllocationID)).
+		Select(seatallocation.FieldBodyID).Int(ctx)
+	if err != nil {
+		return fmt.Errorf("appointment rules: allocation %d: %w", cand.SeatAllocationID, err)
+	}
+	if err := lockBody(ctx, c, bodyID); err != nil {
+		return err
+	}
 	alloc, err := c.SeatAllocation.Query().Where(seatallocation.ID(cand.SeatAllocationID)).
 		WithBody().
 		WithEligibleOrganisations(func(q *gen.OrganisationQuery) { q.Select(organisation.FieldID, organisation.FieldName) }).
 		Only(ctx)
 	if err != nil {
 		return fmt.Errorf("appointment rules: allocation %d: %w", cand.SeatAllocationID, err)
-	}
-	if err := lockBody(ctx, c, alloc.BodyID); err != nil {
-		return err
 	}
 	b := alloc.Edges.Body
 	if err := checkLifetime(b, cand); err != nil {

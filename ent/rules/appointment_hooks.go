@@ -154,7 +154,7 @@ func endAlternates(ctx context.Context, m *gen.AppointmentMutation) error {
 		Where(appointment.AlternateForID(id), appointment.Or(appointment.EndsOnIsNil(), appointment.EndsOnGT(end))).
 		SetEndsOn(end).
 		SetEndReason(reason).
-		Save(ctx)
+		Save(ruleWrite(ctx))
 	if err != nil {
 		return fmt.Errorf("end alternates of appointment %d: %w", id, err)
 	}
@@ -232,7 +232,7 @@ func Dissolution() ent.Hook {
 				Where(inBody, appointment.Or(appointment.EndsOnIsNil(), appointment.EndsOnGT(day))).
 				SetEndsOn(day).
 				SetEndReason(vocab.BodyDissolved).
-				Save(ctx)
+				Save(ruleWrite(ctx))
 			if err != nil {
 				return nil, fmt.Errorf("end the appointments of dissolved body %d: %w", id, err)
 			}

@@ -108,6 +108,8 @@ func init() {
 	appointment.Hooks[4] = appointmentHooks[1]
 
 	appointment.Hooks[5] = appointmentHooks[2]
+
+	appointment.Hooks[6] = appointmentHooks[3]
 	appointmentInters := schema.Appointment{}.Interceptors()
 	appointment.Interceptors[0] = appointmentInters[0]
 	appointmentMixinFields0 := appointmentMixin[0].Fields()
@@ -168,6 +170,10 @@ func init() {
 	body.Hooks[4] = bodyHooks[1]
 
 	body.Hooks[5] = bodyHooks[2]
+
+	body.Hooks[6] = bodyHooks[3]
+
+	body.Hooks[7] = bodyHooks[4]
 	bodyMixinFields0 := bodyMixin[0].Fields()
 	_ = bodyMixinFields0
 	bodyMixinFields1 := bodyMixin[1].Fields()
@@ -1192,6 +1198,8 @@ func init() {
 	partnership.Hooks[3] = partnershipHooks[0]
 
 	partnership.Hooks[4] = partnershipHooks[1]
+
+	partnership.Hooks[5] = partnershipHooks[2]
 	partnershipMixinFields0 := partnershipMixin[0].Fields()
 	_ = partnershipMixinFields0
 	partnershipMixinFields1 := partnershipMixin[1].Fields()
@@ -1340,6 +1348,10 @@ func init() {
 	seatallocation.Hooks[5] = seatallocationHooks[2]
 
 	seatallocation.Hooks[6] = seatallocationHooks[3]
+
+	seatallocation.Hooks[7] = seatallocationHooks[4]
+
+	seatallocation.Hooks[8] = seatallocationHooks[5]
 	seatallocationMixinFields0 := seatallocationMixin[0].Fields()
 	_ = seatallocationMixinFields0
 	seatallocationMixinFields1 := seatallocationMixin[1].Fields()

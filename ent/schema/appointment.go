@@ -126,6 +126,7 @@ func (Appointment) Annotations() []schema.Annotation {
 // Hooks of the Appointment.
 func (Appointment) Hooks() []ent.Hook {
 	return []ent.Hook{
+		rules.NoBulkUpdates(),
 		rules.References(),
 		rules.DateOrder("starts_on", "ends_on"),
 		rules.Appointments(),

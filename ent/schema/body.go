@@ -86,9 +86,11 @@ func (Body) Annotations() []schema.Annotation {
 // Hooks of the Body.
 func (Body) Hooks() []ent.Hook {
 	return []ent.Hook{
+		rules.NoBulkUpdates(),
 		rules.References(),
 		rules.DateOrder("established_on", "dissolved_on"),
 		rules.Dissolution(),
+		rules.BodyChanges(),
 	}
 }
 

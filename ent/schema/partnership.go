@@ -58,6 +58,7 @@ func (Partnership) Edges() []ent.Edge {
 // Hooks of the Partnership.
 func (Partnership) Hooks() []ent.Hook {
 	return []ent.Hook{
+		rules.NoBulkUpdates(),
 		rules.References(),
 		rules.PartnershipForward(),
 	}

@@ -99,10 +99,12 @@ func (SeatAllocation) Annotations() []schema.Annotation {
 // Hooks of the SeatAllocation.
 func (SeatAllocation) Hooks() []ent.Hook {
 	return []ent.Hook{
+		rules.NoBulkUpdates(),
 		rules.References(),
 		rules.EligibleKinds(),
 		rules.DefaultPosition(),
 		rules.SeatsHeld(),
+		rules.RoleChange(),
 	}
 }
 

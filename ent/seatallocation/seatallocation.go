@@ -122,7 +122,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/pactreg/pactreg/ent/runtime"
 var (
-	Hooks  [7]ent.Hook
+	Hooks  [9]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time

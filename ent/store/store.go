@@ -3,6 +3,7 @@
 package store
 
 import (
+	"errors"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -156,7 +157,12 @@ func withStatementTimeout(raw string, d time.Duration) (string, error) {
 	}
 	u, err := neturl.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("database URL: %w", err)
+		// url.Error quotes the whole URL, password included: say only why.
+		var ue *neturl.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return "", fmt.Errorf("the database URL is not a valid URL: %v", err)
 	}
 	q := u.Query()
 	if q.Get("statement_timeout") == "" {

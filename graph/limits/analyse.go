@@ -202,6 +202,12 @@ func (w *walker) field(f *ast.Field, depth int) (cost, deepest int) {
 	if n, ok := w.idCount(f); ok {
 		return add(1, mul(n, max(1, cost))), deepest
 	}
+	if d := f.Definition; d != nil && d.Type != nil && d.Type.Elem != nil && w.cfg.ListFanout > 1 && !introspection(f) {
+		// A plain list has no page size: charge it ListFanout items (each
+		// at least 1), so that nesting lists cannot multiply work for free.
+		// ListFanout 1 charges a list like one object.
+		return add(1, mul(w.cfg.ListFanout, max(1, cost))), deepest
+	}
 	return add(1, cost), deepest
 }
 
@@ -525,4 +531,10 @@ func mul(a, b int) int {
 		return costCap
 	}
 	return min(a*b, costCap)
+}
+
+// introspection reports whether f belongs to the schema's introspection
+// (__schema, __type and their types), which reads no data.
+func introspection(f *ast.Field) bool {
+	return strings.HasPrefix(f.Name, "__") || f.ObjectDefinition != nil && strings.HasPrefix(f.ObjectDefinition.Name, "__")
 }

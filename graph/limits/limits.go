@@ -82,6 +82,7 @@ const (
 	DefaultMaxListItems  = 250
 	DefaultMaxCost       = 10000
 	DefaultMaxDepth      = 15
+	DefaultListFanout    = 10
 	DefaultRatePerSecond = 200
 	DefaultRateBurst     = 20000
 )
@@ -118,6 +119,9 @@ type Config struct {
 	MaxCost int
 	// MaxDepth caps how deeply fields nest, fragments expanded (default 15).
 	MaxDepth int
+	// ListFanout is how many items a plain (non-connection) list field is
+	// charged for in the cost (default 10).
+	ListFanout int
 	// RatePerSecond is how many cost points each rate key gets back per
 	// second; 0 disables rate limiting.
 	RatePerSecond float64
@@ -145,6 +149,7 @@ func (c Config) withDefaults() Config {
 	def(&c.MaxListItems, DefaultMaxListItems)
 	def(&c.MaxCost, DefaultMaxCost)
 	def(&c.MaxDepth, DefaultMaxDepth)
+	def(&c.ListFanout, DefaultListFanout)
 	c.DefaultPage = min(c.DefaultPage, c.MaxPage)
 	if c.RatePerSecond < 0 {
 		c.RatePerSecond = 0

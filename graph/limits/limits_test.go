@@ -252,7 +252,7 @@ func deep(levels int) string {
 
 func TestDepth(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newServer(t, db, limits.Config{})
+		s := newServer(t, db, limits.Config{ListFanout: 1})
 		seedOrganisations(t, db, 1)
 
 		s.ok(deep(11), nil) // 15 levels
@@ -270,7 +270,7 @@ func TestDepth(t *testing.T) {
 
 func TestCost(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s := newServer(t, db, limits.Config{MaxCost: 1000})
+		s := newServer(t, db, limits.Config{MaxCost: 1000, ListFanout: 1})
 		org := seedOrganisations(t, db, 3)[0]
 
 		for _, c := range []struct {
@@ -334,7 +334,7 @@ func TestCost(t *testing.T) {
 func TestRateLimit(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		clk := newClock()
-		s := newServer(t, db, limits.Config{MaxCost: 20, RatePerSecond: 1, RateBurst: 25, Now: clk.Now})
+		s := newServer(t, db, limits.Config{MaxCost: 20, RatePerSecond: 1, RateBurst: 25, Now: clk.Now, ListFanout: 1})
 		seedOrganisations(t, db, 3)
 		const q = `{ organisations(first: 10) { edges { node { memberOf { id } } } } }` // costs 11
 
