@@ -3,10 +3,10 @@
 package store
 
 import (
-	"errors"
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	neturl "net/url"
 	"strconv"
