@@ -416,3 +416,20 @@ func TestRulesHoldWhenTheirInputsChange(t *testing.T) {
 			"BAD_USER_INPUT", "startsOn", "id", member, "p", w.people[2])
 	})
 }
+
+// TestNominationIsJudgedAsItWillBeMade: nominate plans the appointment as
+// confirmation will make it (here: continuing the nominee's previous
+// term), so the term limit refuses it at nomination, not later.
+func TestNominationIsJudgedAsItWillBeMade(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 1)
+		ctx := authz.SystemContext(context.Background())
+		db.Client.Body.UpdateOneID(w.body).SetMaxConsecutiveTerms(1).ExecX(ctx)
+		a.appoint(appt(w.people[0], w.kommuner, w.aarhus, "2018-06-01", "2019-12-31"))
+		req := db.Client.NominationRequest.Create().SetSeatAllocationID(w.kommuner).SetOrganisationID(w.aarhus).
+			SetStatus(vocab.Sent).SetSentOn(dates.MustParse("2019-10-01")).SetTermStartsOn(dates.MustParse("2020-01-01")).SaveX(ctx)
+		a.refuse(`mutation($id: ID!, $p: ID!) { nominate(id: $id, personID: $p, answeredOn: "2019-11-01") { status } }`,
+			"TERM_LIMIT", "previousID", "id", req.ID, "p", w.people[0])
+	})
+}

@@ -142,12 +142,18 @@ func nominate(ctx context.Context, id, personID int, answeredOn *dates.Date) (*e
 		if req.TermStartsOn != nil {
 			startsOn = *req.TermStartsOn
 		}
-		if err := rules.CheckAppointment(ctx, c, rules.Candidate{
+		// Judge the appointment confirmation would make, planned the same
+		// way (term end from the body, continuation of a previous term).
+		cand, err := rules.Plan(ctx, c, rules.Candidate{
 			PersonID:         personID,
 			SeatAllocationID: req.SeatAllocationID,
 			OnBehalfOfID:     req.OrganisationID,
 			StartsOn:         startsOn,
-		}); err != nil {
+		})
+		if err != nil {
+			return nil, err
+		}
+		if err := rules.CheckAppointment(ctx, c, cand); err != nil {
 			return nil, err
 		}
 		return func(u *ent.NominationRequestUpdateOne) { u.SetNomineeID(personID).SetAnsweredOn(day) }, nil

@@ -42,7 +42,6 @@ func Appointments() ent.Hook {
 }
 
 func beforeCreate(ctx context.Context, m *gen.AppointmentMutation) error {
-	c := m.Client()
 	cand := Candidate{}
 	cand.PersonID, _ = m.PersonID()
 	cand.SeatAllocationID, _ = m.SeatAllocationID()
@@ -53,56 +52,62 @@ func beforeCreate(ctx context.Context, m *gen.AppointmentMutation) error {
 	}
 	if id, ok := m.AlternateForID(); ok {
 		cand.AlternateForID = &id
-		if cand.EndsOn == nil {
-			member, err := c.Appointment.Get(ctx, id)
-			if err != nil {
-				return fmt.Errorf("appointment rules: member %d: %w", id, err)
-			}
-			if member.EndsOn != nil {
-				cand.EndsOn = member.EndsOn // an alternate ends with its member
-				m.SetEndsOn(*member.EndsOn)
-			}
-		}
-	} else {
-		alloc, err := c.SeatAllocation.Query().Where(seatallocation.ID(cand.SeatAllocationID)).WithBody().Only(ctx)
-		if err != nil {
-			return fmt.Errorf("appointment rules: allocation %d: %w", cand.SeatAllocationID, err)
-		}
-		if cand.EndsOn == nil && alloc.Edges.Body.DefaultTermMonths != nil {
-			end := cand.StartsOn.AddDate(0, *alloc.Edges.Body.DefaultTermMonths, -1)
-			cand.EndsOn = &end
-			m.SetEndsOn(end)
-		}
-		if prev, err := previousTerm(ctx, m, alloc.BodyID, cand); err != nil {
-			return err
-		} else if prev != nil {
-			cand.PreviousID = prev
-		}
 	}
-	return CheckAppointment(ctx, c, cand)
+	if id, ok := m.PreviousID(); ok {
+		cand.PreviousID = &id
+	}
+	planned, err := Plan(ctx, m.Client(), cand)
+	if err != nil {
+		return err
+	}
+	if planned.EndsOn != nil && cand.EndsOn == nil {
+		m.SetEndsOn(*planned.EndsOn)
+	}
+	if planned.PreviousID != nil && cand.PreviousID == nil {
+		m.SetPreviousID(*planned.PreviousID)
+	}
+	return CheckAppointment(ctx, m.Client(), planned)
 }
 
-// previousTerm is the explicit previous term, or the same person's
-// member term in the same body that ended the day before this one starts
-// (linked automatically: a reappointment cannot dodge the term limit).
-func previousTerm(ctx context.Context, m *gen.AppointmentMutation, bodyID int, cand Candidate) (*int, error) {
-	if id, ok := m.PreviousID(); ok {
-		return &id, nil
+// Plan completes a candidate as creating it would: an alternate ends with
+// its member; a member's missing end comes from the body's term length;
+// a term that starts the day after the same person's last one in the body
+// continues it (so a reappointment cannot dodge the term limit). Checking
+// a nomination plans it the same way, so it is judged as it will be made.
+func Plan(ctx context.Context, c *gen.Client, cand Candidate) (Candidate, error) {
+	if cand.AlternateForID != nil {
+		if cand.EndsOn == nil {
+			member, err := c.Appointment.Get(ctx, *cand.AlternateForID)
+			if err != nil {
+				return cand, fmt.Errorf("appointment rules: member %d: %w", *cand.AlternateForID, err)
+			}
+			cand.EndsOn = member.EndsOn
+		}
+		return cand, nil
 	}
-	prev, err := m.Client().Appointment.Query().Where(
-		appointment.PersonID(cand.PersonID),
-		appointment.AlternateForIDIsNil(),
-		appointment.EndsOn(cand.StartsOn.AddDays(-1)),
-		appointment.HasSeatAllocationWith(seatallocation.BodyID(bodyID)),
-	).First(ctx)
-	if gen.IsNotFound(err) {
-		return nil, nil
-	}
+	alloc, err := c.SeatAllocation.Query().Where(seatallocation.ID(cand.SeatAllocationID)).WithBody().Only(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("appointment rules: previous term: %w", err)
+		return cand, fmt.Errorf("appointment rules: allocation %d: %w", cand.SeatAllocationID, err)
 	}
-	m.SetPreviousID(prev.ID)
-	return &prev.ID, nil
+	if b := alloc.Edges.Body; cand.EndsOn == nil && b.DefaultTermMonths != nil {
+		end := cand.StartsOn.AddDate(0, *b.DefaultTermMonths, -1)
+		cand.EndsOn = &end
+	}
+	if cand.PreviousID == nil {
+		prev, err := c.Appointment.Query().Where(
+			appointment.PersonID(cand.PersonID),
+			appointment.AlternateForIDIsNil(),
+			appointment.EndsOn(cand.StartsOn.AddDays(-1)),
+			appointment.HasSeatAllocationWith(seatallocation.BodyID(alloc.BodyID)),
+		).First(ctx)
+		switch {
+		case err == nil:
+			cand.PreviousID = &prev.ID
+		case !gen.IsNotFound(err):
+			return cand, fmt.Errorf("appointment rules: previous term: %w", err)
+		}
+	}
+	return cand, nil
 }
 
 // beforeEnd checks a change of an appointment's end: an ended appointment
