@@ -32,7 +32,7 @@ func (r *mutationResolver) CreateFundingRound(ctx context.Context, input ent.Cre
 // UpdateFundingRound is the resolver for the updateFundingRound field.
 func (r *mutationResolver) UpdateFundingRound(ctx context.Context, id int, expectedVersion int, input ent.UpdateFundingRoundInput) (*ent.FundingRound, error) {
 	c := ent.FromContext(ctx)
-	return updateJudged(ctx, "funding round", id, expectedVersion,
+	return updateVersioned(ctx, "funding round", id, expectedVersion,
 		func() (*ent.FundingRound, error) {
 			return c.FundingRound.UpdateOneID(id).Where(fundinground.Version(expectedVersion)).SetInput(input).Save(ctx)
 		},
@@ -49,7 +49,7 @@ func (r *mutationResolver) CreateGrantApplication(ctx context.Context, input ent
 // UpdateGrantApplication is the resolver for the updateGrantApplication field.
 func (r *mutationResolver) UpdateGrantApplication(ctx context.Context, id int, expectedVersion int, input ent.UpdateGrantApplicationInput) (*ent.GrantApplication, error) {
 	c := ent.FromContext(ctx)
-	return updateJudged(ctx, "grant application", id, expectedVersion,
+	return updateVersioned(ctx, "grant application", id, expectedVersion,
 		func() (*ent.GrantApplication, error) {
 			return c.GrantApplication.UpdateOneID(id).Where(grantapplication.Version(expectedVersion)).SetInput(input).Save(ctx)
 		},

@@ -61,8 +61,6 @@ func checkMandateLink(ctx context.Context, m *gen.MandateLinkMutation) error {
 	return nil
 }
 
-func passThrough(next ent.Mutator) ent.Mutator { return next }
-
 // partnershipOrder is the lifecycle of a partnership.
 var partnershipOrder = []partnership.Status{
 	partnership.StatusDRAFT, partnership.StatusAPPROVED, partnership.StatusSIGNED,

@@ -50,8 +50,10 @@ func References() ent.Hook {
 				}
 				input := inputName(edge, t, m.Op().Is(ent.OpCreate))
 				for _, id := range m.AddedIDs(edge) {
-					if err := exists(ctx, cm.Client(), t.table, id); err != nil {
+					if err := exists(ctx, cm.Client(), t.table, id); gen.IsNotFound(err) {
 						return nil, apperr.New(apperr.NotFound, input, "%s: no %s with id %v", input, singular(t.table), id)
+					} else if err != nil {
+						return nil, fmt.Errorf("references: %s %v: %w", input, id, err)
 					}
 				}
 			}
