@@ -24,6 +24,7 @@ type Config struct {
 	Timeout         time.Duration // -timeout, PACTREG_TIMEOUT
 	MaxBodyBytes    int64         // -max-body-bytes, PACTREG_MAX_BODY_BYTES
 	Limits          limits.Config // -max-page … -rate-burst, PACTREG_MAX_PAGE …
+	PprofAddr       string        // -pprof-addr, PACTREG_PPROF_ADDR
 
 	// Credentials come only from the environment, never from flags that
 	// other users of the machine could read in the process list.
@@ -61,6 +62,7 @@ var settings = []setting{
 	{"max-depth", "PACTREG_MAX_DEPTH", "15", "selection depth limit"},
 	{"rate", "PACTREG_RATE", "200", "cost points a credential (anonymous: an IP) earns per second; 0 disables the rate limit"},
 	{"rate-burst", "PACTREG_RATE_BURST", "20000", "cost points a credential may spend at once"},
+	{"pprof-addr", "PACTREG_PPROF_ADDR", "", "serve Go's profiler (/debug/pprof) on this separate address, e.g. 127.0.0.1:6060 (empty: off)"},
 }
 
 // parseConfig reads flags from args, with defaults taken from getenv.
@@ -82,6 +84,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		return Config{}, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
 	cfg := Config{
+		PprofAddr:   *values["pprof-addr"],
 		Addr:        *values["addr"],
 		DatabaseURL: *values["db"],
 		LogLevel:    *values["log-level"],

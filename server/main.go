@@ -104,6 +104,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	if cfg.PprofAddr != "" {
+		stopProfiler, err := serveProfiler(cfg.PprofAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopProfiler()
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Info("pactreg listening", "addr", ln.Addr().String(), "graphql", "http://"+ln.Addr().String()+"/graphql")
