@@ -105,7 +105,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	if cfg.PprofAddr != "" {
-		stopProfiler, err := serveProfiler(cfg.PprofAddr, log)
+		stopProfiler, _, err := serveProfiler(cfg.PprofAddr, log)
 		if err != nil {
 			return err
 		}

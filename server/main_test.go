@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -360,5 +361,17 @@ func TestHealthcheckCommand(t *testing.T) {
 	}
 	if err := healthcheckCommand(context.Background(), []string{"-timeout", "1s"}, env, io.Discard); err == nil {
 		t.Fatal("a stopped server passed the healthcheck")
+	}
+}
+
+// TestProfiler: -pprof-addr serves Go's profiler on its own address.
+func TestProfiler(t *testing.T) {
+	stop, addr, err := serveProfiler("127.0.0.1:0", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	if resp, body := get(t, "http://"+addr+"/debug/pprof/"); resp.StatusCode != 200 || !strings.Contains(body, "goroutine") {
+		t.Fatalf("profiler index: %d", resp.StatusCode)
 	}
 }

@@ -12,8 +12,8 @@ import (
 
 // serveProfiler serves Go's profiler on its own address (never on the
 // API's), for measuring where CPU and memory go under load. It returns a
-// function that stops it.
-func serveProfiler(addr string, log *slog.Logger) (func(), error) {
+// function that stops it and the address it listens on.
+func serveProfiler(addr string, log *slog.Logger) (stop func(), listening string, err error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
@@ -22,7 +22,7 @@ func serveProfiler(addr string, log *slog.Logger) (func(), error) {
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("profiler on %s: %w", addr, err)
+		return nil, "", fmt.Errorf("profiler on %s: %w", addr, err)
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
@@ -31,5 +31,5 @@ func serveProfiler(addr string, log *slog.Logger) (func(), error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(ctx)
-	}, nil
+	}, ln.Addr().String(), nil
 }
