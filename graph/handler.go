@@ -63,6 +63,7 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 		lim = *cfg.Limits
 	}
 	srv.Use(limits.New(lim))
+	srv.Use(accessLog{log: log})
 	srv.Use(transactioner{client: client})
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {

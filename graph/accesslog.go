@@ -1,0 +1,54 @@
+package graph
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/pactreg/pactreg/ent/authz"
+)
+
+// accessLog writes one structured line per GraphQL operation: request id,
+// operation, duration, actor and role, and the error codes — never the
+// document's variables or results (they may hold personal data) and never
+// a credential.
+type accessLog struct {
+	log *slog.Logger
+}
+
+func (accessLog) ExtensionName() string                   { return "AccessLog" }
+func (accessLog) Validate(graphql.ExecutableSchema) error { return nil }
+func (a accessLog) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	start := time.Now()
+	resp := next(ctx)
+	if resp == nil {
+		return resp
+	}
+	oc := graphql.GetOperationContext(ctx)
+	op, kind := oc.OperationName, ""
+	if oc.Operation != nil {
+		kind = string(oc.Operation.Operation)
+		if op == "" {
+			op = oc.Operation.Name
+		}
+	}
+	var codes []string
+	for _, e := range resp.Errors {
+		if c, ok := e.Extensions["code"].(string); ok {
+			codes = append(codes, c)
+		}
+	}
+	v := authz.FromContext(ctx)
+	a.log.LogAttrs(ctx, slog.LevelInfo, "graphql",
+		slog.String("request_id", RequestID(ctx)),
+		slog.String("operation", op),
+		slog.String("type", kind),
+		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+		slog.String("actor", v.Actor),
+		slog.String("role", v.Role.String()),
+		slog.Any("error_codes", codes),
+	)
+	return resp
+}
