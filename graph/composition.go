@@ -34,9 +34,6 @@ const (
 	maxChain = 100
 )
 
-// asOfOrToday is the date an asOf argument names, or today in Copenhagen.
-func asOfOrToday(asOf *dates.Date) dates.Date { return dates.OrToday(asOf) }
-
 // holdingOn: the appointment holds on d (both ends inclusive; no end date
 // means open-ended).
 func holdingOn(d dates.Date) predicate.Appointment {

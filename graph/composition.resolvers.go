@@ -26,22 +26,22 @@ func (r *appointmentResolver) Chain(ctx context.Context, obj *ent.Appointment) (
 
 // Composition is the resolver for the composition field.
 func (r *bodyResolver) Composition(ctx context.Context, obj *ent.Body, asOf *dates.Date) ([]*generated.CompositionLine, error) {
-	return r.compositionOf(ctx, obj.ID, asOfOrToday(asOf))
+	return r.compositionOf(ctx, obj.ID, dates.OrToday(asOf))
 }
 
 // VacancyCount is the resolver for the vacancyCount field.
 func (r *bodyResolver) VacancyCount(ctx context.Context, obj *ent.Body, asOf *dates.Date) (int, error) {
-	return r.vacancyCount(ctx, obj.ID, asOfOrToday(asOf))
+	return r.vacancyCount(ctx, obj.ID, dates.OrToday(asOf))
 }
 
 // CompositionSummary is the resolver for the compositionSummary field.
 func (r *bodyResolver) CompositionSummary(ctx context.Context, obj *ent.Body, asOf *dates.Date) (*generated.CompositionSummary, error) {
-	return r.compositionSummary(ctx, obj.ID, asOfOrToday(asOf))
+	return r.compositionSummary(ctx, obj.ID, dates.OrToday(asOf))
 }
 
 // Representation is the resolver for the representation field.
 func (r *organisationResolver) Representation(ctx context.Context, obj *ent.Organisation, asOf *dates.Date) ([]*ent.Appointment, error) {
-	return r.representation(ctx, obj.ID, asOfOrToday(asOf))
+	return r.representation(ctx, obj.ID, dates.OrToday(asOf))
 }
 
 // AppointmentHistory is the resolver for the appointmentHistory field.
@@ -56,10 +56,10 @@ func (r *personResolver) AppointmentHistory(ctx context.Context, obj *ent.Person
 
 // Vacancies is the resolver for the vacancies field.
 func (r *queryResolver) Vacancies(ctx context.Context, asOf *dates.Date, bodyIds []int) ([]*generated.Vacancy, error) {
-	return r.vacancies(ctx, asOfOrToday(asOf), bodyIds)
+	return r.vacancies(ctx, dates.OrToday(asOf), bodyIds)
 }
 
 // ExpiringAppointments is the resolver for the expiringAppointments field.
 func (r *queryResolver) ExpiringAppointments(ctx context.Context, withinDays int, asOf *dates.Date) ([]*ent.Appointment, error) {
-	return r.expiringAppointments(ctx, withinDays, asOfOrToday(asOf))
+	return r.expiringAppointments(ctx, withinDays, dates.OrToday(asOf))
 }

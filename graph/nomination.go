@@ -93,24 +93,10 @@ func (m nominationMove) run(ctx context.Context, id int,
 	}
 }
 
-// nominationToday is today's date in Denmark.
-func nominationToday() (dates.Date, error) { return dates.TodayInDenmark(), nil }
-
-// nominationDayOr is *d, or today when d is nil.
-func nominationDayOr(d *dates.Date) (dates.Date, error) {
-	if d != nil {
-		return *d, nil
-	}
-	return nominationToday()
-}
-
 // nominationAnswerDay is the day the organisation answered req (default
 // today); it cannot precede the day the request was sent.
 func nominationAnswerDay(req *ent.NominationRequest, answeredOn *dates.Date) (dates.Date, error) {
-	day, err := nominationDayOr(answeredOn)
-	if err != nil {
-		return day, err
-	}
+	day := dates.OrToday(answeredOn)
 	if req.SentOn != nil && day.Before(*req.SentOn) {
 		return day, apperr.BadInput("answeredOn", "answeredOn (%s) cannot be before sentOn (%s)", day, *req.SentOn)
 	}
@@ -189,10 +175,8 @@ func confirmNomination(ctx context.Context, id int, startsOn, endsOn *dates.Date
 		if startsOn == nil {
 			startsOn = req.TermStartsOn
 		}
-		first, err := nominationDayOr(startsOn)
-		if err != nil {
-			return nil, err
-		}
+		first := dates.OrToday(startsOn)
+		var err error
 		appt, err = c.Appointment.Create().
 			SetPersonID(*req.NomineeID).
 			SetSeatAllocationID(req.SeatAllocationID).
@@ -213,11 +197,7 @@ func nominationOverdue(req *ent.NominationRequest) (bool, error) {
 	if req.Status != vocab.Sent || req.DueOn == nil {
 		return false, nil
 	}
-	today, err := nominationToday()
-	if err != nil {
-		return false, err
-	}
-	return req.DueOn.Before(today), nil
+	return req.DueOn.Before(dates.TodayInDenmark()), nil
 }
 
 // bodyNominationRequests lists the requests for the body's allocations in
@@ -235,11 +215,7 @@ func bodyNominationRequests(ctx context.Context, b *ent.Body, status []vocab.Nom
 		q.Where(nominationrequest.StatusIn(status...))
 	}
 	if deref(overdueOnly) {
-		day, err := nominationDayOr(asOf)
-		if err != nil {
-			return nil, err
-		}
-		q.Where(nominationrequest.StatusEQ(vocab.Sent), nominationrequest.DueOnLT(day))
+		q.Where(nominationrequest.StatusEQ(vocab.Sent), nominationrequest.DueOnLT(dates.OrToday(asOf)))
 	}
 	q, err := q.CollectFields(ctx)
 	if err != nil {
