@@ -10,6 +10,7 @@ import (
 	gen "github.com/pactreg/pactreg/ent"
 	"github.com/pactreg/pactreg/ent/apperr"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/dates"
 	"github.com/pactreg/pactreg/ent/hook"
 	"github.com/pactreg/pactreg/ent/mandatelink"
 	"github.com/pactreg/pactreg/ent/partnership"
@@ -68,20 +69,37 @@ var partnershipOrder = []partnership.Status{
 }
 
 // PartnershipForward keeps a partnership's status moving forward on every
-// write path (advancePartnership also checks the days of the steps).
+// write path (DRAFT → APPROVED → SIGNED → ACTIVE → CLOSED, steps may be
+// skipped), and a step's day no earlier than a day already recorded.
 func PartnershipForward() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.PartnershipFunc(func(ctx context.Context, m *gen.PartnershipMutation) (ent.Value, error) {
 			to, ok := m.Status()
-			if !ok {
+			id, hasID := m.ID()
+			if !ok || !hasID {
 				return next.Mutate(ctx, m)
 			}
-			from, err := m.OldStatus(ctx)
+			old, err := m.Client().Partnership.Get(ctx, id)
 			if err != nil {
-				return nil, fmt.Errorf("partnership status: %w", err)
+				return nil, fmt.Errorf("partnership %d: %w", id, err)
 			}
-			if slices.Index(partnershipOrder, to) <= slices.Index(partnershipOrder, from) {
-				return nil, apperr.BadInput("to", "the partnership is %s: its status only moves forward (DRAFT → APPROVED → SIGNED → ACTIVE → CLOSED), so it cannot move to %s", from, to)
+			if slices.Index(partnershipOrder, to) <= slices.Index(partnershipOrder, old.Status) {
+				return nil, apperr.BadInput("to", "%s is %s: its status only moves forward (DRAFT → APPROVED → SIGNED → ACTIVE → CLOSED), so it cannot move to %s",
+					old.Name, old.Status, to)
+			}
+			var latest dates.Date
+			for _, d := range []*dates.Date{old.ApprovedOn, old.SignedOn, old.ActivatedOn, old.ClosedOn} {
+				if d != nil && d.After(latest) {
+					latest = *d
+				}
+			}
+			for _, name := range m.Fields() {
+				if v, ok := m.Field(name); ok {
+					if on, isDate := v.(dates.Date); isDate && name != "updated_at" && on.Before(latest) {
+						return nil, apperr.BadInput("on", "%s already has a step recorded on %s: the move to %s cannot be dated earlier (%s)",
+							old.Name, latest, to, on)
+					}
+				}
 			}
 			return next.Mutate(ctx, m)
 		})
