@@ -19,6 +19,7 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/changeevent"
 	"github.com/pactreg/pactreg/ent/decision"
 	"github.com/pactreg/pactreg/ent/evaluation"
 	"github.com/pactreg/pactreg/ent/fundingpool"
@@ -56,6 +57,8 @@ type Client struct {
 	AuditEvent *AuditEventClient
 	// Body is the client for interacting with the Body builders.
 	Body *BodyClient
+	// ChangeEvent is the client for interacting with the ChangeEvent builders.
+	ChangeEvent *ChangeEventClient
 	// Decision is the client for interacting with the Decision builders.
 	Decision *DecisionClient
 	// Evaluation is the client for interacting with the Evaluation builders.
@@ -111,6 +114,7 @@ func (c *Client) init() {
 	c.Appointment = NewAppointmentClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.Body = NewBodyClient(c.config)
+	c.ChangeEvent = NewChangeEventClient(c.config)
 	c.Decision = NewDecisionClient(c.config)
 	c.Evaluation = NewEvaluationClient(c.config)
 	c.FundingPool = NewFundingPoolClient(c.config)
@@ -227,6 +231,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Appointment:       NewAppointmentClient(cfg),
 		AuditEvent:        NewAuditEventClient(cfg),
 		Body:              NewBodyClient(cfg),
+		ChangeEvent:       NewChangeEventClient(cfg),
 		Decision:          NewDecisionClient(cfg),
 		Evaluation:        NewEvaluationClient(cfg),
 		FundingPool:       NewFundingPoolClient(cfg),
@@ -270,6 +275,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Appointment:       NewAppointmentClient(cfg),
 		AuditEvent:        NewAuditEventClient(cfg),
 		Body:              NewBodyClient(cfg),
+		ChangeEvent:       NewChangeEventClient(cfg),
 		Decision:          NewDecisionClient(cfg),
 		Evaluation:        NewEvaluationClient(cfg),
 		FundingPool:       NewFundingPoolClient(cfg),
@@ -319,8 +325,8 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIToken, c.Appointment, c.AuditEvent, c.Body, c.Decision, c.Evaluation,
-		c.FundingPool, c.FundingRound, c.GrantApplication, c.Indicator,
+		c.APIToken, c.Appointment, c.AuditEvent, c.Body, c.ChangeEvent, c.Decision,
+		c.Evaluation, c.FundingPool, c.FundingRound, c.GrantApplication, c.Indicator,
 		c.IndicatorTarget, c.Initiative, c.InitiativePartner, c.MandateLink, c.Meeting,
 		c.Milestone, c.NominationRequest, c.Observation, c.Organisation, c.Partnership,
 		c.Person, c.SeatAllocation, c.Signatory, c.Theme,
@@ -333,8 +339,8 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIToken, c.Appointment, c.AuditEvent, c.Body, c.Decision, c.Evaluation,
-		c.FundingPool, c.FundingRound, c.GrantApplication, c.Indicator,
+		c.APIToken, c.Appointment, c.AuditEvent, c.Body, c.ChangeEvent, c.Decision,
+		c.Evaluation, c.FundingPool, c.FundingRound, c.GrantApplication, c.Indicator,
 		c.IndicatorTarget, c.Initiative, c.InitiativePartner, c.MandateLink, c.Meeting,
 		c.Milestone, c.NominationRequest, c.Observation, c.Organisation, c.Partnership,
 		c.Person, c.SeatAllocation, c.Signatory, c.Theme,
@@ -354,6 +360,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.AuditEvent.mutate(ctx, m)
 	case *BodyMutation:
 		return c.Body.mutate(ctx, m)
+	case *ChangeEventMutation:
+		return c.ChangeEvent.mutate(ctx, m)
 	case *DecisionMutation:
 		return c.Decision.mutate(ctx, m)
 	case *EvaluationMutation:
@@ -1301,6 +1309,140 @@ func (c *BodyClient) mutate(ctx context.Context, m *BodyMutation) (Value, error)
 		return (&BodyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Body mutation op: %q", m.Op())
+	}
+}
+
+// ChangeEventClient is a client for the ChangeEvent schema.
+type ChangeEventClient struct {
+	config
+}
+
+// NewChangeEventClient returns a client for the ChangeEvent from the given config.
+func NewChangeEventClient(c config) *ChangeEventClient {
+	return &ChangeEventClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `changeevent.Hooks(f(g(h())))`.
+func (c *ChangeEventClient) Use(hooks ...Hook) {
+	c.hooks.ChangeEvent = append(c.hooks.ChangeEvent, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `changeevent.Intercept(f(g(h())))`.
+func (c *ChangeEventClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ChangeEvent = append(c.inters.ChangeEvent, interceptors...)
+}
+
+// Create returns a builder for creating a ChangeEvent entity.
+func (c *ChangeEventClient) Create() *ChangeEventCreate {
+	mutation := newChangeEventMutation(c.config, OpCreate)
+	return &ChangeEventCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ChangeEvent entities.
+func (c *ChangeEventClient) CreateBulk(builders ...*ChangeEventCreate) *ChangeEventCreateBulk {
+	return &ChangeEventCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ChangeEventClient) MapCreateBulk(slice any, setFunc func(*ChangeEventCreate, int)) *ChangeEventCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ChangeEventCreateBulk{err: fmt.Errorf("calling to ChangeEventClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ChangeEventCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ChangeEventCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ChangeEvent.
+func (c *ChangeEventClient) Update() *ChangeEventUpdate {
+	mutation := newChangeEventMutation(c.config, OpUpdate)
+	return &ChangeEventUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ChangeEventClient) UpdateOne(_m *ChangeEvent) *ChangeEventUpdateOne {
+	mutation := newChangeEventMutation(c.config, OpUpdateOne, withChangeEvent(_m))
+	return &ChangeEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ChangeEventClient) UpdateOneID(id int) *ChangeEventUpdateOne {
+	mutation := newChangeEventMutation(c.config, OpUpdateOne, withChangeEventID(id))
+	return &ChangeEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ChangeEvent.
+func (c *ChangeEventClient) Delete() *ChangeEventDelete {
+	mutation := newChangeEventMutation(c.config, OpDelete)
+	return &ChangeEventDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ChangeEventClient) DeleteOne(_m *ChangeEvent) *ChangeEventDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ChangeEventClient) DeleteOneID(id int) *ChangeEventDeleteOne {
+	builder := c.Delete().Where(changeevent.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ChangeEventDeleteOne{builder}
+}
+
+// Query returns a query builder for ChangeEvent.
+func (c *ChangeEventClient) Query() *ChangeEventQuery {
+	return &ChangeEventQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeChangeEvent},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ChangeEvent entity by its id.
+func (c *ChangeEventClient) Get(ctx context.Context, id int) (*ChangeEvent, error) {
+	return c.Query().Where(changeevent.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ChangeEventClient) GetX(ctx context.Context, id int) *ChangeEvent {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *ChangeEventClient) Hooks() []Hook {
+	hooks := c.hooks.ChangeEvent
+	return append(hooks[:len(hooks):len(hooks)], changeevent.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ChangeEventClient) Interceptors() []Interceptor {
+	return c.inters.ChangeEvent
+}
+
+func (c *ChangeEventClient) mutate(ctx context.Context, m *ChangeEventMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ChangeEventCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ChangeEventUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ChangeEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ChangeEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ChangeEvent mutation op: %q", m.Op())
 	}
 }
 
@@ -5189,18 +5331,18 @@ func (c *ThemeClient) mutate(ctx context.Context, m *ThemeMutation) (Value, erro
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIToken, Appointment, AuditEvent, Body, Decision, Evaluation, FundingPool,
-		FundingRound, GrantApplication, Indicator, IndicatorTarget, Initiative,
-		InitiativePartner, MandateLink, Meeting, Milestone, NominationRequest,
-		Observation, Organisation, Partnership, Person, SeatAllocation, Signatory,
-		Theme []ent.Hook
+		APIToken, Appointment, AuditEvent, Body, ChangeEvent, Decision, Evaluation,
+		FundingPool, FundingRound, GrantApplication, Indicator, IndicatorTarget,
+		Initiative, InitiativePartner, MandateLink, Meeting, Milestone,
+		NominationRequest, Observation, Organisation, Partnership, Person,
+		SeatAllocation, Signatory, Theme []ent.Hook
 	}
 	inters struct {
-		APIToken, Appointment, AuditEvent, Body, Decision, Evaluation, FundingPool,
-		FundingRound, GrantApplication, Indicator, IndicatorTarget, Initiative,
-		InitiativePartner, MandateLink, Meeting, Milestone, NominationRequest,
-		Observation, Organisation, Partnership, Person, SeatAllocation, Signatory,
-		Theme []ent.Interceptor
+		APIToken, Appointment, AuditEvent, Body, ChangeEvent, Decision, Evaluation,
+		FundingPool, FundingRound, GrantApplication, Indicator, IndicatorTarget,
+		Initiative, InitiativePartner, MandateLink, Meeting, Milestone,
+		NominationRequest, Observation, Organisation, Partnership, Person,
+		SeatAllocation, Signatory, Theme []ent.Interceptor
 	}
 )
 

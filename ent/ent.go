@@ -16,6 +16,7 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/changeevent"
 	"github.com/pactreg/pactreg/ent/decision"
 	"github.com/pactreg/pactreg/ent/evaluation"
 	"github.com/pactreg/pactreg/ent/fundingpool"
@@ -100,6 +101,7 @@ func checkColumn(t, c string) error {
 			appointment.Table:       appointment.ValidColumn,
 			auditevent.Table:        auditevent.ValidColumn,
 			body.Table:              body.ValidColumn,
+			changeevent.Table:       changeevent.ValidColumn,
 			decision.Table:          decision.ValidColumn,
 			evaluation.Table:        evaluation.ValidColumn,
 			fundingpool.Table:       fundingpool.ValidColumn,

@@ -14,6 +14,7 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/changeevent"
 	"github.com/pactreg/pactreg/ent/decision"
 	"github.com/pactreg/pactreg/ent/evaluation"
 	"github.com/pactreg/pactreg/ent/fundingpool"
@@ -890,6 +891,90 @@ func newBodyPaginateArgs(rv map[string]any) *bodyPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*BodyWhereInput); ok {
 		args.opts = append(args.opts, WithBodyFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ChangeEventQuery) CollectFields(ctx context.Context, satisfies ...string) (*ChangeEventQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ChangeEventQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(changeevent.Columns))
+		selectedFields = []string{changeevent.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "time":
+			if _, ok := fieldSeen[changeevent.FieldTime]; !ok {
+				selectedFields = append(selectedFields, changeevent.FieldTime)
+				fieldSeen[changeevent.FieldTime] = struct{}{}
+			}
+		case "entityType":
+			if _, ok := fieldSeen[changeevent.FieldEntityType]; !ok {
+				selectedFields = append(selectedFields, changeevent.FieldEntityType)
+				fieldSeen[changeevent.FieldEntityType] = struct{}{}
+			}
+		case "entityID":
+			if _, ok := fieldSeen[changeevent.FieldEntityID]; !ok {
+				selectedFields = append(selectedFields, changeevent.FieldEntityID)
+				fieldSeen[changeevent.FieldEntityID] = struct{}{}
+			}
+		case "operation":
+			if _, ok := fieldSeen[changeevent.FieldOperation]; !ok {
+				selectedFields = append(selectedFields, changeevent.FieldOperation)
+				fieldSeen[changeevent.FieldOperation] = struct{}{}
+			}
+		case "fields":
+			if _, ok := fieldSeen[changeevent.FieldFields]; !ok {
+				selectedFields = append(selectedFields, changeevent.FieldFields)
+				fieldSeen[changeevent.FieldFields] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type changeeventPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ChangeEventPaginateOption
+}
+
+func newChangeEventPaginateArgs(rv map[string]any) *changeeventPaginateArgs {
+	args := &changeeventPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
 	}
 	return args
 }

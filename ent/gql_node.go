@@ -14,6 +14,7 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/changeevent"
 	"github.com/pactreg/pactreg/ent/decision"
 	"github.com/pactreg/pactreg/ent/evaluation"
 	"github.com/pactreg/pactreg/ent/fundingpool"
@@ -61,6 +62,11 @@ var bodyImplementors = []string{"Body", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Body) IsNode() {}
+
+var changeeventImplementors = []string{"ChangeEvent", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ChangeEvent) IsNode() {}
 
 var decisionImplementors = []string{"Decision", "Node"}
 
@@ -271,6 +277,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(body.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, bodyImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case changeevent.Table:
+		query := c.ChangeEvent.Query().
+			Where(changeevent.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, changeeventImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -580,6 +595,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Body.Query().
 			Where(body.IDIn(ids...))
 		query, err := query.CollectFields(ctx, bodyImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case changeevent.Table:
+		query := c.ChangeEvent.Query().
+			Where(changeevent.IDIn(ids...))
+		query, err := query.CollectFields(ctx, changeeventImplementors...)
 		if err != nil {
 			return nil, err
 		}

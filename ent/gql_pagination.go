@@ -18,6 +18,7 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/changeevent"
 	"github.com/pactreg/pactreg/ent/decision"
 	"github.com/pactreg/pactreg/ent/evaluation"
 	"github.com/pactreg/pactreg/ent/fundingpool"
@@ -1537,6 +1538,255 @@ func (_m *Body) ToEdge(order *BodyOrder) *BodyEdge {
 		order = DefaultBodyOrder
 	}
 	return &BodyEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ChangeEventEdge is the edge representation of ChangeEvent.
+type ChangeEventEdge struct {
+	Node   *ChangeEvent `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// ChangeEventConnection is the connection containing edges to ChangeEvent.
+type ChangeEventConnection struct {
+	Edges      []*ChangeEventEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *ChangeEventConnection) build(nodes []*ChangeEvent, pager *changeeventPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ChangeEvent
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ChangeEvent {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ChangeEvent {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ChangeEventEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ChangeEventEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ChangeEventPaginateOption enables pagination customization.
+type ChangeEventPaginateOption func(*changeeventPager) error
+
+// WithChangeEventOrder configures pagination ordering.
+func WithChangeEventOrder(order *ChangeEventOrder) ChangeEventPaginateOption {
+	if order == nil {
+		order = DefaultChangeEventOrder
+	}
+	o := *order
+	return func(pager *changeeventPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultChangeEventOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithChangeEventFilter configures pagination filter.
+func WithChangeEventFilter(filter func(*ChangeEventQuery) (*ChangeEventQuery, error)) ChangeEventPaginateOption {
+	return func(pager *changeeventPager) error {
+		if filter == nil {
+			return errors.New("ChangeEventQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type changeeventPager struct {
+	reverse bool
+	order   *ChangeEventOrder
+	filter  func(*ChangeEventQuery) (*ChangeEventQuery, error)
+}
+
+func newChangeEventPager(opts []ChangeEventPaginateOption, reverse bool) (*changeeventPager, error) {
+	pager := &changeeventPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultChangeEventOrder
+	}
+	return pager, nil
+}
+
+func (p *changeeventPager) applyFilter(query *ChangeEventQuery) (*ChangeEventQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *changeeventPager) toCursor(_m *ChangeEvent) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *changeeventPager) applyCursors(query *ChangeEventQuery, after, before *Cursor) (*ChangeEventQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultChangeEventOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *changeeventPager) applyOrder(query *ChangeEventQuery) *ChangeEventQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultChangeEventOrder.Field {
+		query = query.Order(DefaultChangeEventOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *changeeventPager) orderExpr(query *ChangeEventQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultChangeEventOrder.Field {
+			b.Comma().Ident(DefaultChangeEventOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ChangeEvent.
+func (_m *ChangeEventQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ChangeEventPaginateOption,
+) (*ChangeEventConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newChangeEventPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ChangeEventConnection{Edges: []*ChangeEventEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// ChangeEventOrderField defines the ordering field of ChangeEvent.
+type ChangeEventOrderField struct {
+	// Value extracts the ordering value from the given ChangeEvent.
+	Value    func(*ChangeEvent) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) changeevent.OrderOption
+	toCursor func(*ChangeEvent) Cursor
+}
+
+// ChangeEventOrder defines the ordering of ChangeEvent.
+type ChangeEventOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *ChangeEventOrderField `json:"field"`
+}
+
+// DefaultChangeEventOrder is the default ordering of ChangeEvent.
+var DefaultChangeEventOrder = &ChangeEventOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ChangeEventOrderField{
+		Value: func(_m *ChangeEvent) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: changeevent.FieldID,
+		toTerm: changeevent.ByID,
+		toCursor: func(_m *ChangeEvent) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ChangeEvent into ChangeEventEdge.
+func (_m *ChangeEvent) ToEdge(order *ChangeEventOrder) *ChangeEventEdge {
+	if order == nil {
+		order = DefaultChangeEventOrder
+	}
+	return &ChangeEventEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -22,6 +22,8 @@ type Tx struct {
 	AuditEvent *AuditEventClient
 	// Body is the client for interacting with the Body builders.
 	Body *BodyClient
+	// ChangeEvent is the client for interacting with the ChangeEvent builders.
+	ChangeEvent *ChangeEventClient
 	// Decision is the client for interacting with the Decision builders.
 	Decision *DecisionClient
 	// Evaluation is the client for interacting with the Evaluation builders.
@@ -197,6 +199,7 @@ func (tx *Tx) init() {
 	tx.Appointment = NewAppointmentClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.Body = NewBodyClient(tx.config)
+	tx.ChangeEvent = NewChangeEventClient(tx.config)
 	tx.Decision = NewDecisionClient(tx.config)
 	tx.Evaluation = NewEvaluationClient(tx.config)
 	tx.FundingPool = NewFundingPoolClient(tx.config)

@@ -185,6 +185,9 @@ func (r *Resolver) Appointment() generated.AppointmentResolver { return &appoint
 // Body returns generated.BodyResolver implementation.
 func (r *Resolver) Body() generated.BodyResolver { return &bodyResolver{r} }
 
+// ChangeEvent returns generated.ChangeEventResolver implementation.
+func (r *Resolver) ChangeEvent() generated.ChangeEventResolver { return &changeEventResolver{r} }
+
 // FundingRound returns generated.FundingRoundResolver implementation.
 func (r *Resolver) FundingRound() generated.FundingRoundResolver { return &fundingRoundResolver{r} }
 
@@ -222,6 +225,7 @@ func (r *Resolver) SeatAllocation() generated.SeatAllocationResolver {
 type (
 	appointmentResolver       struct{ *Resolver }
 	bodyResolver              struct{ *Resolver }
+	changeEventResolver       struct{ *Resolver }
 	fundingRoundResolver      struct{ *Resolver }
 	indicatorResolver         struct{ *Resolver }
 	meetingResolver           struct{ *Resolver }

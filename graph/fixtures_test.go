@@ -17,6 +17,7 @@ import (
 // unchanged.
 type counts struct {
 	Organisations, Bodies, SeatAllocations, People, Appointments int
+	ChangeEvents                                                 int
 }
 
 func countAll(t *testing.T, c *ent.Client) counts {
@@ -33,6 +34,7 @@ func countAll(t *testing.T, c *ent.Client) counts {
 		{&n.SeatAllocations, func() (int, error) { return c.SeatAllocation.Query().Count(ctx) }},
 		{&n.People, func() (int, error) { return c.Person.Query().Count(ctx) }},
 		{&n.Appointments, func() (int, error) { return c.Appointment.Query().Count(ctx) }},
+		{&n.ChangeEvents, func() (int, error) { return c.ChangeEvent.Query().Count(ctx) }},
 	} {
 		if *q.dst, err = q.f(); err != nil {
 			t.Fatalf("count: %v", err)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -33,6 +34,12 @@ type Config struct {
 	// Limits are the abuse limits (page size, cost, depth, rate); nil
 	// means limits.DefaultConfig().
 	Limits *limits.Config
+	// Changed returns the channel of the next commit (store.DB.Changed),
+	// which wakes subscriptions; nil means they poll.
+	Changed func() (<-chan struct{}, error)
+	// Origins are the browser origins besides the server's own that may
+	// open WebSocket subscriptions (the CORS origins).
+	Origins []string
 }
 
 // NewHandler returns the GraphQL endpoint over client: transports, query
@@ -46,8 +53,14 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	if maxBody <= 0 {
 		maxBody = 1 << 20
 	}
-	srv := handler.New(NewSchema(client))
+	srv := handler.New(NewSchema(client, WithChanges(cfg.Changed), WithLogger(log)))
+	auth := cfg.Auth
+	auth.Client = client
+	if auth.Logger == nil {
+		auth.Logger = log
+	}
 	srv.AddTransport(httpTransport{maxBodyBytes: maxBody})
+	srv.AddTransport(websocketTransport(auth, cfg.Origins))
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(15000)
 	if cfg.Introspection {
@@ -65,16 +78,14 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	srv.Use(limits.New(lim))
 	srv.Use(accessLog{log: log})
 	srv.Use(transactioner{client: client})
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(withNodeCache(ctx))
+	})
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		log.ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic", fmt.Sprint(v))
 		return fmt.Errorf("panic: %v", v)
 	})
-	auth := cfg.Auth
-	auth.Client = client
-	if auth.Logger == nil {
-		auth.Logger = log
-	}
 	timeout := cfg.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
@@ -86,9 +97,14 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 const DefaultTimeout = 10 * time.Second
 
 // withTimeout gives each request a deadline: the database calls under it
-// are cancelled when it passes, and the client gets TIMEOUT.
+// are cancelled when it passes, and the client gets TIMEOUT. A WebSocket
+// lives as long as its subscriptions: its reads have their own limits.
 func withTimeout(d time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isWebSocket(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))

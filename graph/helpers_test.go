@@ -49,6 +49,7 @@ func newHandler(db *store.DB) http.Handler {
 		Introspection: true,
 		Auth:          authn.Config{AdminToken: testAdminToken},
 		Limits:        &lim,
+		Changed:       db.Changed,
 	})
 }
 
@@ -60,13 +61,19 @@ func (a *api) as(r authz.Role) *api {
 	if r == authz.Anonymous {
 		return &api{t: a.t, db: a.db, c: client.New(h)}
 	}
+	return &api{t: a.t, db: a.db, c: client.New(h, client.AddHeader("Authorization", "Bearer "+tokenFor(a.t, a.db, r)))}
+}
+
+// tokenFor is the secret of a new API token with role r.
+func tokenFor(t *testing.T, db *store.DB, r authz.Role) string {
+	t.Helper()
 	ctx := authz.SystemContext(context.Background())
-	_, secret, err := authn.CreateToken(ctx, a.db.Client, fmt.Sprintf("test-%s-%d", r, time.Now().UnixNano()),
+	_, secret, err := authn.CreateToken(ctx, db.Client, fmt.Sprintf("test-%s-%d", r, time.Now().UnixNano()),
 		apitoken.Role(r.String()), "", time.Now())
 	if err != nil {
-		a.t.Fatal(err)
+		t.Fatal(err)
 	}
-	return &api{t: a.t, db: a.db, c: client.New(h, client.AddHeader("Authorization", "Bearer "+secret))}
+	return secret
 }
 
 // gqlError is an error as the client sees it.

@@ -100,3 +100,37 @@ func TestNestedQueryIsNotNPlusOne(t *testing.T) {
 		})
 	}
 }
+
+// TestChangeFeedNodesAreNotNPlusOne: a page of change events loads their
+// entities with one statement per entity type, not one per event.
+func TestChangeFeedNodesAreNotNPlusOne(t *testing.T) {
+	for _, backend := range storetest.Backends {
+		t.Run(backend, func(t *testing.T) {
+			var counter storetest.Counter
+			db := storetest.Open(t, backend, storetest.Options{Wrap: counter.Wrap})
+			a := newAPI(t, db)
+			statements := func(bodies int) int {
+				counter.Reset()
+				events, _ := a.readFeed(nil, 100, "Person", "Organisation")
+				n := counter.N()
+				if want := bodies * 7; len(events) != want {
+					t.Fatalf("got %d events, want %d", len(events), want)
+				}
+				for _, e := range events {
+					if e.Node == nil || e.Node.Name == "" {
+						t.Fatalf("event without its entity: %+v", e)
+					}
+				}
+				return n
+			}
+			grow(t, db.Client, 2)
+			small := statements(2)
+			grow(t, db.Client, 10)
+			large := statements(12)
+			t.Logf("%s: %d statements for 14 events, %d for 84", backend, small, large)
+			if small != large || small > 4 {
+				t.Fatalf("statements grow with events: %d, then %d (want the page, the two entity types, at most one more)", small, large)
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ package graph
 
 import (
 	"context"
+	"log/slog"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -16,14 +17,33 @@ import (
 // context (ent.FromContext).
 type Resolver struct {
 	client *ent.Client
+	// notify returns the channel of the next commit (store.DB.Changed);
+	// nil means subscriptions poll.
+	notify func() (<-chan struct{}, error)
+	log    *slog.Logger
 }
 
 // NewSchema returns the executable schema over client. The server and the
-// tests use it alike.
-func NewSchema(client *ent.Client) graphql.ExecutableSchema {
-	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{client: client},
-	})
+// tests use it alike (through NewHandler).
+func NewSchema(client *ent.Client, opts ...SchemaOption) graphql.ExecutableSchema {
+	r := &Resolver{client: client, log: slog.Default()}
+	for _, o := range opts {
+		o(r)
+	}
+	return generated.NewExecutableSchema(generated.Config{Resolvers: r})
+}
+
+// SchemaOption configures NewSchema.
+type SchemaOption func(*Resolver)
+
+// WithChanges wakes subscriptions at each commit (store.DB.Changed).
+func WithChanges(next func() (<-chan struct{}, error)) SchemaOption {
+	return func(r *Resolver) { r.notify = next }
+}
+
+// WithLogger sets where resolvers log what they cannot return.
+func WithLogger(l *slog.Logger) SchemaOption {
+	return func(r *Resolver) { r.log = l }
 }
 
 func deref[T any](p *T) T {

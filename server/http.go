@@ -29,6 +29,8 @@ func routes(cfg Config, db *store.DB, oidc *authn.OIDC, log *slog.Logger) http.H
 		Timeout:       cfg.Timeout,
 		MaxBodyBytes:  cfg.MaxBodyBytes,
 		Limits:        &cfg.Limits,
+		Changed:       db.Changed,
+		Origins:       cfg.CORSOrigins,
 	})
 	mux.Handle("/graphql", gql)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

@@ -1,6 +1,8 @@
 // Package audit records every change of a registry entity as an
-// AuditEvent, in the transaction of the change: a failed mutation leaves
-// no audit row, and no change happens without one.
+// AuditEvent (who, what, before and after, for admins) and a ChangeEvent
+// (the public change feed: what changed, no values), in the transaction
+// of the change: a failed mutation leaves neither, and no change happens
+// without both.
 package audit
 
 import (
@@ -13,6 +15,7 @@ import (
 	gen "github.com/pactreg/pactreg/ent"
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/authz"
+	"github.com/pactreg/pactreg/ent/changeevent"
 	"github.com/pactreg/pactreg/ent/changes"
 	"github.com/pactreg/pactreg/ent/requestid"
 )
@@ -156,7 +159,35 @@ func record(ctx context.Context, m mutation, id int, diff []changes.Field) error
 	if err != nil {
 		return fmt.Errorf("audit %s %d: %w", m.Type(), id, err)
 	}
+	err = m.Client().ChangeEvent.Create().
+		SetEntityType(graphQLName(m.Type())).
+		SetEntityID(id).
+		SetOperation(changeevent.Operation(op)).
+		SetFields(fieldNames(diff)).
+		Exec(authz.AuditWriterContext(ctx))
+	if err != nil {
+		return fmt.Errorf("change feed %s %d: %w", m.Type(), id, err)
+	}
 	return nil
+}
+
+// graphQLName is the GraphQL name of an ent type, which the change feed
+// tells its clients.
+func graphQLName(entType string) string {
+	if entType == gen.TypeAPIToken {
+		return "ApiToken"
+	}
+	return entType
+}
+
+// fieldNames are the names of the changed fields, for the change feed
+// (which tells no values).
+func fieldNames(diff []changes.Field) []string {
+	names := make([]string, len(diff))
+	for i, c := range diff {
+		names[i] = c.Field
+	}
+	return names
 }
 
 func onlyBookkeeping(diff []changes.Field) bool {

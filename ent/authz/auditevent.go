@@ -22,17 +22,23 @@ func AuditWriterContext(ctx context.Context) context.Context {
 func AuditEventPolicy() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{requireRole(Admin, "read the audit trail")},
-		Mutation: privacy.MutationPolicy{
-			privacy.OnMutationOperation(
-				privacy.MutationRuleFunc(func(ctx context.Context, _ ent.Mutation) error {
-					if w, _ := ctx.Value(auditWriterKey{}).(bool); w {
-						return privacy.Allow
-					}
-					return apperr.New(apperr.Forbidden, "", "audit events are written by pactreg itself")
-				}),
-				ent.OpCreate,
-			),
-			denyAlways("audit events can never be changed or deleted"),
-		},
+		Mutation: writtenByPactregOnly("audit events"),
+	}
+}
+
+// writtenByPactregOnly lets only the audit hook (AuditWriterContext)
+// create rows of kind, and nobody change or delete them.
+func writtenByPactregOnly(kind string) privacy.MutationPolicy {
+	return privacy.MutationPolicy{
+		privacy.OnMutationOperation(
+			privacy.MutationRuleFunc(func(ctx context.Context, _ ent.Mutation) error {
+				if w, _ := ctx.Value(auditWriterKey{}).(bool); w {
+					return privacy.Allow
+				}
+				return apperr.New(apperr.Forbidden, "", "%s are written by pactreg itself", kind)
+			}),
+			ent.OpCreate,
+		),
+		denyAlways(kind + " can never be changed or deleted"),
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/changeevent"
 	"github.com/pactreg/pactreg/ent/decision"
 	"github.com/pactreg/pactreg/ent/evaluation"
 	"github.com/pactreg/pactreg/ent/fundingpool"
@@ -197,6 +198,33 @@ func (f TraverseBody) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.BodyQuery", q)
+}
+
+// The ChangeEventFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ChangeEventFunc func(context.Context, *ent.ChangeEventQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ChangeEventFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ChangeEventQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ChangeEventQuery", q)
+}
+
+// The TraverseChangeEvent type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseChangeEvent func(context.Context, *ent.ChangeEventQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseChangeEvent) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseChangeEvent) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ChangeEventQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ChangeEventQuery", q)
 }
 
 // The DecisionFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -750,6 +778,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.AuditEventQuery, predicate.AuditEvent, auditevent.OrderOption]{typ: ent.TypeAuditEvent, tq: q}, nil
 	case *ent.BodyQuery:
 		return &query[*ent.BodyQuery, predicate.Body, body.OrderOption]{typ: ent.TypeBody, tq: q}, nil
+	case *ent.ChangeEventQuery:
+		return &query[*ent.ChangeEventQuery, predicate.ChangeEvent, changeevent.OrderOption]{typ: ent.TypeChangeEvent, tq: q}, nil
 	case *ent.DecisionQuery:
 		return &query[*ent.DecisionQuery, predicate.Decision, decision.OrderOption]{typ: ent.TypeDecision, tq: q}, nil
 	case *ent.EvaluationQuery:

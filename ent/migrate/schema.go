@@ -202,6 +202,28 @@ var (
 			},
 		},
 	}
+	// ChangeEventsColumns holds the columns for the "change_events" table.
+	ChangeEventsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "time", Type: field.TypeTime},
+		{Name: "entity_type", Type: field.TypeString},
+		{Name: "entity_id", Type: field.TypeInt},
+		{Name: "operation", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE"}},
+		{Name: "fields", Type: field.TypeJSON},
+	}
+	// ChangeEventsTable holds the schema information for the "change_events" table.
+	ChangeEventsTable = &schema.Table{
+		Name:       "change_events",
+		Columns:    ChangeEventsColumns,
+		PrimaryKey: []*schema.Column{ChangeEventsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "changeevent_entity_type",
+				Unique:  false,
+				Columns: []*schema.Column{ChangeEventsColumns[2]},
+			},
+		},
+	}
 	// DecisionsColumns holds the columns for the "decisions" table.
 	DecisionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1086,6 +1108,7 @@ var (
 		AppointmentsTable,
 		AuditEventsTable,
 		BodiesTable,
+		ChangeEventsTable,
 		DecisionsTable,
 		EvaluationsTable,
 		FundingPoolsTable,
@@ -1136,6 +1159,9 @@ func init() {
 	BodiesTable.ForeignKeys[0].RefTable = OrganisationsTable
 	BodiesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(4294967296),
+	}
+	ChangeEventsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(103079215104),
 	}
 	DecisionsTable.ForeignKeys[0].RefTable = BodiesTable
 	DecisionsTable.ForeignKeys[1].RefTable = InitiativesTable

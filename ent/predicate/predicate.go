@@ -18,6 +18,9 @@ type AuditEvent func(*sql.Selector)
 // Body is the predicate function for body builders.
 type Body func(*sql.Selector)
 
+// ChangeEvent is the predicate function for changeevent builders.
+type ChangeEvent func(*sql.Selector)
+
 // Decision is the predicate function for decision builders.
 type Decision func(*sql.Selector)
 

@@ -206,6 +206,30 @@ func (f BodyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) 
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.BodyMutation", m)
 }
 
+// The ChangeEventQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ChangeEventQueryRuleFunc func(context.Context, *ent.ChangeEventQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ChangeEventQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ChangeEventQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ChangeEventQuery", q)
+}
+
+// The ChangeEventMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ChangeEventMutationRuleFunc func(context.Context, *ent.ChangeEventMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ChangeEventMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ChangeEventMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ChangeEventMutation", m)
+}
+
 // The DecisionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type DecisionQueryRuleFunc func(context.Context, *ent.DecisionQuery) error

@@ -10,6 +10,7 @@ import (
 	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/changeevent"
 	"github.com/pactreg/pactreg/ent/decision"
 	"github.com/pactreg/pactreg/ent/evaluation"
 	"github.com/pactreg/pactreg/ent/fundingpool"
@@ -224,6 +225,21 @@ func init() {
 	bodyDescMaxConsecutiveTerms := bodyFields[9].Descriptor()
 	// body.MaxConsecutiveTermsValidator is a validator for the "max_consecutive_terms" field. It is called by the builders before save.
 	body.MaxConsecutiveTermsValidator = bodyDescMaxConsecutiveTerms.Validators[0].(func(int) error)
+	changeevent.Policy = privacy.NewPolicies(schema.ChangeEvent{})
+	changeevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := changeevent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	changeeventFields := schema.ChangeEvent{}.Fields()
+	_ = changeeventFields
+	// changeeventDescTime is the schema descriptor for time field.
+	changeeventDescTime := changeeventFields[0].Descriptor()
+	// changeevent.DefaultTime holds the default value on creation for the time field.
+	changeevent.DefaultTime = changeeventDescTime.Default.(func() time.Time)
 	decisionMixin := schema.Decision{}.Mixin()
 	decision.Policy = privacy.NewPolicies(schema.Decision{})
 	decision.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -16,7 +16,7 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
-	_ "github.com/lib/pq" // PostgreSQL driver "postgres"
+	"github.com/lib/pq" // PostgreSQL driver "postgres", and LISTEN
 	"modernc.org/sqlite"
 
 	"github.com/pactreg/pactreg/ent"
@@ -46,10 +46,23 @@ type DB struct {
 	Client  *ent.Client
 	SQL     *sql.DB
 	Dialect string
+
+	url      string // PostgreSQL: for the LISTEN connection
+	changed  *broadcast
+	listenMu sync.Mutex
+	listener *pq.Listener
 }
 
-// Close closes the client and its pool.
-func (db *DB) Close() error { return db.Client.Close() }
+// Close closes the client, its pool and the change listener.
+func (db *DB) Close() error {
+	db.listenMu.Lock()
+	if db.listener != nil {
+		_ = db.listener.Close()
+		db.listener = nil
+	}
+	db.listenMu.Unlock()
+	return db.Client.Close()
+}
 
 // Ping checks that the database answers (for /readyz).
 func (db *DB) Ping(ctx context.Context) error { return db.SQL.PingContext(ctx) }
@@ -94,11 +107,12 @@ func Open(cfg Config) (*DB, error) {
 			return nil, fmt.Errorf("open sqlite %s: %w", url, err)
 		}
 	}
-	var drv dialect.Driver = entsql.OpenDB(name, db)
+	changed := newBroadcast()
+	var drv dialect.Driver = &serialWrites{Driver: entsql.OpenDB(name, db), postgres: name == dialect.Postgres, changed: changed}
 	if cfg.Wrap != nil {
 		drv = cfg.Wrap(drv)
 	}
-	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: name}, nil
+	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: name, url: url, changed: changed}, nil
 }
 
 // SQLiteDSN turns a file path or file: URI into a DSN with the pragmas

@@ -97,6 +97,22 @@ func Middleware(cfg Config) func(http.Handler) http.Handler {
 	}
 }
 
+// Authenticate resolves an Authorization header value ("Bearer …") to its
+// viewer, as Middleware does: for credentials that arrive another way,
+// such as a WebSocket's connection_init payload. A refused credential is
+// an error; an empty header is the anonymous viewer.
+func (cfg Config) Authenticate(ctx context.Context, header string) (authz.Viewer, error) {
+	var adminHash [32]byte
+	if cfg.AdminToken != "" {
+		adminHash = sha256.Sum256([]byte(cfg.AdminToken))
+	}
+	now := time.Now
+	if cfg.Now != nil {
+		now = cfg.Now
+	}
+	return cfg.viewer(ctx, header, adminHash, now())
+}
+
 // viewer resolves an Authorization header value.
 func (cfg Config) viewer(ctx context.Context, header string, adminHash [32]byte, now time.Time) (authz.Viewer, error) {
 	if header == "" {

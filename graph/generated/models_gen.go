@@ -134,6 +134,13 @@ type SeriesPoint struct {
 	Value *decimal.Decimal `json:"value,omitempty"`
 }
 
+// Live changes over WebSocket (protocol graphql-transport-ws; send the
+// credential as {"Authorization": "Bearer …"} in connection_init's payload).
+// Fed by PostgreSQL LISTEN/NOTIFY across server instances (SQLite: within
+// the process). A subscriber that reconnects catches up with `changes`.
+type Subscription struct {
+}
+
 type Vacancy struct {
 	Body       *ent.Body           `json:"body"`
 	Allocation *ent.SeatAllocation `json:"allocation"`
