@@ -6,14 +6,16 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/pactreg/pactreg/ent/authz"
+	"github.com/pactreg/pactreg/graph/opname"
 )
 
 // accessLog writes one structured line per GraphQL operation: request id,
-// operation, duration, actor and role, and the error codes — never the
-// document's variables or results (they may hold personal data) and never
-// a credential.
+// operation, duration, actor and role, the error codes and, when traced,
+// the trace id — never the document's variables or results (they may hold
+// personal data) and never a credential.
 type accessLog struct {
 	log *slog.Logger
 }
@@ -34,6 +36,11 @@ func (a accessLog) InterceptResponse(ctx context.Context, next graphql.ResponseH
 			op = oc.Operation.Name
 		}
 	}
+	if op != "" && !opname.Plain(op) {
+		// The operationName of a request whose document never parsed can
+		// be any string the client sent, personal data included.
+		op = "(not a plain name)"
+	}
 	var codes []string
 	for _, e := range resp.Errors {
 		if c, ok := e.Extensions["code"].(string); ok {
@@ -41,7 +48,7 @@ func (a accessLog) InterceptResponse(ctx context.Context, next graphql.ResponseH
 		}
 	}
 	v := authz.FromContext(ctx)
-	a.log.LogAttrs(ctx, slog.LevelInfo, "graphql",
+	attrs := []slog.Attr{
 		slog.String("request_id", RequestID(ctx)),
 		slog.String("operation", op),
 		slog.String("type", kind),
@@ -49,6 +56,10 @@ func (a accessLog) InterceptResponse(ctx context.Context, next graphql.ResponseH
 		slog.String("actor", v.Actor),
 		slog.String("role", v.Role.String()),
 		slog.Any("error_codes", codes),
-	)
+	}
+	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
+		attrs = append(attrs, slog.String("trace_id", sc.TraceID().String()))
+	}
+	a.log.LogAttrs(ctx, slog.LevelInfo, "graphql", attrs...)
 	return resp
 }

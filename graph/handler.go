@@ -16,6 +16,8 @@ import (
 	"github.com/pactreg/pactreg/ent"
 	"github.com/pactreg/pactreg/graph/authn"
 	"github.com/pactreg/pactreg/graph/limits"
+	"github.com/pactreg/pactreg/graph/metrics"
+	"github.com/pactreg/pactreg/graph/tracing"
 )
 
 // Config tunes the GraphQL handler.
@@ -40,6 +42,11 @@ type Config struct {
 	// Origins are the browser origins besides the server's own that may
 	// open WebSocket subscriptions (the CORS origins).
 	Origins []string
+	// Metrics, if set, records each operation (see package metrics).
+	Metrics *metrics.Registry
+	// Tracing, if set and enabled, makes a span per operation and per
+	// resolver field (see package tracing).
+	Tracing *tracing.Tracing
 }
 
 // NewHandler returns the GraphQL endpoint over client: transports, query
@@ -76,6 +83,14 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 		lim = *cfg.Limits
 	}
 	srv.Use(limits.New(lim))
+	// Response interceptors nest in this order: the operation span holds
+	// the transaction's statements, and the access log sees the span.
+	if cfg.Tracing.Enabled() {
+		srv.Use(cfg.Tracing.GraphQL())
+	}
+	if cfg.Metrics != nil {
+		srv.Use(cfg.Metrics.GraphQL())
+	}
 	srv.Use(accessLog{log: log})
 	srv.Use(transactioner{client: client})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {

@@ -25,6 +25,7 @@ type Config struct {
 	MaxBodyBytes    int64         // -max-body-bytes, PACTREG_MAX_BODY_BYTES
 	Limits          limits.Config // -max-page … -rate-burst, PACTREG_MAX_PAGE …
 	PprofAddr       string        // -pprof-addr, PACTREG_PPROF_ADDR
+	MetricsAddr     string        // -metrics-addr, PACTREG_METRICS_ADDR: "" main listener, "off", or an address
 
 	// Credentials come only from the environment, never from flags that
 	// other users of the machine could read in the process list.
@@ -63,6 +64,7 @@ var settings = []setting{
 	{"rate", "PACTREG_RATE", "200", "cost points a credential (anonymous: an IP) earns per second; 0 disables the rate limit"},
 	{"rate-burst", "PACTREG_RATE_BURST", "20000", "cost points a credential may spend at once"},
 	{"pprof-addr", "PACTREG_PPROF_ADDR", "", "serve Go's profiler (/debug/pprof) on this separate address, e.g. 127.0.0.1:6060 (empty: off)"},
+	{"metrics-addr", "PACTREG_METRICS_ADDR", "", "serve Prometheus metrics (/metrics) on this separate address instead of the main one, e.g. 127.0.0.1:9464; off: not at all (empty: at /metrics on -addr)"},
 }
 
 // parseConfig reads flags from args, with defaults taken from getenv.
@@ -85,6 +87,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	}
 	cfg := Config{
 		PprofAddr:   *values["pprof-addr"],
+		MetricsAddr: *values["metrics-addr"],
 		Addr:        *values["addr"],
 		DatabaseURL: *values["db"],
 		LogLevel:    *values["log-level"],

@@ -11,8 +11,16 @@ import (
 	"github.com/pactreg/pactreg/ent/store"
 	"github.com/pactreg/pactreg/graph"
 	"github.com/pactreg/pactreg/graph/authn"
+	"github.com/pactreg/pactreg/graph/metrics"
+	"github.com/pactreg/pactreg/graph/tracing"
 	"github.com/pactreg/pactreg/server/static"
 )
+
+// observability is what the endpoints report to.
+type observability struct {
+	metrics *metrics.Registry
+	tracing *tracing.Tracing
+}
 
 // routes wires the HTTP endpoints:
 //
@@ -20,8 +28,14 @@ import (
 //	/         GraphiQL, with its assets embedded (when introspection is on)
 //	/healthz  the process is up
 //	/readyz   the database answers
-func routes(cfg Config, db *store.DB, oidc *authn.OIDC, log *slog.Logger) http.Handler {
+//	/metrics  Prometheus metrics (unless -metrics-addr moves or disables them)
+//
+// Each is counted in pactreg_http_*{handler=…}; /graphql is traced.
+func routes(cfg Config, db *store.DB, oidc *authn.OIDC, log *slog.Logger, obs observability) http.Handler {
 	mux := http.NewServeMux()
+	handle := func(pattern, name string, h http.Handler) {
+		mux.Handle(pattern, obs.metrics.InstrumentHTTP(name, h))
+	}
 	gql := graph.NewHandler(db.Client, graph.Config{
 		Logger:        log,
 		Introspection: cfg.Introspection,
@@ -31,12 +45,14 @@ func routes(cfg Config, db *store.DB, oidc *authn.OIDC, log *slog.Logger) http.H
 		Limits:        &cfg.Limits,
 		Changed:       db.Changed,
 		Origins:       cfg.CORSOrigins,
+		Metrics:       obs.metrics,
+		Tracing:       obs.tracing,
 	})
-	mux.Handle("/graphql", gql)
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+	handle("/graphql", "graphql", obs.tracing.HTTP("graphql", gql))
+	handle("GET /healthz", "healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeText(w, http.StatusOK, "ok")
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+	}))
+	handle("GET /readyz", "readyz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := db.Ping(ctx); err != nil {
@@ -45,9 +61,12 @@ func routes(cfg Config, db *store.DB, oidc *authn.OIDC, log *slog.Logger) http.H
 			return
 		}
 		writeText(w, http.StatusOK, "ready")
-	})
+	}))
+	if cfg.MetricsAddr == "" {
+		handle("GET /metrics", "metrics", obs.metrics.Handler())
+	}
 	if cfg.Introspection {
-		mux.Handle("/", static.Handler("/graphql"))
+		handle("/", "graphiql", static.Handler("/graphql"))
 	}
 	var h http.Handler = mux
 	if len(cfg.CORSOrigins) > 0 {

@@ -26,6 +26,8 @@ import (
 	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/store"
 	"github.com/pactreg/pactreg/graph/authn"
+	"github.com/pactreg/pactreg/graph/metrics"
+	"github.com/pactreg/pactreg/graph/tracing"
 	"github.com/pactreg/pactreg/server/demo"
 )
 
@@ -64,11 +66,32 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	log := newLogger(stderr, cfg.LogLevel)
 
-	db, err := store.Open(store.Config{URL: cfg.DatabaseURL, StatementTimeout: cfg.Timeout})
+	// Tracing is on when OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set; its
+	// buffered spans are flushed last, after the requests have drained.
+	tr, err := tracing.Setup(ctx, getenv, version())
+	if err != nil {
+		return err
+	}
+	defer func() {
+		fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := tr.Shutdown(fctx); err != nil {
+			log.Warn("traces not flushed", "error", err.Error())
+		}
+	}()
+	if tr.Enabled() {
+		log.Info("exporting traces by OTLP")
+	}
+
+	db, err := store.Open(store.Config{URL: cfg.DatabaseURL, StatementTimeout: cfg.Timeout, Wrap: tr.WrapDriver})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	reg := metrics.New(metrics.Options{Logger: log})
+	if err := reg.AddDB(db.SQL); err != nil {
+		return err
+	}
 	if err := db.Migrate(ctx); err != nil {
 		return err
 	}
@@ -97,7 +120,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	srv := &http.Server{
-		Handler:           routes(cfg, db, oidc, log),
+		Handler:           routes(cfg, db, oidc, log, observability{metrics: reg, tracing: tr}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -110,6 +133,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 			return err
 		}
 		defer stopProfiler()
+	}
+	if cfg.MetricsAddr != "" && cfg.MetricsAddr != "off" {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", reg.Handler())
+		stopMetrics, _, err := serveAside("metrics", cfg.MetricsAddr, mux, log)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

@@ -10,8 +10,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -251,6 +253,13 @@ func TestConfig(t *testing.T) {
 	if err != nil || lim.Limits.MaxPage != 50 || lim.Limits.MaxCost != 500 || lim.Limits.RatePerSecond != 0 || lim.Limits.MaxDepth != 15 {
 		t.Fatalf("limits: %+v %v", lim.Limits, err)
 	}
+	if def.MetricsAddr != "" || def.PprofAddr != "" {
+		t.Fatalf("metrics or profiler moved by default: %+v", def)
+	}
+	m, err := parseConfig(nil, func(k string) string { return map[string]string{"PACTREG_METRICS_ADDR": "127.0.0.1:9464"}[k] }, io.Discard)
+	if err != nil || m.MetricsAddr != "127.0.0.1:9464" {
+		t.Fatalf("PACTREG_METRICS_ADDR: %q %v", m.MetricsAddr, err)
+	}
 	for _, bad := range [][]string{{"-demo", "maybe"}, {"-shutdown-timeout", "soon"}, {"-log-level", "loud"}, {"extra"},
 		{"-max-cost", "0"}, {"-max-page", "x"}, {"-rate", "-1"}, {"-timeout", "0s"}, {"-max-body-bytes", "10"}} {
 		if _, err := parseConfig(bad, func(string) string { return "" }, io.Discard); err == nil {
@@ -373,5 +382,84 @@ func TestProfiler(t *testing.T) {
 	defer stop()
 	if resp, body := get(t, "http://"+addr+"/debug/pprof/"); resp.StatusCode != 200 || !strings.Contains(body, "goroutine") {
 		t.Fatalf("profiler index: %d", resp.StatusCode)
+	}
+}
+
+// TestMetricsEndpoint: /metrics on the main listener counts the requests
+// served, shows the database pool, and holds no request data; on both
+// databases. -metrics-addr moves it to its own address, or "off" removes it.
+func TestMetricsEndpoint(t *testing.T) {
+	for _, backend := range []string{"sqlite3", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "p.db")
+			if backend == "postgres" {
+				db = storetest.PostgresSchemaURL(t)
+			}
+			s := start(t, nil, "-db", db, "-demo=false")
+			var got struct{ People struct{ TotalCount int } }
+			s.graphql(t, `query CountPeople { people(where: {name: "Secret Name"}) { totalCount } }`, &got)
+			resp, out := get(t, s.url("/metrics"))
+			if resp.StatusCode != 200 {
+				t.Fatalf("/metrics: %d", resp.StatusCode)
+			}
+			for _, want := range []string{
+				`pactreg_graphql_requests_total{operation="CountPeople",outcome="ok",type="query"} 1`,
+				`pactreg_http_requests_total{code="200",handler="graphql",method="post"} 1`,
+				`go_sql_open_connections{db_name="pactreg"}`,
+				`process_start_time_seconds`,
+			} {
+				if !strings.Contains(out, want) {
+					t.Errorf("/metrics lacks %s", want)
+				}
+			}
+			if strings.Contains(out, "Secret Name") {
+				t.Error("/metrics holds a query's literal")
+			}
+		})
+	}
+
+	off := start(t, map[string]string{"PACTREG_METRICS_ADDR": "off"}, "-db", filepath.Join(t.TempDir(), "p.db"), "-demo=false")
+	if resp, _ := get(t, off.url("/metrics")); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("-metrics-addr off: /metrics answered %d", resp.StatusCode)
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	aside := ln.Addr().String()
+	ln.Close()
+	moved := start(t, nil, "-db", filepath.Join(t.TempDir(), "p.db"), "-demo=false", "-metrics-addr", aside)
+	if resp, _ := get(t, moved.url("/metrics")); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("-metrics-addr %s: /metrics also on the main listener (%d)", aside, resp.StatusCode)
+	}
+	if resp, out := get(t, "http://"+aside+"/metrics"); resp.StatusCode != 200 || !strings.Contains(out, "go_sql_open_connections") {
+		t.Errorf("metrics on %s: %d", aside, resp.StatusCode)
+	}
+}
+
+// TestTracesFlushedOnShutdown: with OTEL_EXPORTER_OTLP_ENDPOINT set, the
+// spans of a request reach the collector by the time the server stops.
+func TestTracesFlushedOnShutdown(t *testing.T) {
+	var posts atomic.Int32
+	collector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == "POST" && r.URL.Path == "/v1/traces" {
+			posts.Add(1)
+		}
+	}))
+	defer collector.Close()
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.URL)
+	t.Setenv("OTEL_BSP_SCHEDULE_DELAY", "600000") // only the shutdown flushes
+	s := start(t, map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": collector.URL}, "-db", filepath.Join(t.TempDir(), "p.db"), "-demo=false")
+	var got struct{ People struct{ TotalCount int } }
+	s.graphql(t, `{ people { totalCount } }`, &got)
+	if posts.Load() != 0 {
+		t.Fatal("spans exported before the shutdown")
+	}
+	if err := s.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if posts.Load() == 0 {
+		t.Fatal("the spans were not flushed on shutdown")
 	}
 }
