@@ -38,10 +38,7 @@ type Config struct {
 // NewHandler returns the GraphQL endpoint over client: transports, query
 // cache, one transaction per mutation, typed errors, panics recovered.
 func NewHandler(client *ent.Client, cfg Config) http.Handler {
-	log := cfg.Logger
-	if log == nil {
-		log = slog.Default()
-	}
+	log := cfg.logger()
 	maxBody := cfg.MaxBodyBytes
 	if maxBody <= 0 {
 		maxBody = 1 << 20
@@ -70,16 +67,31 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 		log.ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic", fmt.Sprint(v))
 		return fmt.Errorf("panic: %v", v)
 	})
+	return cfg.protect(client, srv)
+}
+
+// logger is cfg.Logger, or slog.Default().
+func (cfg Config) logger() *slog.Logger {
+	if cfg.Logger != nil {
+		return cfg.Logger
+	}
+	return slog.Default()
+}
+
+// protect wraps h as every endpoint with data is wrapped: a request id,
+// the viewer from the credential (401 for a bad one) and the execution
+// time limit.
+func (cfg Config) protect(client *ent.Client, h http.Handler) http.Handler {
 	auth := cfg.Auth
 	auth.Client = client
 	if auth.Logger == nil {
-		auth.Logger = log
+		auth.Logger = cfg.logger()
 	}
 	timeout := cfg.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	return RequestIDMiddleware(authn.Middleware(auth)(withTimeout(timeout, srv)))
+	return RequestIDMiddleware(authn.Middleware(auth)(withTimeout(timeout, h)))
 }
 
 // DefaultTimeout bounds a request's execution.
