@@ -60,13 +60,19 @@ func (a *api) as(r authz.Role) *api {
 	if r == authz.Anonymous {
 		return &api{t: a.t, db: a.db, c: client.New(h)}
 	}
+	return &api{t: a.t, db: a.db, c: client.New(h, client.AddHeader("Authorization", "Bearer "+tokenFor(a.t, a.db, r)))}
+}
+
+// tokenFor makes an API token with role r and returns its secret.
+func tokenFor(t *testing.T, db *store.DB, r authz.Role) string {
+	t.Helper()
 	ctx := authz.SystemContext(context.Background())
-	_, secret, err := authn.CreateToken(ctx, a.db.Client, fmt.Sprintf("test-%s-%d", r, time.Now().UnixNano()),
+	_, secret, err := authn.CreateToken(ctx, db.Client, fmt.Sprintf("test-%s-%d", r, time.Now().UnixNano()),
 		apitoken.Role(r.String()), "", time.Now())
 	if err != nil {
-		a.t.Fatal(err)
+		t.Fatal(err)
 	}
-	return &api{t: a.t, db: a.db, c: client.New(h, client.AddHeader("Authorization", "Bearer "+secret))}
+	return secret
 }
 
 // gqlError is an error as the client sees it.

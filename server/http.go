@@ -17,20 +17,22 @@ import (
 // routes wires the HTTP endpoints:
 //
 //	/graphql  GraphQL (POST JSON; GET for queries)
+//	/export/  Popolo JSON and CSV exports, authenticated as /graphql is
 //	/         GraphiQL, with its assets embedded (when introspection is on)
 //	/healthz  the process is up
 //	/readyz   the database answers
 func routes(cfg Config, db *store.DB, oidc *authn.OIDC, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
-	gql := graph.NewHandler(db.Client, graph.Config{
+	gcfg := graph.Config{
 		Logger:        log,
 		Introspection: cfg.Introspection,
 		Auth:          authn.Config{AdminToken: cfg.AdminToken, OIDC: oidc},
 		Timeout:       cfg.Timeout,
 		MaxBodyBytes:  cfg.MaxBodyBytes,
 		Limits:        &cfg.Limits,
-	})
-	mux.Handle("/graphql", gql)
+	}
+	mux.Handle("/graphql", graph.NewHandler(db.Client, gcfg))
+	mux.Handle("/export/", graph.NewExportHandler(db.Client, gcfg))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeText(w, http.StatusOK, "ok")
 	})
