@@ -47,19 +47,26 @@ func (a accessLog) InterceptResponse(ctx context.Context, next graphql.ResponseH
 			codes = append(codes, c)
 		}
 	}
-	v := authz.FromContext(ctx)
-	attrs := []slog.Attr{
-		slog.String("request_id", RequestID(ctx)),
+	logAccess(ctx, a.log, "graphql", start,
 		slog.String("operation", op),
 		slog.String("type", kind),
+		slog.Any("error_codes", codes),
+	)
+	return resp
+}
+
+// logAccess writes one access-log line msg: the request id, what attrs
+// say, the duration since start, and the viewer's actor and role.
+func logAccess(ctx context.Context, log *slog.Logger, msg string, start time.Time, attrs ...slog.Attr) {
+	v := authz.FromContext(ctx)
+	all := append([]slog.Attr{slog.String("request_id", RequestID(ctx))}, attrs...)
+	all = append(all,
 		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 		slog.String("actor", v.Actor),
 		slog.String("role", v.Role.String()),
-		slog.Any("error_codes", codes),
-	}
+	)
 	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
-		attrs = append(attrs, slog.String("trace_id", sc.TraceID().String()))
+		all = append(all, slog.String("trace_id", sc.TraceID().String()))
 	}
-	a.log.LogAttrs(ctx, slog.LevelInfo, "graphql", attrs...)
-	return resp
+	log.LogAttrs(ctx, slog.LevelInfo, msg, all...)
 }

@@ -102,12 +102,27 @@ func (r *Resolver) heldCounts(ctx context.Context, allocs []*ent.SeatAllocation,
 
 // compositionOf is a body's composition on asOf: its allocations in
 // position order, each with its member holders (start order) and their
-// alternates serving that day. At most four statements: allocations,
-// appointments, and their people and organisations (eager-loaded).
+// alternates serving that day. At most four statements.
 func (r *Resolver) compositionOf(ctx context.Context, bodyID int, asOf dates.Date) ([]*generated.CompositionLine, error) {
-	allocs, err := r.allocationsOf(ctx, bodyID)
+	lines, err := r.compositionsOf(ctx, []int{bodyID}, asOf)
+	if err != nil {
+		return nil, err
+	}
+	if l, ok := lines[bodyID]; ok {
+		return l, nil
+	}
+	return []*generated.CompositionLine{}, nil
+}
+
+// compositionsOf is the composition on asOf of each of bodyIDs, by body id
+// (a body without allocations has no entry). At most four statements,
+// whatever the number of bodies: allocations, appointments, and their
+// people and organisations (eager-loaded).
+func (r *Resolver) compositionsOf(ctx context.Context, bodyIDs []int, asOf dates.Date) (map[int][]*generated.CompositionLine, error) {
+	out := make(map[int][]*generated.CompositionLine, len(bodyIDs))
+	allocs, err := r.allocationsOf(ctx, bodyIDs...)
 	if err != nil || len(allocs) == 0 {
-		return []*generated.CompositionLine{}, err
+		return out, err
 	}
 	// The members and alternates of these allocations serving on asOf (an
 	// alternate belongs to its member's allocation: ent/rules).
@@ -129,8 +144,7 @@ func (r *Resolver) compositionOf(ctx context.Context, bodyID int, asOf dates.Dat
 			members[a.SeatAllocationID] = append(members[a.SeatAllocationID], a)
 		}
 	}
-	lines := make([]*generated.CompositionLine, 0, len(allocs))
-	for _, al := range allocs {
+	for _, al := range allocs { // in position order
 		holders := make([]*generated.Holder, 0, len(members[al.ID]))
 		for _, a := range members[al.ID] {
 			h, err := holderOf(ctx, a, al, alternates[a.ID])
@@ -139,7 +153,7 @@ func (r *Resolver) compositionOf(ctx context.Context, bodyID int, asOf dates.Dat
 			}
 			holders = append(holders, h)
 		}
-		lines = append(lines, &generated.CompositionLine{
+		out[al.BodyID] = append(out[al.BodyID], &generated.CompositionLine{
 			Allocation: al,
 			Label:      al.Label,
 			Role:       al.Role,
@@ -148,7 +162,7 @@ func (r *Resolver) compositionOf(ctx context.Context, bodyID int, asOf dates.Dat
 			Vacant:     vacantSeats(al.Seats, len(holders)),
 		})
 	}
-	return lines, nil
+	return out, nil
 }
 
 // holderOf makes a Holder of a member appointment of al. The edges that
@@ -256,12 +270,7 @@ func (r *Resolver) vacancies(ctx context.Context, asOf dates.Date, bodyIDs []int
 	if err != nil {
 		return nil, err
 	}
-	// Sorted here, not by the database: PostgreSQL's collation and
-	// SQLite's byte order disagree, and the answer must not depend on the
-	// backend.
-	slices.SortFunc(bodies, func(a, b *ent.Body) int {
-		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
-	})
+	byName(bodies)
 	allocs, err := r.allocationsOf(ctx, idsOf(bodies, idOfBody)...)
 	if err != nil {
 		return nil, err

@@ -52,22 +52,14 @@ type Config struct {
 // NewHandler returns the GraphQL endpoint over client: transports, query
 // cache, one transaction per mutation, typed errors, panics recovered.
 func NewHandler(client *ent.Client, cfg Config) http.Handler {
-	log := cfg.Logger
-	if log == nil {
-		log = slog.Default()
-	}
+	log := cfg.logger()
 	maxBody := cfg.MaxBodyBytes
 	if maxBody <= 0 {
 		maxBody = 1 << 20
 	}
 	srv := handler.New(NewSchema(client, WithChanges(cfg.Changed), WithLogger(log)))
-	auth := cfg.Auth
-	auth.Client = client
-	if auth.Logger == nil {
-		auth.Logger = log
-	}
 	srv.AddTransport(httpTransport{maxBodyBytes: maxBody})
-	srv.AddTransport(websocketTransport(auth, cfg.Origins))
+	srv.AddTransport(websocketTransport(cfg.auth(client), cfg.Origins))
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(15000)
 	if cfg.Introspection {
@@ -101,11 +93,36 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 		log.ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic", fmt.Sprint(v))
 		return fmt.Errorf("panic: %v", v)
 	})
+	return cfg.protect(client, srv)
+}
+
+// logger is cfg.Logger, or slog.Default().
+func (cfg Config) logger() *slog.Logger {
+	if cfg.Logger != nil {
+		return cfg.Logger
+	}
+	return slog.Default()
+}
+
+// protect wraps h as every endpoint with data is wrapped: a request id,
+// the viewer from the credential (401 for a bad one) and the execution
+// time limit.
+func (cfg Config) protect(client *ent.Client, h http.Handler) http.Handler {
 	timeout := cfg.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	return RequestIDMiddleware(authn.Middleware(auth)(withTimeout(timeout, srv)))
+	return RequestIDMiddleware(authn.Middleware(cfg.auth(client))(withTimeout(timeout, h)))
+}
+
+// auth is the authentication of cfg, checking API tokens in client.
+func (cfg Config) auth(client *ent.Client) authn.Config {
+	auth := cfg.Auth
+	auth.Client = client
+	if auth.Logger == nil {
+		auth.Logger = cfg.logger()
+	}
+	return auth
 }
 
 // DefaultTimeout bounds a request's execution.

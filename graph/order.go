@@ -24,3 +24,13 @@ func byStart(s []*ent.Appointment) []*ent.Appointment {
 	})
 	return s
 }
+
+// byName sorts bodies by name, then id. Sorted here, not by the database:
+// PostgreSQL's collation and SQLite's byte order disagree, and the answer
+// must not depend on the backend.
+func byName(s []*ent.Body) []*ent.Body {
+	slices.SortFunc(s, func(a, b *ent.Body) int {
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+	})
+	return s
+}

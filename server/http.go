@@ -25,6 +25,7 @@ type observability struct {
 // routes wires the HTTP endpoints:
 //
 //	/graphql  GraphQL (POST JSON; GET for queries)
+//	/export/  Popolo JSON and CSV exports, authenticated as /graphql is
 //	/         GraphiQL, with its assets embedded (when introspection is on)
 //	/healthz  the process is up
 //	/readyz   the database answers
@@ -36,7 +37,7 @@ func routes(cfg Config, db *store.DB, oidc *authn.OIDC, log *slog.Logger, obs ob
 	handle := func(pattern, name string, h http.Handler) {
 		mux.Handle(pattern, obs.metrics.InstrumentHTTP(name, h))
 	}
-	gql := graph.NewHandler(db.Client, graph.Config{
+	gcfg := graph.Config{
 		Logger:        log,
 		Introspection: cfg.Introspection,
 		Auth:          authn.Config{AdminToken: cfg.AdminToken, OIDC: oidc},
@@ -47,8 +48,9 @@ func routes(cfg Config, db *store.DB, oidc *authn.OIDC, log *slog.Logger, obs ob
 		Origins:       cfg.CORSOrigins,
 		Metrics:       obs.metrics,
 		Tracing:       obs.tracing,
-	})
-	handle("/graphql", "graphql", obs.tracing.HTTP("graphql", gql))
+	}
+	handle("/graphql", "graphql", obs.tracing.HTTP("graphql", graph.NewHandler(db.Client, gcfg)))
+	handle("/export/", "export", obs.tracing.HTTP("export", graph.NewExportHandler(db.Client, gcfg)))
 	handle("GET /healthz", "healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeText(w, http.StatusOK, "ok")
 	}))

@@ -463,3 +463,36 @@ func TestTracesFlushedOnShutdown(t *testing.T) {
 		t.Fatal("the spans were not flushed on shutdown")
 	}
 }
+
+// TestExports: the export routes are wired, on the demo data, behind the
+// same authentication as /graphql.
+func TestExports(t *testing.T) {
+	s := start(t, map[string]string{"PACTREG_DATABASE_URL": filepath.Join(t.TempDir(), "pactreg.db"), "PACTREG_ADMIN_TOKEN": "export-admin-token-0123456789"})
+	var got struct {
+		Bodies struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}
+	s.graphql(t, `{ bodies(where: {name: "Rådet for fremtidens kompetencer"}) { edges { node { id } } } }`, &got)
+	if len(got.Bodies.Edges) != 1 {
+		t.Fatalf("council: %+v", got)
+	}
+	council := got.Bodies.Edges[0].Node.ID
+
+	resp, body := get(t, s.url("/export/popolo.json?body="+council+"&asOf=2018-06-01"))
+	var doc struct{ Organizations, Posts []struct{ ID string } }
+	if err := json.Unmarshal([]byte(body), &doc); err != nil || resp.StatusCode != 200 || len(doc.Posts) != 16 || doc.Organizations[0].ID != council {
+		t.Fatalf("popolo.json: %d %.300s (%v)", resp.StatusCode, body, err)
+	}
+	resp, body = get(t, s.url("/export/composition.csv?body="+council), "Authorization", "Bearer export-admin-token-0123456789")
+	// One row per seat: the council has 21.
+	if resp.StatusCode != 200 || !strings.HasPrefix(body, "\ufeffline;allocation;") || strings.Count(body, "\r\n") != 1+21 {
+		t.Fatalf("composition.csv: %d %q", resp.StatusCode, body)
+	}
+	if resp, _ := get(t, s.url("/export/composition.csv?body="+council), "Authorization", "Bearer wrong"); resp.StatusCode != 401 {
+		t.Errorf("a bad credential: %d, want 401", resp.StatusCode)
+	}
+	if resp, body := get(t, s.url("/export/composition.csv")); resp.StatusCode != 400 || !strings.Contains(body, `"field":"body"`) {
+		t.Errorf("no body: %d %s", resp.StatusCode, body)
+	}
+}
