@@ -35,6 +35,7 @@ func main() {
 			gen.FeatureLock,
 			gen.FeatureUpsert,
 			gen.FeatureExecQuery,
+			gen.FeatureVersionedMigration,
 		},
 	}, entc.Extensions(ex))
 	if err != nil {

@@ -17,6 +17,7 @@ type Config struct {
 	Addr            string        // -addr, PACTREG_ADDR
 	DatabaseURL     string        // -db, PACTREG_DATABASE_URL
 	Demo            bool          // -demo, PACTREG_DEMO
+	AutoMigrate     bool          // -auto-migrate, PACTREG_AUTO_MIGRATE
 	CORSOrigins     []string      // -cors-origins, PACTREG_CORS_ORIGINS
 	Introspection   bool          // -introspection, PACTREG_INTROSPECTION
 	ShutdownTimeout time.Duration // -shutdown-timeout, PACTREG_SHUTDOWN_TIMEOUT
@@ -49,6 +50,7 @@ var settings = []setting{
 	{"addr", "PACTREG_ADDR", "127.0.0.1:8080", "address to listen on"},
 	{"db", "PACTREG_DATABASE_URL", "", "postgres:// URL, or a SQLite file (empty: pactreg.db in the working directory)"},
 	{"demo", "PACTREG_DEMO", "true", "load the demo dataset into an empty database"},
+	{"auto-migrate", "PACTREG_AUTO_MIGRATE", "true", "apply pending PostgreSQL migrations at start (false: refuse to start while any is pending; SQLite is always auto-migrated)"},
 	{"cors-origins", "PACTREG_CORS_ORIGINS", "", "comma-separated origins allowed by CORS (empty: none)"},
 	{"introspection", "PACTREG_INTROSPECTION", "true", "allow schema introspection, field suggestions and GraphiQL"},
 	{"shutdown-timeout", "PACTREG_SHUTDOWN_TIMEOUT", "30s", "how long shutdown waits for requests in flight"},
@@ -94,6 +96,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	}
 	var err error
 	if cfg.Demo, err = parseBool("demo", *values["demo"]); err != nil {
+		return Config{}, err
+	}
+	if cfg.AutoMigrate, err = parseBool("auto-migrate", *values["auto-migrate"]); err != nil {
 		return Config{}, err
 	}
 	if cfg.Introspection, err = parseBool("introspection", *values["introspection"]); err != nil {

@@ -2,6 +2,7 @@
 //
 //	go run ./server                 # embedded SQLite in ./pactreg.db, demo data, 127.0.0.1:8080
 //	go run ./server -db postgres://user@host/db
+//	pactreg migrate [-db URL]                          # apply pending PostgreSQL migrations
 //	pactreg token create -name intranet -role READER   # API tokens
 //	pactreg healthcheck                                # exit 0 when /readyz says ready
 //
@@ -23,12 +24,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/store"
 	"github.com/pactreg/pactreg/graph/authn"
 	"github.com/pactreg/pactreg/graph/metrics"
 	"github.com/pactreg/pactreg/graph/tracing"
-	"github.com/pactreg/pactreg/server/demo"
 )
 
 func main() {
@@ -38,6 +37,8 @@ func main() {
 	switch args := os.Args[1:]; {
 	case len(args) > 0 && args[0] == "token":
 		err = tokenCommand(ctx, args[1:], os.Getenv, os.Stdout, os.Stderr)
+	case len(args) > 0 && args[0] == "migrate":
+		err = migrateCommand(ctx, args[1:], os.Getenv, os.Stdout, os.Stderr)
 	case len(args) > 0 && args[0] == "healthcheck":
 		err = healthcheckCommand(ctx, args[1:], os.Getenv, os.Stderr)
 	default:
@@ -92,18 +93,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err := reg.AddDB(db.SQL); err != nil {
 		return err
 	}
-	if err := db.Migrate(ctx); err != nil {
+	if err := prepare(ctx, db, cfg, log); err != nil {
 		return err
-	}
-	log.Info("database ready", "dialect", db.Dialect)
-	if cfg.Demo {
-		loaded, err := demo.Load(authz.SystemContext(ctx), db.Client)
-		if err != nil {
-			return err
-		}
-		if loaded {
-			log.Info("demo dataset loaded into the empty database")
-		}
 	}
 
 	var oidc *authn.OIDC

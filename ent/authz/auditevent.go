@@ -21,7 +21,7 @@ func AuditWriterContext(ctx context.Context) context.Context {
 // writes it, and nobody (not even the system) updates or deletes it.
 func AuditEventPolicy() ent.Policy {
 	return privacy.Policy{
-		Query: privacy.QueryPolicy{requireRole(Admin, "read the audit trail")},
+		Query:    privacy.QueryPolicy{requireRole(Admin, "read the audit trail")},
 		Mutation: writtenByPactregOnly("audit events"),
 	}
 }

@@ -1,5 +1,7 @@
 // Package store opens pactreg's database: the embedded SQLite default (a
-// file, or memory for tests) or PostgreSQL, and migrates its schema.
+// file, or memory for tests) or PostgreSQL, and migrates its schema
+// (PostgreSQL: the versioned migrations of ent/migrate/migrations; SQLite:
+// ent's auto-migration).
 package store
 
 import (
@@ -20,7 +22,6 @@ import (
 	"modernc.org/sqlite"
 
 	"github.com/pactreg/pactreg/ent"
-	"github.com/pactreg/pactreg/ent/migrate"
 	_ "github.com/pactreg/pactreg/ent/runtime" // hooks, interceptors and defaults of the schema
 )
 
@@ -132,14 +133,6 @@ func SQLiteDSN(path string) string {
 		params = append(params, "_pragma=journal_mode(WAL)", "_pragma=synchronous(NORMAL)")
 	}
 	return dsn + sep + strings.Join(params, "&")
-}
-
-// Migrate creates or updates the schema.
-func (db *DB) Migrate(ctx context.Context) error {
-	if err := db.Client.Schema.Create(ctx, migrate.WithDropIndex(true)); err != nil {
-		return fmt.Errorf("migrate %s schema: %w", db.Dialect, err)
-	}
-	return nil
 }
 
 var registerOnce sync.Once

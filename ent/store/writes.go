@@ -9,9 +9,11 @@ import (
 	"entgo.io/ent/dialect"
 )
 
-// writeLockKey is the PostgreSQL advisory lock every write transaction
-// takes first ("pactreg\x01" as an int64). See serialWrites.
-const writeLockKey int64 = 0x7061637472656701
+// writeLockClass is the first key of the PostgreSQL advisory lock every
+// write transaction takes ("pact" as an int32); the second is a hash of
+// the schema, so that deployments in other schemas of the same database do
+// not wait for each other. See serialWrites.
+const writeLockClass int32 = 0x70616374
 
 // ChangesChannel is the PostgreSQL NOTIFY channel on which every committed
 // write transaction announces itself (with an empty payload): listeners
@@ -57,7 +59,7 @@ func (d *serialWrites) BeginTx(ctx context.Context, opts *sql.TxOptions) (dialec
 		return nil, err
 	}
 	if d.postgres {
-		if err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", []any{writeLockKey}, nil); err != nil {
+		if err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))", []any{writeLockClass}, nil); err != nil {
 			_ = tx.Rollback()
 			return nil, fmt.Errorf("take the write lock: %w", err)
 		}
