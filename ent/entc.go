@@ -7,10 +7,12 @@ package main
 
 import (
 	"log"
+	"strings"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 func main() {
@@ -19,6 +21,7 @@ func main() {
 		entgql.WithSchemaGenerator(),
 		entgql.WithSchemaPath("./graph/ent.graphqls"),
 		entgql.WithWhereInputs(true),
+		entgql.WithSchemaHook(updatedSince),
 	)
 	if err != nil {
 		log.Fatalf("entgql extension: %v", err)
@@ -41,4 +44,31 @@ func main() {
 	if err != nil {
 		log.Fatalf("entc: %v", err)
 	}
+}
+
+// updatedSince gives every root connection of an entity with updatedAt an
+// argument updatedSince: Time, for clients that catch up on what changed
+// (the change feed is the way never to miss a change).
+func updatedSince(_ *gen.Graph, s *ast.Schema) error {
+	q := s.Types["Query"]
+	if q == nil {
+		return nil
+	}
+	for _, f := range q.Fields {
+		conn := s.Types[f.Type.Name()]
+		if conn == nil || !strings.HasSuffix(conn.Name, "Connection") || conn.Fields.ForName("edges") == nil {
+			continue
+		}
+		edge := s.Types[conn.Fields.ForName("edges").Type.Name()]
+		node := s.Types[edge.Fields.ForName("node").Type.Name()]
+		if node.Fields.ForName("updatedAt") == nil {
+			continue
+		}
+		f.Arguments = append(f.Arguments, &ast.ArgumentDefinition{
+			Name:        "updatedSince",
+			Description: "Only the rows created or changed at or after this instant (their updatedAt).",
+			Type:        ast.NamedType("Time", nil),
+		})
+	}
+	return nil
 }

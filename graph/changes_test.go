@@ -243,3 +243,42 @@ func decodeID(t *testing.T, id string) int {
 	}
 	return n
 }
+
+func TestUpdatedSince(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		type org struct {
+			ID        string
+			Version   int
+			UpdatedAt string
+		}
+		create := func(name string) org {
+			var out struct{ CreateOrganisation org }
+			a.do(`mutation($n: String!) { createOrganisation(input: {name: $n, kind: COMPANY}) { id version updatedAt } }`, &out, "n", name)
+			return out.CreateOrganisation
+		}
+		since := func(ts string) []string {
+			var out struct {
+				Organisations struct{ Edges []struct{ Node struct{ Name string } } }
+			}
+			a.do(`query($ts: Time) { organisations(updatedSince: $ts, orderBy: {field: NAME}) { edges { node { name } } } }`, &out, "ts", ts)
+			var names []string
+			for _, e := range out.Organisations.Edges {
+				names = append(names, e.Node.Name)
+			}
+			return names
+		}
+		first := create("Alfa A/S")
+		second := create("Beta A/S")
+		if got := since(second.UpdatedAt); !slices.Equal(got, []string{"Beta A/S"}) {
+			t.Fatalf("updatedSince the second's creation: %q", got)
+		}
+		a.do(`mutation($id: ID!, $v: Int!) { updateOrganisation(id: $id, expectedVersion: $v, input: {website: "https://alfa.dk"}) { id } }`, nil, "id", first.ID, "v", first.Version)
+		if got := since(second.UpdatedAt); !slices.Equal(got, []string{"Alfa A/S", "Beta A/S"}) {
+			t.Fatalf("after updating the first: %q", got)
+		}
+		if got := since(first.UpdatedAt); len(got) != 2 {
+			t.Fatalf("updatedSince the first's creation: %q", got)
+		}
+	})
+}

@@ -7,9 +7,11 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/ent/predicate"
 	"github.com/pactreg/pactreg/graph/generated"
 )
 
@@ -30,14 +32,14 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 }
 
 // APITokens is the resolver for the apiTokens field.
-func (r *queryResolver) APITokens(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApiTokenOrder, where *ent.ApiTokenWhereInput) (*ent.ApiTokenConnection, error) {
-	return r.client.APIToken.Query().Paginate(ctx, after, first, before, last,
+func (r *queryResolver) APITokens(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApiTokenOrder, where *ent.ApiTokenWhereInput, updatedSince *time.Time) (*ent.ApiTokenConnection, error) {
+	return r.client.APIToken.Query().Where(changedSince[predicate.APIToken](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithApiTokenOrder(orderBy), ent.WithApiTokenFilter(where.Filter))
 }
 
 // Appointments is the resolver for the appointments field.
-func (r *queryResolver) Appointments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) (*ent.AppointmentConnection, error) {
-	return r.client.Appointment.Query().Paginate(ctx, after, first, before, last,
+func (r *queryResolver) Appointments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput, updatedSince *time.Time) (*ent.AppointmentConnection, error) {
+	return r.client.Appointment.Query().Where(changedSince[predicate.Appointment](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithAppointmentOrder(orderBy), ent.WithAppointmentFilter(where.Filter))
 }
 
@@ -48,128 +50,128 @@ func (r *queryResolver) AuditEvents(ctx context.Context, after *entgql.Cursor[in
 }
 
 // Bodies is the resolver for the bodies field.
-func (r *queryResolver) Bodies(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BodyOrder, where *ent.BodyWhereInput) (*ent.BodyConnection, error) {
-	return r.client.Body.Query().Paginate(ctx, after, first, before, last,
+func (r *queryResolver) Bodies(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BodyOrder, where *ent.BodyWhereInput, updatedSince *time.Time) (*ent.BodyConnection, error) {
+	return r.client.Body.Query().Where(changedSince[predicate.Body](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithBodyOrder(orderBy), ent.WithBodyFilter(where.Filter))
 }
 
 // Decisions is the resolver for the decisions field.
-func (r *queryResolver) Decisions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DecisionOrder, where *ent.DecisionWhereInput) (*ent.DecisionConnection, error) {
-	return r.client.Decision.Query().Paginate(ctx, after, first, before, last,
+func (r *queryResolver) Decisions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DecisionOrder, where *ent.DecisionWhereInput, updatedSince *time.Time) (*ent.DecisionConnection, error) {
+	return r.client.Decision.Query().Where(changedSince[predicate.Decision](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithDecisionOrder(orderBy), ent.WithDecisionFilter(where.Filter))
 }
 
 // Evaluations is the resolver for the evaluations field.
-func (r *queryResolver) Evaluations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EvaluationOrder, where *ent.EvaluationWhereInput) (*ent.EvaluationConnection, error) {
-	return r.client.Evaluation.Query().Paginate(ctx, after, first, before, last,
+func (r *queryResolver) Evaluations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EvaluationOrder, where *ent.EvaluationWhereInput, updatedSince *time.Time) (*ent.EvaluationConnection, error) {
+	return r.client.Evaluation.Query().Where(changedSince[predicate.Evaluation](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithEvaluationOrder(orderBy), ent.WithEvaluationFilter(where.Filter))
 }
 
 // FundingPools is the resolver for the fundingPools field.
-func (r *queryResolver) FundingPools(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FundingPoolOrder, where *ent.FundingPoolWhereInput) (*ent.FundingPoolConnection, error) {
-	return r.client.FundingPool.Query().Paginate(ctx, after, first, before, last,
+func (r *queryResolver) FundingPools(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FundingPoolOrder, where *ent.FundingPoolWhereInput, updatedSince *time.Time) (*ent.FundingPoolConnection, error) {
+	return r.client.FundingPool.Query().Where(changedSince[predicate.FundingPool](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithFundingPoolOrder(orderBy), ent.WithFundingPoolFilter(where.Filter))
 }
 
 // FundingRounds is the resolver for the fundingRounds field.
-func (r *queryResolver) FundingRounds(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FundingRoundOrder, where *ent.FundingRoundWhereInput) (*ent.FundingRoundConnection, error) {
-	return r.client.FundingRound.Query().Paginate(ctx, after, first, before, last,
+func (r *queryResolver) FundingRounds(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FundingRoundOrder, where *ent.FundingRoundWhereInput, updatedSince *time.Time) (*ent.FundingRoundConnection, error) {
+	return r.client.FundingRound.Query().Where(changedSince[predicate.FundingRound](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithFundingRoundOrder(orderBy), ent.WithFundingRoundFilter(where.Filter))
 }
 
 // GrantApplications is the resolver for the grantApplications field.
-func (r *queryResolver) GrantApplications(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.GrantApplicationOrder, where *ent.GrantApplicationWhereInput) (*ent.GrantApplicationConnection, error) {
-	return r.client.GrantApplication.Query().Paginate(ctx, after, first, before, last,
+func (r *queryResolver) GrantApplications(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.GrantApplicationOrder, where *ent.GrantApplicationWhereInput, updatedSince *time.Time) (*ent.GrantApplicationConnection, error) {
+	return r.client.GrantApplication.Query().Where(changedSince[predicate.GrantApplication](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithGrantApplicationOrder(orderBy), ent.WithGrantApplicationFilter(where.Filter))
 }
 
 // Indicators is the resolver for the indicators field.
-func (r *queryResolver) Indicators(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) (*ent.IndicatorConnection, error) {
-	return r.client.Indicator.Query().Paginate(ctx, after, first, before, last,
+func (r *queryResolver) Indicators(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput, updatedSince *time.Time) (*ent.IndicatorConnection, error) {
+	return r.client.Indicator.Query().Where(changedSince[predicate.Indicator](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithIndicatorOrder(orderBy), ent.WithIndicatorFilter(where.Filter))
 }
 
 // IndicatorTargets is the resolver for the indicatorTargets field.
-func (r *queryResolver) IndicatorTargets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorTargetOrder, where *ent.IndicatorTargetWhereInput) (*ent.IndicatorTargetConnection, error) {
-	return r.client.IndicatorTarget.Query().Paginate(ctx, after, first, before, last,
+func (r *queryResolver) IndicatorTargets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorTargetOrder, where *ent.IndicatorTargetWhereInput, updatedSince *time.Time) (*ent.IndicatorTargetConnection, error) {
+	return r.client.IndicatorTarget.Query().Where(changedSince[predicate.IndicatorTarget](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithIndicatorTargetOrder(orderBy), ent.WithIndicatorTargetFilter(where.Filter))
 }
 
 // Initiatives is the resolver for the initiatives field.
-func (r *queryResolver) Initiatives(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InitiativeOrder, where *ent.InitiativeWhereInput) (*ent.InitiativeConnection, error) {
-	return r.client.Initiative.Query().Paginate(ctx, after, first, before, last,
+func (r *queryResolver) Initiatives(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InitiativeOrder, where *ent.InitiativeWhereInput, updatedSince *time.Time) (*ent.InitiativeConnection, error) {
+	return r.client.Initiative.Query().Where(changedSince[predicate.Initiative](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithInitiativeOrder(orderBy), ent.WithInitiativeFilter(where.Filter))
 }
 
 // InitiativePartners is the resolver for the initiativePartners field.
-func (r *queryResolver) InitiativePartners(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InitiativePartnerOrder, where *ent.InitiativePartnerWhereInput) (*ent.InitiativePartnerConnection, error) {
-	return r.client.InitiativePartner.Query().Paginate(ctx, after, first, before, last,
+func (r *queryResolver) InitiativePartners(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InitiativePartnerOrder, where *ent.InitiativePartnerWhereInput, updatedSince *time.Time) (*ent.InitiativePartnerConnection, error) {
+	return r.client.InitiativePartner.Query().Where(changedSince[predicate.InitiativePartner](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithInitiativePartnerOrder(orderBy), ent.WithInitiativePartnerFilter(where.Filter))
 }
 
 // MandateLinks is the resolver for the mandateLinks field.
-func (r *queryResolver) MandateLinks(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MandateLinkOrder, where *ent.MandateLinkWhereInput) (*ent.MandateLinkConnection, error) {
-	return r.client.MandateLink.Query().Paginate(ctx, after, first, before, last,
+func (r *queryResolver) MandateLinks(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MandateLinkOrder, where *ent.MandateLinkWhereInput, updatedSince *time.Time) (*ent.MandateLinkConnection, error) {
+	return r.client.MandateLink.Query().Where(changedSince[predicate.MandateLink](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithMandateLinkOrder(orderBy), ent.WithMandateLinkFilter(where.Filter))
 }
 
 // Meetings is the resolver for the meetings field.
-func (r *queryResolver) Meetings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MeetingOrder, where *ent.MeetingWhereInput) (*ent.MeetingConnection, error) {
-	return r.client.Meeting.Query().Paginate(ctx, after, first, before, last,
+func (r *queryResolver) Meetings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MeetingOrder, where *ent.MeetingWhereInput, updatedSince *time.Time) (*ent.MeetingConnection, error) {
+	return r.client.Meeting.Query().Where(changedSince[predicate.Meeting](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithMeetingOrder(orderBy), ent.WithMeetingFilter(where.Filter))
 }
 
 // Milestones is the resolver for the milestones field.
-func (r *queryResolver) Milestones(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MilestoneOrder, where *ent.MilestoneWhereInput) (*ent.MilestoneConnection, error) {
-	return r.client.Milestone.Query().Paginate(ctx, after, first, before, last,
+func (r *queryResolver) Milestones(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MilestoneOrder, where *ent.MilestoneWhereInput, updatedSince *time.Time) (*ent.MilestoneConnection, error) {
+	return r.client.Milestone.Query().Where(changedSince[predicate.Milestone](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithMilestoneOrder(orderBy), ent.WithMilestoneFilter(where.Filter))
 }
 
 // NominationRequests is the resolver for the nominationRequests field.
-func (r *queryResolver) NominationRequests(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NominationRequestOrder, where *ent.NominationRequestWhereInput) (*ent.NominationRequestConnection, error) {
-	return r.client.NominationRequest.Query().Paginate(ctx, after, first, before, last,
+func (r *queryResolver) NominationRequests(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NominationRequestOrder, where *ent.NominationRequestWhereInput, updatedSince *time.Time) (*ent.NominationRequestConnection, error) {
+	return r.client.NominationRequest.Query().Where(changedSince[predicate.NominationRequest](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithNominationRequestOrder(orderBy), ent.WithNominationRequestFilter(where.Filter))
 }
 
 // Observations is the resolver for the observations field.
-func (r *queryResolver) Observations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ObservationOrder, where *ent.ObservationWhereInput) (*ent.ObservationConnection, error) {
-	return r.client.Observation.Query().Paginate(ctx, after, first, before, last,
+func (r *queryResolver) Observations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ObservationOrder, where *ent.ObservationWhereInput, updatedSince *time.Time) (*ent.ObservationConnection, error) {
+	return r.client.Observation.Query().Where(changedSince[predicate.Observation](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithObservationOrder(orderBy), ent.WithObservationFilter(where.Filter))
 }
 
 // Organisations is the resolver for the organisations field.
-func (r *queryResolver) Organisations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrganisationOrder, where *ent.OrganisationWhereInput) (*ent.OrganisationConnection, error) {
-	return r.client.Organisation.Query().Paginate(ctx, after, first, before, last,
+func (r *queryResolver) Organisations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrganisationOrder, where *ent.OrganisationWhereInput, updatedSince *time.Time) (*ent.OrganisationConnection, error) {
+	return r.client.Organisation.Query().Where(changedSince[predicate.Organisation](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithOrganisationOrder(orderBy), ent.WithOrganisationFilter(where.Filter))
 }
 
 // Partnerships is the resolver for the partnerships field.
-func (r *queryResolver) Partnerships(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartnershipOrder, where *ent.PartnershipWhereInput) (*ent.PartnershipConnection, error) {
-	return r.client.Partnership.Query().Paginate(ctx, after, first, before, last,
+func (r *queryResolver) Partnerships(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartnershipOrder, where *ent.PartnershipWhereInput, updatedSince *time.Time) (*ent.PartnershipConnection, error) {
+	return r.client.Partnership.Query().Where(changedSince[predicate.Partnership](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithPartnershipOrder(orderBy), ent.WithPartnershipFilter(where.Filter))
 }
 
 // People is the resolver for the people field.
-func (r *queryResolver) People(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PersonOrder, where *ent.PersonWhereInput) (*ent.PersonConnection, error) {
-	return r.client.Person.Query().Paginate(ctx, after, first, before, last,
+func (r *queryResolver) People(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PersonOrder, where *ent.PersonWhereInput, updatedSince *time.Time) (*ent.PersonConnection, error) {
+	return r.client.Person.Query().Where(changedSince[predicate.Person](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithPersonOrder(orderBy), ent.WithPersonFilter(where.Filter))
 }
 
 // SeatAllocations is the resolver for the seatAllocations field.
-func (r *queryResolver) SeatAllocations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SeatAllocationOrder, where *ent.SeatAllocationWhereInput) (*ent.SeatAllocationConnection, error) {
-	return r.client.SeatAllocation.Query().Paginate(ctx, after, first, before, last,
+func (r *queryResolver) SeatAllocations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SeatAllocationOrder, where *ent.SeatAllocationWhereInput, updatedSince *time.Time) (*ent.SeatAllocationConnection, error) {
+	return r.client.SeatAllocation.Query().Where(changedSince[predicate.SeatAllocation](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithSeatAllocationOrder(orderBy), ent.WithSeatAllocationFilter(where.Filter))
 }
 
 // Signatories is the resolver for the signatories field.
-func (r *queryResolver) Signatories(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SignatoryOrder, where *ent.SignatoryWhereInput) (*ent.SignatoryConnection, error) {
-	return r.client.Signatory.Query().Paginate(ctx, after, first, before, last,
+func (r *queryResolver) Signatories(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SignatoryOrder, where *ent.SignatoryWhereInput, updatedSince *time.Time) (*ent.SignatoryConnection, error) {
+	return r.client.Signatory.Query().Where(changedSince[predicate.Signatory](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithSignatoryOrder(orderBy), ent.WithSignatoryFilter(where.Filter))
 }
 
 // Themes is the resolver for the themes field.
-func (r *queryResolver) Themes(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ThemeOrder, where *ent.ThemeWhereInput) (*ent.ThemeConnection, error) {
-	return r.client.Theme.Query().Paginate(ctx, after, first, before, last,
+func (r *queryResolver) Themes(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ThemeOrder, where *ent.ThemeWhereInput, updatedSince *time.Time) (*ent.ThemeConnection, error) {
+	return r.client.Theme.Query().Where(changedSince[predicate.Theme](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithThemeOrder(orderBy), ent.WithThemeFilter(where.Filter))
 }
 

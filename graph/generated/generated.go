@@ -849,34 +849,34 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		APITokens            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApiTokenOrder, where *ent.ApiTokenWhereInput) int
-		Appointments         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) int
+		APITokens            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApiTokenOrder, where *ent.ApiTokenWhereInput, updatedSince *time.Time) int
+		Appointments         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput, updatedSince *time.Time) int
 		AuditEvents          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
-		Bodies               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BodyOrder, where *ent.BodyWhereInput) int
+		Bodies               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BodyOrder, where *ent.BodyWhereInput, updatedSince *time.Time) int
 		Changes              func(childComplexity int, after *entgql.Cursor[int], first *int, types []string) int
-		Decisions            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DecisionOrder, where *ent.DecisionWhereInput) int
-		Evaluations          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EvaluationOrder, where *ent.EvaluationWhereInput) int
+		Decisions            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DecisionOrder, where *ent.DecisionWhereInput, updatedSince *time.Time) int
+		Evaluations          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EvaluationOrder, where *ent.EvaluationWhereInput, updatedSince *time.Time) int
 		ExpiringAppointments func(childComplexity int, withinDays int, asOf *dates.Date) int
-		FundingPools         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FundingPoolOrder, where *ent.FundingPoolWhereInput) int
-		FundingRounds        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FundingRoundOrder, where *ent.FundingRoundWhereInput) int
-		GrantApplications    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.GrantApplicationOrder, where *ent.GrantApplicationWhereInput) int
-		IndicatorTargets     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorTargetOrder, where *ent.IndicatorTargetWhereInput) int
-		Indicators           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) int
-		InitiativePartners   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InitiativePartnerOrder, where *ent.InitiativePartnerWhereInput) int
-		Initiatives          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InitiativeOrder, where *ent.InitiativeWhereInput) int
-		MandateLinks         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MandateLinkOrder, where *ent.MandateLinkWhereInput) int
-		Meetings             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MeetingOrder, where *ent.MeetingWhereInput) int
-		Milestones           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MilestoneOrder, where *ent.MilestoneWhereInput) int
+		FundingPools         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FundingPoolOrder, where *ent.FundingPoolWhereInput, updatedSince *time.Time) int
+		FundingRounds        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FundingRoundOrder, where *ent.FundingRoundWhereInput, updatedSince *time.Time) int
+		GrantApplications    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.GrantApplicationOrder, where *ent.GrantApplicationWhereInput, updatedSince *time.Time) int
+		IndicatorTargets     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorTargetOrder, where *ent.IndicatorTargetWhereInput, updatedSince *time.Time) int
+		Indicators           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput, updatedSince *time.Time) int
+		InitiativePartners   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InitiativePartnerOrder, where *ent.InitiativePartnerWhereInput, updatedSince *time.Time) int
+		Initiatives          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InitiativeOrder, where *ent.InitiativeWhereInput, updatedSince *time.Time) int
+		MandateLinks         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MandateLinkOrder, where *ent.MandateLinkWhereInput, updatedSince *time.Time) int
+		Meetings             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MeetingOrder, where *ent.MeetingWhereInput, updatedSince *time.Time) int
+		Milestones           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MilestoneOrder, where *ent.MilestoneWhereInput, updatedSince *time.Time) int
 		Node                 func(childComplexity int, id int) int
 		Nodes                func(childComplexity int, ids []int) int
-		NominationRequests   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NominationRequestOrder, where *ent.NominationRequestWhereInput) int
-		Observations         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ObservationOrder, where *ent.ObservationWhereInput) int
-		Organisations        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrganisationOrder, where *ent.OrganisationWhereInput) int
-		Partnerships         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartnershipOrder, where *ent.PartnershipWhereInput) int
-		People               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PersonOrder, where *ent.PersonWhereInput) int
-		SeatAllocations      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SeatAllocationOrder, where *ent.SeatAllocationWhereInput) int
-		Signatories          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SignatoryOrder, where *ent.SignatoryWhereInput) int
-		Themes               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ThemeOrder, where *ent.ThemeWhereInput) int
+		NominationRequests   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NominationRequestOrder, where *ent.NominationRequestWhereInput, updatedSince *time.Time) int
+		Observations         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ObservationOrder, where *ent.ObservationWhereInput, updatedSince *time.Time) int
+		Organisations        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrganisationOrder, where *ent.OrganisationWhereInput, updatedSince *time.Time) int
+		Partnerships         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartnershipOrder, where *ent.PartnershipWhereInput, updatedSince *time.Time) int
+		People               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PersonOrder, where *ent.PersonWhereInput, updatedSince *time.Time) int
+		SeatAllocations      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SeatAllocationOrder, where *ent.SeatAllocationWhereInput, updatedSince *time.Time) int
+		Signatories          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SignatoryOrder, where *ent.SignatoryWhereInput, updatedSince *time.Time) int
+		Themes               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ThemeOrder, where *ent.ThemeWhereInput, updatedSince *time.Time) int
 		Upcoming             func(childComplexity int, from *dates.Date, days int) int
 		Vacancies            func(childComplexity int, asOf *dates.Date, bodyIds []int) int
 	}
@@ -1076,30 +1076,30 @@ type PersonResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
-	APITokens(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApiTokenOrder, where *ent.ApiTokenWhereInput) (*ent.ApiTokenConnection, error)
-	Appointments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput) (*ent.AppointmentConnection, error)
+	APITokens(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApiTokenOrder, where *ent.ApiTokenWhereInput, updatedSince *time.Time) (*ent.ApiTokenConnection, error)
+	Appointments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AppointmentOrder, where *ent.AppointmentWhereInput, updatedSince *time.Time) (*ent.AppointmentConnection, error)
 	AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error)
-	Bodies(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BodyOrder, where *ent.BodyWhereInput) (*ent.BodyConnection, error)
-	Decisions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DecisionOrder, where *ent.DecisionWhereInput) (*ent.DecisionConnection, error)
-	Evaluations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EvaluationOrder, where *ent.EvaluationWhereInput) (*ent.EvaluationConnection, error)
-	FundingPools(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FundingPoolOrder, where *ent.FundingPoolWhereInput) (*ent.FundingPoolConnection, error)
-	FundingRounds(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FundingRoundOrder, where *ent.FundingRoundWhereInput) (*ent.FundingRoundConnection, error)
-	GrantApplications(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.GrantApplicationOrder, where *ent.GrantApplicationWhereInput) (*ent.GrantApplicationConnection, error)
-	Indicators(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) (*ent.IndicatorConnection, error)
-	IndicatorTargets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorTargetOrder, where *ent.IndicatorTargetWhereInput) (*ent.IndicatorTargetConnection, error)
-	Initiatives(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InitiativeOrder, where *ent.InitiativeWhereInput) (*ent.InitiativeConnection, error)
-	InitiativePartners(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InitiativePartnerOrder, where *ent.InitiativePartnerWhereInput) (*ent.InitiativePartnerConnection, error)
-	MandateLinks(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MandateLinkOrder, where *ent.MandateLinkWhereInput) (*ent.MandateLinkConnection, error)
-	Meetings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MeetingOrder, where *ent.MeetingWhereInput) (*ent.MeetingConnection, error)
-	Milestones(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MilestoneOrder, where *ent.MilestoneWhereInput) (*ent.MilestoneConnection, error)
-	NominationRequests(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NominationRequestOrder, where *ent.NominationRequestWhereInput) (*ent.NominationRequestConnection, error)
-	Observations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ObservationOrder, where *ent.ObservationWhereInput) (*ent.ObservationConnection, error)
-	Organisations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrganisationOrder, where *ent.OrganisationWhereInput) (*ent.OrganisationConnection, error)
-	Partnerships(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartnershipOrder, where *ent.PartnershipWhereInput) (*ent.PartnershipConnection, error)
-	People(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PersonOrder, where *ent.PersonWhereInput) (*ent.PersonConnection, error)
-	SeatAllocations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SeatAllocationOrder, where *ent.SeatAllocationWhereInput) (*ent.SeatAllocationConnection, error)
-	Signatories(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SignatoryOrder, where *ent.SignatoryWhereInput) (*ent.SignatoryConnection, error)
-	Themes(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ThemeOrder, where *ent.ThemeWhereInput) (*ent.ThemeConnection, error)
+	Bodies(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BodyOrder, where *ent.BodyWhereInput, updatedSince *time.Time) (*ent.BodyConnection, error)
+	Decisions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DecisionOrder, where *ent.DecisionWhereInput, updatedSince *time.Time) (*ent.DecisionConnection, error)
+	Evaluations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EvaluationOrder, where *ent.EvaluationWhereInput, updatedSince *time.Time) (*ent.EvaluationConnection, error)
+	FundingPools(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FundingPoolOrder, where *ent.FundingPoolWhereInput, updatedSince *time.Time) (*ent.FundingPoolConnection, error)
+	FundingRounds(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FundingRoundOrder, where *ent.FundingRoundWhereInput, updatedSince *time.Time) (*ent.FundingRoundConnection, error)
+	GrantApplications(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.GrantApplicationOrder, where *ent.GrantApplicationWhereInput, updatedSince *time.Time) (*ent.GrantApplicationConnection, error)
+	Indicators(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput, updatedSince *time.Time) (*ent.IndicatorConnection, error)
+	IndicatorTargets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorTargetOrder, where *ent.IndicatorTargetWhereInput, updatedSince *time.Time) (*ent.IndicatorTargetConnection, error)
+	Initiatives(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InitiativeOrder, where *ent.InitiativeWhereInput, updatedSince *time.Time) (*ent.InitiativeConnection, error)
+	InitiativePartners(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InitiativePartnerOrder, where *ent.InitiativePartnerWhereInput, updatedSince *time.Time) (*ent.InitiativePartnerConnection, error)
+	MandateLinks(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MandateLinkOrder, where *ent.MandateLinkWhereInput, updatedSince *time.Time) (*ent.MandateLinkConnection, error)
+	Meetings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MeetingOrder, where *ent.MeetingWhereInput, updatedSince *time.Time) (*ent.MeetingConnection, error)
+	Milestones(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MilestoneOrder, where *ent.MilestoneWhereInput, updatedSince *time.Time) (*ent.MilestoneConnection, error)
+	NominationRequests(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NominationRequestOrder, where *ent.NominationRequestWhereInput, updatedSince *time.Time) (*ent.NominationRequestConnection, error)
+	Observations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ObservationOrder, where *ent.ObservationWhereInput, updatedSince *time.Time) (*ent.ObservationConnection, error)
+	Organisations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrganisationOrder, where *ent.OrganisationWhereInput, updatedSince *time.Time) (*ent.OrganisationConnection, error)
+	Partnerships(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartnershipOrder, where *ent.PartnershipWhereInput, updatedSince *time.Time) (*ent.PartnershipConnection, error)
+	People(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PersonOrder, where *ent.PersonWhereInput, updatedSince *time.Time) (*ent.PersonConnection, error)
+	SeatAllocations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SeatAllocationOrder, where *ent.SeatAllocationWhereInput, updatedSince *time.Time) (*ent.SeatAllocationConnection, error)
+	Signatories(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SignatoryOrder, where *ent.SignatoryWhereInput, updatedSince *time.Time) (*ent.SignatoryConnection, error)
+	Themes(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ThemeOrder, where *ent.ThemeWhereInput, updatedSince *time.Time) (*ent.ThemeConnection, error)
 	Vacancies(ctx context.Context, asOf *dates.Date, bodyIds []int) ([]*Vacancy, error)
 	ExpiringAppointments(ctx context.Context, withinDays int, asOf *dates.Date) ([]*ent.Appointment, error)
 	Upcoming(ctx context.Context, from *dates.Date, days int) ([]*CalendarItem, error)
@@ -4779,7 +4779,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.APITokens(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ApiTokenOrder), args["where"].(*ent.ApiTokenWhereInput)), true
+		return e.ComplexityRoot.Query.APITokens(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ApiTokenOrder), args["where"].(*ent.ApiTokenWhereInput), args["updatedSince"].(*time.Time)), true
 	case "Query.appointments":
 		if e.ComplexityRoot.Query.Appointments == nil {
 			break
@@ -4790,7 +4790,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Appointments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.AppointmentOrder), args["where"].(*ent.AppointmentWhereInput)), true
+		return e.ComplexityRoot.Query.Appointments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.AppointmentOrder), args["where"].(*ent.AppointmentWhereInput), args["updatedSince"].(*time.Time)), true
 	case "Query.auditEvents":
 		if e.ComplexityRoot.Query.AuditEvents == nil {
 			break
@@ -4812,7 +4812,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Bodies(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.BodyOrder), args["where"].(*ent.BodyWhereInput)), true
+		return e.ComplexityRoot.Query.Bodies(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.BodyOrder), args["where"].(*ent.BodyWhereInput), args["updatedSince"].(*time.Time)), true
 	case "Query.changes":
 		if e.ComplexityRoot.Query.Changes == nil {
 			break
@@ -4834,7 +4834,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Decisions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.DecisionOrder), args["where"].(*ent.DecisionWhereInput)), true
+		return e.ComplexityRoot.Query.Decisions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.DecisionOrder), args["where"].(*ent.DecisionWhereInput), args["updatedSince"].(*time.Time)), true
 	case "Query.evaluations":
 		if e.ComplexityRoot.Query.Evaluations == nil {
 			break
@@ -4845,7 +4845,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Evaluations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.EvaluationOrder), args["where"].(*ent.EvaluationWhereInput)), true
+		return e.ComplexityRoot.Query.Evaluations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.EvaluationOrder), args["where"].(*ent.EvaluationWhereInput), args["updatedSince"].(*time.Time)), true
 	case "Query.expiringAppointments":
 		if e.ComplexityRoot.Query.ExpiringAppointments == nil {
 			break
@@ -4867,7 +4867,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.FundingPools(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.FundingPoolOrder), args["where"].(*ent.FundingPoolWhereInput)), true
+		return e.ComplexityRoot.Query.FundingPools(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.FundingPoolOrder), args["where"].(*ent.FundingPoolWhereInput), args["updatedSince"].(*time.Time)), true
 	case "Query.fundingRounds":
 		if e.ComplexityRoot.Query.FundingRounds == nil {
 			break
@@ -4878,7 +4878,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.FundingRounds(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.FundingRoundOrder), args["where"].(*ent.FundingRoundWhereInput)), true
+		return e.ComplexityRoot.Query.FundingRounds(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.FundingRoundOrder), args["where"].(*ent.FundingRoundWhereInput), args["updatedSince"].(*time.Time)), true
 	case "Query.grantApplications":
 		if e.ComplexityRoot.Query.GrantApplications == nil {
 			break
@@ -4889,7 +4889,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.GrantApplications(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.GrantApplicationOrder), args["where"].(*ent.GrantApplicationWhereInput)), true
+		return e.ComplexityRoot.Query.GrantApplications(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.GrantApplicationOrder), args["where"].(*ent.GrantApplicationWhereInput), args["updatedSince"].(*time.Time)), true
 	case "Query.indicatorTargets":
 		if e.ComplexityRoot.Query.IndicatorTargets == nil {
 			break
@@ -4900,7 +4900,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.IndicatorTargets(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.IndicatorTargetOrder), args["where"].(*ent.IndicatorTargetWhereInput)), true
+		return e.ComplexityRoot.Query.IndicatorTargets(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.IndicatorTargetOrder), args["where"].(*ent.IndicatorTargetWhereInput), args["updatedSince"].(*time.Time)), true
 	case "Query.indicators":
 		if e.ComplexityRoot.Query.Indicators == nil {
 			break
@@ -4911,7 +4911,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Indicators(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.IndicatorOrder), args["where"].(*ent.IndicatorWhereInput)), true
+		return e.ComplexityRoot.Query.Indicators(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.IndicatorOrder), args["where"].(*ent.IndicatorWhereInput), args["updatedSince"].(*time.Time)), true
 	case "Query.initiativePartners":
 		if e.ComplexityRoot.Query.InitiativePartners == nil {
 			break
@@ -4922,7 +4922,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.InitiativePartners(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.InitiativePartnerOrder), args["where"].(*ent.InitiativePartnerWhereInput)), true
+		return e.ComplexityRoot.Query.InitiativePartners(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.InitiativePartnerOrder), args["where"].(*ent.InitiativePartnerWhereInput), args["updatedSince"].(*time.Time)), true
 	case "Query.initiatives":
 		if e.ComplexityRoot.Query.Initiatives == nil {
 			break
@@ -4933,7 +4933,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Initiatives(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.InitiativeOrder), args["where"].(*ent.InitiativeWhereInput)), true
+		return e.ComplexityRoot.Query.Initiatives(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.InitiativeOrder), args["where"].(*ent.InitiativeWhereInput), args["updatedSince"].(*time.Time)), true
 
 	case "Query.mandateLinks":
 		if e.ComplexityRoot.Query.MandateLinks == nil {
@@ -4945,7 +4945,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.MandateLinks(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.MandateLinkOrder), args["where"].(*ent.MandateLinkWhereInput)), true
+		return e.ComplexityRoot.Query.MandateLinks(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.MandateLinkOrder), args["where"].(*ent.MandateLinkWhereInput), args["updatedSince"].(*time.Time)), true
 	case "Query.meetings":
 		if e.ComplexityRoot.Query.Meetings == nil {
 			break
@@ -4956,7 +4956,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Meetings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.MeetingOrder), args["where"].(*ent.MeetingWhereInput)), true
+		return e.ComplexityRoot.Query.Meetings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.MeetingOrder), args["where"].(*ent.MeetingWhereInput), args["updatedSince"].(*time.Time)), true
 	case "Query.milestones":
 		if e.ComplexityRoot.Query.Milestones == nil {
 			break
@@ -4967,7 +4967,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Milestones(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.MilestoneOrder), args["where"].(*ent.MilestoneWhereInput)), true
+		return e.ComplexityRoot.Query.Milestones(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.MilestoneOrder), args["where"].(*ent.MilestoneWhereInput), args["updatedSince"].(*time.Time)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -5000,7 +5000,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.NominationRequests(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.NominationRequestOrder), args["where"].(*ent.NominationRequestWhereInput)), true
+		return e.ComplexityRoot.Query.NominationRequests(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.NominationRequestOrder), args["where"].(*ent.NominationRequestWhereInput), args["updatedSince"].(*time.Time)), true
 	case "Query.observations":
 		if e.ComplexityRoot.Query.Observations == nil {
 			break
@@ -5011,7 +5011,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Observations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ObservationOrder), args["where"].(*ent.ObservationWhereInput)), true
+		return e.ComplexityRoot.Query.Observations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ObservationOrder), args["where"].(*ent.ObservationWhereInput), args["updatedSince"].(*time.Time)), true
 	case "Query.organisations":
 		if e.ComplexityRoot.Query.Organisations == nil {
 			break
@@ -5022,7 +5022,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Organisations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.OrganisationOrder), args["where"].(*ent.OrganisationWhereInput)), true
+		return e.ComplexityRoot.Query.Organisations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.OrganisationOrder), args["where"].(*ent.OrganisationWhereInput), args["updatedSince"].(*time.Time)), true
 	case "Query.partnerships":
 		if e.ComplexityRoot.Query.Partnerships == nil {
 			break
@@ -5033,7 +5033,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Partnerships(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PartnershipOrder), args["where"].(*ent.PartnershipWhereInput)), true
+		return e.ComplexityRoot.Query.Partnerships(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PartnershipOrder), args["where"].(*ent.PartnershipWhereInput), args["updatedSince"].(*time.Time)), true
 	case "Query.people":
 		if e.ComplexityRoot.Query.People == nil {
 			break
@@ -5044,7 +5044,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.People(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PersonOrder), args["where"].(*ent.PersonWhereInput)), true
+		return e.ComplexityRoot.Query.People(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PersonOrder), args["where"].(*ent.PersonWhereInput), args["updatedSince"].(*time.Time)), true
 	case "Query.seatAllocations":
 		if e.ComplexityRoot.Query.SeatAllocations == nil {
 			break
@@ -5055,7 +5055,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.SeatAllocations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.SeatAllocationOrder), args["where"].(*ent.SeatAllocationWhereInput)), true
+		return e.ComplexityRoot.Query.SeatAllocations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.SeatAllocationOrder), args["where"].(*ent.SeatAllocationWhereInput), args["updatedSince"].(*time.Time)), true
 	case "Query.signatories":
 		if e.ComplexityRoot.Query.Signatories == nil {
 			break
@@ -5066,7 +5066,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Signatories(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.SignatoryOrder), args["where"].(*ent.SignatoryWhereInput)), true
+		return e.ComplexityRoot.Query.Signatories(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.SignatoryOrder), args["where"].(*ent.SignatoryWhereInput), args["updatedSince"].(*time.Time)), true
 	case "Query.themes":
 		if e.ComplexityRoot.Query.Themes == nil {
 			break
@@ -5077,7 +5077,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Themes(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ThemeOrder), args["where"].(*ent.ThemeWhereInput)), true
+		return e.ComplexityRoot.Query.Themes(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ThemeOrder), args["where"].(*ent.ThemeWhereInput), args["updatedSince"].(*time.Time)), true
 	case "Query.upcoming":
 		if e.ComplexityRoot.Query.Upcoming == nil {
 			break
@@ -11028,6 +11028,11 @@ type Query {
     Filtering options for ApiTokens returned from the connection.
     """
     where: ApiTokenWhereInput
+
+    """
+    Only the rows created or changed at or after this instant (their updatedAt).
+    """
+    updatedSince: Time
   ): ApiTokenConnection!
   appointments(
     """
@@ -11059,6 +11064,11 @@ type Query {
     Filtering options for Appointments returned from the connection.
     """
     where: AppointmentWhereInput
+
+    """
+    Only the rows created or changed at or after this instant (their updatedAt).
+    """
+    updatedSince: Time
   ): AppointmentConnection!
   auditEvents(
     """
@@ -11121,6 +11131,11 @@ type Query {
     Filtering options for Bodies returned from the connection.
     """
     where: BodyWhereInput
+
+    """
+    Only the rows created or changed at or after this instant (their updatedAt).
+    """
+    updatedSince: Time
   ): BodyConnection!
   decisions(
     """
@@ -11152,6 +11167,11 @@ type Query {
     Filtering options for Decisions returned from the connection.
     """
     where: DecisionWhereInput
+
+    """
+    Only the rows created or changed at or after this instant (their updatedAt).
+    """
+    updatedSince: Time
   ): DecisionConnection!
   evaluations(
     """
@@ -11183,6 +11203,11 @@ type Query {
     Filtering options for Evaluations returned from the connection.
     """
     where: EvaluationWhereInput
+
+    """
+    Only the rows created or changed at or after this instant (their updatedAt).
+    """
+    updatedSince: Time
   ): EvaluationConnection!
   fundingPools(
     """
@@ -11214,6 +11239,11 @@ type Query {
     Filtering options for FundingPools returned from the connection.
     """
     where: FundingPoolWhereInput
+
+    """
+    Only the rows created or changed at or after this instant (their updatedAt).
+    """
+    updatedSince: Time
   ): FundingPoolConnection!
   fundingRounds(
     """
@@ -11245,6 +11275,11 @@ type Query {
     Filtering options for FundingRounds returned from the connection.
     """
     where: FundingRoundWhereInput
+
+    """
+    Only the rows created or changed at or after this instant (their updatedAt).
+    """
+    updatedSince: Time
   ): FundingRoundConnection!
   grantApplications(
     """
@@ -11276,6 +11311,11 @@ type Query {
     Filtering options for GrantApplications returned from the connection.
     """
     where: GrantApplicationWhereInput
+
+    """
+    Only the rows created or changed at or after this instant (their updatedAt).
+    """
+    updatedSince: Time
   ): GrantApplicationConnection!
   indicators(
     """
@@ -11307,6 +11347,11 @@ type Query {
     Filtering options for Indicators returned from the connection.
     """
     where: IndicatorWhereInput
+
+    """
+    Only the rows created or changed at or after this instant (their updatedAt).
+    """
+    updatedSince: Time
   ): IndicatorConnection!
   indicatorTargets(
     """
@@ -11338,6 +11383,11 @@ type Query {
     Filtering options for IndicatorTargets returned from the connection.
     """
     where: IndicatorTargetWhereInput
+
+    """
+    Only the rows created or changed at or after this instant (their updatedAt).
+    """
+    updatedSince: Time
   ): IndicatorTargetConnection!
   initiatives(
     """
@@ -11369,6 +11419,11 @@ type Query {
     Filtering options for Initiatives returned from the connection.
     """
     where: InitiativeWhereInput
+
+    """
+    Only the rows created or changed at or after this instant (their updatedAt).
+    """
+    updatedSince: Time
   ): InitiativeConnection!
   initiativePartners(
     """
@@ -11400,6 +11455,11 @@ type Query {
     Filtering options for InitiativePartners returned from the connection.
     """
     where: InitiativePartnerWhereInput
+
+    """
+    Only the rows created or changed at or after this instant (their updatedAt).
+    """
+    updatedSince: Time
   ): InitiativePartnerConnection!
   mandateLinks(
     """
@@ -11431,6 +11491,11 @@ type Query {
     Filtering options for MandateLinks returned from the connection.
     """
     where: MandateLinkWhereInput
+
+    """
+    Only the rows created or changed at or after this instant (their updatedAt).
+    """
+    updatedSince: Time
   ): MandateLinkConnection!
   meetings(
     """
@@ -11462,6 +11527,11 @@ type Query {
     Filtering options for Meetings returned from the connection.
     """
     where: MeetingWhereInput
+
+    """
+    Only the rows created or changed at or after this instant (their updatedAt).
+    """
+    updatedSince: Time
   ): MeetingConnection!
   milestones(
     """
@@ -11493,6 +11563,11 @@ type Query {
     Filtering options for Milestones returned from the connection.
     """
     where: MilestoneWhereInput
+
+    """
+    Only the rows created or changed at or after this instant (their updatedAt).
+    """
+    updatedSince: Time
   ): MilestoneConnection!
   nominationRequests(
     """
@@ -11524,6 +11599,11 @@ type Query {
     Filtering options for NominationRequests returned from the connection.
     """
     where: NominationRequestWhereInput
+
+    """
+    Only the rows created or changed at or after this instant (their updatedAt).
+    """
+    updatedSince: Time
   ): NominationRequestConnection!
   observations(
     """
@@ -11555,6 +11635,11 @@ type Query {
     Filtering options for Observations returned from the connection.
     """
     where: ObservationWhereInput
+
+    """
+    Only the rows created or changed at or after this instant (their updatedAt).
+    """
+    updatedSince: Time
   ): ObservationConnection!
   organisations(
     """
@@ -11586,6 +11671,11 @@ type Query {
     Filtering options for Organisations returned from the connection.
     """
     where: OrganisationWhereInput
+
+    """
+    Only the rows created or changed at or after this instant (their updatedAt).
+    """
+    updatedSince: Time
   ): OrganisationConnection!
   partnerships(
     """
@@ -11617,6 +11707,11 @@ type Query {
     Filtering options for Partnerships returned from the connection.
     """
     where: PartnershipWhereInput
+
+    """
+    Only the rows created or changed at or after this instant (their updatedAt).
+    """
+    updatedSince: Time
   ): PartnershipConnection!
   people(
     """
@@ -11648,6 +11743,11 @@ type Query {
     Filtering options for Persons returned from the connection.
     """
     where: PersonWhereInput
+
+    """
+    Only the rows created or changed at or after this instant (their updatedAt).
+    """
+    updatedSince: Time
   ): PersonConnection!
   seatAllocations(
     """
@@ -11679,6 +11779,11 @@ type Query {
     Filtering options for SeatAllocations returned from the connection.
     """
     where: SeatAllocationWhereInput
+
+    """
+    Only the rows created or changed at or after this instant (their updatedAt).
+    """
+    updatedSince: Time
   ): SeatAllocationConnection!
   signatories(
     """
@@ -11710,6 +11815,11 @@ type Query {
     Filtering options for Signatories returned from the connection.
     """
     where: SignatoryWhereInput
+
+    """
+    Only the rows created or changed at or after this instant (their updatedAt).
+    """
+    updatedSince: Time
   ): SignatoryConnection!
   themes(
     """
@@ -11741,6 +11851,11 @@ type Query {
     Filtering options for Themes returned from the connection.
     """
     where: ThemeWhereInput
+
+    """
+    Only the rows created or changed at or after this instant (their updatedAt).
+    """
+    updatedSince: Time
   ): ThemeConnection!
 }
 type SeatAllocation implements Node {
@@ -16191,6 +16306,14 @@ func (ec *executionContext) field_Query_apiTokens_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg6
 	return args, nil
 }
 
@@ -16245,6 +16368,14 @@ func (ec *executionContext) field_Query_appointments_args(ctx context.Context, r
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg6
 	return args, nil
 }
 
@@ -16353,6 +16484,14 @@ func (ec *executionContext) field_Query_bodies_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg6
 	return args, nil
 }
 
@@ -16437,6 +16576,14 @@ func (ec *executionContext) field_Query_decisions_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg6
 	return args, nil
 }
 
@@ -16491,6 +16638,14 @@ func (ec *executionContext) field_Query_evaluations_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg6
 	return args, nil
 }
 
@@ -16567,6 +16722,14 @@ func (ec *executionContext) field_Query_fundingPools_args(ctx context.Context, r
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg6
 	return args, nil
 }
 
@@ -16621,6 +16784,14 @@ func (ec *executionContext) field_Query_fundingRounds_args(ctx context.Context, 
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg6
 	return args, nil
 }
 
@@ -16675,6 +16846,14 @@ func (ec *executionContext) field_Query_grantApplications_args(ctx context.Conte
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg6
 	return args, nil
 }
 
@@ -16729,6 +16908,14 @@ func (ec *executionContext) field_Query_indicatorTargets_args(ctx context.Contex
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg6
 	return args, nil
 }
 
@@ -16783,6 +16970,14 @@ func (ec *executionContext) field_Query_indicators_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg6
 	return args, nil
 }
 
@@ -16837,6 +17032,14 @@ func (ec *executionContext) field_Query_initiativePartners_args(ctx context.Cont
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg6
 	return args, nil
 }
 
@@ -16891,6 +17094,14 @@ func (ec *executionContext) field_Query_initiatives_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg6
 	return args, nil
 }
 
@@ -16945,6 +17156,14 @@ func (ec *executionContext) field_Query_mandateLinks_args(ctx context.Context, r
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg6
 	return args, nil
 }
 
@@ -16999,6 +17218,14 @@ func (ec *executionContext) field_Query_meetings_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg6
 	return args, nil
 }
 
@@ -17053,6 +17280,14 @@ func (ec *executionContext) field_Query_milestones_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg6
 	return args, nil
 }
 
@@ -17135,6 +17370,14 @@ func (ec *executionContext) field_Query_nominationRequests_args(ctx context.Cont
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg6
 	return args, nil
 }
 
@@ -17189,6 +17432,14 @@ func (ec *executionContext) field_Query_observations_args(ctx context.Context, r
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg6
 	return args, nil
 }
 
@@ -17243,6 +17494,14 @@ func (ec *executionContext) field_Query_organisations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg6
 	return args, nil
 }
 
@@ -17297,6 +17556,14 @@ func (ec *executionContext) field_Query_partnerships_args(ctx context.Context, r
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg6
 	return args, nil
 }
 
@@ -17351,6 +17618,14 @@ func (ec *executionContext) field_Query_people_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg6
 	return args, nil
 }
 
@@ -17405,6 +17680,14 @@ func (ec *executionContext) field_Query_seatAllocations_args(ctx context.Context
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg6
 	return args, nil
 }
 
@@ -17459,6 +17742,14 @@ func (ec *executionContext) field_Query_signatories_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg6
 	return args, nil
 }
 
@@ -17513,6 +17804,14 @@ func (ec *executionContext) field_Query_themes_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "updatedSince",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedSince"] = arg6
 	return args, nil
 }
 
@@ -33110,7 +33409,7 @@ func (ec *executionContext) _Query_apiTokens(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().APITokens(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ApiTokenOrder), fc.Args["where"].(*ent.ApiTokenWhereInput))
+			return ec.Resolvers.Query().APITokens(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ApiTokenOrder), fc.Args["where"].(*ent.ApiTokenWhereInput), fc.Args["updatedSince"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ApiTokenConnection) graphql.Marshaler {
@@ -33154,7 +33453,7 @@ func (ec *executionContext) _Query_appointments(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Appointments(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.AppointmentOrder), fc.Args["where"].(*ent.AppointmentWhereInput))
+			return ec.Resolvers.Query().Appointments(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.AppointmentOrder), fc.Args["where"].(*ent.AppointmentWhereInput), fc.Args["updatedSince"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.AppointmentConnection) graphql.Marshaler {
@@ -33242,7 +33541,7 @@ func (ec *executionContext) _Query_bodies(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Bodies(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.BodyOrder), fc.Args["where"].(*ent.BodyWhereInput))
+			return ec.Resolvers.Query().Bodies(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.BodyOrder), fc.Args["where"].(*ent.BodyWhereInput), fc.Args["updatedSince"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.BodyConnection) graphql.Marshaler {
@@ -33286,7 +33585,7 @@ func (ec *executionContext) _Query_decisions(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Decisions(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.DecisionOrder), fc.Args["where"].(*ent.DecisionWhereInput))
+			return ec.Resolvers.Query().Decisions(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.DecisionOrder), fc.Args["where"].(*ent.DecisionWhereInput), fc.Args["updatedSince"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.DecisionConnection) graphql.Marshaler {
@@ -33330,7 +33629,7 @@ func (ec *executionContext) _Query_evaluations(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Evaluations(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.EvaluationOrder), fc.Args["where"].(*ent.EvaluationWhereInput))
+			return ec.Resolvers.Query().Evaluations(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.EvaluationOrder), fc.Args["where"].(*ent.EvaluationWhereInput), fc.Args["updatedSince"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.EvaluationConnection) graphql.Marshaler {
@@ -33374,7 +33673,7 @@ func (ec *executionContext) _Query_fundingPools(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().FundingPools(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.FundingPoolOrder), fc.Args["where"].(*ent.FundingPoolWhereInput))
+			return ec.Resolvers.Query().FundingPools(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.FundingPoolOrder), fc.Args["where"].(*ent.FundingPoolWhereInput), fc.Args["updatedSince"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.FundingPoolConnection) graphql.Marshaler {
@@ -33418,7 +33717,7 @@ func (ec *executionContext) _Query_fundingRounds(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().FundingRounds(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.FundingRoundOrder), fc.Args["where"].(*ent.FundingRoundWhereInput))
+			return ec.Resolvers.Query().FundingRounds(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.FundingRoundOrder), fc.Args["where"].(*ent.FundingRoundWhereInput), fc.Args["updatedSince"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.FundingRoundConnection) graphql.Marshaler {
@@ -33462,7 +33761,7 @@ func (ec *executionContext) _Query_grantApplications(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().GrantApplications(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.GrantApplicationOrder), fc.Args["where"].(*ent.GrantApplicationWhereInput))
+			return ec.Resolvers.Query().GrantApplications(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.GrantApplicationOrder), fc.Args["where"].(*ent.GrantApplicationWhereInput), fc.Args["updatedSince"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.GrantApplicationConnection) graphql.Marshaler {
@@ -33506,7 +33805,7 @@ func (ec *executionContext) _Query_indicators(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Indicators(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.IndicatorOrder), fc.Args["where"].(*ent.IndicatorWhereInput))
+			return ec.Resolvers.Query().Indicators(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.IndicatorOrder), fc.Args["where"].(*ent.IndicatorWhereInput), fc.Args["updatedSince"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.IndicatorConnection) graphql.Marshaler {
@@ -33550,7 +33849,7 @@ func (ec *executionContext) _Query_indicatorTargets(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().IndicatorTargets(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.IndicatorTargetOrder), fc.Args["where"].(*ent.IndicatorTargetWhereInput))
+			return ec.Resolvers.Query().IndicatorTargets(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.IndicatorTargetOrder), fc.Args["where"].(*ent.IndicatorTargetWhereInput), fc.Args["updatedSince"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.IndicatorTargetConnection) graphql.Marshaler {
@@ -33594,7 +33893,7 @@ func (ec *executionContext) _Query_initiatives(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Initiatives(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.InitiativeOrder), fc.Args["where"].(*ent.InitiativeWhereInput))
+			return ec.Resolvers.Query().Initiatives(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.InitiativeOrder), fc.Args["where"].(*ent.InitiativeWhereInput), fc.Args["updatedSince"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.InitiativeConnection) graphql.Marshaler {
@@ -33638,7 +33937,7 @@ func (ec *executionContext) _Query_initiativePartners(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().InitiativePartners(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.InitiativePartnerOrder), fc.Args["where"].(*ent.InitiativePartnerWhereInput))
+			return ec.Resolvers.Query().InitiativePartners(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.InitiativePartnerOrder), fc.Args["where"].(*ent.InitiativePartnerWhereInput), fc.Args["updatedSince"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.InitiativePartnerConnection) graphql.Marshaler {
@@ -33682,7 +33981,7 @@ func (ec *executionContext) _Query_mandateLinks(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().MandateLinks(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.MandateLinkOrder), fc.Args["where"].(*ent.MandateLinkWhereInput))
+			return ec.Resolvers.Query().MandateLinks(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.MandateLinkOrder), fc.Args["where"].(*ent.MandateLinkWhereInput), fc.Args["updatedSince"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.MandateLinkConnection) graphql.Marshaler {
@@ -33726,7 +34025,7 @@ func (ec *executionContext) _Query_meetings(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Meetings(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.MeetingOrder), fc.Args["where"].(*ent.MeetingWhereInput))
+			return ec.Resolvers.Query().Meetings(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.MeetingOrder), fc.Args["where"].(*ent.MeetingWhereInput), fc.Args["updatedSince"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.MeetingConnection) graphql.Marshaler {
@@ -33770,7 +34069,7 @@ func (ec *executionContext) _Query_milestones(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Milestones(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.MilestoneOrder), fc.Args["where"].(*ent.MilestoneWhereInput))
+			return ec.Resolvers.Query().Milestones(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.MilestoneOrder), fc.Args["where"].(*ent.MilestoneWhereInput), fc.Args["updatedSince"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.MilestoneConnection) graphql.Marshaler {
@@ -33814,7 +34113,7 @@ func (ec *executionContext) _Query_nominationRequests(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().NominationRequests(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.NominationRequestOrder), fc.Args["where"].(*ent.NominationRequestWhereInput))
+			return ec.Resolvers.Query().NominationRequests(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.NominationRequestOrder), fc.Args["where"].(*ent.NominationRequestWhereInput), fc.Args["updatedSince"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.NominationRequestConnection) graphql.Marshaler {
@@ -33858,7 +34157,7 @@ func (ec *executionContext) _Query_observations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Observations(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ObservationOrder), fc.Args["where"].(*ent.ObservationWhereInput))
+			return ec.Resolvers.Query().Observations(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ObservationOrder), fc.Args["where"].(*ent.ObservationWhereInput), fc.Args["updatedSince"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ObservationConnection) graphql.Marshaler {
@@ -33902,7 +34201,7 @@ func (ec *executionContext) _Query_organisations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organisations(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.OrganisationOrder), fc.Args["where"].(*ent.OrganisationWhereInput))
+			return ec.Resolvers.Query().Organisations(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.OrganisationOrder), fc.Args["where"].(*ent.OrganisationWhereInput), fc.Args["updatedSince"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.OrganisationConnection) graphql.Marshaler {
@@ -33946,7 +34245,7 @@ func (ec *executionContext) _Query_partnerships(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Partnerships(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PartnershipOrder), fc.Args["where"].(*ent.PartnershipWhereInput))
+			return ec.Resolvers.Query().Partnerships(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PartnershipOrder), fc.Args["where"].(*ent.PartnershipWhereInput), fc.Args["updatedSince"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipConnection) graphql.Marshaler {
@@ -33990,7 +34289,7 @@ func (ec *executionContext) _Query_people(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().People(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PersonOrder), fc.Args["where"].(*ent.PersonWhereInput))
+			return ec.Resolvers.Query().People(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PersonOrder), fc.Args["where"].(*ent.PersonWhereInput), fc.Args["updatedSince"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.PersonConnection) graphql.Marshaler {
@@ -34034,7 +34333,7 @@ func (ec *executionContext) _Query_seatAllocations(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SeatAllocations(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.SeatAllocationOrder), fc.Args["where"].(*ent.SeatAllocationWhereInput))
+			return ec.Resolvers.Query().SeatAllocations(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.SeatAllocationOrder), fc.Args["where"].(*ent.SeatAllocationWhereInput), fc.Args["updatedSince"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.SeatAllocationConnection) graphql.Marshaler {
@@ -34078,7 +34377,7 @@ func (ec *executionContext) _Query_signatories(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Signatories(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.SignatoryOrder), fc.Args["where"].(*ent.SignatoryWhereInput))
+			return ec.Resolvers.Query().Signatories(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.SignatoryOrder), fc.Args["where"].(*ent.SignatoryWhereInput), fc.Args["updatedSince"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.SignatoryConnection) graphql.Marshaler {
@@ -34122,7 +34421,7 @@ func (ec *executionContext) _Query_themes(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Themes(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ThemeOrder), fc.Args["where"].(*ent.ThemeWhereInput))
+			return ec.Resolvers.Query().Themes(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ThemeOrder), fc.Args["where"].(*ent.ThemeWhereInput), fc.Args["updatedSince"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ThemeConnection) graphql.Marshaler {
