@@ -3,6 +3,7 @@
 //	go run ./server                 # embedded SQLite in ./pactreg.db, demo data, 127.0.0.1:8080
 //	go run ./server -db postgres://user@host/db
 //	pactreg migrate [-db URL]                          # apply pending PostgreSQL migrations
+//	pactreg copy -from pactreg.db -to postgres://…      # move the registry to PostgreSQL
 //	pactreg token create -name intranet -role READER   # API tokens
 //	pactreg healthcheck                                # exit 0 when /readyz says ready
 //
@@ -39,6 +40,8 @@ func main() {
 		err = tokenCommand(ctx, args[1:], os.Getenv, os.Stdout, os.Stderr)
 	case len(args) > 0 && args[0] == "migrate":
 		err = migrateCommand(ctx, args[1:], os.Getenv, os.Stdout, os.Stderr)
+	case len(args) > 0 && args[0] == "copy":
+		err = copyCommand(ctx, args[1:], os.Stdout, os.Stderr)
 	case len(args) > 0 && args[0] == "healthcheck":
 		err = healthcheckCommand(ctx, args[1:], os.Getenv, os.Stderr)
 	default:
