@@ -259,7 +259,9 @@ func TestUpdatedSince(t *testing.T) {
 		}
 		since := func(ts string) []string {
 			var out struct {
-				Organisations struct{ Edges []struct{ Node struct{ Name string } } }
+				Organisations struct {
+					Edges []struct{ Node struct{ Name string } }
+				}
 			}
 			a.do(`query($ts: Time) { organisations(updatedSince: $ts, orderBy: {field: NAME}) { edges { node { name } } } }`, &out, "ts", ts)
 			var names []string
