@@ -37,7 +37,14 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		c := classify(err, gerr)
 		if c.code == apperr.Internal {
 			id := RequestID(ctx)
-			log.ErrorContext(ctx, "internal error", "request_id", id, "path", gerr.Path.String(), "error", err.Error())
+			if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+				// The client went away (a WebSocket closed while an event
+				// was being resolved, a request abandoned): nobody reads
+				// the answer and nothing failed on the server's side.
+				log.InfoContext(ctx, "request cancelled by the client", "request_id", id, "path", gerr.Path.String())
+			} else {
+				log.ErrorContext(ctx, "internal error", "request_id", id, "path", gerr.Path.String(), "error", err.Error())
+			}
 			c.message = "internal error: the request could not be completed; quote request id " + id + " to the operators"
 			c.ext = map[string]any{"requestId": id}
 		}

@@ -2,7 +2,9 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -28,6 +30,22 @@ func TestUnexpectedErrorsAndPanicsAreHidden(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "secret_table") || !strings.Contains(logs.String(), "req-123") {
 		t.Fatalf("the details are not in the log: %s", logs.String())
+	}
+
+	// A request its client abandoned (a subscription closed while its
+	// event was resolved) is no server error: logged at INFO, not ERROR.
+	logs.Reset()
+	gone, cancel := context.WithCancel(WithRequestID(t.Context(), "req-gone"))
+	cancel()
+	out = presentError(log)(gone, fmt.Errorf("node: %w", context.Canceled))
+	if out.Extensions["code"] != "INTERNAL" || strings.Contains(logs.String(), `"level":"ERROR"`) || !strings.Contains(logs.String(), "req-gone") {
+		t.Fatalf("cancelled by the client: %+v, log %s", out, logs.String())
+	}
+	// A cancellation the request did not ask for remains an error.
+	logs.Reset()
+	presentError(log)(ctx, fmt.Errorf("node: %w", context.Canceled))
+	if !strings.Contains(logs.String(), `"level":"ERROR"`) {
+		t.Fatalf("a cancellation of a live request is not logged as an error: %s", logs.String())
 	}
 
 	// A panic in a resolver: a handler without a database panics on the
