@@ -27,8 +27,31 @@ type ChangeEvent struct {
 	// Operation holds the value of the "operation" field.
 	Operation changeevent.Operation `json:"operation,omitempty"`
 	// names of the fields and edges the change touched
-	Fields       []string `json:"fields,omitempty"`
+	Fields []string `json:"fields,omitempty"`
+	// Edges holds the relations/edges for other nodes in the graph.
+	// The values are being populated by the ChangeEventQuery when eager-loading is set.
+	Edges        ChangeEventEdges `json:"edges"`
 	selectValues sql.SelectValues
+}
+
+// ChangeEventEdges holds the relations/edges for other nodes in the graph.
+type ChangeEventEdges struct {
+	// WebhookDeliveries holds the value of the webhook_deliveries edge.
+	WebhookDeliveries []*WebhookDelivery `json:"webhook_deliveries,omitempty"`
+	// loadedTypes holds the information for reporting if a
+	// type was loaded (or requested) in eager-loading or not.
+	loadedTypes [1]bool
+
+	namedWebhookDeliveries map[string][]*WebhookDelivery
+}
+
+// WebhookDeliveriesOrErr returns the WebhookDeliveries value or an error if the edge
+// was not loaded in eager-loading.
+func (e ChangeEventEdges) WebhookDeliveriesOrErr() ([]*WebhookDelivery, error) {
+	if e.loadedTypes[0] {
+		return e.WebhookDeliveries, nil
+	}
+	return nil, &NotLoadedError{edge: "webhook_deliveries"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -110,6 +133,11 @@ func (_m *ChangeEvent) Value(name string) (ent.Value, error) {
 	return _m.selectValues.Get(name)
 }
 
+// QueryWebhookDeliveries queries the "webhook_deliveries" edge of the ChangeEvent entity.
+func (_m *ChangeEvent) QueryWebhookDeliveries() *WebhookDeliveryQuery {
+	return NewChangeEventClient(_m.config).QueryWebhookDeliveries(_m)
+}
+
 // Update returns a builder for updating this ChangeEvent.
 // Note that you need to call ChangeEvent.Unwrap() before calling this method if this ChangeEvent
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -149,6 +177,30 @@ func (_m *ChangeEvent) String() string {
 	builder.WriteString(fmt.Sprintf("%v", _m.Fields))
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedWebhookDeliveries returns the WebhookDeliveries named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *ChangeEvent) NamedWebhookDeliveries(name string) ([]*WebhookDelivery, error) {
+	if _m.Edges.namedWebhookDeliveries == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedWebhookDeliveries[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *ChangeEvent) appendNamedWebhookDeliveries(name string, edges ...*WebhookDelivery) {
+	if _m.Edges.namedWebhookDeliveries == nil {
+		_m.Edges.namedWebhookDeliveries = make(map[string][]*WebhookDelivery)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedWebhookDeliveries[name] = []*WebhookDelivery{}
+	} else {
+		_m.Edges.namedWebhookDeliveries[name] = append(_m.Edges.namedWebhookDeliveries[name], edges...)
+	}
 }
 
 // ChangeEvents is a parsable slice of ChangeEvent.

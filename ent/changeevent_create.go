@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/pactreg/pactreg/ent/changeevent"
+	"github.com/pactreg/pactreg/ent/webhookdelivery"
 )
 
 // ChangeEventCreate is the builder for creating a ChangeEvent entity.
@@ -58,6 +59,21 @@ func (_c *ChangeEventCreate) SetOperation(v changeevent.Operation) *ChangeEventC
 func (_c *ChangeEventCreate) SetFields(v []string) *ChangeEventCreate {
 	_c.mutation.SetFields(v)
 	return _c
+}
+
+// AddWebhookDeliveryIDs adds the "webhook_deliveries" edge to the WebhookDelivery entity by IDs.
+func (_c *ChangeEventCreate) AddWebhookDeliveryIDs(ids ...int) *ChangeEventCreate {
+	_c.mutation.AddWebhookDeliveryIDs(ids...)
+	return _c
+}
+
+// AddWebhookDeliveries adds the "webhook_deliveries" edges to the WebhookDelivery entity.
+func (_c *ChangeEventCreate) AddWebhookDeliveries(v ...*WebhookDelivery) *ChangeEventCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddWebhookDeliveryIDs(ids...)
 }
 
 // Mutation returns the ChangeEventMutation object of the builder.
@@ -175,6 +191,22 @@ func (_c *ChangeEventCreate) createSpec() (*ChangeEvent, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.GetFields(); ok {
 		_spec.SetField(changeevent.FieldFields, field.TypeJSON, value)
 		_node.Fields = value
+	}
+	if nodes := _c.mutation.WebhookDeliveriesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   changeevent.WebhookDeliveriesTable,
+			Columns: []string{changeevent.WebhookDeliveriesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(webhookdelivery.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
 }

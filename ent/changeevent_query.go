@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -15,17 +16,20 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/pactreg/pactreg/ent/changeevent"
 	"github.com/pactreg/pactreg/ent/predicate"
+	"github.com/pactreg/pactreg/ent/webhookdelivery"
 )
 
 // ChangeEventQuery is the builder for querying ChangeEvent entities.
 type ChangeEventQuery struct {
 	config
-	ctx        *QueryContext
-	order      []changeevent.OrderOption
-	inters     []Interceptor
-	predicates []predicate.ChangeEvent
-	loadTotal  []func(context.Context, []*ChangeEvent) error
-	modifiers  []func(*sql.Selector)
+	ctx                        *QueryContext
+	order                      []changeevent.OrderOption
+	inters                     []Interceptor
+	predicates                 []predicate.ChangeEvent
+	withWebhookDeliveries      *WebhookDeliveryQuery
+	loadTotal                  []func(context.Context, []*ChangeEvent) error
+	modifiers                  []func(*sql.Selector)
+	withNamedWebhookDeliveries map[string]*WebhookDeliveryQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -60,6 +64,28 @@ func (_q *ChangeEventQuery) Unique(unique bool) *ChangeEventQuery {
 func (_q *ChangeEventQuery) Order(o ...changeevent.OrderOption) *ChangeEventQuery {
 	_q.order = append(_q.order, o...)
 	return _q
+}
+
+// QueryWebhookDeliveries chains the current query on the "webhook_deliveries" edge.
+func (_q *ChangeEventQuery) QueryWebhookDeliveries() *WebhookDeliveryQuery {
+	query := (&WebhookDeliveryClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(changeevent.Table, changeevent.FieldID, selector),
+			sqlgraph.To(webhookdelivery.Table, webhookdelivery.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, changeevent.WebhookDeliveriesTable, changeevent.WebhookDeliveriesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
 }
 
 // First returns the first ChangeEvent entity from the query.
@@ -249,16 +275,28 @@ func (_q *ChangeEventQuery) Clone() *ChangeEventQuery {
 		return nil
 	}
 	return &ChangeEventQuery{
-		config:     _q.config,
-		ctx:        _q.ctx.Clone(),
-		order:      append([]changeevent.OrderOption{}, _q.order...),
-		inters:     append([]Interceptor{}, _q.inters...),
-		predicates: append([]predicate.ChangeEvent{}, _q.predicates...),
+		config:                _q.config,
+		ctx:                   _q.ctx.Clone(),
+		order:                 append([]changeevent.OrderOption{}, _q.order...),
+		inters:                append([]Interceptor{}, _q.inters...),
+		predicates:            append([]predicate.ChangeEvent{}, _q.predicates...),
+		withWebhookDeliveries: _q.withWebhookDeliveries.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
 		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
+}
+
+// WithWebhookDeliveries tells the query-builder to eager-load the nodes that are connected to
+// the "webhook_deliveries" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ChangeEventQuery) WithWebhookDeliveries(opts ...func(*WebhookDeliveryQuery)) *ChangeEventQuery {
+	query := (&WebhookDeliveryClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withWebhookDeliveries = query
+	return _q
 }
 
 // GroupBy is used to group vertices by one or more fields/columns.
@@ -343,8 +381,11 @@ func (_q *ChangeEventQuery) prepareQuery(ctx context.Context) error {
 
 func (_q *ChangeEventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*ChangeEvent, error) {
 	var (
-		nodes = []*ChangeEvent{}
-		_spec = _q.querySpec()
+		nodes       = []*ChangeEvent{}
+		_spec       = _q.querySpec()
+		loadedTypes = [1]bool{
+			_q.withWebhookDeliveries != nil,
+		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*ChangeEvent).scanValues(nil, columns)
@@ -352,6 +393,7 @@ func (_q *ChangeEventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	_spec.Assign = func(columns []string, values []any) error {
 		node := &ChangeEvent{config: _q.config}
 		nodes = append(nodes, node)
+		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
 	if len(_q.modifiers) > 0 {
@@ -366,12 +408,59 @@ func (_q *ChangeEventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	if len(nodes) == 0 {
 		return nodes, nil
 	}
+	if query := _q.withWebhookDeliveries; query != nil {
+		if err := _q.loadWebhookDeliveries(ctx, query, nodes,
+			func(n *ChangeEvent) { n.Edges.WebhookDeliveries = []*WebhookDelivery{} },
+			func(n *ChangeEvent, e *WebhookDelivery) {
+				n.Edges.WebhookDeliveries = append(n.Edges.WebhookDeliveries, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedWebhookDeliveries {
+		if err := _q.loadWebhookDeliveries(ctx, query, nodes,
+			func(n *ChangeEvent) { n.appendNamedWebhookDeliveries(name) },
+			func(n *ChangeEvent, e *WebhookDelivery) { n.appendNamedWebhookDeliveries(name, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
 	return nodes, nil
+}
+
+func (_q *ChangeEventQuery) loadWebhookDeliveries(ctx context.Context, query *WebhookDeliveryQuery, nodes []*ChangeEvent, init func(*ChangeEvent), assign func(*ChangeEvent, *WebhookDelivery)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*ChangeEvent)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(webhookdelivery.FieldEventID)
+	}
+	query.Where(predicate.WebhookDelivery(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(changeevent.WebhookDeliveriesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.EventID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "event_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
 }
 
 func (_q *ChangeEventQuery) sqlCount(ctx context.Context) (int, error) {
@@ -491,6 +580,20 @@ func (_q *ChangeEventQuery) ForShare(opts ...sql.LockOption) *ChangeEventQuery {
 func (_q *ChangeEventQuery) Modify(modifiers ...func(s *sql.Selector)) *ChangeEventSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedWebhookDeliveries tells the query-builder to eager-load the nodes that are connected to the "webhook_deliveries"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ChangeEventQuery) WithNamedWebhookDeliveries(name string, opts ...func(*WebhookDeliveryQuery)) *ChangeEventQuery {
+	query := (&WebhookDeliveryClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedWebhookDeliveries == nil {
+		_q.withNamedWebhookDeliveries = make(map[string]*WebhookDeliveryQuery)
+	}
+	_q.withNamedWebhookDeliveries[name] = query
+	return _q
 }
 
 // ChangeEventGroupBy is the group-by builder for ChangeEvent entities.

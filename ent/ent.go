@@ -37,6 +37,8 @@ import (
 	"github.com/pactreg/pactreg/ent/seatallocation"
 	"github.com/pactreg/pactreg/ent/signatory"
 	"github.com/pactreg/pactreg/ent/theme"
+	"github.com/pactreg/pactreg/ent/webhookdelivery"
+	"github.com/pactreg/pactreg/ent/webhookendpoint"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -122,6 +124,8 @@ func checkColumn(t, c string) error {
 			seatallocation.Table:    seatallocation.ValidColumn,
 			signatory.Table:         signatory.ValidColumn,
 			theme.Table:             theme.ValidColumn,
+			webhookdelivery.Table:   webhookdelivery.ValidColumn,
+			webhookendpoint.Table:   webhookendpoint.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

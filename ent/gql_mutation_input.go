@@ -12,6 +12,7 @@ import (
 	"github.com/pactreg/pactreg/ent/milestone"
 	"github.com/pactreg/pactreg/ent/partnership"
 	"github.com/pactreg/pactreg/ent/vocab"
+	"github.com/pactreg/pactreg/ent/webhookendpoint"
 	"github.com/shopspring/decimal"
 )
 
@@ -2007,6 +2008,84 @@ func (c *ThemeUpdate) SetInput(i UpdateThemeInput) *ThemeUpdate {
 
 // SetInput applies the change-set in the UpdateThemeInput on the ThemeUpdateOne builder.
 func (c *ThemeUpdateOne) SetInput(i UpdateThemeInput) *ThemeUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateWebhookEndpointInput represents a mutation input for creating webhookendpoints.
+type CreateWebhookEndpointInput struct {
+	Name   string
+	URL    string
+	Types  []string
+	Role   *webhookendpoint.Role
+	Active *bool
+}
+
+// Mutate applies the CreateWebhookEndpointInput on the WebhookEndpointMutation builder.
+func (i *CreateWebhookEndpointInput) Mutate(m *WebhookEndpointMutation) {
+	m.SetName(i.Name)
+	m.SetURL(i.URL)
+	if v := i.Types; v != nil {
+		m.SetTypes(v)
+	}
+	if v := i.Role; v != nil {
+		m.SetRole(*v)
+	}
+	if v := i.Active; v != nil {
+		m.SetActive(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateWebhookEndpointInput on the WebhookEndpointCreate builder.
+func (c *WebhookEndpointCreate) SetInput(i CreateWebhookEndpointInput) *WebhookEndpointCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateWebhookEndpointInput represents a mutation input for updating webhookendpoints.
+type UpdateWebhookEndpointInput struct {
+	Name        *string
+	URL         *string
+	ClearTypes  bool
+	Types       []string
+	AppendTypes []string
+	Role        *webhookendpoint.Role
+	Active      *bool
+}
+
+// Mutate applies the UpdateWebhookEndpointInput on the WebhookEndpointMutation builder.
+func (i *UpdateWebhookEndpointInput) Mutate(m *WebhookEndpointMutation) {
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if v := i.URL; v != nil {
+		m.SetURL(*v)
+	}
+	if i.ClearTypes {
+		m.ClearTypes()
+	}
+	if v := i.Types; v != nil {
+		m.SetTypes(v)
+	}
+	if i.AppendTypes != nil {
+		m.AppendTypes(i.Types)
+	}
+	if v := i.Role; v != nil {
+		m.SetRole(*v)
+	}
+	if v := i.Active; v != nil {
+		m.SetActive(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateWebhookEndpointInput on the WebhookEndpointUpdate builder.
+func (c *WebhookEndpointUpdate) SetInput(i UpdateWebhookEndpointInput) *WebhookEndpointUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateWebhookEndpointInput on the WebhookEndpointUpdateOne builder.
+func (c *WebhookEndpointUpdateOne) SetInput(i UpdateWebhookEndpointInput) *WebhookEndpointUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

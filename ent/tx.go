@@ -64,6 +64,10 @@ type Tx struct {
 	Signatory *SignatoryClient
 	// Theme is the client for interacting with the Theme builders.
 	Theme *ThemeClient
+	// WebhookDelivery is the client for interacting with the WebhookDelivery builders.
+	WebhookDelivery *WebhookDeliveryClient
+	// WebhookEndpoint is the client for interacting with the WebhookEndpoint builders.
+	WebhookEndpoint *WebhookEndpointClient
 
 	// lazily loaded.
 	client     *Client
@@ -220,6 +224,8 @@ func (tx *Tx) init() {
 	tx.SeatAllocation = NewSeatAllocationClient(tx.config)
 	tx.Signatory = NewSignatoryClient(tx.config)
 	tx.Theme = NewThemeClient(tx.config)
+	tx.WebhookDelivery = NewWebhookDeliveryClient(tx.config)
+	tx.WebhookEndpoint = NewWebhookEndpointClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

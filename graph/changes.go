@@ -16,12 +16,13 @@ import (
 )
 
 // feedTypes are the entity types the change feed knows: every Node of
-// the schema but the audit trail and the feed itself.
+// the schema but the audit trail, the feed itself and the webhook
+// delivery log (none of them are audited).
 var feedTypes = sync.OnceValue(func() []string {
 	s := generated.NewExecutableSchema(generated.Config{}).Schema()
 	var names []string
 	for _, t := range s.GetPossibleTypes(s.Types["Node"]) {
-		if t.Name != "AuditEvent" && t.Name != "ChangeEvent" {
+		if t.Name != "AuditEvent" && t.Name != "ChangeEvent" && t.Name != "WebhookDelivery" {
 			names = append(names, t.Name)
 		}
 	}

@@ -189,18 +189,7 @@ func TestSubscriptionRegistryChanged(t *testing.T) {
 // database (LISTEN/NOTIFY).
 func TestSubscriptionAcrossInstances(t *testing.T) {
 	url := storetest.PostgresSchemaURL(t)
-	open := func() *store.DB {
-		db, err := store.Open(store.Config{URL: url})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = db.Close() })
-		if err := db.Migrate(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		return db
-	}
-	one, other := open(), open()
+	one, other := openURL(t, url), openURL(t, url)
 	srv := httptest.NewServer(newHandler(one))
 	t.Cleanup(srv.Close)
 	sub, err := subscribe(t, srv, "", personSubscription)

@@ -27,6 +27,7 @@ type Config struct {
 	Limits          limits.Config // -max-page … -rate-burst, PACTREG_MAX_PAGE …
 	PprofAddr       string        // -pprof-addr, PACTREG_PPROF_ADDR
 	MetricsAddr     string        // -metrics-addr, PACTREG_METRICS_ADDR: "" main listener, "off", or an address
+	Webhooks        WebhookConfig // -webhook-*, PACTREG_WEBHOOK_*
 
 	// Credentials come only from the environment, never from flags that
 	// other users of the machine could read in the process list.
@@ -39,6 +40,13 @@ type OIDCConfig struct {
 	Issuer    string // PACTREG_OIDC_ISSUER
 	Audience  string // PACTREG_OIDC_AUDIENCE
 	RoleClaim string // PACTREG_OIDC_ROLE_CLAIM
+}
+
+// WebhookConfig tunes the webhook dispatcher (see ent/webhook).
+type WebhookConfig struct {
+	Workers     int           // -webhook-workers: requests under way at once; 0: this instance sends none
+	MaxAttempts int           // -webhook-max-attempts
+	Timeout     time.Duration // -webhook-timeout: of one request
 }
 
 // setting describes one configuration entry; the README's table lists the same.
@@ -66,6 +74,9 @@ var settings = []setting{
 	{"rate", "PACTREG_RATE", "200", "cost points a credential (anonymous: an IP) earns per second; 0 disables the rate limit"},
 	{"rate-burst", "PACTREG_RATE_BURST", "20000", "cost points a credential may spend at once"},
 	{"pprof-addr", "PACTREG_PPROF_ADDR", "", "serve Go's profiler (/debug/pprof) on this separate address, e.g. 127.0.0.1:6060 (empty: off)"},
+	{"webhook-workers", "PACTREG_WEBHOOK_WORKERS", "4", "webhook requests this instance may have under way at once; 0: it sends none (others on the database do)"},
+	{"webhook-max-attempts", "PACTREG_WEBHOOK_MAX_ATTEMPTS", "8", "attempts a webhook delivery gets before it is FAILED"},
+	{"webhook-timeout", "PACTREG_WEBHOOK_TIMEOUT", "10s", "how long a webhook receiver has to answer one request"},
 	{"metrics-addr", "PACTREG_METRICS_ADDR", "", "serve Prometheus metrics (/metrics) on this separate address instead of the main one, e.g. 127.0.0.1:9464; off: not at all (empty: at /metrics on -addr)"},
 }
 
@@ -124,6 +135,15 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		if *dst, err = strconv.Atoi(*values[name]); err != nil || *dst < 1 {
 			return Config{}, fmt.Errorf("-%s: %q is not a positive whole number", name, *values[name])
 		}
+	}
+	if cfg.Webhooks.Workers, err = strconv.Atoi(*values["webhook-workers"]); err != nil || cfg.Webhooks.Workers < 0 || cfg.Webhooks.Workers > 100 {
+		return Config{}, fmt.Errorf("-webhook-workers: %q is not a whole number from 0 to 100", *values["webhook-workers"])
+	}
+	if cfg.Webhooks.MaxAttempts, err = strconv.Atoi(*values["webhook-max-attempts"]); err != nil || cfg.Webhooks.MaxAttempts < 1 || cfg.Webhooks.MaxAttempts > 100 {
+		return Config{}, fmt.Errorf("-webhook-max-attempts: %q is not a whole number from 1 to 100", *values["webhook-max-attempts"])
+	}
+	if cfg.Webhooks.Timeout, err = time.ParseDuration(*values["webhook-timeout"]); err != nil || cfg.Webhooks.Timeout <= 0 || cfg.Webhooks.Timeout > 5*time.Minute {
+		return Config{}, fmt.Errorf("-webhook-timeout: %q is not a duration such as 10s (at most 5m)", *values["webhook-timeout"])
 	}
 	if cfg.MaxBodyBytes, err = strconv.ParseInt(*values["max-body-bytes"], 10, 64); err != nil || cfg.MaxBodyBytes < 1024 {
 		return Config{}, fmt.Errorf("-max-body-bytes: %q is not a number of bytes (at least 1024)", *values["max-body-bytes"])

@@ -137,6 +137,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		}
 		defer stopMetrics()
 	}
+	stopWebhooks, err := startWebhooks(cfg.Webhooks, db, reg, log)
+	if err != nil {
+		return err
+	}
+	// Stopped after the HTTP server has drained (defers run last first).
+	defer stopWebhooks()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Info("pactreg listening", "addr", ln.Addr().String(), "graphql", "http://"+ln.Addr().String()+"/graphql")

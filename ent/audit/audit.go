@@ -20,12 +20,14 @@ import (
 	"github.com/pactreg/pactreg/ent/requestid"
 )
 
-// sensitive fields are recorded as changed, without their values.
-var sensitive = []string{"secret_hash"}
+// sensitive fields are recorded as changed, without their values (an API
+// token's hash, a webhook endpoint's secret).
+var sensitive = []string{"secret_hash", "secret"}
 
 // bookkeeping fields change without being news: an update that touches
-// only these (an API token's last use) is not recorded.
-var bookkeeping = []string{"last_used_at", "updated_at"}
+// only these (an API token's last use, a webhook endpoint's cursor in the
+// change feed) is not recorded.
+var bookkeeping = []string{"last_used_at", "updated_at", "event_cursor"}
 
 // mutation is what the generated mutations offer beyond ent.Mutation.
 type mutation interface {

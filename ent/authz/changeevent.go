@@ -12,7 +12,7 @@ import (
 
 // AdminOnlyTypes are the entity types (GraphQL names) only admins may
 // read: their change events are shown to admins only, too.
-var AdminOnlyTypes = []string{"ApiToken"}
+var AdminOnlyTypes = []string{"ApiToken", "WebhookEndpoint"}
 
 // ChangeEventPolicy: the change feed is public (it names entities and
 // fields, never values), but events of admin-only types are admins'

@@ -51,6 +51,7 @@ const (
 	KindAPIToken   = "api-token"
 	KindOIDC       = "oidc"
 	KindSystem     = "system"
+	KindWebhook    = "webhook"
 )
 
 // Viewer is who is asking.

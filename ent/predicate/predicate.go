@@ -80,3 +80,9 @@ type Signatory func(*sql.Selector)
 
 // Theme is the predicate function for theme builders.
 type Theme func(*sql.Selector)
+
+// WebhookDelivery is the predicate function for webhookdelivery builders.
+type WebhookDelivery func(*sql.Selector)
+
+// WebhookEndpoint is the predicate function for webhookendpoint builders.
+type WebhookEndpoint func(*sql.Selector)

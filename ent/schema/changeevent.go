@@ -6,6 +6,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
@@ -32,6 +33,14 @@ func (ChangeEvent) Fields() []ent.Field {
 			Annotations(entgql.Type("ChangeOperation")),
 		field.Strings("fields").Immutable().
 			Comment("names of the fields and edges the change touched"),
+	}
+}
+
+// Edges of the ChangeEvent.
+func (ChangeEvent) Edges() []ent.Edge {
+	return []ent.Edge{
+		// The webhook deliveries of the event (the edge is the delivery's).
+		edge.To("webhook_deliveries", WebhookDelivery.Type).Annotations(entgql.Skip()),
 	}
 }
 

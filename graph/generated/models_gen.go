@@ -147,6 +147,13 @@ type Vacancy struct {
 	Vacant     int                 `json:"vacant"`
 }
 
+// An endpoint with its signing secret: shown only in this answer.
+type WebhookEndpointSecret struct {
+	Endpoint *ent.WebhookEndpoint `json:"endpoint"`
+	// The HMAC-SHA256 key of X-Pactreg-Signature. Store it with the receiver.
+	Secret string `json:"secret"`
+}
+
 type CalendarKind string
 
 const (

@@ -138,6 +138,16 @@ func (r *Registry) AddGaugeContext(name, help string, f func(context.Context) (f
 	return r.register(name, &contextGauge{desc: desc, f: f, timeout: r.opts.GaugeTimeout})
 }
 
+// AddCounter registers a counter with the given labels and returns it
+// (e.g. pactreg_webhook_deliveries_total{outcome}).
+func (r *Registry) AddCounter(name, help string, labels ...string) (*prometheus.CounterVec, error) {
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
+	if err := r.register(name, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
 // metricName is a metric name that every Prometheus version accepts.
 var metricName = regexp.MustCompile(`^[a-zA-Z_:][a-zA-Z0-9_:]*$`)
 
