@@ -8,10 +8,12 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/store"
 	"github.com/pactreg/pactreg/ent/store/storetest"
+	"github.com/pactreg/pactreg/graph/generated"
 )
 
 // feedPage is a page of the change feed as the tests read it.
@@ -282,5 +284,41 @@ func TestUpdatedSince(t *testing.T) {
 		if got := since(first.UpdatedAt); len(got) != 2 {
 			t.Fatalf("updatedSince the first's creation: %q", got)
 		}
+	})
+}
+
+// TestEveryRootConnectionHonoursUpdatedSince walks the schema: every root
+// connection with updatedSince returns nothing for an instant in the
+// future, where it has rows without it.
+func TestEveryRootConnectionHonoursUpdatedSince(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := seedWorld(t, db.Client)
+		seedProgramme(t, db.Client, w)
+		a.do(`mutation { createWebhookEndpoint(input: {name: "hook", url: "http://127.0.0.1:1/hook", role: READER}) { secret } }`, nil)
+		s := generated.NewExecutableSchema(generated.Config{}).Schema()
+		future := time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)
+		checked := 0
+		for _, f := range s.Query.Fields {
+			if f.Arguments.ForName("updatedSince") == nil {
+				continue
+			}
+			count := func(since any) int {
+				var out map[string]struct{ TotalCount int }
+				a.on(t).do(fmt.Sprintf(`query($s: Time) { %s(updatedSince: $s) { totalCount } }`, f.Name), &out, "s", since)
+				return out[f.Name].TotalCount
+			}
+			if count(nil) == 0 {
+				continue
+			}
+			checked++
+			if n := count(future); n != 0 {
+				t.Errorf("%s(updatedSince: tomorrow) has %d rows", f.Name, n)
+			}
+		}
+		if checked < 15 {
+			t.Fatalf("only %d root connections had rows to check", checked)
+		}
+		t.Logf("%d root connections checked", checked)
 	})
 }

@@ -183,7 +183,7 @@ func (r *queryResolver) WebhookDeliveries(ctx context.Context, after *entgql.Cur
 
 // WebhookEndpoints is the resolver for the webhookEndpoints field.
 func (r *queryResolver) WebhookEndpoints(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WebhookEndpointOrder, where *ent.WebhookEndpointWhereInput, updatedSince *time.Time) (*ent.WebhookEndpointConnection, error) {
-	return r.client.WebhookEndpoint.Query().Paginate(ctx, after, first, before, last,
+	return r.client.WebhookEndpoint.Query().Where(changedSince[predicate.WebhookEndpoint](updatedSince)...).Paginate(ctx, after, first, before, last,
 		ent.WithWebhookEndpointOrder(orderBy), ent.WithWebhookEndpointFilter(where.Filter))
 }
 

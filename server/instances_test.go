@@ -19,7 +19,8 @@ import (
 // the binary) on one PostgreSQL schema and checks what must hold across
 // them: they migrate once although they start at once; the seat capacity
 // rule holds under concurrent writes through both; a subscriber on either
-// instance sees changes made through the other; and SIGTERM during a
+// instance sees changes made through the other; each webhook event is
+// delivered once per endpoint by the two dispatchers; and SIGTERM during a
 // write storm loses no acknowledged write (and no write lacks its change
 // event) while the other instance keeps serving.
 func TestSeveralInstances(t *testing.T) {
@@ -52,6 +53,10 @@ func TestSeveralInstances(t *testing.T) {
 				t.Fatalf("%s saw %+v", reader.Name, got)
 			}
 		}
+	})
+
+	t.Run("each webhook event is delivered once per endpoint", func(t *testing.T) {
+		testWebhooksAcrossInstances(t, c)
 	})
 
 	t.Run("SIGTERM during a write storm loses no acknowledged write", func(t *testing.T) {
