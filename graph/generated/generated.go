@@ -58560,7 +58560,7 @@ func (ec *executionContext) _ApiToken(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, apiTokenImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58638,7 +58638,7 @@ func (ec *executionContext) _ApiTokenConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, apiTokenConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58681,7 +58681,7 @@ func (ec *executionContext) _ApiTokenEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, apiTokenEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58719,7 +58719,7 @@ func (ec *executionContext) _Appointment(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, appointmentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58877,7 +58877,7 @@ func (ec *executionContext) _AppointmentConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, appointmentConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58920,7 +58920,7 @@ func (ec *executionContext) _AppointmentEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, appointmentEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58958,7 +58958,7 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59031,7 +59031,7 @@ func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59074,7 +59074,7 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59112,7 +59112,7 @@ func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, bodyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59300,7 +59300,7 @@ func (ec *executionContext) _BodyConnection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, bodyConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59343,7 +59343,7 @@ func (ec *executionContext) _BodyEdge(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, bodyEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59381,7 +59381,7 @@ func (ec *executionContext) _CalendarItem(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, calendarItemImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59439,7 +59439,7 @@ func (ec *executionContext) _ChangeEvent(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59502,7 +59502,7 @@ func (ec *executionContext) _ChangeEventConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeEventConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59545,7 +59545,7 @@ func (ec *executionContext) _ChangeEventEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeEventEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59583,7 +59583,7 @@ func (ec *executionContext) _CompositionLine(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, compositionLineImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59641,7 +59641,7 @@ func (ec *executionContext) _CompositionSummary(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, compositionSummaryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59699,7 +59699,7 @@ func (ec *executionContext) _CreatedApiToken(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, createdApiTokenImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59737,7 +59737,7 @@ func (ec *executionContext) _Decision(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, decisionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59840,7 +59840,7 @@ func (ec *executionContext) _DecisionConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, decisionConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59883,7 +59883,7 @@ func (ec *executionContext) _DecisionEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, decisionEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59921,7 +59921,7 @@ func (ec *executionContext) _Evaluation(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, evaluationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60004,7 +60004,7 @@ func (ec *executionContext) _EvaluationConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, evaluationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60047,7 +60047,7 @@ func (ec *executionContext) _EvaluationEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, evaluationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60085,7 +60085,7 @@ func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, fieldChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60128,7 +60128,7 @@ func (ec *executionContext) _FundingPool(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, fundingPoolImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60211,7 +60211,7 @@ func (ec *executionContext) _FundingPoolConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, fundingPoolConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60254,7 +60254,7 @@ func (ec *executionContext) _FundingPoolEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, fundingPoolEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60292,7 +60292,7 @@ func (ec *executionContext) _FundingRound(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, fundingRoundImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60395,7 +60395,7 @@ func (ec *executionContext) _FundingRoundConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, fundingRoundConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60438,7 +60438,7 @@ func (ec *executionContext) _FundingRoundEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, fundingRoundEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60476,7 +60476,7 @@ func (ec *executionContext) _FundingTotals(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, fundingTotalsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60519,7 +60519,7 @@ func (ec *executionContext) _FuzzyDate(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, fuzzyDateImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60572,7 +60572,7 @@ func (ec *executionContext) _GenderCount(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, genderCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60610,7 +60610,7 @@ func (ec *executionContext) _GrantApplication(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, grantApplicationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60713,7 +60713,7 @@ func (ec *executionContext) _GrantApplicationConnection(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, grantApplicationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60756,7 +60756,7 @@ func (ec *executionContext) _GrantApplicationEdge(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, grantApplicationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60794,7 +60794,7 @@ func (ec *executionContext) _Holder(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, holderImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60852,7 +60852,7 @@ func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60980,7 +60980,7 @@ func (ec *executionContext) _IndicatorConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61023,7 +61023,7 @@ func (ec *executionContext) _IndicatorEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61061,7 +61061,7 @@ func (ec *executionContext) _IndicatorTarget(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorTargetImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61129,7 +61129,7 @@ func (ec *executionContext) _IndicatorTargetConnection(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorTargetConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61172,7 +61172,7 @@ func (ec *executionContext) _IndicatorTargetEdge(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorTargetEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61210,7 +61210,7 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61343,7 +61343,7 @@ func (ec *executionContext) _InitiativeConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61386,7 +61386,7 @@ func (ec *executionContext) _InitiativeEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61424,7 +61424,7 @@ func (ec *executionContext) _InitiativePartner(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativePartnerImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61497,7 +61497,7 @@ func (ec *executionContext) _InitiativePartnerConnection(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativePartnerConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61540,7 +61540,7 @@ func (ec *executionContext) _InitiativePartnerEdge(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativePartnerEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61578,7 +61578,7 @@ func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, kindCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61616,7 +61616,7 @@ func (ec *executionContext) _MandateLink(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, mandateLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61689,7 +61689,7 @@ func (ec *executionContext) _MandateLinkConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, mandateLinkConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61732,7 +61732,7 @@ func (ec *executionContext) _MandateLinkEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, mandateLinkEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61770,7 +61770,7 @@ func (ec *executionContext) _MandateTask(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, mandateTaskImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61813,7 +61813,7 @@ func (ec *executionContext) _Meeting(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, meetingImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61891,7 +61891,7 @@ func (ec *executionContext) _MeetingConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, meetingConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61934,7 +61934,7 @@ func (ec *executionContext) _MeetingEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, meetingEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61972,7 +61972,7 @@ func (ec *executionContext) _Milestone(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, milestoneImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62080,7 +62080,7 @@ func (ec *executionContext) _MilestoneConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, milestoneConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62123,7 +62123,7 @@ func (ec *executionContext) _MilestoneEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, milestoneEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62164,7 +62164,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -62533,7 +62533,7 @@ func (ec *executionContext) _NominationRequest(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, nominationRequestImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62651,7 +62651,7 @@ func (ec *executionContext) _NominationRequestConnection(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, nominationRequestConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62694,7 +62694,7 @@ func (ec *executionContext) _NominationRequestEdge(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, nominationRequestEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62732,7 +62732,7 @@ func (ec *executionContext) _Observation(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, observationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62810,7 +62810,7 @@ func (ec *executionContext) _ObservationConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, observationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62853,7 +62853,7 @@ func (ec *executionContext) _ObservationEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, observationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62891,7 +62891,7 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, organisationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63074,7 +63074,7 @@ func (ec *executionContext) _OrganisationConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, organisationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63117,7 +63117,7 @@ func (ec *executionContext) _OrganisationEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, organisationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63155,7 +63155,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63203,7 +63203,7 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63336,7 +63336,7 @@ func (ec *executionContext) _PartnershipConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63379,7 +63379,7 @@ func (ec *executionContext) _PartnershipEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63417,7 +63417,7 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, personImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63520,7 +63520,7 @@ func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, personConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63563,7 +63563,7 @@ func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, personEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63604,7 +63604,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -63831,7 +63831,7 @@ func (ec *executionContext) _SeatAllocation(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, seatAllocationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63939,7 +63939,7 @@ func (ec *executionContext) _SeatAllocationConnection(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, seatAllocationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63982,7 +63982,7 @@ func (ec *executionContext) _SeatAllocationEdge(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, seatAllocationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64020,7 +64020,7 @@ func (ec *executionContext) _SeriesPoint(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, seriesPointImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64063,7 +64063,7 @@ func (ec *executionContext) _Signatory(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, signatoryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64146,7 +64146,7 @@ func (ec *executionContext) _SignatoryConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, signatoryConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64189,7 +64189,7 @@ func (ec *executionContext) _SignatoryEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, signatoryEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64247,7 +64247,7 @@ func (ec *executionContext) _Theme(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64310,7 +64310,7 @@ func (ec *executionContext) _ThemeConnection(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64353,7 +64353,7 @@ func (ec *executionContext) _ThemeEdge(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64391,7 +64391,7 @@ func (ec *executionContext) _Vacancy(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, vacancyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64434,7 +64434,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64487,7 +64487,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64535,7 +64535,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64593,7 +64593,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64651,7 +64651,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64709,7 +64709,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
