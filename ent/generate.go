@@ -5,4 +5,4 @@
 package ent
 
 //go:generate go run -C .. ./ent/entc.go
-//go:generate go tool -C .. gqlgen generate
+//go:generate go run -C .. ./graph/gqlgen.go

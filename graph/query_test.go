@@ -290,3 +290,23 @@ func TestEdgesBothWays(t *testing.T) {
 		}
 	})
 }
+
+// TestDeferResolvesInline: pactreg's transports send one response, and
+// nothing below a root resolves concurrently (graph/gqlgen.go), so a
+// fragment marked @defer comes in that response like any other.
+func TestDeferResolvesInline(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 1)
+		var out struct {
+			Node struct {
+				Label string
+				Body  struct{ Name string }
+			}
+		}
+		a.do(fmt.Sprintf(`{ node(id: %d) { ... on SeatAllocation { label ... @defer { body { name } } } } }`, w.kommuner), &out)
+		if out.Node.Label == "" || out.Node.Body.Name == "" {
+			t.Errorf("deferred fields missing: %+v", out)
+		}
+	})
+}

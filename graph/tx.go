@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -23,7 +22,6 @@ type transactioner struct {
 var _ interface {
 	graphql.HandlerExtension
 	graphql.ResponseInterceptor
-	graphql.FieldInterceptor
 } = transactioner{}
 
 func (transactioner) ExtensionName() string                   { return "Transactioner" }
@@ -43,10 +41,15 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 			panic(r)
 		}
 	}()
-	// gqlgen resolves a result's fields concurrently; a transaction is one
-	// connection, which PostgreSQL's driver cannot share: fields of a
-	// mutation take turns (see InterceptField).
-	resp := next(context.WithValue(txCtx, txTurnKey{}, new(sync.Mutex)))
+	// A transaction is one connection, which PostgreSQL's driver cannot
+	// share between goroutines. The executor never shares it: gqlgen
+	// resolves a mutation's root fields one after another, and the generate
+	// pipeline (graph/gqlgen.go) makes every field and list element below
+	// a root resolve in the goroutine of its parent. (This used to be a
+	// mutex taken by a field interceptor, which cost a context lookup on
+	// every field of every query; TestExecutorIsSequentialBelowRoots
+	// guards the generated code instead.)
+	resp := next(txCtx)
 	if resp == nil || len(resp.Errors) > 0 {
 		if rerr := tx.Rollback(); rerr != nil && resp != nil {
 			graphql.AddError(ctx, fmt.Errorf("roll back: %w", rerr))
@@ -57,18 +60,6 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 		return errorResponse(ctx, fmt.Errorf("commit transaction: %w", err))
 	}
 	return resp
-}
-
-type txTurnKey struct{}
-
-// InterceptField runs the fields of a mutation's result one at a time, so
-// that they never use the transaction's connection at once.
-func (transactioner) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
-	if mu, ok := ctx.Value(txTurnKey{}).(*sync.Mutex); ok {
-		mu.Lock()
-		defer mu.Unlock()
-	}
-	return next(ctx)
 }
 
 // errorResponse answers with err, through the error presenter.

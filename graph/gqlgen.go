@@ -1,0 +1,114 @@
+//go:build ignore
+
+// gqlgen.go runs gqlgen (go generate ./ent runs it after entc) as
+// `gqlgen generate` does, with one change to the executor it writes:
+// below the root, fields and list elements are resolved one after another
+// in the request's goroutine instead of in a goroutine each.
+//
+// gqlgen starts a goroutine for every element of a list of objects, and
+// for every object with two or more fields bound to a method taking a
+// context, which every ent edge is, loaded or not. pactreg's lists hold
+// eager-loaded entities, so those goroutines only cost: see bench/README.md
+// and package graph/sequential. Root fields still run concurrently, and
+// mutations were sequential already.
+//
+// The change has three parts. A plugin marks the non-root objects as gqlgen
+// marks Mutation (no concurrent fields), the generated file's calls of
+// graphql.MarshalSliceConcurrently are rewritten to sequential.MarshalSlice,
+// and objects no longer build the @defer group that only concurrent fields
+// fill (so @defer below a root resolves inline, in the one response that
+// pactreg's transports send).
+// gqlgen rewrites the file from scratch each time, so the result depends
+// only on the schema and the configuration.
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"go/format"
+	"io"
+	"log"
+	"os"
+
+	"github.com/99designs/gqlgen/api"
+	"github.com/99designs/gqlgen/codegen"
+	"github.com/99designs/gqlgen/codegen/config"
+)
+
+func main() {
+	log.SetOutput(io.Discard) // as gqlgen's command without -verbose
+	cfg, err := config.LoadConfigFromDefaultLocations()
+	if err != nil {
+		fail(err)
+	}
+	if err := api.Generate(cfg, api.AddPlugin(sequentialFields{})); err != nil {
+		fail(err)
+	}
+	if err := sequentialLists(cfg.Exec.Filename); err != nil {
+		fail(err)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "gqlgen:", err)
+	os.Exit(1)
+}
+
+// sequentialFields turns off the concurrent resolution of the fields of
+// every object but the roots.
+type sequentialFields struct{}
+
+func (sequentialFields) Name() string { return "sequentialfields" }
+
+func (sequentialFields) GenerateCode(data *codegen.Data) error {
+	for _, o := range data.Objects {
+		if !o.Root {
+			o.DisableConcurrency = true
+		}
+	}
+	return nil
+}
+
+const (
+	concurrentCall = "graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, "
+	sequentialCall = "sequential.MarshalSlice(ctx, len(v), "
+	sequentialPkg  = `"github.com/pactreg/pactreg/graph/sequential"`
+
+	newDeferredGroup = "deferred := graphql.NewDeferredGroup(ctx)"
+	noDeferredGroup  = "var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go"
+)
+
+// sequentialLists rewrites the executor's list marshalling in file.
+func sequentialLists(file string) error {
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	n := bytes.Count(src, []byte(concurrentCall))
+	if n == 0 {
+		return fmt.Errorf("%s: no %q to rewrite: has gqlgen's output changed?", file, concurrentCall)
+	}
+	src = bytes.ReplaceAll(src, []byte(concurrentCall), []byte(sequentialCall))
+	if bytes.Contains(src, []byte("MarshalSliceConcurrently(")) {
+		return fmt.Errorf("%s: a MarshalSliceConcurrently call of another form is left: has gqlgen's output (or exec.worker_limit, omit_panic_handler) changed?", file)
+	}
+	// Only a concurrent field can be deferred (@defer), and none below the
+	// roots is left, so every object's deferred group stays empty: skip
+	// building one (its path alone was an eighth of the nested query's CPU).
+	if bytes.Contains(src, []byte("&deferred")) {
+		return fmt.Errorf("%s: a field is still deferred through &deferred: has gqlgen's output changed?", file)
+	}
+	src = bytes.ReplaceAll(src, []byte(newDeferredGroup), []byte(noDeferredGroup))
+	// The import goes last in the block, among the other modules'.
+	start := bytes.Index(src, []byte("import (\n"))
+	end := bytes.Index(src[max(start, 0):], []byte("\n)\n"))
+	if start < 0 || end < 0 {
+		return fmt.Errorf("%s: no import block", file)
+	}
+	i := start + end + 1
+	src = append(src[:i:i], append([]byte("\t"+sequentialPkg+"\n"), src[i:]...)...)
+	if src, err = format.Source(src); err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	return os.WriteFile(file, src, 0o644)
+}
