@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"ariga.io/atlas/sql/migrate"
 	"entgo.io/ent/dialect/sql/schema"
@@ -56,7 +57,11 @@ func resum(t *testing.T, d *migrate.MemDir) {
 
 func open(t *testing.T, url string) *store.DB {
 	t.Helper()
-	db, err := store.Open(store.Config{URL: url, MaxOpenConns: 4})
+	// Migrations run without a statement timeout in production (the schema
+	// lock's connection has none); the tests call Apply on the pool, whose
+	// default 10 s is too short for Atlas's catalogue queries on a machine
+	// busy with other tests' schemas.
+	db, err := store.Open(store.Config{URL: url, MaxOpenConns: 4, StatementTimeout: 5 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
