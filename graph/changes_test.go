@@ -13,6 +13,7 @@ import (
 	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/store"
 	"github.com/pactreg/pactreg/ent/store/storetest"
+	"github.com/pactreg/pactreg/ent/vocab"
 	"github.com/pactreg/pactreg/graph/generated"
 )
 
@@ -320,5 +321,25 @@ func TestEveryRootConnectionHonoursUpdatedSince(t *testing.T) {
 			t.Fatalf("only %d root connections had rows to check", checked)
 		}
 		t.Logf("%d root connections checked", checked)
+	})
+}
+
+// TestEmptyEdgeListsAreNoChange: a write that names an edge with no ids
+// (as a loader may) does not report that edge as changed.
+func TestEmptyEdgeListsAreNoChange(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		_, start := a.readFeed(nil, 100)
+		ctx := authz.SystemContext(context.Background())
+		db.Client.Body.Create().SetName("Vækstforum").SetKind(vocab.Council).AddAdviseIDs().AddReplaceIDs().SaveX(ctx)
+		events, _ := a.readFeed(start, 100, "Body")
+		if len(events) != 1 {
+			t.Fatalf("want one Body event, got %+v", events)
+		}
+		for _, f := range events[0].Fields {
+			if f == "advises" || f == "replaces" {
+				t.Fatalf("fields %v name an edge that got no ids", events[0].Fields)
+			}
+		}
 	})
 }

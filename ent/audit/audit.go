@@ -122,11 +122,17 @@ func diff(m ent.Mutation, before map[string]ent.Value) []changes.Field {
 	for _, f := range m.ClearedFields() {
 		add(f, before[f], nil)
 	}
+	// An input that names no ids for an edge still marks it added (an
+	// empty list): that is no change.
 	for _, e := range m.AddedEdges() {
-		add(e, nil, m.AddedIDs(e))
+		if ids := m.AddedIDs(e); len(ids) > 0 {
+			add(e, nil, ids)
+		}
 	}
 	for _, e := range m.RemovedEdges() {
-		add(e, m.RemovedIDs(e), nil)
+		if ids := m.RemovedIDs(e); len(ids) > 0 {
+			add(e, ids, nil)
+		}
 	}
 	slices.SortStableFunc(out, func(a, b changes.Field) int {
 		switch {
