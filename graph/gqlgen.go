@@ -17,7 +17,9 @@
 // graphql.MarshalSliceConcurrently are rewritten to sequential.MarshalSlice,
 // and objects no longer build the @defer group that only concurrent fields
 // fill (so @defer below a root resolves inline, in the one response that
-// pactreg's transports send).
+// pactreg's transports send). The objects below the roots also get
+// sequential.FieldSet instead of graphql.FieldSet: the same JSON, without
+// a map and an escaping field per object.
 // gqlgen rewrites the file from scratch each time, so the result depends
 // only on the schema and the configuration.
 package main
@@ -76,6 +78,13 @@ const (
 
 	newDeferredGroup = "deferred := graphql.NewDeferredGroup(ctx)"
 	noDeferredGroup  = "var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go"
+
+	// An object below the roots (the roots put a root field context
+	// between the loop and the switch) and its field set.
+	objectFieldSet     = "out := graphql.NewFieldSet(fields)\n\t" + noDeferredGroup + "\n\tfor i, field := range fields {\n\t\tswitch field.Name {"
+	sequentialFieldSet = "out := sequential.NewFieldSet(fields)\n\t" + noDeferredGroup + "\n\tfor i, field := range fields {\n\t\tswitch field.Name {"
+	// The roots: Query and Mutation keep graphql.FieldSet.
+	rootFieldSets = 2
 )
 
 // sequentialLists rewrites the executor's list marshalling in file.
@@ -99,6 +108,15 @@ func sequentialLists(file string) error {
 		return fmt.Errorf("%s: a field is still deferred through &deferred: has gqlgen's output changed?", file)
 	}
 	src = bytes.ReplaceAll(src, []byte(newDeferredGroup), []byte(noDeferredGroup))
+	// The objects below the roots write themselves with sequential.FieldSet
+	// (no map and no escaping field per object: see its comment).
+	if bytes.Count(src, []byte(objectFieldSet)) == 0 {
+		return fmt.Errorf("%s: no object field set %q to rewrite: has gqlgen's output changed?", file, objectFieldSet)
+	}
+	src = bytes.ReplaceAll(src, []byte(objectFieldSet), []byte(sequentialFieldSet))
+	if n := bytes.Count(src, []byte("graphql.NewFieldSet(")); n != rootFieldSets {
+		return fmt.Errorf("%s: %d graphql.NewFieldSet calls left, want %d (Query, Mutation): has gqlgen's output changed?", file, n, rootFieldSets)
+	}
 	// The import goes last in the block, among the other modules'.
 	start := bytes.Index(src, []byte("import (\n"))
 	end := bytes.Index(src[max(start, 0):], []byte("\n)\n"))

@@ -62468,7 +62468,7 @@ var apiTokenImplementors = []string{"ApiToken", "Node"}
 func (ec *executionContext) _ApiToken(ctx context.Context, sel ast.SelectionSet, obj *ent.APIToken) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, apiTokenImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -62546,7 +62546,7 @@ var apiTokenConnectionImplementors = []string{"ApiTokenConnection"}
 func (ec *executionContext) _ApiTokenConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ApiTokenConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, apiTokenConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -62589,7 +62589,7 @@ var apiTokenEdgeImplementors = []string{"ApiTokenEdge"}
 func (ec *executionContext) _ApiTokenEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ApiTokenEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, apiTokenEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -62627,7 +62627,7 @@ var appointmentImplementors = []string{"Appointment", "Node"}
 func (ec *executionContext) _Appointment(ctx context.Context, sel ast.SelectionSet, obj *ent.Appointment) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, appointmentImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -62785,7 +62785,7 @@ var appointmentConnectionImplementors = []string{"AppointmentConnection"}
 func (ec *executionContext) _AppointmentConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AppointmentConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, appointmentConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -62828,7 +62828,7 @@ var appointmentEdgeImplementors = []string{"AppointmentEdge"}
 func (ec *executionContext) _AppointmentEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AppointmentEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, appointmentEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -62866,7 +62866,7 @@ var auditEventImplementors = []string{"AuditEvent", "Node"}
 func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -62939,7 +62939,7 @@ var auditEventConnectionImplementors = []string{"AuditEventConnection"}
 func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEventConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -62982,7 +62982,7 @@ var auditEventEdgeImplementors = []string{"AuditEventEdge"}
 func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEventEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -63020,7 +63020,7 @@ var bodyImplementors = []string{"Body", "Node"}
 func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj *ent.Body) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, bodyImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -63208,7 +63208,7 @@ var bodyConnectionImplementors = []string{"BodyConnection"}
 func (ec *executionContext) _BodyConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.BodyConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, bodyConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -63251,7 +63251,7 @@ var bodyEdgeImplementors = []string{"BodyEdge"}
 func (ec *executionContext) _BodyEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.BodyEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, bodyEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -63289,7 +63289,7 @@ var calendarItemImplementors = []string{"CalendarItem"}
 func (ec *executionContext) _CalendarItem(ctx context.Context, sel ast.SelectionSet, obj *CalendarItem) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, calendarItemImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -63347,7 +63347,7 @@ var changeEventImplementors = []string{"ChangeEvent", "Node"}
 func (ec *executionContext) _ChangeEvent(ctx context.Context, sel ast.SelectionSet, obj *ent.ChangeEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeEventImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -63410,7 +63410,7 @@ var changeEventConnectionImplementors = []string{"ChangeEventConnection"}
 func (ec *executionContext) _ChangeEventConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ChangeEventConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeEventConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -63453,7 +63453,7 @@ var changeEventEdgeImplementors = []string{"ChangeEventEdge"}
 func (ec *executionContext) _ChangeEventEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ChangeEventEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeEventEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -63491,7 +63491,7 @@ var compositionLineImplementors = []string{"CompositionLine"}
 func (ec *executionContext) _CompositionLine(ctx context.Context, sel ast.SelectionSet, obj *CompositionLine) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, compositionLineImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -63549,7 +63549,7 @@ var compositionSummaryImplementors = []string{"CompositionSummary"}
 func (ec *executionContext) _CompositionSummary(ctx context.Context, sel ast.SelectionSet, obj *CompositionSummary) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, compositionSummaryImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -63607,7 +63607,7 @@ var createdApiTokenImplementors = []string{"CreatedApiToken"}
 func (ec *executionContext) _CreatedApiToken(ctx context.Context, sel ast.SelectionSet, obj *CreatedAPIToken) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, createdApiTokenImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -63645,7 +63645,7 @@ var decisionImplementors = []string{"Decision", "Node"}
 func (ec *executionContext) _Decision(ctx context.Context, sel ast.SelectionSet, obj *ent.Decision) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, decisionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -63748,7 +63748,7 @@ var decisionConnectionImplementors = []string{"DecisionConnection"}
 func (ec *executionContext) _DecisionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.DecisionConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, decisionConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -63791,7 +63791,7 @@ var decisionEdgeImplementors = []string{"DecisionEdge"}
 func (ec *executionContext) _DecisionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.DecisionEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, decisionEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -63829,7 +63829,7 @@ var evaluationImplementors = []string{"Evaluation", "Node"}
 func (ec *executionContext) _Evaluation(ctx context.Context, sel ast.SelectionSet, obj *ent.Evaluation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, evaluationImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -63912,7 +63912,7 @@ var evaluationConnectionImplementors = []string{"EvaluationConnection"}
 func (ec *executionContext) _EvaluationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.EvaluationConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, evaluationConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -63955,7 +63955,7 @@ var evaluationEdgeImplementors = []string{"EvaluationEdge"}
 func (ec *executionContext) _EvaluationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.EvaluationEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, evaluationEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -63993,7 +63993,7 @@ var fieldChangeImplementors = []string{"FieldChange"}
 func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionSet, obj *changes.Field) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, fieldChangeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -64036,7 +64036,7 @@ var fundingPoolImplementors = []string{"FundingPool", "Node"}
 func (ec *executionContext) _FundingPool(ctx context.Context, sel ast.SelectionSet, obj *ent.FundingPool) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, fundingPoolImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -64119,7 +64119,7 @@ var fundingPoolConnectionImplementors = []string{"FundingPoolConnection"}
 func (ec *executionContext) _FundingPoolConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.FundingPoolConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, fundingPoolConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -64162,7 +64162,7 @@ var fundingPoolEdgeImplementors = []string{"FundingPoolEdge"}
 func (ec *executionContext) _FundingPoolEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.FundingPoolEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, fundingPoolEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -64200,7 +64200,7 @@ var fundingRoundImplementors = []string{"FundingRound", "Node"}
 func (ec *executionContext) _FundingRound(ctx context.Context, sel ast.SelectionSet, obj *ent.FundingRound) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, fundingRoundImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -64303,7 +64303,7 @@ var fundingRoundConnectionImplementors = []string{"FundingRoundConnection"}
 func (ec *executionContext) _FundingRoundConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.FundingRoundConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, fundingRoundConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -64346,7 +64346,7 @@ var fundingRoundEdgeImplementors = []string{"FundingRoundEdge"}
 func (ec *executionContext) _FundingRoundEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.FundingRoundEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, fundingRoundEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -64384,7 +64384,7 @@ var fundingTotalsImplementors = []string{"FundingTotals"}
 func (ec *executionContext) _FundingTotals(ctx context.Context, sel ast.SelectionSet, obj *FundingTotals) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, fundingTotalsImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -64427,7 +64427,7 @@ var fuzzyDateImplementors = []string{"FuzzyDate"}
 func (ec *executionContext) _FuzzyDate(ctx context.Context, sel ast.SelectionSet, obj *FuzzyDate) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, fuzzyDateImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -64480,7 +64480,7 @@ var genderCountImplementors = []string{"GenderCount"}
 func (ec *executionContext) _GenderCount(ctx context.Context, sel ast.SelectionSet, obj *GenderCount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, genderCountImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -64518,7 +64518,7 @@ var grantApplicationImplementors = []string{"GrantApplication", "Node"}
 func (ec *executionContext) _GrantApplication(ctx context.Context, sel ast.SelectionSet, obj *ent.GrantApplication) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, grantApplicationImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -64621,7 +64621,7 @@ var grantApplicationConnectionImplementors = []string{"GrantApplicationConnectio
 func (ec *executionContext) _GrantApplicationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.GrantApplicationConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, grantApplicationConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -64664,7 +64664,7 @@ var grantApplicationEdgeImplementors = []string{"GrantApplicationEdge"}
 func (ec *executionContext) _GrantApplicationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.GrantApplicationEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, grantApplicationEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -64702,7 +64702,7 @@ var holderImplementors = []string{"Holder"}
 func (ec *executionContext) _Holder(ctx context.Context, sel ast.SelectionSet, obj *Holder) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, holderImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -64760,7 +64760,7 @@ var indicatorImplementors = []string{"Indicator", "Node"}
 func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet, obj *ent.Indicator) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -64888,7 +64888,7 @@ var indicatorConnectionImplementors = []string{"IndicatorConnection"}
 func (ec *executionContext) _IndicatorConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.IndicatorConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -64931,7 +64931,7 @@ var indicatorEdgeImplementors = []string{"IndicatorEdge"}
 func (ec *executionContext) _IndicatorEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.IndicatorEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -64969,7 +64969,7 @@ var indicatorTargetImplementors = []string{"IndicatorTarget", "Node"}
 func (ec *executionContext) _IndicatorTarget(ctx context.Context, sel ast.SelectionSet, obj *ent.IndicatorTarget) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorTargetImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -65037,7 +65037,7 @@ var indicatorTargetConnectionImplementors = []string{"IndicatorTargetConnection"
 func (ec *executionContext) _IndicatorTargetConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.IndicatorTargetConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorTargetConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -65080,7 +65080,7 @@ var indicatorTargetEdgeImplementors = []string{"IndicatorTargetEdge"}
 func (ec *executionContext) _IndicatorTargetEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.IndicatorTargetEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorTargetEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -65118,7 +65118,7 @@ var initiativeImplementors = []string{"Initiative", "Node"}
 func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSet, obj *ent.Initiative) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -65251,7 +65251,7 @@ var initiativeConnectionImplementors = []string{"InitiativeConnection"}
 func (ec *executionContext) _InitiativeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.InitiativeConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -65294,7 +65294,7 @@ var initiativeEdgeImplementors = []string{"InitiativeEdge"}
 func (ec *executionContext) _InitiativeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.InitiativeEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -65332,7 +65332,7 @@ var initiativePartnerImplementors = []string{"InitiativePartner", "Node"}
 func (ec *executionContext) _InitiativePartner(ctx context.Context, sel ast.SelectionSet, obj *ent.InitiativePartner) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativePartnerImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -65405,7 +65405,7 @@ var initiativePartnerConnectionImplementors = []string{"InitiativePartnerConnect
 func (ec *executionContext) _InitiativePartnerConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.InitiativePartnerConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativePartnerConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -65448,7 +65448,7 @@ var initiativePartnerEdgeImplementors = []string{"InitiativePartnerEdge"}
 func (ec *executionContext) _InitiativePartnerEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.InitiativePartnerEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativePartnerEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -65486,7 +65486,7 @@ var kindCountImplementors = []string{"KindCount"}
 func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet, obj *KindCount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, kindCountImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -65524,7 +65524,7 @@ var mandateLinkImplementors = []string{"MandateLink", "Node"}
 func (ec *executionContext) _MandateLink(ctx context.Context, sel ast.SelectionSet, obj *ent.MandateLink) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, mandateLinkImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -65597,7 +65597,7 @@ var mandateLinkConnectionImplementors = []string{"MandateLinkConnection"}
 func (ec *executionContext) _MandateLinkConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MandateLinkConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, mandateLinkConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -65640,7 +65640,7 @@ var mandateLinkEdgeImplementors = []string{"MandateLinkEdge"}
 func (ec *executionContext) _MandateLinkEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MandateLinkEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, mandateLinkEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -65678,7 +65678,7 @@ var mandateTaskImplementors = []string{"MandateTask"}
 func (ec *executionContext) _MandateTask(ctx context.Context, sel ast.SelectionSet, obj *MandateTask) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, mandateTaskImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -65721,7 +65721,7 @@ var meetingImplementors = []string{"Meeting", "Node"}
 func (ec *executionContext) _Meeting(ctx context.Context, sel ast.SelectionSet, obj *ent.Meeting) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, meetingImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -65799,7 +65799,7 @@ var meetingConnectionImplementors = []string{"MeetingConnection"}
 func (ec *executionContext) _MeetingConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MeetingConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, meetingConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -65842,7 +65842,7 @@ var meetingEdgeImplementors = []string{"MeetingEdge"}
 func (ec *executionContext) _MeetingEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MeetingEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, meetingEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -65880,7 +65880,7 @@ var milestoneImplementors = []string{"Milestone", "Node"}
 func (ec *executionContext) _Milestone(ctx context.Context, sel ast.SelectionSet, obj *ent.Milestone) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, milestoneImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -65988,7 +65988,7 @@ var milestoneConnectionImplementors = []string{"MilestoneConnection"}
 func (ec *executionContext) _MilestoneConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MilestoneConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, milestoneConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -66031,7 +66031,7 @@ var milestoneEdgeImplementors = []string{"MilestoneEdge"}
 func (ec *executionContext) _MilestoneEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MilestoneEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, milestoneEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -66476,7 +66476,7 @@ var nominationRequestImplementors = []string{"NominationRequest", "Node"}
 func (ec *executionContext) _NominationRequest(ctx context.Context, sel ast.SelectionSet, obj *ent.NominationRequest) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, nominationRequestImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -66594,7 +66594,7 @@ var nominationRequestConnectionImplementors = []string{"NominationRequestConnect
 func (ec *executionContext) _NominationRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.NominationRequestConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, nominationRequestConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -66637,7 +66637,7 @@ var nominationRequestEdgeImplementors = []string{"NominationRequestEdge"}
 func (ec *executionContext) _NominationRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.NominationRequestEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, nominationRequestEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -66675,7 +66675,7 @@ var observationImplementors = []string{"Observation", "Node"}
 func (ec *executionContext) _Observation(ctx context.Context, sel ast.SelectionSet, obj *ent.Observation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, observationImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -66753,7 +66753,7 @@ var observationConnectionImplementors = []string{"ObservationConnection"}
 func (ec *executionContext) _ObservationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ObservationConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, observationConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -66796,7 +66796,7 @@ var observationEdgeImplementors = []string{"ObservationEdge"}
 func (ec *executionContext) _ObservationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ObservationEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, observationEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -66834,7 +66834,7 @@ var organisationImplementors = []string{"Organisation", "Node"}
 func (ec *executionContext) _Organisation(ctx context.Context, sel ast.SelectionSet, obj *ent.Organisation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organisationImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -67017,7 +67017,7 @@ var organisationConnectionImplementors = []string{"OrganisationConnection"}
 func (ec *executionContext) _OrganisationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganisationConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organisationConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -67060,7 +67060,7 @@ var organisationEdgeImplementors = []string{"OrganisationEdge"}
 func (ec *executionContext) _OrganisationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganisationEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organisationEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -67098,7 +67098,7 @@ var pageInfoImplementors = []string{"PageInfo"}
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[int]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -67146,7 +67146,7 @@ var partnershipImplementors = []string{"Partnership", "Node"}
 func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionSet, obj *ent.Partnership) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -67279,7 +67279,7 @@ var partnershipConnectionImplementors = []string{"PartnershipConnection"}
 func (ec *executionContext) _PartnershipConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -67322,7 +67322,7 @@ var partnershipEdgeImplementors = []string{"PartnershipEdge"}
 func (ec *executionContext) _PartnershipEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -67360,7 +67360,7 @@ var personImplementors = []string{"Person", "Node"}
 func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, obj *ent.Person) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, personImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -67463,7 +67463,7 @@ var personConnectionImplementors = []string{"PersonConnection"}
 func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PersonConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, personConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -67506,7 +67506,7 @@ var personEdgeImplementors = []string{"PersonEdge"}
 func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PersonEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, personEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -67786,7 +67786,7 @@ var seatAllocationImplementors = []string{"SeatAllocation", "Node"}
 func (ec *executionContext) _SeatAllocation(ctx context.Context, sel ast.SelectionSet, obj *ent.SeatAllocation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, seatAllocationImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -67894,7 +67894,7 @@ var seatAllocationConnectionImplementors = []string{"SeatAllocationConnection"}
 func (ec *executionContext) _SeatAllocationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.SeatAllocationConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, seatAllocationConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -67937,7 +67937,7 @@ var seatAllocationEdgeImplementors = []string{"SeatAllocationEdge"}
 func (ec *executionContext) _SeatAllocationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.SeatAllocationEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, seatAllocationEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -67975,7 +67975,7 @@ var seriesPointImplementors = []string{"SeriesPoint"}
 func (ec *executionContext) _SeriesPoint(ctx context.Context, sel ast.SelectionSet, obj *SeriesPoint) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, seriesPointImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -68018,7 +68018,7 @@ var signatoryImplementors = []string{"Signatory", "Node"}
 func (ec *executionContext) _Signatory(ctx context.Context, sel ast.SelectionSet, obj *ent.Signatory) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, signatoryImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -68101,7 +68101,7 @@ var signatoryConnectionImplementors = []string{"SignatoryConnection"}
 func (ec *executionContext) _SignatoryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.SignatoryConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, signatoryConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -68144,7 +68144,7 @@ var signatoryEdgeImplementors = []string{"SignatoryEdge"}
 func (ec *executionContext) _SignatoryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.SignatoryEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, signatoryEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -68202,7 +68202,7 @@ var themeImplementors = []string{"Theme", "Node"}
 func (ec *executionContext) _Theme(ctx context.Context, sel ast.SelectionSet, obj *ent.Theme) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -68265,7 +68265,7 @@ var themeConnectionImplementors = []string{"ThemeConnection"}
 func (ec *executionContext) _ThemeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ThemeConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -68308,7 +68308,7 @@ var themeEdgeImplementors = []string{"ThemeEdge"}
 func (ec *executionContext) _ThemeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ThemeEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -68346,7 +68346,7 @@ var vacancyImplementors = []string{"Vacancy"}
 func (ec *executionContext) _Vacancy(ctx context.Context, sel ast.SelectionSet, obj *Vacancy) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, vacancyImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -68389,7 +68389,7 @@ var webhookDeliveryImplementors = []string{"WebhookDelivery", "Node"}
 func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDelivery) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -68482,7 +68482,7 @@ var webhookDeliveryConnectionImplementors = []string{"WebhookDeliveryConnection"
 func (ec *executionContext) _WebhookDeliveryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDeliveryConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -68525,7 +68525,7 @@ var webhookDeliveryEdgeImplementors = []string{"WebhookDeliveryEdge"}
 func (ec *executionContext) _WebhookDeliveryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDeliveryEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -68563,7 +68563,7 @@ var webhookEndpointImplementors = []string{"WebhookEndpoint", "Node"}
 func (ec *executionContext) _WebhookEndpoint(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookEndpoint) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -68646,7 +68646,7 @@ var webhookEndpointConnectionImplementors = []string{"WebhookEndpointConnection"
 func (ec *executionContext) _WebhookEndpointConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookEndpointConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -68689,7 +68689,7 @@ var webhookEndpointEdgeImplementors = []string{"WebhookEndpointEdge"}
 func (ec *executionContext) _WebhookEndpointEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookEndpointEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -68727,7 +68727,7 @@ var webhookEndpointSecretImplementors = []string{"WebhookEndpointSecret"}
 func (ec *executionContext) _WebhookEndpointSecret(ctx context.Context, sel ast.SelectionSet, obj *WebhookEndpointSecret) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointSecretImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -68765,7 +68765,7 @@ var __DirectiveImplementors = []string{"__Directive"}
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -68818,7 +68818,7 @@ var __EnumValueImplementors = []string{"__EnumValue"}
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -68866,7 +68866,7 @@ var __FieldImplementors = []string{"__Field"}
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -68924,7 +68924,7 @@ var __InputValueImplementors = []string{"__InputValue"}
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -68982,7 +68982,7 @@ var __SchemaImplementors = []string{"__Schema"}
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
@@ -69040,7 +69040,7 @@ var __TypeImplementors = []string{"__Type"}
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
 	for i, field := range fields {
 		switch field.Name {
