@@ -40,7 +40,7 @@ func NewExportHandler(client *ent.Client, cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /export/popolo.json", x.logged("popolo.json", x.popolo))
 	mux.HandleFunc("GET /export/composition.csv", x.logged("composition.csv", x.compositionCSV))
-	return cfg.protect(client, mux)
+	return cfg.protect(client, admit(cfg.newSlots(), mux))
 }
 
 // exportFunc writes an export or returns why it cannot.

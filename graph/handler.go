@@ -39,6 +39,10 @@ type Config struct {
 	// Changed returns the channel of the next commit (store.DB.Changed),
 	// which wakes subscriptions; nil means they poll.
 	Changed func() (<-chan struct{}, error)
+	// MaxConcurrent caps the queries executing at once, and the exports
+	// (each endpoint its own; the rest queue within their timeout); 0 means
+	// DefaultMaxConcurrent().
+	MaxConcurrent int
 	// Origins are the browser origins besides the server's own that may
 	// open WebSocket subscriptions (the CORS origins).
 	Origins []string
@@ -84,6 +88,7 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 		srv.Use(cfg.Metrics.GraphQL())
 	}
 	srv.Use(accessLog{log: log})
+	srv.Use(admission{slots: cfg.newSlots()})
 	srv.Use(transactioner{client: client})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(withNodeCache(ctx))

@@ -24,6 +24,7 @@ type Config struct {
 	LogLevel        string        // -log-level, PACTREG_LOG_LEVEL
 	Timeout         time.Duration // -timeout, PACTREG_TIMEOUT
 	MaxBodyBytes    int64         // -max-body-bytes, PACTREG_MAX_BODY_BYTES
+	MaxConcurrent   int           // -max-concurrent, PACTREG_MAX_CONCURRENT (0: graph.DefaultMaxConcurrent)
 	Limits          limits.Config // -max-page … -rate-burst, PACTREG_MAX_PAGE …
 	PprofAddr       string        // -pprof-addr, PACTREG_PPROF_ADDR
 	MetricsAddr     string        // -metrics-addr, PACTREG_METRICS_ADDR: "" main listener, "off", or an address
@@ -71,6 +72,7 @@ var settings = []setting{
 	{"max-list", "PACTREG_MAX_LIST", "250", "most items in a list argument or input"},
 	{"max-cost", "PACTREG_MAX_COST", "10000", "query cost limit per request"},
 	{"max-depth", "PACTREG_MAX_DEPTH", "15", "selection depth limit"},
+	{"max-concurrent", "PACTREG_MAX_CONCURRENT", "0", "requests executing at once; the rest wait within -timeout (0: 2 per CPU)"},
 	{"rate", "PACTREG_RATE", "200", "cost points a credential (anonymous: an IP) earns per second; 0 disables the rate limit"},
 	{"rate-burst", "PACTREG_RATE_BURST", "20000", "cost points a credential may spend at once"},
 	{"pprof-addr", "PACTREG_PPROF_ADDR", "", "serve Go's profiler (/debug/pprof) on this separate address, e.g. 127.0.0.1:6060 (empty: off)"},
@@ -144,6 +146,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	}
 	if cfg.Webhooks.Timeout, err = time.ParseDuration(*values["webhook-timeout"]); err != nil || cfg.Webhooks.Timeout <= 0 || cfg.Webhooks.Timeout > 5*time.Minute {
 		return Config{}, fmt.Errorf("-webhook-timeout: %q is not a duration such as 10s (at most 5m)", *values["webhook-timeout"])
+	}
+	if cfg.MaxConcurrent, err = strconv.Atoi(*values["max-concurrent"]); err != nil || cfg.MaxConcurrent < 0 {
+		return Config{}, fmt.Errorf("-max-concurrent: %q is not a whole number (0: 2 per CPU)", *values["max-concurrent"])
 	}
 	if cfg.MaxBodyBytes, err = strconv.ParseInt(*values["max-body-bytes"], 10, 64); err != nil || cfg.MaxBodyBytes < 1024 {
 		return Config{}, fmt.Errorf("-max-body-bytes: %q is not a number of bytes (at least 1024)", *values["max-body-bytes"])

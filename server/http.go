@@ -43,6 +43,7 @@ func routes(cfg Config, db *store.DB, oidc *authn.OIDC, log *slog.Logger, obs ob
 		Auth:          authn.Config{AdminToken: cfg.AdminToken, OIDC: oidc},
 		Timeout:       cfg.Timeout,
 		MaxBodyBytes:  cfg.MaxBodyBytes,
+		MaxConcurrent: cfg.MaxConcurrent,
 		Limits:        &cfg.Limits,
 		Changed:       db.Changed,
 		Origins:       cfg.CORSOrigins,

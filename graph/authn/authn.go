@@ -83,11 +83,11 @@ func Middleware(cfg Config) func(http.Handler) http.Handler {
 				var bad *badCredential
 				if errors.As(err, &bad) {
 					log.InfoContext(r.Context(), "credential refused", "request_id", requestid.FromContext(r.Context()), "reason", cause(err))
-					refuse(w, http.StatusUnauthorized, apperr.Unauthenticated, bad.msg)
+					WriteError(w, http.StatusUnauthorized, apperr.Unauthenticated, bad.msg)
 					return
 				}
 				log.ErrorContext(r.Context(), "authentication failed", "request_id", requestid.FromContext(r.Context()), "error", cause(err))
-				refuse(w, http.StatusServiceUnavailable, apperr.Internal,
+				WriteError(w, http.StatusServiceUnavailable, apperr.Internal,
 					"the credential could not be checked right now; try again (request id "+requestid.FromContext(r.Context())+")")
 				return
 			}
@@ -158,7 +158,9 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-func refuse(w http.ResponseWriter, status int, code apperr.Code, msg string) {
+// WriteError answers status with one GraphQL-shaped error of code (a
+// refusal before any GraphQL runs: credentials, admission).
+func WriteError(w http.ResponseWriter, status int, code apperr.Code, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
