@@ -23,7 +23,7 @@ type nodeCacheKey struct{}
 
 // withNodeCache gives an operation its node cache.
 func withNodeCache(ctx context.Context) context.Context {
-	return context.WithValue(ctx, nodeCacheKey{}, &nodeCache{nodes: map[int]ent.Noder{}})
+	return context.WithValue(ctx, nodeCacheKey{}, &nodeCache{}) // the map comes with the first prime
 }
 
 // primeNodes loads the entities of events in one batch per type.
@@ -53,6 +53,9 @@ func (r *Resolver) primeNodes(ctx context.Context, events []*ent.ChangeEvent) er
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.nodes == nil {
+		c.nodes = make(map[int]ent.Noder, len(nodes))
+	}
 	for i, n := range nodes {
 		if n != nil {
 			c.nodes[ids[i]] = n

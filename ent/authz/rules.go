@@ -30,6 +30,15 @@ func registryPolicy() ent.Policy {
 	}
 }
 
+// adminOnlyPolicy: only admins read (what they may see: seeWhat) and
+// change (manageWhat) these entities.
+func adminOnlyPolicy(seeWhat, manageWhat string) ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{requireRole(Admin, seeWhat)},
+		Mutation: privacy.MutationPolicy{requireRole(Admin, manageWhat)},
+	}
+}
+
 // denyAlways refuses every viewer, the system included.
 func denyAlways(what string) privacy.MutationRule {
 	return privacy.MutationRuleFunc(func(context.Context, ent.Mutation) error {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql/schema"
 
 	"github.com/pactreg/pactreg/ent/migrate"
@@ -34,10 +35,10 @@ func Copy(ctx context.Context, from, to *DB) (map[string]int, error) {
 		return nil, fmt.Errorf("copy: begin: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	if to.Dialect == "postgres" {
+	if to.Dialect == dialect.Postgres {
 		// The same lock as every write (see serialWrites): nothing else
 		// writes while the copy runs.
-		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))", writeLockClass); err != nil {
+		if _, err := tx.ExecContext(ctx, writeLockSQL, writeLockClass); err != nil {
 			return nil, fmt.Errorf("copy: take the write lock: %w", err)
 		}
 	}
@@ -52,7 +53,7 @@ func Copy(ctx context.Context, from, to *DB) (map[string]int, error) {
 	}
 	copied := make(map[string]int, len(tables))
 	for _, t := range tables {
-		n, err := copyTable(ctx, from.SQL, tx, t, to.Dialect == "postgres")
+		n, err := copyTable(ctx, from.SQL, tx, t, to.Dialect == dialect.Postgres)
 		if err != nil {
 			return nil, fmt.Errorf("copy %s: %w", t.Name, err)
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"github.com/lib/pq"
 )
 
@@ -16,7 +17,7 @@ import (
 // On PostgreSQL the first call opens the LISTEN connection; if it cannot,
 // the error is returned and callers fall back to polling.
 func (db *DB) Changed() (<-chan struct{}, error) {
-	if db.Dialect != "postgres" {
+	if db.Dialect != dialect.Postgres {
 		return db.changed.wait(), nil
 	}
 	db.listenMu.Lock()

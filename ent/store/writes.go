@@ -15,6 +15,9 @@ import (
 // not wait for each other. See serialWrites.
 const writeLockClass int32 = 0x70616374
 
+// writeLockSQL takes the write lock until the transaction ends.
+const writeLockSQL = "SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))"
+
 // ChangesChannel is the PostgreSQL NOTIFY channel on which every committed
 // write transaction announces itself (with an empty payload): listeners
 // then read the change feed after the last event they saw.
@@ -59,7 +62,7 @@ func (d *serialWrites) BeginTx(ctx context.Context, opts *sql.TxOptions) (dialec
 		return nil, err
 	}
 	if d.postgres {
-		if err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))", []any{writeLockClass}, nil); err != nil {
+		if err := tx.Exec(ctx, writeLockSQL, []any{writeLockClass}, nil); err != nil {
 			_ = tx.Rollback()
 			return nil, fmt.Errorf("take the write lock: %w", err)
 		}
