@@ -30,6 +30,12 @@ func TestExecutorIsSequentialBelowRoots(t *testing.T) {
 	if !bytes.Contains(src, []byte("sequential.MarshalSlice(")) {
 		t.Error("generated.go does not use sequential.MarshalSlice")
 	}
+	// Plain struct fields are written without a field context (the last
+	// step of graph/gqlgen.go); the nested query's person name is one.
+	direct := "return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain field"
+	if !bytes.Contains(src, []byte(direct)) {
+		t.Errorf("generated.go does not write Person.name directly (%q): run go generate ./ent", direct)
+	}
 }
 
 // TestMarshalSlice: elements in order, each with its index on the path;
