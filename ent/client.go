@@ -5012,7 +5012,8 @@ func (c *SeatAllocationClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *SeatAllocationClient) Interceptors() []Interceptor {
-	return c.inters.SeatAllocation
+	inters := c.inters.SeatAllocation
+	return append(inters[:len(inters):len(inters)], seatallocation.Interceptors[:]...)
 }
 
 func (c *SeatAllocationClient) mutate(ctx context.Context, m *SeatAllocationMutation) (Value, error) {

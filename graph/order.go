@@ -9,7 +9,8 @@ import (
 
 // byPosition sorts a body's seat allocations as listed (position, then id).
 // The rows were eager-loaded in one query for all parents; sorting them
-// here costs no statement.
+// here costs no statement. The position is loaded whatever the selection
+// (ent/sortkeys).
 func byPosition(s []*ent.SeatAllocation) []*ent.SeatAllocation {
 	slices.SortStableFunc(s, func(a, b *ent.SeatAllocation) int {
 		return cmp.Or(cmp.Compare(a.Position, b.Position), cmp.Compare(a.ID, b.ID))
@@ -34,3 +35,4 @@ func byName(s []*ent.Body) []*ent.Body {
 	})
 	return s
 }
+

@@ -166,7 +166,7 @@ func ValidColumn(column string) bool {
 //	import _ "github.com/pactreg/pactreg/ent/runtime"
 var (
 	Hooks        [7]ent.Hook
-	Interceptors [1]ent.Interceptor
+	Interceptors [2]ent.Interceptor
 	Policy       ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time

@@ -115,6 +115,7 @@ func init() {
 	appointment.Hooks[6] = appointmentHooks[3]
 	appointmentInters := schema.Appointment{}.Interceptors()
 	appointment.Interceptors[0] = appointmentInters[0]
+	appointment.Interceptors[1] = appointmentInters[1]
 	appointmentMixinFields0 := appointmentMixin[0].Fields()
 	_ = appointmentMixinFields0
 	appointmentMixinFields1 := appointmentMixin[1].Fields()
@@ -1370,6 +1371,8 @@ func init() {
 	seatallocation.Hooks[7] = seatallocationHooks[4]
 
 	seatallocation.Hooks[8] = seatallocationHooks[5]
+	seatallocationInters := schema.SeatAllocation{}.Interceptors()
+	seatallocation.Interceptors[0] = seatallocationInters[0]
 	seatallocationMixinFields0 := seatallocationMixin[0].Fields()
 	_ = seatallocationMixinFields0
 	seatallocationMixinFields1 := seatallocationMixin[1].Fields()

@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"slices"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -8,9 +10,12 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	gen "github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/dates"
 	"github.com/pactreg/pactreg/ent/rules"
+	"github.com/pactreg/pactreg/ent/sortkeys"
 	"github.com/pactreg/pactreg/ent/vocab"
 )
 
@@ -138,5 +143,9 @@ func (Appointment) Policy() ent.Policy { return authz.AppointmentPolicy() }
 
 // Interceptors of the Appointment.
 func (Appointment) Interceptors() []ent.Interceptor {
-	return []ent.Interceptor{authz.RedactContactData()}
+	return []ent.Interceptor{
+		authz.RedactContactData(),
+		// Lists of appointments are sorted by start date (see sortkeys).
+		sortkeys.Keep[*gen.AppointmentQuery](slices.Concat(appointment.Columns, appointment.ForeignKeys), appointment.FieldStartsOn),
+	}
 }

@@ -10,8 +10,11 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	gen "github.com/pactreg/pactreg/ent"
 	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/rules"
+	"github.com/pactreg/pactreg/ent/seatallocation"
+	"github.com/pactreg/pactreg/ent/sortkeys"
 	"github.com/pactreg/pactreg/ent/vocab"
 )
 
@@ -110,3 +113,11 @@ func (SeatAllocation) Hooks() []ent.Hook {
 
 // Policy of the SeatAllocation.
 func (SeatAllocation) Policy() ent.Policy { return authz.SeatAllocationPolicy() }
+
+// Interceptors of the SeatAllocation: a body's allocations are listed by
+// position (see sortkeys).
+func (SeatAllocation) Interceptors() []ent.Interceptor {
+	return []ent.Interceptor{
+		sortkeys.Keep[*gen.SeatAllocationQuery](seatallocation.Columns, seatallocation.FieldPosition),
+	}
+}
