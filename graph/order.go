@@ -35,4 +35,3 @@ func byName(s []*ent.Body) []*ent.Body {
 	})
 	return s
 }
-
