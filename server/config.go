@@ -29,6 +29,7 @@ type Config struct {
 	PprofAddr       string        // -pprof-addr, PACTREG_PPROF_ADDR
 	MetricsAddr     string        // -metrics-addr, PACTREG_METRICS_ADDR: "" main listener, "off", or an address
 	Webhooks        WebhookConfig // -webhook-*, PACTREG_WEBHOOK_*
+	Runtime         RuntimeConfig // -gc-percent, -memory-limit
 
 	// Credentials come only from the environment, never from flags that
 	// other users of the machine could read in the process list.
@@ -48,6 +49,13 @@ type WebhookConfig struct {
 	Workers     int           // -webhook-workers: requests under way at once; 0: this instance sends none
 	MaxAttempts int           // -webhook-max-attempts
 	Timeout     time.Duration // -webhook-timeout: of one request
+}
+
+// RuntimeConfig tunes Go's garbage collector (see runtime.go). GOGC and
+// GOMEMLIMIT, when set in the environment, win over these.
+type RuntimeConfig struct {
+	GCPercent   int   // -gc-percent, PACTREG_GC_PERCENT: heap growth between collections, as GOGC
+	MemoryLimit int64 // -memory-limit, PACTREG_MEMORY_LIMIT: soft limit in bytes, as GOMEMLIMIT; 0: none
 }
 
 // setting describes one configuration entry; the README's table lists the same.
@@ -73,6 +81,8 @@ var settings = []setting{
 	{"max-cost", "PACTREG_MAX_COST", "10000", "query cost limit per request"},
 	{"max-depth", "PACTREG_MAX_DEPTH", "15", "selection depth limit"},
 	{"max-concurrent", "PACTREG_MAX_CONCURRENT", "0", "requests executing at once; the rest wait within -timeout (0: 2 per CPU)"},
+	{"gc-percent", "PACTREG_GC_PERCENT", "400", "heap growth in percent before Go collects garbage, as GOGC (which wins when set)"},
+	{"memory-limit", "PACTREG_MEMORY_LIMIT", "56MiB", "soft limit of Go's memory (heap, stacks, runtime), as GOMEMLIMIT (which wins when set); the collector runs more often near it; 0: none"},
 	{"rate", "PACTREG_RATE", "200", "cost points a credential (anonymous: an IP) earns per second; 0 disables the rate limit"},
 	{"rate-burst", "PACTREG_RATE_BURST", "20000", "cost points a credential may spend at once"},
 	{"pprof-addr", "PACTREG_PPROF_ADDR", "", "serve Go's profiler (/debug/pprof) on this separate address, e.g. 127.0.0.1:6060 (empty: off)"},
@@ -149,6 +159,12 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	}
 	if cfg.MaxConcurrent, err = strconv.Atoi(*values["max-concurrent"]); err != nil || cfg.MaxConcurrent < 0 {
 		return Config{}, fmt.Errorf("-max-concurrent: %q is not a whole number (0: 2 per CPU)", *values["max-concurrent"])
+	}
+	if cfg.Runtime.GCPercent, err = strconv.Atoi(*values["gc-percent"]); err != nil || cfg.Runtime.GCPercent < 10 || cfg.Runtime.GCPercent > 10000 {
+		return Config{}, fmt.Errorf("-gc-percent: %q is not a whole number from 10 to 10000", *values["gc-percent"])
+	}
+	if cfg.Runtime.MemoryLimit, err = parseBytes(*values["memory-limit"]); err != nil {
+		return Config{}, fmt.Errorf("-memory-limit: %w", err)
 	}
 	if cfg.MaxBodyBytes, err = strconv.ParseInt(*values["max-body-bytes"], 10, 64); err != nil || cfg.MaxBodyBytes < 1024 {
 		return Config{}, fmt.Errorf("-max-body-bytes: %q is not a number of bytes (at least 1024)", *values["max-body-bytes"])

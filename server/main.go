@@ -69,6 +69,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return err
 	}
 	log := newLogger(stderr, cfg.LogLevel)
+	gcPercent, memoryLimit, restore := applyRuntime(cfg.Runtime, getenv)
+	defer restore()
+	log.Info("garbage collector", "gc_percent", gcPercent, "memory_limit_bytes", memoryLimit)
 
 	// Tracing is on when OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set; its
 	// buffered spans are flushed last, after the requests have drained.
