@@ -34,7 +34,7 @@ const EnvBenchURL = "PACTREG_BENCH_DATABASE_URL"
 // scale is loaded through the normal write path on SQLite, and on
 // PostgreSQL when PACTREG_TEST_DATABASE_URL is set;
 // PACTREG_BENCH_DATABASE_URL adds a database loaded beforehand (any
-// scale). See bench/README.md.
+// scale; a postgres:// URL or a SQLite file). See bench/README.md.
 func BenchmarkQuery(b *testing.B) {
 	queries := map[string]string{}
 	for _, name := range []string{"nested", "flat"} {
@@ -50,7 +50,7 @@ func BenchmarkQuery(b *testing.B) {
 	}{
 		{"sqlite-small", func(b *testing.B) *store.DB { return loadedSmall(b, dialect.SQLite) }},
 		{"postgres-small", func(b *testing.B) *store.DB { return loadedSmall(b, dialect.Postgres) }},
-		{"postgres-loaded", openLoaded},
+		{loadedName(), openLoaded},
 	}
 	for _, be := range backends {
 		b.Run(be.name, func(b *testing.B) {
@@ -127,6 +127,15 @@ func loadedSmall(b *testing.B, backend string) *store.DB {
 		}
 	}
 	return db
+}
+
+// loadedName names the benchmarks of PACTREG_BENCH_DATABASE_URL by its
+// backend: postgres-loaded, or sqlite-loaded for a SQLite file.
+func loadedName() string {
+	if u := os.Getenv(EnvBenchURL); u != "" && !strings.HasPrefix(u, "postgres") {
+		return "sqlite-loaded"
+	}
+	return "postgres-loaded"
 }
 
 // openLoaded opens the database of PACTREG_BENCH_DATABASE_URL as it is.
