@@ -30,6 +30,11 @@
 // argument, so the only thing skipped is the field interceptors of the
 // server's extensions; pactreg's one (tracing) ignores these fields anyway.
 // A field interceptor added later sees only fields that resolve something.
+//
+// And a query's reply is written into a buffer that earlier replies used
+// (sequential.NewBuffer; the HTTP transport gives it back once the reply is
+// sent) instead of a new one grown by doubling: that growth was 6-8 % of
+// the bytes the nested query allocated.
 // gqlgen rewrites the file from scratch each time, so the result depends
 // only on the schema and the configuration.
 package main
@@ -61,6 +66,9 @@ func main() {
 		fail(err)
 	}
 	if err := directFields(cfg.Exec.Filename); err != nil {
+		fail(err)
+	}
+	if err := pooledReplies(cfg.Exec.Filename); err != nil {
 		fail(err)
 	}
 }
@@ -197,5 +205,24 @@ func directFields(file string) error {
 	if src, err = format.Source(src); err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
+	return os.WriteFile(file, src, 0o644)
+}
+
+const (
+	queryReply  = "var buf bytes.Buffer\n\t\t\tdata.MarshalGQL(&buf)\n\t\t\tresponse.Data = buf.Bytes()"
+	pooledReply = "buf := sequential.NewBuffer()\n\t\t\tdata.MarshalGQL(buf)\n\t\t\tresponse.Data = buf.Bytes()"
+)
+
+// pooledReplies rewrites the query branch of the executor to marshal into
+// sequential.NewBuffer.
+func pooledReplies(file string) error {
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	if n := bytes.Count(src, []byte(queryReply)); n != 1 {
+		return fmt.Errorf("%s: %d query replies %q, want 1: has gqlgen's output changed?", file, n, queryReply)
+	}
+	src = bytes.Replace(src, []byte(queryReply), []byte(pooledReply), 1)
 	return os.WriteFile(file, src, 0o644)
 }

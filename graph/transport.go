@@ -16,6 +16,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/pactreg/pactreg/ent/apperr"
+	"github.com/pactreg/pactreg/graph/sequential"
 )
 
 // httpTransport serves GraphQL over HTTP: POST with a JSON body for every
@@ -81,6 +82,9 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 			apperr.New(apperr.Timeout, "", "the request took longer than the server allows and was stopped; ask for less at once"))})
 	}
 	writeResponse(w, resp)
+	// The reply is sent and nothing reads its data any more: the next
+	// query's reply may use the buffer (graph/gqlgen.go, pooledReplies).
+	sequential.ReleaseBuffer(resp.Data)
 }
 
 func (t httpTransport) readPOST(w http.ResponseWriter, r *http.Request) (*graphql.RawParams, int, error) {

@@ -68,3 +68,24 @@ func TestMarshalSlice(t *testing.T) {
 		t.Errorf("empty list: %v", got)
 	}
 }
+
+// TestBufferReuse: a released reply's buffer comes back empty, and one
+// too large to keep does not come back.
+func TestBufferReuse(t *testing.T) {
+	b := sequential.NewBuffer()
+	b.WriteString(`{"a":1}`)
+	sequential.ReleaseBuffer(b.Bytes())
+	for range 10 { // the pool may drop items; some Get gets it back or a new one
+		n := sequential.NewBuffer()
+		if n.Len() != 0 {
+			t.Fatalf("reused buffer holds %q", n.String())
+		}
+	}
+	big := make([]byte, 0, 2<<20)
+	sequential.ReleaseBuffer(big) // kept: no
+	for range 10 {
+		if n := sequential.NewBuffer(); n.Cap() >= 2<<20 {
+			t.Fatal("a buffer over 1 MiB was kept")
+		}
+	}
+}
