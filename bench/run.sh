@@ -24,7 +24,8 @@
 # CONNECTIONS, THREADS, TIMEOUT as for ../shared/bench/run.sh [20s 3s 16 2 10s];
 # PACTREG_BENCH_DB [pactreg_bench]; PG_SUPERUSER [postgres] (trust auth on
 # 127.0.0.1); PACTREG_PORT [18080]; PACTREG_FLAGS [-] extra server flags,
-# e.g. "-max-cost 20000"; LOAD_WORKERS [1]
+# e.g. "-max-cost 20000"; KEEP_DB [0] (1: reuse the database when the last
+# load by this script filled it with the same scale); LOAD_WORKERS [1]
 # (2 loads large faster, but ids then interleave between bodies and differ
 # from load to load); BENCH_DATA [/tmp/pactreg-bench];
 # SHARED_BENCH [../shared/bench]. Everything written goes to $BENCH_DATA.
@@ -36,7 +37,7 @@ source "$SHARED_BENCH/env.sh"
 scale=${1:-small}
 case $scale in small | large) ;; *) echo "usage: $0 [small|large]" >&2; exit 2 ;; esac
 : "${ROUNDS:=1}" "${PACTREG_BENCH_DB:=pactreg_bench}" "${PG_SUPERUSER:=postgres}"
-: "${PACTREG_PORT:=18080}" "${PACTREG_FLAGS:=}" "${LOAD_WORKERS:=1}"
+: "${PACTREG_PORT:=18080}" "${PACTREG_FLAGS:=}" "${LOAD_WORKERS:=1}" "${KEEP_DB:=0}"
 export BENCH_DATA SHARED_BENCH GOTOOLCHAIN=local
 pg_admin=(psql -X -q -h 127.0.0.1 -p "$PGB_PORT" -U "$PG_SUPERUSER" -v ON_ERROR_STOP=1)
 db_url="postgres://$PG_SUPERUSER@127.0.0.1:$PGB_PORT/$PACTREG_BENCH_DB?sslmode=disable"
@@ -71,13 +72,21 @@ echo "== build (release flags) into $BENCH_DATA/bin"
 (cd "$repo" && go build -o "$BENCH_DATA/bin/pactreg-load" ./bench/load &&
   CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$BENCH_DATA/bin/pactreg" ./server)
 
-echo "== fresh database $PACTREG_BENCH_DB, load scale=$scale"
-"${pg_admin[@]}" -d postgres -c "drop database if exists $PACTREG_BENCH_DB with (force)" -c "create database $PACTREG_BENCH_DB"
-t0=$(date +%s.%N)
-"$BENCH_DATA/bin/pactreg-load" -db "$db_url" -scale "$scale" -workers "$LOAD_WORKERS" | tee "$BENCH_DATA/pactreg-load-$scale.log"
-load_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b - a}')
-echo "load took ${load_s}s (wall clock, process start to exit)"
-"${pg_admin[@]}" -d "$PACTREG_BENCH_DB" -c "vacuum analyze"
+scale_file="$BENCH_DATA/$PACTREG_BENCH_DB.scale"
+if [ "$KEEP_DB" = 1 ] && [ "$(cat "$scale_file" 2> /dev/null)" = "$scale" ]; then
+  echo "== reusing $PACTREG_BENCH_DB, which the last load filled with scale=$scale (KEEP_DB=1)"
+  load_s=reused
+else
+  echo "== fresh database $PACTREG_BENCH_DB, load scale=$scale"
+  rm -f "$scale_file"
+  "${pg_admin[@]}" -d postgres -c "drop database if exists $PACTREG_BENCH_DB with (force)" -c "create database $PACTREG_BENCH_DB"
+  t0=$(date +%s.%N)
+  "$BENCH_DATA/bin/pactreg-load" -db "$db_url" -scale "$scale" -workers "$LOAD_WORKERS" | tee "$BENCH_DATA/pactreg-load-$scale.log"
+  load_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b - a}')
+  echo "load took ${load_s}s (wall clock, process start to exit)"
+  "${pg_admin[@]}" -d "$PACTREG_BENCH_DB" -c "vacuum analyze"
+  echo "$scale" > "$scale_file"
+fi
 
 echo "== start pactreg on $pactreg_url"
 # shellcheck disable=SC2086 # PACTREG_FLAGS is a list of flags
@@ -130,7 +139,8 @@ rows = [r for r in csv.DictReader(open(path), delimiter='\t')
 def med(lab, q, k):
     xs = [float(r[k]) for r in rows if r['label'] == lab and r['query'] == q and r[k] not in ('', 'nan')]
     return st.median(xs) if xs else float('nan')
-print(f"pactreg / PostGraphile v4, scale {scale} (medians of this run; load took {load_s}s):")
+load = "database reused" if load_s == "reused" else f"load took {load_s}s"
+print(f"pactreg / PostGraphile v4, scale {scale} (medians of this run; {load}):")
 print()
 print("| query | req/s pactreg | req/s PostGraphile | req/s ratio | p99 ms pactreg | p99 ms PostGraphile | p99 ratio "
       "| server CPU ms/req pactreg | PostGraphile | CPU ratio | PG CPU ms/req pactreg | PostGraphile | PG CPU ratio |")

@@ -82,7 +82,7 @@ var settings = []setting{
 	{"max-depth", "PACTREG_MAX_DEPTH", "15", "selection depth limit"},
 	{"max-concurrent", "PACTREG_MAX_CONCURRENT", "0", "requests executing at once; the rest wait within -timeout (0: 2 per CPU)"},
 	{"gc-percent", "PACTREG_GC_PERCENT", "400", "heap growth in percent before Go collects garbage, as GOGC (which wins when set)"},
-	{"memory-limit", "PACTREG_MEMORY_LIMIT", "56MiB", "soft limit of Go's memory (heap, stacks, runtime), as GOMEMLIMIT (which wins when set); the collector runs more often near it; 0: none"},
+	{"memory-limit", "PACTREG_MEMORY_LIMIT", "52MiB", "soft limit of Go's memory (heap, stacks, runtime), as GOMEMLIMIT (which wins when set); the collector runs more often near it; 0: none"},
 	{"rate", "PACTREG_RATE", "200", "cost points a credential (anonymous: an IP) earns per second; 0 disables the rate limit"},
 	{"rate-burst", "PACTREG_RATE_BURST", "20000", "cost points a credential may spend at once"},
 	{"pprof-addr", "PACTREG_PPROF_ADDR", "", "serve Go's profiler (/debug/pprof) on this separate address, e.g. 127.0.0.1:6060 (empty: off)"},

@@ -8,10 +8,10 @@ import (
 	"strings"
 )
 
-// Why these defaults (bench/README.md, "Memory and the collector"): at the
+// Why these defaults (bench/README.md, fifth slice, item 4): at the
 // default GOGC of 100 the collector ran about every 10 MB of garbage at
 // the small benchmark scale, a fifth of the server's CPU; at 400 it runs a
-// quarter as often. The soft limit keeps the heap near 56 MiB, which with
+// quarter as often. The soft limit keeps the heap near 52 MiB, which with
 // the ~45 MiB of mapped binary keeps the process near 100 MiB resident
 // under the large benchmark's load (with -max-concurrent bounding the
 // queries in flight): the collector runs more often only when the limit
@@ -63,7 +63,7 @@ func parseBytes(s string) (int64, error) {
 	}
 	v, err := strconv.ParseInt(n, 10, 64)
 	if err != nil || v < 0 || v > math.MaxInt64/unit {
-		return 0, fmt.Errorf("%q is not a size such as 56MiB, 1GiB or 0 (none)", s)
+		return 0, fmt.Errorf("%q is not a size such as 52MiB, 1GiB or 0 (none)", s)
 	}
 	if v*unit != 0 && v*unit < 16<<20 {
 		return 0, fmt.Errorf("%q is below 16MiB: the collector would run without pause", s)

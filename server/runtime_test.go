@@ -9,7 +9,7 @@ import (
 
 func TestRuntimeConfig(t *testing.T) {
 	def, err := parseConfig(nil, func(string) string { return "" }, io.Discard)
-	if err != nil || def.Runtime != (RuntimeConfig{GCPercent: 400, MemoryLimit: 56 << 20}) {
+	if err != nil || def.Runtime != (RuntimeConfig{GCPercent: 400, MemoryLimit: 52 << 20}) {
 		t.Fatalf("defaults: %+v %v", def.Runtime, err)
 	}
 	env := map[string]string{"PACTREG_MEMORY_LIMIT": "1GiB"}
