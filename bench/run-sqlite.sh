@@ -44,12 +44,15 @@ echo "== build (release flags) into $BENCH_DATA/bin"
 (cd "$repo" && go build -o "$BENCH_DATA/bin/pactreg-load" ./bench/load &&
   CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$BENCH_DATA/bin/pactreg" ./server)
 
-if [ "$KEEP_DB" = 0 ] || [ ! -s "$db" ]; then
+# $db.loaded is written only when a load has finished: a load that stopped
+# half-way is never reused.
+if [ "$KEEP_DB" = 0 ] || [ ! -s "$db" ] || [ ! -e "$db.loaded" ]; then
   echo "== fresh SQLite file $db, load scale=$scale"
-  rm -f "$db" "$db-wal" "$db-shm"
+  rm -f "$db" "$db-wal" "$db-shm" "$db.loaded"
   t0=$(date +%s.%N)
   "$BENCH_DATA/bin/pactreg-load" -db "$db" -scale "$scale" | tee "$BENCH_DATA/pactreg-load-sqlite-$scale.log"
   awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "load took %.1fs\n", b - a}'
+  touch "$db.loaded"
 else
   echo "== reusing $db (KEEP_DB=0 reloads)"
 fi
@@ -64,6 +67,7 @@ for _ in $(seq 100); do
   kill -0 "$pid" 2> /dev/null || { cat "$BENCH_DATA/pactreg-sqlite-server.log" >&2; exit 1; }
   sleep 0.2
 done
+curl -fsS -o /dev/null "http://127.0.0.1:$PACTREG_PORT/readyz" || { echo "pactreg did not come up" >&2; exit 1; }
 
 for round in $(seq "$ROUNDS"); do
   echo "== round $round of $ROUNDS"

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pactreg/pactreg/graph"
 	"github.com/pactreg/pactreg/graph/limits"
 )
 
@@ -55,7 +57,7 @@ type WebhookConfig struct {
 // GOMEMLIMIT, when set in the environment, win over these.
 type RuntimeConfig struct {
 	GCPercent   int   // -gc-percent, PACTREG_GC_PERCENT: heap growth between collections, as GOGC
-	MemoryLimit int64 // -memory-limit, PACTREG_MEMORY_LIMIT: soft limit in bytes, as GOMEMLIMIT; 0: none
+	MemoryLimit int64 // -memory-limit, PACTREG_MEMORY_LIMIT: soft limit in bytes, as GOMEMLIMIT; 0: none (auto: autoMemoryLimit)
 }
 
 // setting describes one configuration entry; the README's table lists the same.
@@ -82,7 +84,7 @@ var settings = []setting{
 	{"max-depth", "PACTREG_MAX_DEPTH", "15", "selection depth limit"},
 	{"max-concurrent", "PACTREG_MAX_CONCURRENT", "0", "requests executing at once; the rest wait within -timeout (0: 2 per CPU)"},
 	{"gc-percent", "PACTREG_GC_PERCENT", "400", "heap growth in percent before Go collects garbage, as GOGC (which wins when set)"},
-	{"memory-limit", "PACTREG_MEMORY_LIMIT", "52MiB", "soft limit of Go's memory (heap, stacks, runtime), as GOMEMLIMIT (which wins when set); the collector runs more often near it; 0: none"},
+	{"memory-limit", "PACTREG_MEMORY_LIMIT", "auto", "soft limit of Go's memory (heap, stacks, runtime), as GOMEMLIMIT (which wins when set); the collector runs more often near it; auto: 36MiB + 4MiB per -max-concurrent query (52MiB on 2 CPUs); 0: none"},
 	{"rate", "PACTREG_RATE", "200", "cost points a credential (anonymous: an IP) earns per second; 0 disables the rate limit"},
 	{"rate-burst", "PACTREG_RATE_BURST", "20000", "cost points a credential may spend at once"},
 	{"pprof-addr", "PACTREG_PPROF_ADDR", "", "serve Go's profiler (/debug/pprof) on this separate address, e.g. 127.0.0.1:6060 (empty: off)"},
@@ -163,7 +165,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	if cfg.Runtime.GCPercent, err = strconv.Atoi(*values["gc-percent"]); err != nil || cfg.Runtime.GCPercent < 10 || cfg.Runtime.GCPercent > 10000 {
 		return Config{}, fmt.Errorf("-gc-percent: %q is not a whole number from 10 to 10000", *values["gc-percent"])
 	}
-	if cfg.Runtime.MemoryLimit, err = parseBytes(*values["memory-limit"]); err != nil {
+	if v := *values["memory-limit"]; v == "auto" {
+		cfg.Runtime.MemoryLimit = autoMemoryLimit(cmp.Or(cfg.MaxConcurrent, graph.DefaultMaxConcurrent()))
+	} else if cfg.Runtime.MemoryLimit, err = parseBytes(v); err != nil {
 		return Config{}, fmt.Errorf("-memory-limit: %w", err)
 	}
 	if cfg.MaxBodyBytes, err = strconv.ParseInt(*values["max-body-bytes"], 10, 64); err != nil || cfg.MaxBodyBytes < 1024 {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 )
@@ -11,11 +12,14 @@ import (
 // Why these defaults (bench/README.md, fifth slice, item 4): at the
 // default GOGC of 100 the collector ran about every 10 MB of garbage at
 // the small benchmark scale, a fifth of the server's CPU; at 400 it runs a
-// quarter as often. The soft limit keeps the heap near 52 MiB, which with
-// the ~45 MiB of mapped binary keeps the process near 100 MiB resident
-// under the large benchmark's load (with -max-concurrent bounding the
-// queries in flight): the collector runs more often only when the limit
-// is near. Raise -memory-limit for heavier loads, with -max-concurrent.
+// quarter as often. The soft limit bounds the heap: near it the collector
+// runs more often. It grows with the queries that may execute at once
+// (-max-concurrent), since each holds its loaded rows: on 2 CPUs (4 at
+// once) it is 52 MiB, which with the ~45 MiB of mapped binary keeps the
+// process under 100 MiB resident under the large benchmark's load.
+
+// autoMemoryLimit is the default soft limit for n queries at once.
+func autoMemoryLimit(n int) int64 { return (36 + 4*int64(n)) << 20 }
 
 // applyRuntime sets the collector's GOGC and memory limit from cfg, except
 // where the GOGC or GOMEMLIMIT environment variable is set (getenv), and
@@ -32,9 +36,7 @@ func applyRuntime(cfg RuntimeConfig, getenv func(string) string) (gcPercent int,
 		}
 		prevLimit = debug.SetMemoryLimit(limit)
 	}
-	gcPercent = debug.SetGCPercent(-1)
-	debug.SetGCPercent(gcPercent)
-	memoryLimit = debug.SetMemoryLimit(-1)
+	gcPercent, memoryLimit = inForce()
 	return gcPercent, memoryLimit, func() {
 		if prevGC >= 0 {
 			debug.SetGCPercent(prevGC)
@@ -45,8 +47,15 @@ func applyRuntime(cfg RuntimeConfig, getenv func(string) string) (gcPercent int,
 	}
 }
 
+// inForce reads the collector's settings without changing them.
+func inForce() (gcPercent int, memoryLimit int64) {
+	samples := []metrics.Sample{{Name: "/gc/gogc:percent"}, {Name: "/gc/gomemlimit:bytes"}}
+	metrics.Read(samples)
+	return int(samples[0].Value.Uint64()), int64(samples[1].Value.Uint64())
+}
+
 // parseBytes reads a size as GOMEMLIMIT writes one: a whole number of
-// bytes with an optional B, KiB, MiB or GiB; 0 or off means none.
+// bytes with an optional B, KiB, MiB, GiB or TiB; 0 or off means none.
 func parseBytes(s string) (int64, error) {
 	if s == "off" {
 		return 0, nil
@@ -55,7 +64,7 @@ func parseBytes(s string) (int64, error) {
 	for _, u := range []struct {
 		suffix string
 		size   int64
-	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"B", 1}} {
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"B", 1}} {
 		if strings.HasSuffix(s, u.suffix) {
 			n, unit = strings.TrimSuffix(s, u.suffix), u.size
 			break

@@ -5,12 +5,20 @@ import (
 	"math"
 	"runtime/debug"
 	"testing"
+
+	"github.com/pactreg/pactreg/graph"
 )
 
 func TestRuntimeConfig(t *testing.T) {
 	def, err := parseConfig(nil, func(string) string { return "" }, io.Discard)
-	if err != nil || def.Runtime != (RuntimeConfig{GCPercent: 400, MemoryLimit: 52 << 20}) {
-		t.Fatalf("defaults: %+v %v", def.Runtime, err)
+	if want := autoMemoryLimit(graph.DefaultMaxConcurrent()); err != nil || def.Runtime != (RuntimeConfig{GCPercent: 400, MemoryLimit: want}) {
+		t.Fatalf("defaults: %+v %v, want 400 and %d", def.Runtime, err, want)
+	}
+	if autoMemoryLimit(4) != 52<<20 {
+		t.Errorf("auto limit for 4 at once (2 CPUs) = %d, want 52 MiB", autoMemoryLimit(4))
+	}
+	if c, err := parseConfig([]string{"-max-concurrent", "10"}, func(string) string { return "" }, io.Discard); err != nil || c.Runtime.MemoryLimit != 76<<20 {
+		t.Errorf("auto limit for -max-concurrent 10: %d %v, want 76 MiB", c.Runtime.MemoryLimit, err)
 	}
 	env := map[string]string{"PACTREG_MEMORY_LIMIT": "1GiB"}
 	cfg, err := parseConfig([]string{"-gc-percent", "200"}, func(k string) string { return env[k] }, io.Discard)
@@ -20,7 +28,7 @@ func TestRuntimeConfig(t *testing.T) {
 	for _, ok := range []struct {
 		in   string
 		want int64
-	}{{"0", 0}, {"off", 0}, {"16MiB", 16 << 20}, {"20000KiB", 20000 << 10}, {"104857600", 100 << 20}, {"100000000B", 1e8}} {
+	}{{"0", 0}, {"off", 0}, {"16MiB", 16 << 20}, {"20000KiB", 20000 << 10}, {"104857600", 100 << 20}, {"100000000B", 1e8}, {"1TiB", 1 << 40}} {
 		if got, err := parseBytes(ok.in); err != nil || got != ok.want {
 			t.Errorf("parseBytes(%q) = %d, %v; want %d", ok.in, got, err, ok.want)
 		}

@@ -146,6 +146,6 @@ func (Appointment) Interceptors() []ent.Interceptor {
 	return []ent.Interceptor{
 		authz.RedactContactData(),
 		// Lists of appointments are sorted by start date (see sortkeys).
-		sortkeys.Keep[*gen.AppointmentQuery](slices.Concat(appointment.Columns, appointment.ForeignKeys), appointment.FieldStartsOn),
+		sortkeys.Keep[*gen.AppointmentQuery](gen.TypeAppointment, slices.Concat(appointment.Columns, appointment.ForeignKeys), appointment.FieldStartsOn),
 	}
 }

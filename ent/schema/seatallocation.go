@@ -118,6 +118,6 @@ func (SeatAllocation) Policy() ent.Policy { return authz.SeatAllocationPolicy() 
 // position (see sortkeys).
 func (SeatAllocation) Interceptors() []ent.Interceptor {
 	return []ent.Interceptor{
-		sortkeys.Keep[*gen.SeatAllocationQuery](seatallocation.Columns, seatallocation.FieldPosition),
+		sortkeys.Keep[*gen.SeatAllocationQuery](gen.TypeSeatAllocation, seatallocation.Columns, seatallocation.FieldPosition),
 	}
 }
