@@ -62,15 +62,27 @@ func main() {
 	if err := api.Generate(cfg, api.AddPlugin(sequentialFields{})); err != nil {
 		fail(err)
 	}
-	if err := sequentialLists(cfg.Exec.Filename); err != nil {
+	if err := rewrite(cfg.Exec.Filename, sequentialLists, directFields, pooledReplies); err != nil {
 		fail(err)
 	}
-	if err := directFields(cfg.Exec.Filename); err != nil {
-		fail(err)
+}
+
+// rewrite applies steps to the generated file, in order, and writes it
+// back formatted, once.
+func rewrite(file string, steps ...func([]byte) ([]byte, error)) error {
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return err
 	}
-	if err := pooledReplies(cfg.Exec.Filename); err != nil {
-		fail(err)
+	for _, step := range steps {
+		if src, err = step(src); err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
 	}
+	if src, err = format.Source(src); err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	return os.WriteFile(file, src, 0o644)
 }
 
 func fail(err error) {
@@ -109,48 +121,40 @@ const (
 	rootFieldSets = 2
 )
 
-// sequentialLists rewrites the executor's list marshalling in file.
-func sequentialLists(file string) error {
-	src, err := os.ReadFile(file)
-	if err != nil {
-		return err
-	}
+// sequentialLists rewrites the executor's list marshalling.
+func sequentialLists(src []byte) ([]byte, error) {
 	n := bytes.Count(src, []byte(concurrentCall))
 	if n == 0 {
-		return fmt.Errorf("%s: no %q to rewrite: has gqlgen's output changed?", file, concurrentCall)
+		return nil, fmt.Errorf("no %q to rewrite: has gqlgen's output changed?", concurrentCall)
 	}
 	src = bytes.ReplaceAll(src, []byte(concurrentCall), []byte(sequentialCall))
 	if bytes.Contains(src, []byte("MarshalSliceConcurrently(")) {
-		return fmt.Errorf("%s: a MarshalSliceConcurrently call of another form is left: has gqlgen's output (or exec.worker_limit, omit_panic_handler) changed?", file)
+		return nil, fmt.Errorf("a MarshalSliceConcurrently call of another form is left: has gqlgen's output (or exec.worker_limit, omit_panic_handler) changed?")
 	}
 	// Only a concurrent field can be deferred (@defer), and none below the
 	// roots is left, so every object's deferred group stays empty: skip
 	// building one (its path alone was an eighth of the nested query's CPU).
 	if bytes.Contains(src, []byte("&deferred")) {
-		return fmt.Errorf("%s: a field is still deferred through &deferred: has gqlgen's output changed?", file)
+		return nil, fmt.Errorf("a field is still deferred through &deferred: has gqlgen's output changed?")
 	}
 	src = bytes.ReplaceAll(src, []byte(newDeferredGroup), []byte(noDeferredGroup))
 	// The objects below the roots write themselves with sequential.FieldSet
 	// (no map and no escaping field per object: see its comment).
 	if bytes.Count(src, []byte(objectFieldSet)) == 0 {
-		return fmt.Errorf("%s: no object field set %q to rewrite: has gqlgen's output changed?", file, objectFieldSet)
+		return nil, fmt.Errorf("no object field set %q to rewrite: has gqlgen's output changed?", objectFieldSet)
 	}
 	src = bytes.ReplaceAll(src, []byte(objectFieldSet), []byte(sequentialFieldSet))
 	if n := bytes.Count(src, []byte("graphql.NewFieldSet(")); n != rootFieldSets {
-		return fmt.Errorf("%s: %d graphql.NewFieldSet calls left, want %d (Query, Mutation): has gqlgen's output changed?", file, n, rootFieldSets)
+		return nil, fmt.Errorf("%d graphql.NewFieldSet calls left, want %d (Query, Mutation): has gqlgen's output changed?", n, rootFieldSets)
 	}
 	// The import goes last in the block, among the other modules'.
 	start := bytes.Index(src, []byte("import (\n"))
 	end := bytes.Index(src[max(start, 0):], []byte("\n)\n"))
 	if start < 0 || end < 0 {
-		return fmt.Errorf("%s: no import block", file)
+		return nil, fmt.Errorf("no import block")
 	}
 	i := start + end + 1
-	src = append(src[:i:i], append([]byte("\t"+sequentialPkg+"\n"), src[i:]...)...)
-	if src, err = format.Source(src); err != nil {
-		return fmt.Errorf("%s: %w", file, err)
-	}
-	return os.WriteFile(file, src, 0o644)
+	return append(src[:i:i], append([]byte("\t"+sequentialPkg+"\n"), src[i:]...)...), nil
 }
 
 // plainField matches a generated field function whose resolver reads a
@@ -183,13 +187,9 @@ var plainField = regexp.MustCompile(`(?m)^func \(ec \*executionContext\) (_\w+)\
 // as themselves). Time is not among them: a zero time marshals as null.
 var directMarshallers = regexp.MustCompile(`^marshal(?:N(?:String2string|Int2int|ID2int|Boolean2bool|Date2githubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate)|O(?:String2string|String2ᚖstring|Int2int|Int2ᚖint|ID2ᚖint|Boolean2bool|Boolean2ᚖbool|Date2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚋdatesᚐDate)|[NO]\w+2githubᚗcomᚋpactregᚋpactregᚋentᚋvocabᚐ\w+)$`)
 
-// directFields rewrites the plain fields of file whose marshaller is one of
+// directFields rewrites the plain fields whose marshaller is one of
 // directMarshallers to call it directly.
-func directFields(file string) error {
-	src, err := os.ReadFile(file)
-	if err != nil {
-		return err
-	}
+func directFields(src []byte) ([]byte, error) {
 	n := 0
 	src = plainField.ReplaceAllFunc(src, func(m []byte) []byte {
 		g := plainField.FindSubmatch(m)
@@ -200,12 +200,9 @@ func directFields(file string) error {
 		return fmt.Appendf(nil, "func (ec *executionContext) %s(ctx context.Context, field graphql.CollectedField, obj %s) (ret graphql.Marshaler) {\n\treturn ec.%s(ctx, field.Selections, obj.%s) // a plain field: see graph/gqlgen.go\n}\n", g[1], g[2], g[4], g[3])
 	})
 	if n == 0 {
-		return fmt.Errorf("%s: no plain field to write directly: has gqlgen's output changed?", file)
+		return nil, fmt.Errorf("no plain field to write directly: has gqlgen's output changed?")
 	}
-	if src, err = format.Source(src); err != nil {
-		return fmt.Errorf("%s: %w", file, err)
-	}
-	return os.WriteFile(file, src, 0o644)
+	return src, nil
 }
 
 const (
@@ -215,14 +212,9 @@ const (
 
 // pooledReplies rewrites the query branch of the executor to marshal into
 // sequential.NewBuffer.
-func pooledReplies(file string) error {
-	src, err := os.ReadFile(file)
-	if err != nil {
-		return err
-	}
+func pooledReplies(src []byte) ([]byte, error) {
 	if n := bytes.Count(src, []byte(queryReply)); n != 1 {
-		return fmt.Errorf("%s: %d query replies %q, want 1: has gqlgen's output changed?", file, n, queryReply)
+		return nil, fmt.Errorf("%d query replies %q, want 1: has gqlgen's output changed?", n, queryReply)
 	}
-	src = bytes.Replace(src, []byte(queryReply), []byte(pooledReply), 1)
-	return os.WriteFile(file, src, 0o644)
+	return bytes.Replace(src, []byte(queryReply), []byte(pooledReply), 1), nil
 }
