@@ -27,6 +27,7 @@ type Config struct {
 	Timeout         time.Duration // -timeout, PACTREG_TIMEOUT
 	MaxBodyBytes    int64         // -max-body-bytes, PACTREG_MAX_BODY_BYTES
 	MaxConcurrent   int           // -max-concurrent, PACTREG_MAX_CONCURRENT (0: graph.DefaultMaxConcurrent)
+	StatementCache  int           // -statement-cache, PACTREG_STATEMENT_CACHE: prepared statements per PostgreSQL connection (0: none)
 	Limits          limits.Config // -max-page … -rate-burst, PACTREG_MAX_PAGE …
 	PprofAddr       string        // -pprof-addr, PACTREG_PPROF_ADDR
 	MetricsAddr     string        // -metrics-addr, PACTREG_METRICS_ADDR: "" main listener, "off", or an address
@@ -83,6 +84,7 @@ var settings = []setting{
 	{"max-cost", "PACTREG_MAX_COST", "10000", "query cost limit per request"},
 	{"max-depth", "PACTREG_MAX_DEPTH", "15", "selection depth limit"},
 	{"max-concurrent", "PACTREG_MAX_CONCURRENT", "0", "requests executing at once; the rest wait within -timeout (0: 2 per CPU)"},
+	{"statement-cache", "PACTREG_STATEMENT_CACHE", "128", "prepared statements each PostgreSQL connection keeps (0: none, e.g. behind a pooler in transaction mode that cannot hold them)"},
 	{"gc-percent", "PACTREG_GC_PERCENT", "400", "heap growth in percent before Go collects garbage, as GOGC (which wins when set)"},
 	{"memory-limit", "PACTREG_MEMORY_LIMIT", "auto", "soft limit of Go's memory (heap, stacks, runtime), as GOMEMLIMIT (which wins when set); the collector runs more often near it; auto: 36MiB + 4MiB per -max-concurrent query (52MiB on 2 CPUs); 0: none"},
 	{"rate", "PACTREG_RATE", "200", "cost points a credential (anonymous: an IP) earns per second; 0 disables the rate limit"},
@@ -161,6 +163,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	}
 	if cfg.MaxConcurrent, err = strconv.Atoi(*values["max-concurrent"]); err != nil || cfg.MaxConcurrent < 0 {
 		return Config{}, fmt.Errorf("-max-concurrent: %q is not a whole number (0: 2 per CPU)", *values["max-concurrent"])
+	}
+	if cfg.StatementCache, err = strconv.Atoi(*values["statement-cache"]); err != nil || cfg.StatementCache < 0 || cfg.StatementCache > 10000 {
+		return Config{}, fmt.Errorf("-statement-cache: %q is not a whole number from 0 to 10000", *values["statement-cache"])
 	}
 	if cfg.Runtime.GCPercent, err = strconv.Atoi(*values["gc-percent"]); err != nil || cfg.Runtime.GCPercent < 10 || cfg.Runtime.GCPercent > 10000 {
 		return Config{}, fmt.Errorf("-gc-percent: %q is not a whole number from 10 to 10000", *values["gc-percent"])

@@ -90,7 +90,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		log.Info("exporting traces by OTLP")
 	}
 
-	db, err := store.Open(store.Config{URL: cfg.DatabaseURL, StatementTimeout: cfg.Timeout, Wrap: tr.WrapDriver})
+	db, err := store.Open(store.Config{URL: cfg.DatabaseURL, StatementTimeout: cfg.Timeout, StatementCache: statementCache(cfg.StatementCache), Wrap: tr.WrapDriver})
 	if err != nil {
 		return err
 	}
@@ -172,4 +172,13 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(level))
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// statementCache turns -statement-cache (0: none) into store.Config's
+// StatementCache (0: the default, negative: none).
+func statementCache(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }

@@ -260,8 +260,16 @@ func TestConfig(t *testing.T) {
 	if err != nil || m.MetricsAddr != "127.0.0.1:9464" {
 		t.Fatalf("PACTREG_METRICS_ADDR: %q %v", m.MetricsAddr, err)
 	}
+	if def.StatementCache != 128 || statementCache(def.StatementCache) != 128 {
+		t.Errorf("statement cache by default: %d", def.StatementCache)
+	}
+	if off, err := parseConfig(nil, func(k string) string { return map[string]string{"PACTREG_STATEMENT_CACHE": "0"}[k] }, io.Discard); err != nil ||
+		off.StatementCache != 0 || statementCache(off.StatementCache) >= 0 {
+		t.Errorf("PACTREG_STATEMENT_CACHE=0: %d %v (store gets %d, want none)", off.StatementCache, err, statementCache(off.StatementCache))
+	}
 	for _, bad := range [][]string{{"-demo", "maybe"}, {"-shutdown-timeout", "soon"}, {"-log-level", "loud"}, {"extra"},
-		{"-max-cost", "0"}, {"-max-page", "x"}, {"-rate", "-1"}, {"-timeout", "0s"}, {"-max-body-bytes", "10"}} {
+		{"-max-cost", "0"}, {"-max-page", "x"}, {"-rate", "-1"}, {"-timeout", "0s"}, {"-max-body-bytes", "10"},
+		{"-statement-cache", "-1"}, {"-statement-cache", "many"}} {
 		if _, err := parseConfig(bad, func(string) string { return "" }, io.Discard); err == nil {
 			t.Errorf("%v accepted", bad)
 		}

@@ -37,6 +37,10 @@ type Config struct {
 	// StatementTimeout bounds each PostgreSQL statement (statement_timeout)
 	// unless the URL sets one; 0 means 10s.
 	StatementTimeout time.Duration
+	// StatementCache is how many prepared statements each PostgreSQL
+	// connection keeps (see preparing); 0 means DefaultStatementCache, a
+	// negative number none (for a pooler that cannot hold them).
+	StatementCache int
 }
 
 // DefaultSQLiteFile is the embedded database used when no URL is given.
@@ -89,10 +93,15 @@ func Open(cfg Config) (*DB, error) {
 		if url, err = withStatementTimeout(url, cfg.StatementTimeout); err != nil {
 			return nil, err
 		}
-		db, err = sql.Open("postgres", url)
+		connector, err := pq.NewConnector(url)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
+		size := cfg.StatementCache
+		if size == 0 {
+			size = DefaultStatementCache
+		}
+		db = sql.OpenDB(&preparing{Connector: connector, size: size})
 		n := cfg.MaxOpenConns
 		if n <= 0 {
 			n = 16
@@ -109,7 +118,12 @@ func Open(cfg Config) (*DB, error) {
 		}
 	}
 	changed := newBroadcast()
-	var drv dialect.Driver = &serialWrites{Driver: entsql.OpenDB(name, db), postgres: name == dialect.Postgres, changed: changed}
+	postgres := name == dialect.Postgres
+	var drv dialect.Driver = &serialWrites{
+		Driver:   &longInLists{Driver: entsql.OpenDB(name, db), postgres: postgres},
+		postgres: postgres,
+		changed:  changed,
+	}
 	if cfg.Wrap != nil {
 		drv = cfg.Wrap(drv)
 	}

@@ -1,0 +1,168 @@
+package store
+
+import (
+	"container/list"
+	"context"
+	"database/sql/driver"
+	"errors"
+
+	"github.com/lib/pq"
+)
+
+// DefaultStatementCache is how many prepared statements each PostgreSQL
+// connection keeps (Config.StatementCache).
+const DefaultStatementCache = 128
+
+// preparing is a database/sql connector for PostgreSQL whose connections
+// prepare each parameterised statement once and keep it (up to size
+// statements per connection, least recently used out first).
+//
+// lib/pq otherwise sends every statement with arguments as an unnamed
+// statement: Parse and Describe, a wait for the answer, then Bind and
+// Execute; PostgreSQL parses and plans it anew each time. ent writes the
+// same statement text for every request of a shape (and long IN lists
+// become one array parameter: longInLists), so a connection that keeps
+// its statements saves a round trip, the parse and, once PostgreSQL
+// settles on a generic plan for a statement, the planning, on every
+// statement of every request. Statements without arguments (migrations,
+// session settings) go through as before.
+type preparing struct {
+	driver.Connector
+	size int
+}
+
+func (c *preparing) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.Connector.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pc, ok := conn.(pqConn)
+	if !ok || c.size <= 0 {
+		return conn, nil
+	}
+	return &preparingConn{pqConn: pc, size: c.size, stmts: map[string]*list.Element{}, lru: list.New()}, nil
+}
+
+// pqConn is what database/sql uses of a lib/pq connection.
+type pqConn interface {
+	driver.Conn
+	driver.ConnBeginTx
+	driver.ConnPrepareContext
+	driver.QueryerContext
+	driver.ExecerContext
+	driver.Pinger
+	driver.SessionResetter
+	driver.Validator
+	driver.NamedValueChecker
+}
+
+// preparingConn is one connection of preparing. database/sql uses a
+// connection from one goroutine at a time, so it needs no lock.
+type preparingConn struct {
+	pqConn
+	size  int
+	stmts map[string]*list.Element // query → element of lru
+	lru   *list.List               // of *cachedStmt, most recently used first
+}
+
+type cachedStmt struct {
+	query string
+	stmt  interface {
+		driver.Stmt
+		driver.StmtQueryContext
+		driver.StmtExecContext
+	}
+}
+
+func (c *preparingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	if len(args) == 0 {
+		return c.pqConn.QueryContext(ctx, query, args)
+	}
+	return withStatement(c, ctx, query, func(s *cachedStmt) (driver.Rows, error) {
+		return s.stmt.QueryContext(ctx, args)
+	})
+}
+
+func (c *preparingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	if len(args) == 0 {
+		return c.pqConn.ExecContext(ctx, query, args)
+	}
+	return withStatement(c, ctx, query, func(s *cachedStmt) (driver.Result, error) {
+		return s.stmt.ExecContext(ctx, args)
+	})
+}
+
+// withStatement runs f with query's prepared statement. When the server
+// says the kept statement is gone or stale (stale), it prepares it again
+// and runs f once more: the failed attempt executed nothing. If that
+// fails too (in a transaction the first error aborted it), the first
+// error is returned.
+func withStatement[T any](c *preparingConn, ctx context.Context, query string, f func(*cachedStmt) (T, error)) (T, error) {
+	var zero T
+	s, err := c.prepared(ctx, query)
+	if err != nil {
+		return zero, err
+	}
+	v, err := f(s)
+	if !stale(err) {
+		return v, err
+	}
+	c.drop(s)
+	if s, err2 := c.prepared(ctx, query); err2 == nil {
+		if v, err2 := f(s); err2 == nil {
+			return v, nil
+		}
+	}
+	return zero, err
+}
+
+// prepared returns query's statement on this connection, prepared now if
+// it was not kept.
+func (c *preparingConn) prepared(ctx context.Context, query string) (*cachedStmt, error) {
+	if e, ok := c.stmts[query]; ok {
+		c.lru.MoveToFront(e)
+		return e.Value.(*cachedStmt), nil
+	}
+	st, err := c.pqConn.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	s := &cachedStmt{query: query}
+	var ok bool
+	if s.stmt, ok = st.(interface {
+		driver.Stmt
+		driver.StmtQueryContext
+		driver.StmtExecContext
+	}); !ok {
+		_ = st.Close()
+		return nil, errors.New("store: lib/pq statement without context methods")
+	}
+	if c.lru.Len() >= c.size {
+		c.drop(c.lru.Back().Value.(*cachedStmt))
+	}
+	c.stmts[query] = c.lru.PushFront(s)
+	return s, nil
+}
+
+// stale reports whether err says that the server no longer has a kept
+// statement as it was prepared: it was deallocated (DISCARD ALL, a
+// connection pooler), or a schema change altered its result columns
+// ("cached plan must not change result type"). Other errors (a
+// constraint, a timeout) leave the statement as good as before.
+func stale(err error) bool {
+	var pe *pq.Error
+	if err == nil || !errors.As(err, &pe) {
+		return false
+	}
+	return pe.Code == "26000" || pe.Code == "0A000" // invalid_sql_statement_name, feature_not_supported
+}
+
+// drop forgets s and closes it on the server (best effort: a broken
+// connection is reported by its next use).
+func (c *preparingConn) drop(s *cachedStmt) {
+	if e, ok := c.stmts[s.query]; ok {
+		c.lru.Remove(e)
+		delete(c.stmts, s.query)
+		_ = s.stmt.Close()
+	}
+}

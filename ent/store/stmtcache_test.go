@@ -1,0 +1,74 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/pactreg/pactreg/ent/store"
+	"github.com/pactreg/pactreg/ent/store/storetest"
+)
+
+// TestStatementCache: on PostgreSQL a connection prepares a statement with
+// arguments once and reuses it, keeps at most StatementCache of them,
+// prepares again what the server dropped (DISCARD ALL, as a pooler may
+// send), and keeps none when the cache is off.
+func TestStatementCache(t *testing.T) {
+	url := storetest.PostgresSchemaURL(t)
+	for _, tc := range []struct {
+		size, want int
+	}{
+		{size: 3, want: 3},
+		{size: -1, want: 0},
+	} {
+		t.Run(fmt.Sprint("size ", tc.size), func(t *testing.T) {
+			db, err := store.Open(store.Config{URL: url, StatementCache: tc.size})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			ctx := context.Background()
+			conn, err := db.SQL.Conn(ctx) // one connection: prepared statements are per session
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			query := func(i int) {
+				t.Helper()
+				var got int
+				if err := conn.QueryRowContext(ctx, fmt.Sprintf("SELECT $1::int + %d", i), 1).Scan(&got); err != nil || got != i+1 {
+					t.Fatalf("query %d: %d, %v", i, got, err)
+				}
+			}
+			prepared := func() (n int) {
+				t.Helper()
+				if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM pg_prepared_statements").Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			for range 3 {
+				query(0)
+			}
+			if n := prepared(); n != min(tc.want, 1) {
+				t.Fatalf("after one statement 3 times: %d prepared", n)
+			}
+			for i := range 5 {
+				query(i)
+			}
+			if n := prepared(); n != tc.want {
+				t.Fatalf("after 5 statements: %d prepared, want %d", n, tc.want)
+			}
+			query(4) // kept
+			query(0) // prepared again
+			if _, err := conn.ExecContext(ctx, "DISCARD ALL"); err != nil {
+				t.Fatal(err)
+			}
+			query(0)
+			query(4)
+			if n := prepared(); n != min(tc.want, 2) {
+				t.Fatalf("after DISCARD ALL and 2 statements: %d prepared", n)
+			}
+		})
+	}
+}
