@@ -1,6 +1,8 @@
 package static
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -164,13 +166,18 @@ func TestAssets(t *testing.T) {
 		if resp.Header.Get("X-Content-Type-Options") != "nosniff" {
 			t.Errorf("GET %s: no nosniff", u.Path)
 		}
-		if len(body(t, resp)) < 100 {
+		content := body(t, resp)
+		if len(content) < 100 {
 			t.Errorf("GET %s: body too small", u.Path)
 		}
 		etag := resp.Header.Get("ETag")
-		if etag == "" {
-			t.Errorf("GET %s: no ETag", u.Path)
+		if sum := sha256.Sum256([]byte(content)); etag != `"`+hex.EncodeToString(sum[:16])+`"` {
+			t.Errorf("GET %s: ETag %s is not the hash of the %d bytes served", u.Path, etag, len(content))
 			continue
+		}
+		if part := get(t, h, http.MethodGet, u.Path, map[string]string{"Range": "bytes=10-19"}); part.StatusCode != http.StatusPartialContent ||
+			body(t, part) != content[10:20] {
+			t.Errorf("GET %s with Range: status %d or wrong bytes", u.Path, part.StatusCode)
 		}
 		if resp := get(t, h, http.MethodGet, u.Path, map[string]string{"If-None-Match": etag}); resp.StatusCode != http.StatusNotModified {
 			t.Errorf("GET %s If-None-Match: status %d, want 304", u.Path, resp.StatusCode)
