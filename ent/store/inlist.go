@@ -64,17 +64,7 @@ func (d *longInLists) Tx(ctx context.Context) (dialect.Tx, error) {
 
 // BeginTx is what ent's Client.BeginTx and serialWrites call.
 func (d *longInLists) BeginTx(ctx context.Context, opts *sql.TxOptions) (dialect.Tx, error) {
-	var (
-		tx  dialect.Tx
-		err error
-	)
-	if b, ok := d.Driver.(interface {
-		BeginTx(context.Context, *sql.TxOptions) (dialect.Tx, error)
-	}); ok {
-		tx, err = b.BeginTx(ctx, opts)
-	} else {
-		tx, err = d.Driver.Tx(ctx)
-	}
+	tx, err := beginTx(ctx, d.Driver, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -47,17 +47,7 @@ func (d *serialWrites) Tx(ctx context.Context) (dialect.Tx, error) {
 
 // BeginTx is what ent's Client.BeginTx calls.
 func (d *serialWrites) BeginTx(ctx context.Context, opts *sql.TxOptions) (dialect.Tx, error) {
-	var (
-		tx  dialect.Tx
-		err error
-	)
-	if b, ok := d.Driver.(interface {
-		BeginTx(context.Context, *sql.TxOptions) (dialect.Tx, error)
-	}); ok {
-		tx, err = b.BeginTx(ctx, opts)
-	} else {
-		tx, err = d.Driver.Tx(ctx)
-	}
+	tx, err := beginTx(ctx, d.Driver, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -68,6 +58,17 @@ func (d *serialWrites) BeginTx(ctx context.Context, opts *sql.TxOptions) (dialec
 		}
 	}
 	return &announcingTx{Tx: tx, d: d}, nil
+}
+
+// beginTx begins a transaction on drv with opts when drv can take them
+// (ent's SQL driver and the wrappers here), else with drv.Tx.
+func beginTx(ctx context.Context, drv dialect.Driver, opts *sql.TxOptions) (dialect.Tx, error) {
+	if b, ok := drv.(interface {
+		BeginTx(context.Context, *sql.TxOptions) (dialect.Tx, error)
+	}); ok {
+		return b.BeginTx(ctx, opts)
+	}
+	return drv.Tx(ctx)
 }
 
 // announcingTx announces its commit (see serialWrites).
