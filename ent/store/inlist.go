@@ -11,7 +11,7 @@ import (
 
 // longInLists sends every long list of integers that ent writes as
 // `x IN ($1, $2, …, $n)` as one parameter instead: `x = ANY($1)` with a
-// PostgreSQL array on PostgreSQL, `x IN (SELECT value FROM json_each(?))`
+// PostgreSQL array on PostgreSQL, `x IN (SELECT +value FROM json_each(?))`
 // with a JSON array on SQLite. ent's eager loading puts one parameter per
 // parent row in such lists (the people of 5,000 appointments: 5,000
 // parameters), which
@@ -156,7 +156,9 @@ func rewriteInLists(query string, args []any, postgres bool) (string, []any, boo
 				writePlaceholder()
 				out.WriteByte(')')
 			} else {
-				out.WriteString(" IN (SELECT value FROM json_each(?))")
+				// +value: no affinity, so the comparison applies the left
+				// side's, as it does to a list of values.
+				out.WriteString(" IN (SELECT +value FROM json_each(?))")
 			}
 			next += n
 			i += len(in) + length

@@ -1,7 +1,10 @@
 package store
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -63,14 +66,14 @@ func TestRewriteInLists(t *testing.T) {
 			name:     "sqlite",
 			query:    "SELECT `p`.`id` FROM `p` WHERE `p`.`id` IN (" + placeholders(long, 0, false) + ") AND `p`.`x` = ?",
 			args:     append(ints(long), "x"),
-			want:     "SELECT `p`.`id` FROM `p` WHERE `p`.`id` IN (SELECT value FROM json_each(?)) AND `p`.`x` = ?",
+			want:     "SELECT `p`.`id` FROM `p` WHERE `p`.`id` IN (SELECT +value FROM json_each(?)) AND `p`.`x` = ?",
 			wantArgs: []any{"[" + strings.Trim(array, "{}") + "]", "x"},
 		},
 		{
 			name:     "a quoted IN ( and ? are text",
 			query:    "SELECT ' IN (?' AS `a?`, `p`.`id` FROM `p` WHERE `p`.`id` IN (" + placeholders(long, 0, false) + ")",
 			args:     ints(long),
-			want:     "SELECT ' IN (?' AS `a?`, `p`.`id` FROM `p` WHERE `p`.`id` IN (SELECT value FROM json_each(?))",
+			want:     "SELECT ' IN (?' AS `a?`, `p`.`id` FROM `p` WHERE `p`.`id` IN (SELECT +value FROM json_each(?))",
 			wantArgs: []any{"[" + strings.Trim(array, "{}") + "]"},
 		},
 		{
@@ -158,4 +161,86 @@ func TestRewriteInLists(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestInListsEquivalent: on both databases the rewritten statement finds
+// the same rows as ent's IN list, whatever the left side's type: an
+// integer list against integer, real, numeric, text and untyped columns
+// holding numbers in several spellings (SQLite compares with the left
+// side's affinity; PostgreSQL converts the list to the column's type).
+func TestInListsEquivalent(t *testing.T) {
+	type backend struct {
+		name, url string
+		postgres  bool
+	}
+	backends := []backend{{name: "sqlite", url: t.TempDir() + "/eq.db"}}
+	if url := os.Getenv("PACTREG_TEST_DATABASE_URL"); url != "" {
+		backends = append(backends, backend{name: "postgres", url: url, postgres: true})
+	} else if os.Getenv("PACTREG_TEST_REQUIRE_POSTGRES") == "1" {
+		t.Fatal("PACTREG_TEST_DATABASE_URL is required")
+	}
+	for _, be := range backends {
+		t.Run(be.name, func(t *testing.T) {
+			db, err := Open(Config{URL: be.url})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			ctx := context.Background()
+			conn, err := db.SQL.Conn(ctx) // one session: the temporary table
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			table := "CREATE TEMPORARY TABLE eq (id int, i bigint, r real, n numeric, t text, u"
+			values := []string{"1, 1, 1, 1, '1', '1'", "2, 2, 2.0, 2.0, '2.0', 2", "3, 3, 3.5, 3.5, ' 3', '03'", "4, 40, 4, 4, '04', 4.0"}
+			if be.postgres {
+				table = "CREATE TEMPORARY TABLE eq (id int, i bigint, r real, n numeric, t text, u varchar"
+			}
+			if _, err := conn.ExecContext(ctx, table+")"); err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range values {
+				if _, err := conn.ExecContext(ctx, "INSERT INTO eq VALUES ("+v+")"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			long := minArrayList(false)
+			args := ints(long) // 1..16
+			for _, column := range []string{"i", "r", "n", "t", "u"} {
+				query := "SELECT id FROM eq WHERE " + column + " IN (" + placeholders(long, 1, be.postgres) + ") ORDER BY id"
+				if be.postgres && (column == "t" || column == "u") {
+					continue // text = integer: PostgreSQL refuses both forms alike (no operator)
+				}
+				rewritten, rargs, ok := rewriteInLists(query, args, be.postgres)
+				if !ok {
+					t.Fatalf("%s: not rewritten", column)
+				}
+				if got, want := ids(t, conn, rewritten, rargs), ids(t, conn, query, args); got != want {
+					t.Errorf("%s: rewritten finds %s, IN list %s", column, got, want)
+				}
+			}
+		})
+	}
+}
+
+func ids(t *testing.T, conn *sql.Conn, query string, args []any) string {
+	t.Helper()
+	rows, err := conn.QueryContext(context.Background(), query, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id int
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprint(id))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return "[" + strings.Join(out, " ") + "]"
 }

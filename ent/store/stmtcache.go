@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"hash/maphash"
 
 	"github.com/lib/pq"
 )
@@ -25,7 +26,12 @@ const DefaultStatementCache = 128
 // its statements saves a round trip, the parse and, once PostgreSQL
 // settles on a generic plan for a statement, the planning, on every
 // statement of every request. Statements without arguments (migrations,
-// session settings) go through as before.
+// session settings), and a text the connection has not run before, go
+// through as before (see keep).
+//
+// Not for COPY: a statement sent on a connection with a pq.CopyIn in
+// progress breaks that connection (lib/pq's own path refuses it with an
+// error). pactreg does not use COPY.
 type preparing struct {
 	driver.Connector
 	size int
@@ -40,7 +46,7 @@ func (c *preparing) Connect(ctx context.Context) (driver.Conn, error) {
 	if !ok || c.size <= 0 {
 		return conn, nil
 	}
-	return &preparingConn{pqConn: pc, size: c.size, stmts: map[string]*list.Element{}, lru: list.New()}, nil
+	return &preparingConn{pqConn: pc, size: c.size, stmts: map[string]*list.Element{}, lru: list.New(), seen: map[uint64]struct{}{}}, nil
 }
 
 // pqConn is what database/sql uses of a lib/pq connection.
@@ -63,7 +69,11 @@ type preparingConn struct {
 	size  int
 	stmts map[string]*list.Element // query → element of lru
 	lru   *list.List               // of *cachedStmt, most recently used first
+	seen  map[uint64]struct{}      // hashes of texts run once, not kept (see keep)
 }
+
+// seed hashes statement texts for preparingConn.seen.
+var seed = maphash.MakeSeed()
 
 type cachedStmt struct {
 	query string
@@ -75,7 +85,7 @@ type cachedStmt struct {
 }
 
 func (c *preparingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	if len(args) == 0 {
+	if !c.keep(query, len(args)) {
 		return c.pqConn.QueryContext(ctx, query, args)
 	}
 	return withStatement(c, ctx, query, func(s *cachedStmt) (driver.Rows, error) {
@@ -84,7 +94,7 @@ func (c *preparingConn) QueryContext(ctx context.Context, query string, args []d
 }
 
 func (c *preparingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	if len(args) == 0 {
+	if !c.keep(query, len(args)) {
 		return c.pqConn.ExecContext(ctx, query, args)
 	}
 	return withStatement(c, ctx, query, func(s *cachedStmt) (driver.Result, error) {
@@ -92,11 +102,34 @@ func (c *preparingConn) ExecContext(ctx context.Context, query string, args []dr
 	})
 }
 
+// keep reports whether query runs as a kept statement: it has arguments,
+// and it is kept already or this connection has run its text before. A
+// text run only once (a filter combination, a list of strings whose
+// length varies) goes the unnamed way, as without the cache, instead of
+// taking a place in it and a round trip to close it later.
+func (c *preparingConn) keep(query string, nargs int) bool {
+	if nargs == 0 {
+		return false
+	}
+	if _, ok := c.stmts[query]; ok {
+		return true
+	}
+	h := maphash.String(seed, query)
+	if _, ok := c.seen[h]; ok {
+		return true
+	}
+	if len(c.seen) >= 4*c.size {
+		clear(c.seen)
+	}
+	c.seen[h] = struct{}{}
+	return false
+}
+
 // withStatement runs f with query's prepared statement. When the server
 // says the kept statement is gone or stale (stale), it prepares it again
-// and runs f once more: the failed attempt executed nothing. If that
-// fails too (in a transaction the first error aborted it), the first
-// error is returned.
+// and runs f once more (the failed attempt executed nothing), returning
+// that attempt's result and error. If it cannot prepare it again (in a
+// transaction the first error aborted it), the first error is returned.
 func withStatement[T any](c *preparingConn, ctx context.Context, query string, f func(*cachedStmt) (T, error)) (T, error) {
 	var zero T
 	s, err := c.prepared(ctx, query)
@@ -109,9 +142,7 @@ func withStatement[T any](c *preparingConn, ctx context.Context, query string, f
 	}
 	c.drop(s)
 	if s, err2 := c.prepared(ctx, query); err2 == nil {
-		if v, err2 := f(s); err2 == nil {
-			return v, nil
-		}
+		return f(s)
 	}
 	return zero, err
 }

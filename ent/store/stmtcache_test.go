@@ -2,17 +2,21 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
+
+	"github.com/lib/pq"
 
 	"github.com/pactreg/pactreg/ent/store"
 	"github.com/pactreg/pactreg/ent/store/storetest"
 )
 
 // TestStatementCache: on PostgreSQL a connection prepares a statement with
-// arguments once and reuses it, keeps at most StatementCache of them,
-// prepares again what the server dropped (DISCARD ALL, as a pooler may
-// send), and keeps none when the cache is off.
+// arguments the second time it runs its text and reuses it from then on,
+// keeps at most StatementCache of them, prepares again what the server
+// dropped (DISCARD ALL, as a pooler may send) and then reports the
+// statement's own error, and keeps none when the cache is off.
 func TestStatementCache(t *testing.T) {
 	url := storetest.PostgresSchemaURL(t)
 	for _, tc := range []struct {
@@ -33,12 +37,17 @@ func TestStatementCache(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer conn.Close()
-			query := func(i int) {
+			once := func(i int) {
 				t.Helper()
 				var got int
 				if err := conn.QueryRowContext(ctx, fmt.Sprintf("SELECT $1::int + %d", i), 1).Scan(&got); err != nil || got != i+1 {
 					t.Fatalf("query %d: %d, %v", i, got, err)
 				}
+			}
+			query := func(i int) { // twice: kept from the second time
+				t.Helper()
+				once(i)
+				once(i)
 			}
 			prepared := func() (n int) {
 				t.Helper()
@@ -68,6 +77,36 @@ func TestStatementCache(t *testing.T) {
 			query(4)
 			if n := prepared(); n != min(tc.want, 2) {
 				t.Fatalf("after DISCARD ALL and 2 statements: %d prepared", n)
+			}
+			once(99) // a text run once is not kept
+			if n := prepared(); n != min(tc.want, 2) {
+				t.Fatalf("after a statement run once: %d prepared", n)
+			}
+
+			// After a retry, the statement's own error, not the stale one.
+			if _, err := conn.ExecContext(ctx, "CREATE TEMPORARY TABLE u (x int PRIMARY KEY)"); err != nil {
+				t.Fatal(err)
+			}
+			insert := func() error {
+				_, err := conn.ExecContext(ctx, "INSERT INTO u (x) VALUES ($1)", 1)
+				return err
+			}
+			if err := insert(); err != nil {
+				t.Fatal(err)
+			}
+			for _, discard := range []bool{false, true} {
+				if discard {
+					if _, err := conn.ExecContext(ctx, "DISCARD PLANS"); err != nil {
+						t.Fatal(err)
+					}
+					if _, err := conn.ExecContext(ctx, "DEALLOCATE ALL"); err != nil {
+						t.Fatal(err)
+					}
+				}
+				var pe *pq.Error
+				if err := insert(); !errors.As(err, &pe) || pe.Code != "23505" {
+					t.Fatalf("duplicate insert (deallocated first: %v): %v, want unique_violation", discard, err)
+				}
 			}
 		})
 	}
