@@ -107,11 +107,11 @@ func (d *longInLists) rewrite(query string, args any) (string, any) {
 func rewriteInLists(query string, args []any, postgres bool) (string, []any, bool) {
 	var (
 		out     strings.Builder
-		outArgs = make([]any, 0, len(args))
-		next    int // index of the next placeholder's argument
+		outArgs = make([]any, 0, 8) // the lists collapse: usually a few
+		next    int                 // index of the next placeholder's argument
 		changed bool
 	)
-	out.Grow(len(query))
+	out.Grow(min(len(query), 512))
 	writePlaceholder := func() {
 		if postgres {
 			out.WriteByte('$')
@@ -164,8 +164,12 @@ func rewriteInLists(query string, args []any, postgres bool) (string, []any, boo
 			i += len(in) + length
 			changed = true
 		default:
-			out.WriteByte(c)
-			i++
+			j := i + 1
+			for j < len(query) && !special[query[j]] {
+				j++
+			}
+			out.WriteString(query[i:j])
+			i = j
 		}
 	}
 	if !changed || next != len(args) {
@@ -173,6 +177,15 @@ func rewriteInLists(query string, args []any, postgres bool) (string, []any, boo
 	}
 	return out.String(), outArgs, true
 }
+
+// special marks the bytes at which rewriteInLists looks closer; it copies
+// runs of others as they are.
+var special = func() (s [256]bool) {
+	for _, c := range []byte("'\"`-/$? ") {
+		s[c] = true
+	}
+	return s
+}()
 
 // placeholderAt returns the length of the placeholder at query[i:] if it
 // is the one of argument arg (0-based), else 0.
@@ -239,22 +252,29 @@ func arrayOf(values []any, postgres bool) string {
 	if postgres {
 		open, close = '{', '}'
 	}
-	b := make([]byte, 0, len(values)*8+2)
-	b = append(b, open)
+	var (
+		b   strings.Builder
+		num [20]byte
+	)
+	b.Grow(len(values)*12 + 2) // ids up to 11 digits and a comma without growing
+	b.WriteByte(open)
 	for i, v := range values {
 		if i > 0 {
-			b = append(b, ',')
+			b.WriteByte(',')
 		}
+		var n int64
 		switch v := v.(type) {
 		case int:
-			b = strconv.AppendInt(b, int64(v), 10)
+			n = int64(v)
 		case int64:
-			b = strconv.AppendInt(b, v, 10)
+			n = v
 		case int32:
-			b = strconv.AppendInt(b, int64(v), 10)
+			n = int64(v)
 		}
+		b.Write(strconv.AppendInt(num[:0], n, 10))
 	}
-	return string(append(b, close))
+	b.WriteByte(close)
+	return b.String()
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
