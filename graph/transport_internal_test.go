@@ -3,6 +3,8 @@ package graph
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -33,6 +35,10 @@ func TestWriteResponseAsMarshalled(t *testing.T) {
 		"has next":              {Data: []byte(`{"a":1}`), HasNext: &yes},
 		"invalid data":          {Data: []byte(`{"a":`)[:0]},
 		"data with null inside": {Data: []byte(`[null,true,false,-1.5e3]`)},
+		"escaped backslashes":   {Data: []byte(`{"a":"x\\\\","b":"\\\"q\\"}`)},
+		"space after escapes":   {Data: []byte(`{"a":"x\\\\" ,"b":1}`)},
+		"escaped quote, space":  {Data: []byte(`{"a":"x\" y","b":[1, 2]}`)},
+		"unterminated string":   {Data: []byte(`{"a":"x\"}`)},
 	} {
 		want, err := json.Marshal(resp)
 		if err != nil {
@@ -42,6 +48,75 @@ func TestWriteResponseAsMarshalled(t *testing.T) {
 		writeResponse(&got, resp)
 		if got.String() != string(want) {
 			t.Errorf("%s:\n got %s\nwant %s", name, got.String(), want)
+		}
+	}
+}
+
+// TestRawDataAsMarshalledMatchesScan: the quote-hopping check agrees with a
+// plain byte-by-byte reading of the same rule on 50,000 random inputs
+// built from the bytes that matter (quotes, backslashes, whitespace, the
+// HTML characters), so a wrong escape count cannot pass by falling back.
+func TestRawDataAsMarshalledMatchesScan(t *testing.T) {
+	scan := func(data []byte) bool {
+		inString, escaped := false, false
+		for _, c := range data {
+			switch {
+			case c == '<', c == '>', c == '&', c == 0xE2: // anywhere, conservatively
+				return false
+			case inString && escaped:
+				escaped = false
+			case inString:
+				switch c {
+				case '\\':
+					escaped = true
+				case '"':
+					inString = false
+				}
+			case c == '"':
+				inString = true
+			case c == ' ', c == '\t', c == '\n', c == '\r':
+				return false
+			}
+		}
+		return !inString // unterminated: not valid JSON
+	}
+	alphabet := []byte("\"\"\"\\\\\\  \n\tax,:{}[]<&\xe2")
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 50_000 {
+		data := make([]byte, 1+rng.IntN(24))
+		for i := range data {
+			data[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		if got, want := rawDataAsMarshalled(data), scan(data); got != want {
+			t.Fatalf("%q: %v, the byte-by-byte reading says %v", data, got, want)
+		}
+	}
+}
+
+// BenchmarkRawDataAsMarshalled: the check every reply's data passes before
+// it is written as it is, on a reply shaped like the large nested
+// benchmark's (about 330 KB: ids, names, roles).
+func BenchmarkRawDataAsMarshalled(b *testing.B) {
+	var data bytes.Buffer
+	data.WriteString(`{"bodies":{"edges":[`)
+	for i := range 1000 {
+		if i > 0 {
+			data.WriteByte(',')
+		}
+		fmt.Fprintf(&data, `{"id":"%d","role":"MEMBER","nominatingOrganisation":{"name":"Organisation %d"},"appointments":[`, 17179869184+i, i%450)
+		for j := range 5 {
+			if j > 0 {
+				data.WriteByte(',')
+			}
+			fmt.Fprintf(&data, `{"id":"%d","person":{"name":"Person %d"}}`, 21474836480+5*i+j, 5*i+j)
+		}
+		data.WriteString(`]}`)
+	}
+	data.WriteString(`]}}`)
+	b.SetBytes(int64(data.Len()))
+	for b.Loop() {
+		if !rawDataAsMarshalled(data.Bytes()) {
+			b.Fatal("not as marshalled")
 		}
 	}
 }
