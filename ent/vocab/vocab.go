@@ -4,10 +4,10 @@
 package vocab
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 )
 
 // enum is the behaviour shared by the vocabularies.
@@ -21,7 +21,22 @@ func unmarshal[T enum](v any, valid []string, name string) (T, error) {
 	return T(s), nil
 }
 
-func marshal(w io.Writer, s string) { _, _ = io.WriteString(w, strconv.Quote(s)) }
+// marshal writes s as a JSON string. A vocabulary's values are GraphQL
+// enum names ([_A-Za-z][_0-9A-Za-z]*), which need no escaping: they are
+// written between quotes as they are. Anything else (a value the database
+// should not hold) is escaped by encoding/json.
+func marshal(w io.Writer, s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c == '_' || '0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z') {
+			b, _ := json.Marshal(s)
+			_, _ = w.Write(b)
+			return
+		}
+	}
+	_, _ = io.WriteString(w, `"`)
+	_, _ = io.WriteString(w, s)
+	_, _ = io.WriteString(w, `"`)
+}
 
 // UnknownValueError reports a value outside a vocabulary.
 type UnknownValueError struct {
