@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"hash/maphash"
+	"strings"
 
 	"github.com/lib/pq"
 )
@@ -25,9 +26,9 @@ const DefaultStatementCache = 128
 // become one array parameter: longInLists), so a connection that keeps
 // its statements saves a round trip, the parse and, once PostgreSQL
 // settles on a generic plan for a statement, the planning, on every
-// statement of every request. Statements without arguments (migrations,
-// session settings), and a text the connection has not run before, go
-// through as before (see keep).
+// statement of every request. Statements without arguments other than a
+// SELECT (migrations, session settings), and a text the connection has
+// not run before, go through as before (see keep).
 //
 // Not for COPY: a statement sent on a connection with a pq.CopyIn in
 // progress breaks that connection (lib/pq's own path refuses it with an
@@ -102,13 +103,16 @@ func (c *preparingConn) ExecContext(ctx context.Context, query string, args []dr
 	})
 }
 
-// keep reports whether query runs as a kept statement: it has arguments,
-// and it is kept already or this connection has run its text before. A
-// text run only once (a filter combination, a list of strings whose
-// length varies) goes the unnamed way, as without the cache, instead of
-// taking a place in it and a round trip to close it later.
+// keep reports whether query runs as a kept statement: it has arguments
+// or is one SELECT as ent writes it (LIMIT and OFFSET as numbers: a page of
+// a connection has none), and it is kept already or this connection has
+// run its text before. A text run only once (a filter combination, a list
+// of strings whose length varies) goes the unnamed way, as without the
+// cache, instead of taking a place in it and a round trip to close it
+// later. Other statements without arguments (migrations: several
+// statements in one text; session settings) always go the simple way.
 func (c *preparingConn) keep(query string, nargs int) bool {
-	if nargs == 0 {
+	if nargs == 0 && (!strings.HasPrefix(query, "SELECT ") || strings.Contains(query, ";")) {
 		return false
 	}
 	if _, ok := c.stmts[query]; ok {

@@ -49,9 +49,12 @@ func TestStatementCache(t *testing.T) {
 				once(i)
 				once(i)
 			}
+			// prepared counts this session's prepared statements; in lower
+			// case, it is not a SELECT as ent writes them, so it takes no
+			// place in the cache itself.
 			prepared := func() (n int) {
 				t.Helper()
-				if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM pg_prepared_statements").Scan(&n); err != nil {
+				if err := conn.QueryRowContext(ctx, "select count(*) from pg_prepared_statements").Scan(&n); err != nil {
 					t.Fatal(err)
 				}
 				return n
@@ -81,6 +84,21 @@ func TestStatementCache(t *testing.T) {
 			once(99) // a text run once is not kept
 			if n := prepared(); n != min(tc.want, 2) {
 				t.Fatalf("after a statement run once: %d prepared", n)
+			}
+
+			// A SELECT without arguments (a connection's page: ent writes
+			// LIMIT as a number) is kept too; other statements without
+			// arguments, and several statements in one text, are not.
+			before := prepared()
+			for range 2 {
+				for _, stmt := range []string{"SELECT 42", "SET application_name = 'pactreg-test'", "SELECT 1; SELECT 2"} {
+					if _, err := conn.ExecContext(ctx, stmt); err != nil {
+						t.Fatalf("%s: %v", stmt, err)
+					}
+				}
+			}
+			if n := prepared(); n != min(tc.want, before+1) {
+				t.Fatalf("after SELECT 42, SET and two SELECTs in one text, twice each: %d prepared, want %d", n, min(tc.want, before+1))
 			}
 
 			// After a retry, the statement's own error, not the stale one.
