@@ -58482,7 +58482,7 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 var apiTokenImplementors = []string{"ApiToken", "Node"}
 
 func (ec *executionContext) _ApiToken(ctx context.Context, sel ast.SelectionSet, obj *ent.APIToken) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, apiTokenImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, apiTokenImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -58560,7 +58560,7 @@ func (ec *executionContext) _ApiToken(ctx context.Context, sel ast.SelectionSet,
 var apiTokenConnectionImplementors = []string{"ApiTokenConnection"}
 
 func (ec *executionContext) _ApiTokenConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ApiTokenConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, apiTokenConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, apiTokenConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -58603,7 +58603,7 @@ func (ec *executionContext) _ApiTokenConnection(ctx context.Context, sel ast.Sel
 var apiTokenEdgeImplementors = []string{"ApiTokenEdge"}
 
 func (ec *executionContext) _ApiTokenEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ApiTokenEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, apiTokenEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, apiTokenEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -58641,7 +58641,7 @@ func (ec *executionContext) _ApiTokenEdge(ctx context.Context, sel ast.Selection
 var appointmentImplementors = []string{"Appointment", "Node"}
 
 func (ec *executionContext) _Appointment(ctx context.Context, sel ast.SelectionSet, obj *ent.Appointment) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, appointmentImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, appointmentImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -58799,7 +58799,7 @@ func (ec *executionContext) _Appointment(ctx context.Context, sel ast.SelectionS
 var appointmentConnectionImplementors = []string{"AppointmentConnection"}
 
 func (ec *executionContext) _AppointmentConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AppointmentConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, appointmentConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, appointmentConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -58842,7 +58842,7 @@ func (ec *executionContext) _AppointmentConnection(ctx context.Context, sel ast.
 var appointmentEdgeImplementors = []string{"AppointmentEdge"}
 
 func (ec *executionContext) _AppointmentEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AppointmentEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, appointmentEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, appointmentEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -58880,7 +58880,7 @@ func (ec *executionContext) _AppointmentEdge(ctx context.Context, sel ast.Select
 var auditEventImplementors = []string{"AuditEvent", "Node"}
 
 func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEvent) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, auditEventImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -58953,7 +58953,7 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 var auditEventConnectionImplementors = []string{"AuditEventConnection"}
 
 func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEventConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, auditEventConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -58996,7 +58996,7 @@ func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.S
 var auditEventEdgeImplementors = []string{"AuditEventEdge"}
 
 func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEventEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, auditEventEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -59034,7 +59034,7 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 var bodyImplementors = []string{"Body", "Node"}
 
 func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj *ent.Body) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, bodyImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, bodyImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -59222,7 +59222,7 @@ func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj
 var bodyConnectionImplementors = []string{"BodyConnection"}
 
 func (ec *executionContext) _BodyConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.BodyConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, bodyConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, bodyConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -59265,7 +59265,7 @@ func (ec *executionContext) _BodyConnection(ctx context.Context, sel ast.Selecti
 var bodyEdgeImplementors = []string{"BodyEdge"}
 
 func (ec *executionContext) _BodyEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.BodyEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, bodyEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, bodyEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -59303,7 +59303,7 @@ func (ec *executionContext) _BodyEdge(ctx context.Context, sel ast.SelectionSet,
 var calendarItemImplementors = []string{"CalendarItem"}
 
 func (ec *executionContext) _CalendarItem(ctx context.Context, sel ast.SelectionSet, obj *CalendarItem) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, calendarItemImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, calendarItemImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -59361,7 +59361,7 @@ func (ec *executionContext) _CalendarItem(ctx context.Context, sel ast.Selection
 var changeEventImplementors = []string{"ChangeEvent", "Node"}
 
 func (ec *executionContext) _ChangeEvent(ctx context.Context, sel ast.SelectionSet, obj *ent.ChangeEvent) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, changeEventImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, changeEventImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -59424,7 +59424,7 @@ func (ec *executionContext) _ChangeEvent(ctx context.Context, sel ast.SelectionS
 var changeEventConnectionImplementors = []string{"ChangeEventConnection"}
 
 func (ec *executionContext) _ChangeEventConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ChangeEventConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, changeEventConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, changeEventConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -59467,7 +59467,7 @@ func (ec *executionContext) _ChangeEventConnection(ctx context.Context, sel ast.
 var changeEventEdgeImplementors = []string{"ChangeEventEdge"}
 
 func (ec *executionContext) _ChangeEventEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ChangeEventEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, changeEventEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, changeEventEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -59505,7 +59505,7 @@ func (ec *executionContext) _ChangeEventEdge(ctx context.Context, sel ast.Select
 var compositionLineImplementors = []string{"CompositionLine"}
 
 func (ec *executionContext) _CompositionLine(ctx context.Context, sel ast.SelectionSet, obj *CompositionLine) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, compositionLineImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, compositionLineImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -59563,7 +59563,7 @@ func (ec *executionContext) _CompositionLine(ctx context.Context, sel ast.Select
 var compositionSummaryImplementors = []string{"CompositionSummary"}
 
 func (ec *executionContext) _CompositionSummary(ctx context.Context, sel ast.SelectionSet, obj *CompositionSummary) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, compositionSummaryImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, compositionSummaryImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -59621,7 +59621,7 @@ func (ec *executionContext) _CompositionSummary(ctx context.Context, sel ast.Sel
 var createdApiTokenImplementors = []string{"CreatedApiToken"}
 
 func (ec *executionContext) _CreatedApiToken(ctx context.Context, sel ast.SelectionSet, obj *CreatedAPIToken) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, createdApiTokenImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, createdApiTokenImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -59659,7 +59659,7 @@ func (ec *executionContext) _CreatedApiToken(ctx context.Context, sel ast.Select
 var decisionImplementors = []string{"Decision", "Node"}
 
 func (ec *executionContext) _Decision(ctx context.Context, sel ast.SelectionSet, obj *ent.Decision) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, decisionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, decisionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -59762,7 +59762,7 @@ func (ec *executionContext) _Decision(ctx context.Context, sel ast.SelectionSet,
 var decisionConnectionImplementors = []string{"DecisionConnection"}
 
 func (ec *executionContext) _DecisionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.DecisionConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, decisionConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, decisionConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -59805,7 +59805,7 @@ func (ec *executionContext) _DecisionConnection(ctx context.Context, sel ast.Sel
 var decisionEdgeImplementors = []string{"DecisionEdge"}
 
 func (ec *executionContext) _DecisionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.DecisionEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, decisionEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, decisionEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -59843,7 +59843,7 @@ func (ec *executionContext) _DecisionEdge(ctx context.Context, sel ast.Selection
 var evaluationImplementors = []string{"Evaluation", "Node"}
 
 func (ec *executionContext) _Evaluation(ctx context.Context, sel ast.SelectionSet, obj *ent.Evaluation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, evaluationImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, evaluationImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -59926,7 +59926,7 @@ func (ec *executionContext) _Evaluation(ctx context.Context, sel ast.SelectionSe
 var evaluationConnectionImplementors = []string{"EvaluationConnection"}
 
 func (ec *executionContext) _EvaluationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.EvaluationConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, evaluationConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, evaluationConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -59969,7 +59969,7 @@ func (ec *executionContext) _EvaluationConnection(ctx context.Context, sel ast.S
 var evaluationEdgeImplementors = []string{"EvaluationEdge"}
 
 func (ec *executionContext) _EvaluationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.EvaluationEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, evaluationEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, evaluationEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -60007,7 +60007,7 @@ func (ec *executionContext) _EvaluationEdge(ctx context.Context, sel ast.Selecti
 var fieldChangeImplementors = []string{"FieldChange"}
 
 func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionSet, obj *changes.Field) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, fieldChangeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, fieldChangeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -60050,7 +60050,7 @@ func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionS
 var fundingPoolImplementors = []string{"FundingPool", "Node"}
 
 func (ec *executionContext) _FundingPool(ctx context.Context, sel ast.SelectionSet, obj *ent.FundingPool) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, fundingPoolImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, fundingPoolImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -60133,7 +60133,7 @@ func (ec *executionContext) _FundingPool(ctx context.Context, sel ast.SelectionS
 var fundingPoolConnectionImplementors = []string{"FundingPoolConnection"}
 
 func (ec *executionContext) _FundingPoolConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.FundingPoolConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, fundingPoolConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, fundingPoolConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -60176,7 +60176,7 @@ func (ec *executionContext) _FundingPoolConnection(ctx context.Context, sel ast.
 var fundingPoolEdgeImplementors = []string{"FundingPoolEdge"}
 
 func (ec *executionContext) _FundingPoolEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.FundingPoolEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, fundingPoolEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, fundingPoolEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -60214,7 +60214,7 @@ func (ec *executionContext) _FundingPoolEdge(ctx context.Context, sel ast.Select
 var fundingRoundImplementors = []string{"FundingRound", "Node"}
 
 func (ec *executionContext) _FundingRound(ctx context.Context, sel ast.SelectionSet, obj *ent.FundingRound) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, fundingRoundImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, fundingRoundImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -60317,7 +60317,7 @@ func (ec *executionContext) _FundingRound(ctx context.Context, sel ast.Selection
 var fundingRoundConnectionImplementors = []string{"FundingRoundConnection"}
 
 func (ec *executionContext) _FundingRoundConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.FundingRoundConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, fundingRoundConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, fundingRoundConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -60360,7 +60360,7 @@ func (ec *executionContext) _FundingRoundConnection(ctx context.Context, sel ast
 var fundingRoundEdgeImplementors = []string{"FundingRoundEdge"}
 
 func (ec *executionContext) _FundingRoundEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.FundingRoundEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, fundingRoundEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, fundingRoundEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -60398,7 +60398,7 @@ func (ec *executionContext) _FundingRoundEdge(ctx context.Context, sel ast.Selec
 var fundingTotalsImplementors = []string{"FundingTotals"}
 
 func (ec *executionContext) _FundingTotals(ctx context.Context, sel ast.SelectionSet, obj *FundingTotals) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, fundingTotalsImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, fundingTotalsImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -60441,7 +60441,7 @@ func (ec *executionContext) _FundingTotals(ctx context.Context, sel ast.Selectio
 var fuzzyDateImplementors = []string{"FuzzyDate"}
 
 func (ec *executionContext) _FuzzyDate(ctx context.Context, sel ast.SelectionSet, obj *FuzzyDate) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, fuzzyDateImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, fuzzyDateImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -60494,7 +60494,7 @@ func (ec *executionContext) _FuzzyDate(ctx context.Context, sel ast.SelectionSet
 var genderCountImplementors = []string{"GenderCount"}
 
 func (ec *executionContext) _GenderCount(ctx context.Context, sel ast.SelectionSet, obj *GenderCount) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, genderCountImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, genderCountImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -60532,7 +60532,7 @@ func (ec *executionContext) _GenderCount(ctx context.Context, sel ast.SelectionS
 var grantApplicationImplementors = []string{"GrantApplication", "Node"}
 
 func (ec *executionContext) _GrantApplication(ctx context.Context, sel ast.SelectionSet, obj *ent.GrantApplication) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, grantApplicationImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, grantApplicationImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -60635,7 +60635,7 @@ func (ec *executionContext) _GrantApplication(ctx context.Context, sel ast.Selec
 var grantApplicationConnectionImplementors = []string{"GrantApplicationConnection"}
 
 func (ec *executionContext) _GrantApplicationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.GrantApplicationConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, grantApplicationConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, grantApplicationConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -60678,7 +60678,7 @@ func (ec *executionContext) _GrantApplicationConnection(ctx context.Context, sel
 var grantApplicationEdgeImplementors = []string{"GrantApplicationEdge"}
 
 func (ec *executionContext) _GrantApplicationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.GrantApplicationEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, grantApplicationEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, grantApplicationEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -60716,7 +60716,7 @@ func (ec *executionContext) _GrantApplicationEdge(ctx context.Context, sel ast.S
 var holderImplementors = []string{"Holder"}
 
 func (ec *executionContext) _Holder(ctx context.Context, sel ast.SelectionSet, obj *Holder) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, holderImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, holderImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -60774,7 +60774,7 @@ func (ec *executionContext) _Holder(ctx context.Context, sel ast.SelectionSet, o
 var indicatorImplementors = []string{"Indicator", "Node"}
 
 func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet, obj *ent.Indicator) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, indicatorImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -60902,7 +60902,7 @@ func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet
 var indicatorConnectionImplementors = []string{"IndicatorConnection"}
 
 func (ec *executionContext) _IndicatorConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.IndicatorConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, indicatorConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -60945,7 +60945,7 @@ func (ec *executionContext) _IndicatorConnection(ctx context.Context, sel ast.Se
 var indicatorEdgeImplementors = []string{"IndicatorEdge"}
 
 func (ec *executionContext) _IndicatorEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.IndicatorEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, indicatorEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -60983,7 +60983,7 @@ func (ec *executionContext) _IndicatorEdge(ctx context.Context, sel ast.Selectio
 var indicatorTargetImplementors = []string{"IndicatorTarget", "Node"}
 
 func (ec *executionContext) _IndicatorTarget(ctx context.Context, sel ast.SelectionSet, obj *ent.IndicatorTarget) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorTargetImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, indicatorTargetImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -61051,7 +61051,7 @@ func (ec *executionContext) _IndicatorTarget(ctx context.Context, sel ast.Select
 var indicatorTargetConnectionImplementors = []string{"IndicatorTargetConnection"}
 
 func (ec *executionContext) _IndicatorTargetConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.IndicatorTargetConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorTargetConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, indicatorTargetConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -61094,7 +61094,7 @@ func (ec *executionContext) _IndicatorTargetConnection(ctx context.Context, sel 
 var indicatorTargetEdgeImplementors = []string{"IndicatorTargetEdge"}
 
 func (ec *executionContext) _IndicatorTargetEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.IndicatorTargetEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorTargetEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, indicatorTargetEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -61132,7 +61132,7 @@ func (ec *executionContext) _IndicatorTargetEdge(ctx context.Context, sel ast.Se
 var initiativeImplementors = []string{"Initiative", "Node"}
 
 func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSet, obj *ent.Initiative) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, initiativeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -61265,7 +61265,7 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 var initiativeConnectionImplementors = []string{"InitiativeConnection"}
 
 func (ec *executionContext) _InitiativeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.InitiativeConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, initiativeConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -61308,7 +61308,7 @@ func (ec *executionContext) _InitiativeConnection(ctx context.Context, sel ast.S
 var initiativeEdgeImplementors = []string{"InitiativeEdge"}
 
 func (ec *executionContext) _InitiativeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.InitiativeEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, initiativeEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -61346,7 +61346,7 @@ func (ec *executionContext) _InitiativeEdge(ctx context.Context, sel ast.Selecti
 var initiativePartnerImplementors = []string{"InitiativePartner", "Node"}
 
 func (ec *executionContext) _InitiativePartner(ctx context.Context, sel ast.SelectionSet, obj *ent.InitiativePartner) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, initiativePartnerImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, initiativePartnerImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -61419,7 +61419,7 @@ func (ec *executionContext) _InitiativePartner(ctx context.Context, sel ast.Sele
 var initiativePartnerConnectionImplementors = []string{"InitiativePartnerConnection"}
 
 func (ec *executionContext) _InitiativePartnerConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.InitiativePartnerConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, initiativePartnerConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, initiativePartnerConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -61462,7 +61462,7 @@ func (ec *executionContext) _InitiativePartnerConnection(ctx context.Context, se
 var initiativePartnerEdgeImplementors = []string{"InitiativePartnerEdge"}
 
 func (ec *executionContext) _InitiativePartnerEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.InitiativePartnerEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, initiativePartnerEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, initiativePartnerEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -61500,7 +61500,7 @@ func (ec *executionContext) _InitiativePartnerEdge(ctx context.Context, sel ast.
 var kindCountImplementors = []string{"KindCount"}
 
 func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet, obj *KindCount) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, kindCountImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, kindCountImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -61538,7 +61538,7 @@ func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet
 var mandateLinkImplementors = []string{"MandateLink", "Node"}
 
 func (ec *executionContext) _MandateLink(ctx context.Context, sel ast.SelectionSet, obj *ent.MandateLink) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, mandateLinkImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, mandateLinkImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -61611,7 +61611,7 @@ func (ec *executionContext) _MandateLink(ctx context.Context, sel ast.SelectionS
 var mandateLinkConnectionImplementors = []string{"MandateLinkConnection"}
 
 func (ec *executionContext) _MandateLinkConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MandateLinkConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, mandateLinkConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, mandateLinkConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -61654,7 +61654,7 @@ func (ec *executionContext) _MandateLinkConnection(ctx context.Context, sel ast.
 var mandateLinkEdgeImplementors = []string{"MandateLinkEdge"}
 
 func (ec *executionContext) _MandateLinkEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MandateLinkEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, mandateLinkEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, mandateLinkEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -61692,7 +61692,7 @@ func (ec *executionContext) _MandateLinkEdge(ctx context.Context, sel ast.Select
 var mandateTaskImplementors = []string{"MandateTask"}
 
 func (ec *executionContext) _MandateTask(ctx context.Context, sel ast.SelectionSet, obj *MandateTask) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, mandateTaskImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, mandateTaskImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -61735,7 +61735,7 @@ func (ec *executionContext) _MandateTask(ctx context.Context, sel ast.SelectionS
 var meetingImplementors = []string{"Meeting", "Node"}
 
 func (ec *executionContext) _Meeting(ctx context.Context, sel ast.SelectionSet, obj *ent.Meeting) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, meetingImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, meetingImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -61813,7 +61813,7 @@ func (ec *executionContext) _Meeting(ctx context.Context, sel ast.SelectionSet, 
 var meetingConnectionImplementors = []string{"MeetingConnection"}
 
 func (ec *executionContext) _MeetingConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MeetingConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, meetingConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, meetingConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -61856,7 +61856,7 @@ func (ec *executionContext) _MeetingConnection(ctx context.Context, sel ast.Sele
 var meetingEdgeImplementors = []string{"MeetingEdge"}
 
 func (ec *executionContext) _MeetingEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MeetingEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, meetingEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, meetingEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -61894,7 +61894,7 @@ func (ec *executionContext) _MeetingEdge(ctx context.Context, sel ast.SelectionS
 var milestoneImplementors = []string{"Milestone", "Node"}
 
 func (ec *executionContext) _Milestone(ctx context.Context, sel ast.SelectionSet, obj *ent.Milestone) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, milestoneImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, milestoneImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -62002,7 +62002,7 @@ func (ec *executionContext) _Milestone(ctx context.Context, sel ast.SelectionSet
 var milestoneConnectionImplementors = []string{"MilestoneConnection"}
 
 func (ec *executionContext) _MilestoneConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MilestoneConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, milestoneConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, milestoneConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -62045,7 +62045,7 @@ func (ec *executionContext) _MilestoneConnection(ctx context.Context, sel ast.Se
 var milestoneEdgeImplementors = []string{"MilestoneEdge"}
 
 func (ec *executionContext) _MilestoneEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MilestoneEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, milestoneEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, milestoneEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -62083,7 +62083,7 @@ func (ec *executionContext) _MilestoneEdge(ctx context.Context, sel ast.Selectio
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, mutationImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Mutation",
 	})
@@ -62490,7 +62490,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 var nominationRequestImplementors = []string{"NominationRequest", "Node"}
 
 func (ec *executionContext) _NominationRequest(ctx context.Context, sel ast.SelectionSet, obj *ent.NominationRequest) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, nominationRequestImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, nominationRequestImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -62608,7 +62608,7 @@ func (ec *executionContext) _NominationRequest(ctx context.Context, sel ast.Sele
 var nominationRequestConnectionImplementors = []string{"NominationRequestConnection"}
 
 func (ec *executionContext) _NominationRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.NominationRequestConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, nominationRequestConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, nominationRequestConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -62651,7 +62651,7 @@ func (ec *executionContext) _NominationRequestConnection(ctx context.Context, se
 var nominationRequestEdgeImplementors = []string{"NominationRequestEdge"}
 
 func (ec *executionContext) _NominationRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.NominationRequestEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, nominationRequestEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, nominationRequestEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -62689,7 +62689,7 @@ func (ec *executionContext) _NominationRequestEdge(ctx context.Context, sel ast.
 var observationImplementors = []string{"Observation", "Node"}
 
 func (ec *executionContext) _Observation(ctx context.Context, sel ast.SelectionSet, obj *ent.Observation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, observationImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, observationImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -62767,7 +62767,7 @@ func (ec *executionContext) _Observation(ctx context.Context, sel ast.SelectionS
 var observationConnectionImplementors = []string{"ObservationConnection"}
 
 func (ec *executionContext) _ObservationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ObservationConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, observationConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, observationConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -62810,7 +62810,7 @@ func (ec *executionContext) _ObservationConnection(ctx context.Context, sel ast.
 var observationEdgeImplementors = []string{"ObservationEdge"}
 
 func (ec *executionContext) _ObservationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ObservationEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, observationEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, observationEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -62848,7 +62848,7 @@ func (ec *executionContext) _ObservationEdge(ctx context.Context, sel ast.Select
 var organisationImplementors = []string{"Organisation", "Node"}
 
 func (ec *executionContext) _Organisation(ctx context.Context, sel ast.SelectionSet, obj *ent.Organisation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, organisationImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, organisationImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -63031,7 +63031,7 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 var organisationConnectionImplementors = []string{"OrganisationConnection"}
 
 func (ec *executionContext) _OrganisationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganisationConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, organisationConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, organisationConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -63074,7 +63074,7 @@ func (ec *executionContext) _OrganisationConnection(ctx context.Context, sel ast
 var organisationEdgeImplementors = []string{"OrganisationEdge"}
 
 func (ec *executionContext) _OrganisationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganisationEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, organisationEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, organisationEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -63112,7 +63112,7 @@ func (ec *executionContext) _OrganisationEdge(ctx context.Context, sel ast.Selec
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[int]) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, pageInfoImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -63160,7 +63160,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 var partnershipImplementors = []string{"Partnership", "Node"}
 
 func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionSet, obj *ent.Partnership) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, partnershipImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -63293,7 +63293,7 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 var partnershipConnectionImplementors = []string{"PartnershipConnection"}
 
 func (ec *executionContext) _PartnershipConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, partnershipConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -63336,7 +63336,7 @@ func (ec *executionContext) _PartnershipConnection(ctx context.Context, sel ast.
 var partnershipEdgeImplementors = []string{"PartnershipEdge"}
 
 func (ec *executionContext) _PartnershipEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, partnershipEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -63374,7 +63374,7 @@ func (ec *executionContext) _PartnershipEdge(ctx context.Context, sel ast.Select
 var personImplementors = []string{"Person", "Node"}
 
 func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, obj *ent.Person) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, personImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, personImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -63477,7 +63477,7 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 var personConnectionImplementors = []string{"PersonConnection"}
 
 func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PersonConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, personConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, personConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -63520,7 +63520,7 @@ func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.Selec
 var personEdgeImplementors = []string{"PersonEdge"}
 
 func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PersonEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, personEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, personEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -63558,7 +63558,7 @@ func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSe
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, queryImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, queryImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Query",
 	})
@@ -63800,7 +63800,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 var seatAllocationImplementors = []string{"SeatAllocation", "Node"}
 
 func (ec *executionContext) _SeatAllocation(ctx context.Context, sel ast.SelectionSet, obj *ent.SeatAllocation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, seatAllocationImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, seatAllocationImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -63908,7 +63908,7 @@ func (ec *executionContext) _SeatAllocation(ctx context.Context, sel ast.Selecti
 var seatAllocationConnectionImplementors = []string{"SeatAllocationConnection"}
 
 func (ec *executionContext) _SeatAllocationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.SeatAllocationConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, seatAllocationConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, seatAllocationConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -63951,7 +63951,7 @@ func (ec *executionContext) _SeatAllocationConnection(ctx context.Context, sel a
 var seatAllocationEdgeImplementors = []string{"SeatAllocationEdge"}
 
 func (ec *executionContext) _SeatAllocationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.SeatAllocationEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, seatAllocationEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, seatAllocationEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -63989,7 +63989,7 @@ func (ec *executionContext) _SeatAllocationEdge(ctx context.Context, sel ast.Sel
 var seriesPointImplementors = []string{"SeriesPoint"}
 
 func (ec *executionContext) _SeriesPoint(ctx context.Context, sel ast.SelectionSet, obj *SeriesPoint) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, seriesPointImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, seriesPointImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -64032,7 +64032,7 @@ func (ec *executionContext) _SeriesPoint(ctx context.Context, sel ast.SelectionS
 var signatoryImplementors = []string{"Signatory", "Node"}
 
 func (ec *executionContext) _Signatory(ctx context.Context, sel ast.SelectionSet, obj *ent.Signatory) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, signatoryImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, signatoryImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -64115,7 +64115,7 @@ func (ec *executionContext) _Signatory(ctx context.Context, sel ast.SelectionSet
 var signatoryConnectionImplementors = []string{"SignatoryConnection"}
 
 func (ec *executionContext) _SignatoryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.SignatoryConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, signatoryConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, signatoryConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -64158,7 +64158,7 @@ func (ec *executionContext) _SignatoryConnection(ctx context.Context, sel ast.Se
 var signatoryEdgeImplementors = []string{"SignatoryEdge"}
 
 func (ec *executionContext) _SignatoryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.SignatoryEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, signatoryEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, signatoryEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -64196,7 +64196,7 @@ func (ec *executionContext) _SignatoryEdge(ctx context.Context, sel ast.Selectio
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, subscriptionImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Subscription",
 	})
@@ -64216,7 +64216,7 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 var themeImplementors = []string{"Theme", "Node"}
 
 func (ec *executionContext) _Theme(ctx context.Context, sel ast.SelectionSet, obj *ent.Theme) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, themeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, themeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -64279,7 +64279,7 @@ func (ec *executionContext) _Theme(ctx context.Context, sel ast.SelectionSet, ob
 var themeConnectionImplementors = []string{"ThemeConnection"}
 
 func (ec *executionContext) _ThemeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ThemeConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, themeConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, themeConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -64322,7 +64322,7 @@ func (ec *executionContext) _ThemeConnection(ctx context.Context, sel ast.Select
 var themeEdgeImplementors = []string{"ThemeEdge"}
 
 func (ec *executionContext) _ThemeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ThemeEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, themeEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, themeEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -64360,7 +64360,7 @@ func (ec *executionContext) _ThemeEdge(ctx context.Context, sel ast.SelectionSet
 var vacancyImplementors = []string{"Vacancy"}
 
 func (ec *executionContext) _Vacancy(ctx context.Context, sel ast.SelectionSet, obj *Vacancy) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, vacancyImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, vacancyImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -64403,7 +64403,7 @@ func (ec *executionContext) _Vacancy(ctx context.Context, sel ast.SelectionSet, 
 var webhookDeliveryImplementors = []string{"WebhookDelivery", "Node"}
 
 func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDelivery) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, webhookDeliveryImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -64496,7 +64496,7 @@ func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.Select
 var webhookDeliveryConnectionImplementors = []string{"WebhookDeliveryConnection"}
 
 func (ec *executionContext) _WebhookDeliveryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDeliveryConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, webhookDeliveryConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -64539,7 +64539,7 @@ func (ec *executionContext) _WebhookDeliveryConnection(ctx context.Context, sel 
 var webhookDeliveryEdgeImplementors = []string{"WebhookDeliveryEdge"}
 
 func (ec *executionContext) _WebhookDeliveryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookDeliveryEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, webhookDeliveryEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -64577,7 +64577,7 @@ func (ec *executionContext) _WebhookDeliveryEdge(ctx context.Context, sel ast.Se
 var webhookEndpointImplementors = []string{"WebhookEndpoint", "Node"}
 
 func (ec *executionContext) _WebhookEndpoint(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookEndpoint) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, webhookEndpointImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -64660,7 +64660,7 @@ func (ec *executionContext) _WebhookEndpoint(ctx context.Context, sel ast.Select
 var webhookEndpointConnectionImplementors = []string{"WebhookEndpointConnection"}
 
 func (ec *executionContext) _WebhookEndpointConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookEndpointConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointConnectionImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, webhookEndpointConnectionImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -64703,7 +64703,7 @@ func (ec *executionContext) _WebhookEndpointConnection(ctx context.Context, sel 
 var webhookEndpointEdgeImplementors = []string{"WebhookEndpointEdge"}
 
 func (ec *executionContext) _WebhookEndpointEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.WebhookEndpointEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointEdgeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, webhookEndpointEdgeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -64741,7 +64741,7 @@ func (ec *executionContext) _WebhookEndpointEdge(ctx context.Context, sel ast.Se
 var webhookEndpointSecretImplementors = []string{"WebhookEndpointSecret"}
 
 func (ec *executionContext) _WebhookEndpointSecret(ctx context.Context, sel ast.SelectionSet, obj *WebhookEndpointSecret) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointSecretImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, webhookEndpointSecretImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -64779,7 +64779,7 @@ func (ec *executionContext) _WebhookEndpointSecret(ctx context.Context, sel ast.
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -64832,7 +64832,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 var __EnumValueImplementors = []string{"__EnumValue"}
 
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -64880,7 +64880,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 var __FieldImplementors = []string{"__Field"}
 
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, __FieldImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -64938,7 +64938,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 var __InputValueImplementors = []string{"__InputValue"}
 
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, __InputValueImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -64996,7 +64996,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 var __SchemaImplementors = []string{"__Schema"}
 
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, __SchemaImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go
@@ -65054,7 +65054,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 var __TypeImplementors = []string{"__Type"}
 
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
+	fields := sequential.CollectFields(ctx, ec.OperationContext, sel, __TypeImplementors)
 
 	out := sequential.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // never filled: see graph/gqlgen.go

@@ -37,6 +37,7 @@ func MarshalSlice(ctx context.Context, n int, marshal func(ctx context.Context, 
 	}
 	var i int
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: &i})
+	ctx = context.WithValue(ctx, collectedKey{}, new(collected)) // see CollectFields
 	for i = 0; i < n; i++ {
 		ret[i] = element(ctx, i, marshal)
 	}
