@@ -71,6 +71,35 @@ type preparingConn struct {
 	stmts map[string]*list.Element // query → element of lru
 	lru   *list.List               // of *cachedStmt, most recently used first
 	seen  map[uint64]struct{}      // hashes of texts run once, not kept (see keep)
+	inTx  bool                     // a transaction is open: statements go the unnamed way
+}
+
+// BeginTx begins a transaction in which statements are not kept or
+// reused: a kept statement the server has dropped or made stale fails the
+// transaction at its first use, and could not be run again in it.
+// Transactions are pactreg's writes; its reads, the traffic, run outside.
+func (c *preparingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	tx, err := c.pqConn.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	c.inTx = true
+	return &preparingTx{Tx: tx, c: c}, nil
+}
+
+type preparingTx struct {
+	driver.Tx
+	c *preparingConn
+}
+
+func (t *preparingTx) Commit() error {
+	t.c.inTx = false
+	return t.Tx.Commit()
+}
+
+func (t *preparingTx) Rollback() error {
+	t.c.inTx = false
+	return t.Tx.Rollback()
 }
 
 // seed hashes statement texts for preparingConn.seen.
@@ -110,8 +139,12 @@ func (c *preparingConn) ExecContext(ctx context.Context, query string, args []dr
 // of strings whose length varies) goes the unnamed way, as without the
 // cache, instead of taking a place in it and a round trip to close it
 // later. Other statements without arguments (migrations: several
-// statements in one text; session settings) always go the simple way.
+// statements in one text; session settings), and every statement in a
+// transaction (see BeginTx), always go the plain way.
 func (c *preparingConn) keep(query string, nargs int) bool {
+	if c.inTx {
+		return false
+	}
 	if nargs == 0 && (!strings.HasPrefix(query, "SELECT ") || strings.Contains(query, ";")) {
 		return false
 	}

@@ -101,6 +101,36 @@ func TestStatementCache(t *testing.T) {
 				t.Fatalf("after SELECT 42, SET and two SELECTs in one text, twice each: %d prepared, want %d", n, min(tc.want, before+1))
 			}
 
+			// In a transaction nothing is kept or reused.
+			kept := func(text string) bool {
+				t.Helper()
+				var n int
+				if err := conn.QueryRowContext(ctx, "select count(*) from pg_prepared_statements where statement = '"+text+"'").Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n > 0
+			}
+			tx, err := conn.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 3 {
+				var got int
+				if err := tx.QueryRowContext(ctx, "SELECT $1::int + 1000", 1).Scan(&got); err != nil || got != 1001 {
+					t.Fatalf("in a transaction: %d, %v", got, err)
+				}
+			}
+			if err := tx.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			if kept("SELECT $1::int + 1000") {
+				t.Fatal("a transaction's statement was kept")
+			}
+			once(99) // after it, texts are kept again (99 was seen before)
+			if want := tc.want > 0; kept("SELECT $1::int + 99") != want {
+				t.Fatalf("after the transaction, a text run twice: kept %v, want %v", !want, want)
+			}
+
 			// After a retry, the statement's own error, not the stale one.
 			if _, err := conn.ExecContext(ctx, "CREATE TEMPORARY TABLE u (x int PRIMARY KEY)"); err != nil {
 				t.Fatal(err)

@@ -233,6 +233,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
 		return
 	}
+	body, err := res.content()
+	if err != nil {
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
 	hdr := w.Header()
 	hdr.Set("Content-Type", res.contentType)
 	hdr.Set("Cache-Control", res.cacheControl)
@@ -240,11 +245,6 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	if res.csp != "" {
 		hdr.Set("Content-Security-Policy", res.csp)
-	}
-	body, err := res.content()
-	if err != nil {
-		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
-		return
 	}
 	// ServeContent handles HEAD, If-None-Match (304) and Range.
 	http.ServeContent(w, r, "", time.Time{}, body)
