@@ -19,12 +19,7 @@
 # for ../shared/bench/run.sh, PACTREG_PORT [18080], PACTREG_FLAGS [-],
 # KEEP_DB [1], BENCH_DATA [/tmp/pactreg-bench], SHARED_BENCH [../shared/bench].
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(dirname "$here")
-: "${SHARED_BENCH:=$(cd "$repo/../shared/bench" && pwd)}"
-source "$SHARED_BENCH/env.sh"
-scale=${1:-large}
-case $scale in small | large) ;; *) echo "usage: $0 [small|large]" >&2; exit 2 ;; esac
+source "$(dirname "$0")/common.sh" large "$@"
 : "${ROUNDS:=1}" "${PACTREG_PORT:=18080}" "${PACTREG_FLAGS:=}" "${KEEP_DB:=1}"
 export BENCH_DATA SHARED_BENCH GOTOOLCHAIN=local
 url="http://127.0.0.1:$PACTREG_PORT/graphql"

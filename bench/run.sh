@@ -30,12 +30,7 @@
 # from load to load); BENCH_DATA [/tmp/pactreg-bench];
 # SHARED_BENCH [../shared/bench]. Everything written goes to $BENCH_DATA.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(dirname "$here")
-: "${SHARED_BENCH:=$(cd "$repo/../shared/bench" && pwd)}"
-source "$SHARED_BENCH/env.sh"
-scale=${1:-small}
-case $scale in small | large) ;; *) echo "usage: $0 [small|large]" >&2; exit 2 ;; esac
+source "$(dirname "$0")/common.sh" small "$@"
 : "${ROUNDS:=1}" "${PACTREG_BENCH_DB:=pactreg_bench}" "${PG_SUPERUSER:=postgres}"
 : "${PACTREG_PORT:=18080}" "${PACTREG_FLAGS:=}" "${LOAD_WORKERS:=1}" "${KEEP_DB:=0}"
 export BENCH_DATA SHARED_BENCH GOTOOLCHAIN=local

@@ -145,12 +145,17 @@ func rewriteInLists(query string, args []any, postgres bool) (string, []any, boo
 			i += n
 		case c == ' ' && strings.HasPrefix(query[i:], in) && !strings.HasSuffix(query[:i], " NOT"):
 			n, length := inList(query, i+len(in), next, postgres)
-			if n < minArrayList(postgres) || next+n > len(args) || !integers(args[next:next+n]) {
+			var array string
+			ok := n >= minArrayList(postgres) && next+n <= len(args)
+			if ok {
+				array, ok = arrayOf(args[next:next+n], postgres)
+			}
+			if !ok {
 				out.WriteString(in)
 				i += len(in)
 				continue
 			}
-			outArgs = append(outArgs, arrayOf(args[next:next+n], postgres))
+			outArgs = append(outArgs, array)
 			if postgres {
 				out.WriteString(" = ANY(")
 				writePlaceholder()
@@ -232,22 +237,10 @@ func inList(query string, i, arg int, postgres bool) (n, length int) {
 	}
 }
 
-// integers reports whether every value is a Go integer (what ent passes
-// for ids and integer fields).
-func integers(values []any) bool {
-	for _, v := range values {
-		switch v.(type) {
-		case int, int64, int32:
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// arrayOf writes values (integers) as one parameter: a PostgreSQL array
-// literal {1,2,3}, or a JSON array [1,2,3] for SQLite's json_each.
-func arrayOf(values []any, postgres bool) string {
+// arrayOf writes values as one parameter, a PostgreSQL array literal
+// {1,2,3} or a JSON array [1,2,3] for SQLite's json_each, if every value is
+// a Go integer (what ent passes for ids and integer fields).
+func arrayOf(values []any, postgres bool) (string, bool) {
 	open, close := byte('['), byte(']')
 	if postgres {
 		open, close = '{', '}'
@@ -270,11 +263,13 @@ func arrayOf(values []any, postgres bool) string {
 			n = v
 		case int32:
 			n = int64(v)
+		default:
+			return "", false
 		}
 		b.Write(strconv.AppendInt(num[:0], n, 10))
 	}
 	b.WriteByte(close)
-	return b.String()
+	return b.String(), true
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }

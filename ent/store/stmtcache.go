@@ -44,7 +44,7 @@ func (c *preparing) Connect(ctx context.Context) (driver.Conn, error) {
 		return nil, err
 	}
 	pc, ok := conn.(pqConn)
-	if !ok || c.size <= 0 {
+	if !ok {
 		return conn, nil
 	}
 	return &preparingConn{pqConn: pc, size: c.size, stmts: map[string]*list.Element{}, lru: list.New(), seen: map[uint64]struct{}{}}, nil
@@ -107,11 +107,14 @@ var seed = maphash.MakeSeed()
 
 type cachedStmt struct {
 	query string
-	stmt  interface {
-		driver.Stmt
-		driver.StmtQueryContext
-		driver.StmtExecContext
-	}
+	stmt  pqStmt
+}
+
+// pqStmt is what preparingConn uses of a lib/pq prepared statement.
+type pqStmt interface {
+	driver.Stmt
+	driver.StmtQueryContext
+	driver.StmtExecContext
 }
 
 func (c *preparingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
@@ -197,11 +200,7 @@ func (c *preparingConn) prepared(ctx context.Context, query string) (*cachedStmt
 	}
 	s := &cachedStmt{query: query}
 	var ok bool
-	if s.stmt, ok = st.(interface {
-		driver.Stmt
-		driver.StmtQueryContext
-		driver.StmtExecContext
-	}); !ok {
+	if s.stmt, ok = st.(pqStmt); !ok {
 		_ = st.Close()
 		return nil, errors.New("store: lib/pq statement without context methods")
 	}

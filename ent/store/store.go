@@ -5,6 +5,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -97,11 +98,11 @@ func Open(cfg Config) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
-		size := cfg.StatementCache
-		if size == 0 {
-			size = DefaultStatementCache
+		var conns driver.Connector = connector
+		if size := cmp.Or(cfg.StatementCache, DefaultStatementCache); size > 0 {
+			conns = &preparing{Connector: connector, size: size}
 		}
-		db = sql.OpenDB(&preparing{Connector: connector, size: size})
+		db = sql.OpenDB(conns)
 		n := cfg.MaxOpenConns
 		if n <= 0 {
 			n = 16
