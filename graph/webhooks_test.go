@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -115,7 +116,9 @@ func startDispatcher(t *testing.T, db *store.DB) (stop func()) {
 		BackoffMax:  50 * time.Millisecond,
 		Poll:        100 * time.Millisecond,
 		MaxAttempts: 5,
-		Logger:      testLogger(),
+		// The dispatcher's warnings show with the test's output when it
+		// fails (or with -v): what it could not do is the first clue.
+		Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -147,13 +150,43 @@ func (a *api) createEndpoint(name, url, role string, types ...string) (id, secre
 // waitFor polls cond until it holds, failing the test after 30s.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
+	waitForOr(t, what, cond, nil)
+}
+
+// waitForOr is waitFor that calls explain (if set) before failing.
+func waitForOr(t *testing.T, what string, cond func() bool, explain func()) {
+	t.Helper()
 	for range 1500 {
 		if cond() {
 			return
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	if explain != nil {
+		explain()
+	}
 	t.Fatalf("timed out waiting for %s", what)
+}
+
+// logOutbox logs the deliveries that are not delivered, for a test that
+// timed out waiting for them.
+func logOutbox(t *testing.T, db *store.DB) {
+	t.Helper()
+	rows, err := db.Client.WebhookDelivery.Query().
+		Where(webhookdelivery.StatusNEQ(webhookdelivery.StatusDELIVERED)).
+		All(authz.SystemContext(context.Background()))
+	if err != nil {
+		t.Logf("read the outbox: %v", err)
+		return
+	}
+	for _, d := range rows {
+		var last string
+		if d.LastError != nil {
+			last = *d.LastError
+		}
+		t.Logf("delivery %d (endpoint %d, event %d): %s, %d attempts, next %s, last error %q",
+			d.ID, d.EndpointID, d.EventID, d.Status, d.Attempts, d.NextAttemptAt.Format(time.RFC3339Nano), last)
+	}
 }
 
 type deliveryRow struct {
@@ -423,9 +456,14 @@ func TestWebhookTwoInstances(t *testing.T) {
 	}
 	wg.Wait()
 	sys := authz.SystemContext(context.Background())
-	waitFor(t, "every delivery", func() bool {
+	var delivered int
+	waitForOr(t, "every delivery", func() bool {
 		n, err := db1.Client.WebhookDelivery.Query().Where(webhookdelivery.StatusEQ(webhookdelivery.StatusDELIVERED)).Count(sys)
+		delivered = n
 		return err == nil && n == 2*writers*each
+	}, func() {
+		t.Logf("%d of %d delivered, %d requests received", delivered, 2*writers*each, len(recv.got()))
+		logOutbox(t, db1)
 	})
 	stop1()
 	stop2()

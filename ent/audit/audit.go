@@ -1,12 +1,14 @@
 // Package audit records every change of a registry entity as an
 // AuditEvent (who, what, before and after, for admins) and a ChangeEvent
 // (the public change feed: what changed, no values), in the transaction
-// of the change: a failed mutation leaves neither, and no change happens
-// without both.
+// of the change: a failed mutation leaves neither, and no change made in a
+// transaction (every API mutation) happens without both. A change made
+// without one gets its events in a transaction of their own (recordAll).
 package audit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -71,10 +73,8 @@ func Hook() ent.Hook {
 			if op.Is(ent.OpUpdate|ent.OpUpdateOne) && onlyBookkeeping(diff) {
 				return v, nil
 			}
-			for _, id := range ids {
-				if err := record(ctx, mm, id, diff); err != nil {
-					return nil, err
-				}
+			if err := recordAll(ctx, mm, ids, diff); err != nil {
+				return nil, err
 			}
 			return v, nil
 		})
@@ -146,7 +146,43 @@ func diff(m ent.Mutation, before map[string]ent.Value) []changes.Field {
 	return out
 }
 
-func record(ctx context.Context, m mutation, id int, diff []changes.Field) error {
+// recordAll records the change of ids in the mutation's transaction. A
+// mutation run without one (Go code using the client directly; the API
+// always opens one) has committed already: its events get a transaction
+// of their own, a write transaction like any other. That wakes the change
+// listeners, and on PostgreSQL it takes the write lock before the events
+// take their ids, so that they commit in id order as the feed's readers
+// rely on (see store.serialWrites). Outside a transaction a change can
+// therefore be saved while its events are not; the error then says so.
+func recordAll(ctx context.Context, m mutation, ids []int, diff []changes.Field) error {
+	c := m.Client()
+	tx, err := c.Tx(ctx)
+	switch {
+	case errors.Is(err, gen.ErrTxStarted):
+		return recordIn(ctx, c, m, ids, diff)
+	case err != nil:
+		return fmt.Errorf("audit %s: the change is saved, its events are not: %w", m.Type(), err)
+	}
+	if err := recordIn(ctx, tx.Client(), m, ids, diff); err != nil {
+		_ = tx.Rollback()
+		return fmt.Errorf("the change is saved, its events are not: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("audit %s: the change is saved, its events are not: %w", m.Type(), err)
+	}
+	return nil
+}
+
+func recordIn(ctx context.Context, c *gen.Client, m mutation, ids []int, diff []changes.Field) error {
+	for _, id := range ids {
+		if err := record(ctx, c, m, id, diff); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func record(ctx context.Context, c *gen.Client, m mutation, id int, diff []changes.Field) error {
 	v := authz.FromContext(ctx)
 	op := auditevent.OperationUPDATE
 	switch {
@@ -155,7 +191,7 @@ func record(ctx context.Context, m mutation, id int, diff []changes.Field) error
 	case m.Op().Is(ent.OpDelete | ent.OpDeleteOne):
 		op = auditevent.OperationDELETE
 	}
-	err := m.Client().AuditEvent.Create().
+	err := c.AuditEvent.Create().
 		SetActor(v.Actor).
 		SetRole(v.Role.String()).
 		SetRequestID(requestid.FromContext(ctx)).
@@ -167,7 +203,7 @@ func record(ctx context.Context, m mutation, id int, diff []changes.Field) error
 	if err != nil {
 		return fmt.Errorf("audit %s %d: %w", m.Type(), id, err)
 	}
-	err = m.Client().ChangeEvent.Create().
+	err = c.ChangeEvent.Create().
 		SetEntityType(graphQLName(m.Type())).
 		SetEntityID(id).
 		SetOperation(changeevent.Operation(op)).

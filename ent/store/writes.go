@@ -28,7 +28,8 @@ const ChangesChannel = "pactreg_changes"
 // that polls the feed with its last cursor never miss an event:
 //
 //   - on PostgreSQL every transaction (pactreg opens transactions only to
-//     write) first takes one advisory lock, held until it commits or rolls
+//     write; change events are always written in one, see package audit)
+//     first takes one advisory lock, held until it commits or rolls
 //     back, so no two write transactions overlap and ids of later commits
 //     are always larger; the lock also means two writers can never
 //     deadlock on each other's rows. Before COMMIT it sends NOTIFY on
