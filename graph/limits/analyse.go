@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"entgo.io/contrib/entgql"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/pactreg/pactreg/ent/apperr"
@@ -287,8 +288,37 @@ func (w *walker) arguments(f *ast.Field) {
 		}
 	}
 	for _, a := range f.Arguments {
+		if w.badCursor(f, a) {
+			return
+		}
 		w.lists(a.Name, a.Value)
 	}
+}
+
+// badCursor reports (and records) whether argument a of f is a Cursor
+// that this API did not issue. It is checked here, before execution,
+// because a connection below the root is loaded with its parent: entgql's
+// loader then took an undecodable cursor for a decoded one and panicked,
+// and the whole root field was lost as an internal error.
+func (w *walker) badCursor(f *ast.Field, a *ast.Argument) bool {
+	if f.Definition == nil {
+		return false
+	}
+	d := f.Definition.Arguments.ForName(a.Name)
+	if d == nil || d.Type == nil || d.Type.Name() != "Cursor" {
+		return false
+	}
+	v := w.valueOf(a.Value)
+	if v == nil {
+		return false
+	}
+	var c entgql.Cursor[int]
+	if err := c.UnmarshalGQL(v); err != nil {
+		w.fail(a.Position, apperr.BadUserInput, a.Name,
+			"%s is not a cursor of this API: pass a cursor, startCursor or endCursor that a connection returned", a.Name)
+		return true
+	}
+	return false
 }
 
 // intArg is the value of integer argument name of f; set is false when it
