@@ -157,6 +157,9 @@ func startCluster(t *testing.T, n int, env map[string]string) *cluster {
 			p.stop()
 			if t.Failed() {
 				t.Logf("log of instance %s (last lines):\n%s", p.Name, p.log.tail(40))
+				if errs := p.log.matching(`"level":"ERROR"`, 20); len(errs) > 0 {
+					t.Logf("errors instance %s logged (first %d):\n%s", p.Name, len(errs), strings.Join(errs, "\n"))
+				}
 			}
 		})
 	}
@@ -376,16 +379,22 @@ func (l *lineLog) read(r io.Reader, addr chan<- string) {
 }
 
 // count is how many lines contain s.
-func (l *lineLog) count(s string) int {
+func (l *lineLog) count(s string) int { return len(l.matching(s, -1)) }
+
+// matching is the first n (all if n < 0) lines that contain s.
+func (l *lineLog) matching(s string, n int) []string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	n := 0
+	var out []string
 	for _, line := range l.lines {
+		if len(out) == n {
+			break
+		}
 		if strings.Contains(line, s) {
-			n++
+			out = append(out, line)
 		}
 	}
-	return n
+	return out
 }
 
 // tail is the last n lines.
