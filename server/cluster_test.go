@@ -239,6 +239,7 @@ type gqlReply struct {
 	Data   json.RawMessage
 	Errors []struct {
 		Message    string
+		Path       []any
 		Extensions map[string]any
 	}
 }
