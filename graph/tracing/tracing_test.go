@@ -78,7 +78,7 @@ func TestTraces(t *testing.T) {
 
 		// A query continuing the caller's trace.
 		exp.Reset()
-		send(`{"query":"query ReadPeople { people { edges { node { name email phone } } } }"}`,
+		send(`{"query":"query ReadPeople { people { edges { node { name email phone appointments { totalCount } } } } }"}`,
 			"00-"+traceID+"-"+parentSpan+"-01")
 		spans = exp.GetSpans()
 		server := find(t, spans, "POST graphql")
@@ -97,6 +97,8 @@ func TestTraces(t *testing.T) {
 		}
 		field := find(t, spans, "Query.people")
 		under(t, spans, field, op)
+		// A field below the roots that resolves something is traced too.
+		under(t, spans, find(t, spans, "Person.appointments"), field)
 		sel := find(t, spans, "SELECT")
 		under(t, spans, sel, field)
 		if !hasAttr(sel, "db.system.name", map[string]string{"sqlite3": "sqlite", "postgres": "postgresql"}[db.Dialect]) ||
