@@ -8,9 +8,9 @@ package audit
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"entgo.io/ent"
 
@@ -37,6 +37,7 @@ type mutation interface {
 	Client() *gen.Client
 	ID() (int, bool)
 	IDs(context.Context) ([]int, error)
+	Tx() (*gen.Tx, error)
 }
 
 // Hook records the mutation it wraps in the audit trail.
@@ -148,30 +149,50 @@ func diff(m ent.Mutation, before map[string]ent.Value) []changes.Field {
 
 // recordAll records the change of ids in the mutation's transaction. A
 // mutation run without one (Go code using the client directly; the API
-// always opens one) has committed already: its events get a transaction
-// of their own, a write transaction like any other. That wakes the change
-// listeners, and on PostgreSQL it takes the write lock before the events
-// take their ids, so that they commit in id order as the feed's readers
-// rely on (see store.serialWrites). Outside a transaction a change can
-// therefore be saved while its events are not; the error then says so.
+// always opens one) has committed already. Its events then go into the
+// transaction the context carries (ent.NewTxContext), if any: that one
+// holds the write lock, which a second transaction would wait for. Else
+// they get a transaction of their own, a write transaction like any other.
+// That wakes the change listeners, and on PostgreSQL it takes the write
+// lock before the events take their ids, so that they commit in id order
+// as the feed's readers rely on (see store.serialWrites). The events are
+// ordered by their own commit, not the change's. And a change made
+// outside a transaction can be saved while its events are not; the error
+// then says so.
 func recordAll(ctx context.Context, m mutation, ids []int, diff []changes.Field) error {
-	c := m.Client()
-	tx, err := c.Tx(ctx)
-	switch {
-	case errors.Is(err, gen.ErrTxStarted):
-		return recordIn(ctx, c, m, ids, diff)
-	case err != nil:
-		return fmt.Errorf("audit %s: the change is saved, its events are not: %w", m.Type(), err)
+	if len(ids) == 0 {
+		return nil
 	}
-	if err := recordIn(ctx, tx.Client(), m, ids, diff); err != nil {
-		_ = tx.Rollback()
-		return fmt.Errorf("the change is saved, its events are not: %w", err)
+	if _, err := m.Tx(); err == nil {
+		return recordIn(ctx, m.Client(), m, ids, diff)
 	}
-	if err := tx.Commit(); err != nil {
+	if tx := gen.TxFromContext(ctx); tx != nil {
+		return recordIn(ctx, tx.Client(), m, ids, diff)
+	}
+	// The change is saved: its events are written even if the caller's
+	// context ends now, within eventsTimeout.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), eventsTimeout)
+	defer cancel()
+	err := func() error {
+		tx, err := m.Client().Tx(ctx)
+		if err != nil {
+			return err
+		}
+		if err := recordIn(ctx, tx.Client(), m, ids, diff); err != nil {
+			_ = tx.Rollback()
+			return err
+		}
+		return tx.Commit()
+	}()
+	if err != nil {
 		return fmt.Errorf("audit %s: the change is saved, its events are not: %w", m.Type(), err)
 	}
 	return nil
 }
+
+// eventsTimeout bounds the transaction that records the events of a change
+// made without one.
+const eventsTimeout = 30 * time.Second
 
 func recordIn(ctx context.Context, c *gen.Client, m mutation, ids []int, diff []changes.Field) error {
 	for _, id := range ids {

@@ -7,6 +7,7 @@ import (
 
 	"entgo.io/ent/dialect"
 
+	"github.com/pactreg/pactreg/ent"
 	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/changeevent"
 	"github.com/pactreg/pactreg/ent/store"
@@ -49,6 +50,7 @@ func TestEventsOutsideATransaction(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		t.Cleanup(func() { _ = hold.Rollback() })
 		done := make(chan error, 1)
 		go func() { done <- db.Client.Person.Create().SetName("Waits").Exec(ctx) }()
 		waitForWriteLockWaiter(t, db)
@@ -63,6 +65,30 @@ func TestEventsOutsideATransaction(t *testing.T) {
 		}
 		if n := events(t, db); n != 2 {
 			t.Fatalf("%d change events, want 2", n)
+		}
+
+		// Code that holds a transaction in its context and writes through
+		// the root client: the events go into that transaction (which holds
+		// the write lock) instead of waiting for it.
+		outer, err := db.Client.Tx(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = outer.Rollback() })
+		go func() { done <- db.Client.Person.Create().SetName("Beside").Exec(ent.NewTxContext(ctx, outer)) }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("a write beside a transaction in its context waits for that transaction's lock")
+		}
+		if err := outer.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if n := events(t, db); n != 3 {
+			t.Fatalf("%d change events, want 3", n)
 		}
 	})
 }
@@ -84,6 +110,7 @@ func waitForWriteLockWaiter(t *testing.T, db *store.DB) {
 	t.Helper()
 	const q = `SELECT count(*) FROM pg_locks
 		WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		AND classid = 1885430644 -- store's writeLockClass, "pact"
 		AND objid::bigint = (hashtext(current_schema())::bigint + 4294967296) % 4294967296`
 	for range 500 {
 		var n int
