@@ -1,14 +1,22 @@
 package graph_test
 
 import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/ent/authz"
+	"github.com/pactreg/pactreg/ent/dates"
 	"github.com/pactreg/pactreg/ent/store"
 	"github.com/pactreg/pactreg/ent/store/storetest"
 )
 
-// TestBadCursors: a cursor this API did not issue is bad input, wherever
+// TestBadCursors: a cursor that does not decode is bad input, wherever
 // it is given: at the root or on a connection below it (which ent loads
 // with its parent: entgql's loader panicked on such a cursor and the
 // whole root field was lost as INTERNAL), as a literal or a variable.
@@ -33,6 +41,18 @@ func TestBadCursors(t *testing.T) {
 				}
 			})
 		}
+		// A cursor whose order value is a map (forged: no order gives one)
+		// is refused too; an absent or null cursor is no cursor.
+		var forged bytes.Buffer
+		ent.Cursor{ID: 1, Value: map[string]any{"x": 1}}.MarshalGQL(&forged)
+		c, err := strconv.Unquote(forged.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.fails(`query($c: Cursor) { people { edges { node { appointments(after: $c) { totalCount } } } } }`, "BAD_USER_INPUT", "after", "c", c)
+		a.do(`{ people { edges { node { appointments(after: null) { totalCount } } } } }`, nil)
+		a.do(`query($c: Cursor) { people { edges { node { appointments(after: $c) { totalCount } } } } }`, nil)
+
 		// A cursor the API issued still pages.
 		var page struct {
 			People struct {
@@ -44,5 +64,70 @@ func TestBadCursors(t *testing.T) {
 			t.Fatal("no end cursor")
 		}
 		a.do(`query($c: Cursor) { people { edges { node { appointments(after: $c) { totalCount } } } } }`, nil, "c", page.People.PageInfo.EndCursor)
+	})
+}
+
+// TestPagingByDate: a cursor of a connection ordered by a date field
+// pages on. On SQLite a date's cursor value compared as a BLOB, which
+// sorts after every text, so the page after it came back empty.
+func TestPagingByDate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := seedWorld(t, db.Client)
+		ctx := authz.SystemContext(context.Background())
+		for i, start := range []string{"2024-01-01", "2022-06-30", "2023-03-15"} {
+			p := db.Client.Person.Create().SetName(fmt.Sprintf("Paged %d", i)).SaveX(ctx)
+			db.Client.Appointment.Create().SetPersonID(p.ID).SetSeatAllocationID(w.alloc).SetOnBehalfOfID(w.org).
+				SetStartsOn(dates.MustParse(start)).SetEndsOn(dates.MustParse(start).AddDays(30)).ExecX(ctx) // the seats are few
+		}
+		a := newAPI(t, db)
+		type page struct {
+			Edges    []struct{ Node struct{ StartsOn string } }
+			PageInfo struct {
+				HasNextPage bool
+				EndCursor   *string
+			}
+		}
+		const fields = `edges { node { startsOn } } pageInfo { hasNextPage endCursor }`
+		walk := func(next func(after *string) page) []string {
+			var got []string
+			var after *string
+			for range 5 {
+				p := next(after)
+				for _, e := range p.Edges {
+					got = append(got, e.Node.StartsOn)
+				}
+				if !p.PageInfo.HasNextPage {
+					break
+				}
+				after = p.PageInfo.EndCursor
+			}
+			return got
+		}
+		want := []string{"2022-06-30", "2023-03-15", "2024-01-01"}
+		for _, dir := range []string{"ASC", "DESC"} {
+			if dir == "DESC" {
+				want = []string{want[2], want[1], want[0]}
+			}
+			root := walk(func(after *string) page {
+				var out struct{ Appointments page }
+				a.do(`query($a: Cursor, $d: OrderDirection!) { appointments(first: 1, after: $a, orderBy: {field: STARTS_ON, direction: $d}) { `+fields+` } }`,
+					&out, "a", after, "d", dir)
+				return out.Appointments
+			})
+			nested := walk(func(after *string) page {
+				var out struct {
+					Node struct{ Appointments page }
+				}
+				a.do(`query($id: ID!, $a: Cursor, $d: OrderDirection!) { node(id: $id) { ... on Organisation {
+					appointments(first: 1, after: $a, orderBy: {field: STARTS_ON, direction: $d}) { `+fields+` } } } }`,
+					&out, "id", w.org, "a", after, "d", dir)
+				return out.Node.Appointments
+			})
+			for name, got := range map[string][]string{"root": root, "nested": nested} {
+				if !slices.Equal(got, want) {
+					t.Errorf("%s %s: pages gave %v, want %v", name, dir, got, want)
+				}
+			}
+		}
 	})
 }

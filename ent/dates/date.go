@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"time"
 	_ "time/tzdata" // Europe/Copenhagen without the system's zoneinfo
+
+	"github.com/vmihailenco/msgpack/v5"
 )
 
 // Layout is the only accepted text form of a Date.
@@ -174,6 +176,14 @@ func (d *Date) UnmarshalGQL(v any) error {
 
 // MarshalText implements encoding.TextMarshaler (and so JSON).
 func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// EncodeMsgpack writes d into a pagination cursor (entgql encodes a
+// cursor's order value with msgpack) as its text, which both databases
+// compare with a stored date. Without it msgpack wrote MarshalText's bytes,
+// which SQLite compares as a BLOB, sorting after every text: the page after
+// a cursor of a connection ordered by a date came back empty (ascending)
+// or as the same page again (descending).
+func (d Date) EncodeMsgpack(enc *msgpack.Encoder) error { return enc.EncodeString(d.String()) }
 
 // UnmarshalText implements encoding.TextUnmarshaler (and so JSON).
 func (d *Date) UnmarshalText(b []byte) error {
