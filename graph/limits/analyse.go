@@ -296,7 +296,7 @@ func (w *walker) arguments(f *ast.Field) {
 }
 
 // badCursor reports (and records) whether argument a of f is a Cursor
-// that this API did not issue. It is checked here, before execution,
+// that does not decode, or whose order value is a map or a list. It is checked here, before execution,
 // because a connection below the root is loaded with its parent: entgql's
 // loader then took an undecodable cursor for a decoded one and panicked,
 // and the whole root field was lost as an internal error.
@@ -305,7 +305,7 @@ func (w *walker) badCursor(f *ast.Field, a *ast.Argument) bool {
 		return false
 	}
 	d := f.Definition.Arguments.ForName(a.Name)
-	if d == nil || d.Type == nil || d.Type.Name() != "Cursor" {
+	if d == nil || d.Type == nil || d.Type.NamedType != "Cursor" {
 		return false
 	}
 	v := w.valueOf(a.Value)
@@ -313,10 +313,24 @@ func (w *walker) badCursor(f *ast.Field, a *ast.Argument) bool {
 		return false
 	}
 	var c entgql.Cursor[int]
-	if err := c.UnmarshalGQL(v); err != nil {
+	if err := c.UnmarshalGQL(v); err != nil || composite(c.Value) {
 		w.fail(a.Position, apperr.BadUserInput, a.Name,
 			"%s is not a cursor of this API: pass a cursor, startCursor or endCursor that a connection returned", a.Name)
 		return true
+	}
+	return false
+}
+
+// composite reports whether a cursor's order value is a map or a list
+// (not bytes): no order field gives one, and the database cannot compare
+// with it (a forged cursor).
+func composite(v any) bool {
+	switch reflect.ValueOf(v).Kind() {
+	case reflect.Map:
+		return true
+	case reflect.Slice, reflect.Array:
+		_, bytes := v.([]byte)
+		return !bytes
 	}
 	return false
 }

@@ -41,10 +41,12 @@
 // cost above MaxCost, or a document that expands to more than 100,000
 // field occurrences is refused with QUERY_TOO_COMPLEX (extensions.field
 // naming the argument or input field where there is one;
-// extensions.cost/maxCost for the cost). A Cursor argument that is not a
-// cursor this API issued is refused with BAD_USER_INPUT (extensions.field
-// naming the argument), wherever it is: below the root ent loads a
-// connection with its parent, before the connection's own field runs. An empty bucket refuses with
+// extensions.cost/maxCost for the cost). A Cursor argument that does not
+// decode, or whose order value is a map or a list, is refused with
+// BAD_USER_INPUT (extensions.field naming the argument), wherever it is:
+// below the root ent loads a connection with its parent, before the
+// connection's own field runs. (A decodable cursor of another order is
+// not recognised.) An empty bucket refuses with
 // RATE_LIMITED and extensions.retryAfter (whole seconds, at least 1).
 // Errors are *gqlerror.Error wrapping an *apperr.Error, with code, field
 // and extensions also in the gqlerror's own extensions. Every costed
