@@ -80,41 +80,19 @@ func TestPagingByDate(t *testing.T) {
 				SetStartsOn(dates.MustParse(start)).SetEndsOn(dates.MustParse(start).AddDays(30)).ExecX(ctx) // the seats are few
 		}
 		a := newAPI(t, db)
-		type page struct {
-			Edges    []struct{ Node struct{ StartsOn string } }
-			PageInfo struct {
-				HasNextPage bool
-				EndCursor   *string
-			}
-		}
 		const fields = `edges { node { startsOn } } pageInfo { hasNextPage endCursor }`
-		walk := func(next func(after *string) page) []string {
-			var got []string
-			var after *string
-			for range 5 {
-				p := next(after)
-				for _, e := range p.Edges {
-					got = append(got, e.Node.StartsOn)
-				}
-				if !p.PageInfo.HasNextPage {
-					break
-				}
-				after = p.PageInfo.EndCursor
-			}
-			return got
-		}
 		want := []string{"2022-06-30", "2023-03-15", "2024-01-01"}
 		for _, dir := range []string{"ASC", "DESC"} {
 			if dir == "DESC" {
 				want = []string{want[2], want[1], want[0]}
 			}
-			root := walk(func(after *string) page {
+			root := walkPages(func(after *string) page {
 				var out struct{ Appointments page }
 				a.do(`query($a: Cursor, $d: OrderDirection!) { appointments(first: 1, after: $a, orderBy: {field: STARTS_ON, direction: $d}) { `+fields+` } }`,
 					&out, "a", after, "d", dir)
 				return out.Appointments
 			})
-			nested := walk(func(after *string) page {
+			nested := walkPages(func(after *string) page {
 				var out struct {
 					Node struct{ Appointments page }
 				}
@@ -130,4 +108,63 @@ func TestPagingByDate(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestPagingByTime: the same for a time order. On SQLite a time was
+// written as Go's time.String, with the monotonic clock reading and the
+// zone name, while a cursor's time had neither: the row of the cursor
+// compared greater than itself and the first page came back forever.
+// Times are now written in one sortable form, in UTC (store.SQLiteDSN).
+func TestPagingByTime(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := authz.SystemContext(context.Background())
+		var want []string
+		for i := range 4 {
+			name := fmt.Sprintf("Timed %d", 3-i) // names sort against creation
+			db.Client.Person.Create().SetName(name).ExecX(ctx)
+			want = append(want, name)
+		}
+		a := newAPI(t, db)
+		for _, field := range []string{"CREATED_AT", "UPDATED_AT"} {
+			got := walkPages(func(after *string) page {
+				var out struct{ People page }
+				a.do(`query($a: Cursor) { people(first: 1, after: $a, orderBy: {field: `+field+`}) {
+					edges { node { name } } pageInfo { hasNextPage endCursor } } }`, &out, "a", after)
+				return out.People
+			})
+			if !slices.Equal(got, want) {
+				t.Errorf("%s: pages gave %v, want %v", field, got, want)
+			}
+		}
+	})
+}
+
+// page is a connection page as the paging tests read it: each node's
+// startsOn or name.
+type page struct {
+	Edges []struct {
+		Node struct{ StartsOn, Name string }
+	}
+	PageInfo struct {
+		HasNextPage bool
+		EndCursor   *string
+	}
+}
+
+// walkPages follows next from the first page while there is a next one
+// (at most 5 pages) and returns what the nodes held.
+func walkPages(next func(after *string) page) []string {
+	var got []string
+	var after *string
+	for range 5 {
+		p := next(after)
+		for _, e := range p.Edges {
+			got = append(got, e.Node.StartsOn+e.Node.Name)
+		}
+		if !p.PageInfo.HasNextPage {
+			break
+		}
+		after = p.PageInfo.EndCursor
+	}
+	return got
 }

@@ -133,7 +133,13 @@ func Open(cfg Config) (*DB, error) {
 
 // SQLiteDSN turns a file path or file: URI into a DSN with the pragmas
 // pactreg relies on: foreign keys on, WAL, a busy timeout, and BEGIN
-// IMMEDIATE so that write transactions queue instead of failing.
+// IMMEDIATE so that write transactions queue instead of failing. Times are
+// written in UTC in SQLite's own sortable text form: the driver's default,
+// Go's time.String, carries the zone name and the monotonic clock reading,
+// so that a time compared as text with another form of itself (a
+// pagination cursor's) came out greater, and times of different offsets
+// (summer and winter time) sorted by their digits. Times written before
+// keep their form; the driver reads both.
 func SQLiteDSN(path string) string {
 	dsn := path
 	if !strings.HasPrefix(dsn, "file:") {
@@ -143,7 +149,8 @@ func SQLiteDSN(path string) string {
 	if strings.Contains(dsn, "?") {
 		sep = "&"
 	}
-	params := []string{"_pragma=foreign_keys(1)", "_pragma=busy_timeout(10000)", "_txlock=immediate"}
+	params := []string{"_pragma=foreign_keys(1)", "_pragma=busy_timeout(10000)", "_txlock=immediate",
+		"_time_format=sqlite", "_timezone=UTC"}
 	if !strings.Contains(dsn, "mode=memory") {
 		params = append(params, "_pragma=journal_mode(WAL)", "_pragma=synchronous(NORMAL)")
 	}
