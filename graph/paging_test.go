@@ -1,0 +1,133 @@
+package graph_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/pactreg/pactreg/ent/authz"
+	"github.com/pactreg/pactreg/ent/store"
+	"github.com/pactreg/pactreg/ent/store/storetest"
+	"github.com/pactreg/pactreg/graph"
+	"github.com/pactreg/pactreg/server/demo"
+)
+
+// TestPagingEveryOrder: on the demo registry, every root connection read
+// page by page (first: 2, after: the last cursor) gives the same nodes in
+// the same order as read in one page, for every field it can be ordered
+// by, both directions, and its default order. The connections and their
+// order fields come from the schema, so a new one is covered when it is
+// added. (Paging by a date or a time order lost or repeated pages on
+// SQLite before: TestPagingByDate, TestPagingByTime.)
+func TestPagingEveryOrder(t *testing.T) {
+	schema := graph.NewSchema(nil).Schema()
+	type order struct{ field, dir string }
+	connections := map[string][]order{} // root field -> its orders ("" field: the default)
+	var skipped []string
+	for _, f := range schema.Query.Fields {
+		typ := schema.Types[f.Type.Name()]
+		if typ == nil || !strings.HasSuffix(typ.Name, "Connection") || f.Arguments.ForName("after") == nil {
+			continue
+		}
+		orders := []order{{}}
+		if a := f.Arguments.ForName("orderBy"); a != nil {
+			input := schema.Types[a.Type.Name()]
+			enum := schema.Types[input.Fields.ForName("field").Type.Name()]
+			node := schema.Types[schema.Types[typ.Fields.ForName("edges").Type.Name()].Fields.ForName("node").Type.Name()]
+			for _, v := range enum.EnumValues {
+				if optional(node, v.Name) {
+					// Known, not fixed: entgql's cursor predicates
+					// (col > value, or col = value and id > id) match no
+					// row without a value, so a page after a cursor
+					// leaves out or ends at the nulls (README, "More to
+					// try in GraphiQL").
+					skipped = append(skipped, typ.Name+"."+v.Name)
+					continue
+				}
+				for _, dir := range []string{"ASC", "DESC"} {
+					orders = append(orders, order{v.Name, dir})
+				}
+			}
+		}
+		connections[f.Name] = orders
+	}
+	if len(connections) < 10 {
+		t.Fatalf("only %d root connections found: %v", len(connections), connections)
+	}
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		if _, err := demo.Load(authz.SystemContext(context.Background()), db.Client); err != nil {
+			t.Fatal(err)
+		}
+		a := newAPI(t, db)
+		checked := 0
+		for field, orders := range connections {
+			for _, o := range orders {
+				arg := ""
+				if o.field != "" {
+					arg = fmt.Sprintf(", orderBy: {field: %s, direction: %s}", o.field, o.dir)
+				}
+				read := func(first int, after *string) (ids []string, next *string) {
+					var out map[string]struct {
+						Edges []struct {
+							Node struct{ ID string }
+						}
+						PageInfo struct {
+							HasNextPage bool
+							EndCursor   *string
+						}
+					}
+					a.do(fmt.Sprintf(`query($a: Cursor) { c: %s(first: %d, after: $a%s) {
+						edges { node { id } } pageInfo { hasNextPage endCursor } } }`, field, first, arg), &out, "a", after)
+					c := out["c"]
+					for _, e := range c.Edges {
+						ids = append(ids, e.Node.ID)
+					}
+					if c.PageInfo.HasNextPage {
+						next = c.PageInfo.EndCursor
+					}
+					return ids, next
+				}
+				all, more := read(100, nil)
+				if more != nil {
+					continue // more than one full page (the audit trail, the feed): no one-page reading to compare with
+				}
+				var paged []string
+				var after *string
+				for range len(all) + 1 {
+					ids, next := read(2, after)
+					paged = append(paged, ids...)
+					if next == nil {
+						break
+					}
+					after = next
+				}
+				if !slices.Equal(paged, all) {
+					t.Errorf("%s%s: pages gave %v, one page %v", field, arg, paged, all)
+				}
+				if len(all) > 2 {
+					checked++
+				}
+			}
+		}
+		if checked < 20 {
+			t.Errorf("only %d orders had more than one page of demo rows", checked)
+		}
+		t.Logf("%d root connections, %d orders with more than one page; not checked, by an optional field: %v",
+			len(connections), checked, skipped)
+	})
+}
+
+// optional reports whether order enum value v (STARTS_ON) names a field
+// of node (startsOn) that may be null.
+func optional(node *ast.Definition, v string) bool {
+	parts := strings.Split(strings.ToLower(v), "_")
+	for i := 1; i < len(parts); i++ {
+		parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+	}
+	f := node.Fields.ForName(strings.Join(parts, ""))
+	return f != nil && !f.Type.NonNull
+}
