@@ -6,7 +6,11 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
+	"go/format"
 	"log"
+	"os"
 	"strings"
 
 	"entgo.io/contrib/entgql"
@@ -44,6 +48,33 @@ func main() {
 	if err != nil {
 		log.Fatalf("entc: %v", err)
 	}
+	if err := nullAwareCursors("./ent/gql_pagination.go"); err != nil {
+		log.Fatalf("entc: %v", err)
+	}
+}
+
+// nullAwareCursors makes the generated pagination continue after a cursor
+// through package keyset, which places rows without a value where the
+// database sorts them (entgql's CursorsPredicate leaves them out).
+func nullAwareCursors(file string) error {
+	const (
+		call, keysetCall = "entgql.CursorsPredicate(", "keyset.CursorsPredicate("
+		entgqlImport     = "\t\"entgo.io/contrib/entgql\"\n"
+		keysetImport     = "\t\"github.com/pactreg/pactreg/ent/keyset\"\n"
+	)
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	if !bytes.Contains(src, []byte(call)) || !bytes.Contains(src, []byte(entgqlImport)) {
+		return fmt.Errorf("%s: no %s to rewrite: has entgql's output changed?", file, call)
+	}
+	src = bytes.ReplaceAll(src, []byte(call), []byte(keysetCall))
+	src = bytes.Replace(src, []byte(entgqlImport), []byte(entgqlImport+keysetImport), 1)
+	if src, err = format.Source(src); err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	return os.WriteFile(file, src, 0o644)
 }
 
 // updatedSince gives every root connection of an entity with updatedAt an

@@ -28,6 +28,7 @@ import (
 	"github.com/pactreg/pactreg/ent/indicatortarget"
 	"github.com/pactreg/pactreg/ent/initiative"
 	"github.com/pactreg/pactreg/ent/initiativepartner"
+	"github.com/pactreg/pactreg/ent/keyset"
 	"github.com/pactreg/pactreg/ent/mandatelink"
 	"github.com/pactreg/pactreg/ent/meeting"
 	"github.com/pactreg/pactreg/ent/milestone"
@@ -245,7 +246,7 @@ func (p *apitokenPager) applyCursors(query *APITokenQuery, after, before *Cursor
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultApiTokenOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultApiTokenOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -577,7 +578,7 @@ func (p *appointmentPager) applyCursors(query *AppointmentQuery, after, before *
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultAppointmentOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultAppointmentOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -927,7 +928,7 @@ func (p *auditeventPager) applyCursors(query *AuditEventQuery, after, before *Cu
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultAuditEventOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultAuditEventOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -1259,7 +1260,7 @@ func (p *bodyPager) applyCursors(query *BodyQuery, after, before *Cursor) (*Body
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultBodyOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultBodyOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -1663,7 +1664,7 @@ func (p *changeeventPager) applyCursors(query *ChangeEventQuery, after, before *
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultChangeEventOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultChangeEventOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -1912,7 +1913,7 @@ func (p *decisionPager) applyCursors(query *DecisionQuery, after, before *Cursor
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultDecisionOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultDecisionOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -2262,7 +2263,7 @@ func (p *evaluationPager) applyCursors(query *EvaluationQuery, after, before *Cu
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultEvaluationOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultEvaluationOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -2594,7 +2595,7 @@ func (p *fundingpoolPager) applyCursors(query *FundingPoolQuery, after, before *
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultFundingPoolOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultFundingPoolOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -2926,7 +2927,7 @@ func (p *fundingroundPager) applyCursors(query *FundingRoundQuery, after, before
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultFundingRoundOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultFundingRoundOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -3312,7 +3313,7 @@ func (p *grantapplicationPager) applyCursors(query *GrantApplicationQuery, after
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultGrantApplicationOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultGrantApplicationOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -3680,7 +3681,7 @@ func (p *indicatorPager) applyCursors(query *IndicatorQuery, after, before *Curs
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultIndicatorOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultIndicatorOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -4048,7 +4049,7 @@ func (p *indicatortargetPager) applyCursors(query *IndicatorTargetQuery, after, 
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultIndicatorTargetOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultIndicatorTargetOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -4380,7 +4381,7 @@ func (p *initiativePager) applyCursors(query *InitiativeQuery, after, before *Cu
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultInitiativeOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultInitiativeOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -4766,7 +4767,7 @@ func (p *initiativepartnerPager) applyCursors(query *InitiativePartnerQuery, aft
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultInitiativePartnerOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultInitiativePartnerOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -5080,7 +5081,7 @@ func (p *mandatelinkPager) applyCursors(query *MandateLinkQuery, after, before *
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultMandateLinkOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultMandateLinkOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -5394,7 +5395,7 @@ func (p *meetingPager) applyCursors(query *MeetingQuery, after, before *Cursor) 
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultMeetingOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultMeetingOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -5744,7 +5745,7 @@ func (p *milestonePager) applyCursors(query *MilestoneQuery, after, before *Curs
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultMilestoneOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultMilestoneOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -6130,7 +6131,7 @@ func (p *nominationrequestPager) applyCursors(query *NominationRequestQuery, aft
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultNominationRequestOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultNominationRequestOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -6534,7 +6535,7 @@ func (p *observationPager) applyCursors(query *ObservationQuery, after, before *
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultObservationOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultObservationOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -6866,7 +6867,7 @@ func (p *organisationPager) applyCursors(query *OrganisationQuery, after, before
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultOrganisationOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultOrganisationOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -7270,7 +7271,7 @@ func (p *partnershipPager) applyCursors(query *PartnershipQuery, after, before *
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPartnershipOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultPartnershipOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -7638,7 +7639,7 @@ func (p *personPager) applyCursors(query *PersonQuery, after, before *Cursor) (*
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPersonOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultPersonOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -7970,7 +7971,7 @@ func (p *seatallocationPager) applyCursors(query *SeatAllocationQuery, after, be
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultSeatAllocationOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultSeatAllocationOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -8356,7 +8357,7 @@ func (p *signatoryPager) applyCursors(query *SignatoryQuery, after, before *Curs
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultSignatoryOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultSignatoryOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -8688,7 +8689,7 @@ func (p *themePager) applyCursors(query *ThemeQuery, after, before *Cursor) (*Th
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultThemeOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultThemeOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -9020,7 +9021,7 @@ func (p *webhookdeliveryPager) applyCursors(query *WebhookDeliveryQuery, after, 
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultWebhookDeliveryOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultWebhookDeliveryOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -9352,7 +9353,7 @@ func (p *webhookendpointPager) applyCursors(query *WebhookEndpointQuery, after, 
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultWebhookEndpointOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range keyset.CursorsPredicate(after, before, DefaultWebhookEndpointOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
