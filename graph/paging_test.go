@@ -17,8 +17,9 @@ import (
 )
 
 // TestPagingEveryOrder: on the demo registry, every root connection read
-// page by page (first: 2, after: the last cursor) gives the same nodes in
-// the same order as read in one page, for every field it can be ordered
+// page by page (first: 2, after: the last cursor; and backwards, last: 2,
+// before: the first cursor) gives the same nodes in the same order as
+// read in one page, for every field it can be ordered
 // by, both directions, and its default order. The connections and their
 // order fields come from the schema, so a new one is covered when it is
 // added. (Paging by a date or a time order lost or repeated pages on
@@ -69,43 +70,59 @@ func TestPagingEveryOrder(t *testing.T) {
 				if o.field != "" {
 					arg = fmt.Sprintf(", orderBy: {field: %s, direction: %s}", o.field, o.dir)
 				}
-				read := func(first int, after *string) (ids []string, next *string) {
+				// read asks for n rows: the first ones after cursor (or the
+				// last ones before it, backwards) and returns their ids and
+				// the cursor of the page beyond, nil when there is none.
+				read := func(n int, cursor *string, backwards bool) (ids []string, beyond *string) {
 					var out map[string]struct {
 						Edges []struct {
 							Node struct{ ID string }
 						}
 						PageInfo struct {
-							HasNextPage bool
-							EndCursor   *string
+							HasNextPage, HasPreviousPage bool
+							StartCursor, EndCursor       *string
 						}
 					}
-					a.do(fmt.Sprintf(`query($a: Cursor) { c: %s(first: %d, after: $a%s) {
-						edges { node { id } } pageInfo { hasNextPage endCursor } } }`, field, first, arg), &out, "a", after)
+					page := fmt.Sprintf("first: %d, after: $c", n)
+					if backwards {
+						page = fmt.Sprintf("last: %d, before: $c", n)
+					}
+					a.do(fmt.Sprintf(`query($c: Cursor) { c: %s(%s%s) {
+						edges { node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`, field, page, arg), &out, "c", cursor)
 					c := out["c"]
 					for _, e := range c.Edges {
 						ids = append(ids, e.Node.ID)
 					}
-					if c.PageInfo.HasNextPage {
-						next = c.PageInfo.EndCursor
+					switch {
+					case !backwards && c.PageInfo.HasNextPage:
+						beyond = c.PageInfo.EndCursor
+					case backwards && c.PageInfo.HasPreviousPage:
+						beyond = c.PageInfo.StartCursor
 					}
-					return ids, next
+					return ids, beyond
 				}
-				all, more := read(100, nil)
+				all, more := read(100, nil, false)
 				if more != nil {
 					continue // more than one full page (the audit trail, the feed): no one-page reading to compare with
 				}
-				var paged []string
-				var after *string
-				for range len(all) + 1 {
-					ids, next := read(2, after)
-					paged = append(paged, ids...)
-					if next == nil {
-						break
+				for _, backwards := range []bool{false, true} {
+					var paged []string
+					var cursor *string
+					for range len(all) + 1 {
+						ids, beyond := read(2, cursor, backwards)
+						if backwards {
+							paged = append(ids, paged...)
+						} else {
+							paged = append(paged, ids...)
+						}
+						if beyond == nil {
+							break
+						}
+						cursor = beyond
 					}
-					after = next
-				}
-				if !slices.Equal(paged, all) {
-					t.Errorf("%s%s: pages gave %v, one page %v", field, arg, paged, all)
+					if !slices.Equal(paged, all) {
+						t.Errorf("%s%s (backwards %t): pages gave %v, one page %v", field, arg, backwards, paged, all)
+					}
 				}
 				if len(all) > 2 {
 					checked++
