@@ -53,6 +53,22 @@ func TestBadCursors(t *testing.T) {
 		a.do(`{ people { edges { node { appointments(after: null) { totalCount } } } } }`, nil)
 		a.do(`query($c: Cursor) { people { edges { node { appointments(after: $c) { totalCount } } } } }`, nil)
 
+		// A cursor of another order: a name where a time is compared.
+		var byName struct {
+			People struct {
+				PageInfo struct{ EndCursor string }
+			}
+		}
+		a.do(`{ people(first: 1, orderBy: {field: NAME}) { edges { cursor } pageInfo { endCursor } } }`, &byName)
+		for _, q := range []string{
+			`query($c: Cursor) { people(after: $c, orderBy: {field: CREATED_AT}) { totalCount } }`,
+			`query($c: Cursor) { organisations { edges { node { appointments(after: $c, orderBy: {field: STARTS_ON}) { totalCount } } } } }`,
+		} {
+			if e := a.fails(q, "BAD_USER_INPUT", "after", "c", byName.People.PageInfo.EndCursor); !strings.Contains(e.Message, "another order") {
+				t.Errorf("message %q", e.Message)
+			}
+		}
+
 		// A cursor the API issued still pages.
 		var page struct {
 			People struct {

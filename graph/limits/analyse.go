@@ -9,11 +9,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/pactreg/pactreg/ent/apperr"
+	"github.com/pactreg/pactreg/ent/dates"
 )
 
 // costCap is where cost arithmetic saturates: far above any sane limit,
@@ -32,9 +34,9 @@ type result struct {
 // analyse costs op (of doc, with vars applied) and checks it against cfg.
 // The first broken argument rule (page size, ids, list length) wins; then
 // depth; then cost.
-func analyse(cfg *Config, doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) result {
+func analyse(cfg *Config, schema *ast.Schema, doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) result {
 	w := walkers.Get().(*walker)
-	*w = walker{cfg: cfg, doc: doc, vars: vars, items: w.items[:0], seen: w.seen[:0], groups: w.groups[:0]}
+	*w = walker{cfg: cfg, schema: schema, doc: doc, vars: vars, items: w.items[:0], seen: w.seen[:0], groups: w.groups[:0]}
 	defer func() {
 		if cap(w.items) > 4096 || cap(w.seen) > 4096 || cap(w.groups) > 4096 {
 			return // grown by an odd document: not worth keeping
@@ -89,6 +91,7 @@ const (
 // recursion, so a walk allocates next to nothing.
 type walker struct {
 	cfg     *Config
+	schema  *ast.Schema // nil: cursors are not checked against their order
 	doc     *ast.QueryDocument
 	vars    map[string]any
 	visits  int
@@ -318,7 +321,81 @@ func (w *walker) badCursor(f *ast.Field, a *ast.Argument) bool {
 			"%s is not a cursor of this API: pass a cursor, startCursor or endCursor that a connection returned", a.Name)
 		return true
 	}
+	if typ := w.orderType(f); c.Value != nil && !fits(typ, c.Value) {
+		w.fail(a.Position, apperr.BadUserInput, a.Name,
+			"%s is a cursor of another order: keep orderBy while paging, or start again without a cursor", a.Name)
+		return true
+	}
 	return false
+}
+
+// orderType is the GraphQL type of the node field that f's orderBy names
+// (field NAME names name; an enum counts as String), or "" when that
+// cannot be told.
+func (w *walker) orderType(f *ast.Field) string {
+	a := f.Arguments.ForName("orderBy")
+	if w.schema == nil || a == nil {
+		return ""
+	}
+	order, _ := w.valueOf(a.Value).(map[string]any)
+	name, _ := order["field"].(string)
+	node := w.fieldType(w.fieldType(w.schema.Types[f.Definition.Type.Name()], "edges"), "node")
+	if name == "" || node == nil {
+		return ""
+	}
+	parts := strings.Split(strings.ToLower(name), "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	field := w.fieldType(node, strings.Join(parts, ""))
+	switch {
+	case field == nil:
+		return ""
+	case field.Kind == ast.Enum:
+		return "String"
+	}
+	return field.Name
+}
+
+// fieldType is the type of field name of t (nil if either is unknown).
+func (w *walker) fieldType(t *ast.Definition, name string) *ast.Definition {
+	if t == nil {
+		return nil
+	}
+	if f := t.Fields.ForName(name); f != nil {
+		return w.schema.Types[f.Type.Name()]
+	}
+	return nil
+}
+
+// fits reports whether cursor value v can be of an order by a field of
+// GraphQL type typ (any value fits a type it cannot tell).
+func fits(typ string, v any) bool {
+	switch typ {
+	case "Time":
+		_, ok := v.(time.Time)
+		return ok
+	case "Date":
+		text, ok := v.(string)
+		if b, isBytes := v.([]byte); isBytes { // cursors issued before dates were written as text
+			text, ok = string(b), true
+		}
+		_, err := dates.Parse(text)
+		return ok && err == nil
+	case "String", "ID":
+		_, ok := v.(string)
+		return ok
+	case "Int":
+		switch reflect.ValueOf(v).Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			return true
+		}
+		return false
+	}
+	return true
 }
 
 // composite reports whether a cursor's order value is a map or a list

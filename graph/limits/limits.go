@@ -45,8 +45,10 @@
 // decode, or whose order value is a map or a list, is refused with
 // BAD_USER_INPUT (extensions.field naming the argument), wherever it is:
 // below the root ent loads a connection with its parent, before the
-// connection's own field runs. (A decodable cursor of another order is
-// not recognised.) An empty bucket refuses with
+// connection's own field runs. So is a cursor whose order value cannot be
+// of the field orderBy names (a name where a time or a date is compared;
+// the node field's GraphQL type tells, found by the order's name: NAME is
+// name); one of another order of the same type is not told apart. An empty bucket refuses with
 // RATE_LIMITED and extensions.retryAfter (whole seconds, at least 1).
 // Errors are *gqlerror.Error wrapping an *apperr.Error, with code, field
 // and extensions also in the gqlerror's own extensions. Every costed
@@ -176,6 +178,7 @@ type Limits struct {
 	defaultPage string
 	docs        *lru.Cache[docKey, *rewritten]
 	buckets     *buckets
+	schema      *ast.Schema // set by Validate
 }
 
 var (
@@ -208,8 +211,12 @@ func (l *Limits) Config() Config { return l.cfg }
 // ExtensionName implements graphql.HandlerExtension.
 func (l *Limits) ExtensionName() string { return "PactregLimits" }
 
-// Validate implements graphql.HandlerExtension.
-func (l *Limits) Validate(graphql.ExecutableSchema) error { return nil }
+// Validate implements graphql.HandlerExtension; it keeps the schema, to
+// check cursors against the order they are given with.
+func (l *Limits) Validate(es graphql.ExecutableSchema) error {
+	l.schema = es.Schema()
+	return nil
+}
 
 // MutateOperationContext checks the operation against the limits, charges
 // its cost to the caller's bucket and swaps in the document with default
@@ -219,7 +226,7 @@ func (l *Limits) MutateOperationContext(ctx context.Context, oc *graphql.Operati
 		return nil
 	}
 	doc, op := l.executable(oc)
-	res := analyse(&l.cfg, doc, op, oc.Variables)
+	res := analyse(&l.cfg, l.schema, doc, op, oc.Variables)
 	if res.known {
 		oc.Stats.SetExtension(statsKey, res.cost)
 	}
