@@ -102,13 +102,13 @@ func TestPagingByDate(t *testing.T) {
 			if dir == "DESC" {
 				want = []string{want[2], want[1], want[0]}
 			}
-			root := walkPages(func(after *string) page {
+			root := walkPages(5, false, func(after *string) page {
 				var out struct{ Appointments page }
 				a.do(`query($a: Cursor, $d: OrderDirection!) { appointments(first: 1, after: $a, orderBy: {field: STARTS_ON, direction: $d}) { `+fields+` } }`,
 					&out, "a", after, "d", dir)
 				return out.Appointments
 			})
-			nested := walkPages(func(after *string) page {
+			nested := walkPages(5, false, func(after *string) page {
 				var out struct {
 					Node struct{ Appointments page }
 				}
@@ -142,7 +142,7 @@ func TestPagingByTime(t *testing.T) {
 		}
 		a := newAPI(t, db)
 		for _, field := range []string{"CREATED_AT", "UPDATED_AT"} {
-			got := walkPages(func(after *string) page {
+			got := walkPages(5, false, func(after *string) page {
 				var out struct{ People page }
 				a.do(`query($a: Cursor) { people(first: 1, after: $a, orderBy: {field: `+field+`}) {
 					edges { node { name } } pageInfo { hasNextPage endCursor } } }`, &out, "a", after)
@@ -155,32 +155,41 @@ func TestPagingByTime(t *testing.T) {
 	})
 }
 
-// page is a connection page as the paging tests read it: each node's
-// startsOn or name.
+// page is a connection page as the paging tests read it: each node's id,
+// startsOn or name (what the query selects).
 type page struct {
 	Edges []struct {
-		Node struct{ StartsOn, Name string }
+		Node struct{ ID, StartsOn, Name string }
 	}
 	PageInfo struct {
-		HasNextPage bool
-		EndCursor   *string
+		HasNextPage, HasPreviousPage bool
+		StartCursor, EndCursor       *string
 	}
 }
 
-// walkPages follows next from the first page while there is a next one
-// (at most 5 pages) and returns what the nodes held.
-func walkPages(next func(after *string) page) []string {
+// walkPages reads pages with next, from the first one on (backwards: from
+// the last one back) while there is another, at most limit pages, and
+// returns what their nodes held, in the connection's order.
+func walkPages(limit int, backwards bool, next func(cursor *string) page) []string {
 	var got []string
-	var after *string
-	for range 5 {
-		p := next(after)
+	var cursor *string
+	for range limit {
+		p := next(cursor)
+		var held []string
 		for _, e := range p.Edges {
-			got = append(got, e.Node.StartsOn+e.Node.Name)
+			held = append(held, e.Node.ID+e.Node.StartsOn+e.Node.Name)
 		}
-		if !p.PageInfo.HasNextPage {
-			break
+		if backwards {
+			got, cursor = append(held, got...), p.PageInfo.StartCursor
+			if !p.PageInfo.HasPreviousPage {
+				break
+			}
+		} else {
+			got, cursor = append(got, held...), p.PageInfo.EndCursor
+			if !p.PageInfo.HasNextPage {
+				break
+			}
 		}
-		after = p.PageInfo.EndCursor
 	}
 	return got
 }

@@ -70,56 +70,25 @@ func TestPagingEveryOrder(t *testing.T) {
 				if o.field != "" {
 					arg = fmt.Sprintf(", orderBy: {field: %s, direction: %s}", o.field, o.dir)
 				}
-				// read asks for n rows: the first ones after cursor (or the
-				// last ones before it, backwards) and returns their ids and
-				// the cursor of the page beyond, nil when there is none.
-				read := func(n int, cursor *string, backwards bool) (ids []string, beyond *string) {
-					var out map[string]struct {
-						Edges []struct {
-							Node struct{ ID string }
-						}
-						PageInfo struct {
-							HasNextPage, HasPreviousPage bool
-							StartCursor, EndCursor       *string
-						}
-					}
-					page := fmt.Sprintf("first: %d, after: $c", n)
+				// read asks for n rows: the first ones after cursor, or
+				// the last ones before it (backwards).
+				read := func(n int, cursor *string, backwards bool) page {
+					var out map[string]page
+					rows := fmt.Sprintf("first: %d, after: $c", n)
 					if backwards {
-						page = fmt.Sprintf("last: %d, before: $c", n)
+						rows = fmt.Sprintf("last: %d, before: $c", n)
 					}
 					a.do(fmt.Sprintf(`query($c: Cursor) { c: %s(%s%s) {
-						edges { node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`, field, page, arg), &out, "c", cursor)
-					c := out["c"]
-					for _, e := range c.Edges {
-						ids = append(ids, e.Node.ID)
-					}
-					switch {
-					case !backwards && c.PageInfo.HasNextPage:
-						beyond = c.PageInfo.EndCursor
-					case backwards && c.PageInfo.HasPreviousPage:
-						beyond = c.PageInfo.StartCursor
-					}
-					return ids, beyond
+						edges { node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`, field, rows, arg), &out, "c", cursor)
+					return out["c"]
 				}
-				all, more := read(100, nil, false)
-				if more != nil {
+				one := read(100, nil, false)
+				if one.PageInfo.HasNextPage {
 					continue // more than one full page (the audit trail, the feed): no one-page reading to compare with
 				}
+				all := walkPages(1, false, func(*string) page { return one })
 				for _, backwards := range []bool{false, true} {
-					var paged []string
-					var cursor *string
-					for range len(all) + 1 {
-						ids, beyond := read(2, cursor, backwards)
-						if backwards {
-							paged = append(ids, paged...)
-						} else {
-							paged = append(paged, ids...)
-						}
-						if beyond == nil {
-							break
-						}
-						cursor = beyond
-					}
+					paged := walkPages(len(all)+1, backwards, func(cursor *string) page { return read(2, cursor, backwards) })
 					if !slices.Equal(paged, all) {
 						t.Errorf("%s%s (backwards %t): pages gave %v, one page %v", field, arg, backwards, paged, all)
 					}

@@ -299,10 +299,12 @@ func (w *walker) arguments(f *ast.Field) {
 }
 
 // badCursor reports (and records) whether argument a of f is a Cursor
-// that does not decode, or whose order value is a map or a list. It is checked here, before execution,
-// because a connection below the root is loaded with its parent: entgql's
-// loader then took an undecodable cursor for a decoded one and panicked,
-// and the whole root field was lost as an internal error.
+// that does not decode, whose order value is a map or a list, or whose
+// order value cannot be of f's orderBy field. It is checked here, before
+// execution, because a connection below the root is loaded with its
+// parent: entgql's loader then took an undecodable cursor for a decoded
+// one and panicked, and the whole root field was lost as an internal
+// error.
 func (w *walker) badCursor(f *ast.Field, a *ast.Argument) bool {
 	if f.Definition == nil {
 		return false
@@ -378,12 +380,17 @@ func fits(typ string, v any) bool {
 		_, ok := v.(time.Time)
 		return ok
 	case "Date":
-		text, ok := v.(string)
-		if b, isBytes := v.([]byte); isBytes { // cursors issued before dates were written as text
-			text, ok = string(b), true
+		var text string
+		switch v := v.(type) {
+		case string:
+			text = v
+		case []byte: // cursors issued before dates were written as text
+			text = string(v)
+		default:
+			return false
 		}
 		_, err := dates.Parse(text)
-		return ok && err == nil
+		return err == nil
 	case "String", "ID":
 		_, ok := v.(string)
 		return ok

@@ -48,8 +48,9 @@
 // connection's own field runs. So is a cursor whose order value cannot be
 // of the field orderBy names (a name where a time or a date is compared;
 // the node field's GraphQL type tells, found by the order's name: NAME is
-// name); one of another order of the same type is not told apart. An empty bucket refuses with
-// RATE_LIMITED and extensions.retryAfter (whole seconds, at least 1).
+// name); one of another order of the same type is not told apart.
+//
+// An empty bucket refuses with RATE_LIMITED and extensions.retryAfter (whole seconds, at least 1).
 // Errors are *gqlerror.Error wrapping an *apperr.Error, with code, field
 // and extensions also in the gqlerror's own extensions. Every costed
 // response, refused or not, carries extensions.cost (not the ones refused
