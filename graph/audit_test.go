@@ -12,8 +12,10 @@ import (
 	"github.com/pactreg/pactreg/ent/apperr"
 	"github.com/pactreg/pactreg/ent/auditevent"
 	"github.com/pactreg/pactreg/ent/authz"
+	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/store"
 	"github.com/pactreg/pactreg/ent/store/storetest"
+	"github.com/pactreg/pactreg/ent/vocab"
 )
 
 type auditPage struct {
@@ -150,6 +152,45 @@ func hasChange(cs []struct {
 		}
 	}
 	return false
+}
+
+// TestAuditBulkUpdateBefore: a bulk update records each row's own values
+// before the change: the rules' follow-up write of dissolveBody (every
+// appointment of the body ended at once) through the API, and a bulk
+// update by Go code of two rows that differed before.
+func TestAuditBulkUpdateBefore(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := seedWorld(t, db.Client)
+		var ap struct{ CreateAppointment struct{ ID string } }
+		a.do(fmt.Sprintf(`mutation { createAppointment(input: {personID: %d, seatAllocationID: %d, onBehalfOfID: %d, startsOn: "2019-01-01", endsOn: "2030-12-31"}) { id } }`,
+			w.person, w.alloc, w.org), &ap)
+		var b struct{ Node struct{ Version int } }
+		a.do(fmt.Sprintf(`{ node(id: %d) { ... on Body { version } } }`, w.body), &b)
+		a.do(`mutation($id: ID!, $v: Int!, $d: Date!) { dissolveBody(id: $id, expectedVersion: $v, dissolvedOn: $d) { dissolvedOn } }`,
+			nil, "id", w.body, "v", b.Node.Version, "d", "2020-06-30")
+		var page auditPage
+		a.do(auditQuery, &page, "w", map[string]any{"entityType": "Appointment", "entityID": ap.CreateAppointment.ID, "operation": "UPDATE"})
+		if page.AuditEvents.TotalCount != 1 {
+			t.Fatalf("want 1 update event, got %+v", page)
+		}
+		cs := page.AuditEvents.Edges[0].Node.Changes
+		if !hasChange(cs, "ends_on", "2030-12-31", "2020-06-30") || !hasChange(cs, "version", 1, 2) ||
+			!hasChange(cs, "end_reason", nil, "BODY_DISSOLVED") {
+			t.Errorf("dissolveBody's ending of the appointment: %+v", cs)
+		}
+
+		ctx := authz.SystemContext(context.Background())
+		one := db.Client.Organisation.Create().SetName("Skive Kommune").SetKind(vocab.Municipality).SetShortName("Skive").SaveX(ctx)
+		two := db.Client.Organisation.Create().SetName("Viborg Kommune").SetKind(vocab.Municipality).SaveX(ctx)
+		db.Client.Organisation.Update().Where(organisation.IDIn(one.ID, two.ID)).SetShortName("x").ExecX(ctx)
+		for id, before := range map[int]any{one.ID: "Skive", two.ID: ""} {
+			a.do(auditQuery, &page, "w", map[string]any{"entityType": "Organisation", "entityID": id, "operation": "UPDATE"})
+			if page.AuditEvents.TotalCount != 1 || !hasChange(page.AuditEvents.Edges[0].Node.Changes, "short_name", before, "x") {
+				t.Errorf("bulk update of organisation %d (short name %v before): %+v", id, before, page)
+			}
+		}
+	})
 }
 
 // TestConcurrentUpdatesOneWins: two updates that read the same version,

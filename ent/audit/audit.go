@@ -9,6 +9,7 @@ package audit
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"time"
 
@@ -51,13 +52,21 @@ func Hook() ent.Hook {
 			op := m.Op()
 			var (
 				ids    []int
-				before map[string]ent.Value
+				before map[int]map[string]ent.Value // by id
 				err    error
 			)
 			switch {
 			case op.Is(ent.OpUpdateOne):
-				before, err = oldValues(ctx, m)
-			case op.Is(ent.OpUpdate | ent.OpDelete | ent.OpDeleteOne):
+				var old map[string]ent.Value
+				if old, err = oldValues(ctx, m); err == nil {
+					id, _ := mm.ID()
+					before = map[int]map[string]ent.Value{id: old}
+				}
+			case op.Is(ent.OpUpdate):
+				if ids, err = mm.IDs(ctx); err == nil {
+					before, err = oldRows(ctx, mm, ids)
+				}
+			case op.Is(ent.OpDelete | ent.OpDeleteOne):
 				ids, err = mm.IDs(ctx)
 			}
 			if err != nil {
@@ -70,11 +79,10 @@ func Hook() ent.Hook {
 			if id, ok := mm.ID(); ok && len(ids) == 0 {
 				ids = []int{id}
 			}
-			diff := diff(m, before)
-			if op.Is(ent.OpUpdate|ent.OpUpdateOne) && onlyBookkeeping(diff) {
+			if op.Is(ent.OpUpdate|ent.OpUpdateOne) && onlyBookkeeping(diff(m, nil)) {
 				return v, nil
 			}
-			if err := recordAll(ctx, mm, ids, diff); err != nil {
+			if err := recordAll(ctx, mm, ids, func(id int) []changes.Field { return diff(m, before[id]) }); err != nil {
 				return nil, err
 			}
 			return v, nil
@@ -82,11 +90,42 @@ func Hook() ent.Hook {
 	}
 }
 
+// oldRows reads, for each of the ids a bulk update m is about to change,
+// the values of the fields it changes, as oldValues does for one row: by
+// way of a one-row update of the same type (Client().<Type>.UpdateOneID),
+// whose OldField loads the row in m's transaction.
+func oldRows(ctx context.Context, m mutation, ids []int) (map[int]map[string]ent.Value, error) {
+	c := reflect.ValueOf(m.Client()).Elem().FieldByName(m.Type())
+	if !c.IsValid() {
+		return nil, fmt.Errorf("no client for %s", m.Type())
+	}
+	rows := make(map[int]map[string]ent.Value, len(ids))
+	for _, id := range ids {
+		one, ok := c.MethodByName("UpdateOneID").Call([]reflect.Value{reflect.ValueOf(id)})[0].
+			MethodByName("Mutation").Call(nil)[0].Interface().(ent.Mutation)
+		if !ok {
+			return nil, fmt.Errorf("%s: no one-row mutation", m.Type())
+		}
+		old, err := oldValuesOf(ctx, one, m)
+		if err != nil {
+			return nil, fmt.Errorf("%s %d: %w", m.Type(), id, err)
+		}
+		rows[id] = old
+	}
+	return rows, nil
+}
+
 func oldValues(ctx context.Context, m ent.Mutation) (map[string]ent.Value, error) {
+	return oldValuesOf(ctx, m, m)
+}
+
+// oldValuesOf reads through one (a one-row mutation) the values before
+// the change of the fields m sets, adds to or clears.
+func oldValuesOf(ctx context.Context, one, m ent.Mutation) (map[string]ent.Value, error) {
 	names := append(append(m.Fields(), m.AddedFields()...), m.ClearedFields()...)
 	old := make(map[string]ent.Value, len(names))
 	for _, f := range names {
-		v, err := m.OldField(ctx, f)
+		v, err := one.OldField(ctx, f)
 		if err != nil {
 			return nil, err
 		}
@@ -159,7 +198,7 @@ func diff(m ent.Mutation, before map[string]ent.Value) []changes.Field {
 // ordered by their own commit, not the change's. And a change made
 // outside a transaction can be saved while its events are not; the error
 // then says so.
-func recordAll(ctx context.Context, m mutation, ids []int, diff []changes.Field) error {
+func recordAll(ctx context.Context, m mutation, ids []int, diff func(id int) []changes.Field) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -194,9 +233,9 @@ func recordAll(ctx context.Context, m mutation, ids []int, diff []changes.Field)
 // made without one.
 const eventsTimeout = 30 * time.Second
 
-func recordIn(ctx context.Context, c *gen.Client, m mutation, ids []int, diff []changes.Field) error {
+func recordIn(ctx context.Context, c *gen.Client, m mutation, ids []int, diff func(id int) []changes.Field) error {
 	for _, id := range ids {
-		if err := record(ctx, c, m, id, diff); err != nil {
+		if err := record(ctx, c, m, id, diff(id)); err != nil {
 			return err
 		}
 	}
