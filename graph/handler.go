@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/pactreg/pactreg/ent"
 	"github.com/pactreg/pactreg/graph/authn"
@@ -91,6 +92,9 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	srv.Use(admission{slots: cfg.newSlots()})
 	srv.Use(transactioner{client: client})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		if err := checkWebSocketCredential(ctx); err != nil {
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{err}})
+		}
 		return next(withNodeCache(ctx))
 	})
 	srv.SetErrorPresenter(presentError(log))

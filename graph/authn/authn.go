@@ -37,7 +37,13 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock (tests); nil means time.Now.
 	Now func() time.Time
+	// Recheck is how often a long-lived connection (a WebSocket) checks
+	// its credential again; 0 means DefaultRecheck.
+	Recheck time.Duration
 }
+
+// DefaultRecheck is Config.Recheck's default.
+const DefaultRecheck = 15 * time.Second
 
 // badCredential is a refusal the caller may read; cause is for the log.
 type badCredential struct {
@@ -92,9 +98,30 @@ func Middleware(cfg Config) func(http.Handler) http.Handler {
 				return
 			}
 			v.ClientIP = clientIP(r)
-			next.ServeHTTP(w, r.WithContext(authz.NewContext(r.Context(), v)))
+			ctx := authz.NewContext(r.Context(), v)
+			if h := r.Header.Get("Authorization"); h != "" && strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+				// A WebSocket connection checks it again while it lives.
+				ctx = context.WithValue(ctx, credentialKey{}, h)
+			}
+			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
+}
+
+type credentialKey struct{}
+
+// Credential is the Authorization header that Middleware accepted for a
+// WebSocket upgrade request (ctx is the request's), or "".
+func Credential(ctx context.Context) string {
+	h, _ := ctx.Value(credentialKey{}).(string)
+	return h
+}
+
+// Refused reports whether err is a refused credential (bad, unknown,
+// revoked or expired: 401), not a failure to check it.
+func Refused(err error) bool {
+	var bad *badCredential
+	return errors.As(err, &bad)
 }
 
 // Authenticate resolves an Authorization header value ("Bearer …") to its
