@@ -12,7 +12,6 @@ import (
 
 	"github.com/99designs/gqlgen/client"
 	"github.com/coder/websocket"
-	"github.com/coder/websocket/wsjson"
 
 	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/store"
@@ -37,51 +36,12 @@ type subscriber struct {
 // acknowledged the connection, or the close error if it refused it.
 func subscribe(t *testing.T, srv *httptest.Server, authorization, query string) (*subscriber, error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	t.Cleanup(cancel)
-	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql",
-		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	c, err := dialWS(t, srv, "payload", authorization)
 	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	t.Cleanup(func() { _ = conn.CloseNow() })
-	init := map[string]any{}
-	if authorization != "" {
-		init["Authorization"] = authorization
-	}
-	payload, _ := json.Marshal(init)
-	if err := wsjson.Write(ctx, conn, wsMessage{Type: "connection_init", Payload: payload}); err != nil {
-		t.Fatalf("connection_init: %v", err)
-	}
-	var ack wsMessage
-	if err := wsjson.Read(ctx, conn, &ack); err != nil {
 		return nil, err
 	}
-	if ack.Type != "connection_ack" {
-		t.Fatalf("want connection_ack, got %+v", ack)
-	}
-	sub, _ := json.Marshal(map[string]any{"query": query})
-	if err := wsjson.Write(ctx, conn, wsMessage{ID: "1", Type: "subscribe", Payload: sub}); err != nil {
-		t.Fatalf("subscribe: %v", err)
-	}
-	// coder/websocket closes a connection whose read is cancelled: read in
-	// the background until the test ends, answering pings.
-	s := &subscriber{t: t, events: make(chan wsMessage, 16)}
-	go func() {
-		defer close(s.events)
-		for {
-			var m wsMessage
-			if err := wsjson.Read(ctx, conn, &m); err != nil {
-				return
-			}
-			if m.Type == "ping" {
-				_ = wsjson.Write(ctx, conn, wsMessage{Type: "pong"})
-				continue
-			}
-			s.events <- m
-		}
-	}()
-	return s, nil
+	c.send("1", query)
+	return &subscriber{t: t, events: c.in}, nil
 }
 
 // next waits (at most within) for the subscription's next event.

@@ -63,7 +63,10 @@ func TestWebSocketCredentialRevoked(t *testing.T) {
 			t.Run(how, func(t *testing.T) {
 				// An operation after the revocation: refused, nothing written.
 				id, secret := token("ws-" + how)
-				c := dialWS(t, handler(time.Hour), how, "Bearer "+secret)
+				c, err := dialWS(t, handler(time.Hour), how, "Bearer "+secret)
+				if err != nil {
+					t.Fatal(err)
+				}
 				if got := c.run(fmt.Sprintf(`{ node(id: %d) { ... on Person { email } } }`, w.person)); !strings.Contains(got, "secret@example.dk") {
 					t.Fatalf("before revocation: %s", got)
 				}
@@ -78,7 +81,9 @@ func TestWebSocketCredentialRevoked(t *testing.T) {
 
 				// A subscription alone: the periodic check closes it.
 				id, secret = token("ws-sub-" + how)
-				c = dialWS(t, handler(50*time.Millisecond), how, "Bearer "+secret)
+				if c, err = dialWS(t, handler(50*time.Millisecond), how, "Bearer "+secret); err != nil {
+					t.Fatal(err)
+				}
 				c.send("1", personSubscription)
 				revoke(id)
 				c.closed(t)
@@ -96,17 +101,23 @@ type wsClient struct {
 	n    int
 }
 
-// dialWS connects to srv with authorization sent in connection_init's
-// payload or in the upgrade request's header (how).
-func dialWS(t *testing.T, srv *httptest.Server, how, authorization string) *wsClient {
+// dialWS connects to srv with authorization (unless empty) sent in
+// connection_init's payload or in the upgrade request's header (how); it
+// returns once the server acknowledged the connection, or the close error
+// if it refused it. coder/websocket closes a connection whose read is
+// cancelled: it reads in the background until the test ends, answering
+// pings.
+func dialWS(t *testing.T, srv *httptest.Server, how, authorization string) (*wsClient, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
 	opts := &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}}
 	init := map[string]any{}
-	if how == "header" {
+	switch {
+	case authorization == "":
+	case how == "header":
 		opts.HTTPHeader = http.Header{"Authorization": {authorization}}
-	} else {
+	default:
 		init["Authorization"] = authorization
 	}
 	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql", opts)
@@ -119,8 +130,11 @@ func dialWS(t *testing.T, srv *httptest.Server, how, authorization string) *wsCl
 		t.Fatal(err)
 	}
 	var ack wsMessage
-	if err := wsjson.Read(ctx, conn, &ack); err != nil || ack.Type != "connection_ack" {
-		t.Fatalf("ack: %+v %v", ack, err)
+	if err := wsjson.Read(ctx, conn, &ack); err != nil {
+		return nil, err
+	}
+	if ack.Type != "connection_ack" {
+		t.Fatalf("want connection_ack, got %+v", ack)
 	}
 	c := &wsClient{t: t, ctx: ctx, conn: conn, in: make(chan wsMessage, 16)}
 	go func() {
@@ -137,7 +151,7 @@ func dialWS(t *testing.T, srv *httptest.Server, how, authorization string) *wsCl
 			c.in <- m
 		}
 	}()
-	return c
+	return c, nil
 }
 
 func (c *wsClient) send(id, query string) {
