@@ -128,15 +128,7 @@ func floorNested(ctx context.Context, db *sql.DB, buf, ext []byte) ([]byte, erro
 			ids = append(ids, s.org.Int64)
 		}
 	}
-	err = each(ctx, db, `SELECT "organisations"."id", "organisations"."name" FROM "organisations" WHERE "organisations"."id" = ANY($1)`, ids,
-		func(r *sql.Rows) error {
-			var id int64
-			var name string
-			err := r.Scan(&id, &name)
-			orgs[id] = name
-			return err
-		})
-	if err != nil {
+	if err = names(ctx, db, `SELECT "organisations"."id", "organisations"."name" FROM "organisations" WHERE "organisations"."id" = ANY($1)`, ids, orgs); err != nil {
 		return nil, err
 	}
 	ids = ids[:0]
@@ -162,15 +154,7 @@ func floorNested(ctx context.Context, db *sql.DB, buf, ext []byte) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
-	err = each(ctx, db, `SELECT "persons"."id", "persons"."name" FROM "persons" WHERE "persons"."id" = ANY($1)`, personIDs,
-		func(r *sql.Rows) error {
-			var id int64
-			var name string
-			err := r.Scan(&id, &name)
-			persons[id] = name
-			return err
-		})
-	if err != nil {
+	if err = names(ctx, db, `SELECT "persons"."id", "persons"."name" FROM "persons" WHERE "persons"."id" = ANY($1)`, personIDs, persons); err != nil {
 		return nil, err
 	}
 
@@ -239,6 +223,17 @@ func each(ctx context.Context, db *sql.DB, query string, ids []int64, row func(*
 		}
 	}
 	return rows.Err()
+}
+
+// names runs query, which selects an id and a name for ids, into m.
+func names(ctx context.Context, db *sql.DB, query string, ids []int64, m map[int64]string) error {
+	return each(ctx, db, query, ids, func(r *sql.Rows) error {
+		var id int64
+		var name string
+		err := r.Scan(&id, &name)
+		m[id] = name
+		return err
+	})
 }
 
 // appendJSONString appends s as a JSON string.
