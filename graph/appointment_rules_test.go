@@ -433,3 +433,34 @@ func TestNominationIsJudgedAsItWillBeMade(t *testing.T) {
 			"TERM_LIMIT", "previousID", "id", req.ID, "p", w.people[0])
 	})
 }
+
+// Ending an open-ended appointment (by endAppointment or replaceAppointment)
+// is always ending earlier: the create rules are not re-run over its past
+// term, which later changes to the allocation may no longer admit.
+func TestEndingOpenAppointmentDoesNotRecheckRules(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 4)
+		a.appoint(appt(w.people[0], w.kommuner, w.aarhus, "2018-06-01", "2019-12-31"))
+		b := a.appoint(appt(w.people[1], w.kommuner, w.skive, "2018-06-01", ""))
+		au := a.appoint(appt(w.people[2], w.au, w.auOrg, "2018-06-01", ""))
+		version := func(id int) int {
+			var v struct{ Node struct{ Version int } }
+			a.do(fmt.Sprintf(`{ node(id: %d) { ... on SeatAllocation { version } } }`, id), &v)
+			return v.Node.Version
+		}
+		upd := `mutation($id: ID!, $v: Int!, $in: UpdateSeatAllocationInput!) { updateSeatAllocation(id: $id, expectedVersion: $v, input: $in) { id } }`
+		// Allowed: only today and later count when lowering seats.
+		a.do(upd, nil, "id", w.kommuner, "v", version(w.kommuner), "in", map[string]any{"seats": 1})
+		// Allowed: the allocation now names other organisations.
+		a.do(upd, nil, "id", w.au, "v", version(w.au), "in", map[string]any{"eligibleKinds": []string{"REGION"}, "removeEligibleOrganisationIDs": []int{w.auOrg}})
+		replace := `mutation($id: ID!, $p: ID!) { replaceAppointment(id: $id, input: {personID: $p, startsOn: "2027-01-01"}) { id } }`
+		if errs := a.try(replace, nil, "id", b, "p", w.people[3]); len(errs) > 0 {
+			t.Errorf("replacing %s refused: %+v", b, errs)
+		}
+		end := `mutation($id: ID!) { endAppointment(id: $id, endsOn: "2026-12-31", reason: RESIGNED) { endsOn } }`
+		if errs := a.try(end, nil, "id", au); len(errs) > 0 {
+			t.Errorf("ending %s refused: %+v", au, errs)
+		}
+	})
+}

@@ -111,7 +111,9 @@ func Plan(ctx context.Context, c *gen.Client, cand Candidate) (Candidate, error)
 }
 
 // beforeEnd checks a change of an appointment's end: an ended appointment
-// stays ended, and a later end must still fit every rule.
+// stays ended, and a later end must still fit every rule (over the whole
+// term, as on create); ending an open-ended term, or ending earlier, only
+// frees seats and is not checked again.
 func beforeEnd(ctx context.Context, m *gen.AppointmentMutation) error {
 	end, ok := m.EndsOn()
 	if !ok {
@@ -137,8 +139,8 @@ func beforeEnd(ctx context.Context, m *gen.AppointmentMutation) error {
 	if _, ok := m.EndReason(); !ok {
 		m.SetEndReason(vocab.OtherReason)
 	}
-	if old.EndsOn != nil && !end.After(*old.EndsOn) {
-		return nil // ending earlier frees seats: nothing to check
+	if old.EndsOn == nil || !end.After(*old.EndsOn) {
+		return nil // ending an open term, or earlier, frees seats: nothing to check
 	}
 	return CheckAppointment(ctx, m.Client(), Candidate{
 		PersonID: old.PersonID, SeatAllocationID: old.SeatAllocationID, OnBehalfOfID: old.OnBehalfOfID,
