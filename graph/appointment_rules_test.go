@@ -464,3 +464,28 @@ func TestEndingOpenAppointmentDoesNotRecheckRules(t *testing.T) {
 		}
 	})
 }
+
+// Replacing an alternate appoints an alternate of the same member: it
+// takes no seat, so a full allocation does not refuse it.
+func TestReplaceAlternate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 4)
+		m := a.appoint(appt(w.people[0], w.kommuner, w.aarhus, "2018-06-01", ""))
+		a.appoint(appt(w.people[1], w.kommuner, w.skive, "2018-06-01", "")) // allocation full (2/2)
+		alt := appt(w.people[2], w.kommuner, w.aarhus, "2018-06-01", "")
+		alt["alternateForID"] = m
+		altID := a.appoint(alt)
+		var out struct {
+			ReplaceAppointment struct {
+				ID           string
+				AlternateFor *struct{ ID string }
+			}
+		}
+		a.do(`mutation($id: ID!, $p: ID!) { replaceAppointment(id: $id, input: {personID: $p, startsOn: "2020-01-01"}) { id alternateFor { id } } }`,
+			&out, "id", altID, "p", w.people[3])
+		if out.ReplaceAppointment.AlternateFor == nil || out.ReplaceAppointment.AlternateFor.ID != m {
+			t.Fatalf("the alternate's successor is not an alternate of %s: %+v", m, out)
+		}
+	})
+}

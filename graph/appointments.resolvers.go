@@ -40,7 +40,8 @@ func (r *mutationResolver) ReplaceAppointment(ctx context.Context, id int, input
 		SetStartsOn(input.StartsOn).
 		SetNillableEndsOn(input.EndsOn).
 		SetNillableNote(input.Note).
-		SetReplacesID(old.ID)
+		SetReplacesID(old.ID).
+		SetNillableAlternateForID(old.AlternateForID) // an alternate's successor stands in for the same member
 	if input.OnBehalfOfID != nil {
 		create.SetOnBehalfOfID(*input.OnBehalfOfID)
 	}
