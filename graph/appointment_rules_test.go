@@ -489,3 +489,53 @@ func TestReplaceAlternate(t *testing.T) {
 		}
 	})
 }
+
+// The automatic link to a directly preceding term only takes a term that
+// is not yet continued, the one in the same allocation first: a lawful
+// appointment in another allocation is not refused by the unique link.
+func TestAutoLinkTakesAnUncontinuedTerm(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 1)
+		first := a.appoint(appt(w.people[0], w.kommuner, w.aarhus, "2018-06-01", "2019-12-31"))
+		a.appoint(appt(w.people[0], w.au, w.auOrg, "2018-06-01", "2019-12-31"))
+		var out appointed
+		a.do(appointMutation, &out, "in", appt(w.people[0], w.au, w.auOrg, "2020-01-01", ""))
+		if p := out.CreateAppointment.Previous; p == nil || p.ID == first {
+			t.Errorf("the AU term is not linked to the AU term before it: %+v", p)
+		}
+		a.do(appointMutation, &out, "in", appt(w.people[0], w.kommuner, w.aarhus, "2020-01-01", ""))
+		if p := out.CreateAppointment.Previous; p == nil || p.ID != first {
+			t.Errorf("the second Kommunerne term is not linked to %s: %+v", first, p)
+		}
+	})
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 1)
+		a.appoint(appt(w.people[0], w.kommuner, w.aarhus, "2018-06-01", "2019-12-31"))
+		a.appoint(appt(w.people[0], w.kommuner, w.aarhus, "2020-01-01", "")) // continues it
+		// The same person also takes the AU seat from the same day: lawful, and it continues nothing.
+		var out appointed
+		a.do(appointMutation, &out, "in", appt(w.people[0], w.au, w.auOrg, "2020-01-01", ""))
+		if p := out.CreateAppointment.Previous; p != nil {
+			t.Errorf("the AU term is linked to an already continued term: %+v", p)
+		}
+	})
+}
+
+// Reappointing a term that a later term already continues is a typed
+// conflict on the id argument, not the unique link's constraint.
+func TestReappointTwice(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 1)
+		first := a.appoint(appt(w.people[0], w.kommuner, w.aarhus, "2018-06-01", "2019-12-31"))
+		again := `mutation($id: ID!) { reappoint(id: $id, input: {endsOn: "2021-12-31"}) { id } }`
+		a.do(again, nil, "id", first)
+		later := `mutation($id: ID!) { reappoint(id: $id, input: {startsOn: "2022-01-01", endsOn: "2022-12-31"}) { id } }`
+		e := a.refuse(later, "CONFLICT", "id", "id", first)
+		if !strings.Contains(e.Message, "already continued") {
+			t.Errorf("message does not say why: %s", e.Message)
+		}
+	})
+}

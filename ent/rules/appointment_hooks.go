@@ -72,7 +72,8 @@ func beforeCreate(ctx context.Context, m *gen.AppointmentMutation) error {
 // Plan completes a candidate as creating it would: an alternate ends with
 // its member; a member's missing end comes from the body's term length;
 // a term that starts the day after the same person's last one in the body
-// continues it (so a reappointment cannot dodge the term limit). Checking
+// continues it (so a reappointment cannot dodge the term limit), if that
+// term is not yet continued (the one in the same allocation first). Checking
 // a nomination plans it the same way, so it is judged as it will be made.
 func Plan(ctx context.Context, c *gen.Client, cand Candidate) (Candidate, error) {
 	if cand.AlternateForID != nil {
@@ -94,17 +95,24 @@ func Plan(ctx context.Context, c *gen.Client, cand Candidate) (Candidate, error)
 		cand.EndsOn = &end
 	}
 	if cand.PreviousID == nil {
-		prev, err := c.Appointment.Query().Where(
+		prevs, err := c.Appointment.Query().Where(
 			appointment.PersonID(cand.PersonID),
 			appointment.AlternateForIDIsNil(),
 			appointment.EndsOn(cand.StartsOn.AddDays(-1)),
 			appointment.HasSeatAllocationWith(seatallocation.BodyID(alloc.BodyID)),
-		).First(ctx)
-		switch {
-		case err == nil:
-			cand.PreviousID = &prev.ID
-		case !gen.IsNotFound(err):
+			appointment.Not(appointment.HasNext()),
+		).Order(appointment.ByID()).All(ctx)
+		if err != nil {
 			return cand, fmt.Errorf("appointment rules: previous term: %w", err)
+		}
+		for _, p := range prevs {
+			if p.SeatAllocationID == cand.SeatAllocationID {
+				cand.PreviousID = &p.ID
+				break
+			}
+		}
+		if cand.PreviousID == nil && len(prevs) > 0 {
+			cand.PreviousID = &prevs[0].ID
 		}
 	}
 	return cand, nil
