@@ -539,3 +539,28 @@ func TestReappointTwice(t *testing.T) {
 		}
 	})
 }
+
+// An alternate serves within its member's term: it cannot start after the
+// member's term ends, and the member cannot be ended before an alternate
+// of it starts (which would store the alternate ending before it starts).
+func TestAlternateWithinMemberTerm(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 3)
+		ended := a.appoint(appt(w.people[0], w.kommuner, w.aarhus, "2018-06-01", "2019-12-31"))
+		alt := appt(w.people[1], w.kommuner, w.aarhus, "2020-06-01", "")
+		alt["alternateForID"] = ended
+		a.refuse(appointMutation, "BAD_USER_INPUT", "startsOn", "in", alt)
+
+		m := a.appoint(appt(w.people[2], w.kommuner, w.skive, "2018-06-01", ""))
+		alt = appt(w.people[1], w.kommuner, w.skive, "2030-01-01", "")
+		alt["alternateForID"] = m
+		a.appoint(alt)
+		end := `mutation($id: ID!) { endAppointment(id: $id, endsOn: "2029-06-30", reason: RESIGNED) { id } }`
+		e := a.refuse(end, "BAD_USER_INPUT", "endsOn", "id", m)
+		if !strings.Contains(e.Message, "Demo Person 1") {
+			t.Errorf("message does not name the alternate: %s", e.Message)
+		}
+		a.do(`mutation($id: ID!) { endAppointment(id: $id, endsOn: "2030-06-30", reason: RESIGNED) { id } }`, nil, "id", m)
+	})
+}

@@ -194,6 +194,8 @@ func checkAlternate(ctx context.Context, c *gen.Client, cand Candidate) error {
 		return apperr.BadInput("alternateForID", "a member cannot be their own alternate")
 	case cand.StartsOn.Before(member.StartsOn):
 		return apperr.BadInput("startsOn", "the alternate cannot start (%s) before the member's term (%s)", cand.StartsOn, member.StartsOn)
+	case member.EndsOn != nil && cand.StartsOn.After(*member.EndsOn):
+		return apperr.BadInput("startsOn", "the alternate cannot start (%s) after the member's term ends (%s)", cand.StartsOn, member.EndsOn)
 	case member.EndsOn != nil && (cand.EndsOn == nil || cand.EndsOn.After(*member.EndsOn)):
 		return apperr.BadInput("endsOn", "the alternate cannot serve after the member's term ends (%s)", member.EndsOn)
 	}

@@ -119,9 +119,10 @@ func Plan(ctx context.Context, c *gen.Client, cand Candidate) (Candidate, error)
 }
 
 // beforeEnd checks a change of an appointment's end: an ended appointment
-// stays ended, and a later end must still fit every rule (over the whole
-// term, as on create); ending an open-ended term, or ending earlier, only
-// frees seats and is not checked again.
+// stays ended, a member cannot end before an alternate of it starts, and
+// a later end must still fit every rule (over the whole term, as on
+// create); ending an open-ended term, or ending earlier, only frees seats
+// and is not checked again.
 func beforeEnd(ctx context.Context, m *gen.AppointmentMutation) error {
 	end, ok := m.EndsOn()
 	if !ok {
@@ -143,6 +144,16 @@ func beforeEnd(ctx context.Context, m *gen.AppointmentMutation) error {
 	}
 	if end.Before(old.StartsOn) {
 		return apperr.BadInput("endsOn", "endsOn (%s) cannot be before startsOn (%s)", end, old.StartsOn)
+	}
+	late, err := m.Client().Appointment.Query().
+		Where(appointment.AlternateForID(id), appointment.StartsOnGT(end)).
+		WithPerson().Order(appointment.ByStartsOn(), appointment.ByID()).First(ctx)
+	switch {
+	case err == nil:
+		return apperr.BadInput("endsOn", "alternate %s (appointment %d) starts on %s, after endsOn (%s): an alternate cannot outlast its member",
+			late.Edges.Person.Name, late.ID, late.StartsOn, end)
+	case !gen.IsNotFound(err):
+		return fmt.Errorf("appointment rules: alternates of %d: %w", id, err)
 	}
 	if _, ok := m.EndReason(); !ok {
 		m.SetEndReason(vocab.OtherReason)
