@@ -564,3 +564,33 @@ func TestAlternateWithinMemberTerm(t *testing.T) {
 		a.do(`mutation($id: ID!) { endAppointment(id: $id, endsOn: "2030-06-30", reason: RESIGNED) { id } }`, nil, "id", m)
 	})
 }
+
+// A default term ends the day before the same day of the month
+// defaultTermMonths later, or on that month's last day if it has none.
+func TestDefaultTermEnd(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 4)
+		for i, c := range []struct {
+			months      int
+			start, want string
+			alloc, org  int
+		}{
+			{12, "2018-06-01", "2019-05-31", w.chair, w.region},
+			{6, "2018-08-15", "2019-02-14", w.viceA, w.aarhus},
+			{6, "2018-08-31", "2019-02-28", w.kommuner, w.skive},
+			{1, "2019-01-30", "2019-02-28", w.au, w.auOrg},
+		} {
+			db.Client.Body.UpdateOneID(w.body).SetDefaultTermMonths(c.months).ExecX(authz.SystemContext(context.Background()))
+			var out appointed
+			a.do(appointMutation, &out, "in", appt(w.people[i], c.alloc, c.org, c.start, ""))
+			if e := out.CreateAppointment.EndsOn; e == nil || *e != c.want {
+				got := "never"
+				if e != nil {
+					got = *e
+				}
+				t.Errorf("%d months from %s end %s, want %s", c.months, c.start, got, c.want)
+			}
+		}
+	})
+}

@@ -91,7 +91,7 @@ func Plan(ctx context.Context, c *gen.Client, cand Candidate) (Candidate, error)
 		return cand, fmt.Errorf("appointment rules: allocation %d: %w", cand.SeatAllocationID, err)
 	}
 	if b := alloc.Edges.Body; cand.EndsOn == nil && b.DefaultTermMonths != nil {
-		end := cand.StartsOn.AddDate(0, *b.DefaultTermMonths, -1)
+		end := termEnd(cand.StartsOn, *b.DefaultTermMonths)
 		cand.EndsOn = &end
 	}
 	if cand.PreviousID == nil {
@@ -116,6 +116,18 @@ func Plan(ctx context.Context, c *gen.Client, cand Candidate) (Candidate, error)
 		}
 	}
 	return cand, nil
+}
+
+// termEnd is the last day of a term of months months from start: the day
+// before the same day of the month months later, or that month's last day
+// if it has no such day (from 31 August, six months end on 28 February,
+// not in March).
+func termEnd(start dates.Date, months int) dates.Date {
+	next := start.AddDate(0, months, 0)
+	if next.Day() != start.Day() { // normalised past the month's end
+		return next.AddDays(-next.Day())
+	}
+	return next.AddDays(-1)
 }
 
 // beforeEnd checks a change of an appointment's end: an ended appointment
