@@ -594,3 +594,22 @@ func TestDefaultTermEnd(t *testing.T) {
 		}
 	})
 }
+
+// reappoint links the new term only when it starts the day after the old
+// one ends: a term after a break is not consecutive and not limited.
+func TestReappointAfterBreakIsNotLinked(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 1)
+		db.Client.Body.UpdateOneID(w.body).SetMaxConsecutiveTerms(1).ExecX(authz.SystemContext(context.Background()))
+		first := a.appoint(appt(w.people[0], w.kommuner, w.aarhus, "2018-06-01", "2019-12-31"))
+		var out struct {
+			Reappoint struct{ Previous *struct{ ID string } }
+		}
+		a.do(`mutation($id: ID!) { reappoint(id: $id, input: {startsOn: "2022-01-01", endsOn: "2022-12-31"}) { id previous { id } } }`, &out, "id", first)
+		if out.Reappoint.Previous != nil {
+			t.Errorf("a term two years later is linked to %s", out.Reappoint.Previous.ID)
+		}
+		a.refuse(`mutation($id: ID!) { reappoint(id: $id, input: {endsOn: "2020-12-31"}) { id } }`, "TERM_LIMIT", "previousID", "id", first)
+	})
+}

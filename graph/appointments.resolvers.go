@@ -72,15 +72,17 @@ func (r *mutationResolver) Reappoint(ctx context.Context, id int, input *generat
 		next := old.EndsOn.AddDays(1)
 		start = &next
 	}
-	return c.Appointment.Create().
+	create := c.Appointment.Create().
 		SetPersonID(old.PersonID).
 		SetSeatAllocationID(old.SeatAllocationID).
 		SetOnBehalfOfID(old.OnBehalfOfID).
 		SetStartsOn(*start).
 		SetNillableEndsOn(in.EndsOn).
-		SetNillableNote(in.Note).
-		SetPreviousID(old.ID).
-		Save(ctx)
+		SetNillableNote(in.Note)
+	if old.EndsOn != nil && start.Compare(old.EndsOn.AddDays(1)) == 0 {
+		create.SetPreviousID(old.ID) // only a term without a break continues this one
+	}
+	return create.Save(ctx)
 }
 
 // DissolveBody is the resolver for the dissolveBody field.

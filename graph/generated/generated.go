@@ -13725,7 +13725,7 @@ enum WebhookRole @goModel(model: "github.com/pactreg/pactreg/ent/webhookendpoint
 extend type Mutation {
   "Ends a member's term and starts a successor's in one transaction; the old appointment ends the day before with reason REPLACED."
   replaceAppointment(id: ID!, input: ReplaceAppointmentInput!): Appointment!
-  "Reappoints the same person for a new term that continues this one (linked as previous/next); the term limit of the body applies."
+  "Reappoints the same person for a new term: one that starts the day after this one ends continues it (linked as previous/next, and the term limit of the body applies); one after a break is not linked. A term already continued is not reappointed again (CONFLICT)."
   reappoint(id: ID!, input: ReappointInput): Appointment!
   "Dissolves a body: sets dissolvedOn and ends its open appointments on that date with reason BODY_DISSOLVED."
   dissolveBody(id: ID!, dissolvedOn: Date!, expectedVersion: Int!): Body!
