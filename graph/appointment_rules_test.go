@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/apperr"
 	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/dates"
@@ -611,5 +612,40 @@ func TestReappointAfterBreakIsNotLinked(t *testing.T) {
 			t.Errorf("a term two years later is linked to %s", out.Reappoint.Previous.ID)
 		}
 		a.refuse(`mutation($id: ID!) { reappoint(id: $id, input: {endsOn: "2020-12-31"}) { id } }`, "TERM_LIMIT", "previousID", "id", first)
+	})
+}
+
+// endsOn "0001-01-01" is Go's zero time, which is the zero Date (no date):
+// it passed every rule as open-ended and was stored as NULL, so a third
+// holder took a seat of a full allocation. It is refused as a date outside
+// the years 1000–9999.
+func TestAppointmentEndsOnYearOneIsRefusedNotOpenEnded(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 3)
+		a.appoint(appt(w.people[0], w.kommuner, w.aarhus, "2018-06-01", ""))
+		a.appoint(appt(w.people[1], w.kommuner, w.skive, "2018-06-01", "")) // 2 of 2 seats held
+		errs := a.try(appointMutation, nil, "in", appt(w.people[2], w.kommuner, w.aarhus, "2019-01-01", "0001-01-01"))
+		ctx := authz.SystemContext(context.Background())
+		n := db.Client.Appointment.Query().Where(appointment.SeatAllocationID(w.kommuner), appointment.EndsOnIsNil()).CountX(ctx)
+		if len(errs) != 1 || errs[0].code() != "BAD_USER_INPUT" || n != 2 {
+			t.Fatalf("endsOn 0001-01-01: errors %+v, %d open-ended holders of a 2-seat allocation; want BAD_USER_INPUT and 2", errs, n)
+		}
+	})
+}
+
+// startsOn in year 1 (the zero Date) or year 0 (not a PostgreSQL DATE) was
+// INTERNAL; it is BAD_USER_INPUT.
+func TestAppointmentStartsOnOutOfRangeIsBadInput(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 2)
+		db.Client.Body.UpdateOneID(w.body).ClearEstablishedOn().ExecX(authz.SystemContext(context.Background()))
+		for i, start := range []string{"0001-01-01", "0000-06-01"} {
+			errs := a.try(appointMutation, nil, "in", appt(w.people[i], w.kommuner, w.aarhus, start, ""))
+			if len(errs) != 1 || errs[0].code() != "BAD_USER_INPUT" {
+				t.Errorf("startsOn %s: want BAD_USER_INPUT, got %+v", start, errs)
+			}
+		}
 	})
 }

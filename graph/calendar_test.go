@@ -586,3 +586,28 @@ func TestCalendarUpcomingIsThreeQueries(t *testing.T) {
 		})
 	}
 }
+
+// Year 0 exists for Go and for SQLite's text, not for PostgreSQL's DATE
+// (INTERNAL there, stored on SQLite); dates outside the years 1000–9999
+// are BAD_USER_INPUT on every path from a client.
+func TestCalendarOutOfRangeYearsAreBadInput(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := seedWorld(t, db.Client)
+		check := func(what, field string, errs []gqlError) {
+			t.Helper()
+			if len(errs) != 1 || errs[0].code() != "BAD_USER_INPUT" || (field != "" && errs[0].field() != field) {
+				t.Errorf("%s: want BAD_USER_INPUT on %q, got %+v", what, field, errs)
+			}
+		}
+		for _, when := range []string{"0000", "0001-01-01", "0000-Q1", "0999-12", "0000-06-late"} {
+			check("createMeeting(when: "+when+")", "when", a.try(createMeetingMutation, nil,
+				"in", map[string]any{"bodyID": w.body, "title": "Møde"}, "when", when, "text", nil))
+		}
+		check("createIndicator(baselineOn: 0000-12-31)", "", a.try(createIndicatorQ, nil,
+			"in", map[string]any{"code": "Z", "name": "Z", "unit": "COUNT", "baselineOn": "0000-12-31"}))
+		for _, from := range []string{"0000-06-01", "0001-01-01"} {
+			check("upcoming(from: "+from+")", "", a.try(upcomingQuery, nil, "from", from, "days", 10))
+		}
+	})
+}

@@ -300,6 +300,9 @@ func TestExportRefusals(t *testing.T) {
 				{body + "&asOf=2024-02-30", 400, "BAD_USER_INPUT", "asOf"},
 				{body + "&asOf=15-06-2024", 400, "BAD_USER_INPUT", "asOf"},
 				{body + "&asOf=2024-6-1", 400, "BAD_USER_INPUT", "asOf"},
+				{body + "&asOf=0000-06-01", 400, "BAD_USER_INPUT", "asOf"}, // no year 0 on PostgreSQL
+				{body + "&asOf=0001-01-01", 400, "BAD_USER_INPUT", "asOf"}, // Go's zero time: no date
+				{body + "&asOf=0999-12-31", 400, "BAD_USER_INPUT", "asOf"},
 				{"?body=999999999", 404, "NOT_FOUND", "body"},
 				{fmt.Sprintf("?body=%d", w.org), 404, "NOT_FOUND", "body"}, // an organisation, not a body
 			} {

@@ -25,14 +25,26 @@ type Date struct {
 	t time.Time
 }
 
+// MinYear and MaxYear bound the years Parse and ParseFuzzy accept. Year 1
+// would allow 0001-01-01, Go's zero time, which is the zero Date (no date,
+// NULL); year 0 does not exist for PostgreSQL's DATE; and a year of five
+// digits does not fit YYYY-MM-DD, whose text SQLite compares.
+const (
+	MinYear = 1000
+	MaxYear = 9999
+)
+
 // ParseError reports a string that is not a valid calendar date.
 type ParseError struct {
 	Input string
 }
 
 func (e *ParseError) Error() string {
-	return fmt.Sprintf("%q is not a valid date: use YYYY-MM-DD with a day that exists in the calendar", e.Input)
+	return fmt.Sprintf("%q is not a valid date: use YYYY-MM-DD with a day that exists in the calendar and a year from %d to %d", e.Input, MinYear, MaxYear)
 }
+
+// inRange reports whether year y is one Parse accepts.
+func inRange(y int) bool { return y >= MinYear && y <= MaxYear }
 
 // Of returns the date y-m-d. It panics if the date does not exist: use
 // Parse for input from outside.
@@ -45,8 +57,17 @@ func Of(y int, m time.Month, d int) Date {
 }
 
 // Parse reads a date in the form YYYY-MM-DD. Days that do not exist, such
-// as 2018-02-30, are refused.
+// as 2018-02-30, and years outside MinYear..MaxYear are refused.
 func Parse(s string) (Date, error) {
+	d, err := parse(s)
+	if err == nil && !inRange(d.Year()) {
+		return Date{}, &ParseError{Input: s}
+	}
+	return d, err
+}
+
+// parse is Parse without the range of years, for what the database holds.
+func parse(s string) (Date, error) {
 	if len(s) != len(Layout) {
 		return Date{}, &ParseError{Input: s}
 	}
@@ -147,7 +168,7 @@ func (d *Date) scanText(s string) error {
 	if len(s) > len(Layout) {
 		s = s[:len(Layout)]
 	}
-	v, err := Parse(s)
+	v, err := parse(s)
 	if err != nil {
 		return fmt.Errorf("dates: scan: %w", err)
 	}

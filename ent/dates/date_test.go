@@ -21,6 +21,11 @@ func TestParse(t *testing.T) {
 		{"2018-04-25T00:00:00Z", false},
 		{"", false},
 		{" 2018-04-25", false},
+		{"1000-01-01", true},
+		{"9999-12-31", true},
+		{"0999-12-31", false},
+		{"0001-01-01", false}, // Go's zero time: the zero Date, stored as NULL
+		{"0000-06-01", false}, // no year 0 on PostgreSQL
 	} {
 		d, err := Parse(tc.in)
 		if tc.ok != (err == nil) {
@@ -114,4 +119,12 @@ func TestOfPanicsOnImpossibleDate(t *testing.T) {
 		}
 	}()
 	Of(2018, time.February, 30)
+}
+
+func TestScanKeepsDatesOutsideTheRangeOfParse(t *testing.T) {
+	// What the database holds is read back even if Parse would refuse it.
+	var d Date
+	if err := d.Scan("0999-12-31"); err != nil || d.Year() != 999 {
+		t.Errorf("Scan(0999-12-31) = %v, %v", d, err)
+	}
 }

@@ -61,8 +61,19 @@ var (
 	reWeek    = regexp.MustCompile(`^(\d{4})-W(\d{2})$`)
 )
 
-// ParseFuzzy reads the text form of a fuzzy date.
+// ParseFuzzy reads the text form of a fuzzy date. Years outside
+// MinYear..MaxYear are refused, as Parse refuses them.
 func ParseFuzzy(s string) (Fuzzy, error) {
+	f, err := parseFuzzy(s)
+	if err == nil && (!inRange(f.Earliest.Year()) || !inRange(f.Latest.Year())) {
+		return Fuzzy{}, &FuzzyError{Input: s, Reason: fmt.Sprintf("a year is %d to %d", MinYear, MaxYear)}
+	}
+	return f, err
+}
+
+// parseFuzzy is ParseFuzzy without the range of years, for what the
+// database holds.
+func parseFuzzy(s string) (Fuzzy, error) {
 	bad := func(reason string) (Fuzzy, error) { return Fuzzy{}, &FuzzyError{Input: s, Reason: reason} }
 	num := func(x string) int { n, _ := strconv.Atoi(x); return n }
 	month := func(y, m int) (Date, Date, bool) {
@@ -118,7 +129,7 @@ func ParseFuzzy(s string) (Fuzzy, error) {
 		start := FromTime(monday)
 		f = Fuzzy{Precision: PrecisionWeek, Earliest: start, Latest: start.AddDays(6)}
 	default:
-		d, err := Parse(s)
+		d, err := parse(s)
 		if err != nil {
 			return bad("not one of the forms")
 		}
@@ -165,7 +176,7 @@ func (f *Fuzzy) Scan(src any) error {
 	default:
 		return fmt.Errorf("dates: cannot scan %T into Fuzzy", src)
 	}
-	p, err := ParseFuzzy(s)
+	p, err := parseFuzzy(s)
 	if err != nil {
 		return fmt.Errorf("dates: scan: %w", err)
 	}

@@ -19,6 +19,8 @@ func TestParseFuzzy(t *testing.T) {
 		{"2018-02-late", PrecisionLateMonth, "2018-02-21", "2018-02-28"},
 		{"2018-Q2", PrecisionQuarter, "2018-04-01", "2018-06-30"},
 		{"2018", PrecisionYear, "2018-01-01", "2018-12-31"},
+		{"1000", PrecisionYear, "1000-01-01", "1000-12-31"},
+		{"9999-12-late", PrecisionLateMonth, "9999-12-21", "9999-12-31"},
 	} {
 		f, err := ParseFuzzy(tc.in)
 		if err != nil {
@@ -35,7 +37,8 @@ func TestParseFuzzy(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"2018-W54", "2018-W53", "2018-W00", "2018-13", "2018-00", "2018-02-30", "2018-Q5", "2018-Q0",
-		"2018-13-early", "2018-06-soon", "18", "uge 50", "", "2018-4"} {
+		"2018-13-early", "2018-06-soon", "18", "uge 50", "", "2018-4",
+		"0000", "0001-01-01", "0000-06-01", "0999-Q4", "0999-12", "0999-12-late", "0999-W52", "1000-W01", "9999-W52"} {
 		if _, err := ParseFuzzy(bad); err == nil {
 			t.Errorf("ParseFuzzy(%q) accepted", bad)
 		}

@@ -6040,7 +6040,8 @@ var sources = []*ast.Source{
 
 """
 A calendar date as "YYYY-MM-DD", without time of day or time zone.
-Dates that do not exist (2018-02-30) are refused.
+Dates that do not exist (2018-02-30) and years outside 1000–9999 are
+refused (BAD_USER_INPUT).
 """
 scalar Date
 
