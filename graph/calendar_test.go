@@ -611,3 +611,20 @@ func TestCalendarOutOfRangeYearsAreBadInput(t *testing.T) {
 		}
 	})
 }
+
+// upcoming's window may end after 9999-12-31; SQLite compared the end date
+// as text ("10000-01-04" < "9999-12-30") and found nothing. The window is
+// clamped to 9999-12-31.
+func TestCalendarUpcomingAcrossYear9999(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := seedWorld(t, db.Client)
+		a.createMeeting(w.body, "Sidste møde", "9999-12-30", nil)
+		if items := a.upcoming("9999-12-25", 10); len(items) != 1 {
+			t.Errorf("upcoming(from: 9999-12-25, days: 10) = %+v, want the meeting of 9999-12-30", items)
+		}
+		if items := a.upcoming("9999-12-25", 5); len(items) != 1 {
+			t.Errorf("upcoming(from: 9999-12-25, days: 5) = %+v, want the meeting of 9999-12-30", items)
+		}
+	})
+}
