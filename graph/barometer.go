@@ -19,8 +19,13 @@ package graph
 //     (31 December of the target's year, T) at the latest observation's
 //     date (the end of its period): E = B + (T − B) × d / D, d the days from
 //     the baseline date to the observation, D the days to the target. It is
-//     decided without dividing: V ≥ E ⇔ (V − B) × D ≥ (T − B) × d (D > 0),
-//     and V ≤ E for LOWER_IS_BETTER. Null when progress is, when the
+//     decided without dividing: V ≥ E ⇔ (V − B) × D ≥ (T − B) × d (D > 0)
+//     when the target lies above the baseline (T > B), and V ≤ E when it
+//     lies below. Like progress it follows the sign of T − B, not the
+//     indicator's direction: a target set against the direction (B 20,
+//     T 10 for HIGHER_IS_BETTER) is still the goal the line leads to, and
+//     onTrack agrees with progress (progress 0.8 at a point where the line
+//     is at 0.31 is on track). Null when progress is, when the
 //     baseline has no date, or when the target's year ends on or before the
 //     baseline date (D ≤ 0: there is no line).
 //   - asOf only chooses the target (the first one of asOf's year or later);
@@ -52,7 +57,6 @@ import (
 	"github.com/pactreg/pactreg/ent"
 	"github.com/pactreg/pactreg/ent/apperr"
 	"github.com/pactreg/pactreg/ent/dates"
-	"github.com/pactreg/pactreg/ent/indicator"
 	"github.com/pactreg/pactreg/ent/indicatortarget"
 	"github.com/pactreg/pactreg/ent/observation"
 	"github.com/pactreg/pactreg/graph/generated"
@@ -125,8 +129,11 @@ func (f indicatorFacts) onTrack(year int) *bool {
 	elapsed := daysBetween(start, f.latest.PeriodLatest)
 	// V ≥ B + (T − B) × elapsed / total, multiplied out by total > 0.
 	c := v.Sub(b).Mul(decimal.NewFromInt(total)).Cmp(t.Value.Sub(b).Mul(decimal.NewFromInt(elapsed)))
+	// "Beyond" is towards the target, as progress counts it: the sign of
+	// T − B decides (T ≠ B here), not the indicator's direction, which a
+	// target set against it would contradict.
 	on := c >= 0
-	if f.ind.Direction == indicator.DirectionLOWER_IS_BETTER {
+	if t.Value.LessThan(b) {
 		on = c <= 0
 	}
 	return &on

@@ -531,3 +531,35 @@ func TestBaselineAfterTargetOnEveryPath(t *testing.T) {
 		}
 	})
 }
+
+// A target set against the indicator's direction (baseline 20, target 10
+// for HIGHER_IS_BETTER) is still the goal: onTrack followed the direction
+// field while progress followed T − B, so progress 0.8 where the line
+// stands at about 0.31 read as not on track. onTrack now agrees with
+// progress.
+func TestBarometerOnTrackAgreesWithProgress(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := barometer{newAPI(t, db)}
+		for _, c := range []struct{ dir, base, target, value, progress, onTrack string }{
+			// baseline 2017-12-31, target 2025-12-31, observation 2020-06-30: the line is at 912/2922 ≈ 0.312 of the way
+			{"HIGHER_IS_BETTER", "20", "10", "12", "0.8", "true"},
+			{"HIGHER_IS_BETTER", "20", "10", "25", "-0.5", "false"},
+			{"LOWER_IS_BETTER", "10", "20", "18", "0.8", "true"},
+			{"LOWER_IS_BETTER", "10", "20", "5", "-0.5", "false"},
+			// with the direction: unchanged
+			{"HIGHER_IS_BETTER", "10", "20", "18", "0.8", "true"},
+			{"HIGHER_IS_BETTER", "10", "20", "11", "0.1", "false"},
+			{"LOWER_IS_BETTER", "20", "10", "12", "0.8", "true"},
+			{"LOWER_IS_BETTER", "20", "10", "19", "0.1", "false"},
+		} {
+			id := b.indicator(fmt.Sprintf("X-%s-%s-%s", c.dir, c.base, c.value), c.dir, c.base, "2017-12-31")
+			b.target(id, 2025, c.target)
+			b.observe(id, "2020-Q2", c.value)
+			f := b.facts(id, "2024-06-01")
+			if baroStr(f.Progress) != c.progress || baroBool(f.OnTrack) != c.onTrack {
+				t.Errorf("%s baseline %s target %s value %s: progress %s onTrack %s, want %s %s",
+					c.dir, c.base, c.target, c.value, baroStr(f.Progress), baroBool(f.OnTrack), c.progress, c.onTrack)
+			}
+		}
+	})
+}
