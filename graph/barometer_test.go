@@ -563,3 +563,19 @@ func TestBarometerOnTrackAgreesWithProgress(t *testing.T) {
 		}
 	})
 }
+
+// A second target for the same indicator and year is a CONFLICT on "year"
+// (the GraphQL input field) on both databases. It was on indicatorId on
+// SQLite (the first column of the index) and on
+// indicatortargetIndicatorIdYear on PostgreSQL, whose message named the
+// index.
+func TestBarometerDuplicateTargetYearIsConflictOnYear(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := barometer{newAPI(t, db)}
+		stem, _ := b.stem() // target 2025 = 25
+		e := b.refuse(createTargetQ, "CONFLICT", "year", "in", map[string]any{"indicatorID": stem, "year": 2025, "value": "30"})
+		if strings.Contains(e.Message, "indicatortarget") || strings.Contains(e.Message, "_") {
+			t.Errorf("the message names the index: %s", e.Message)
+		}
+	})
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/pactreg/pactreg/ent"
 	"github.com/pactreg/pactreg/ent/apperr"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/migrate"
 	"github.com/pactreg/pactreg/ent/rules"
 	"github.com/pactreg/pactreg/ent/vocab"
 )
@@ -129,28 +130,87 @@ func lastName(p ast.Path) string {
 	return ""
 }
 
-// sqliteUnique matches SQLite's "UNIQUE constraint failed: table.column".
-var sqliteUnique = regexp.MustCompile(`UNIQUE constraint failed: \w+\.(\w+)`)
+// sqliteUnique matches SQLite's "UNIQUE constraint failed: table.column"
+// (", table.column" more for an index of several columns).
+var sqliteUnique = regexp.MustCompile(`UNIQUE constraint failed: (\w+\.\w+(?:, \w+\.\w+)*)`)
+
+// compositeUnique is, for a unique index over several columns, the input
+// field a client should change and what to tell them.
+type compositeUnique struct{ field, message string }
+
+// compositeUniques are the unique indexes of several columns
+// (ent/schema's Indexes() with Unique()), by index name. The rules refuse
+// most such duplicates before the database does; this is the answer when
+// a concurrent write gets there first. TestEveryCompositeUniqueIsMapped
+// keeps the list complete.
+var compositeUniques = map[string]compositeUnique{
+	"indicatortarget_indicator_id_year":      {"year", "the indicator already has a target for this year"},
+	"mandatelink_body_id_task_initiative_id": {"task", "this task of the body is already linked to the initiative"},
+}
+
+// uniqueIndexes maps what the databases say of a unique violation to the
+// index: PostgreSQL's constraint name (the index name, or
+// <table>_<column>_key for a unique column) and SQLite's column list
+// ("table.a, table.b"). Values are the single column, or "" and the
+// composite index's name.
+var uniqueIndexes = func() map[string]struct{ column, index string } {
+	m := map[string]struct{ column, index string }{}
+	for _, t := range migrate.Tables {
+		for _, c := range t.Columns {
+			if c.Unique {
+				v := struct{ column, index string }{column: c.Name}
+				m[t.Name+"_"+c.Name+"_key"] = v
+				m[t.Name+"."+c.Name] = v
+			}
+		}
+		for _, ix := range t.Indexes {
+			if !ix.Unique {
+				continue
+			}
+			cols := make([]string, len(ix.Columns))
+			for i, c := range ix.Columns {
+				cols[i] = t.Name + "." + c.Name
+			}
+			v := struct{ column, index string }{index: ix.Name}
+			if len(ix.Columns) == 1 {
+				v = struct{ column, index string }{column: ix.Columns[0].Name}
+			}
+			m[ix.Name] = v
+			m[strings.Join(cols, ", ")] = v
+		}
+	}
+	return m
+}()
 
 // constraint explains a constraint violation without SQL: the column of a
-// unique violation becomes the field.
-func constraint(ce *ent.ConstraintError) classified {
-	column := ""
+// unique violation becomes the field; a unique index of several columns
+// names the field of compositeUniques. A violation that cannot be traced
+// to a known index gets no field and a generic message (never the
+// database's name of the index).
+func constraint(err error) classified {
+	key, unique := "", false
 	var pqe *pq.Error
-	if errors.As(ce, &pqe) {
-		if pqe.Code == "23505" { // unique_violation: <table>_<column>_key
-			column = strings.TrimSuffix(strings.TrimPrefix(pqe.Constraint, pqe.Table+"_"), "_key")
-		}
-	} else if m := sqliteUnique.FindStringSubmatch(ce.Error()); m != nil {
-		column = m[1]
+	if errors.As(err, &pqe) {
+		key, unique = pqe.Constraint, pqe.Code == "23505" // unique_violation
+	} else if m := sqliteUnique.FindStringSubmatch(err.Error()); m != nil {
+		key, unique = m[1], true
 	}
-	if column != "" {
-		field := rules.GQLName(column)
+	if !unique {
+		return classified{code: apperr.Conflict,
+			message: "the change conflicts with other data (a record it refers to may be missing or in use)"}
+	}
+	ix, known := uniqueIndexes[key]
+	switch {
+	case known && ix.column != "":
+		field := rules.GQLName(ix.column)
 		return classified{code: apperr.Conflict, field: field,
 			message: fmt.Sprintf("another record already has this %s", field)}
+	case known:
+		if c, ok := compositeUniques[ix.index]; ok {
+			return classified{code: apperr.Conflict, field: c.field, message: c.message}
+		}
 	}
-	return classified{code: apperr.Conflict,
-		message: "the change conflicts with other data (a record it refers to may be missing or in use)"}
+	return classified{code: apperr.Conflict, message: "another record already has these values"}
 }
 
 // innermost follows err's chain of single wrapping to its end.
