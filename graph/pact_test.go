@@ -812,3 +812,21 @@ func TestPartnershipStatusOnEveryPath(t *testing.T) {
 		db.Client.Partnership.UpdateOne(p).SetStatus("ACTIVE").ExecX(ctx)
 	})
 }
+
+// A partnership cannot derive from itself, directly or through a cycle
+// (A → B → A): BAD_USER_INPUT on derivedFromID, and nothing changes.
+func TestPartnershipCannotDeriveFromItself(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		const update = `mutation($id: ID!, $v: Int!, $from: ID!) { updatePartnership(id: $id, expectedVersion: $v, input: {derivedFromID: $from}) { id version } }`
+		national := a.pactCreate("createPartnership", map[string]any{"name": "National pagt", "kind": "TECHNOLOGY_PACT"})
+		regional := a.pactCreate("createPartnership", map[string]any{"name": "Regional pagt", "kind": "TECHNOLOGY_PACT", "derivedFromID": national})
+		local := a.pactCreate("createPartnership", map[string]any{"name": "Lokal pagt", "kind": "TECHNOLOGY_PACT", "derivedFromID": regional})
+		a.pactRefuse(update, "BAD_USER_INPUT", "derivedFromID", "id", national, "v", 1, "from", national)
+		a.pactRefuse(update, "BAD_USER_INPUT", "derivedFromID", "id", national, "v", 1, "from", regional) // A → B → A
+		a.pactRefuse(update, "BAD_USER_INPUT", "derivedFromID", "id", national, "v", 1, "from", local)    // three steps
+		// Deriving from a pact outside the chain is allowed.
+		other := a.pactCreate("createPartnership", map[string]any{"name": "Anden pagt", "kind": "TECHNOLOGY_PACT"})
+		a.do(update, nil, "id", local, "v", 1, "from", other)
+	})
+}

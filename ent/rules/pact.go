@@ -105,3 +105,42 @@ func PartnershipForward() ent.Hook {
 		})
 	}, ent.OpUpdateOne)
 }
+
+// PartnershipNotDerivedFromItself refuses a derivedFromID that would make
+// a partnership derive from itself, directly or through the pacts it
+// derives from (A → B → A): BAD_USER_INPUT on derivedFromID. A new
+// partnership has no derivatives yet, so only updates can close a cycle.
+func PartnershipNotDerivedFromItself() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.PartnershipFunc(func(ctx context.Context, m *gen.PartnershipMutation) (ent.Value, error) {
+			from, set := m.DerivedFromID()
+			id, hasID := m.ID()
+			if !set || !hasID {
+				return next.Mutate(ctx, m)
+			}
+			seen := map[int]bool{}
+			for at := &from; at != nil; {
+				if *at == id {
+					if from == id {
+						return nil, apperr.BadInput("derivedFromID", "a partnership cannot derive from itself")
+					}
+					return nil, apperr.BadInput("derivedFromID", "partnership %d derives, through the pacts it derives from, from this one: deriving this one from it would make a cycle", from)
+				}
+				if seen[*at] {
+					break // a cycle already stored, not through this one
+				}
+				seen[*at] = true
+				p, err := m.Client().Partnership.Query().Where(partnership.ID(*at)).
+					Select(partnership.FieldDerivedFromID).Only(ctx)
+				if gen.IsNotFound(err) {
+					break // References reports a missing partnership
+				}
+				if err != nil {
+					return nil, fmt.Errorf("partnership %d: derived from: %w", *at, err)
+				}
+				at = p.DerivedFromID
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpUpdateOne)
+}

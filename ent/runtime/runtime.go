@@ -1219,6 +1219,8 @@ func init() {
 	partnership.Hooks[4] = partnershipHooks[1]
 
 	partnership.Hooks[5] = partnershipHooks[2]
+
+	partnership.Hooks[6] = partnershipHooks[3]
 	partnershipMixinFields0 := partnershipMixin[0].Fields()
 	_ = partnershipMixinFields0
 	partnershipMixinFields1 := partnershipMixin[1].Fields()

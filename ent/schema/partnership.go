@@ -61,6 +61,7 @@ func (Partnership) Hooks() []ent.Hook {
 		rules.NoBulkUpdates(),
 		rules.References(),
 		rules.PartnershipForward(),
+		rules.PartnershipNotDerivedFromItself(),
 	}
 }
 
