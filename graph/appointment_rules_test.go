@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/pactreg/pactreg/ent"
-	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/apperr"
+	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/dates"
 	"github.com/pactreg/pactreg/ent/store"
