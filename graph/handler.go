@@ -12,7 +12,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/pactreg/pactreg/ent"
 	"github.com/pactreg/pactreg/graph/authn"
@@ -91,13 +90,14 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	srv.Use(accessLog{log: log})
 	srv.Use(admission{slots: cfg.newSlots()})
 	srv.Use(transactioner{client: client})
+	present := presentError(log)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		if err := checkWebSocketCredential(ctx); err != nil {
-			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{err}})
+		if refuse := checkWebSocketCredential(ctx, present); refuse != nil {
+			return refuse
 		}
 		return next(withNodeCache(ctx))
 	})
-	srv.SetErrorPresenter(presentError(log))
+	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		log.ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic", fmt.Sprint(v))
 		return fmt.Errorf("panic: %v", v)

@@ -3,14 +3,15 @@ package graph
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/coder/websocket"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/pactreg/pactreg/ent/apperr"
 	"github.com/pactreg/pactreg/ent/authz"
@@ -65,19 +66,15 @@ type wsCredential struct {
 
 type wsCredentialKey struct{}
 
-// check authenticates the credential again and closes the connection if
-// it is refused. An error that is not a refusal (the database or the
-// identity provider unavailable) leaves the connection open.
+// check authenticates the credential again.
 func (c *wsCredential) check(ctx context.Context) error {
 	_, err := c.auth.Authenticate(ctx, c.header)
-	if authn.Refused(err) {
-		c.close()
-	}
 	return err
 }
 
-// watch checks the credential every period until ctx ends or it is
-// refused.
+// watch checks the credential every period until ctx ends, and closes
+// the connection once it is refused. An error that is not a refusal (the
+// database or the identity provider unavailable) leaves it open.
 func (c *wsCredential) watch(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -87,30 +84,47 @@ func (c *wsCredential) watch(ctx context.Context, every time.Duration) {
 			return
 		case <-t.C:
 			if err := c.check(ctx); authn.Refused(err) {
+				c.close()
 				return
 			}
 		}
 	}
 }
 
-// checkWebSocketCredential refuses an operation on a WebSocket connection
-// whose credential is no longer accepted (UNAUTHENTICATED; the connection
-// closes) or cannot be checked right now (INTERNAL); other operations pass.
-func checkWebSocketCredential(ctx context.Context) *gqlerror.Error {
+// checkWebSocketCredential checks the credential of an operation's
+// WebSocket connection again. It returns nil if there is none or it is
+// accepted. Else it returns the response refusing the operation: a refused
+// credential gets UNAUTHENTICATED, and the connection closes once that
+// answer is written (gqlgen writes a response before it asks for the
+// next); one that cannot be checked right now is an internal error,
+// presented (logged, with the request id) by present, and the connection
+// stays open.
+func checkWebSocketCredential(ctx context.Context, present graphql.ErrorPresenterFunc) graphql.ResponseHandler {
 	c, _ := ctx.Value(wsCredentialKey{}).(*wsCredential)
 	if c == nil {
 		return nil
 	}
 	err := c.check(ctx)
-	switch {
-	case err == nil:
+	if err == nil {
 		return nil
-	case authn.Refused(err):
-		return &gqlerror.Error{Message: err.Error() + "; the connection closes: connect again with a valid credential",
-			Extensions: map[string]any{"code": string(apperr.Unauthenticated)}}
 	}
-	return &gqlerror.Error{Message: "the credential could not be checked right now; try again",
-		Extensions: map[string]any{"code": string(apperr.Internal)}}
+	refused := authn.Refused(err)
+	if refused {
+		err = apperr.New(apperr.Unauthenticated, "", "%s; the connection closes: connect again with a valid credential", err)
+	} else {
+		err = fmt.Errorf("check the WebSocket connection's credential: %w", err)
+	}
+	answered := false
+	return func(ctx context.Context) *graphql.Response {
+		if answered {
+			if refused {
+				c.close()
+			}
+			return nil
+		}
+		answered = true
+		return errorResponse(graphql.WithResponseContext(ctx, present, graphql.DefaultRecover), err)
+	}
 }
 
 // originHosts are the hosts of the configured origins: a browser page
