@@ -58,9 +58,9 @@ func (r *mutationResolver) Reappoint(ctx context.Context, id int, input *generat
 	if old.AlternateForID != nil {
 		return nil, apperr.BadInput("id", "alternates are not reappointed: appoint them to the member's new term")
 	}
-	if n, err := old.QueryNext().Count(ctx); err != nil {
+	if continued, err := old.QueryNext().Exist(ctx); err != nil {
 		return nil, err
-	} else if n > 0 {
+	} else if continued {
 		return nil, apperr.New(apperr.Conflict, "id", "the appointment is already continued by a later term: reappoint that one instead")
 	}
 	in := deref(input)

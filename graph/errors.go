@@ -148,19 +148,21 @@ var compositeUniques = map[string]compositeUnique{
 	"mandatelink_body_id_task_initiative_id": {"task", "this task of the body is already linked to the initiative"},
 }
 
+// uniqueIndex is a unique index as a violation names it: its single
+// column, or (column "") the name of an index of several columns.
+type uniqueIndex struct{ column, index string }
+
 // uniqueIndexes maps what the databases say of a unique violation to the
 // index: PostgreSQL's constraint name (the index name, or
 // <table>_<column>_key for a unique column) and SQLite's column list
-// ("table.a, table.b"). Values are the single column, or "" and the
-// composite index's name.
-var uniqueIndexes = func() map[string]struct{ column, index string } {
-	m := map[string]struct{ column, index string }{}
+// ("table.a, table.b").
+var uniqueIndexes = func() map[string]uniqueIndex {
+	m := map[string]uniqueIndex{}
 	for _, t := range migrate.Tables {
 		for _, c := range t.Columns {
 			if c.Unique {
-				v := struct{ column, index string }{column: c.Name}
-				m[t.Name+"_"+c.Name+"_key"] = v
-				m[t.Name+"."+c.Name] = v
+				m[t.Name+"_"+c.Name+"_key"] = uniqueIndex{column: c.Name}
+				m[t.Name+"."+c.Name] = uniqueIndex{column: c.Name}
 			}
 		}
 		for _, ix := range t.Indexes {
@@ -171,9 +173,9 @@ var uniqueIndexes = func() map[string]struct{ column, index string } {
 			for i, c := range ix.Columns {
 				cols[i] = t.Name + "." + c.Name
 			}
-			v := struct{ column, index string }{index: ix.Name}
+			v := uniqueIndex{index: ix.Name}
 			if len(ix.Columns) == 1 {
-				v = struct{ column, index string }{column: ix.Columns[0].Name}
+				v = uniqueIndex{column: ix.Columns[0].Name}
 			}
 			m[ix.Name] = v
 			m[strings.Join(cols, ", ")] = v

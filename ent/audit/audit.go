@@ -58,7 +58,7 @@ func Hook() ent.Hook {
 			switch {
 			case op.Is(ent.OpUpdateOne):
 				var old map[string]ent.Value
-				if old, err = oldValues(ctx, m); err == nil {
+				if old, err = oldValues(ctx, m, m); err == nil {
 					id, _ := mm.ID()
 					before = map[int]map[string]ent.Value{id: old}
 				}
@@ -91,9 +91,9 @@ func Hook() ent.Hook {
 }
 
 // oldRows reads, for each of the ids a bulk update m is about to change,
-// the values of the fields it changes, as oldValues does for one row: by
-// way of a one-row update of the same type (Client().<Type>.UpdateOneID),
-// whose OldField loads the row in m's transaction.
+// the values of the fields it changes (oldValues) through a one-row
+// update of the same type (Client().<Type>.UpdateOneID), whose OldField
+// loads the row in m's transaction.
 func oldRows(ctx context.Context, m mutation, ids []int) (map[int]map[string]ent.Value, error) {
 	c := reflect.ValueOf(m.Client()).Elem().FieldByName(m.Type())
 	if !c.IsValid() {
@@ -106,7 +106,7 @@ func oldRows(ctx context.Context, m mutation, ids []int) (map[int]map[string]ent
 		if !ok {
 			return nil, fmt.Errorf("%s: no one-row mutation", m.Type())
 		}
-		old, err := oldValuesOf(ctx, one, m)
+		old, err := oldValues(ctx, one, m)
 		if err != nil {
 			return nil, fmt.Errorf("%s %d: %w", m.Type(), id, err)
 		}
@@ -115,13 +115,10 @@ func oldRows(ctx context.Context, m mutation, ids []int) (map[int]map[string]ent
 	return rows, nil
 }
 
-func oldValues(ctx context.Context, m ent.Mutation) (map[string]ent.Value, error) {
-	return oldValuesOf(ctx, m, m)
-}
-
-// oldValuesOf reads through one (a one-row mutation) the values before
-// the change of the fields m sets, adds to or clears.
-func oldValuesOf(ctx context.Context, one, m ent.Mutation) (map[string]ent.Value, error) {
+// oldValues reads through one (a one-row mutation: m itself for an
+// UpdateOne) the values before the change of the fields m sets, adds to
+// or clears.
+func oldValues(ctx context.Context, one, m ent.Mutation) (map[string]ent.Value, error) {
 	names := append(append(m.Fields(), m.AddedFields()...), m.ClearedFields()...)
 	old := make(map[string]ent.Value, len(names))
 	for _, f := range names {
