@@ -118,7 +118,7 @@ func TestAccessLogHoldsNoPersonalData(t *testing.T) {
 			op, _ := rec["operation"].(string)
 			ops[op] = rec
 		}
-		for op, actor := range map[string]string{"AddPerson": "intranet-sync", "MovePerson": "admin-token", "ReadPeople": "intranet-sync", "BadPerson": "intranet-sync"} {
+		for op, actor := range map[string]string{"AddPerson": "token:intranet-sync", "MovePerson": "admin-token", "ReadPeople": "token:intranet-sync", "BadPerson": "token:intranet-sync"} {
 			if rec, ok := ops[op]; !ok || rec["actor"] != actor {
 				t.Errorf("no access log line for %s by %s: %v", op, actor, rec)
 			}

@@ -87,7 +87,7 @@ func TestAuditTrail(t *testing.T) {
 		editor.do(`mutation { createPerson(input: {name: "Demo Person"}) { id } }`, nil)
 		var byEditor auditPage
 		a.do(auditQuery, &byEditor, "w", map[string]any{"entityType": "Person"})
-		if n := byEditor.AuditEvents.Edges; len(n) != 1 || !strings.HasPrefix(n[0].Node.Actor, "test-EDITOR") || n[0].Node.Role != "EDITOR" {
+		if n := byEditor.AuditEvents.Edges; len(n) != 1 || !strings.HasPrefix(n[0].Node.Actor, "token:test-EDITOR") || n[0].Node.Role != "EDITOR" {
 			t.Errorf("editor's event: %+v", n)
 		}
 

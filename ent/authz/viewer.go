@@ -57,8 +57,10 @@ const (
 // Viewer is who is asking.
 type Viewer struct {
 	Role Role
-	// Actor names the viewer in the audit trail: an API token's name, an
-	// OIDC subject, "admin-token", "anonymous" or "system".
+	// Actor names the viewer in the audit trail: "token:" and an API
+	// token's name, "oidc:" and a subject, "webhook:" and an endpoint's
+	// name, "admin-token", "anonymous" or "system". The prefixes keep a
+	// chosen name from passing for another kind of actor.
 	Actor string
 	// Kind is how the viewer authenticated (Kind* constants).
 	Kind string

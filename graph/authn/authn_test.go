@@ -27,6 +27,11 @@ func TestMiddlewareCredentials(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// An admin chooses the name: it must not pass for pactreg's own writes.
+		_, spoof, err := CreateToken(sys, db.Client, "system", apitoken.RoleADMIN, "", now)
+		if err != nil {
+			t.Fatal(err)
+		}
 		_, expired, err := CreateToken(sys, db.Client, "old", apitoken.RoleEDITOR, "1h", now.Add(-2*time.Hour))
 		if err != nil {
 			t.Fatal(err)
@@ -57,7 +62,8 @@ func TestMiddlewareCredentials(t *testing.T) {
 			{"admin token", "Bearer " + admin, 200, authz.Admin, "admin-token", ""},
 			{"admin token, other case of scheme", "bearer " + admin, 200, authz.Admin, "admin-token", ""},
 			{"wrong admin token", "Bearer " + admin + "x", 401, 0, "", "not known"},
-			{"API token", "Bearer " + reader, 200, authz.Reader, "intranet", ""},
+			{"API token", "Bearer " + reader, 200, authz.Reader, "token:intranet", ""},
+			{"API token named as pactreg itself", "Bearer " + spoof, 200, authz.Admin, "token:system", ""},
 			{"expired API token", "Bearer " + expired, 401, 0, "", "has expired"},
 			{"revoked API token", "Bearer " + revoked, 401, 0, "", "was revoked"},
 			{"unknown API token", "Bearer pactreg_nothing", 401, 0, "", "not known"},
