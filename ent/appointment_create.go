@@ -715,6 +715,24 @@ func (u *AppointmentUpsert) ClearEndReason() *AppointmentUpsert {
 	return u
 }
 
+// SetPreviousID sets the "previous_id" field.
+func (u *AppointmentUpsert) SetPreviousID(v int) *AppointmentUpsert {
+	u.Set(appointment.FieldPreviousID, v)
+	return u
+}
+
+// UpdatePreviousID sets the "previous_id" field to the value that was provided on create.
+func (u *AppointmentUpsert) UpdatePreviousID() *AppointmentUpsert {
+	u.SetExcluded(appointment.FieldPreviousID)
+	return u
+}
+
+// ClearPreviousID clears the value of the "previous_id" field.
+func (u *AppointmentUpsert) ClearPreviousID() *AppointmentUpsert {
+	u.SetNull(appointment.FieldPreviousID)
+	return u
+}
+
 // SetNote sets the "note" field.
 func (u *AppointmentUpsert) SetNote(v string) *AppointmentUpsert {
 	u.Set(appointment.FieldNote, v)
@@ -761,9 +779,6 @@ func (u *AppointmentUpsertOne) UpdateNewValues() *AppointmentUpsertOne {
 		}
 		if _, exists := u.create.mutation.AlternateForID(); exists {
 			s.SetIgnore(appointment.FieldAlternateForID)
-		}
-		if _, exists := u.create.mutation.PreviousID(); exists {
-			s.SetIgnore(appointment.FieldPreviousID)
 		}
 		if _, exists := u.create.mutation.ReplacesID(); exists {
 			s.SetIgnore(appointment.FieldReplacesID)
@@ -873,6 +888,27 @@ func (u *AppointmentUpsertOne) UpdateEndReason() *AppointmentUpsertOne {
 func (u *AppointmentUpsertOne) ClearEndReason() *AppointmentUpsertOne {
 	return u.Update(func(s *AppointmentUpsert) {
 		s.ClearEndReason()
+	})
+}
+
+// SetPreviousID sets the "previous_id" field.
+func (u *AppointmentUpsertOne) SetPreviousID(v int) *AppointmentUpsertOne {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.SetPreviousID(v)
+	})
+}
+
+// UpdatePreviousID sets the "previous_id" field to the value that was provided on create.
+func (u *AppointmentUpsertOne) UpdatePreviousID() *AppointmentUpsertOne {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.UpdatePreviousID()
+	})
+}
+
+// ClearPreviousID clears the value of the "previous_id" field.
+func (u *AppointmentUpsertOne) ClearPreviousID() *AppointmentUpsertOne {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.ClearPreviousID()
 	})
 }
 
@@ -1091,9 +1127,6 @@ func (u *AppointmentUpsertBulk) UpdateNewValues() *AppointmentUpsertBulk {
 			if _, exists := b.mutation.AlternateForID(); exists {
 				s.SetIgnore(appointment.FieldAlternateForID)
 			}
-			if _, exists := b.mutation.PreviousID(); exists {
-				s.SetIgnore(appointment.FieldPreviousID)
-			}
 			if _, exists := b.mutation.ReplacesID(); exists {
 				s.SetIgnore(appointment.FieldReplacesID)
 			}
@@ -1203,6 +1236,27 @@ func (u *AppointmentUpsertBulk) UpdateEndReason() *AppointmentUpsertBulk {
 func (u *AppointmentUpsertBulk) ClearEndReason() *AppointmentUpsertBulk {
 	return u.Update(func(s *AppointmentUpsert) {
 		s.ClearEndReason()
+	})
+}
+
+// SetPreviousID sets the "previous_id" field.
+func (u *AppointmentUpsertBulk) SetPreviousID(v int) *AppointmentUpsertBulk {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.SetPreviousID(v)
+	})
+}
+
+// UpdatePreviousID sets the "previous_id" field to the value that was provided on create.
+func (u *AppointmentUpsertBulk) UpdatePreviousID() *AppointmentUpsertBulk {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.UpdatePreviousID()
+	})
+}
+
+// ClearPreviousID clears the value of the "previous_id" field.
+func (u *AppointmentUpsertBulk) ClearPreviousID() *AppointmentUpsertBulk {
+	return u.Update(func(s *AppointmentUpsert) {
+		s.ClearPreviousID()
 	})
 }
 

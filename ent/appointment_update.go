@@ -99,6 +99,26 @@ func (_u *AppointmentUpdate) ClearEndReason() *AppointmentUpdate {
 	return _u
 }
 
+// SetPreviousID sets the "previous_id" field.
+func (_u *AppointmentUpdate) SetPreviousID(v int) *AppointmentUpdate {
+	_u.mutation.SetPreviousID(v)
+	return _u
+}
+
+// SetNillablePreviousID sets the "previous_id" field if the given value is not nil.
+func (_u *AppointmentUpdate) SetNillablePreviousID(v *int) *AppointmentUpdate {
+	if v != nil {
+		_u.SetPreviousID(*v)
+	}
+	return _u
+}
+
+// ClearPreviousID clears the value of the "previous_id" field.
+func (_u *AppointmentUpdate) ClearPreviousID() *AppointmentUpdate {
+	_u.mutation.ClearPreviousID()
+	return _u
+}
+
 // SetNote sets the "note" field.
 func (_u *AppointmentUpdate) SetNote(v string) *AppointmentUpdate {
 	_u.mutation.SetNote(v)
@@ -132,6 +152,11 @@ func (_u *AppointmentUpdate) AddAlternates(v ...*Appointment) *AppointmentUpdate
 		ids[i] = v[i].ID
 	}
 	return _u.AddAlternateIDs(ids...)
+}
+
+// SetPrevious sets the "previous" edge to the Appointment entity.
+func (_u *AppointmentUpdate) SetPrevious(v *Appointment) *AppointmentUpdate {
+	return _u.SetPreviousID(v.ID)
 }
 
 // SetNextID sets the "next" edge to the Appointment entity by ID.
@@ -215,6 +240,12 @@ func (_u *AppointmentUpdate) RemoveAlternates(v ...*Appointment) *AppointmentUpd
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveAlternateIDs(ids...)
+}
+
+// ClearPrevious clears the "previous" edge to the Appointment entity.
+func (_u *AppointmentUpdate) ClearPrevious() *AppointmentUpdate {
+	_u.mutation.ClearPrevious()
+	return _u
 }
 
 // ClearNext clears the "next" edge to the Appointment entity.
@@ -376,6 +407,35 @@ func (_u *AppointmentUpdate) sqlSave(ctx context.Context) (_node int, err error)
 			Inverse: false,
 			Table:   appointment.AlternatesTable,
 			Columns: []string{appointment.AlternatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PreviousCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   appointment.PreviousTable,
+			Columns: []string{appointment.PreviousColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PreviousIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   appointment.PreviousTable,
+			Columns: []string{appointment.PreviousColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
@@ -562,6 +622,26 @@ func (_u *AppointmentUpdateOne) ClearEndReason() *AppointmentUpdateOne {
 	return _u
 }
 
+// SetPreviousID sets the "previous_id" field.
+func (_u *AppointmentUpdateOne) SetPreviousID(v int) *AppointmentUpdateOne {
+	_u.mutation.SetPreviousID(v)
+	return _u
+}
+
+// SetNillablePreviousID sets the "previous_id" field if the given value is not nil.
+func (_u *AppointmentUpdateOne) SetNillablePreviousID(v *int) *AppointmentUpdateOne {
+	if v != nil {
+		_u.SetPreviousID(*v)
+	}
+	return _u
+}
+
+// ClearPreviousID clears the value of the "previous_id" field.
+func (_u *AppointmentUpdateOne) ClearPreviousID() *AppointmentUpdateOne {
+	_u.mutation.ClearPreviousID()
+	return _u
+}
+
 // SetNote sets the "note" field.
 func (_u *AppointmentUpdateOne) SetNote(v string) *AppointmentUpdateOne {
 	_u.mutation.SetNote(v)
@@ -595,6 +675,11 @@ func (_u *AppointmentUpdateOne) AddAlternates(v ...*Appointment) *AppointmentUpd
 		ids[i] = v[i].ID
 	}
 	return _u.AddAlternateIDs(ids...)
+}
+
+// SetPrevious sets the "previous" edge to the Appointment entity.
+func (_u *AppointmentUpdateOne) SetPrevious(v *Appointment) *AppointmentUpdateOne {
+	return _u.SetPreviousID(v.ID)
 }
 
 // SetNextID sets the "next" edge to the Appointment entity by ID.
@@ -678,6 +763,12 @@ func (_u *AppointmentUpdateOne) RemoveAlternates(v ...*Appointment) *Appointment
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveAlternateIDs(ids...)
+}
+
+// ClearPrevious clears the "previous" edge to the Appointment entity.
+func (_u *AppointmentUpdateOne) ClearPrevious() *AppointmentUpdateOne {
+	_u.mutation.ClearPrevious()
+	return _u
 }
 
 // ClearNext clears the "next" edge to the Appointment entity.
@@ -869,6 +960,35 @@ func (_u *AppointmentUpdateOne) sqlSave(ctx context.Context) (_node *Appointment
 			Inverse: false,
 			Table:   appointment.AlternatesTable,
 			Columns: []string{appointment.AlternatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PreviousCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   appointment.PreviousTable,
+			Columns: []string{appointment.PreviousColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PreviousIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   appointment.PreviousTable,
+			Columns: []string{appointment.PreviousColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(appointment.FieldID, field.TypeInt),

@@ -543,7 +543,8 @@ func TestReappointTwice(t *testing.T) {
 
 // An alternate serves within its member's term: it cannot start after the
 // member's term ends, and the member cannot be ended before an alternate
-// of it starts (which would store the alternate ending before it starts).
+// of it that has started (which would store the alternate ending before it
+// starts). One that has not started is cancelled: TestCancelAppointment.
 func TestAlternateWithinMemberTerm(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		a := newAPI(t, db)
@@ -554,15 +555,146 @@ func TestAlternateWithinMemberTerm(t *testing.T) {
 		a.refuse(appointMutation, "BAD_USER_INPUT", "startsOn", "in", alt)
 
 		m := a.appoint(appt(w.people[2], w.kommuner, w.skive, "2018-06-01", ""))
-		alt = appt(w.people[1], w.kommuner, w.skive, "2030-01-01", "")
+		alt = appt(w.people[1], w.kommuner, w.skive, "2020-01-01", "")
 		alt["alternateForID"] = m
 		a.appoint(alt)
-		end := `mutation($id: ID!) { endAppointment(id: $id, endsOn: "2029-06-30", reason: RESIGNED) { id } }`
+		end := `mutation($id: ID!) { endAppointment(id: $id, endsOn: "2019-06-30", reason: RESIGNED) { id } }`
 		e := a.refuse(end, "BAD_USER_INPUT", "endsOn", "id", m)
 		if !strings.Contains(e.Message, "Demo Person 1") {
 			t.Errorf("message does not name the alternate: %s", e.Message)
 		}
-		a.do(`mutation($id: ID!) { endAppointment(id: $id, endsOn: "2030-06-30", reason: RESIGNED) { id } }`, nil, "id", m)
+		a.do(`mutation($id: ID!) { endAppointment(id: $id, endsOn: "2020-06-30", reason: RESIGNED) { id } }`, nil, "id", m)
+	})
+}
+
+// cancelled is an appointment as the cancellation tests read it.
+type cancelled struct {
+	ID, EndsOn string
+	EndReason  *string
+	Alternates []struct {
+		ID, EndsOn string
+		EndReason  *string
+	}
+}
+
+const cancelledFields = `id endsOn endReason alternates { id endsOn endReason }`
+
+// reason is an appointment's end reason as the API gives it, "" for none.
+func reason(r *string) string {
+	if r == nil {
+		return ""
+	}
+	return *r
+}
+
+// cancelAppointment calls off an appointment that has not started: it stays
+// in the history with an empty term and counts for no rule, so its seat,
+// its person's place in the allocation and the previous term it continued
+// are free again; its alternates are cancelled with it, and so are a
+// member's alternates that would start after the member's last day.
+func TestCancelAppointment(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 5)
+		y := dates.TodayInDenmark().Year() + 2 // every date below is in the future
+		on := func(monthDay string) string { return fmt.Sprintf("%d-%s", y, monthDay) }
+		cancel := `mutation($id: ID!) { cancelAppointment(id: $id) { ` + cancelledFields + ` } }`
+		read := `query($id: ID!) { node(id: $id) { ... on Appointment { ` + cancelledFields + ` } } }`
+
+		// Kommunerne has two seats: one member throughout, one until 31 March,
+		// and person 2 planned from 1 April, with an alternate from 1 June.
+		started := a.appoint(appt(w.people[0], w.kommuner, w.aarhus, "2018-06-01", ""))
+		leaving := a.appoint(appt(w.people[1], w.kommuner, w.skive, "2018-06-01", on("03-31")))
+		planned := a.appoint(appt(w.people[2], w.kommuner, w.skive, on("04-01"), ""))
+		alt := appt(w.people[3], w.kommuner, w.skive, on("06-01"), "")
+		alt["alternateForID"] = planned
+		altID := a.appoint(alt)
+
+		a.refuse(cancel, "BAD_USER_INPUT", "id", "id", started)
+		a.refuse(`mutation($id: ID!) { endAppointment(id: $id, endsOn: "`+on("04-01")+`", reason: CANCELLED) { id } }`, "BAD_USER_INPUT", "endsOn", "id", planned)
+		a.refuse(`mutation($id: ID!) { endAppointment(id: $id, endsOn: "`+on("03-30")+`", reason: RESIGNED) { id } }`, "BAD_USER_INPUT", "endsOn", "id", planned)
+
+		var out struct{ CancelAppointment cancelled }
+		a.do(cancel, &out, "id", planned)
+		c := out.CancelAppointment
+		if c.EndsOn != on("03-31") || reason(c.EndReason) != "CANCELLED" || len(c.Alternates) != 1 ||
+			c.Alternates[0].ID != altID || c.Alternates[0].EndsOn != on("05-31") || reason(c.Alternates[0].EndReason) != "CANCELLED" {
+			t.Fatalf("cancelled: %+v", c)
+		}
+		a.refuse(cancel, "BAD_USER_INPUT", "id", "id", planned)
+		a.refuse(`mutation($id: ID!) { reappoint(id: $id, input: {startsOn: "`+on("04-01")+`"}) { id } }`, "BAD_USER_INPUT", "id", "id", planned)
+
+		// It does not expire: only the member leaving on 31 March does.
+		var exp struct{ ExpiringAppointments []struct{ ID string } }
+		a.do(`query($asOf: Date) { expiringAppointments(withinDays: 60, asOf: $asOf) { id } }`, &exp, "asOf", on("03-01"))
+		if len(exp.ExpiringAppointments) != 1 || exp.ExpiringAppointments[0].ID != leaving {
+			t.Errorf("expiring: %+v, want only %s", exp.ExpiringAppointments, leaving)
+		}
+
+		// The seat, and person 2's place in the allocation, are free from 1
+		// April again, and the cancelled term (ending 31 March) is not
+		// taken for a previous one.
+		var again appointed
+		a.do(appointMutation, &again, "in", appt(w.people[2], w.kommuner, w.skive, on("04-01"), ""))
+		if again.CreateAppointment.Previous != nil {
+			t.Errorf("a new term was linked to the cancelled one: %+v", again.CreateAppointment.Previous)
+		}
+
+		// Nor does a cancelled term count for the rules on the two days it
+		// lies between: a chair from 15 April to 15 May is the only one.
+		chair := a.appoint(appt(w.people[0], w.chair, w.region, on("05-01"), ""))
+		a.do(cancel, nil, "id", chair)
+		a.appoint(appt(w.people[1], w.chair, w.region, on("04-15"), on("05-15")))
+
+		// A continuation that is cancelled continues nothing: the term
+		// before it can be continued again.
+		term := a.appoint(appt(w.people[4], w.au, w.auOrg, "2018-06-01", on("06-30")))
+		var next struct{ Reappoint struct{ ID string } }
+		a.do(`mutation($id: ID!) { reappoint(id: $id, input: {endsOn: "`+on("12-31")+`"}) { id } }`, &next, "id", term)
+		a.do(cancel, nil, "id", next.Reappoint.ID)
+		var cont struct {
+			Reappoint struct{ Previous *struct{ ID string } }
+		}
+		a.do(`mutation($id: ID!) { reappoint(id: $id, input: {endsOn: "`+on("09-30")+`"}) { id previous { id } } }`, &cont, "id", term)
+		if p := cont.Reappoint.Previous; p == nil || p.ID != term {
+			t.Errorf("the second continuation is linked to %+v, want %s", p, term)
+		}
+		// Only a cancellation unlinks a term, on every write path.
+		sys := authz.SystemContext(context.Background())
+		for name, err := range map[string]error{
+			"unlink": db.Client.Appointment.UpdateOneID(calID(t, again.CreateAppointment.ID)).ClearPreviousID().Exec(sys),
+			"relink": db.Client.Appointment.UpdateOneID(calID(t, again.CreateAppointment.ID)).SetPreviousID(calID(t, term)).Exec(sys),
+		} {
+			if ae, ok := apperr.As(err); !ok || ae.Code != apperr.BadUserInput || ae.Field != "previousID" {
+				t.Errorf("%s a previous term: %v", name, err)
+			}
+		}
+
+		// Ending a member before an alternate of it starts cancels that
+		// alternate: it would never serve.
+		late := appt(w.people[3], w.kommuner, w.aarhus, on("09-01"), "")
+		late["alternateForID"] = started
+		lateID := a.appoint(late)
+		var ended struct{ EndAppointment cancelled }
+		a.do(`mutation($id: ID!) { endAppointment(id: $id, endsOn: "`+on("06-30")+`", reason: RESIGNED) { `+cancelledFields+` } }`, &ended, "id", started)
+		if al := ended.EndAppointment.Alternates; len(al) != 1 || al[0].ID != lateID || al[0].EndsOn != on("08-31") || reason(al[0].EndReason) != "CANCELLED" {
+			t.Errorf("the member's late alternate: %+v", al)
+		}
+
+		// Cancelled appointments (one would start on 1 September) do not
+		// keep the body from being dissolved on 15 July, and stay as they are.
+		a.do(cancel, nil, "id", again.CreateAppointment.ID)
+		var v struct{ Node struct{ Version int } }
+		a.do(fmt.Sprintf(`{ node(id: %d) { ... on Body { version } } }`, w.body), &v)
+		a.do(`mutation($id: ID!, $v: Int!, $d: Date!) { dissolveBody(id: $id, expectedVersion: $v, dissolvedOn: $d) { id } }`,
+			nil, "id", w.body, "v", v.Node.Version, "d", on("07-15"))
+		for id, want := range map[string][2]string{lateID: {on("08-31"), "CANCELLED"}, next.Reappoint.ID: {on("06-30"), "CANCELLED"}, again.CreateAppointment.ID: {on("03-31"), "CANCELLED"}} {
+			var got struct{ Node cancelled }
+			a.do(read, &got, "id", id)
+			if got.Node.EndsOn != want[0] || reason(got.Node.EndReason) != want[1] {
+				t.Errorf("appointment %s after dissolution: ends %s (%s), want %s (%s)", id, got.Node.EndsOn, reason(got.Node.EndReason), want[0], want[1])
+			}
+		}
 	})
 }
 
@@ -571,7 +703,7 @@ func TestAlternateWithinMemberTerm(t *testing.T) {
 func TestDefaultTermEnd(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		a := newAPI(t, db)
-		w := newCouncil(t, db.Client, 4)
+		w := newCouncil(t, db.Client, 5)
 		for i, c := range []struct {
 			months      int
 			start, want string
@@ -581,6 +713,8 @@ func TestDefaultTermEnd(t *testing.T) {
 			{6, "2018-08-15", "2019-02-14", w.viceA, w.aarhus},
 			{6, "2018-08-31", "2019-02-28", w.kommuner, w.skive},
 			{1, "2019-01-30", "2019-02-28", w.au, w.auOrg},
+			// Past the last day a date can name, a term ends on that day.
+			{12, "9999-06-01", "9999-12-31", w.kommuner, w.aarhus},
 		} {
 			db.Client.Body.UpdateOneID(w.body).SetDefaultTermMonths(c.months).ExecX(authz.SystemContext(context.Background()))
 			var out appointed
@@ -612,6 +746,10 @@ func TestReappointAfterBreakIsNotLinked(t *testing.T) {
 			t.Errorf("a term two years later is linked to %s", out.Reappoint.Previous.ID)
 		}
 		a.refuse(`mutation($id: ID!) { reappoint(id: $id, input: {endsOn: "2020-12-31"}) { id } }`, "TERM_LIMIT", "previousID", "id", first)
+
+		// No day follows the last one a date can name.
+		last := a.appoint(appt(w.people[0], w.kommuner, w.aarhus, "9999-01-01", "9999-12-31"))
+		a.refuse(`mutation($id: ID!) { reappoint(id: $id) { id } }`, "BAD_USER_INPUT", "startsOn", "id", last)
 	})
 }
 

@@ -58,6 +58,9 @@ func (r *mutationResolver) Reappoint(ctx context.Context, id int, input *generat
 	if old.AlternateForID != nil {
 		return nil, apperr.BadInput("id", "alternates are not reappointed: appoint them to the member's new term")
 	}
+	if old.EndReason != nil && *old.EndReason == vocab.Cancelled {
+		return nil, apperr.BadInput("id", "the appointment was cancelled and never took effect: appoint the person anew")
+	}
 	if continued, err := old.QueryNext().Exist(ctx); err != nil {
 		return nil, err
 	} else if continued {
@@ -68,6 +71,9 @@ func (r *mutationResolver) Reappoint(ctx context.Context, id int, input *generat
 	if start == nil {
 		if old.EndsOn == nil {
 			return nil, apperr.BadInput("startsOn", "the current term has no end: give startsOn, or end it first")
+		}
+		if !old.EndsOn.Before(dates.Last()) {
+			return nil, apperr.BadInput("startsOn", "the current term ends on %s, the last day a date can name: no term follows it", old.EndsOn)
 		}
 		next := old.EndsOn.AddDays(1)
 		start = &next

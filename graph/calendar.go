@@ -102,7 +102,7 @@ func upcoming(ctx context.Context, c *ent.Client, from *dates.Date, days int) ([
 	end := start.AddDays(days)
 	// A window past the last date a client can write ends there: SQLite
 	// compares dates as text, and "10000-01-04" sorts before "9999-12-30".
-	if last := dates.Of(dates.MaxYear, 12, 31); end.After(last) {
+	if last := dates.Last(); end.After(last) {
 		end = last
 	}
 	meetings, err := c.Meeting.Query().

@@ -19,6 +19,7 @@ import (
 	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/dates"
 	"github.com/pactreg/pactreg/ent/predicate"
+	"github.com/pactreg/pactreg/ent/rules"
 	"github.com/pactreg/pactreg/ent/seatallocation"
 	"github.com/pactreg/pactreg/ent/vocab"
 	"github.com/pactreg/pactreg/graph/generated"
@@ -35,7 +36,8 @@ const (
 )
 
 // holdingOn: the appointment holds on d (both ends inclusive; no end date
-// means open-ended).
+// means open-ended). A cancelled appointment holds on no day: it ends the
+// day before it starts.
 func holdingOn(d dates.Date) predicate.Appointment {
 	return appointment.And(
 		appointment.StartsOnLTE(d),
@@ -296,13 +298,15 @@ func (r *Resolver) vacancies(ctx context.Context, asOf dates.Date, bodyIDs []int
 }
 
 // expiringAppointments lists the member appointments whose last day falls
-// within withinDays after asOf (both ends inclusive), soonest first.
+// within withinDays after asOf (both ends inclusive), soonest first; a
+// cancelled one never took effect and does not expire.
 func (r *Resolver) expiringAppointments(ctx context.Context, withinDays int, asOf dates.Date) ([]*ent.Appointment, error) {
 	if withinDays < 0 || withinDays > maxExpiringDays {
 		return nil, apperr.BadInput("withinDays", "withinDays must be between 0 and %d, got %d", maxExpiringDays, withinDays)
 	}
 	return r.appointments(ctx, []appointment.OrderOption{appointment.ByEndsOn(), appointment.ByID()},
 		appointment.AlternateForIDIsNil(),
+		rules.TakesEffect(),
 		appointment.EndsOnGTE(asOf),
 		appointment.EndsOnLTE(asOf.AddDays(withinDays)),
 	)

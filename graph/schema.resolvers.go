@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/pactreg/pactreg/ent"
-	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/dates"
 	"github.com/pactreg/pactreg/ent/organisation"
@@ -96,16 +95,16 @@ func (r *mutationResolver) CreateAppointment(ctx context.Context, input ent.Crea
 
 // EndAppointment is the resolver for the endAppointment field.
 func (r *mutationResolver) EndAppointment(ctx context.Context, id int, endsOn dates.Date, reason vocab.EndReason, expectedVersion *int) (*ent.Appointment, error) {
-	c := ent.FromContext(ctx)
-	update := c.Appointment.UpdateOneID(id).SetEndsOn(endsOn).SetEndReason(reason)
-	if expectedVersion == nil {
-		return update.Save(ctx)
+	return endAppointment(ctx, id, endsOn, reason, expectedVersion)
+}
+
+// CancelAppointment is the resolver for the cancelAppointment field.
+func (r *mutationResolver) CancelAppointment(ctx context.Context, id int, expectedVersion *int) (*ent.Appointment, error) {
+	a, err := ent.FromContext(ctx).Appointment.Get(ctx, id)
+	if err != nil {
+		return nil, err
 	}
-	return updateVersioned(ctx, "appointment", id, *expectedVersion,
-		func() (*ent.Appointment, error) { return update.Where(appointment.Version(*expectedVersion)).Save(ctx) },
-		func() (int, error) {
-			return c.Appointment.Query().Where(appointment.ID(id)).Select(appointment.FieldVersion).Int(ctx)
-		})
+	return endAppointment(ctx, id, a.StartsOn.AddDays(-1), vocab.Cancelled, expectedVersion)
 }
 
 // CreateAPIToken is the resolver for the createApiToken field.

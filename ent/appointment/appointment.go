@@ -181,7 +181,7 @@ var (
 // EndReasonValidator is a validator for the "end_reason" field enum values. It is called by the builders before save.
 func EndReasonValidator(er vocab.EndReason) error {
 	switch er {
-	case "RESIGNED", "REPLACED", "ORGANISATION_WITHDREW", "TERM_ENDED", "BODY_DISSOLVED", "OTHER":
+	case "RESIGNED", "REPLACED", "ORGANISATION_WITHDREW", "TERM_ENDED", "BODY_DISSOLVED", "OTHER", "CANCELLED":
 		return nil
 	default:
 		return fmt.Errorf("appointment: invalid enum value for end_reason field: %q", er)

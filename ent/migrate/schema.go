@@ -37,7 +37,7 @@ var (
 		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "starts_on", Type: field.TypeOther, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
 		{Name: "ends_on", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"mysql": "date", "postgres": "date", "sqlite3": "text"}},
-		{Name: "end_reason", Type: field.TypeEnum, Nullable: true, Enums: []string{"RESIGNED", "REPLACED", "ORGANISATION_WITHDREW", "TERM_ENDED", "BODY_DISSOLVED", "OTHER"}},
+		{Name: "end_reason", Type: field.TypeEnum, Nullable: true, Enums: []string{"RESIGNED", "REPLACED", "ORGANISATION_WITHDREW", "TERM_ENDED", "BODY_DISSOLVED", "OTHER", "CANCELLED"}},
 		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "alternate_for_id", Type: field.TypeInt, Nullable: true},
 		{Name: "previous_id", Type: field.TypeInt, Unique: true, Nullable: true},

@@ -44,9 +44,18 @@ type interval struct {
 
 func (c Candidate) interval() interval { return interval{c.StartsOn, c.EndsOn} }
 
-// overlapping selects appointments whose term overlaps iv.
+// TakesEffect selects the appointments that were not cancelled (reason
+// CANCELLED: called off before they started). A cancelled appointment
+// stays in the history, but holds no seat on any day and counts for no
+// rule.
+func TakesEffect() predicate.Appointment {
+	return appointment.Or(appointment.EndReasonIsNil(), appointment.EndReasonNEQ(vocab.Cancelled))
+}
+
+// overlapping selects the appointments that take effect and whose term
+// overlaps iv.
 func overlapping(iv interval) predicate.Appointment {
-	ps := []predicate.Appointment{appointment.Or(appointment.EndsOnIsNil(), appointment.EndsOnGTE(iv.from))}
+	ps := []predicate.Appointment{TakesEffect(), appointment.Or(appointment.EndsOnIsNil(), appointment.EndsOnGTE(iv.from))}
 	if iv.to != nil {
 		ps = append(ps, appointment.StartsOnLTE(*iv.to))
 	}

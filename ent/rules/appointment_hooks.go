@@ -98,6 +98,7 @@ func Plan(ctx context.Context, c *gen.Client, cand Candidate) (Candidate, error)
 		prevs, err := c.Appointment.Query().Where(
 			appointment.PersonID(cand.PersonID),
 			appointment.AlternateForIDIsNil(),
+			TakesEffect(),
 			appointment.EndsOn(cand.StartsOn.AddDays(-1)),
 			appointment.HasSeatAllocationWith(seatallocation.BodyID(alloc.BodyID)),
 			appointment.Not(appointment.HasNext()),
@@ -122,20 +123,31 @@ func Plan(ctx context.Context, c *gen.Client, cand Candidate) (Candidate, error)
 // before the same day of the month months later, or that month's last day
 // if it has no such day (from 31 August, six months end on 28 February,
 // not in March).
+// A term that would end after the last day a date can name (31 December
+// of dates.MaxYear) ends on that day.
 func termEnd(start dates.Date, months int) dates.Date {
 	next := start.AddDate(0, months, 0)
+	end := next.AddDays(-1)
 	if next.Day() != start.Day() { // normalised past the month's end
-		return next.AddDays(-next.Day())
+		end = next.AddDays(-next.Day())
 	}
-	return next.AddDays(-1)
+	if last := dates.Last(); end.After(last) {
+		return last
+	}
+	return end
 }
 
 // beforeEnd checks a change of an appointment's end: an ended appointment
-// stays ended, a member cannot end before an alternate of it starts, and
-// a later end must still fit every rule (over the whole term, as on
-// create); ending an open-ended term, or ending earlier, only frees seats
+// stays ended, a member cannot end before an alternate of it that has
+// started (alternates that have not are cancelled: endAlternates), a
+// cancellation only calls off an appointment that has not started, and a
+// later end must still fit every rule (over the whole term, as on create);
+// ending an open-ended term, ending earlier or cancelling only frees seats
 // and is not checked again.
 func beforeEnd(ctx context.Context, m *gen.AppointmentMutation) error {
+	if _, set := m.PreviousID(); set || m.PreviousIDCleared() {
+		return apperr.BadInput("previousID", "the previous term is linked when an appointment is made, and unlinked only by cancelling it")
+	}
 	end, ok := m.EndsOn()
 	if !ok {
 		if m.EndsOnCleared() {
@@ -154,15 +166,25 @@ func beforeEnd(ctx context.Context, m *gen.AppointmentMutation) error {
 	if old.EndsOn != nil && old.EndsOn.Before(dates.TodayInDenmark()) {
 		return apperr.BadInput("id", "the appointment's term already ended on %s", old.EndsOn)
 	}
+	today := dates.TodayInDenmark()
+	if reason, _ := m.EndReason(); reason == vocab.Cancelled {
+		if err := checkCancel(old, end, today); err != nil {
+			return err
+		}
+		// A term that never takes effect continues none: the one before it
+		// can be continued again, and no chain counts it.
+		m.ClearPreviousID()
+		return nil
+	}
 	if end.Before(old.StartsOn) {
-		return apperr.BadInput("endsOn", "endsOn (%s) cannot be before startsOn (%s)", end, old.StartsOn)
+		return apperr.BadInput("endsOn", "endsOn (%s) cannot be before startsOn (%s); an appointment that has not started is cancelled instead (cancelAppointment)", end, old.StartsOn)
 	}
 	late, err := m.Client().Appointment.Query().
-		Where(appointment.AlternateForID(id), appointment.StartsOnGT(end)).
+		Where(appointment.AlternateForID(id), TakesEffect(), appointment.StartsOnGT(end), appointment.StartsOnLTE(today)).
 		WithPerson().Order(appointment.ByStartsOn(), appointment.ByID()).First(ctx)
 	switch {
 	case err == nil:
-		return apperr.BadInput("endsOn", "alternate %s (appointment %d) starts on %s, after endsOn (%s): an alternate cannot outlast its member",
+		return apperr.BadInput("endsOn", "alternate %s (appointment %d) started on %s, after endsOn (%s): an alternate cannot outlast its member",
 			late.Edges.Person.Name, late.ID, late.StartsOn, end)
 	case !gen.IsNotFound(err):
 		return fmt.Errorf("appointment rules: alternates of %d: %w", id, err)
@@ -179,8 +201,34 @@ func beforeEnd(ctx context.Context, m *gen.AppointmentMutation) error {
 	})
 }
 
+// Cancelling reports whether m cancels an existing appointment (ends it
+// with reason CANCELLED), which makes its term empty: it ends the day
+// before it starts, which checkCancel, not DateOrder, judges.
+func Cancelling(m ent.Mutation) bool {
+	am, ok := m.(*gen.AppointmentMutation)
+	if !ok || !am.Op().Is(ent.OpUpdateOne) {
+		return false
+	}
+	r, set := am.EndReason()
+	return set && r == vocab.Cancelled
+}
+
+// checkCancel: only an appointment that has not started (startsOn after
+// today) is cancelled, and its term becomes empty: it ends the day before
+// it starts.
+func checkCancel(old *gen.Appointment, end, today dates.Date) error {
+	if !old.StartsOn.After(today) {
+		return apperr.BadInput("id", "the appointment started on %s: end it (endAppointment) instead of cancelling it", old.StartsOn)
+	}
+	if want := old.StartsOn.AddDays(-1); end.Compare(want) != 0 {
+		return apperr.BadInput("endsOn", "a cancelled appointment ends the day before it starts (%s), not on %s", want, end)
+	}
+	return nil
+}
+
 // endAlternates ends a member's alternates that would outlast it, on the
-// member's last day and for the same reason.
+// member's last day and for the same reason; those that would start after
+// that day never serve, and are cancelled.
 func endAlternates(ctx context.Context, m *gen.AppointmentMutation) error {
 	end, ok := m.EndsOn()
 	if !ok {
@@ -188,8 +236,27 @@ func endAlternates(ctx context.Context, m *gen.AppointmentMutation) error {
 	}
 	id, _ := m.ID()
 	reason, _ := m.EndReason()
-	_, err := m.Client().Appointment.Update().
-		Where(appointment.AlternateForID(id), appointment.Or(appointment.EndsOnIsNil(), appointment.EndsOnGT(end))).
+	c := m.Client()
+	unstarted, err := c.Appointment.Query().
+		Where(appointment.AlternateForID(id), TakesEffect(), appointment.StartsOnGT(end)).
+		All(ctx)
+	if err != nil {
+		return fmt.Errorf("alternates of appointment %d: %w", id, err)
+	}
+	for _, a := range unstarted {
+		// One row, but not UpdateOne: the member's end was checked, and an
+		// alternate with an end of its own is cancelled all the same.
+		_, err := c.Appointment.Update().
+			Where(appointment.ID(a.ID)).
+			SetEndsOn(a.StartsOn.AddDays(-1)).
+			SetEndReason(vocab.Cancelled).
+			Save(ruleWrite(ctx))
+		if err != nil {
+			return fmt.Errorf("cancel alternate %d of appointment %d: %w", a.ID, id, err)
+		}
+	}
+	_, err = c.Appointment.Update().
+		Where(appointment.AlternateForID(id), TakesEffect(), appointment.Or(appointment.EndsOnIsNil(), appointment.EndsOnGT(end))).
 		SetEndsOn(end).
 		SetEndReason(reason).
 		Save(ruleWrite(ctx))
@@ -255,19 +322,19 @@ func Dissolution() ent.Hook {
 				return nil, err
 			}
 			inBody := appointment.HasSeatAllocationWith(seatallocation.BodyID(id))
-			late, err := c.Appointment.Query().Where(inBody, appointment.StartsOnGT(day)).Count(ctx)
+			late, err := c.Appointment.Query().Where(inBody, TakesEffect(), appointment.StartsOnGT(day)).Count(ctx)
 			if err != nil {
 				return nil, fmt.Errorf("dissolve body %d: %w", id, err)
 			}
 			if late > 0 {
-				return nil, apperr.BadInput("dissolvedOn", "%d appointment(s) start after %s: a body cannot be dissolved before its appointments start", late, day)
+				return nil, apperr.BadInput("dissolvedOn", "%d appointment(s) start after %s: a body cannot be dissolved before its appointments start (cancel those that have not started: cancelAppointment)", late, day)
 			}
 			v, err := next.Mutate(ctx, m)
 			if err != nil {
 				return nil, err
 			}
 			_, err = c.Appointment.Update().
-				Where(inBody, appointment.Or(appointment.EndsOnIsNil(), appointment.EndsOnGT(day))).
+				Where(inBody, TakesEffect(), appointment.Or(appointment.EndsOnIsNil(), appointment.EndsOnGT(day))).
 				SetEndsOn(day).
 				SetEndReason(vocab.BodyDissolved).
 				Save(ruleWrite(ctx))

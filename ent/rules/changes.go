@@ -38,6 +38,7 @@ func RoleChange() ent.Hook {
 			}
 			held, err := c.Appointment.Query().Where(
 				appointment.AlternateForIDIsNil(),
+				TakesEffect(),
 				appointment.HasSeatAllocationWith(seatallocation.BodyID(bodyID),
 					seatallocation.Or(seatallocation.ID(id), seatallocation.RoleEQ(role))),
 			).All(ctx)
@@ -81,6 +82,7 @@ func BodyChanges() ent.Hook {
 			if setEstablished {
 				early, err := c.Appointment.Query().Where(
 					appointment.HasSeatAllocationWith(seatallocation.BodyID(id)),
+					TakesEffect(),
 					appointment.StartsOnLT(established),
 				).Count(ctx)
 				if err != nil {

@@ -13,10 +13,17 @@ import (
 
 // DateOrder keeps the date field `to` on or after the date field `from`
 // (an appointment's ends_on after its starts_on, a body's dissolved_on after
-// its established_on). A missing date is open and always fits.
-func DateOrder(from, to string) ent.Hook {
+// its established_on). A missing date is open and always fits. A mutation
+// that an exempt function reports true for is left to its own rule (an
+// appointment's cancellation: Cancelling).
+func DateOrder(from, to string, exempt ...func(ent.Mutation) bool) ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			for _, ex := range exempt {
+				if ex(m) {
+					return next.Mutate(ctx, m)
+				}
+			}
 			start, err := dateValue(ctx, m, from)
 			if err != nil {
 				return nil, err

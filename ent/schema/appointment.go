@@ -47,9 +47,11 @@ func (Appointment) Fields() []ent.Field {
 			Annotations(entgql.Type("EndReason"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Int("alternate_for_id").Optional().Nillable().Immutable().
 			Comment("set for an alternate (suppleant): the member appointment it stands in for; it takes no seat"),
-		field.Int("previous_id").Optional().Nillable().Immutable().
+		// Set by the rules when an appointment is made, and cleared only when
+		// it is cancelled (ent/rules): not Immutable for that one change.
+		field.Int("previous_id").Optional().Nillable().
 			Comment("the appointment this one continues (a reappointment of the same person)").
-			Annotations(entgql.Skip(entgql.SkipMutationCreateInput)),
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Int("replaces_id").Optional().Nillable().Immutable().
 			Comment("the appointment this one replaced (replaceAppointment)").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput)),
@@ -94,7 +96,6 @@ func (Appointment) Edges() []ent.Edge {
 			From("previous").
 			Field("previous_id").
 			Unique().
-			Immutable().
 			Annotations(readOnlyEdge),
 		edge.To("replaced_by", Appointment.Type).
 			Comment("the appointment that replaced this one").
@@ -133,7 +134,7 @@ func (Appointment) Hooks() []ent.Hook {
 	return []ent.Hook{
 		rules.NoBulkUpdates(),
 		rules.References(),
-		rules.DateOrder("starts_on", "ends_on"),
+		rules.DateOrder("starts_on", "ends_on", rules.Cancelling),
 		rules.Appointments(),
 	}
 }

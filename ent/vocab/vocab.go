@@ -166,9 +166,13 @@ const (
 	TermEnded            EndReason = "TERM_ENDED"
 	BodyDissolved        EndReason = "BODY_DISSOLVED"
 	OtherReason          EndReason = "OTHER"
+	// Cancelled: the appointment was called off before it started and
+	// never took effect; its term is empty (it ends the day before it
+	// starts).
+	Cancelled EndReason = "CANCELLED"
 )
 
-var endReasons = []string{"RESIGNED", "REPLACED", "ORGANISATION_WITHDREW", "TERM_ENDED", "BODY_DISSOLVED", "OTHER"}
+var endReasons = []string{"RESIGNED", "REPLACED", "ORGANISATION_WITHDREW", "TERM_ENDED", "BODY_DISSOLVED", "OTHER", "CANCELLED"}
 
 // Values lists the reasons (ent's EnumValues).
 func (EndReason) Values() []string { return slices.Clone(endReasons) }

@@ -630,6 +630,7 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		AdvancePartnership        func(childComplexity int, id int, to partnership.Status, on dates.Date, expectedVersion int) int
+		CancelAppointment         func(childComplexity int, id int, expectedVersion *int) int
 		ConfirmNomination         func(childComplexity int, id int, startsOn *dates.Date, endsOn *dates.Date) int
 		CreateAPIToken            func(childComplexity int, input CreateAPITokenInput) int
 		CreateAppointment         func(childComplexity int, input ent.CreateAppointmentInput) int
@@ -1088,6 +1089,7 @@ type MutationResolver interface {
 	UpdatePerson(ctx context.Context, id int, expectedVersion int, input ent.UpdatePersonInput) (*ent.Person, error)
 	CreateAppointment(ctx context.Context, input ent.CreateAppointmentInput) (*ent.Appointment, error)
 	EndAppointment(ctx context.Context, id int, endsOn dates.Date, reason vocab.EndReason, expectedVersion *int) (*ent.Appointment, error)
+	CancelAppointment(ctx context.Context, id int, expectedVersion *int) (*ent.Appointment, error)
 	CreateAPIToken(ctx context.Context, input CreateAPITokenInput) (*CreatedAPIToken, error)
 	RevokeAPIToken(ctx context.Context, id int) (*ent.APIToken, error)
 	ReplaceAppointment(ctx context.Context, id int, input ReplaceAppointmentInput) (*ent.Appointment, error)
@@ -3550,6 +3552,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AdvancePartnership(childComplexity, args["id"].(int), args["to"].(partnership.Status), args["on"].(dates.Date), args["expectedVersion"].(int)), true
+	case "Mutation.cancelAppointment":
+		if e.ComplexityRoot.Mutation.CancelAppointment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelAppointment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelAppointment(childComplexity, args["id"].(int), args["expectedVersion"].(*int)), true
 	case "Mutation.confirmNomination":
 		if e.ComplexityRoot.Mutation.ConfirmNomination == nil {
 			break
@@ -6082,6 +6095,16 @@ type Mutation {
   endAppointment(id: ID!, endsOn: Date!, reason: EndReason! = OTHER, expectedVersion: Int): Appointment!
 
   """
+  Cancels an appointment that has not started (startsOn after today,
+  Europe/Copenhagen): it never takes effect. It stays in the history with
+  reason CANCELLED and an empty term (endsOn the day before startsOn), holds
+  no seat on any day and counts for no rule. Its alternates are cancelled
+  with it. One that has started is ended instead (endAppointment);
+  cancelling it, or one that has ended, is BAD_USER_INPUT.
+  """
+  cancelAppointment(id: ID!, expectedVersion: Int): Appointment!
+
+  """
   Creates an API token for a machine client (ADMIN). The secret is in the
   answer once and never again: pactreg keeps only its hash.
   """
@@ -7821,6 +7844,7 @@ enum EndReason @goModel(model: "github.com/pactreg/pactreg/ent/vocab.EndReason")
   TERM_ENDED
   BODY_DISSOLVED
   OTHER
+  CANCELLED
 }
 type Evaluation implements Node {
   id: ID!
@@ -16118,6 +16142,28 @@ func (ec *executionContext) field_Mutation_advancePartnership_args(ctx context.C
 		return nil, err
 	}
 	args["expectedVersion"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelAppointment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg1
 	return args, nil
 }
 
@@ -27163,6 +27209,50 @@ func (ec *executionContext) fieldContext_Mutation_endAppointment(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_endAppointment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelAppointment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelAppointment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelAppointment(ctx, fc.Args["id"].(int), fc.Args["expectedVersion"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appointment) graphql.Marshaler {
+			return ec.marshalNAppointment2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐAppointment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelAppointment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appointment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelAppointment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -62166,6 +62256,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "endAppointment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_endAppointment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelAppointment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelAppointment(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
