@@ -39,7 +39,7 @@ type Appointment struct {
 	SeatAllocationID int `json:"seat_allocation_id,omitempty"`
 	// OnBehalfOfID holds the value of the "on_behalf_of_id" field.
 	OnBehalfOfID int `json:"on_behalf_of_id,omitempty"`
-	// why the appointment ended early (set by endAppointment, replaceAppointment, dissolution)
+	// why the appointment ended early (set by endAppointment, replaceAppointment, dissolution), or CANCELLED: called off before it started (cancelAppointment)
 	EndReason *vocab.EndReason `json:"end_reason,omitempty"`
 	// set for an alternate (suppleant): the member appointment it stands in for; it takes no seat
 	AlternateForID *int `json:"alternate_for_id,omitempty"`

@@ -647,11 +647,22 @@ func TestCancelAppointment(t *testing.T) {
 		a.appoint(appt(w.people[1], w.chair, w.region, on("04-15"), on("05-15")))
 
 		// A continuation that is cancelled continues nothing: the term
-		// before it can be continued again.
+		// before it can be continued again. One that is continued itself
+		// is cancelled after its continuation. The audit trail keeps the
+		// link the cancellation removed.
 		term := a.appoint(appt(w.people[4], w.au, w.auOrg, "2018-06-01", on("06-30")))
-		var next struct{ Reappoint struct{ ID string } }
-		a.do(`mutation($id: ID!) { reappoint(id: $id, input: {endsOn: "`+on("12-31")+`"}) { id } }`, &next, "id", term)
+		var next, after struct{ Reappoint struct{ ID string } }
+		reappoint := `mutation($id: ID!, $end: Date) { reappoint(id: $id, input: {endsOn: $end}) { id } }`
+		a.do(reappoint, &next, "id", term, "end", on("12-31"))
+		a.do(reappoint, &after, "id", next.Reappoint.ID, "end", fmt.Sprintf("%d-06-30", y+1))
+		a.refuse(cancel, "CONFLICT", "id", "id", next.Reappoint.ID)
+		a.do(cancel, nil, "id", after.Reappoint.ID)
 		a.do(cancel, nil, "id", next.Reappoint.ID)
+		var trail auditPage
+		a.do(auditQuery, &trail, "w", map[string]any{"entityType": "Appointment", "entityID": next.Reappoint.ID})
+		if e := trail.AuditEvents.Edges; len(e) == 0 || !hasChange(e[len(e)-1].Node.Changes, "previous_id", calID(t, term), nil) {
+			t.Errorf("the cancellation's audit event does not show the link it removed: %+v", e)
+		}
 		var cont struct {
 			Reappoint struct{ Previous *struct{ ID string } }
 		}
@@ -659,14 +670,20 @@ func TestCancelAppointment(t *testing.T) {
 		if p := cont.Reappoint.Previous; p == nil || p.ID != term {
 			t.Errorf("the second continuation is linked to %+v, want %s", p, term)
 		}
-		// Only a cancellation unlinks a term, on every write path.
+		// Only a cancellation unlinks a term, and it always empties the
+		// term, on every write path.
 		sys := authz.SystemContext(context.Background())
-		for name, err := range map[string]error{
-			"unlink": db.Client.Appointment.UpdateOneID(calID(t, again.CreateAppointment.ID)).ClearPreviousID().Exec(sys),
-			"relink": db.Client.Appointment.UpdateOneID(calID(t, again.CreateAppointment.ID)).SetPreviousID(calID(t, term)).Exec(sys),
+		againID := calID(t, again.CreateAppointment.ID)
+		for name, want := range map[string]struct {
+			err   error
+			field string
+		}{
+			"unlink a previous term":  {db.Client.Appointment.UpdateOneID(againID).ClearPreviousID().Exec(sys), "previousID"},
+			"relink a previous term":  {db.Client.Appointment.UpdateOneID(againID).SetPreviousID(calID(t, term)).Exec(sys), "previousID"},
+			"cancel without emptying": {db.Client.Appointment.UpdateOneID(againID).SetEndReason(vocab.Cancelled).Exec(sys), "endsOn"},
 		} {
-			if ae, ok := apperr.As(err); !ok || ae.Code != apperr.BadUserInput || ae.Field != "previousID" {
-				t.Errorf("%s a previous term: %v", name, err)
+			if ae, ok := apperr.As(want.err); !ok || ae.Code != apperr.BadUserInput || ae.Field != want.field {
+				t.Errorf("%s: %v", name, want.err)
 			}
 		}
 
@@ -681,8 +698,10 @@ func TestCancelAppointment(t *testing.T) {
 			t.Errorf("the member's late alternate: %+v", al)
 		}
 
+		// An appointment given an end before it starts is still cancelled.
 		// Cancelled appointments (one would start on 1 September) do not
 		// keep the body from being dissolved on 15 July, and stay as they are.
+		a.do(`mutation($id: ID!) { endAppointment(id: $id, endsOn: "`+on("05-31")+`", reason: RESIGNED) { id } }`, nil, "id", again.CreateAppointment.ID)
 		a.do(cancel, nil, "id", again.CreateAppointment.ID)
 		var v struct{ Node struct{ Version int } }
 		a.do(fmt.Sprintf(`{ node(id: %d) { ... on Body { version } } }`, w.body), &v)

@@ -57,11 +57,9 @@ func Hook() ent.Hook {
 			)
 			switch {
 			case op.Is(ent.OpUpdateOne):
-				var old map[string]ent.Value
-				if old, err = oldValues(ctx, m, m); err == nil {
-					id, _ := mm.ID()
-					before = map[int]map[string]ent.Value{id: old}
-				}
+				id, _ := mm.ID()
+				before = map[int]map[string]ent.Value{id: {}}
+				err = oldValues(ctx, m, m, before[id])
 			case op.Is(ent.OpUpdate):
 				if ids, err = mm.IDs(ctx); err == nil {
 					before, err = oldRows(ctx, mm, ids)
@@ -75,6 +73,16 @@ func Hook() ent.Hook {
 			v, err := next.Mutate(ctx, m)
 			if err != nil {
 				return v, err
+			}
+			if op.Is(ent.OpUpdateOne) {
+				// A rule that runs after this hook may have set or cleared
+				// more fields (cancelling an appointment clears its link to
+				// a previous term): OldField still has the row as it was
+				// read above, before the change.
+				id, _ := mm.ID()
+				if err := oldValues(ctx, m, m, before[id]); err != nil {
+					return nil, fmt.Errorf("audit %s: read before values: %w", m.Type(), err)
+				}
 			}
 			if id, ok := mm.ID(); ok && len(ids) == 0 {
 				ids = []int{id}
@@ -106,29 +114,29 @@ func oldRows(ctx context.Context, m mutation, ids []int) (map[int]map[string]ent
 		if !ok {
 			return nil, fmt.Errorf("%s: no one-row mutation", m.Type())
 		}
-		old, err := oldValues(ctx, one, m)
-		if err != nil {
+		rows[id] = map[string]ent.Value{}
+		if err := oldValues(ctx, one, m, rows[id]); err != nil {
 			return nil, fmt.Errorf("%s %d: %w", m.Type(), id, err)
 		}
-		rows[id] = old
 	}
 	return rows, nil
 }
 
 // oldValues reads through one (a one-row mutation: m itself for an
 // UpdateOne) the values before the change of the fields m sets, adds to
-// or clears.
-func oldValues(ctx context.Context, one, m ent.Mutation) (map[string]ent.Value, error) {
-	names := append(append(m.Fields(), m.AddedFields()...), m.ClearedFields()...)
-	old := make(map[string]ent.Value, len(names))
-	for _, f := range names {
+// or clears, into old, skipping those already there.
+func oldValues(ctx context.Context, one, m ent.Mutation, old map[string]ent.Value) error {
+	for _, f := range append(append(m.Fields(), m.AddedFields()...), m.ClearedFields()...) {
+		if _, ok := old[f]; ok {
+			continue
+		}
 		v, err := one.OldField(ctx, f)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		old[f] = v
 	}
-	return old, nil
+	return nil
 }
 
 // diff lists what m changes: fields set, raised or cleared, and edges

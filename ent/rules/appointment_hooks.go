@@ -149,32 +149,41 @@ func beforeEnd(ctx context.Context, m *gen.AppointmentMutation) error {
 		return apperr.BadInput("previousID", "the previous term is linked when an appointment is made, and unlinked only by cancelling it")
 	}
 	end, ok := m.EndsOn()
+	reason, _ := m.EndReason()
 	if !ok {
-		if m.EndsOnCleared() {
+		switch {
+		case m.EndsOnCleared():
 			return apperr.BadInput("endsOn", "an appointment's end cannot be removed: appoint again instead")
+		case reason == vocab.Cancelled:
+			return apperr.BadInput("endsOn", "a cancelled appointment ends the day before it starts: cancel it with cancelAppointment")
 		}
 		return nil
 	}
 	id, _ := m.ID()
-	old, err := m.Client().Appointment.Get(ctx, id)
+	c := m.Client()
+	// Lock first, then read (as CheckAppointment does): an alternate or a
+	// continuation made at the same time is seen, not missed.
+	bodyID, err := c.SeatAllocation.Query().Where(seatallocation.HasAppointmentsWith(appointment.ID(id))).
+		Select(seatallocation.FieldBodyID).Int(ctx)
+	if err != nil {
+		return fmt.Errorf("appointment rules: body of appointment %d: %w", id, err)
+	}
+	if err := lockBody(ctx, c, bodyID); err != nil {
+		return err
+	}
+	old, err := c.Appointment.Get(ctx, id)
 	if err != nil {
 		return err
+	}
+	today := dates.TodayInDenmark()
+	if reason == vocab.Cancelled {
+		return beforeCancel(ctx, m, old, end, today)
 	}
 	if old.EndReason != nil {
 		return apperr.BadInput("id", "the appointment already ended on %s (%s)", old.EndsOn, *old.EndReason)
 	}
-	if old.EndsOn != nil && old.EndsOn.Before(dates.TodayInDenmark()) {
+	if old.EndsOn != nil && old.EndsOn.Before(today) {
 		return apperr.BadInput("id", "the appointment's term already ended on %s", old.EndsOn)
-	}
-	today := dates.TodayInDenmark()
-	if reason, _ := m.EndReason(); reason == vocab.Cancelled {
-		if err := checkCancel(old, end, today); err != nil {
-			return err
-		}
-		// A term that never takes effect continues none: the one before it
-		// can be continued again, and no chain counts it.
-		m.ClearPreviousID()
-		return nil
 	}
 	if end.Before(old.StartsOn) {
 		return apperr.BadInput("endsOn", "endsOn (%s) cannot be before startsOn (%s); an appointment that has not started is cancelled instead (cancelAppointment)", end, old.StartsOn)
@@ -203,7 +212,7 @@ func beforeEnd(ctx context.Context, m *gen.AppointmentMutation) error {
 
 // Cancelling reports whether m cancels an existing appointment (ends it
 // with reason CANCELLED), which makes its term empty: it ends the day
-// before it starts, which checkCancel, not DateOrder, judges.
+// before it starts, which beforeCancel, not DateOrder, judges.
 func Cancelling(m ent.Mutation) bool {
 	am, ok := m.(*gen.AppointmentMutation)
 	if !ok || !am.Op().Is(ent.OpUpdateOne) {
@@ -213,16 +222,29 @@ func Cancelling(m ent.Mutation) bool {
 	return set && r == vocab.Cancelled
 }
 
-// checkCancel: only an appointment that has not started (startsOn after
-// today) is cancelled, and its term becomes empty: it ends the day before
-// it starts.
-func checkCancel(old *gen.Appointment, end, today dates.Date) error {
-	if !old.StartsOn.After(today) {
+// beforeCancel checks a cancellation: only an appointment that has not
+// started (startsOn after today) is cancelled, even one given an end
+// already, and its term becomes empty: it ends the day before it starts.
+// A term that a later one continues is cancelled after that one; the
+// cancelled term continues none, so the term before it can be continued
+// again and no chain counts it.
+func beforeCancel(ctx context.Context, m *gen.AppointmentMutation, old *gen.Appointment, end, today dates.Date) error {
+	switch want := old.StartsOn.AddDays(-1); {
+	case old.EndReason != nil && *old.EndReason == vocab.Cancelled:
+		return apperr.BadInput("id", "the appointment was cancelled already")
+	case !old.StartsOn.After(today):
 		return apperr.BadInput("id", "the appointment started on %s: end it (endAppointment) instead of cancelling it", old.StartsOn)
-	}
-	if want := old.StartsOn.AddDays(-1); end.Compare(want) != 0 {
+	case end.Compare(want) != 0:
 		return apperr.BadInput("endsOn", "a cancelled appointment ends the day before it starts (%s), not on %s", want, end)
 	}
+	next, err := m.Client().Appointment.Query().Where(appointment.PreviousID(old.ID)).First(ctx)
+	switch {
+	case err == nil:
+		return apperr.New(apperr.Conflict, "id", "appointment %d continues this one: cancel it first", next.ID)
+	case !gen.IsNotFound(err):
+		return fmt.Errorf("appointment rules: continuation of %d: %w", old.ID, err)
+	}
+	m.ClearPreviousID()
 	return nil
 }
 

@@ -43,7 +43,7 @@ func (Appointment) Fields() []ent.Field {
 		field.Int("seat_allocation_id").Immutable(),
 		field.Int("on_behalf_of_id").Immutable(),
 		field.Enum("end_reason").GoType(vocab.EndReason("")).Optional().Nillable().
-			Comment("why the appointment ended early (set by endAppointment, replaceAppointment, dissolution)").
+			Comment("why the appointment ended early (set by endAppointment, replaceAppointment, dissolution), or CANCELLED: called off before it started (cancelAppointment)").
 			Annotations(entgql.Type("EndReason"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Int("alternate_for_id").Optional().Nillable().Immutable().
 			Comment("set for an alternate (suppleant): the member appointment it stands in for; it takes no seat"),

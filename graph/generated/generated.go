@@ -6089,18 +6089,24 @@ type Mutation {
   """
   Ends an appointment on endsOn (the last day it is held), for a reason.
   Appointments are never deleted: the registry keeps who sat where, when.
-  Its alternates without an end of their own end with it. Ending an
-  appointment that has ended is BAD_USER_INPUT.
+  Its alternates without an earlier end of their own end with it; those
+  that would start after endsOn are cancelled. Ending an appointment that
+  has ended, before its start, or before an alternate of it that has
+  started, is BAD_USER_INPUT. Reason CANCELLED is cancelAppointment's:
+  endsOn must then be the day before startsOn.
   """
   endAppointment(id: ID!, endsOn: Date!, reason: EndReason! = OTHER, expectedVersion: Int): Appointment!
 
   """
   Cancels an appointment that has not started (startsOn after today,
-  Europe/Copenhagen): it never takes effect. It stays in the history with
-  reason CANCELLED and an empty term (endsOn the day before startsOn), holds
-  no seat on any day and counts for no rule. Its alternates are cancelled
-  with it. One that has started is ended instead (endAppointment);
-  cancelling it, or one that has ended, is BAD_USER_INPUT.
+  Europe/Copenhagen), even one given an end already: it never takes effect.
+  It stays in the history with reason CANCELLED and an empty term (endsOn
+  the day before startsOn), holds no seat on any day, counts for no rule
+  and continues no previous term. Its alternates are cancelled with it.
+  One that has started is ended instead (endAppointment): cancelling it,
+  or one cancelled already, is BAD_USER_INPUT; a term that a later one
+  continues is cancelled after that one (CONFLICT). Cancelling the
+  successor of replaceAppointment leaves the replaced appointment ended.
   """
   cancelAppointment(id: ID!, expectedVersion: Int): Appointment!
 
@@ -6382,7 +6388,7 @@ type Appointment implements Node {
   seatAllocationID: ID!
   onBehalfOfID: ID!
   """
-  why the appointment ended early (set by endAppointment, replaceAppointment, dissolution)
+  why the appointment ended early (set by endAppointment, replaceAppointment, dissolution), or CANCELLED: called off before it started (cancelAppointment)
   """
   endReason: EndReason
   """
