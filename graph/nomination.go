@@ -8,6 +8,7 @@ import (
 
 	"github.com/pactreg/pactreg/ent"
 	"github.com/pactreg/pactreg/ent/apperr"
+	"github.com/pactreg/pactreg/ent/appointment"
 	"github.com/pactreg/pactreg/ent/dates"
 	"github.com/pactreg/pactreg/ent/nominationrequest"
 	"github.com/pactreg/pactreg/ent/person"
@@ -19,7 +20,8 @@ import (
 // A nomination request (udpegningsbrev) moves DRAFT → SENT → NOMINATED or
 // DECLINED, and can be WITHDRAWN while DRAFT or SENT. A NOMINATED request
 // is confirmed once, into an appointment; its status stays NOMINATED and
-// its appointment edge is set.
+// its appointment edge is set. If that appointment is cancelled before it
+// starts, the request can be WITHDRAWN too (it keeps the edge).
 
 // nominationMove is one allowed move of a request's status.
 type nominationMove struct {
@@ -35,6 +37,8 @@ var (
 	moveNominate = nominationMove{"answered with a nominee", []vocab.NominationStatus{vocab.Sent}, vocab.Nominated}
 	moveDecline  = nominationMove{"declined", []vocab.NominationStatus{vocab.Sent}, vocab.Declined}
 	moveWithdraw = nominationMove{"withdrawn", []vocab.NominationStatus{vocab.Draft, vocab.Sent}, vocab.Withdrawn}
+	// A confirmed request whose appointment was cancelled.
+	moveWithdrawCancelled = nominationMove{"withdrawn", []vocab.NominationStatus{vocab.Nominated}, vocab.Withdrawn}
 	// Confirming keeps the status; the appointment edge records it.
 	moveConfirm = nominationMove{"confirmed", []vocab.NominationStatus{vocab.Nominated}, vocab.Nominated}
 )
@@ -154,6 +158,14 @@ func declineNomination(ctx context.Context, id int, answeredOn *dates.Date) (*en
 }
 
 func withdrawNomination(ctx context.Context, id int) (*ent.NominationRequest, error) {
+	cancelled, err := ent.FromContext(ctx).NominationRequest.Query().Where(nominationrequest.ID(id)).
+		QueryAppointment().Where(appointment.EndReasonEQ(vocab.Cancelled)).Exist(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("withdraw nomination request %d: %w", id, err)
+	}
+	if cancelled {
+		return moveWithdrawCancelled.run(ctx, id, nil)
+	}
 	return moveWithdraw.run(ctx, id, nil)
 }
 

@@ -265,6 +265,27 @@ func nomReach(a *api, w world, person int, status string) string {
 	return id
 }
 
+// A confirmed request whose appointment is cancelled before it starts can
+// be withdrawn; one whose appointment stands cannot.
+func TestNominationWithdrawnAfterCancellation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := seedWorld(t, db.Client)
+		a := newAPI(t, db)
+		start := nomToday(t).AddDate(1, 0, 0).String()
+		id := nomRequest(a, w, "termStartsOn", start)
+		a.do(nomSend, nil, "id", id, "sent", "2024-11-01", "due", "2024-12-01")
+		a.do(nomNominate, nil, "id", id, "p", nomPerson(t, db, "Kommende Medlem"), "on", "2024-11-20")
+		var confirmed struct{ ConfirmNomination struct{ ID string } }
+		a.do(nomConfirm, &confirmed, "id", id)
+		nomRefused(t, a, id, func() { a.fails(nomWithdraw, "BAD_USER_INPUT", "id", "id", id) })
+		a.do(`mutation($id: ID!) { cancelAppointment(id: $id) { id } }`, nil, "id", confirmed.ConfirmNomination.ID)
+		a.do(nomWithdraw, nil, "id", id)
+		if got := nomGet(a, id); got.Status != "WITHDRAWN" || got.Appointment == nil || got.Appointment.ID != confirmed.ConfirmNomination.ID {
+			t.Errorf("after withdrawal: %+v", got)
+		}
+	})
+}
+
 // TestNominationForbiddenTransitions: every move from a status that does
 // not allow it is BAD_USER_INPUT on id, names the current status, and
 // writes nothing.

@@ -13897,7 +13897,7 @@ extend type Mutation {
   nominate(id: ID!, personID: ID!, answeredOn: Date): NominationRequest!
   "The organisation declined: DECLINED."
   declineNomination(id: ID!, answeredOn: Date): NominationRequest!
-  "Withdraws an open request (DRAFT or SENT): WITHDRAWN."
+  "Withdraws an open request (DRAFT or SENT), or a confirmed one whose appointment was cancelled: WITHDRAWN."
   withdrawNominationRequest(id: ID!): NominationRequest!
   "Turns a NOMINATED request into an appointment, under every appointment rule."
   confirmNomination(id: ID!, startsOn: Date, endsOn: Date): Appointment!
