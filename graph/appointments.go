@@ -24,3 +24,11 @@ func endAppointment(ctx context.Context, id int, endsOn dates.Date, reason vocab
 			return c.Appointment.Query().Where(appointment.ID(id)).Select(appointment.FieldVersion).Int(ctx)
 		})
 }
+
+// mayChangeAppointment asks the Appointment policy whether the viewer may
+// change appointment id, before a resolver reads or checks anything for
+// the change: a viewer who may not is told so (FORBIDDEN), not that the
+// appointment is missing or the input wrong.
+func mayChangeAppointment(ctx context.Context, c *ent.Client, id int) error {
+	return appointment.Policy.EvalMutation(ctx, c.Appointment.UpdateOneID(id).Mutation())
+}

@@ -19,6 +19,9 @@ import (
 // ReplaceAppointment is the resolver for the replaceAppointment field.
 func (r *mutationResolver) ReplaceAppointment(ctx context.Context, id int, input generated.ReplaceAppointmentInput) (*ent.Appointment, error) {
 	c := ent.FromContext(ctx)
+	if err := mayChangeAppointment(ctx, c, id); err != nil {
+		return nil, err
+	}
 	old, err := c.Appointment.Get(ctx, id)
 	if err != nil {
 		return nil, err
@@ -51,6 +54,9 @@ func (r *mutationResolver) ReplaceAppointment(ctx context.Context, id int, input
 // Reappoint is the resolver for the reappoint field.
 func (r *mutationResolver) Reappoint(ctx context.Context, id int, input *generated.ReappointInput) (*ent.Appointment, error) {
 	c := ent.FromContext(ctx)
+	if err := mayChangeAppointment(ctx, c, id); err != nil {
+		return nil, err
+	}
 	old, err := c.Appointment.Get(ctx, id)
 	if err != nil {
 		return nil, err

@@ -75,6 +75,27 @@ func TestRoleOperationMatrix(t *testing.T) {
 	})
 }
 
+// TestRoleIsJudgedFirst: a viewer who may not change appointments is told
+// so (FORBIDDEN), not that the appointment is missing or the input wrong,
+// by the resolvers that read before they write.
+func TestRoleIsJudgedFirst(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		admin := newAPI(t, db)
+		w := seedWorld(t, db.Client)
+		for _, q := range []string{
+			`mutation { cancelAppointment(id: 999999) { id } }`,
+			`mutation { reappoint(id: 999999) { id } }`,
+			fmt.Sprintf(`mutation { replaceAppointment(id: 999999, input: {personID: %d, startsOn: "2019-01-01"}) { id } }`, w.person),
+		} {
+			for _, role := range []authz.Role{authz.Anonymous, authz.Reader} {
+				c := admin.as(role).on(t)
+				unchanged(t, db, func() { assertPlain(t, c.fails(q, "FORBIDDEN", "")) })
+			}
+			admin.on(t).fails(q, "NOT_FOUND", "") // the same call by an editor or admin
+		}
+	})
+}
+
 // TestAPITokenLifecycle: an ADMIN creates a token through the API, its
 // secret works once shown, the list never shows it, and revoking it locks
 // it out at once.

@@ -47,7 +47,8 @@ var (
 type nominationChange func(*ent.NominationRequestUpdateOne)
 
 // run makes the move on request id in the mutation's transaction: it
-// reads the request, refuses the move unless the request is in one of the
+// asks the policy whether the viewer may change requests at all, reads
+// the request, refuses the move unless the request is in one of the
 // move's source states (BAD_USER_INPUT on id, naming its status), lets
 // prepare check the move and say what else it changes, and applies it.
 // The UPDATE matches only the status and version that were read, so of
@@ -56,6 +57,12 @@ type nominationChange func(*ent.NominationRequestUpdateOne)
 func (m nominationMove) run(ctx context.Context, id int,
 	prepare func(c *ent.Client, req *ent.NominationRequest) (nominationChange, error)) (*ent.NominationRequest, error) {
 	c := ent.FromContext(ctx)
+	// The entity's policy judges the viewer first, as the update would:
+	// one who may not change requests is told so (FORBIDDEN), not what is
+	// wrong with this request or its arguments.
+	if err := nominationrequest.Policy.EvalMutation(ctx, c.NominationRequest.UpdateOneID(id).Mutation()); err != nil {
+		return nil, err
+	}
 	req, err := c.NominationRequest.Get(ctx, id)
 	if err != nil {
 		return nil, err

@@ -474,6 +474,11 @@ func TestNominationAnonymous(t *testing.T) {
 			{"nominate", nomNominate, sent, []any{"p", nomPerson(t, db, "Tredje Person")}},
 			{"decline", nomDecline, sent, nil},
 			{"confirm", nomConfirm, nominated, nil},
+			// Moves from the wrong state, and bad arguments, are FORBIDDEN
+			// too: the role is judged first.
+			{"send a sent request", nomSend, sent, []any{"sent", "2024-11-01"}},
+			{"confirm a draft", nomConfirm, draft, nil},
+			{"nominate nobody", nomNominate, sent, []any{"p", 999999}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				anon := anon.on(t)

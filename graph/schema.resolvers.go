@@ -100,7 +100,11 @@ func (r *mutationResolver) EndAppointment(ctx context.Context, id int, endsOn da
 
 // CancelAppointment is the resolver for the cancelAppointment field.
 func (r *mutationResolver) CancelAppointment(ctx context.Context, id int, expectedVersion *int) (*ent.Appointment, error) {
-	a, err := ent.FromContext(ctx).Appointment.Get(ctx, id)
+	c := ent.FromContext(ctx)
+	if err := mayChangeAppointment(ctx, c, id); err != nil {
+		return nil, err
+	}
+	a, err := c.Appointment.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
