@@ -43,7 +43,7 @@ type Appointment struct {
 	EndReason *vocab.EndReason `json:"end_reason,omitempty"`
 	// set for an alternate (suppleant): the member appointment it stands in for; it takes no seat
 	AlternateForID *int `json:"alternate_for_id,omitempty"`
-	// the appointment this one continues (a reappointment of the same person)
+	// the appointment this one continues (a reappointment of the same person); cleared when this one is cancelled
 	PreviousID *int `json:"previous_id,omitempty"`
 	// the appointment this one replaced (replaceAppointment)
 	ReplacesID *int `json:"replaces_id,omitempty"`

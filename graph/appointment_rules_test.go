@@ -631,9 +631,8 @@ func TestCancelAppointment(t *testing.T) {
 			t.Errorf("expiring: %+v, want only %s", exp.ExpiringAppointments, leaving)
 		}
 
-		// The seat, and person 2's place in the allocation, are free from 1
-		// April again, and the cancelled term (ending 31 March) is not
-		// taken for a previous one.
+		// Person 2 is appointed from 1 April again, and the cancelled term
+		// (ending 31 March) is not taken for a previous one.
 		var again appointed
 		a.do(appointMutation, &again, "in", appt(w.people[2], w.kommuner, w.skive, on("04-01"), ""))
 		if again.CreateAppointment.Previous != nil {
@@ -671,16 +670,23 @@ func TestCancelAppointment(t *testing.T) {
 			t.Errorf("the second continuation is linked to %+v, want %s", p, term)
 		}
 		// Only a cancellation unlinks a term, and it always empties the
-		// term, on every write path.
+		// term; links are not changed from either end, nor a reason
+		// without its end, on any write path.
 		sys := authz.SystemContext(context.Background())
-		againID := calID(t, again.CreateAppointment.ID)
+		againID, termID := calID(t, again.CreateAppointment.ID), calID(t, term)
 		for name, want := range map[string]struct {
 			err   error
 			field string
 		}{
-			"unlink a previous term":  {db.Client.Appointment.UpdateOneID(againID).ClearPreviousID().Exec(sys), "previousID"},
-			"relink a previous term":  {db.Client.Appointment.UpdateOneID(againID).SetPreviousID(calID(t, term)).Exec(sys), "previousID"},
+			"unlink a previous term":  {db.Client.Appointment.UpdateOneID(againID).ClearPreviousID().Exec(sys), "id"},
+			"relink a previous term":  {db.Client.Appointment.UpdateOneID(againID).SetPreviousID(termID).Exec(sys), "id"},
+			"unlink a next term":      {db.Client.Appointment.UpdateOneID(termID).ClearNext().Exec(sys), "id"},
+			"link a next term":        {db.Client.Appointment.UpdateOneID(termID).SetNextID(againID).Exec(sys), "id"},
+			"adopt an alternate":      {db.Client.Appointment.UpdateOneID(termID).AddAlternateIDs(againID).Exec(sys), "id"},
 			"cancel without emptying": {db.Client.Appointment.UpdateOneID(againID).SetEndReason(vocab.Cancelled).Exec(sys), "endsOn"},
+			"uncancel":                {db.Client.Appointment.UpdateOneID(calID(t, planned)).SetEndReason(vocab.Resigned).Exec(sys), "startsOn"}, // its term is empty
+			"continue a cancelled term": {db.Client.Appointment.Create().SetPersonID(w.people[3]).SetSeatAllocationID(w.chair).SetOnBehalfOfID(w.region).
+				SetStartsOn(dates.MustParse(on("06-01"))).SetEndsOn(dates.MustParse(on("06-30"))).SetPreviousID(calID(t, planned)).Exec(sys), "previousID"},
 		} {
 			if ae, ok := apperr.As(want.err); !ok || ae.Code != apperr.BadUserInput || ae.Field != want.field {
 				t.Errorf("%s: %v", name, want.err)
@@ -712,6 +718,31 @@ func TestCancelAppointment(t *testing.T) {
 			a.do(read, &got, "id", id)
 			if got.Node.EndsOn != want[0] || reason(got.Node.EndReason) != want[1] {
 				t.Errorf("appointment %s after dissolution: ends %s (%s), want %s (%s)", id, got.Node.EndsOn, reason(got.Node.EndReason), want[0], want[1])
+			}
+		}
+	})
+}
+
+// A cancelled appointment counts for no rule of its body either: not when
+// an allocation becomes a chair's, nor when the body's establishment date
+// moves past it.
+func TestCancelledAppointmentsBindNoBody(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newAPI(t, db)
+		w := newCouncil(t, db.Client, 3)
+		y := dates.TodayInDenmark().Year() + 2
+		on := func(monthDay string) string { return fmt.Sprintf("%d-%s", y, monthDay) }
+		cancel := `mutation($id: ID!) { cancelAppointment(id: $id) { id } }`
+		a.appoint(appt(w.people[0], w.chair, w.region, on("06-01"), ""))
+		a.do(cancel, nil, "id", a.appoint(appt(w.people[1], w.viceA, w.aarhus, on("07-01"), "")))
+		a.do(cancel, nil, "id", a.appoint(appt(w.people[2], w.kommuner, w.skive, on("03-01"), "")))
+		ctx := authz.SystemContext(context.Background())
+		for name, err := range map[string]error{
+			"role":          db.Client.SeatAllocation.UpdateOneID(w.viceA).SetRole(vocab.Chair).Exec(ctx),
+			"establishedOn": db.Client.Body.UpdateOneID(w.body).SetEstablishedOn(dates.MustParse(on("05-01"))).Exec(ctx),
+		} {
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
 			}
 		}
 	})

@@ -12,6 +12,7 @@ import (
 	"github.com/pactreg/pactreg/ent/apperr"
 	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/rules"
 	"github.com/pactreg/pactreg/ent/vocab"
 	"github.com/pactreg/pactreg/graph/generated"
 )
@@ -64,7 +65,7 @@ func (r *mutationResolver) Reappoint(ctx context.Context, id int, input *generat
 	if old.AlternateForID != nil {
 		return nil, apperr.BadInput("id", "alternates are not reappointed: appoint them to the member's new term")
 	}
-	if old.EndReason != nil && *old.EndReason == vocab.Cancelled {
+	if rules.IsCancelled(old) {
 		return nil, apperr.BadInput("id", "the appointment was cancelled and never took effect: appoint the person anew")
 	}
 	if continued, err := old.QueryNext().Exist(ctx); err != nil {

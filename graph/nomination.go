@@ -36,7 +36,7 @@ var (
 	moveSend     = nominationMove{"sent", []vocab.NominationStatus{vocab.Draft}, vocab.Sent}
 	moveNominate = nominationMove{"answered with a nominee", []vocab.NominationStatus{vocab.Sent}, vocab.Nominated}
 	moveDecline  = nominationMove{"declined", []vocab.NominationStatus{vocab.Sent}, vocab.Declined}
-	moveWithdraw = nominationMove{"withdrawn", []vocab.NominationStatus{vocab.Draft, vocab.Sent}, vocab.Withdrawn}
+	moveWithdraw = nominationMove{"withdrawn (or a confirmed one whose appointment was cancelled)", []vocab.NominationStatus{vocab.Draft, vocab.Sent}, vocab.Withdrawn}
 	// A confirmed request whose appointment was cancelled.
 	moveWithdrawCancelled = nominationMove{"withdrawn", []vocab.NominationStatus{vocab.Nominated}, vocab.Withdrawn}
 	// Confirming keeps the status; the appointment edge records it.
@@ -57,10 +57,7 @@ type nominationChange func(*ent.NominationRequestUpdateOne)
 func (m nominationMove) run(ctx context.Context, id int,
 	prepare func(c *ent.Client, req *ent.NominationRequest) (nominationChange, error)) (*ent.NominationRequest, error) {
 	c := ent.FromContext(ctx)
-	// The entity's policy judges the viewer first, as the update would:
-	// one who may not change requests is told so (FORBIDDEN), not what is
-	// wrong with this request or its arguments.
-	if err := nominationrequest.Policy.EvalMutation(ctx, c.NominationRequest.UpdateOneID(id).Mutation()); err != nil {
+	if err := mayChangeNomination(ctx, c, id); err != nil {
 		return nil, err
 	}
 	req, err := c.NominationRequest.Get(ctx, id)
@@ -102,6 +99,14 @@ func (m nominationMove) run(ctx context.Context, id int,
 			req.ID, now.Status, now.Version),
 		Extensions: map[string]any{"currentStatus": string(now.Status), "currentVersion": now.Version},
 	}
+}
+
+// mayChangeNomination asks the NominationRequest policy whether the viewer
+// may change request id, as the update would, before anything is read or
+// checked for it: one who may not change requests is told so (FORBIDDEN),
+// not what is wrong with this request or its arguments.
+func mayChangeNomination(ctx context.Context, c *ent.Client, id int) error {
+	return nominationrequest.Policy.EvalMutation(ctx, c.NominationRequest.UpdateOneID(id).Mutation())
 }
 
 // nominationAnswerDay is the day the organisation answered req (default
@@ -165,7 +170,11 @@ func declineNomination(ctx context.Context, id int, answeredOn *dates.Date) (*en
 }
 
 func withdrawNomination(ctx context.Context, id int) (*ent.NominationRequest, error) {
-	cancelled, err := ent.FromContext(ctx).NominationRequest.Query().Where(nominationrequest.ID(id)).
+	c := ent.FromContext(ctx)
+	if err := mayChangeNomination(ctx, c, id); err != nil {
+		return nil, err
+	}
+	cancelled, err := c.NominationRequest.Query().Where(nominationrequest.ID(id)).
 		QueryAppointment().Where(appointment.EndReasonEQ(vocab.Cancelled)).Exist(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("withdraw nomination request %d: %w", id, err)

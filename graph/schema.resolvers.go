@@ -14,6 +14,7 @@ import (
 	"github.com/pactreg/pactreg/ent/dates"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
+	"github.com/pactreg/pactreg/ent/rules"
 	"github.com/pactreg/pactreg/ent/seatallocation"
 	"github.com/pactreg/pactreg/ent/vocab"
 	"github.com/pactreg/pactreg/graph/authn"
@@ -108,7 +109,7 @@ func (r *mutationResolver) CancelAppointment(ctx context.Context, id int, expect
 	if err != nil {
 		return nil, err
 	}
-	return endAppointment(ctx, id, a.StartsOn.AddDays(-1), vocab.Cancelled, expectedVersion)
+	return endAppointment(ctx, id, rules.CancelledEnd(a.StartsOn), vocab.Cancelled, expectedVersion)
 }
 
 // CreateAPIToken is the resolver for the createApiToken field.

@@ -77,8 +77,11 @@ func Hook() ent.Hook {
 			if op.Is(ent.OpUpdateOne) {
 				// A rule that runs after this hook may have set or cleared
 				// more fields (cancelling an appointment clears its link to
-				// a previous term): OldField still has the row as it was
-				// read above, before the change.
+				// a previous term). OldField still has the row as the first
+				// oldValues read it, before the change: a one-row update
+				// always sets a field before this hook (the version mixin's
+				// hook runs first and raises version), so that read loaded
+				// it; otherwise this read fails loudly.
 				id, _ := mm.ID()
 				if err := oldValues(ctx, m, m, before[id]); err != nil {
 					return nil, fmt.Errorf("audit %s: read before values: %w", m.Type(), err)

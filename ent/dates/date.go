@@ -127,7 +127,7 @@ func (d Date) Before(e Date) bool { return d.t.Before(e.t) }
 // After reports whether d is after e.
 func (d Date) After(e Date) bool { return d.t.After(e.t) }
 
-// Last is the last day a Date can name: 31 December of MaxYear.
+// Last is the last day Parse accepts: 31 December of MaxYear.
 func Last() Date { return Of(MaxYear, time.December, 31) }
 
 // AddDays returns d moved by n days.

@@ -44,6 +44,15 @@ type interval struct {
 
 func (c Candidate) interval() interval { return interval{c.StartsOn, c.EndsOn} }
 
+// IsCancelled reports whether a was cancelled (reason CANCELLED).
+func IsCancelled(a *gen.Appointment) bool {
+	return a.EndReason != nil && *a.EndReason == vocab.Cancelled
+}
+
+// CancelledEnd is the end a cancelled appointment that starts on start
+// gets: the day before, which leaves its term empty.
+func CancelledEnd(start dates.Date) dates.Date { return start.AddDays(-1) }
+
 // TakesEffect selects the appointments that were not cancelled (reason
 // CANCELLED: called off before they started). A cancelled appointment
 // stays in the history, but holds no seat on any day and counts for no
@@ -60,6 +69,17 @@ func overlapping(iv interval) predicate.Appointment {
 		ps = append(ps, appointment.StartsOnLTE(*iv.to))
 	}
 	return appointment.And(ps...)
+}
+
+// lockBodyOf takes the row lock of the body of the allocation alloc
+// selects (an allocation's body never changes, so reading it to lock is
+// safe).
+func lockBodyOf(ctx context.Context, c *gen.Client, alloc predicate.SeatAllocation) error {
+	bodyID, err := c.SeatAllocation.Query().Where(alloc).Select(seatallocation.FieldBodyID).Int(ctx)
+	if err != nil {
+		return fmt.Errorf("appointment rules: body to lock: %w", err)
+	}
+	return lockBody(ctx, c, bodyID)
 }
 
 // lockBody takes the body's row lock for the rest of the transaction
@@ -87,14 +107,8 @@ func lockBody(ctx context.Context, c *gen.Client, bodyID int) error {
 // on PostgreSQL; SQLite write transactions are serial), so check and
 // insert cannot race. c must be the client of the write's transaction.
 func CheckAppointment(ctx context.Context, c *gen.Client, cand Candidate) error {
-	// Lock first, then read: what is read under the lock is current. (An
-	// allocation's body never changes, so reading it to lock is safe.)
-	bodyID, err := c.SeatAllocation.Query().Where(seatallocation.ID(cand.SeatAllocationID)).
-		Select(seatallocation.FieldBodyID).Int(ctx)
-	if err != nil {
-		return fmt.Errorf("appointment rules: allocation %d: %w", cand.SeatAllocationID, err)
-	}
-	if err := lockBody(ctx, c, bodyID); err != nil {
+	// Lock first, then read: what is read under the lock is current.
+	if err := lockBodyOf(ctx, c, seatallocation.ID(cand.SeatAllocationID)); err != nil {
 		return err
 	}
 	alloc, err := c.SeatAllocation.Query().Where(seatallocation.ID(cand.SeatAllocationID)).
@@ -127,7 +141,26 @@ func CheckAppointment(ctx context.Context, c *gen.Client, cand Candidate) error 
 	if err := checkRole(ctx, c, alloc, cand); err != nil {
 		return err
 	}
+	if err := checkPrevious(ctx, c, cand); err != nil {
+		return err
+	}
 	return checkTermLimit(ctx, c, b, cand)
+}
+
+// checkPrevious: a cancelled term is continued by none (read under the
+// lock: it may have been cancelled since the caller chose it).
+func checkPrevious(ctx context.Context, c *gen.Client, cand Candidate) error {
+	if cand.PreviousID == nil {
+		return nil
+	}
+	prev, err := c.Appointment.Get(ctx, *cand.PreviousID)
+	if err != nil {
+		return fmt.Errorf("appointment rules: previous term %d: %w", *cand.PreviousID, err)
+	}
+	if IsCancelled(prev) {
+		return apperr.BadInput("previousID", "appointment %d was cancelled: it never took effect, and no term continues it", prev.ID)
+	}
+	return nil
 }
 
 func checkLifetime(b *gen.Body, cand Candidate) error {

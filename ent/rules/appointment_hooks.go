@@ -56,6 +56,11 @@ func beforeCreate(ctx context.Context, m *gen.AppointmentMutation) error {
 	if id, ok := m.PreviousID(); ok {
 		cand.PreviousID = &id
 	}
+	// Plan reads under the body's lock too: the term it links to cannot
+	// be cancelled or continued meanwhile.
+	if err := lockBodyOf(ctx, m.Client(), seatallocation.ID(cand.SeatAllocationID)); err != nil {
+		return err
+	}
 	planned, err := Plan(ctx, m.Client(), cand)
 	if err != nil {
 		return err
@@ -145,17 +150,21 @@ func termEnd(start dates.Date, months int) dates.Date {
 // ending an open-ended term, ending earlier or cancelling only frees seats
 // and is not checked again.
 func beforeEnd(ctx context.Context, m *gen.AppointmentMutation) error {
-	if _, set := m.PreviousID(); set || m.PreviousIDCleared() {
-		return apperr.BadInput("previousID", "the previous term is linked when an appointment is made, and unlinked only by cancelling it")
+	// Links between appointments (previous and next terms, alternates,
+	// replacements) are made when an appointment is made; a cancellation
+	// unlinks its previous term itself, below.
+	_, setPrevious := m.PreviousID()
+	if setPrevious || m.PreviousIDCleared() || len(m.AddedEdges())+len(m.RemovedEdges())+len(m.ClearedEdges()) > 0 {
+		return apperr.BadInput("id", "links between appointments (previous and next terms, alternates, replacements) are made when an appointment is made, and undone only by cancelling it")
 	}
 	end, ok := m.EndsOn()
-	reason, _ := m.EndReason()
+	reason, hasReason := m.EndReason()
 	if !ok {
 		switch {
 		case m.EndsOnCleared():
 			return apperr.BadInput("endsOn", "an appointment's end cannot be removed: appoint again instead")
-		case reason == vocab.Cancelled:
-			return apperr.BadInput("endsOn", "a cancelled appointment ends the day before it starts: cancel it with cancelAppointment")
+		case hasReason || m.EndReasonCleared():
+			return apperr.BadInput("endsOn", "an end reason comes with the end: endAppointment or cancelAppointment")
 		}
 		return nil
 	}
@@ -163,12 +172,7 @@ func beforeEnd(ctx context.Context, m *gen.AppointmentMutation) error {
 	c := m.Client()
 	// Lock first, then read (as CheckAppointment does): an alternate or a
 	// continuation made at the same time is seen, not missed.
-	bodyID, err := c.SeatAllocation.Query().Where(seatallocation.HasAppointmentsWith(appointment.ID(id))).
-		Select(seatallocation.FieldBodyID).Int(ctx)
-	if err != nil {
-		return fmt.Errorf("appointment rules: body of appointment %d: %w", id, err)
-	}
-	if err := lockBody(ctx, c, bodyID); err != nil {
+	if err := lockBodyOf(ctx, c, seatallocation.HasAppointmentsWith(appointment.ID(id))); err != nil {
 		return err
 	}
 	old, err := c.Appointment.Get(ctx, id)
@@ -188,7 +192,7 @@ func beforeEnd(ctx context.Context, m *gen.AppointmentMutation) error {
 	if end.Before(old.StartsOn) {
 		return apperr.BadInput("endsOn", "endsOn (%s) cannot be before startsOn (%s); an appointment that has not started is cancelled instead (cancelAppointment)", end, old.StartsOn)
 	}
-	late, err := m.Client().Appointment.Query().
+	late, err := c.Appointment.Query().
 		Where(appointment.AlternateForID(id), TakesEffect(), appointment.StartsOnGT(end), appointment.StartsOnLTE(today)).
 		WithPerson().Order(appointment.ByStartsOn(), appointment.ByID()).First(ctx)
 	switch {
@@ -204,7 +208,7 @@ func beforeEnd(ctx context.Context, m *gen.AppointmentMutation) error {
 	if old.EndsOn == nil || !end.After(*old.EndsOn) {
 		return nil // ending an open term, or earlier, frees seats: nothing to check
 	}
-	return CheckAppointment(ctx, m.Client(), Candidate{
+	return CheckAppointment(ctx, c, Candidate{
 		PersonID: old.PersonID, SeatAllocationID: old.SeatAllocationID, OnBehalfOfID: old.OnBehalfOfID,
 		StartsOn: old.StartsOn, EndsOn: &end, AlternateForID: old.AlternateForID, Self: old.ID,
 	})
@@ -229,8 +233,8 @@ func Cancelling(m ent.Mutation) bool {
 // cancelled term continues none, so the term before it can be continued
 // again and no chain counts it.
 func beforeCancel(ctx context.Context, m *gen.AppointmentMutation, old *gen.Appointment, end, today dates.Date) error {
-	switch want := old.StartsOn.AddDays(-1); {
-	case old.EndReason != nil && *old.EndReason == vocab.Cancelled:
+	switch want := CancelledEnd(old.StartsOn); {
+	case IsCancelled(old):
 		return apperr.BadInput("id", "the appointment was cancelled already")
 	case !old.StartsOn.After(today):
 		return apperr.BadInput("id", "the appointment started on %s: end it (endAppointment) instead of cancelling it", old.StartsOn)
@@ -270,7 +274,7 @@ func endAlternates(ctx context.Context, m *gen.AppointmentMutation) error {
 		// alternate with an end of its own is cancelled all the same.
 		_, err := c.Appointment.Update().
 			Where(appointment.ID(a.ID)).
-			SetEndsOn(a.StartsOn.AddDays(-1)).
+			SetEndsOn(CancelledEnd(a.StartsOn)).
 			SetEndReason(vocab.Cancelled).
 			Save(ruleWrite(ctx))
 		if err != nil {

@@ -50,7 +50,7 @@ func (Appointment) Fields() []ent.Field {
 		// Set by the rules when an appointment is made, and cleared only when
 		// it is cancelled (ent/rules): not Immutable for that one change.
 		field.Int("previous_id").Optional().Nillable().
-			Comment("the appointment this one continues (a reappointment of the same person)").
+			Comment("the appointment this one continues (a reappointment of the same person); cleared when this one is cancelled").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Int("replaces_id").Optional().Nillable().Immutable().
 			Comment("the appointment this one replaced (replaceAppointment)").

@@ -17,8 +17,8 @@ import (
 // NominationRequest is an appointment letter (udpegningsbrev): the body's
 // owner asks an organisation to designate someone for a seat allocation.
 // It moves DRAFT → SENT → NOMINATED (a nominee is named) or DECLINED, and
-// can be WITHDRAWN while open; a confirmed nomination becomes an
-// appointment under every appointment rule.
+// can be WITHDRAWN while open, or once its appointment was cancelled; a
+// confirmed nomination becomes an appointment under every appointment rule.
 type NominationRequest struct {
 	ent.Schema
 }

@@ -133,14 +133,14 @@ func tokenViewer(ctx context.Context, c *ent.Client, secret string, now time.Tim
 			return authz.Viewer{}, fmt.Errorf("record use of API token %d: %w", tok.ID, err)
 		}
 	}
-	return authz.Viewer{Role: role, Actor: TokenActor(tok.Name), Kind: authz.KindAPIToken, TokenID: tok.ID}, nil
+	return authz.Viewer{Role: role, Actor: tokenActor(tok.Name), Kind: authz.KindAPIToken, TokenID: tok.ID}, nil
 }
 
-// TokenActor is how the audit trail, the access log and createdBy name
+// tokenActor is how the audit trail, the access log and createdBy name
 // the holder of the API token called name: "token:" and the name. An
 // admin chooses tokens' names, so without the prefix a token called
 // "system", "admin-token", "anonymous" or "oidc:alice" would pass in the
 // trail for pactreg itself, the bootstrap secret or a person.
-func TokenActor(name string) string {
+func tokenActor(name string) string {
 	return "token:" + name
 }

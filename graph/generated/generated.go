@@ -6396,7 +6396,7 @@ type Appointment implements Node {
   """
   alternateForID: ID
   """
-  the appointment this one continues (a reappointment of the same person)
+  the appointment this one continues (a reappointment of the same person); cleared when this one is cancelled
   """
   previousID: ID
   """
@@ -13787,7 +13787,7 @@ input ReappointInput {
 extend type Query {
   "Vacant seats across bodies as of a date: every allocation with at least one vacant seat, in body and position order."
   vacancies(asOf: Date, bodyIds: [ID!]): [Vacancy!]!
-  "Member appointments whose term ends within withinDays (0–3660) after asOf, soonest first."
+  "Member appointments whose term ends within withinDays (0–3660) after asOf, soonest first (cancelled ones never took effect and are left out)."
   expiringAppointments(withinDays: Int!, asOf: Date): [Appointment!]!
 }
 
