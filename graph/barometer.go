@@ -18,7 +18,8 @@ package graph
 //   - onTrack compares V with the straight line from (baseline date, B) to
 //     (31 December of the target's year, T) at the latest observation's
 //     date (the end of its period): E = B + (T − B) × d / D, d the days from
-//     the baseline date to the observation, D the days to the target. It is
+//     the baseline date to the observation (0 before it, D after the
+//     target's year: the line stands at its ends), D the days to the target. It is
 //     decided without dividing: V ≥ E ⇔ (V − B) × D ≥ (T − B) × d (D > 0)
 //     when the target lies above the baseline (T > B), and V ≤ E when it
 //     lies below. Like progress it follows the sign of T − B, not the
@@ -126,7 +127,11 @@ func (f indicatorFacts) onTrack(year int) *bool {
 	if total <= 0 {
 		return nil
 	}
-	elapsed := daysBetween(start, f.latest.PeriodLatest)
+	// The line runs from the baseline date to the target's; before and
+	// after those days it stands at its ends (B, T), so that onTrack
+	// agrees with progress there too (past the target, progress ≥ 1 is on
+	// track).
+	elapsed := min(max(daysBetween(start, f.latest.PeriodLatest), 0), total)
 	// V ≥ B + (T − B) × elapsed / total, multiplied out by total > 0.
 	c := v.Sub(b).Mul(decimal.NewFromInt(total)).Cmp(t.Value.Sub(b).Mul(decimal.NewFromInt(elapsed)))
 	// "Beyond" is towards the target, as progress counts it: the sign of

@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -231,32 +232,41 @@ func TestBarometer(t *testing.T) {
 			for _, c := range []struct {
 				direction, baseline, target, value string
 				progress, onTrack                  string
+				period                             string // of the observation: 2020-Q2 when empty
 			}{
 				// E = 20.5 + 4.5 × 912/2922 ≈ 21.9045
-				{"HIGHER_IS_BETTER", "20.5", "25", "21.5", "0.2222", "false"},
-				{"HIGHER_IS_BETTER", "20.5", "25", "19.5", "-0.2222", "false"},
+				{"HIGHER_IS_BETTER", "20.5", "25", "21.5", "0.2222", "false", ""},
+				{"HIGHER_IS_BETTER", "20.5", "25", "19.5", "-0.2222", "false", ""},
 				// E = 30 − 10 × 912/2922 ≈ 26.879
-				{"LOWER_IS_BETTER", "30", "20", "26", "0.4", "true"},
-				{"LOWER_IS_BETTER", "30", "20", "28", "0.2", "false"},
-				{"LOWER_IS_BETTER", "30", "20", "32", "-0.2", "false"},
-				{"LOWER_IS_BETTER", "30", "20", "15", "1.5", "true"},
+				{"LOWER_IS_BETTER", "30", "20", "26", "0.4", "true", ""},
+				{"LOWER_IS_BETTER", "30", "20", "28", "0.2", "false", ""},
+				{"LOWER_IS_BETTER", "30", "20", "32", "-0.2", "false", ""},
+				{"LOWER_IS_BETTER", "30", "20", "15", "1.5", "true", ""},
 				// A target against the direction (baseline 20, target 10 for
 				// HIGHER_IS_BETTER) is still the goal: onTrack follows T − B
 				// as progress does (the line stands at 912/2922 ≈ 0.312 of
 				// the way); it followed the direction field, so progress 0.8
 				// read as not on track.
-				{"HIGHER_IS_BETTER", "20", "10", "12", "0.8", "true"},
-				{"HIGHER_IS_BETTER", "20", "10", "25", "-0.5", "false"},
-				{"LOWER_IS_BETTER", "10", "20", "18", "0.8", "true"},
-				{"LOWER_IS_BETTER", "10", "20", "5", "-0.5", "false"},
-				{"HIGHER_IS_BETTER", "10", "20", "18", "0.8", "true"},
-				{"HIGHER_IS_BETTER", "10", "20", "11", "0.1", "false"},
-				{"LOWER_IS_BETTER", "20", "10", "12", "0.8", "true"},
-				{"LOWER_IS_BETTER", "20", "10", "19", "0.1", "false"},
+				{"HIGHER_IS_BETTER", "20", "10", "12", "0.8", "true", ""},
+				{"HIGHER_IS_BETTER", "20", "10", "25", "-0.5", "false", ""},
+				{"LOWER_IS_BETTER", "10", "20", "18", "0.8", "true", ""},
+				{"LOWER_IS_BETTER", "10", "20", "5", "-0.5", "false", ""},
+				{"HIGHER_IS_BETTER", "10", "20", "18", "0.8", "true", ""},
+				{"HIGHER_IS_BETTER", "10", "20", "11", "0.1", "false", ""},
+				{"LOWER_IS_BETTER", "20", "10", "12", "0.8", "true", ""},
+				{"LOWER_IS_BETTER", "20", "10", "19", "0.1", "false", ""},
+				// Outside the line's days (before the baseline date, after
+				// the target's year) the line stands at its end: onTrack
+				// agrees with progress. It was extended past both ends, so
+				// an observation of 2026 past the 2025 target was not on
+				// track, and one of 2016 below the baseline was.
+				{"HIGHER_IS_BETTER", "20.5", "25", "20", "-0.1111", "false", "2016"},
+				{"HIGHER_IS_BETTER", "20.5", "25", "25.3", "1.0667", "true", "2026"},
+				{"LOWER_IS_BETTER", "30", "20", "19", "1.1", "true", "2027"},
 			} {
 				id := b.indicator(fmt.Sprintf("D-%s-%s-%s", c.direction, c.baseline, c.value), c.direction, c.baseline, "2017-12-31")
 				b.target(id, 2025, c.target)
-				b.observe(id, "2020-Q2", c.value)
+				b.observe(id, cmp.Or(c.period, "2020-Q2"), c.value)
 				f := b.facts(id, "2024-06-01")
 				if baroStr(f.Progress) != c.progress || baroBool(f.OnTrack) != c.onTrack {
 					t.Errorf("%s %s→%s at %s: progress %s onTrack %s, want %s %s",

@@ -13944,14 +13944,17 @@ extend type Indicator {
   """
   The share of the distance from the baseline to the next decided target
   that the latest observation covers (0 at the baseline, 1 at the target;
-  below 0 or above 1 beyond them), respecting the indicator's direction.
-  Null without a baseline, an observation or a decided target.
+  below 0 or above 1 beyond them): positive when the value moves towards
+  the target, for either direction. Null without a baseline, an
+  observation or a decided target that differs from the baseline.
   """
   progress(asOf: Date): Decimal
   """
   Whether the latest observation is at or beyond a straight line from the
-  baseline to the next decided target, at the observation's date. Null
-  when progress is.
+  baseline to the next decided target, at the observation's date (before
+  the baseline date the line is at the baseline, after the target's year
+  at the target). Null when progress is, when the baseline has no date,
+  or when the target's year ends on or before it.
   """
   onTrack(asOf: Date): Boolean
   "Baseline, observations and targets in date order, for charts (targets at 31 December of their year)."
