@@ -30,10 +30,11 @@ var feedTypes = sync.OnceValue(func() []string {
 	return names
 })
 
-// feedFilter is the predicate of a types argument; an unknown type is
-// BAD_USER_INPUT naming the known ones.
+// feedFilter is the predicate of a types argument: none for a missing or
+// empty list (every type, as for a webhook endpoint without types); an
+// unknown type is BAD_USER_INPUT naming the known ones.
 func feedFilter(types []string) ([]predicate.ChangeEvent, error) {
-	if types == nil {
+	if len(types) == 0 {
 		return nil, nil
 	}
 	known := feedTypes()

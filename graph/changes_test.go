@@ -136,6 +136,14 @@ func TestChangeFeed(t *testing.T) {
 				}
 			}
 			reader.on(t).fails(`{ changes(types: ["Persons"]) { totalCount } }`, "BAD_USER_INPUT", "types")
+			// An empty list is every type, as omitting it (it was none: a
+			// client following the feed never got a cursor).
+			var all, empty struct{ Changes struct{ TotalCount int } }
+			reader.on(t).do(`{ changes { totalCount } }`, &all)
+			reader.on(t).do(`{ changes(types: []) { totalCount } }`, &empty)
+			if all.Changes.TotalCount == 0 || empty.Changes.TotalCount != all.Changes.TotalCount {
+				t.Errorf("types [] gave %d events, no types %d", empty.Changes.TotalCount, all.Changes.TotalCount)
+			}
 		})
 
 		t.Run("nodes with the reader's privileges", func(t *testing.T) {

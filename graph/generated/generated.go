@@ -14064,7 +14064,8 @@ extend type Query {
   edges) and ask again with after: you never miss or read an event twice,
   across restarts and server instances. Without after, the feed starts at
   its beginning. types limits the feed to entity types such as "Person"
-  or "Appointment" (see ChangeEvent.entityType). Events of admin-only
+  or "Appointment" (see ChangeEvent.entityType; all when omitted or
+  empty). Events of admin-only
   types (ApiToken) are shown to admins only.
   """
   changes(after: Cursor, first: Int, types: [String!]): ChangeEventConnection!
@@ -14082,7 +14083,7 @@ Fed by PostgreSQL LISTEN/NOTIFY across server instances (SQLite: within
 the process). A subscriber that reconnects catches up with ` + "`" + `changes` + "`" + `.
 """
 type Subscription {
-  "Each change event committed after the subscription starts, of the given entity types (all when omitted)."
+  "Each change event committed after the subscription starts, of the given entity types (all when omitted or empty)."
   registryChanged(types: [String!]): ChangeEvent!
 }
 `, BuiltIn: false},
