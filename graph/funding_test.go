@@ -516,6 +516,34 @@ func TestFundingRulesOnEveryWritePath(t *testing.T) {
 		}
 		_, err = c.FundingRound.Update().SetBudget(decimal.RequireFromString("599999")).Save(f.ctx)
 		wantCode(err, apperr.BudgetExceeded, "budget")
+		// A bulk create runs every row's hooks before it inserts any row:
+		// each of two grants of 300000 fits the 400000 left, both do not.
+		// (In a transaction, as every GraphQL mutation is, nothing stays.)
+		tx, err := c.Tx(f.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		grant := func(c *ent.Client, submitted string) *ent.GrantApplicationCreate {
+			return c.GrantApplication.Create().SetRoundID(round).SetApplicantID(f.applicant).SetTitle("Bulk").
+				SetSubmittedOn(dates.MustParse(submitted)).SetAmountRequested(decimal.RequireFromString("300000")).
+				SetStatus(grantapplication.StatusGRANTED).SetAmountGranted(decimal.RequireFromString("300000"))
+		}
+		_, err = tx.Client().GrantApplication.CreateBulk(grant(tx.Client(), "2018-08-03"), grant(tx.Client(), "2018-08-04")).Save(f.ctx)
+		wantCode(err, apperr.BudgetExceeded, "amountGranted")
+		if err := tx.Rollback(); err != nil {
+			t.Fatal(err)
+		}
+		// Dates: a bulk update of a round's dates is refused (each row's
+		// order would need its own check); an application cannot precede
+		// its round's opening, nor a round open after one.
+		_, err = c.FundingRound.Update().SetOpensOn(dates.MustParse("2018-09-01")).Save(f.ctx)
+		wantCode(err, apperr.BadUserInput, "deadline")
+		_, err = create("2018-05-31").Save(f.ctx)
+		wantCode(err, apperr.BadUserInput, "submittedOn")
+		_, err = c.FundingRound.UpdateOneID(round).SetOpensOn(dates.MustParse("2018-08-02")).Save(f.ctx)
+		wantCode(err, apperr.BadUserInput, "opensOn")
+		_, err = c.FundingRound.UpdateOneID(round).SetDecisionOn(dates.MustParse("2018-08-14")).Save(f.ctx)
+		wantCode(err, apperr.BadUserInput, "decisionOn")
 		if after := fundState(t, c); strings.Count(after, "GRANTED") != 1 || strings.Count(after, "round ") != strings.Count(before, "round ") {
 			t.Fatalf("state after the refused writes:\n%s", after)
 		}

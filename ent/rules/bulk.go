@@ -17,6 +17,12 @@ func ruleWrite(ctx context.Context) context.Context {
 	return context.WithValue(ctx, ruleWriteKey{}, true)
 }
 
+// isRuleWrite reports whether ctx marks a rule's own follow-up write.
+func isRuleWrite(ctx context.Context) bool {
+	w, _ := ctx.Value(ruleWriteKey{}).(bool)
+	return w
+}
+
 // NoBulkUpdates refuses bulk updates of an entity whose rules judge one
 // row at a time (capacity, roles, lifetime, status): an import or a
 // script must update row by row, so that every rule sees every change.
@@ -24,7 +30,7 @@ func ruleWrite(ctx context.Context) context.Context {
 func NoBulkUpdates() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-			if w, _ := ctx.Value(ruleWriteKey{}).(bool); !w {
+			if !isRuleWrite(ctx) {
 				return nil, apperr.BadInput("", "%s rows are updated one at a time, so that every rule sees every change", m.Type())
 			}
 			return next.Mutate(ctx, m)

@@ -15,7 +15,9 @@ import (
 // (an appointment's ends_on after its starts_on, a body's dissolved_on after
 // its established_on). A missing date is open and always fits. A mutation
 // that an exempt function reports true for is left to its own rule (an
-// appointment's cancellation: Cancelling).
+// appointment's cancellation: Cancelling). A bulk update that sets or
+// clears either date is refused (each row would need its own check),
+// except for a rule's own follow-up writes.
 func DateOrder(from, to string, exempt ...func(ent.Mutation) bool) ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -23,6 +25,13 @@ func DateOrder(from, to string, exempt ...func(ent.Mutation) bool) ent.Hook {
 				if ex(m) {
 					return next.Mutate(ctx, m)
 				}
+			}
+			if m.Op().Is(ent.OpUpdate) {
+				if (touches(m, from) || touches(m, to)) && !isRuleWrite(ctx) {
+					return nil, apperr.BadInput(gqlName(to), "%s rows are updated one at a time when %s or %s changes, so that every row's dates are checked",
+						m.Type(), gqlName(from), gqlName(to))
+				}
+				return next.Mutate(ctx, m)
 			}
 			start, err := dateValue(ctx, m, from)
 			if err != nil {
@@ -43,7 +52,13 @@ func DateOrder(from, to string, exempt ...func(ent.Mutation) bool) ent.Hook {
 			}
 			return next.Mutate(ctx, m)
 		})
-	}, ent.OpCreate|ent.OpUpdateOne)
+	}, ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne)
+}
+
+// touches reports whether m sets or clears the field name.
+func touches(m ent.Mutation, name string) bool {
+	_, set := m.Field(name)
+	return set || m.FieldCleared(name)
 }
 
 // dateValue is the date a field will have after m: the new value if m sets

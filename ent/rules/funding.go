@@ -77,7 +77,8 @@ func RoundBudget() ent.Hook {
 				return nil, apperr.BadInput("budget", "budget cannot be negative (got %s)", budget)
 			}
 			deadline, deadlineSet := m.Deadline()
-			if m.Op().Is(ent.OpCreate) || (!budgetSet && !deadlineSet) {
+			opens, opensSet := m.OpensOn()
+			if m.Op().Is(ent.OpCreate) || (!budgetSet && !deadlineSet && !opensSet) {
 				return next.Mutate(ctx, m)
 			}
 			ids, err := m.IDs(ctx)
@@ -100,6 +101,11 @@ func RoundBudget() ent.Hook {
 				}
 				if deadlineSet {
 					if err := checkDeadlineCovers(ctx, m.Client(), r, deadline); err != nil {
+						return nil, err
+					}
+				}
+				if opensSet {
+					if err := checkOpensCovers(ctx, m.Client(), r, opens); err != nil {
 						return nil, err
 					}
 				}
@@ -140,6 +146,22 @@ func checkDeadlineCovers(ctx context.Context, c *gen.Client, r *gen.FundingRound
 		r.Name, late.SubmittedOn, late.Title, d)
 }
 
+// checkOpensCovers: a round cannot open after an application to it was
+// submitted.
+func checkOpensCovers(ctx context.Context, c *gen.Client, r *gen.FundingRound, d dates.Date) error {
+	early, err := c.GrantApplication.Query().
+		Where(grantapplication.RoundID(r.ID), grantapplication.SubmittedOnLT(d)).
+		Order(gen.Asc(grantapplication.FieldSubmittedOn)).First(ctx)
+	if gen.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("funding rules: applications before %s: %w", d, err)
+	}
+	return apperr.BadInput("opensOn", "%q has an application submitted on %s (%q): it cannot open later than that day (on %s)",
+		r.Name, early.SubmittedOn, early.Title, d)
+}
+
 // Grants keeps applications lawful: none after the round's deadline, no
 // negative amounts, granted at most requested, GRANTED only with an
 // amount, status moving only forwards, and a round's grants at most its
@@ -150,9 +172,41 @@ func Grants() ent.Hook {
 			if err := checkGrants(ctx, m); err != nil {
 				return nil, err
 			}
-			return next.Mutate(ctx, m)
+			v, err := next.Mutate(ctx, m)
+			if err != nil || !m.Op().Is(ent.OpCreate) {
+				return v, err
+			}
+			return v, checkCreatedGrants(ctx, m)
 		})
 	}, ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne)
+}
+
+// checkCreatedGrants checks a round's budget again once a new application
+// is in: a bulk create runs every row's hooks before it inserts any row,
+// so the check before saw none of the other new rows. In a transaction
+// (every GraphQL mutation), the refusal rolls them all back.
+func checkCreatedGrants(ctx context.Context, m *gen.GrantApplicationMutation) error {
+	if s, _ := m.Status(); s != grantapplication.StatusGRANTED {
+		return nil
+	}
+	id, _ := m.RoundID()
+	r, err := m.Client().FundingRound.Get(ctx, id)
+	if err != nil {
+		return fmt.Errorf("funding rules: round %d: %w", id, err)
+	}
+	granted, err := grantedIn(ctx, m.Client(), id, nil)
+	if err != nil {
+		return err
+	}
+	if !granted.GreaterThan(r.Budget) {
+		return nil
+	}
+	return &apperr.Error{
+		Code:       apperr.BudgetExceeded,
+		Field:      "amountGranted",
+		Message:    fmt.Sprintf("%q would grant %s DKK, more than its budget of %s DKK", r.Name, granted, r.Budget),
+		Extensions: map[string]any{"budget": r.Budget.String(), "granted": granted.String(), "remaining": r.Budget.Sub(granted).String()},
+	}
 }
 
 // grantFields are the fields the grant rules read; an update touching
@@ -309,6 +363,9 @@ func checkStatusMove(old, now *gen.GrantApplication) error {
 // checkApplication checks one application as it will be: submitted by the
 // deadline, GRANTED only with an amount, granted at most requested.
 func checkApplication(m *gen.GrantApplicationMutation, r *gen.FundingRound, a *gen.GrantApplication) error {
+	if _, set := m.SubmittedOn(); set && r.OpensOn != nil && a.SubmittedOn.Before(*r.OpensOn) {
+		return apperr.BadInput("submittedOn", "%q opens on %s: an application cannot be submitted before (submittedOn %s)", r.Name, r.OpensOn, a.SubmittedOn)
+	}
 	if _, set := m.SubmittedOn(); set && a.SubmittedOn.After(r.Deadline) {
 		return &apperr.Error{
 			Code:       apperr.DeadlinePassed,

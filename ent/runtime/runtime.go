@@ -477,6 +477,8 @@ func init() {
 	fundinground.Hooks[4] = fundingroundHooks[1]
 
 	fundinground.Hooks[5] = fundingroundHooks[2]
+
+	fundinground.Hooks[6] = fundingroundHooks[3]
 	fundingroundMixinFields0 := fundingroundMixin[0].Fields()
 	_ = fundingroundMixinFields0
 	fundingroundMixinFields1 := fundingroundMixin[1].Fields()

@@ -48,6 +48,7 @@ func (FundingRound) Hooks() []ent.Hook {
 	return []ent.Hook{
 		rules.References(),
 		rules.DateOrder("opens_on", "deadline"),
+		rules.DateOrder("deadline", "decision_on"),
 		rules.RoundBudget(),
 	}
 }
