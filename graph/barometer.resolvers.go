@@ -12,6 +12,7 @@ import (
 	"github.com/pactreg/pactreg/ent/dates"
 	"github.com/pactreg/pactreg/ent/indicator"
 	"github.com/pactreg/pactreg/ent/indicatortarget"
+	"github.com/pactreg/pactreg/ent/observation"
 	"github.com/pactreg/pactreg/graph/generated"
 	"github.com/shopspring/decimal"
 )
@@ -98,4 +99,21 @@ func (r *mutationResolver) CreateObservation(ctx context.Context, input ent.Crea
 	}
 	return ent.FromContext(ctx).Observation.Create().SetInput(input).
 		SetPeriod(f).SetPeriodText(deref(periodText)).Save(ctx)
+}
+
+// UpdateObservation is the resolver for the updateObservation field.
+func (r *mutationResolver) UpdateObservation(ctx context.Context, id int, expectedVersion int, input ent.UpdateObservationInput, period *string, periodText *string) (*ent.Observation, error) {
+	c := ent.FromContext(ctx)
+	update := c.Observation.UpdateOneID(id).Where(observation.Version(expectedVersion)).SetInput(input)
+	if period != nil {
+		f, err := parsePeriod(*period)
+		if err != nil {
+			return nil, err
+		}
+		update.SetPeriod(f).SetPeriodText(deref(periodText))
+	}
+	return updateVersioned(ctx, "observation", id, expectedVersion, func() (*ent.Observation, error) { return update.Save(ctx) },
+		func() (int, error) {
+			return c.Observation.Query().Where(observation.ID(id)).Select(observation.FieldVersion).Int(ctx)
+		})
 }

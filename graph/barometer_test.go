@@ -449,6 +449,44 @@ func TestBarometerAccess(t *testing.T) {
 	})
 }
 
+const updateObsQ = `mutation($id: ID!, $v: Int!, $in: UpdateObservationInput!, $p: String) {
+  updateObservation(id: $id, expectedVersion: $v, input: $in, period: $p) { id value version period { text earliest latest } } }`
+
+// TestObservationCorrected: an observation entered with the wrong period
+// or value is corrected in place (it could not be: the latest observation
+// drove progress for good), at the version read, by editors only.
+func TestObservationCorrected(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := barometer{newAPI(t, db)}
+		stem, _ := b.stem()
+		b.observe(stem, "2020-Q2", "22.5")
+		wrong := b.observe(stem, "2030", "23")
+		if f := b.facts(stem, "2024-01-01"); f.LatestObservation == nil || f.LatestObservation.ID != wrong {
+			t.Fatalf("latest before: %+v", f.LatestObservation)
+		}
+		for _, role := range []authz.Role{authz.Anonymous, authz.Reader} {
+			barometer{b.as(role)}.refuse(updateObsQ, "FORBIDDEN", "", "id", wrong, "v", 1, "in", map[string]any{"value": "1"}, "p", "2020")
+		}
+		b.refuse(updateObsQ, "BAD_USER_INPUT", "period", "id", wrong, "v", 1, "in", map[string]any{}, "p", "2020-13")
+		var out struct {
+			UpdateObservation struct {
+				Value   string
+				Version int
+				Period  struct{ Text, Earliest, Latest string }
+			}
+		}
+		b.do(updateObsQ, &out, "id", wrong, "v", 1, "in", map[string]any{"value": "21.75"}, "p", "2020")
+		if o := out.UpdateObservation; o.Value != "21.75" || o.Version != 2 || o.Period.Latest != "2020-12-31" {
+			t.Errorf("corrected: %+v", o)
+		}
+		// The 2020 year now ends last: it is the latest, and drives progress.
+		if f := b.facts(stem, "2024-01-01"); f.LatestObservation == nil || f.LatestObservation.ID != wrong || baroStr(f.Progress) != "0.2778" {
+			t.Errorf("after the correction: latest %+v progress %s, want %s 0.2778", f.LatestObservation, baroStr(f.Progress), wrong)
+		}
+		b.refuse(updateObsQ, "CONFLICT", "expectedVersion", "id", wrong, "v", 1, "in", map[string]any{"value": "1"})
+	})
+}
+
 // TestBarometerIsNotNPlusOne: the barometer's fields over a page of
 // indicators cost the same number of statements for 2 and for 20.
 func TestBarometerIsNotNPlusOne(t *testing.T) {

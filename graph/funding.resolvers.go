@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/ent/fundingpool"
 	"github.com/pactreg/pactreg/ent/fundinground"
 	"github.com/pactreg/pactreg/ent/grantapplication"
 	"github.com/pactreg/pactreg/graph/generated"
@@ -22,6 +23,18 @@ func (r *fundingRoundResolver) Totals(ctx context.Context, obj *ent.FundingRound
 // CreateFundingPool is the resolver for the createFundingPool field.
 func (r *mutationResolver) CreateFundingPool(ctx context.Context, input ent.CreateFundingPoolInput) (*ent.FundingPool, error) {
 	return ent.FromContext(ctx).FundingPool.Create().SetInput(input).Save(ctx)
+}
+
+// UpdateFundingPool is the resolver for the updateFundingPool field.
+func (r *mutationResolver) UpdateFundingPool(ctx context.Context, id int, expectedVersion int, input ent.UpdateFundingPoolInput) (*ent.FundingPool, error) {
+	c := ent.FromContext(ctx)
+	return updateVersioned(ctx, "funding pool", id, expectedVersion,
+		func() (*ent.FundingPool, error) {
+			return c.FundingPool.UpdateOneID(id).Where(fundingpool.Version(expectedVersion)).SetInput(input).Save(ctx)
+		},
+		func() (int, error) {
+			return c.FundingPool.Query().Where(fundingpool.ID(id)).Select(fundingpool.FieldVersion).Int(ctx)
+		})
 }
 
 // CreateFundingRound is the resolver for the createFundingRound field.

@@ -580,6 +580,16 @@ func TestFundingAnonymousReadsButCannotWrite(t *testing.T) {
 			c.fundRefuse(fundCreateApp, "FORBIDDEN", "", "in", f.appIn("Anonym", "2018-08-01", "1"))
 			c.fundRefuse(fundUpdateApp, "FORBIDDEN", "",
 				"id", app.ID, "v", app.Version, "in", map[string]any{"amountGranted": "1"})
+			c.fundRefuse(fundUpdatePool, "FORBIDDEN", "", "id", f.pool, "v", 1, "in", map[string]any{"name": "X"})
 		}
+		// An editor renames the pool (there was no way to), at the version read.
+		var pool struct{ UpdateFundingPool struct{ Name string } }
+		a.do(fundUpdatePool, &pool, "id", f.pool, "v", 1, "in", map[string]any{"name": "Uddannelsespuljen 2019"})
+		if pool.UpdateFundingPool.Name != "Uddannelsespuljen 2019" {
+			t.Errorf("pool after update: %+v", pool)
+		}
+		a.fundRefuse(fundUpdatePool, "CONFLICT", "expectedVersion", "id", f.pool, "v", 1, "in", map[string]any{"name": "X"})
 	})
 }
+
+const fundUpdatePool = `mutation($id: ID!, $v: Int!, $in: UpdateFundingPoolInput!) { updateFundingPool(id: $id, expectedVersion: $v, input: $in) { id name version } }`

@@ -669,6 +669,7 @@ type ComplexityRoot struct {
 		SendNominationRequest     func(childComplexity int, id int, sentOn dates.Date, dueOn *dates.Date) int
 		UpdateBody                func(childComplexity int, id int, expectedVersion int, input ent.UpdateBodyInput) int
 		UpdateDecision            func(childComplexity int, id int, expectedVersion int, input ent.UpdateDecisionInput) int
+		UpdateFundingPool         func(childComplexity int, id int, expectedVersion int, input ent.UpdateFundingPoolInput) int
 		UpdateFundingRound        func(childComplexity int, id int, expectedVersion int, input ent.UpdateFundingRoundInput) int
 		UpdateGrantApplication    func(childComplexity int, id int, expectedVersion int, input ent.UpdateGrantApplicationInput) int
 		UpdateIndicator           func(childComplexity int, id int, expectedVersion int, input ent.UpdateIndicatorInput) int
@@ -677,6 +678,7 @@ type ComplexityRoot struct {
 		UpdateMeeting             func(childComplexity int, id int, expectedVersion int, input ent.UpdateMeetingInput, when *string, whenText *string) int
 		UpdateMilestone           func(childComplexity int, id int, expectedVersion int, input ent.UpdateMilestoneInput, planned *string, plannedText *string) int
 		UpdateNominationRequest   func(childComplexity int, id int, expectedVersion int, input ent.UpdateNominationRequestInput) int
+		UpdateObservation         func(childComplexity int, id int, expectedVersion int, input ent.UpdateObservationInput, period *string, periodText *string) int
 		UpdateOrganisation        func(childComplexity int, id int, expectedVersion int, input ent.UpdateOrganisationInput) int
 		UpdatePartnership         func(childComplexity int, id int, expectedVersion int, input ent.UpdatePartnershipInput) int
 		UpdatePerson              func(childComplexity int, id int, expectedVersion int, input ent.UpdatePersonInput) int
@@ -1119,11 +1121,13 @@ type MutationResolver interface {
 	CreateIndicatorTarget(ctx context.Context, input ent.CreateIndicatorTargetInput) (*ent.IndicatorTarget, error)
 	UpdateIndicatorTarget(ctx context.Context, id int, expectedVersion int, input ent.UpdateIndicatorTargetInput) (*ent.IndicatorTarget, error)
 	CreateObservation(ctx context.Context, input ent.CreateObservationInput, period string, periodText *string) (*ent.Observation, error)
+	UpdateObservation(ctx context.Context, id int, expectedVersion int, input ent.UpdateObservationInput, period *string, periodText *string) (*ent.Observation, error)
 	CreateMeeting(ctx context.Context, input ent.CreateMeetingInput, when string, whenText *string) (*ent.Meeting, error)
 	UpdateMeeting(ctx context.Context, id int, expectedVersion int, input ent.UpdateMeetingInput, when *string, whenText *string) (*ent.Meeting, error)
 	CreateMilestone(ctx context.Context, input ent.CreateMilestoneInput, planned string, plannedText *string) (*ent.Milestone, error)
 	UpdateMilestone(ctx context.Context, id int, expectedVersion int, input ent.UpdateMilestoneInput, planned *string, plannedText *string) (*ent.Milestone, error)
 	CreateFundingPool(ctx context.Context, input ent.CreateFundingPoolInput) (*ent.FundingPool, error)
+	UpdateFundingPool(ctx context.Context, id int, expectedVersion int, input ent.UpdateFundingPoolInput) (*ent.FundingPool, error)
 	CreateFundingRound(ctx context.Context, input ent.CreateFundingRoundInput) (*ent.FundingRound, error)
 	UpdateFundingRound(ctx context.Context, id int, expectedVersion int, input ent.UpdateFundingRoundInput) (*ent.FundingRound, error)
 	CreateGrantApplication(ctx context.Context, input ent.CreateGrantApplicationInput) (*ent.GrantApplication, error)
@@ -3981,6 +3985,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateDecision(childComplexity, args["id"].(int), args["expectedVersion"].(int), args["input"].(ent.UpdateDecisionInput)), true
+	case "Mutation.updateFundingPool":
+		if e.ComplexityRoot.Mutation.UpdateFundingPool == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateFundingPool_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateFundingPool(childComplexity, args["id"].(int), args["expectedVersion"].(int), args["input"].(ent.UpdateFundingPoolInput)), true
 	case "Mutation.updateFundingRound":
 		if e.ComplexityRoot.Mutation.UpdateFundingRound == nil {
 			break
@@ -4069,6 +4084,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateNominationRequest(childComplexity, args["id"].(int), args["expectedVersion"].(int), args["input"].(ent.UpdateNominationRequestInput)), true
+	case "Mutation.updateObservation":
+		if e.ComplexityRoot.Mutation.UpdateObservation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateObservation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateObservation(childComplexity, args["id"].(int), args["expectedVersion"].(int), args["input"].(ent.UpdateObservationInput), args["period"].(*string), args["periodText"].(*string)), true
 	case "Mutation.updateOrganisation":
 		if e.ComplexityRoot.Mutation.UpdateOrganisation == nil {
 			break
@@ -13980,6 +14006,8 @@ extend type Mutation {
   createIndicatorTarget(input: CreateIndicatorTargetInput!): IndicatorTarget!
   updateIndicatorTarget(id: ID!, expectedVersion: Int!, input: UpdateIndicatorTargetInput!): IndicatorTarget!
   createObservation(input: CreateObservationInput!, period: String!, periodText: String): Observation!
+  "Corrects an observation: its value, source or note, and with period (read as createObservation reads it) its period."
+  updateObservation(id: ID!, expectedVersion: Int!, input: UpdateObservationInput!, period: String, periodText: String): Observation!
 }
 `, BuiltIn: false},
 	{Name: "../calendar.graphqls", Input: `# The calendar: meetings and milestones on dates as written, and what is
@@ -14040,6 +14068,7 @@ type FundingTotals {
 
 extend type Mutation {
   createFundingPool(input: CreateFundingPoolInput!): FundingPool!
+  updateFundingPool(id: ID!, expectedVersion: Int!, input: UpdateFundingPoolInput!): FundingPool!
   createFundingRound(input: CreateFundingRoundInput!): FundingRound!
   updateFundingRound(id: ID!, expectedVersion: Int!, input: UpdateFundingRoundInput!): FundingRound!
   "Applies to a round; after its deadline this is DEADLINE_PASSED."
@@ -16901,6 +16930,36 @@ func (ec *executionContext) field_Mutation_updateDecision_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateFundingPool_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateFundingPoolInput, error) {
+			return ec.unmarshalNUpdateFundingPoolInput2githubᚗcomᚋpactregᚋpactregᚋentᚐUpdateFundingPoolInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateFundingRound_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17170,6 +17229,52 @@ func (ec *executionContext) field_Mutation_updateNominationRequest_args(ctx cont
 		return nil, err
 	}
 	args["input"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateObservation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateObservationInput, error) {
+			return ec.unmarshalNUpdateObservationInput2githubᚗcomᚋpactregᚋpactregᚋentᚐUpdateObservationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "periodText",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["periodText"] = arg4
 	return args, nil
 }
 
@@ -28545,6 +28650,50 @@ func (ec *executionContext) fieldContext_Mutation_createObservation(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updateObservation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateObservation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateObservation(ctx, fc.Args["id"].(int), fc.Args["expectedVersion"].(int), fc.Args["input"].(ent.UpdateObservationInput), fc.Args["period"].(*string), fc.Args["periodText"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Observation) graphql.Marshaler {
+			return ec.marshalNObservation2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐObservation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateObservation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Observation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateObservation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createMeeting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28759,6 +28908,50 @@ func (ec *executionContext) fieldContext_Mutation_createFundingPool(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createFundingPool_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateFundingPool(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateFundingPool(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateFundingPool(ctx, fc.Args["id"].(int), fc.Args["expectedVersion"].(int), fc.Args["input"].(ent.UpdateFundingPoolInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FundingPool) graphql.Marshaler {
+			return ec.marshalNFundingPool2ᚖgithubᚗcomᚋpactregᚋpactregᚋentᚐFundingPool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateFundingPool(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FundingPool(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateFundingPool_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -62480,6 +62673,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "updateObservation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateObservation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createMeeting":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createMeeting(ctx, field)
@@ -62511,6 +62711,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "createFundingPool":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createFundingPool(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateFundingPool":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateFundingPool(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -66881,6 +67088,11 @@ func (ec *executionContext) unmarshalNUpdateDecisionInput2githubᚗcomᚋpactreg
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateFundingPoolInput2githubᚗcomᚋpactregᚋpactregᚋentᚐUpdateFundingPoolInput(ctx context.Context, v any) (ent.UpdateFundingPoolInput, error) {
+	res, err := ec.unmarshalInputUpdateFundingPoolInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateFundingRoundInput2githubᚗcomᚋpactregᚋpactregᚋentᚐUpdateFundingRoundInput(ctx context.Context, v any) (ent.UpdateFundingRoundInput, error) {
 	res, err := ec.unmarshalInputUpdateFundingRoundInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -66918,6 +67130,11 @@ func (ec *executionContext) unmarshalNUpdateMilestoneInput2githubᚗcomᚋpactre
 
 func (ec *executionContext) unmarshalNUpdateNominationRequestInput2githubᚗcomᚋpactregᚋpactregᚋentᚐUpdateNominationRequestInput(ctx context.Context, v any) (ent.UpdateNominationRequestInput, error) {
 	res, err := ec.unmarshalInputUpdateNominationRequestInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateObservationInput2githubᚗcomᚋpactregᚋpactregᚋentᚐUpdateObservationInput(ctx context.Context, v any) (ent.UpdateObservationInput, error) {
+	res, err := ec.unmarshalInputUpdateObservationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
