@@ -74,15 +74,14 @@ func Hook() ent.Hook {
 			if err != nil {
 				return v, err
 			}
-			if op.Is(ent.OpUpdateOne) {
+			if id, _ := mm.ID(); op.Is(ent.OpUpdateOne) && len(before[id]) > 0 {
 				// A rule that runs after this hook may have set or cleared
 				// more fields (cancelling an appointment clears its link to
 				// a previous term). OldField still has the row as the first
-				// oldValues read it, before the change: a one-row update
-				// always sets a field before this hook (the version mixin's
-				// hook runs first and raises version), so that read loaded
-				// it; otherwise this read fails loudly.
-				id, _ := mm.ID()
+				// oldValues read it, before the change (ent reads it once
+				// per mutation); without a first read (no field was set
+				// before this hook: the version mixin's hook raises version
+				// first on versioned entities) there is no row to ask.
 				if err := oldValues(ctx, m, m, before[id]); err != nil {
 					return nil, fmt.Errorf("audit %s: read before values: %w", m.Type(), err)
 				}
