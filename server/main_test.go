@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -27,6 +29,17 @@ type server struct {
 }
 
 func start(t *testing.T, env map[string]string, args ...string) *server {
+	t.Helper()
+	s, err := tryStart(t, env, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// tryStart is start, returning why the server did not start instead of
+// failing the test.
+func tryStart(t *testing.T, env map[string]string, args ...string) (*server, error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
@@ -51,15 +64,14 @@ func start(t *testing.T, env map[string]string, args ...string) *server {
 			}
 		}
 		t.Cleanup(func() { _ = s.stop() })
-		return s
+		return s, nil
 	case err := <-done:
 		cancel()
-		t.Fatalf("server did not start: %v", err)
+		return nil, fmt.Errorf("server did not start: %w", err)
 	case <-time.After(60 * time.Second):
 		cancel()
-		t.Fatal("server did not start in 60s")
+		return nil, fmt.Errorf("server did not start in 60s")
 	}
-	return nil
 }
 
 func (s *server) url(path string) string { return "http://" + s.addr + path }
@@ -431,13 +443,23 @@ func TestMetricsEndpoint(t *testing.T) {
 		t.Errorf("-metrics-addr off: /metrics answered %d", resp.StatusCode)
 	}
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	// A free port is found by listening and closing; another process can
+	// take it before the server binds it (CI failed so once, with tests
+	// of other packages running beside): try another then, a few times.
+	var aside string
+	var moved *server
+	for try := 0; moved == nil; try++ {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		aside = ln.Addr().String()
+		ln.Close()
+		moved, err = tryStart(t, nil, "-db", filepath.Join(t.TempDir(), "p.db"), "-demo=false", "-metrics-addr", aside)
+		if err != nil && (try == 4 || !errors.Is(err, syscall.EADDRINUSE)) {
+			t.Fatal(err)
+		}
 	}
-	aside := ln.Addr().String()
-	ln.Close()
-	moved := start(t, nil, "-db", filepath.Join(t.TempDir(), "p.db"), "-demo=false", "-metrics-addr", aside)
 	if resp, _ := get(t, moved.url("/metrics")); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("-metrics-addr %s: /metrics also on the main listener (%d)", aside, resp.StatusCode)
 	}
