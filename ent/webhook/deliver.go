@@ -57,12 +57,17 @@ func (x *Dispatcher) claim(ctx context.Context, n int) (_ []*ent.WebhookDelivery
 	}
 	var claimed, spent []int
 	var out []*ent.WebhookDelivery
+	// The lease also names this claim: only the attempt holding it may
+	// record an outcome (deliver). Whole milliseconds in UTC, so that it
+	// reads back equal from either database.
+	lease := now.Add(x.cfg.Lease).UTC().Truncate(time.Millisecond)
 	for _, d := range rows {
 		if d.Attempts >= x.cfg.MaxAttempts {
 			spent = append(spent, d.ID)
 			continue
 		}
 		d.Attempts++
+		d.NextAttemptAt = lease
 		claimed = append(claimed, d.ID)
 		out = append(out, d)
 	}
@@ -77,7 +82,7 @@ func (x *Dispatcher) claim(ctx context.Context, n int) (_ []*ent.WebhookDelivery
 	}
 	if len(claimed) > 0 {
 		err = tx.WebhookDelivery.Update().Where(webhookdelivery.IDIn(claimed...)).
-			AddAttempts(1).SetNextAttemptAt(now.Add(x.cfg.Lease)).Exec(ctx)
+			AddAttempts(1).SetNextAttemptAt(lease).Exec(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -103,11 +108,19 @@ func (x *Dispatcher) untilDue(ctx context.Context) (time.Duration, error) {
 // deliver sends one claimed delivery and records the outcome.
 func (x *Dispatcher) deliver(ctx context.Context, d *ent.WebhookDelivery) {
 	code, failure := x.send(ctx, d)
+	x.record(ctx, d, code, failure)
+}
+
+// record records the outcome of the attempt that claimed d: its status
+// code (0: no answer) and why it failed ("" when it succeeded).
+func (x *Dispatcher) record(ctx context.Context, d *ent.WebhookDelivery, code int, failure string) {
 	now := time.Now()
-	// Only this attempt's claim may record: a redelivery or a claim after
-	// the lease expired changed status or attempts in between.
+	// Only this attempt's claim may record: a redelivery, or a claim after
+	// the lease expired, changed the lease in between (attempts alone do
+	// not tell: a redelivery starts them again).
 	u := x.client.WebhookDelivery.Update().Where(webhookdelivery.ID(d.ID),
-		webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING), webhookdelivery.Attempts(d.Attempts))
+		webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING), webhookdelivery.Attempts(d.Attempts),
+		webhookdelivery.NextAttemptAt(d.NextAttemptAt))
 	if code != 0 {
 		u.SetLastStatusCode(code)
 	}
