@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,8 +20,10 @@ import (
 
 // WebhookRenderer renders the entity of a webhook delivery as the GraphQL
 // API shows it to the viewer of the context: every field of its type that
-// takes no arguments and is a scalar, an enum or a list of them, with
-// GraphQL's names and forms (ids as strings, Date, Decimal, Time). It runs
+// takes no arguments and is a scalar, an enum or a list of them, or a
+// value object made of such fields (a meeting's when, an observation's
+// period: FuzzyDate), with GraphQL's names and forms (ids as strings,
+// Date, Decimal, Time). It runs
 // node(id:) through the same resolvers, privacy policies and redaction as
 // /graphql; edges are left out (their ids are the …ID fields).
 func WebhookRenderer(client *ent.Client) webhook.RenderFunc {
@@ -68,20 +71,49 @@ func WebhookRenderer(client *ent.Client) webhook.RenderFunc {
 }
 
 // nodeDocuments are the queries of WebhookRenderer by type: node(id:)
-// with the plain fields of the type.
+// with the plain fields of the type, and its value objects' plain fields.
 func nodeDocuments(s *ast.Schema) map[string]string {
 	docs := map[string]string{}
 	for _, t := range s.GetPossibleTypes(s.Types["Node"]) {
-		var fields []string
+		fields := plainFields(s, t)
 		for _, f := range t.Fields {
-			target := s.Types[f.Type.Name()]
-			if len(f.Arguments) > 0 || strings.HasPrefix(f.Name, "__") || target == nil ||
-				(target.Kind != ast.Scalar && target.Kind != ast.Enum) {
-				continue
+			if obj := s.Types[f.Type.Name()]; len(f.Arguments) == 0 && f.Type.Elem == nil && isValueObject(s, obj) {
+				fields = append(fields, f.Name+" { "+strings.Join(plainFields(s, obj), " ")+" }")
 			}
-			fields = append(fields, f.Name)
 		}
 		docs[t.Name] = fmt.Sprintf("query WebhookNode($id: ID!) { node(id: $id) { ... on %s { %s } } }", t.Name, strings.Join(fields, " "))
 	}
 	return docs
+}
+
+// plainFields are t's fields that take no arguments and are a scalar, an
+// enum or a list of them.
+func plainFields(s *ast.Schema, t *ast.Definition) []string {
+	var fields []string
+	for _, f := range t.Fields {
+		if isPlain(s, f) {
+			fields = append(fields, f.Name)
+		}
+	}
+	return fields
+}
+
+func isPlain(s *ast.Schema, f *ast.FieldDefinition) bool {
+	target := s.Types[f.Type.Name()]
+	return len(f.Arguments) == 0 && !strings.HasPrefix(f.Name, "__") && target != nil &&
+		(target.Kind == ast.Scalar || target.Kind == ast.Enum)
+}
+
+// isValueObject: an object type that is no entity (not a Node) and whose
+// fields are all plain, such as FuzzyDate.
+func isValueObject(s *ast.Schema, t *ast.Definition) bool {
+	if t == nil || t.Kind != ast.Object || len(t.Fields) == 0 || slices.Contains(t.Interfaces, "Node") {
+		return false
+	}
+	for _, f := range t.Fields {
+		if !isPlain(s, f) {
+			return false
+		}
+	}
+	return true
 }

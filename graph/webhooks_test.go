@@ -302,6 +302,26 @@ func TestWebhookDelivery(t *testing.T) {
 	})
 }
 
+// TestWebhookValueObjects: a meeting's payload carries its date (a
+// FuzzyDate, rendered with its plain fields); it carried none before, so
+// an integration could not see when a meeting was moved to.
+func TestWebhookValueObjects(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		admin := newAPI(t, db)
+		w := seedWorld(t, db.Client)
+		recv := newReceiver(t, nil)
+		admin.createEndpoint("calendar", recv.URL, "ANONYMOUS", "Meeting")
+		startDispatcher(t, db)
+		admin.do(`mutation($in: CreateMeetingInput!) { createMeeting(input: $in, when: "2018-06-early", whenText: "primo juni") { id } }`,
+			nil, "in", map[string]any{"bodyID": w.body, "title": "Rådsmøde"})
+		waitFor(t, "the meeting's delivery", func() bool { return len(recv.got()) >= 1 })
+		when, _ := recv.got()[0].msg.Node["when"].(map[string]any)
+		if when["value"] != "2018-06-early" || when["text"] != "primo juni" || when["earliest"] != "2018-06-01" || when["latest"] != "2018-06-10" {
+			t.Fatalf("the payload's when: %v (node %v)", when, recv.got()[0].msg.Node)
+		}
+	})
+}
+
 // TestWebhookRetries: a receiver that fails twice, then accepts.
 func TestWebhookRetries(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
