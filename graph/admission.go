@@ -9,7 +9,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/pactreg/pactreg/ent/apperr"
-	"github.com/pactreg/pactreg/graph/authn"
 )
 
 // DefaultMaxConcurrent is how many queries execute at once when
@@ -72,14 +71,15 @@ func (a admission) InterceptResponse(ctx context.Context, next graphql.ResponseH
 	return next(ctx)
 }
 
-// admit is admission for plain HTTP handlers (the exports, which read no
-// body): at most cap(s) requests run at once, the rest wait within their
-// deadline (wrap admit inside withTimeout), then get 503 TIMEOUT.
-func admit(s slots, next http.Handler) http.Handler {
+// admitWith is admission for plain HTTP handlers (the exports, which read
+// no body): at most cap(s) requests run at once, the rest wait within their
+// deadline (wrap it inside withTimeout), then get 503 TIMEOUT, written by
+// writeError.
+func admitWith(s slots, writeError func(http.ResponseWriter, int, apperr.Code, string), next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !s.take(r.Context()) {
 			w.Header().Set("Retry-After", "1")
-			authn.WriteError(w, http.StatusServiceUnavailable, apperr.Timeout, busyMessage)
+			writeError(w, http.StatusServiceUnavailable, apperr.Timeout, busyMessage)
 			return
 		}
 		defer s.give()

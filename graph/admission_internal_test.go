@@ -21,7 +21,7 @@ func TestAdmission(t *testing.T) {
 	release := make(chan struct{})
 	started := make(chan string, 10)
 	var running, most atomic.Int32
-	h := admit(make(slots, 2), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := admitWith(make(slots, 2), writeExportError, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := running.Add(1)
 		defer running.Add(-1)
 		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
@@ -59,7 +59,7 @@ func TestAdmission(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	rec := serve("/late", ctx)
-	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), `"TIMEOUT"`) || rec.Header().Get("Retry-After") == "" {
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), `{"error":{"code":"TIMEOUT"`) || rec.Header().Get("Retry-After") == "" {
 		t.Fatalf("late request: %d %s", rec.Code, rec.Body)
 	}
 

@@ -19,6 +19,7 @@ import (
 	"github.com/pactreg/pactreg/ent"
 	"github.com/pactreg/pactreg/ent/apperr"
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/graph/authn"
 	"github.com/pactreg/pactreg/graph/scalar"
 )
 
@@ -40,7 +41,25 @@ func NewExportHandler(client *ent.Client, cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /export/popolo.json", x.logged("popolo.json", x.popolo))
 	mux.HandleFunc("GET /export/composition.csv", x.logged("composition.csv", x.compositionCSV))
-	return cfg.protect(client, admit(cfg.newSlots(), mux))
+	// Every other path or method, and every refusal before the export runs
+	// (credential, admission), answers in the exports' own error shape.
+	mux.HandleFunc("/export/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/export/popolo.json" || r.URL.Path == "/export/composition.csv" {
+			w.Header().Set("Allow", "GET, HEAD")
+			writeExportError(w, http.StatusMethodNotAllowed, apperr.BadUserInput, r.Method+" is not served here: exports are read with GET")
+			return
+		}
+		writeExportError(w, http.StatusNotFound, apperr.NotFound, "no export at "+r.URL.Path+": there are /export/popolo.json and /export/composition.csv")
+	})
+	cfg.Auth.WriteError = writeExportError
+	return cfg.protect(client, admitWith(cfg.newSlots(), writeExportError, mux))
+}
+
+// writeExportError answers status with {"error": {"code", "message"}}.
+func writeExportError(w http.ResponseWriter, status int, code apperr.Code, msg string) {
+	authn.Challenge(w, status)
+	writeExport(w, status, "application/json; charset=utf-8", nil,
+		jsonBytes(map[string]any{"error": map[string]any{"code": string(code), "message": msg}}))
 }
 
 // exportFunc writes an export or returns why it cannot.

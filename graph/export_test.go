@@ -311,20 +311,25 @@ func TestExportRefusals(t *testing.T) {
 					t.Errorf("%s%s shows internals: %s", path, c.query, msg)
 				}
 			}
-			rec := x.get(path+body, "Bearer not-a-token")
-			if rec.Code != http.StatusUnauthorized || !strings.Contains(rec.Body.String(), `"UNAUTHENTICATED"`) {
-				t.Errorf("%s with a bad token: %d %s", path, rec.Code, rec.Body)
+			// A bad credential is refused in the exports' own shape (it was
+			// GraphQL's {"errors": […]}), with the challenge header.
+			x.refused(path+body, "Bearer not-a-token", 401, "UNAUTHENTICATED", "")
+			if rec := x.get(path+body, "Bearer not-a-token"); rec.Header().Get("WWW-Authenticate") == "" {
+				t.Errorf("%s with a bad token: no WWW-Authenticate", path)
 			}
 			if rec := x.get(path+body, "Bearer "+testAdminToken); rec.Code != http.StatusOK {
 				t.Errorf("%s as admin: %d %s", path, rec.Code, rec.Body)
 			}
 		}
 		x.refused("/export/composition.csv", "", 400, "BAD_USER_INPUT", "body")
+		// Other paths and methods answer in the same shape (they were Go's
+		// plain-text 404 and 405).
+		x.refused("/export/popolo.csv", "", 404, "NOT_FOUND", "")
 		req := httptest.NewRequest(http.MethodPost, "/export/popolo.json", nil)
 		rec := httptest.NewRecorder()
 		x.h.ServeHTTP(rec, req)
-		if rec.Code != http.StatusMethodNotAllowed {
-			t.Errorf("POST: %d", rec.Code)
+		if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") == "" || !strings.Contains(rec.Body.String(), `{"error":{"code":"BAD_USER_INPUT"`) {
+			t.Errorf("POST: %d %v %s", rec.Code, rec.Header(), rec.Body)
 		}
 	})
 }

@@ -40,6 +40,10 @@ type Config struct {
 	// Recheck is how often a long-lived connection (a WebSocket) checks
 	// its credential again; 0 means DefaultRecheck.
 	Recheck time.Duration
+	// WriteError answers a refusal (a bad credential: 401; one that cannot
+	// be checked: 503) in the shape of the endpoint behind the middleware;
+	// nil means WriteError (GraphQL's shape).
+	WriteError func(w http.ResponseWriter, status int, code apperr.Code, msg string)
 }
 
 // DefaultRecheck is Config.Recheck's default.
@@ -82,6 +86,10 @@ func Middleware(cfg Config) func(http.Handler) http.Handler {
 	if cfg.AdminToken != "" {
 		adminHash = sha256.Sum256([]byte(cfg.AdminToken))
 	}
+	writeError := cfg.WriteError
+	if writeError == nil {
+		writeError = WriteError
+	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			v, err := cfg.viewer(r.Context(), r.Header.Get("Authorization"), adminHash, now())
@@ -89,11 +97,11 @@ func Middleware(cfg Config) func(http.Handler) http.Handler {
 				var bad *badCredential
 				if errors.As(err, &bad) {
 					log.InfoContext(r.Context(), "credential refused", "request_id", requestid.FromContext(r.Context()), "reason", cause(err))
-					WriteError(w, http.StatusUnauthorized, apperr.Unauthenticated, bad.msg)
+					writeError(w, http.StatusUnauthorized, apperr.Unauthenticated, bad.msg)
 					return
 				}
 				log.ErrorContext(r.Context(), "authentication failed", "request_id", requestid.FromContext(r.Context()), "error", cause(err))
-				WriteError(w, http.StatusServiceUnavailable, apperr.Internal,
+				writeError(w, http.StatusServiceUnavailable, apperr.Internal,
 					"the credential could not be checked right now; try again (request id "+requestid.FromContext(r.Context())+")")
 				return
 			}
@@ -177,6 +185,13 @@ func (cfg Config) viewer(ctx context.Context, header string, adminHash [32]byte,
 
 // clientIP is the peer address of r (pactreg does not trust forwarding
 // headers; put the rate limit of a proxy in the proxy).
+// Challenge sets the WWW-Authenticate header that a 401 answer carries.
+func Challenge(w http.ResponseWriter, status int) {
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+	}
+}
+
 func clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
@@ -189,9 +204,7 @@ func clientIP(r *http.Request) string {
 // refusal before any GraphQL runs: credentials, admission).
 func WriteError(w http.ResponseWriter, status int, code apperr.Code, msg string) {
 	w.Header().Set("Content-Type", "application/json")
-	if status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-	}
+	Challenge(w, status)
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": string(code)}}},
