@@ -293,6 +293,12 @@ func TestWebhookDelivery(t *testing.T) {
 			}
 		})
 		t.Run("the delivery log", func(t *testing.T) {
+			// The receiver has the request before the dispatcher records
+			// its answer (CI read the log in between once).
+			waitFor(t, "the outcome recorded", func() bool {
+				rows := admin.on(t).deliveries(readerEP)
+				return len(rows) == 1 && rows[0].Status != "PENDING"
+			})
 			rows := admin.on(t).deliveries(readerEP)
 			if len(rows) != 1 || rows[0].Status != "DELIVERED" || rows[0].Attempts != 1 || rows[0].LastStatusCode == nil ||
 				*rows[0].LastStatusCode != 200 || rows[0].DeliveredAt == nil || rows[0].Event.EntityType != "Person" {
