@@ -79,6 +79,18 @@ func TestBadCursors(t *testing.T) {
 		if page.People.PageInfo.EndCursor == "" {
 			t.Fatal("no end cursor")
 		}
+		// An unordered page's cursor (no order value) under orderBy NAME,
+		// and a NAME cursor without orderBy, are of another order too: the
+		// first gave page 1 again on SQLite (a client paging until
+		// hasNextPage is false never stopped), the second paged by id.
+		for _, c := range []struct{ q, cursor string }{
+			{`query($c: Cursor) { people(first: 1, after: $c, orderBy: {field: NAME}) { totalCount } }`, page.People.PageInfo.EndCursor},
+			{`query($c: Cursor) { people(first: 1, after: $c) { totalCount } }`, byName.People.PageInfo.EndCursor},
+		} {
+			if e := a.fails(c.q, "BAD_USER_INPUT", "after", "c", c.cursor); !strings.Contains(e.Message, "another order") {
+				t.Errorf("message %q", e.Message)
+			}
+		}
 		a.do(`query($c: Cursor) { people { edges { node { appointments(after: $c) { totalCount } } } } }`, nil, "c", page.People.PageInfo.EndCursor)
 	})
 }

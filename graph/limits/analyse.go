@@ -323,7 +323,12 @@ func (w *walker) badCursor(f *ast.Field, a *ast.Argument) bool {
 			"%s is not a cursor of this API: pass a cursor, startCursor or endCursor that a connection returned", a.Name)
 		return true
 	}
-	if typ := w.orderType(f); c.Value != nil && !fits(typ, c.Value) {
+	// A page without orderBy gives cursors without an order value, and one
+	// ordered by a field that has a value in every row gives cursors with
+	// one: either used with the other order matched the wrong rows (on
+	// SQLite, page 1 again, endlessly).
+	typ, nonNull, ordered := w.orderType(f)
+	if c.Value != nil && (!ordered || !fits(typ, c.Value)) || c.Value == nil && ordered && nonNull {
 		w.fail(a.Position, apperr.BadUserInput, a.Name,
 			"%s is a cursor of another order: keep orderBy while paging, or start again without a cursor", a.Name)
 		return true
@@ -333,17 +338,21 @@ func (w *walker) badCursor(f *ast.Field, a *ast.Argument) bool {
 
 // orderType is the GraphQL type of the node field that f's orderBy names
 // (field NAME names name; an enum counts as String), or "" when that
-// cannot be told.
-func (w *walker) orderType(f *ast.Field) string {
+// cannot be told; whether that field is non-null; and whether f has an
+// orderBy at all.
+func (w *walker) orderType(f *ast.Field) (typ string, nonNull, ordered bool) {
 	a := f.Arguments.ForName("orderBy")
-	if w.schema == nil || a == nil {
-		return ""
+	if a == nil || w.valueOf(a.Value) == nil {
+		return "", false, false
+	}
+	if w.schema == nil {
+		return "", false, true
 	}
 	order, _ := w.valueOf(a.Value).(map[string]any)
 	name, _ := order["field"].(string)
 	node := w.fieldType(w.fieldType(w.schema.Types[f.Definition.Type.Name()], "edges"), "node")
 	if name == "" || node == nil {
-		return ""
+		return "", false, true
 	}
 	parts := strings.Split(strings.ToLower(name), "_")
 	for i := 1; i < len(parts); i++ {
@@ -351,14 +360,15 @@ func (w *walker) orderType(f *ast.Field) string {
 			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
 		}
 	}
+	def := node.Fields.ForName(strings.Join(parts, ""))
 	field := w.fieldType(node, strings.Join(parts, ""))
 	switch {
 	case field == nil:
-		return ""
+		return "", false, true
 	case field.Kind == ast.Enum:
-		return "String"
+		return "String", def.Type.NonNull, true
 	}
-	return field.Name
+	return field.Name, def.Type.NonNull, true
 }
 
 // fieldType is the type of field name of t (nil if either is unknown).
