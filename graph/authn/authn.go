@@ -183,8 +183,6 @@ func (cfg Config) viewer(ctx context.Context, header string, adminHash [32]byte,
 	return tokenViewer(ctx, cfg.Client, cred, now)
 }
 
-// clientIP is the peer address of r (pactreg does not trust forwarding
-// headers; put the rate limit of a proxy in the proxy).
 // Challenge sets the WWW-Authenticate header that a 401 answer carries.
 func Challenge(w http.ResponseWriter, status int) {
 	if status == http.StatusUnauthorized {
@@ -192,6 +190,8 @@ func Challenge(w http.ResponseWriter, status int) {
 	}
 }
 
+// clientIP is the peer address of r (pactreg does not trust forwarding
+// headers; put the rate limit of a proxy in the proxy).
 func clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
