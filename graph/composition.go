@@ -56,14 +56,17 @@ func existsOn(d dates.Date) predicate.Body {
 // vacantSeats is how many of seats the holders leave empty.
 func vacantSeats(seats, holders int) int { return max(0, seats-holders) }
 
-// allocationsOf returns the seat allocations of the given bodies in
-// position order (sorted here, so NULL positions order alike on SQLite and
-// PostgreSQL).
-func (r *Resolver) allocationsOf(ctx context.Context, bodyIDs ...int) ([]*ent.SeatAllocation, error) {
+// allocationsOf returns the seat allocations on asOf of the given bodies
+// in position order (sorted here, so NULL positions order alike on SQLite
+// and PostgreSQL). A body has none on a day it does not exist (before it
+// is established, after it is dissolved): no seats, so none vacant, as
+// vacancies has it.
+func (r *Resolver) allocationsOf(ctx context.Context, asOf dates.Date, bodyIDs ...int) ([]*ent.SeatAllocation, error) {
 	if len(bodyIDs) == 0 {
 		return nil, nil
 	}
-	allocs, err := r.reader(ctx).SeatAllocation.Query().Where(seatallocation.BodyIDIn(bodyIDs...)).All(ctx)
+	allocs, err := r.reader(ctx).SeatAllocation.Query().
+		Where(seatallocation.BodyIDIn(bodyIDs...), seatallocation.HasBodyWith(existsOn(asOf))).All(ctx)
 	return byPosition(allocs), err
 }
 
@@ -122,7 +125,7 @@ func (r *Resolver) compositionOf(ctx context.Context, bodyID int, asOf dates.Dat
 // people and organisations (eager-loaded).
 func (r *Resolver) compositionsOf(ctx context.Context, bodyIDs []int, asOf dates.Date) (map[int][]*generated.CompositionLine, error) {
 	out := make(map[int][]*generated.CompositionLine, len(bodyIDs))
-	allocs, err := r.allocationsOf(ctx, bodyIDs...)
+	allocs, err := r.allocationsOf(ctx, asOf, bodyIDs...)
 	if err != nil || len(allocs) == 0 {
 		return out, err
 	}
@@ -196,7 +199,7 @@ func holderOf(ctx context.Context, a *ent.Appointment, al *ent.SeatAllocation, a
 // vacancyCount is the number of a body's seats no member holds on asOf.
 // Two statements.
 func (r *Resolver) vacancyCount(ctx context.Context, bodyID int, asOf dates.Date) (int, error) {
-	allocs, err := r.allocationsOf(ctx, bodyID)
+	allocs, err := r.allocationsOf(ctx, asOf, bodyID)
 	if err != nil {
 		return 0, err
 	}
@@ -273,7 +276,7 @@ func (r *Resolver) vacancies(ctx context.Context, asOf dates.Date, bodyIDs []int
 		return nil, err
 	}
 	byName(bodies)
-	allocs, err := r.allocationsOf(ctx, idsOf(bodies, idOfBody)...)
+	allocs, err := r.allocationsOf(ctx, asOf, idsOf(bodies, idOfBody)...)
 	if err != nil {
 		return nil, err
 	}

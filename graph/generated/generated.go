@@ -13818,11 +13818,11 @@ extend type Query {
 }
 
 extend type Body {
-  "The composition as of a date: each allocation in position order with its holders and vacant seats."
+  "The composition as of a date: each allocation in position order with its holders and vacant seats. Empty on a day the body does not exist (before establishedOn, after dissolvedOn), as vacancies has it."
   composition(asOf: Date): [CompositionLine!]!
-  "Seats not held by a member as of a date."
+  "Seats not held by a member as of a date (0 on a day the body does not exist)."
   vacancyCount(asOf: Date): Int!
-  "Seats held per organisation kind and (for READER and above) per gender, as of a date."
+  "Seats held per organisation kind and (for READER and above) per gender, as of a date (all 0 on a day the body does not exist)."
   compositionSummary(asOf: Date): CompositionSummary!
 }
 
