@@ -34,6 +34,7 @@ import (
 	"github.com/pactreg/pactreg/ent/fundinground"
 	"github.com/pactreg/pactreg/ent/grantapplication"
 	"github.com/pactreg/pactreg/ent/hook"
+	"github.com/pactreg/pactreg/ent/predicate"
 )
 
 // RoundSums is what a round's applications add up to.
@@ -123,24 +124,27 @@ func checkBudgetCovers(ctx context.Context, c *gen.Client, r *gen.FundingRound, 
 	if budget.GreaterThanOrEqual(granted) {
 		return nil
 	}
+	return budgetExceeded("budget", budget, granted,
+		"%q has already granted %s DKK: its budget cannot be lowered to %s DKK (lower grants first)", r.Name, granted, budget)
+}
+
+// budgetExceeded is the BUDGET_EXCEEDED refusal on field, with the budget,
+// what is granted and what remains in its extensions.
+func budgetExceeded(field string, budget, granted decimal.Decimal, format string, args ...any) *apperr.Error {
 	return &apperr.Error{
-		Code:  apperr.BudgetExceeded,
-		Field: "budget",
-		Message: fmt.Sprintf("%q has already granted %s DKK: its budget cannot be lowered to %s DKK (lower grants first)",
-			r.Name, granted, budget),
+		Code:       apperr.BudgetExceeded,
+		Field:      field,
+		Message:    fmt.Sprintf(format, args...),
 		Extensions: map[string]any{"budget": budget.String(), "granted": granted.String(), "remaining": budget.Sub(granted).String()},
 	}
 }
 
+// checkDeadlineCovers: a round's deadline cannot move before an
+// application to it was submitted.
 func checkDeadlineCovers(ctx context.Context, c *gen.Client, r *gen.FundingRound, d dates.Date) error {
-	late, err := c.GrantApplication.Query().
-		Where(grantapplication.RoundID(r.ID), grantapplication.SubmittedOnGT(d)).
-		Order(gen.Desc(grantapplication.FieldSubmittedOn)).First(ctx)
-	if gen.IsNotFound(err) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("funding rules: applications after %s: %w", d, err)
+	late, err := firstOutside(ctx, c, r, grantapplication.SubmittedOnGT(d), gen.Desc(grantapplication.FieldSubmittedOn))
+	if late == nil || err != nil {
+		return err
 	}
 	return apperr.BadInput("deadline", "%q has an application submitted on %s (%q): its deadline cannot be moved before that day (to %s)",
 		r.Name, late.SubmittedOn, late.Title, d)
@@ -149,17 +153,25 @@ func checkDeadlineCovers(ctx context.Context, c *gen.Client, r *gen.FundingRound
 // checkOpensCovers: a round cannot open after an application to it was
 // submitted.
 func checkOpensCovers(ctx context.Context, c *gen.Client, r *gen.FundingRound, d dates.Date) error {
-	early, err := c.GrantApplication.Query().
-		Where(grantapplication.RoundID(r.ID), grantapplication.SubmittedOnLT(d)).
-		Order(gen.Asc(grantapplication.FieldSubmittedOn)).First(ctx)
-	if gen.IsNotFound(err) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("funding rules: applications before %s: %w", d, err)
+	early, err := firstOutside(ctx, c, r, grantapplication.SubmittedOnLT(d), gen.Asc(grantapplication.FieldSubmittedOn))
+	if early == nil || err != nil {
+		return err
 	}
 	return apperr.BadInput("opensOn", "%q has an application submitted on %s (%q): it cannot open later than that day (on %s)",
 		r.Name, early.SubmittedOn, early.Title, d)
+}
+
+// firstOutside is round r's application that outside selects and order
+// puts first, or nil if there is none.
+func firstOutside(ctx context.Context, c *gen.Client, r *gen.FundingRound, outside predicate.GrantApplication, order grantapplication.OrderOption) (*gen.GrantApplication, error) {
+	a, err := c.GrantApplication.Query().Where(grantapplication.RoundID(r.ID), outside).Order(order).First(ctx)
+	switch {
+	case gen.IsNotFound(err):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("funding rules: applications of round %d: %w", r.ID, err)
+	}
+	return a, nil
 }
 
 // Grants keeps applications lawful: none after the round's deadline, no
@@ -201,12 +213,7 @@ func checkCreatedGrants(ctx context.Context, m *gen.GrantApplicationMutation) er
 	if !granted.GreaterThan(r.Budget) {
 		return nil
 	}
-	return &apperr.Error{
-		Code:       apperr.BudgetExceeded,
-		Field:      "amountGranted",
-		Message:    fmt.Sprintf("%q would grant %s DKK, more than its budget of %s DKK", r.Name, granted, r.Budget),
-		Extensions: map[string]any{"budget": r.Budget.String(), "granted": granted.String(), "remaining": r.Budget.Sub(granted).String()},
-	}
+	return budgetExceeded("amountGranted", r.Budget, granted, "%q would grant %s DKK, more than its budget of %s DKK", r.Name, granted, r.Budget)
 }
 
 // grantFields are the fields the grant rules read; an update touching
@@ -414,14 +421,9 @@ func checkBudget(ctx context.Context, c *gen.Client, r *gen.FundingRound, change
 	if !after.GreaterThan(r.Budget) || !after.GreaterThan(before) {
 		return nil
 	}
-	remaining := r.Budget.Sub(others)
-	return &apperr.Error{
-		Code:  apperr.BudgetExceeded,
-		Field: "amountGranted",
-		Message: fmt.Sprintf("%q has a budget of %s DKK, of which %s is already granted, so %s remains: granting %s would exceed it",
-			r.Name, r.Budget, others, remaining, after.Sub(others)),
-		Extensions: map[string]any{"budget": r.Budget.String(), "granted": others.String(), "remaining": remaining.String()},
-	}
+	return budgetExceeded("amountGranted", r.Budget, others,
+		"%q has a budget of %s DKK, of which %s is already granted, so %s remains: granting %s would exceed it",
+		r.Name, r.Budget, others, r.Budget.Sub(others), after.Sub(others))
 }
 
 // grantedIn is what round roundID has granted, the applications except
