@@ -58,9 +58,11 @@ func (x *Dispatcher) claim(ctx context.Context, n int) (_ []*ent.WebhookDelivery
 	var claimed, spent []int
 	var out []*ent.WebhookDelivery
 	// The lease also names this claim: only the attempt holding it may
-	// record an outcome (deliver). Whole milliseconds in UTC, so that it
-	// reads back equal from either database.
-	lease := now.Add(x.cfg.Lease).UTC().Truncate(time.Millisecond)
+	// record an outcome (deliver). Whole microseconds in UTC (PostgreSQL
+	// keeps no finer), so that it reads back equal from either database;
+	// two claims of one row are a round trip apart at least, so they never
+	// share one (in whole milliseconds, a fast SQLite claimed twice in one).
+	lease := now.Add(x.cfg.Lease).UTC().Truncate(time.Microsecond)
 	for _, d := range rows {
 		if d.Attempts >= x.cfg.MaxAttempts {
 			spent = append(spent, d.ID)
