@@ -111,6 +111,12 @@ func CheckAppointment(ctx context.Context, c *gen.Client, cand Candidate) error 
 	if err := lockBodyOf(ctx, c, seatallocation.ID(cand.SeatAllocationID)); err != nil {
 		return err
 	}
+	return checkLocked(ctx, c, cand)
+}
+
+// checkLocked is CheckAppointment for a caller that holds the body's
+// lock already (the appointment hooks take it before they read).
+func checkLocked(ctx context.Context, c *gen.Client, cand Candidate) error {
 	alloc, err := c.SeatAllocation.Query().Where(seatallocation.ID(cand.SeatAllocationID)).
 		WithBody().
 		WithEligibleOrganisations(func(q *gen.OrganisationQuery) { q.Select(organisation.FieldID, organisation.FieldName) }).

@@ -71,7 +71,7 @@ func beforeCreate(ctx context.Context, m *gen.AppointmentMutation) error {
 	if planned.PreviousID != nil && cand.PreviousID == nil {
 		m.SetPreviousID(*planned.PreviousID)
 	}
-	return CheckAppointment(ctx, m.Client(), planned)
+	return checkLocked(ctx, m.Client(), planned)
 }
 
 // Plan completes a candidate as creating it would: an alternate ends with
@@ -208,7 +208,7 @@ func beforeEnd(ctx context.Context, m *gen.AppointmentMutation) error {
 	if old.EndsOn == nil || !end.After(*old.EndsOn) {
 		return nil // ending an open term, or earlier, frees seats: nothing to check
 	}
-	return CheckAppointment(ctx, c, Candidate{
+	return checkLocked(ctx, c, Candidate{
 		PersonID: old.PersonID, SeatAllocationID: old.SeatAllocationID, OnBehalfOfID: old.OnBehalfOfID,
 		StartsOn: old.StartsOn, EndsOn: &end, AlternateForID: old.AlternateForID, Self: old.ID,
 	})
