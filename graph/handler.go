@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -51,6 +52,10 @@ type Config struct {
 	// Tracing, if set and enabled, makes a span per operation and per
 	// resolver field (see package tracing).
 	Tracing *tracing.Tracing
+	// Driver, if set, is the client's driver, over which the direct read
+	// path answers the queries it knows (package direct); nil sends every
+	// query through ent.
+	Driver dialect.Driver
 }
 
 // NewHandler returns the GraphQL endpoint over client: transports, query
@@ -61,7 +66,7 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	if maxBody <= 0 {
 		maxBody = 1 << 20
 	}
-	srv := handler.New(NewSchema(client, WithChanges(cfg.Changed), WithLogger(log)))
+	srv := handler.New(NewSchema(client, WithChanges(cfg.Changed), WithLogger(log), WithDirectReads(cfg.Driver)))
 	srv.AddTransport(httpTransport{maxBodyBytes: maxBody})
 	srv.AddTransport(websocketTransport(cfg.auth(client), cfg.Origins))
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))

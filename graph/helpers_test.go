@@ -50,6 +50,7 @@ func newHandler(db *store.DB) http.Handler {
 		Auth:          authn.Config{AdminToken: testAdminToken},
 		Limits:        &lim,
 		Changed:       db.Changed,
+		Driver:        db.Driver,
 	})
 }
 

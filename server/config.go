@@ -22,6 +22,7 @@ type Config struct {
 	AutoMigrate     bool          // -auto-migrate, PACTREG_AUTO_MIGRATE
 	CORSOrigins     []string      // -cors-origins, PACTREG_CORS_ORIGINS
 	Introspection   bool          // -introspection, PACTREG_INTROSPECTION
+	DirectReads     bool          // -direct-reads, PACTREG_DIRECT_READS
 	ShutdownTimeout time.Duration // -shutdown-timeout, PACTREG_SHUTDOWN_TIMEOUT
 	LogLevel        string        // -log-level, PACTREG_LOG_LEVEL
 	Timeout         time.Duration // -timeout, PACTREG_TIMEOUT
@@ -73,6 +74,7 @@ var settings = []setting{
 	{"auto-migrate", "PACTREG_AUTO_MIGRATE", "true", "apply pending PostgreSQL migrations at start (false: refuse to start while any is pending; SQLite is always auto-migrated)"},
 	{"cors-origins", "PACTREG_CORS_ORIGINS", "", "comma-separated origins allowed by CORS (empty: none)"},
 	{"introspection", "PACTREG_INTROSPECTION", "true", "allow schema introspection, field suggestions and GraphiQL"},
+	{"direct-reads", "PACTREG_DIRECT_READS", "true", "answer the queries the direct read path knows (the registry core, first pages) straight from SQL rows; false: every query through ent (same answers, more CPU)"},
 	{"shutdown-timeout", "PACTREG_SHUTDOWN_TIMEOUT", "30s", "how long shutdown waits for requests in flight"},
 	{"log-level", "PACTREG_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"timeout", "PACTREG_TIMEOUT", "10s", "execution limit of one request (also PostgreSQL statement_timeout)"},
@@ -126,6 +128,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		return Config{}, err
 	}
 	if cfg.AutoMigrate, err = parseBool("auto-migrate", *values["auto-migrate"]); err != nil {
+		return Config{}, err
+	}
+	if cfg.DirectReads, err = parseBool("direct-reads", *values["direct-reads"]); err != nil {
 		return Config{}, err
 	}
 	if cfg.Introspection, err = parseBool("introspection", *values["introspection"]); err != nil {

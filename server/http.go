@@ -50,6 +50,9 @@ func routes(cfg Config, db *store.DB, oidc *authn.OIDC, log *slog.Logger, obs ob
 		Metrics:       obs.metrics,
 		Tracing:       obs.tracing,
 	}
+	if cfg.DirectReads {
+		gcfg.Driver = db.Driver
+	}
 	handle("/graphql", "graphql", obs.tracing.HTTP("graphql", graph.NewHandler(db.Client, gcfg)))
 	handle("/export/", "export", obs.tracing.HTTP("export", graph.NewExportHandler(db.Client, gcfg)))
 	handle("GET /healthz", "healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {

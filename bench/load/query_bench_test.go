@@ -34,7 +34,9 @@ const EnvBenchURL = "PACTREG_BENCH_DATABASE_URL"
 // scale is loaded through the normal write path on SQLite, and on
 // PostgreSQL when PACTREG_TEST_DATABASE_URL is set;
 // PACTREG_BENCH_DATABASE_URL adds a database loaded beforehand (any
-// scale; a postgres:// URL or a SQLite file). See bench/README.md.
+// scale; a postgres:// URL or a SQLite file). Each query runs on both read
+// paths: direct (the shipped default: package graph/direct) and ent
+// (-direct-reads=false). See bench/README.md.
 func BenchmarkQuery(b *testing.B) {
 	queries := map[string]string{}
 	for _, name := range []string{"nested", "flat"} {
@@ -55,10 +57,12 @@ func BenchmarkQuery(b *testing.B) {
 	for _, be := range backends {
 		b.Run(be.name, func(b *testing.B) {
 			db := be.open(b)
-			h := benchHandler(db)
-			for _, name := range []string{"nested", "flat"} {
+			handlers := map[string]http.Handler{"direct": benchHandler(db, true), "ent": benchHandler(db, false)}
+			for _, name := range []string{"nested/direct", "nested/ent", "flat/direct", "flat/ent"} {
+				query, path, _ := strings.Cut(name, "/")
+				h := handlers[path]
 				b.Run(name, func(b *testing.B) {
-					body, err := json.Marshal(map[string]string{"query": queries[name]})
+					body, err := json.Marshal(map[string]string{"query": queries[query]})
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -103,15 +107,20 @@ func serve(h http.Handler, body []byte) *httptest.ResponseRecorder {
 }
 
 // benchHandler is the handler as bench/run.sh runs the server: default
-// limits with -rate 0, no introspection, an info-level JSON log.
-func benchHandler(db *store.DB) http.Handler {
+// limits with -rate 0, no introspection, an info-level JSON log, and the
+// direct read path if direct (-direct-reads, on by default).
+func benchHandler(db *store.DB, direct bool) http.Handler {
 	lim := limits.DefaultConfig()
 	lim.RatePerSecond = 0
-	return graph.NewHandler(db.Client, graph.Config{
+	cfg := graph.Config{
 		Logger:  slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo})),
 		Limits:  &lim,
 		Changed: db.Changed,
-	})
+	}
+	if direct {
+		cfg.Driver = db.Driver
+	}
+	return graph.NewHandler(db.Client, cfg)
 }
 
 // loadedSmall is a fresh database of backend holding the small scale.

@@ -49,7 +49,11 @@ const DefaultSQLiteFile = "pactreg.db"
 
 // DB is an open database.
 type DB struct {
-	Client  *ent.Client
+	Client *ent.Client
+	// Driver is the driver Client uses (statements rewritten, serialised,
+	// counted or traced as the Options say): other readers of the database
+	// go through it too (graph's direct read path).
+	Driver  dialect.Driver
 	SQL     *sql.DB
 	Dialect string
 
@@ -128,7 +132,7 @@ func Open(cfg Config) (*DB, error) {
 	if cfg.Wrap != nil {
 		drv = cfg.Wrap(drv)
 	}
-	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: name, url: url, changed: changed}, nil
+	return &DB{Client: ent.NewClient(ent.Driver(drv)), Driver: drv, SQL: db, Dialect: name, url: url, changed: changed}, nil
 }
 
 // SQLiteDSN turns a file path or file: URI into a DSN with the pragmas

@@ -6,11 +6,13 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/pactreg/pactreg/graph/direct"
 )
 
 // GraphQL returns the gqlgen extension that records each operation:
-// pactreg_graphql_requests_total, pactreg_graphql_request_duration_seconds
-// and pactreg_graphql_errors_total.
+// pactreg_graphql_requests_total, pactreg_graphql_request_duration_seconds,
+// pactreg_graphql_errors_total and pactreg_graphql_direct_total.
 func (r *Registry) GraphQL() graphql.HandlerExtension { return graphQL{r} }
 
 type graphQL struct{ r *Registry }
@@ -34,6 +36,9 @@ func (g graphQL) InterceptResponse(ctx context.Context, next graphql.ResponseHan
 	kind, op := "unknown", Invalid
 	if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil {
 		kind, op = string(oc.Operation.Operation), g.r.ops.label(oc.Operation.Name)
+		if oc.Stats.GetExtension(direct.Answered) != nil {
+			g.r.direct.Inc()
+		}
 	}
 	outcome := "ok"
 	for i, e := range resp.Errors {

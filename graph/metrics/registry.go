@@ -63,6 +63,7 @@ type Registry struct {
 	requests     *prometheus.CounterVec
 	duration     *prometheus.HistogramVec
 	errors       *prometheus.CounterVec
+	direct       prometheus.Counter
 	httpRequests *prometheus.CounterVec
 	httpDuration *prometheus.HistogramVec
 }
@@ -94,6 +95,10 @@ func New(opts Options) *Registry {
 			Namespace: Namespace, Subsystem: "graphql", Name: "errors_total",
 			Help: "GraphQL errors returned to clients, by extensions.code.",
 		}, []string{"code"}),
+		direct: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: Namespace, Subsystem: "graphql", Name: "direct_total",
+			Help: "GraphQL queries the direct read path answered (the rest of requests_total went through ent).",
+		}),
 		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: Namespace, Subsystem: "http", Name: "requests_total",
 			Help: "HTTP requests answered, by handler, method and status code.",
@@ -107,7 +112,7 @@ func New(opts Options) *Registry {
 	if r.log == nil {
 		r.log = slog.Default()
 	}
-	r.reg.MustRegister(r.requests, r.duration, r.errors, r.httpRequests, r.httpDuration,
+	r.reg.MustRegister(r.requests, r.duration, r.errors, r.direct, r.httpRequests, r.httpDuration,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewBuildInfoCollector(),

@@ -1,0 +1,226 @@
+package direct
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"entgo.io/ent"
+
+	gen "github.com/pactreg/pactreg/ent"
+	"github.com/pactreg/pactreg/ent/appointment"
+	"github.com/pactreg/pactreg/ent/body"
+	"github.com/pactreg/pactreg/ent/organisation"
+	"github.com/pactreg/pactreg/ent/person"
+	"github.com/pactreg/pactreg/ent/seatallocation"
+)
+
+// kind is how a column is scanned and written.
+type kind uint8
+
+const (
+	kID         kind = iota // integer, not null, written as an ID ("12")
+	kIDNull                 // integer or NULL, written as an ID or null
+	kInt                    // integer, written as a number (NULL as 0: ent's Go int)
+	kIntNull                // integer or NULL
+	kString                 // text, written as a string (NULL as "": ent's Go string)
+	kStringNull             // text or NULL
+	kTime                   // timestamp (Time)
+	kDate                   // date (Date), not null
+	kDateNull               // date or NULL
+)
+
+// column is a GraphQL field that reads one column as it is.
+type column struct {
+	name string
+	kind kind
+	// redacted: blanked for viewers below READER, as the entity's
+	// authz.RedactContactData interceptor blanks it on the ent path.
+	redacted bool
+}
+
+// edge is a GraphQL field that reads rows of another table: to one row by
+// a key of this row (fk on this table), or to the rows whose fk names
+// this row (many), in the order of sort (then id), as the resolvers order
+// them on the ent path (graph/order.go).
+type edge struct {
+	target   *table
+	fk       string
+	many     bool
+	sort     string
+	sortKind kind // kInt or kDate
+}
+
+// table is an entity the direct path reads.
+type table struct {
+	typ        string   // the GraphQL type
+	implements []string // the type and its interfaces (for fragments)
+	name       string   // the SQL table
+	fields     map[string]column
+	edges      map[string]*edge
+	// policy evaluates the entity's ent query policy, as the ent path does
+	// before each query of the entity.
+	policy func(context.Context, *gen.Client) error
+}
+
+// common are the columns every entity has (ent/schema's mixin).
+func common(fields map[string]column) map[string]column {
+	fields["id"] = column{"id", kID, false}
+	fields["createdAt"] = column{"created_at", kTime, false}
+	fields["updatedAt"] = column{"updated_at", kTime, false}
+	fields["version"] = column{"version", kInt, false}
+	return fields
+}
+
+// queryPolicy returns a table's policy: p's query decision for a query of
+// the entity.
+func queryPolicy[Q ent.Query](p *ent.Policy, query func(*gen.Client) Q) func(context.Context, *gen.Client) error {
+	return func(ctx context.Context, c *gen.Client) error { return (*p).EvalQuery(ctx, query(c)) }
+}
+
+// The tables: the registry core that front ends and integrations read in
+// depth. A field missing here (a computed field, a JSON column, an edge in
+// no defined order, a connection below the root) sends the whole query to
+// the ent path. Every entry is checked against the ent path by
+// TestDirectMatchesEnt, for every viewer.
+//
+// Only entities whose query policy allows or denies without filtering rows
+// belong here: the direct path asks the policy, but adds no predicate a
+// privacy rule might add to ent's query.
+var (
+	bodies, seatAllocations, organisations, appointments, people *table
+
+	// roots are the connections of the Query type the direct path answers.
+	roots map[string]*table
+)
+
+func init() {
+	node := func(typ string) []string { return []string{typ, "Node"} }
+	organisations = &table{
+		typ: "Organisation", implements: node("Organisation"), name: organisation.Table,
+		fields: common(map[string]column{
+			"name":              {organisation.FieldName, kString, false},
+			"shortName":         {organisation.FieldShortName, kString, false},
+			"kind":              {organisation.FieldKind, kString, false},
+			"cvr":               {organisation.FieldCvr, kStringNull, false},
+			"pNumber":           {organisation.FieldPNumber, kStringNull, false},
+			"municipalityCode":  {organisation.FieldMunicipalityCode, kStringNull, false},
+			"institutionNumber": {organisation.FieldInstitutionNumber, kStringNull, false},
+			"website":           {organisation.FieldWebsite, kString, false},
+			"email":             {organisation.FieldEmail, kString, false},
+			"foundedOn":         {organisation.FieldFoundedOn, kDateNull, false},
+			"dissolvedOn":       {organisation.FieldDissolvedOn, kDateNull, false},
+		}),
+		edges:  map[string]*edge{},
+		policy: queryPolicy(&organisation.Policy, func(c *gen.Client) *gen.OrganisationQuery { return c.Organisation.Query() }),
+	}
+	people = &table{
+		typ: "Person", implements: node("Person"), name: person.Table,
+		fields: common(map[string]column{
+			"name":          {person.FieldName, kString, false},
+			"title":         {person.FieldTitle, kString, false},
+			"email":         {person.FieldEmail, kStringNull, true},
+			"phone":         {person.FieldPhone, kStringNull, true},
+			"affiliationID": {person.FieldAffiliationID, kIDNull, false},
+			"gender":        {person.FieldGender, kStringNull, true},
+		}),
+		edges: map[string]*edge{
+			"affiliation": {target: organisations, fk: person.FieldAffiliationID},
+		},
+		policy: queryPolicy(&person.Policy, func(c *gen.Client) *gen.PersonQuery { return c.Person.Query() }),
+	}
+	bodies = &table{
+		typ: "Body", implements: node("Body"), name: body.Table,
+		fields: common(map[string]column{
+			"name":                {body.FieldName, kString, false},
+			"shortName":           {body.FieldShortName, kString, false},
+			"kind":                {body.FieldKind, kString, false},
+			"description":         {body.FieldDescription, kString, false},
+			"establishedOn":       {body.FieldEstablishedOn, kDateNull, false},
+			"dissolvedOn":         {body.FieldDissolvedOn, kDateNull, false},
+			"ownerID":             {body.FieldOwnerID, kIDNull, false},
+			"defaultTermMonths":   {body.FieldDefaultTermMonths, kIntNull, false},
+			"maxConsecutiveTerms": {body.FieldMaxConsecutiveTerms, kIntNull, false},
+		}),
+		policy: queryPolicy(&body.Policy, func(c *gen.Client) *gen.BodyQuery { return c.Body.Query() }),
+	}
+	seatAllocations = &table{
+		typ: "SeatAllocation", implements: node("SeatAllocation"), name: seatallocation.Table,
+		fields: common(map[string]column{
+			"label":                    {seatallocation.FieldLabel, kString, false},
+			"seats":                    {seatallocation.FieldSeats, kInt, false},
+			"role":                     {seatallocation.FieldRole, kString, false},
+			"bodyID":                   {seatallocation.FieldBodyID, kID, false},
+			"nominatingOrganisationID": {seatallocation.FieldNominatingOrganisationID, kIDNull, false},
+			"position":                 {seatallocation.FieldPosition, kInt, false},
+		}),
+		policy: queryPolicy(&seatallocation.Policy, func(c *gen.Client) *gen.SeatAllocationQuery { return c.SeatAllocation.Query() }),
+	}
+	appointments = &table{
+		typ: "Appointment", implements: node("Appointment"), name: appointment.Table,
+		fields: common(map[string]column{
+			"startsOn":         {appointment.FieldStartsOn, kDate, false},
+			"endsOn":           {appointment.FieldEndsOn, kDateNull, false},
+			"personID":         {appointment.FieldPersonID, kID, false},
+			"seatAllocationID": {appointment.FieldSeatAllocationID, kID, false},
+			"onBehalfOfID":     {appointment.FieldOnBehalfOfID, kID, false},
+			"endReason":        {appointment.FieldEndReason, kStringNull, false},
+			"alternateForID":   {appointment.FieldAlternateForID, kIDNull, false},
+			"previousID":       {appointment.FieldPreviousID, kIDNull, false},
+			"replacesID":       {appointment.FieldReplacesID, kIDNull, false},
+			"note":             {appointment.FieldNote, kStringNull, true},
+		}),
+		policy: queryPolicy(&appointment.Policy, func(c *gen.Client) *gen.AppointmentQuery { return c.Appointment.Query() }),
+	}
+	bodies.edges = map[string]*edge{
+		"owner":           {target: organisations, fk: body.FieldOwnerID},
+		"seatAllocations": {target: seatAllocations, fk: seatallocation.FieldBodyID, many: true, sort: seatallocation.FieldPosition, sortKind: kInt},
+	}
+	seatAllocations.edges = map[string]*edge{
+		"body":                   {target: bodies, fk: seatallocation.FieldBodyID},
+		"nominatingOrganisation": {target: organisations, fk: seatallocation.FieldNominatingOrganisationID},
+		"appointments":           {target: appointments, fk: appointment.FieldSeatAllocationID, many: true, sort: appointment.FieldStartsOn, sortKind: kDate},
+	}
+	appointments.edges = map[string]*edge{
+		"person":         {target: people, fk: appointment.FieldPersonID},
+		"seatAllocation": {target: seatAllocations, fk: appointment.FieldSeatAllocationID},
+		"onBehalfOf":     {target: organisations, fk: appointment.FieldOnBehalfOfID},
+		"alternateFor":   {target: appointments, fk: appointment.FieldAlternateForID},
+		"previous":       {target: appointments, fk: appointment.FieldPreviousID},
+		"replaces":       {target: appointments, fk: appointment.FieldReplacesID},
+	}
+	roots = map[string]*table{
+		"bodies":          bodies,
+		"seatAllocations": seatAllocations,
+		"organisations":   organisations,
+		"appointments":    appointments,
+		"people":          people,
+	}
+}
+
+// Type describes what the direct path answers of one GraphQL type.
+type Type struct {
+	Name   string
+	Fields []string          // fields read from a column
+	Edges  map[string]string // edges to the type they lead to
+	Root   string            // the connection of Query that lists it
+}
+
+// Types describes every type the direct path answers, sorted by name, so
+// that tests can ask for all of it.
+func Types() []Type {
+	var out []Type
+	for root, t := range roots {
+		ty := Type{Name: t.typ, Root: root, Edges: map[string]string{}}
+		for f := range t.fields {
+			ty.Fields = append(ty.Fields, f)
+		}
+		slices.Sort(ty.Fields)
+		for f, e := range t.edges {
+			ty.Edges[f] = e.target.typ
+		}
+		out = append(out, ty)
+	}
+	slices.SortFunc(out, func(a, b Type) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
