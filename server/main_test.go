@@ -256,7 +256,7 @@ func TestConfig(t *testing.T) {
 		t.Fatalf("config: %+v", cfg)
 	}
 	def, err := parseConfig(nil, func(string) string { return "" }, io.Discard)
-	if err != nil || def.Addr != "127.0.0.1:8080" || !def.Demo || def.DatabaseURL != "" || len(def.CORSOrigins) != 0 {
+	if err != nil || def.Addr != "127.0.0.1:8080" || !def.Demo || def.DatabaseURL != "" || len(def.CORSOrigins) != 0 || !def.DirectReads {
 		t.Fatalf("defaults: %+v %v", def, err)
 	}
 	lim, err := parseConfig([]string{"-max-cost", "500"}, func(k string) string {
@@ -281,7 +281,7 @@ func TestConfig(t *testing.T) {
 	}
 	for _, bad := range [][]string{{"-demo", "maybe"}, {"-shutdown-timeout", "soon"}, {"-log-level", "loud"}, {"extra"},
 		{"-max-cost", "0"}, {"-max-page", "x"}, {"-rate", "-1"}, {"-timeout", "0s"}, {"-max-body-bytes", "10"},
-		{"-statement-cache", "-1"}, {"-statement-cache", "many"}} {
+		{"-statement-cache", "-1"}, {"-statement-cache", "many"}, {"-direct-reads", "maybe"}} {
 		if _, err := parseConfig(bad, func(string) string { return "" }, io.Discard); err == nil {
 			t.Errorf("%v accepted", bad)
 		}
@@ -324,6 +324,35 @@ func TestIntrospectionOff(t *testing.T) {
 	resp.Body.Close()
 	if !strings.Contains(string(b), "Did you mean") {
 		t.Errorf("with introspection on, suggestions are expected: %s", b)
+	}
+}
+
+// TestDirectReadsFlag: the direct read path answers the registry's queries
+// by default (pactreg_graphql_direct_total counts them) and none with
+// -direct-reads=false; the answers are the same.
+func TestDirectReadsFlag(t *testing.T) {
+	const query = `{ bodies(first: 50) { totalCount edges { node { name seatAllocations { label appointments { person { name } } } } } } }`
+	answer := func(args ...string) (string, string) {
+		s := start(t, nil, append([]string{"-db", filepath.Join(t.TempDir(), "p.db")}, args...)...)
+		var out any
+		s.graphql(t, query, &out)
+		b, _ := json.Marshal(out)
+		_, metrics := get(t, s.url("/metrics"))
+		for _, line := range strings.Split(metrics, "\n") {
+			if strings.HasPrefix(line, "pactreg_graphql_direct_total ") {
+				return string(b), strings.TrimPrefix(line, "pactreg_graphql_direct_total ")
+			}
+		}
+		t.Fatalf("no pactreg_graphql_direct_total in /metrics")
+		return "", ""
+	}
+	on, onCount := answer()
+	off, offCount := answer("-direct-reads=false")
+	if onCount != "1" || offCount != "0" {
+		t.Errorf("direct answers: %s by default, %s with -direct-reads=false; want 1 and 0", onCount, offCount)
+	}
+	if on != off || !strings.Contains(on, "Rådet for fremtidens kompetencer") {
+		t.Errorf("the answers differ or lack the demo council:\n%s\n%s", on, off)
 	}
 }
 
