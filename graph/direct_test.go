@@ -32,7 +32,7 @@ import (
 func seedDirect(t *testing.T, a *api) {
 	t.Helper()
 	c, ctx := a.db.Client, authz.SystemContext(context.Background())
-	region := c.Organisation.Create().SetName("Region \"Midt\" \\ Øst\n\tfane\x01 ☃").SetShortName("RM").
+	region := c.Organisation.Create().SetName("Region \"Midt\" \\ Øst\n\tfane\x01\x7f\u2028 ☃ <&>").SetShortName("RM").
 		SetKind(vocab.Region).SetWebsite("https://rm.dk").SetEmail("rm@rm.dk").
 		SetFoundedOn(dates.MustParse("2007-01-01")).SaveX(ctx)
 	kommune := c.Organisation.Create().SetName("Aarhus Kommune").SetKind(vocab.Municipality).SetMunicipalityCode("751").SaveX(ctx)
@@ -219,7 +219,7 @@ func TestDirectMatchesEnt(t *testing.T) {
 				mustAnswer(role, `{ bodies(first: 20) { edges { node { id name seatAllocations { id role
 					nominatingOrganisation { name } appointments { id person { name affiliation { name } } } } } } } }`, nil)
 				// Aliases, fragments, @skip and @include, a field asked twice.
-				mustAnswer(role, `query($yes: Boolean!) { b: bodies(first: 5) { n: totalCount edges { node {
+				mustAnswer(role, `query($yes: Boolean!) { b: bodies(first: 5) { totalCount edges { node {
 					...B ... on Node { id } x: name @include(if: $yes) y: name @skip(if: $yes)
 					seatAllocations { ... on SeatAllocation { label } appointments @include(if: $yes) { person { ...P } } } } } }
 					o: organisations(first: 1) { edges { cursor } } people(first: 1) { pageInfo { hasNextPage endCursor } totalCount } }
@@ -237,6 +237,17 @@ func TestDirectMatchesEnt(t *testing.T) {
 				`{ organisations(first: 2) { edges { node { name appointments(first: 1) { totalCount } } } } }`,
 				`{ bodies(first: 2) { edges { node { name } } } node(id: 1) { id } }`,
 				`{ bodies(first: 2) { edges { node { name ... @defer { kind } } } } }`,
+				// entgql reads a connection's members by response key, so
+				// aliases there change its answer.
+				`{ bodies(first: 5) { e: edges { node { id } } } }`,
+				`{ bodies(first: 1) { n: totalCount edges { cursor } } }`,
+				`{ bodies(first: 1) { edges: totalCount } }`,
+				`{ bodies(first: 5) { p: pageInfo { hasNextPage } } }`,
+				`{ bodies(first: 1) { pageInfo { hasNextPage endCursor } e: edges { cursor } } }`,
+				`{ bodies(first: 1) { edges { n: node { id } } } }`,
+				// ent loads a to-one edge once, whatever its aliases.
+				`{ bodies(first: 5) { edges { node { owner { name } o2: owner { id } } } } }`,
+				`{ appointments(first: 5) { edges { node { person { name email } p2: person { id } } } } }`,
 				`mutation { createOrganisation(input: {name: "x", kind: REGION}) { id } }`,
 			} {
 				for _, role := range roles {

@@ -2,6 +2,7 @@ package direct
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 
 	"entgo.io/contrib/entgql"
@@ -142,7 +143,10 @@ func (p *planner) root(f graphql.CollectedField) (*root, bool) {
 	}
 	pageInfo := false
 	for _, cf := range graphql.CollectFields(p.oc, f.Selections, []string{t.typ + "Connection"}) {
-		if !plain(cf) || len(cf.Arguments) > 0 {
+		// entgql's Paginate finds edges, node, totalCount and pageInfo by
+		// their response keys, so an alias changes what it reads: leave
+		// aliases there to it.
+		if !plain(cf) || len(cf.Arguments) > 0 || cf.Alias != cf.Name {
 			return nil, false
 		}
 		o := out{key: memberKey(cf)}
@@ -154,7 +158,7 @@ func (p *planner) root(f graphql.CollectedField) (*root, bool) {
 		case "edges":
 			o.what, r.edges = wEdges, true
 			for _, ef := range graphql.CollectFields(p.oc, cf.Selections, []string{t.typ + "Edge"}) {
-				if !plain(ef) || len(ef.Arguments) > 0 {
+				if !plain(ef) || len(ef.Arguments) > 0 || ef.Alias != ef.Name {
 					return nil, false
 				}
 				e := out{key: memberKey(ef)}
@@ -219,6 +223,7 @@ func (p *planner) root(f graphql.CollectedField) (*root, bool) {
 // object plans the selection sel of an object of table t.
 func (p *planner) object(t *table, sel ast.SelectionSet) (*selection, bool) {
 	s := &selection{t: t, parent: -1, sort: -1}
+	var toOne []string
 	for _, f := range graphql.CollectFields(p.oc, sel, t.implements) {
 		if !plain(f) || len(f.Arguments) > 0 {
 			return nil, false
@@ -244,6 +249,13 @@ func (p *planner) object(t *table, sel ast.SelectionSet) (*selection, bool) {
 				child.parent = child.key(column{name: e.fk, kind: kInt})
 				child.sort = child.key(column{name: e.sort, kind: e.sortKind})
 			} else {
+				// ent loads a to-one edge once per object, whatever its
+				// aliases (the last one's columns only): leave a second
+				// alias to it.
+				if slices.Contains(toOne, f.Name) {
+					return nil, false
+				}
+				toOne = append(toOne, f.Name)
 				o.what, o.at = wToOne, s.key(column{name: e.fk, kind: kIntNull})
 			}
 		} else {
