@@ -78,7 +78,7 @@ func (r *Reader) answer(ctx context.Context, plan []*root, b *bytes.Buffer) erro
 		}
 		b.WriteString(rt.key)
 		var (
-			nodes   = &rows{}
+			nodes   = emptyRows(rt.nodes)
 			hasNext bool
 			total   int
 			err     error
@@ -88,6 +88,7 @@ func (r *Reader) answer(ctx context.Context, plan []*root, b *bytes.Buffer) erro
 			if rt.after != nil {
 				where = entsql.GT(entsql.Table(rt.t.name).C("id"), *rt.after)
 			}
+			nodes.release()
 			if nodes, err = l.load(rt.nodes, where, rt.first+1, true); err != nil {
 				return err
 			}
@@ -97,13 +98,16 @@ func (r *Reader) answer(ctx context.Context, plan []*root, b *bytes.Buffer) erro
 		}
 		if rt.count {
 			if total, err = l.count(rt.t); err != nil {
+				nodes.release()
 				return err
 			}
 			if !rt.edges {
 				hasNext = total > 0
 			}
 		}
-		if err := writeRoot(b, rt, nodes, hasNext, total); err != nil {
+		err = writeRoot(b, rt, nodes, hasNext, total)
+		nodes.release()
+		if err != nil {
 			return err
 		}
 	}

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/pactreg/pactreg/ent/dates"
+	"github.com/pactreg/pactreg/ent/store"
 )
 
 // rows is what one selection loaded.
@@ -25,6 +27,33 @@ type rows struct {
 	byID  map[int64]int32    // the rows of a to-one edge: the row of an id
 	order []int32            // the rows of a to-many edge, by parent, sort key and id
 	spans map[int64][2]int32 // the rows of a to-many edge: a parent's range in order
+}
+
+// pool keeps rows, with their arrays and maps, from one request to the
+// next: a nested query's levels need the same sizes each time, and
+// growing them anew was most of the bytes the direct path allocated.
+var pool = sync.Pool{New: func() any { return new(rows) }}
+
+// newRows is rows from the pool, empty, with n members' kids.
+func newRows(n int) *rows {
+	rs := pool.Get().(*rows)
+	rs.kids = slices.Grow(rs.kids[:0], n)[:n]
+	return rs
+}
+
+// release gives rs and the rows of its edges back to the pool; nothing
+// may read them after.
+func (rs *rows) release() {
+	for _, k := range rs.kids {
+		if k != nil {
+			k.release()
+		}
+	}
+	clear(rs.kids)
+	clear(rs.byID)
+	clear(rs.spans)
+	rs.ids, rs.keys, rs.text, rs.offs, rs.order, rs.kids = rs.ids[:0], rs.keys[:0], rs.text[:0], rs.offs[:0], rs.order[:0], rs.kids[:0]
+	pool.Put(rs)
 }
 
 // loader runs a plan's statements.
@@ -64,7 +93,7 @@ func (l *loader) load(s *selection, where *entsql.Predicate, limit int, ordered 
 		return nil, fmt.Errorf("direct: %s: %w", s.t.name, err)
 	}
 	defer rs.Close()
-	out := &rows{}
+	out := newRows(len(s.out))
 	sc := newScanner(s)
 	for rs.Next() {
 		if err := sc.scan(rs.ColumnScanner); err != nil {
@@ -81,9 +110,14 @@ func (l *loader) load(s *selection, where *entsql.Predicate, limit int, ordered 
 		}
 	}
 	if err := rs.Err(); err != nil {
+		out.release()
 		return nil, fmt.Errorf("direct: %s: %w", s.t.name, err)
 	}
-	return out, l.edges(s, out)
+	if err := l.edges(s, out); err != nil {
+		out.release()
+		return nil, err
+	}
+	return out, nil
 }
 
 // edges loads the rows of s's edges for the rows rs, one statement per
@@ -96,34 +130,29 @@ func (l *loader) edges(s *selection, rs *rows) error {
 		)
 		switch o.what {
 		case wToOne:
-			ids := make([]int, 0, len(rs.ids))
+			ids := make([]int64, 0, len(rs.ids))
 			for r := range rs.ids {
 				if k := rs.keys[r*len(s.keys)+o.at]; k != 0 {
-					ids = append(ids, int(k))
+					ids = append(ids, k)
 				}
 			}
 			slices.Sort(ids)
 			if kid, err = l.loadIn(o.child, "id", slices.Compact(ids)); err != nil {
 				return err
 			}
-			kid.byID = make(map[int64]int32, len(kid.ids))
+			if kid.byID == nil {
+				kid.byID = make(map[int64]int32, len(kid.ids))
+			}
 			for r, id := range kid.ids {
 				kid.byID[id] = int32(r)
 			}
 		case wToMany:
-			ids := make([]int, len(rs.ids))
-			for r, id := range rs.ids {
-				ids[r] = int(id)
-			}
-			if kid, err = l.loadIn(o.child, o.edge.fk, ids); err != nil {
+			if kid, err = l.loadIn(o.child, o.edge.fk, rs.ids); err != nil {
 				return err
 			}
 			kid.sortLists(o.child)
 		default:
 			continue
-		}
-		if rs.kids == nil {
-			rs.kids = make([]*rows, len(s.out))
 		}
 		rs.kids[i] = kid
 	}
@@ -131,23 +160,20 @@ func (l *loader) edges(s *selection, rs *rows) error {
 }
 
 // loadIn loads the rows of s whose column is one of ids (none: no
-// statement).
-func (l *loader) loadIn(s *selection, column string, ids []int) (*rows, error) {
+// statement), the ids as one array parameter.
+func (l *loader) loadIn(s *selection, column string, ids []int64) (*rows, error) {
 	if len(ids) == 0 {
-		return l.emptyRows(s), nil
+		return emptyRows(s), nil
 	}
-	return l.load(s, entsql.InInts(entsql.Table(s.t.name).C(column), ids...), 0, false)
+	return l.load(s, store.InInts(l.r.dialect, s.t.name, column, ids), 0, false)
 }
 
 // emptyRows are the rows of s (and of its edges) when there are none.
-func (l *loader) emptyRows(s *selection) *rows {
-	rs := &rows{}
+func emptyRows(s *selection) *rows {
+	rs := newRows(len(s.out))
 	for i, o := range s.out {
 		if o.what == wToOne || o.what == wToMany {
-			if rs.kids == nil {
-				rs.kids = make([]*rows, len(s.out))
-			}
-			rs.kids[i] = l.emptyRows(o.child)
+			rs.kids[i] = emptyRows(o.child)
 		}
 	}
 	return rs
@@ -158,15 +184,17 @@ func (l *loader) emptyRows(s *selection) *rows {
 // each parent's range.
 func (rs *rows) sortLists(s *selection) {
 	n := len(s.keys)
-	rs.order = make([]int32, len(rs.ids))
-	for i := range rs.order {
-		rs.order[i] = int32(i)
+	rs.order = slices.Grow(rs.order[:0], len(rs.ids))
+	for i := range rs.ids {
+		rs.order = append(rs.order, int32(i))
 	}
 	slices.SortFunc(rs.order, func(a, b int32) int {
 		ka, kb := rs.keys[int(a)*n:], rs.keys[int(b)*n:]
 		return cmp.Or(cmp.Compare(ka[s.parent], kb[s.parent]), cmp.Compare(ka[s.sort], kb[s.sort]), cmp.Compare(rs.ids[a], rs.ids[b]))
 	})
-	rs.spans = make(map[int64][2]int32)
+	if rs.spans == nil {
+		rs.spans = make(map[int64][2]int32)
+	}
 	for lo := 0; lo < len(rs.order); {
 		parent := rs.keys[int(rs.order[lo])*n+s.parent]
 		hi := lo + 1
