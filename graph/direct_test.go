@@ -222,7 +222,7 @@ func TestDirectMatchesEnt(t *testing.T) {
 				mustAnswer(role, `query($yes: Boolean!) { b: bodies(first: 5) { totalCount edges { node {
 					...B ... on Node { id } x: name @include(if: $yes) y: name @skip(if: $yes)
 					seatAllocations { ... on SeatAllocation { label } appointments @include(if: $yes) { person { ...P } } } } } }
-					o: organisations(first: 1) { edges { cursor } } people(first: 1) { pageInfo { hasNextPage endCursor } totalCount } }
+					o: organisations(first: 1) { edges { cursor } } people(first: 1) { pageInfo { more: hasNextPage endCursor } totalCount } }
 					fragment B on Body { name name kind owner { name } }
 					fragment P on Person { email phone gender name }`, map[string]any{"yes": true})
 			}

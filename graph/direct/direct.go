@@ -95,6 +95,7 @@ func (r *Reader) answer(ctx context.Context, plan []*root, b *bytes.Buffer) erro
 			if hasNext = len(nodes.ids) > rt.first; hasNext {
 				nodes.ids = nodes.ids[:rt.first]
 			}
+			nodes.inOrder()
 		}
 		if rt.count {
 			if total, err = l.count(rt.t); err != nil {
@@ -105,7 +106,7 @@ func (r *Reader) answer(ctx context.Context, plan []*root, b *bytes.Buffer) erro
 				hasNext = total > 0
 			}
 		}
-		err = writeRoot(b, rt, nodes, hasNext, total)
+		err = write(b, rt.out, frame{r: rt, rs: nodes, hasNext: hasNext, total: total})
 		nodes.release()
 		if err != nil {
 			return err

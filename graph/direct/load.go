@@ -184,10 +184,7 @@ func emptyRows(s *selection) *rows {
 // each parent's range.
 func (rs *rows) sortLists(s *selection) {
 	n := len(s.keys)
-	rs.order = slices.Grow(rs.order[:0], len(rs.ids))
-	for i := range rs.ids {
-		rs.order = append(rs.order, int32(i))
-	}
+	rs.inOrder()
 	slices.SortFunc(rs.order, func(a, b int32) int {
 		ka, kb := rs.keys[int(a)*n:], rs.keys[int(b)*n:]
 		return cmp.Or(cmp.Compare(ka[s.parent], kb[s.parent]), cmp.Compare(ka[s.sort], kb[s.sort]), cmp.Compare(rs.ids[a], rs.ids[b]))
@@ -203,6 +200,14 @@ func (rs *rows) sortLists(s *selection) {
 		}
 		rs.spans[parent] = [2]int32{int32(lo), int32(hi)}
 		lo = hi
+	}
+}
+
+// inOrder lists the rows in order as they came: 0 … len(ids)-1.
+func (rs *rows) inOrder() {
+	rs.order = slices.Grow(rs.order[:0], len(rs.ids))
+	for i := range rs.ids {
+		rs.order = append(rs.order, int32(i))
 	}
 }
 

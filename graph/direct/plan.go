@@ -141,74 +141,37 @@ func (p *planner) root(f graphql.CollectedField) (*root, bool) {
 	if r.first == 0 {
 		return nil, false
 	}
+	// entgql's Paginate finds edges, node, totalCount and pageInfo by their
+	// response keys, so an alias there changes what it reads: leave those
+	// to it.
 	pageInfo := false
-	for _, cf := range graphql.CollectFields(p.oc, f.Selections, []string{t.typ + "Connection"}) {
-		// entgql's Paginate finds edges, node, totalCount and pageInfo by
-		// their response keys, so an alias changes what it reads: leave
-		// aliases there to it.
-		if !plain(cf) || len(cf.Arguments) > 0 || cf.Alias != cf.Name {
-			return nil, false
-		}
-		o := out{key: memberKey(cf)}
-		switch cf.Name {
-		case "__typename":
-			o.what, o.text = wConst, strconv.Quote(t.typ+"Connection")
-		case "totalCount":
-			o.what, r.count = wTotal, true
-		case "edges":
-			o.what, r.edges = wEdges, true
-			for _, ef := range graphql.CollectFields(p.oc, cf.Selections, []string{t.typ + "Edge"}) {
-				if !plain(ef) || len(ef.Arguments) > 0 || ef.Alias != ef.Name {
-					return nil, false
-				}
-				e := out{key: memberKey(ef)}
-				switch ef.Name {
-				case "__typename":
-					e.what, e.text = wConst, strconv.Quote(t.typ+"Edge")
-				case "cursor":
-					e.what = wCursor
-				case "node":
-					if r.nodes != nil {
-						return nil, false // two selections of the nodes: not worth a plan
-					}
-					s, ok := p.object(t, ef.Selections)
-					if !ok {
-						return nil, false
-					}
-					e.what, r.nodes = wNode, s
-				default:
-					return nil, false
-				}
-				o.sub = append(o.sub, e)
-			}
-		case "pageInfo":
-			o.what = wPageInfo
+	var ok bool
+	r.out, ok = p.fixed(f.Selections, t.typ+"Connection", connectionMembers, false, func(o *out, cf graphql.CollectedField) bool {
+		ok := true
+		switch o.what {
+		case wTotal:
+			r.count = true
+		case wPageInfo:
 			pageInfo = true
-			for _, pf := range graphql.CollectFields(p.oc, cf.Selections, []string{"PageInfo"}) {
-				if !plain(pf) || len(pf.Arguments) > 0 {
-					return nil, false
+			o.sub, ok = p.fixed(cf.Selections, "PageInfo", pageInfoMembers, true, nil)
+		case wEdges:
+			r.edges = true
+			o.sub, ok = p.fixed(cf.Selections, t.typ+"Edge", edgeMembers, false, func(e *out, ef graphql.CollectedField) bool {
+				if e.what != wNode {
+					return true
 				}
-				e := out{key: memberKey(pf)}
-				switch pf.Name {
-				case "__typename":
-					e.what, e.text = wConst, `"PageInfo"`
-				case "hasNextPage":
-					e.what = wHasNext
-				case "hasPreviousPage":
-					e.what = wHasPrevious
-				case "startCursor":
-					e.what = wStartCursor
-				case "endCursor":
-					e.what = wEndCursor
-				default:
-					return nil, false
+				if r.nodes != nil {
+					return false // two selections of the nodes: not worth a plan
 				}
-				o.sub = append(o.sub, e)
-			}
-		default:
-			return nil, false
+				var planned bool
+				r.nodes, planned = p.object(t, ef.Selections)
+				return planned
+			})
 		}
-		r.out = append(r.out, o)
+		return ok
+	})
+	if !ok {
+		return nil, false
 	}
 	// Without edges, entgql's Paginate reads no rows and takes hasNextPage
 	// from the count.
@@ -218,6 +181,38 @@ func (p *planner) root(f graphql.CollectedField) (*root, bool) {
 		r.nodes = &selection{t: t, parent: -1, sort: -1}
 	}
 	return r, true
+}
+
+// The members of a connection's own objects, by field.
+var (
+	connectionMembers = map[string]what{"edges": wEdges, "pageInfo": wPageInfo, "totalCount": wTotal}
+	edgeMembers       = map[string]what{"cursor": wCursor, "node": wNode}
+	pageInfoMembers   = map[string]what{"hasNextPage": wHasNext, "hasPreviousPage": wHasPrevious, "startCursor": wStartCursor, "endCursor": wEndCursor}
+)
+
+// fixed plans the members of one of a connection's own objects (typ): each
+// field writes what names says, __typename the type; each may be aliased if
+// aliases. more, if not nil, completes a member or refuses it.
+func (p *planner) fixed(sel ast.SelectionSet, typ string, names map[string]what, aliases bool, more func(*out, graphql.CollectedField) bool) ([]out, bool) {
+	var outs []out
+	for _, f := range graphql.CollectFields(p.oc, sel, []string{typ}) {
+		if !plain(f) || len(f.Arguments) > 0 || !aliases && f.Alias != f.Name {
+			return nil, false
+		}
+		o := out{key: memberKey(f)}
+		if f.Name == "__typename" {
+			o.what, o.text = wConst, strconv.Quote(typ)
+		} else if w, ok := names[f.Name]; ok {
+			o.what = w
+			if more != nil && !more(&o, f) {
+				return nil, false
+			}
+		} else {
+			return nil, false
+		}
+		outs = append(outs, o)
+	}
+	return outs, true
 }
 
 // object plans the selection sel of an object of table t.

@@ -12,134 +12,106 @@ import (
 // foreign keys make that impossible; the ent path answers it if it happens.
 var errMissing = errors.New("direct: a row named by a key is missing")
 
-// writeRoot writes a connection: its members as r.out asks, over the
-// nodes rs (already cut to the page) and the total count.
-func writeRoot(b *bytes.Buffer, r *root, rs *rows, hasNext bool, total int) error {
+// frame is what an object's members are written from: row i of rs as
+// selection s selects it, or a root connection r (its nodes rs, already
+// cut to the page, whether a next page exists, the count) and, within its
+// edges, the edge of node i.
+type frame struct {
+	s       *selection
+	rs      *rows
+	i       int32
+	r       *root
+	hasNext bool
+	total   int
+}
+
+// write writes an object: its members as members ask, from f.
+func write(b *bytes.Buffer, members []out, f frame) error {
 	b.WriteByte('{')
-	for k, o := range r.out {
+	for k, o := range members {
 		if k > 0 {
 			b.WriteByte(',')
 		}
 		b.WriteString(o.key)
+		var err error
 		switch o.what {
 		case wConst:
 			b.WriteString(o.text)
+		case wNull:
+			b.WriteString("null")
+		case wColumn:
+			n := int(f.i) * (len(f.s.scalars) + 1)
+			b.Write(f.rs.text[f.rs.offs[n+o.at]:f.rs.offs[n+o.at+1]])
+		case wToOne:
+			err = writeToOne(b, o, f.rs.kids[k], f.rs.keys[int(f.i)*len(f.s.keys)+o.at])
+		case wToMany:
+			kid := f.rs.kids[k]
+			span := kid.spans[f.rs.ids[f.i]]
+			err = writeRows(b, o.child.out, frame{s: o.child, rs: kid}, kid.order[span[0]:span[1]])
 		case wTotal:
-			b.WriteString(strconv.Itoa(total))
+			b.WriteString(strconv.Itoa(f.total))
 		case wEdges:
-			b.WriteByte('[')
-			for i := range rs.ids {
-				if i > 0 {
-					b.WriteByte(',')
-				}
-				b.WriteByte('{')
-				for j, e := range o.sub {
-					if j > 0 {
-						b.WriteByte(',')
-					}
-					b.WriteString(e.key)
-					switch e.what {
-					case wConst:
-						b.WriteString(e.text)
-					case wCursor:
-						writeCursor(b, rs.ids[i])
-					case wNode:
-						if err := writeObject(b, r.nodes, rs, int32(i)); err != nil {
-							return err
-						}
-					}
-				}
-				b.WriteByte('}')
-			}
-			b.WriteByte(']')
+			err = writeRows(b, o.sub, frame{r: f.r, rs: f.rs}, f.rs.order)
+		case wNode:
+			err = write(b, f.r.nodes.out, frame{s: f.r.nodes, rs: f.rs, i: f.i})
+		case wCursor:
+			writeCursor(b, f.rs.ids[f.i])
 		case wPageInfo:
-			writePageInfo(b, o.sub, r, rs, hasNext)
+			err = write(b, o.sub, f)
+		case wHasNext:
+			b.WriteString(strconv.FormatBool(f.hasNext))
+		case wHasPrevious:
+			// As entgql's Paginate: without edges it reads no rows.
+			b.WriteString(strconv.FormatBool(f.r.edges && f.r.after != nil))
+		case wStartCursor, wEndCursor:
+			switch {
+			case len(f.rs.ids) == 0:
+				b.WriteString("null")
+			case o.what == wStartCursor:
+				writeCursor(b, f.rs.ids[0])
+			default:
+				writeCursor(b, f.rs.ids[len(f.rs.ids)-1])
+			}
+		}
+		if err != nil {
+			return err
 		}
 	}
 	b.WriteByte('}')
 	return nil
 }
 
-// writePageInfo writes a connection's pageInfo as entgql's Paginate sets
-// it: without edges asked for, no rows are read and only the count
-// decides hasNextPage.
-func writePageInfo(b *bytes.Buffer, members []out, r *root, rs *rows, hasNext bool) {
-	b.WriteByte('{')
-	for j, e := range members {
-		if j > 0 {
+// writeToOne writes the row named by key of the edge o's rows kid, or null.
+func writeToOne(b *bytes.Buffer, o out, kid *rows, key int64) error {
+	if key == 0 {
+		b.WriteString("null")
+		return nil
+	}
+	j, ok := kid.byID[key]
+	if !ok {
+		return errMissing
+	}
+	return write(b, o.child.out, frame{s: o.child, rs: kid, i: j})
+}
+
+// writeRows writes a JSON array of the rows idx of f.rs, each an object
+// with members.
+func writeRows(b *bytes.Buffer, members []out, f frame, idx []int32) error {
+	b.WriteByte('[')
+	for n, i := range idx {
+		if n > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString(e.key)
-		switch e.what {
-		case wConst:
-			b.WriteString(e.text)
-		case wHasNext:
-			b.WriteString(strconv.FormatBool(hasNext))
-		case wHasPrevious:
-			b.WriteString(strconv.FormatBool(r.edges && r.after != nil))
-		case wStartCursor, wEndCursor:
-			if len(rs.ids) == 0 {
-				b.WriteString("null")
-			} else if e.what == wStartCursor {
-				writeCursor(b, rs.ids[0])
-			} else {
-				writeCursor(b, rs.ids[len(rs.ids)-1])
-			}
+		f.i = i
+		if err := write(b, members, f); err != nil {
+			return err
 		}
 	}
-	b.WriteByte('}')
+	b.WriteByte(']')
+	return nil
 }
 
 // writeCursor writes the cursor of the row id in id order.
 func writeCursor(b *bytes.Buffer, id int64) {
 	entgql.Cursor[int]{ID: int(id)}.MarshalGQL(b)
-}
-
-// writeObject writes row i of rs as s selects it.
-func writeObject(b *bytes.Buffer, s *selection, rs *rows, i int32) error {
-	b.WriteByte('{')
-	for k, o := range s.out {
-		if k > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(o.key)
-		switch o.what {
-		case wColumn:
-			n := int(i) * (len(s.scalars) + 1)
-			b.Write(rs.text[rs.offs[n+o.at]:rs.offs[n+o.at+1]])
-		case wNull:
-			b.WriteString("null")
-		case wConst:
-			b.WriteString(o.text)
-		case wToOne:
-			fk := rs.keys[int(i)*len(s.keys)+o.at]
-			if fk == 0 {
-				b.WriteString("null")
-				continue
-			}
-			kid := rs.kids[k]
-			j, ok := kid.byID[fk]
-			if !ok {
-				return errMissing
-			}
-			if err := writeObject(b, o.child, kid, j); err != nil {
-				return err
-			}
-		case wToMany:
-			kid := rs.kids[k]
-			span := kid.spans[rs.ids[i]]
-			b.WriteByte('[')
-			for n, j := range kid.order[span[0]:span[1]] {
-				if n > 0 {
-					b.WriteByte(',')
-				}
-				if err := writeObject(b, o.child, kid, j); err != nil {
-					return err
-				}
-			}
-			b.WriteByte(']')
-		}
-	}
-	b.WriteByte('}')
-	return nil
 }
