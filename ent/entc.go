@@ -11,6 +11,7 @@ import (
 	"go/format"
 	"log"
 	"os"
+	"regexp"
 	"strings"
 
 	"entgo.io/contrib/entgql"
@@ -51,6 +52,41 @@ func main() {
 	if err := nullAwareCursors("./ent/gql_pagination.go"); err != nil {
 		log.Fatalf("entc: %v", err)
 	}
+	if err := sharedToOneEdges("./ent/gql_collection.go"); err != nil {
+		log.Fatalf("entc: %v", err)
+	}
+}
+
+// toOneEdge matches the generated collection of a to-one edge: $1 the
+// statements up to its collectField call, $2 that call's block, $3 the
+// with-field it fills.
+var toOneEdge = regexp.MustCompile(`(?m)^(\t+if err := query\.collectField\(ctx, oneNode, [^\n]+\n\t+return err\n\t+\}\n)(\t+)_q\.(with\w+) = query\n`)
+
+// sharedToOneEdges makes a to-one edge asked under several aliases load
+// once with every column, for all of them. entgql collected each alias
+// into a query of its own and kept the last, so the other aliases read
+// the columns only they asked for as zero values ("owner { name } o:
+// owner { id }" answered an empty name).
+func sharedToOneEdges(file string) error {
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	n := 0
+	src = toOneEdge.ReplaceAllFunc(src, func(m []byte) []byte {
+		g := toOneEdge.FindSubmatch(m)
+		n++
+		indent, with := string(g[2]), string(g[3])
+		return fmt.Appendf(nil, "%sif _q.%s != nil {\n%s\t// The edge again under another alias: one query for all, every column (see ent/entc.go).\n%s\tquery = _q.%s\n%s}\n%s%sif _q.%s != nil {\n%s\tquery.ctx.Fields = nil\n%s}\n%s_q.%s = query\n",
+			indent, with, indent, indent, with, indent, g[1], indent, with, indent, indent, indent, with)
+	})
+	if n == 0 {
+		return fmt.Errorf("%s: no to-one edge collection to rewrite: has entgql's output changed?", file)
+	}
+	if src, err = format.Source(src); err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	return os.WriteFile(file, src, 0o644)
 }
 
 // nullAwareCursors makes the generated pagination continue after a cursor

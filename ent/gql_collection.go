@@ -196,8 +196,15 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&PersonClient{config: _q.config}).Query()
 			)
+			if _q.withPerson != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withPerson
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, personImplementors)...); err != nil {
 				return err
+			}
+			if _q.withPerson != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withPerson = query
 			if _, ok := fieldSeen[appointment.FieldPersonID]; !ok {
@@ -211,8 +218,15 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&SeatAllocationClient{config: _q.config}).Query()
 			)
+			if _q.withSeatAllocation != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withSeatAllocation
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, seatallocationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withSeatAllocation != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withSeatAllocation = query
 			if _, ok := fieldSeen[appointment.FieldSeatAllocationID]; !ok {
@@ -226,8 +240,15 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
+			if _q.withOnBehalfOf != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withOnBehalfOf
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withOnBehalfOf != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withOnBehalfOf = query
 			if _, ok := fieldSeen[appointment.FieldOnBehalfOfID]; !ok {
@@ -241,8 +262,15 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&AppointmentClient{config: _q.config}).Query()
 			)
+			if _q.withAlternateFor != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withAlternateFor
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
 				return err
+			}
+			if _q.withAlternateFor != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withAlternateFor = query
 			if _, ok := fieldSeen[appointment.FieldAlternateForID]; !ok {
@@ -269,8 +297,15 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&AppointmentClient{config: _q.config}).Query()
 			)
+			if _q.withPrevious != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withPrevious
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
 				return err
+			}
+			if _q.withPrevious != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withPrevious = query
 			if _, ok := fieldSeen[appointment.FieldPreviousID]; !ok {
@@ -284,8 +319,15 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&AppointmentClient{config: _q.config}).Query()
 			)
+			if _q.withNext != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withNext
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNext != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withNext = query
 
@@ -295,8 +337,15 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&AppointmentClient{config: _q.config}).Query()
 			)
+			if _q.withReplaces != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withReplaces
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
 				return err
+			}
+			if _q.withReplaces != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withReplaces = query
 			if _, ok := fieldSeen[appointment.FieldReplacesID]; !ok {
@@ -310,8 +359,15 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&AppointmentClient{config: _q.config}).Query()
 			)
+			if _q.withReplacedBy != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withReplacedBy
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
 				return err
+			}
+			if _q.withReplacedBy != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withReplacedBy = query
 
@@ -321,8 +377,15 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&NominationRequestClient{config: _q.config}).Query()
 			)
+			if _q.withNomination != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withNomination
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, nominationrequestImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNomination != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withNomination = query
 		case "createdAt":
@@ -605,8 +668,15 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
+			if _q.withOwner != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withOwner
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withOwner != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withOwner = query
 			if _, ok := fieldSeen[body.FieldOwnerID]; !ok {
@@ -1009,8 +1079,15 @@ func (_q *DecisionQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
+			if _q.withBody != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withBody
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
+			}
+			if _q.withBody != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withBody = query
 			if _, ok := fieldSeen[decision.FieldBodyID]; !ok {
@@ -1024,8 +1101,15 @@ func (_q *DecisionQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				path  = append(path, alias)
 				query = (&PartnershipClient{config: _q.config}).Query()
 			)
+			if _q.withPartnership != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withPartnership
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
 				return err
+			}
+			if _q.withPartnership != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withPartnership = query
 			if _, ok := fieldSeen[decision.FieldPartnershipID]; !ok {
@@ -1039,8 +1123,15 @@ func (_q *DecisionQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				path  = append(path, alias)
 				query = (&InitiativeClient{config: _q.config}).Query()
 			)
+			if _q.withInitiative != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withInitiative
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
 				return err
+			}
+			if _q.withInitiative != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withInitiative = query
 			if _, ok := fieldSeen[decision.FieldInitiativeID]; !ok {
@@ -1193,8 +1284,15 @@ func (_q *EvaluationQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&InitiativeClient{config: _q.config}).Query()
 			)
+			if _q.withInitiative != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withInitiative
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
 				return err
+			}
+			if _q.withInitiative != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withInitiative = query
 			if _, ok := fieldSeen[evaluation.FieldInitiativeID]; !ok {
@@ -1337,8 +1435,15 @@ func (_q *FundingPoolQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
+			if _q.withOwner != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withOwner
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withOwner != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withOwner = query
 			if _, ok := fieldSeen[fundingpool.FieldOwnerID]; !ok {
@@ -1352,8 +1457,15 @@ func (_q *FundingPoolQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&PartnershipClient{config: _q.config}).Query()
 			)
+			if _q.withPartnership != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withPartnership
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
 				return err
+			}
+			if _q.withPartnership != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withPartnership = query
 			if _, ok := fieldSeen[fundingpool.FieldPartnershipID]; !ok {
@@ -1499,8 +1611,15 @@ func (_q *FundingRoundQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&FundingPoolClient{config: _q.config}).Query()
 			)
+			if _q.withPool != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withPool
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, fundingpoolImplementors)...); err != nil {
 				return err
+			}
+			if _q.withPool != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withPool = query
 			if _, ok := fieldSeen[fundinground.FieldPoolID]; !ok {
@@ -1514,8 +1633,15 @@ func (_q *FundingRoundQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
+			if _q.withDecidingBody != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withDecidingBody
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
+			}
+			if _q.withDecidingBody != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withDecidingBody = query
 			if _, ok := fieldSeen[fundinground.FieldDecidingBodyID]; !ok {
@@ -1676,8 +1802,15 @@ func (_q *GrantApplicationQuery) collectField(ctx context.Context, oneNode bool,
 				path  = append(path, alias)
 				query = (&FundingRoundClient{config: _q.config}).Query()
 			)
+			if _q.withRound != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withRound
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, fundingroundImplementors)...); err != nil {
 				return err
+			}
+			if _q.withRound != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withRound = query
 			if _, ok := fieldSeen[grantapplication.FieldRoundID]; !ok {
@@ -1691,8 +1824,15 @@ func (_q *GrantApplicationQuery) collectField(ctx context.Context, oneNode bool,
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
+			if _q.withApplicant != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withApplicant
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withApplicant != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withApplicant = query
 			if _, ok := fieldSeen[grantapplication.FieldApplicantID]; !ok {
@@ -1706,8 +1846,15 @@ func (_q *GrantApplicationQuery) collectField(ctx context.Context, oneNode bool,
 				path  = append(path, alias)
 				query = (&InitiativeClient{config: _q.config}).Query()
 			)
+			if _q.withInitiative != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withInitiative
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
 				return err
+			}
+			if _q.withInitiative != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withInitiative = query
 			if _, ok := fieldSeen[grantapplication.FieldInitiativeID]; !ok {
@@ -2038,8 +2185,15 @@ func (_q *IndicatorTargetQuery) collectField(ctx context.Context, oneNode bool, 
 				path  = append(path, alias)
 				query = (&IndicatorClient{config: _q.config}).Query()
 			)
+			if _q.withIndicator != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withIndicator
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, indicatorImplementors)...); err != nil {
 				return err
+			}
+			if _q.withIndicator != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withIndicator = query
 			if _, ok := fieldSeen[indicatortarget.FieldIndicatorID]; !ok {
@@ -2167,8 +2321,15 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&PartnershipClient{config: _q.config}).Query()
 			)
+			if _q.withPartnership != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withPartnership
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
 				return err
+			}
+			if _q.withPartnership != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withPartnership = query
 			if _, ok := fieldSeen[initiative.FieldPartnershipID]; !ok {
@@ -2195,8 +2356,15 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
+			if _q.withLeadOrganisation != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withLeadOrganisation
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withLeadOrganisation != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withLeadOrganisation = query
 			if _, ok := fieldSeen[initiative.FieldLeadOrganisationID]; !ok {
@@ -2427,8 +2595,15 @@ func (_q *InitiativePartnerQuery) collectField(ctx context.Context, oneNode bool
 				path  = append(path, alias)
 				query = (&InitiativeClient{config: _q.config}).Query()
 			)
+			if _q.withInitiative != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withInitiative
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
 				return err
+			}
+			if _q.withInitiative != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withInitiative = query
 			if _, ok := fieldSeen[initiativepartner.FieldInitiativeID]; !ok {
@@ -2442,8 +2617,15 @@ func (_q *InitiativePartnerQuery) collectField(ctx context.Context, oneNode bool
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
+			if _q.withOrganisation != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withOrganisation
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withOrganisation != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withOrganisation = query
 			if _, ok := fieldSeen[initiativepartner.FieldOrganisationID]; !ok {
@@ -2571,8 +2753,15 @@ func (_q *MandateLinkQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
+			if _q.withBody != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withBody
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
+			}
+			if _q.withBody != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withBody = query
 			if _, ok := fieldSeen[mandatelink.FieldBodyID]; !ok {
@@ -2586,8 +2775,15 @@ func (_q *MandateLinkQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&InitiativeClient{config: _q.config}).Query()
 			)
+			if _q.withInitiative != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withInitiative
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
 				return err
+			}
+			if _q.withInitiative != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withInitiative = query
 			if _, ok := fieldSeen[mandatelink.FieldInitiativeID]; !ok {
@@ -2715,8 +2911,15 @@ func (_q *MeetingQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
+			if _q.withBody != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withBody
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
+			}
+			if _q.withBody != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withBody = query
 			if _, ok := fieldSeen[meeting.FieldBodyID]; !ok {
@@ -2849,8 +3052,15 @@ func (_q *MilestoneQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				path  = append(path, alias)
 				query = (&PartnershipClient{config: _q.config}).Query()
 			)
+			if _q.withPartnership != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withPartnership
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
 				return err
+			}
+			if _q.withPartnership != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withPartnership = query
 			if _, ok := fieldSeen[milestone.FieldPartnershipID]; !ok {
@@ -2864,8 +3074,15 @@ func (_q *MilestoneQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
+			if _q.withBody != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withBody
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
+			}
+			if _q.withBody != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withBody = query
 			if _, ok := fieldSeen[milestone.FieldBodyID]; !ok {
@@ -2879,8 +3096,15 @@ func (_q *MilestoneQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
+			if _q.withResponsibleBody != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withResponsibleBody
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
+			}
+			if _q.withResponsibleBody != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withResponsibleBody = query
 			if _, ok := fieldSeen[milestone.FieldResponsibleBodyID]; !ok {
@@ -2894,8 +3118,15 @@ func (_q *MilestoneQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
+			if _q.withResponsibleOrganisation != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withResponsibleOrganisation
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withResponsibleOrganisation != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withResponsibleOrganisation = query
 			if _, ok := fieldSeen[milestone.FieldResponsibleOrganisationID]; !ok {
@@ -3043,8 +3274,15 @@ func (_q *NominationRequestQuery) collectField(ctx context.Context, oneNode bool
 				path  = append(path, alias)
 				query = (&SeatAllocationClient{config: _q.config}).Query()
 			)
+			if _q.withSeatAllocation != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withSeatAllocation
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, seatallocationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withSeatAllocation != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withSeatAllocation = query
 			if _, ok := fieldSeen[nominationrequest.FieldSeatAllocationID]; !ok {
@@ -3058,8 +3296,15 @@ func (_q *NominationRequestQuery) collectField(ctx context.Context, oneNode bool
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
+			if _q.withOrganisation != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withOrganisation
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withOrganisation != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withOrganisation = query
 			if _, ok := fieldSeen[nominationrequest.FieldOrganisationID]; !ok {
@@ -3073,8 +3318,15 @@ func (_q *NominationRequestQuery) collectField(ctx context.Context, oneNode bool
 				path  = append(path, alias)
 				query = (&PersonClient{config: _q.config}).Query()
 			)
+			if _q.withNominee != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withNominee
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, personImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNominee != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withNominee = query
 			if _, ok := fieldSeen[nominationrequest.FieldNomineeID]; !ok {
@@ -3088,8 +3340,15 @@ func (_q *NominationRequestQuery) collectField(ctx context.Context, oneNode bool
 				path  = append(path, alias)
 				query = (&AppointmentClient{config: _q.config}).Query()
 			)
+			if _q.withAppointment != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withAppointment
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
 				return err
+			}
+			if _q.withAppointment != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withAppointment = query
 		case "createdAt":
@@ -3243,8 +3502,15 @@ func (_q *ObservationQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&IndicatorClient{config: _q.config}).Query()
 			)
+			if _q.withIndicator != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withIndicator
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, indicatorImplementors)...); err != nil {
 				return err
+			}
+			if _q.withIndicator != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withIndicator = query
 			if _, ok := fieldSeen[observation.FieldIndicatorID]; !ok {
@@ -3789,8 +4055,15 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&PartnershipClient{config: _q.config}).Query()
 			)
+			if _q.withDerivedFrom != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withDerivedFrom
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
 				return err
+			}
+			if _q.withDerivedFrom != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withDerivedFrom = query
 			if _, ok := fieldSeen[partnership.FieldDerivedFromID]; !ok {
@@ -4039,8 +4312,15 @@ func (_q *PersonQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
+			if _q.withAffiliation != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withAffiliation
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withAffiliation != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withAffiliation = query
 			if _, ok := fieldSeen[person.FieldAffiliationID]; !ok {
@@ -4298,8 +4578,15 @@ func (_q *SeatAllocationQuery) collectField(ctx context.Context, oneNode bool, o
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
+			if _q.withBody != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withBody
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
+			}
+			if _q.withBody != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withBody = query
 			if _, ok := fieldSeen[seatallocation.FieldBodyID]; !ok {
@@ -4313,8 +4600,15 @@ func (_q *SeatAllocationQuery) collectField(ctx context.Context, oneNode bool, o
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
+			if _q.withNominatingOrganisation != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withNominatingOrganisation
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNominatingOrganisation != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withNominatingOrganisation = query
 			if _, ok := fieldSeen[seatallocation.FieldNominatingOrganisationID]; !ok {
@@ -4501,8 +4795,15 @@ func (_q *SignatoryQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				path  = append(path, alias)
 				query = (&PartnershipClient{config: _q.config}).Query()
 			)
+			if _q.withPartnership != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withPartnership
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
 				return err
+			}
+			if _q.withPartnership != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withPartnership = query
 			if _, ok := fieldSeen[signatory.FieldPartnershipID]; !ok {
@@ -4516,8 +4817,15 @@ func (_q *SignatoryQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
+			if _q.withOrganisation != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withOrganisation
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withOrganisation != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withOrganisation = query
 			if _, ok := fieldSeen[signatory.FieldOrganisationID]; !ok {
@@ -4531,8 +4839,15 @@ func (_q *SignatoryQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				path  = append(path, alias)
 				query = (&PersonClient{config: _q.config}).Query()
 			)
+			if _q.withPerson != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withPerson
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, personImplementors)...); err != nil {
 				return err
+			}
+			if _q.withPerson != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withPerson = query
 			if _, ok := fieldSeen[signatory.FieldPersonID]; !ok {
@@ -4787,8 +5102,15 @@ func (_q *WebhookDeliveryQuery) collectField(ctx context.Context, oneNode bool, 
 				path  = append(path, alias)
 				query = (&WebhookEndpointClient{config: _q.config}).Query()
 			)
+			if _q.withEndpoint != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withEndpoint
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, webhookendpointImplementors)...); err != nil {
 				return err
+			}
+			if _q.withEndpoint != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withEndpoint = query
 			if _, ok := fieldSeen[webhookdelivery.FieldEndpointID]; !ok {
@@ -4802,8 +5124,15 @@ func (_q *WebhookDeliveryQuery) collectField(ctx context.Context, oneNode bool, 
 				path  = append(path, alias)
 				query = (&ChangeEventClient{config: _q.config}).Query()
 			)
+			if _q.withEvent != nil {
+				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				query = _q.withEvent
+			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, changeeventImplementors)...); err != nil {
 				return err
+			}
+			if _q.withEvent != nil {
+				query.ctx.Fields = nil
 			}
 			_q.withEvent = query
 			if _, ok := fieldSeen[webhookdelivery.FieldEventID]; !ok {

@@ -2,7 +2,6 @@ package direct
 
 import (
 	"encoding/json"
-	"slices"
 	"strconv"
 
 	"entgo.io/contrib/entgql"
@@ -218,7 +217,6 @@ func (p *planner) fixed(sel ast.SelectionSet, typ string, names map[string]what,
 // object plans the selection sel of an object of table t.
 func (p *planner) object(t *table, sel ast.SelectionSet) (*selection, bool) {
 	s := &selection{t: t, parent: -1, sort: -1}
-	var toOne []string
 	for _, f := range graphql.CollectFields(p.oc, sel, t.implements) {
 		if !plain(f) || len(f.Arguments) > 0 {
 			return nil, false
@@ -244,13 +242,6 @@ func (p *planner) object(t *table, sel ast.SelectionSet) (*selection, bool) {
 				child.parent = child.key(column{name: e.fk, kind: kInt})
 				child.sort = child.key(column{name: e.sort, kind: e.sortKind})
 			} else {
-				// ent loads a to-one edge once per object, whatever its
-				// aliases (the last one's columns only): leave a second
-				// alias to it.
-				if slices.Contains(toOne, f.Name) {
-					return nil, false
-				}
-				toOne = append(toOne, f.Name)
 				o.what, o.at = wToOne, s.key(column{name: e.fk, kind: kIntNull})
 			}
 		} else {
