@@ -52,36 +52,56 @@ func main() {
 	if err := nullAwareCursors("./ent/gql_pagination.go"); err != nil {
 		log.Fatalf("entc: %v", err)
 	}
-	if err := sharedToOneEdges("./ent/gql_collection.go"); err != nil {
+	if err := sharedEdges("./ent/gql_collection.go"); err != nil {
 		log.Fatalf("entc: %v", err)
 	}
 }
 
-// toOneEdge matches the generated collection of a to-one edge: $1 the
-// statements up to its collectField call, $2 that call's block, $3 the
-// with-field it fills.
+// toOneEdge matches the generated collection of a to-one edge: $1 its
+// collectField call's block, $2 the indentation, $3 the with-field it fills.
 var toOneEdge = regexp.MustCompile(`(?m)^(\t+if err := query\.collectField\(ctx, oneNode, [^\n]+\n\t+return err\n\t+\}\n)(\t+)_q\.(with\w+) = query\n`)
 
-// sharedToOneEdges makes a to-one edge asked under several aliases load
-// once with every column, for all of them. entgql collected each alias
-// into a query of its own and kept the last, so the other aliases read
-// the columns only they asked for as zero values ("owner { name } o:
-// owner { id }" answered an empty name).
-func sharedToOneEdges(file string) error {
+// namedList matches the generated collection of a plain list (a to-many
+// edge without arguments; connections are collected otherwise): $1 the
+// end of its query's declaration and its collectField call's block, $2
+// the indentation, $3 the edge's Go name, $4 the rest of the statement
+// that names the list by its alias.
+var namedList = regexp.MustCompile(`(?m)^(\t+\)\n\t+if err := query\.collectField\(ctx, false, opCtx, field, path, [^\n]+\n\t+return err\n\t+\}\n)(\t+)_q\.WithNamed(\w+)(\(alias, func\(wq \*\w+Query\) \{\n\t+\*wq = \*query\n\t+\}\)\n)`)
+
+// sharedEdges makes an edge that one object's selection asks for again
+// under another alias load once, with every column, for all of them.
+// entgql collected each alias of a to-one edge into a query of its own
+// and kept the last, so the others read the columns only they asked for
+// as zero values ("owner { name } o: owner { id }" answered an empty
+// name). The aliases of a to-one edge now share its query; and since two
+// such aliases may ask for the same list by the same name inside it
+// ("seatAllocation { appointments { endsOn } } s: seatAllocation {
+// appointments { startsOn } }"), a list asked again under its name shares
+// its query too. Connections with arguments are left as they are.
+func sharedEdges(file string) error {
 	src, err := os.ReadFile(file)
 	if err != nil {
 		return err
 	}
-	n := 0
+	ones, lists := 0, 0
 	src = toOneEdge.ReplaceAllFunc(src, func(m []byte) []byte {
 		g := toOneEdge.FindSubmatch(m)
-		n++
-		indent, with := string(g[2]), string(g[3])
-		return fmt.Appendf(nil, "%sif _q.%s != nil {\n%s\t// The edge again under another alias: one query for all, every column (see ent/entc.go).\n%s\tquery = _q.%s\n%s}\n%s%sif _q.%s != nil {\n%s\tquery.ctx.Fields = nil\n%s}\n%s_q.%s = query\n",
-			indent, with, indent, indent, with, indent, g[1], indent, with, indent, indent, indent, with)
+		ones++
+		indent, with := string(g[2]), "_q."+string(g[3])
+		return fmt.Appendf(nil, "%[1]sif %[2]s != nil {\n%[1]s\t// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).\n%[1]s\tquery = %[2]s\n%[1]s}\n%[3]s%[1]sif %[2]s != nil {\n%[1]s\tquery.ctx.Fields = nil\n%[1]s}\n%[1]s%[2]s = query\n",
+			indent, with, g[1])
 	})
-	if n == 0 {
-		return fmt.Errorf("%s: no to-one edge collection to rewrite: has entgql's output changed?", file)
+	src = namedList.ReplaceAllFunc(src, func(m []byte) []byte {
+		g := namedList.FindSubmatch(m)
+		lists++
+		// g[1] starts with the declaration's closing parenthesis.
+		decl, rest, _ := bytes.Cut(g[1], []byte("\n"))
+		indent, named := string(g[2]), "_q.withNamed"+string(g[3])
+		return fmt.Appendf(nil, "%[4]s\n%[1]sif prev := %[2]s[alias]; prev != nil {\n%[1]s\t// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).\n%[1]s\tquery = prev\n%[1]s}\n%[5]s%[1]sif %[2]s[alias] != nil {\n%[1]s\tquery.ctx.Fields = nil\n%[1]s}\n%[1]s_q.WithNamed%[3]s%[6]s",
+			indent, named, g[3], decl, rest, g[4])
+	})
+	if ones == 0 || lists == 0 {
+		return fmt.Errorf("%s: %d to-one edges and %d lists to rewrite: has entgql's output changed?", file, ones, lists)
 	}
 	if src, err = format.Source(src); err != nil {
 		return fmt.Errorf("%s: %w", file, err)

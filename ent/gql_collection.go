@@ -197,7 +197,7 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				query = (&PersonClient{config: _q.config}).Query()
 			)
 			if _q.withPerson != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withPerson
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, personImplementors)...); err != nil {
@@ -219,7 +219,7 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				query = (&SeatAllocationClient{config: _q.config}).Query()
 			)
 			if _q.withSeatAllocation != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withSeatAllocation
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, seatallocationImplementors)...); err != nil {
@@ -241,7 +241,7 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
 			if _q.withOnBehalfOf != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withOnBehalfOf
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
@@ -263,7 +263,7 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				query = (&AppointmentClient{config: _q.config}).Query()
 			)
 			if _q.withAlternateFor != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withAlternateFor
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
@@ -284,8 +284,15 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&AppointmentClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedAlternates[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedAlternates[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedAlternates(alias, func(wq *AppointmentQuery) {
 				*wq = *query
@@ -298,7 +305,7 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				query = (&AppointmentClient{config: _q.config}).Query()
 			)
 			if _q.withPrevious != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withPrevious
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
@@ -320,7 +327,7 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				query = (&AppointmentClient{config: _q.config}).Query()
 			)
 			if _q.withNext != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withNext
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
@@ -338,7 +345,7 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				query = (&AppointmentClient{config: _q.config}).Query()
 			)
 			if _q.withReplaces != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withReplaces
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
@@ -360,7 +367,7 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				query = (&AppointmentClient{config: _q.config}).Query()
 			)
 			if _q.withReplacedBy != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withReplacedBy
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
@@ -378,7 +385,7 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				query = (&NominationRequestClient{config: _q.config}).Query()
 			)
 			if _q.withNomination != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withNomination
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, nominationrequestImplementors)...); err != nil {
@@ -669,7 +676,7 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
 			if _q.withOwner != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withOwner
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
@@ -690,8 +697,15 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&SeatAllocationClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedSeatAllocations[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, seatallocationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedSeatAllocations[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedSeatAllocations(alias, func(wq *SeatAllocationQuery) {
 				*wq = *query
@@ -703,8 +717,15 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedAdvisedBy[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedAdvisedBy[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedAdvisedBy(alias, func(wq *BodyQuery) {
 				*wq = *query
@@ -716,8 +737,15 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedAdvises[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedAdvises[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedAdvises(alias, func(wq *BodyQuery) {
 				*wq = *query
@@ -729,8 +757,15 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&PartnershipClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedPartnerships[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedPartnerships[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedPartnerships(alias, func(wq *PartnershipQuery) {
 				*wq = *query
@@ -742,8 +777,15 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&DecisionClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedDecisions[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, decisionImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedDecisions[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedDecisions(alias, func(wq *DecisionQuery) {
 				*wq = *query
@@ -755,8 +797,15 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&MeetingClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedMeetings[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, meetingImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedMeetings[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedMeetings(alias, func(wq *MeetingQuery) {
 				*wq = *query
@@ -768,8 +817,15 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&MilestoneClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedMilestones[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, milestoneImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedMilestones[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedMilestones(alias, func(wq *MilestoneQuery) {
 				*wq = *query
@@ -781,8 +837,15 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&MilestoneClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedResponsibleFor[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, milestoneImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedResponsibleFor[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedResponsibleFor(alias, func(wq *MilestoneQuery) {
 				*wq = *query
@@ -794,8 +857,15 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&FundingRoundClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedFundingRounds[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, fundingroundImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedFundingRounds[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedFundingRounds(alias, func(wq *FundingRoundQuery) {
 				*wq = *query
@@ -807,8 +877,15 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&MandateLinkClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedMandateLinks[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, mandatelinkImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedMandateLinks[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedMandateLinks(alias, func(wq *MandateLinkQuery) {
 				*wq = *query
@@ -820,8 +897,15 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedReplacedBy[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedReplacedBy[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedReplacedBy(alias, func(wq *BodyQuery) {
 				*wq = *query
@@ -833,8 +917,15 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedReplaces[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedReplaces[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedReplaces(alias, func(wq *BodyQuery) {
 				*wq = *query
@@ -1080,7 +1171,7 @@ func (_q *DecisionQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				query = (&BodyClient{config: _q.config}).Query()
 			)
 			if _q.withBody != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withBody
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
@@ -1102,7 +1193,7 @@ func (_q *DecisionQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				query = (&PartnershipClient{config: _q.config}).Query()
 			)
 			if _q.withPartnership != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withPartnership
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
@@ -1124,7 +1215,7 @@ func (_q *DecisionQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				query = (&InitiativeClient{config: _q.config}).Query()
 			)
 			if _q.withInitiative != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withInitiative
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
@@ -1285,7 +1376,7 @@ func (_q *EvaluationQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				query = (&InitiativeClient{config: _q.config}).Query()
 			)
 			if _q.withInitiative != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withInitiative
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
@@ -1436,7 +1527,7 @@ func (_q *FundingPoolQuery) collectField(ctx context.Context, oneNode bool, opCt
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
 			if _q.withOwner != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withOwner
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
@@ -1458,7 +1549,7 @@ func (_q *FundingPoolQuery) collectField(ctx context.Context, oneNode bool, opCt
 				query = (&PartnershipClient{config: _q.config}).Query()
 			)
 			if _q.withPartnership != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withPartnership
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
@@ -1479,8 +1570,15 @@ func (_q *FundingPoolQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&FundingRoundClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedRounds[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, fundingroundImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedRounds[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedRounds(alias, func(wq *FundingRoundQuery) {
 				*wq = *query
@@ -1612,7 +1710,7 @@ func (_q *FundingRoundQuery) collectField(ctx context.Context, oneNode bool, opC
 				query = (&FundingPoolClient{config: _q.config}).Query()
 			)
 			if _q.withPool != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withPool
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, fundingpoolImplementors)...); err != nil {
@@ -1634,7 +1732,7 @@ func (_q *FundingRoundQuery) collectField(ctx context.Context, oneNode bool, opC
 				query = (&BodyClient{config: _q.config}).Query()
 			)
 			if _q.withDecidingBody != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withDecidingBody
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
@@ -1655,8 +1753,15 @@ func (_q *FundingRoundQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&GrantApplicationClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedApplications[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, grantapplicationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedApplications[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedApplications(alias, func(wq *GrantApplicationQuery) {
 				*wq = *query
@@ -1803,7 +1908,7 @@ func (_q *GrantApplicationQuery) collectField(ctx context.Context, oneNode bool,
 				query = (&FundingRoundClient{config: _q.config}).Query()
 			)
 			if _q.withRound != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withRound
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, fundingroundImplementors)...); err != nil {
@@ -1825,7 +1930,7 @@ func (_q *GrantApplicationQuery) collectField(ctx context.Context, oneNode bool,
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
 			if _q.withApplicant != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withApplicant
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
@@ -1847,7 +1952,7 @@ func (_q *GrantApplicationQuery) collectField(ctx context.Context, oneNode bool,
 				query = (&InitiativeClient{config: _q.config}).Query()
 			)
 			if _q.withInitiative != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withInitiative
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
@@ -2007,8 +2112,15 @@ func (_q *IndicatorQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				path  = append(path, alias)
 				query = (&InitiativeClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedInitiatives[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedInitiatives[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedInitiatives(alias, func(wq *InitiativeQuery) {
 				*wq = *query
@@ -2020,8 +2132,15 @@ func (_q *IndicatorQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				path  = append(path, alias)
 				query = (&IndicatorTargetClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedTargets[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, indicatortargetImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedTargets[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedTargets(alias, func(wq *IndicatorTargetQuery) {
 				*wq = *query
@@ -2033,8 +2152,15 @@ func (_q *IndicatorQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				path  = append(path, alias)
 				query = (&ObservationClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedObservations[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, observationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedObservations[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedObservations(alias, func(wq *ObservationQuery) {
 				*wq = *query
@@ -2186,7 +2312,7 @@ func (_q *IndicatorTargetQuery) collectField(ctx context.Context, oneNode bool, 
 				query = (&IndicatorClient{config: _q.config}).Query()
 			)
 			if _q.withIndicator != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withIndicator
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, indicatorImplementors)...); err != nil {
@@ -2322,7 +2448,7 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				query = (&PartnershipClient{config: _q.config}).Query()
 			)
 			if _q.withPartnership != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withPartnership
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
@@ -2343,8 +2469,15 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&ThemeClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedThemes[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, themeImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedThemes[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedThemes(alias, func(wq *ThemeQuery) {
 				*wq = *query
@@ -2357,7 +2490,7 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
 			if _q.withLeadOrganisation != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withLeadOrganisation
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
@@ -2378,8 +2511,15 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&InitiativePartnerClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedPartners[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, initiativepartnerImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedPartners[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedPartners(alias, func(wq *InitiativePartnerQuery) {
 				*wq = *query
@@ -2391,8 +2531,15 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&IndicatorClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedIndicators[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, indicatorImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedIndicators[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedIndicators(alias, func(wq *IndicatorQuery) {
 				*wq = *query
@@ -2404,8 +2551,15 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&EvaluationClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedEvaluations[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, evaluationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedEvaluations[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedEvaluations(alias, func(wq *EvaluationQuery) {
 				*wq = *query
@@ -2417,8 +2571,15 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&DecisionClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedDecisions[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, decisionImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedDecisions[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedDecisions(alias, func(wq *DecisionQuery) {
 				*wq = *query
@@ -2430,8 +2591,15 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&MandateLinkClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedMandateLinks[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, mandatelinkImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedMandateLinks[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedMandateLinks(alias, func(wq *MandateLinkQuery) {
 				*wq = *query
@@ -2443,8 +2611,15 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&GrantApplicationClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedGrantApplications[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, grantapplicationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedGrantApplications[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedGrantApplications(alias, func(wq *GrantApplicationQuery) {
 				*wq = *query
@@ -2596,7 +2771,7 @@ func (_q *InitiativePartnerQuery) collectField(ctx context.Context, oneNode bool
 				query = (&InitiativeClient{config: _q.config}).Query()
 			)
 			if _q.withInitiative != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withInitiative
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
@@ -2618,7 +2793,7 @@ func (_q *InitiativePartnerQuery) collectField(ctx context.Context, oneNode bool
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
 			if _q.withOrganisation != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withOrganisation
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
@@ -2754,7 +2929,7 @@ func (_q *MandateLinkQuery) collectField(ctx context.Context, oneNode bool, opCt
 				query = (&BodyClient{config: _q.config}).Query()
 			)
 			if _q.withBody != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withBody
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
@@ -2776,7 +2951,7 @@ func (_q *MandateLinkQuery) collectField(ctx context.Context, oneNode bool, opCt
 				query = (&InitiativeClient{config: _q.config}).Query()
 			)
 			if _q.withInitiative != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withInitiative
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
@@ -2912,7 +3087,7 @@ func (_q *MeetingQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				query = (&BodyClient{config: _q.config}).Query()
 			)
 			if _q.withBody != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withBody
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
@@ -3053,7 +3228,7 @@ func (_q *MilestoneQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				query = (&PartnershipClient{config: _q.config}).Query()
 			)
 			if _q.withPartnership != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withPartnership
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
@@ -3075,7 +3250,7 @@ func (_q *MilestoneQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				query = (&BodyClient{config: _q.config}).Query()
 			)
 			if _q.withBody != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withBody
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
@@ -3097,7 +3272,7 @@ func (_q *MilestoneQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				query = (&BodyClient{config: _q.config}).Query()
 			)
 			if _q.withResponsibleBody != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withResponsibleBody
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
@@ -3119,7 +3294,7 @@ func (_q *MilestoneQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
 			if _q.withResponsibleOrganisation != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withResponsibleOrganisation
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
@@ -3275,7 +3450,7 @@ func (_q *NominationRequestQuery) collectField(ctx context.Context, oneNode bool
 				query = (&SeatAllocationClient{config: _q.config}).Query()
 			)
 			if _q.withSeatAllocation != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withSeatAllocation
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, seatallocationImplementors)...); err != nil {
@@ -3297,7 +3472,7 @@ func (_q *NominationRequestQuery) collectField(ctx context.Context, oneNode bool
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
 			if _q.withOrganisation != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withOrganisation
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
@@ -3319,7 +3494,7 @@ func (_q *NominationRequestQuery) collectField(ctx context.Context, oneNode bool
 				query = (&PersonClient{config: _q.config}).Query()
 			)
 			if _q.withNominee != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withNominee
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, personImplementors)...); err != nil {
@@ -3341,7 +3516,7 @@ func (_q *NominationRequestQuery) collectField(ctx context.Context, oneNode bool
 				query = (&AppointmentClient{config: _q.config}).Query()
 			)
 			if _q.withAppointment != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withAppointment
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
@@ -3503,7 +3678,7 @@ func (_q *ObservationQuery) collectField(ctx context.Context, oneNode bool, opCt
 				query = (&IndicatorClient{config: _q.config}).Query()
 			)
 			if _q.withIndicator != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withIndicator
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, indicatorImplementors)...); err != nil {
@@ -3643,8 +3818,15 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedMemberOf[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedMemberOf[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedMemberOf(alias, func(wq *OrganisationQuery) {
 				*wq = *query
@@ -3656,8 +3838,15 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedMembers[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedMembers[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedMembers(alias, func(wq *OrganisationQuery) {
 				*wq = *query
@@ -3758,8 +3947,15 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&NominationRequestClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedNominationRequests[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, nominationrequestImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedNominationRequests[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedNominationRequests(alias, func(wq *NominationRequestQuery) {
 				*wq = *query
@@ -3771,8 +3967,15 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&SignatoryClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedSignatures[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, signatoryImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedSignatures[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedSignatures(alias, func(wq *SignatoryQuery) {
 				*wq = *query
@@ -3784,8 +3987,15 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&InitiativeClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedLedInitiatives[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedLedInitiatives[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedLedInitiatives(alias, func(wq *InitiativeQuery) {
 				*wq = *query
@@ -3797,8 +4007,15 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&InitiativePartnerClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedInitiativeRoles[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, initiativepartnerImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedInitiativeRoles[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedInitiativeRoles(alias, func(wq *InitiativePartnerQuery) {
 				*wq = *query
@@ -3810,8 +4027,15 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&MilestoneClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedResponsibleFor[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, milestoneImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedResponsibleFor[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedResponsibleFor(alias, func(wq *MilestoneQuery) {
 				*wq = *query
@@ -3823,8 +4047,15 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&FundingPoolClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedFundingPools[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, fundingpoolImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedFundingPools[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedFundingPools(alias, func(wq *FundingPoolQuery) {
 				*wq = *query
@@ -3836,8 +4067,15 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&GrantApplicationClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedGrantApplications[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, grantapplicationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedGrantApplications[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedGrantApplications(alias, func(wq *GrantApplicationQuery) {
 				*wq = *query
@@ -3849,8 +4087,15 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&PersonClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedAffiliatedPeople[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, personImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedAffiliatedPeople[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedAffiliatedPeople(alias, func(wq *PersonQuery) {
 				*wq = *query
@@ -3862,8 +4107,15 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedOwnedBodies[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedOwnedBodies[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedOwnedBodies(alias, func(wq *BodyQuery) {
 				*wq = *query
@@ -3875,8 +4127,15 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&SeatAllocationClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedNominatedSeatAllocations[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, seatallocationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedNominatedSeatAllocations[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedNominatedSeatAllocations(alias, func(wq *SeatAllocationQuery) {
 				*wq = *query
@@ -3888,8 +4147,15 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&SeatAllocationClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedEligibleFor[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, seatallocationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedEligibleFor[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedEligibleFor(alias, func(wq *SeatAllocationQuery) {
 				*wq = *query
@@ -4056,7 +4322,7 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				query = (&PartnershipClient{config: _q.config}).Query()
 			)
 			if _q.withDerivedFrom != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withDerivedFrom
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
@@ -4077,8 +4343,15 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&PartnershipClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedDerivatives[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedDerivatives[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedDerivatives(alias, func(wq *PartnershipQuery) {
 				*wq = *query
@@ -4090,8 +4363,15 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedBodies[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedBodies[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedBodies(alias, func(wq *BodyQuery) {
 				*wq = *query
@@ -4103,8 +4383,15 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&SignatoryClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedSignatories[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, signatoryImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedSignatories[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedSignatories(alias, func(wq *SignatoryQuery) {
 				*wq = *query
@@ -4116,8 +4403,15 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&InitiativeClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedInitiatives[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedInitiatives[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedInitiatives(alias, func(wq *InitiativeQuery) {
 				*wq = *query
@@ -4129,8 +4423,15 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&DecisionClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedDecisions[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, decisionImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedDecisions[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedDecisions(alias, func(wq *DecisionQuery) {
 				*wq = *query
@@ -4142,8 +4443,15 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&MilestoneClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedMilestones[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, milestoneImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedMilestones[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedMilestones(alias, func(wq *MilestoneQuery) {
 				*wq = *query
@@ -4155,8 +4463,15 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&FundingPoolClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedFundingPools[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, fundingpoolImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedFundingPools[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedFundingPools(alias, func(wq *FundingPoolQuery) {
 				*wq = *query
@@ -4313,7 +4628,7 @@ func (_q *PersonQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
 			if _q.withAffiliation != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withAffiliation
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
@@ -4334,8 +4649,15 @@ func (_q *PersonQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&SignatoryClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedSignatures[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, signatoryImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedSignatures[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedSignatures(alias, func(wq *SignatoryQuery) {
 				*wq = *query
@@ -4347,8 +4669,15 @@ func (_q *PersonQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&NominationRequestClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedNominations[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, nominationrequestImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedNominations[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedNominations(alias, func(wq *NominationRequestQuery) {
 				*wq = *query
@@ -4579,7 +4908,7 @@ func (_q *SeatAllocationQuery) collectField(ctx context.Context, oneNode bool, o
 				query = (&BodyClient{config: _q.config}).Query()
 			)
 			if _q.withBody != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withBody
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
@@ -4601,7 +4930,7 @@ func (_q *SeatAllocationQuery) collectField(ctx context.Context, oneNode bool, o
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
 			if _q.withNominatingOrganisation != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withNominatingOrganisation
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
@@ -4622,8 +4951,15 @@ func (_q *SeatAllocationQuery) collectField(ctx context.Context, oneNode bool, o
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedEligibleOrganisations[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedEligibleOrganisations[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedEligibleOrganisations(alias, func(wq *OrganisationQuery) {
 				*wq = *query
@@ -4635,8 +4971,15 @@ func (_q *SeatAllocationQuery) collectField(ctx context.Context, oneNode bool, o
 				path  = append(path, alias)
 				query = (&NominationRequestClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedNominationRequests[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, nominationrequestImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedNominationRequests[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedNominationRequests(alias, func(wq *NominationRequestQuery) {
 				*wq = *query
@@ -4648,8 +4991,15 @@ func (_q *SeatAllocationQuery) collectField(ctx context.Context, oneNode bool, o
 				path  = append(path, alias)
 				query = (&AppointmentClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedAppointments[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedAppointments[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedAppointments(alias, func(wq *AppointmentQuery) {
 				*wq = *query
@@ -4796,7 +5146,7 @@ func (_q *SignatoryQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				query = (&PartnershipClient{config: _q.config}).Query()
 			)
 			if _q.withPartnership != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withPartnership
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
@@ -4818,7 +5168,7 @@ func (_q *SignatoryQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
 			if _q.withOrganisation != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withOrganisation
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
@@ -4840,7 +5190,7 @@ func (_q *SignatoryQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				query = (&PersonClient{config: _q.config}).Query()
 			)
 			if _q.withPerson != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withPerson
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, personImplementors)...); err != nil {
@@ -4980,8 +5330,15 @@ func (_q *ThemeQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				path  = append(path, alias)
 				query = (&InitiativeClient{config: _q.config}).Query()
 			)
+			if prev := _q.withNamedInitiatives[alias]; prev != nil {
+				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
+				query = prev
+			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
 				return err
+			}
+			if _q.withNamedInitiatives[alias] != nil {
+				query.ctx.Fields = nil
 			}
 			_q.WithNamedInitiatives(alias, func(wq *InitiativeQuery) {
 				*wq = *query
@@ -5103,7 +5460,7 @@ func (_q *WebhookDeliveryQuery) collectField(ctx context.Context, oneNode bool, 
 				query = (&WebhookEndpointClient{config: _q.config}).Query()
 			)
 			if _q.withEndpoint != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withEndpoint
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, webhookendpointImplementors)...); err != nil {
@@ -5125,7 +5482,7 @@ func (_q *WebhookDeliveryQuery) collectField(ctx context.Context, oneNode bool, 
 				query = (&ChangeEventClient{config: _q.config}).Query()
 			)
 			if _q.withEvent != nil {
-				// The edge again under another alias: one query for all, every column (see ent/entc.go).
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
 				query = _q.withEvent
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, changeeventImplementors)...); err != nil {

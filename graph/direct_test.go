@@ -215,11 +215,16 @@ func TestDirectMatchesEnt(t *testing.T) {
 						after = *info.EndCursor
 					}
 				}
-				// A to-one edge under two aliases (ent/entc.go: sharedToOneEdges).
+				// A to-one edge under two aliases, and lists of the same name
+				// inside them, two levels deep (ent/entc.go: sharedEdges).
 				out := mustAnswer(role, `{ bodies(first: 5) { edges { node { owner { name } o2: owner { id } } } }
-					appointments(first: 5) { edges { node { person { name email } p2: person { id } } } } }`, nil)
-				if !bytes.Contains(out, []byte(`"owner":{"name":"Region`)) {
-					t.Fatalf("the first alias of owner lost its name: %s", out)
+					appointments(first: 10) { edges { node { person { name email } p2: person { id }
+						seatAllocation { appointments { endsOn person { name } } body { seatAllocations { label } } }
+						s2: seatAllocation { appointments { startsOn person { title } } body { seatAllocations { id } } } } } } }`, nil)
+				for _, want := range []string{`"owner":{"name":"Region`, `"endsOn":"2021-12-31","person":{"name":"Ada`, `"seatAllocations":[{"label":"Formand"}`} {
+					if !bytes.Contains(out, []byte(want)) {
+						t.Fatalf("the first alias lost %s: %s", want, out)
+					}
 				}
 				// The benchmark's shape, four levels deep.
 				mustAnswer(role, `{ bodies(first: 20) { edges { node { id name seatAllocations { id role
