@@ -23,6 +23,7 @@ package direct
 import (
 	"bytes"
 	"context"
+	"fmt"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
@@ -124,12 +125,12 @@ func (l *loader) count(t *table) (int, error) {
 	query, args := entsql.Dialect(l.r.dialect).Select(entsql.Count("*")).From(entsql.Table(t.name)).Query()
 	var rs entsql.Rows
 	if err := l.r.drv.Query(l.ctx, query, args, &rs); err != nil {
-		return 0, err
+		return 0, fmt.Errorf("direct: count %s: %w", t.name, err)
 	}
 	defer rs.Close()
 	n, err := entsql.ScanInt(rs)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("direct: count %s: %w", t.name, err)
 	}
 	return n, rs.Close()
 }
