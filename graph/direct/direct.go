@@ -79,17 +79,18 @@ func (r *Reader) answer(ctx context.Context, plan []*root, b *bytes.Buffer) erro
 		}
 		b.WriteString(rt.key)
 		var (
-			nodes   = emptyRows(rt.nodes)
+			nodes   *rows
 			hasNext bool
 			total   int
 			err     error
 		)
-		if rt.edges {
+		if !rt.edges {
+			nodes = emptyRows(rt.nodes)
+		} else {
 			var where *entsql.Predicate
 			if rt.after != nil {
 				where = entsql.GT(entsql.Table(rt.t.name).C("id"), *rt.after)
 			}
-			nodes.release()
 			if nodes, err = l.load(rt.nodes, where, rt.first+1, true); err != nil {
 				return err
 			}

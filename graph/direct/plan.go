@@ -50,6 +50,9 @@ type selection struct {
 	parent, sort int
 }
 
+// newSelection is an empty selection of t.
+func newSelection(t *table) *selection { return &selection{t: t, parent: -1, sort: -1} }
+
 // key adds c to the kept integers and returns its index.
 func (s *selection) key(c column) int {
 	s.keys = append(s.keys, c)
@@ -177,7 +180,7 @@ func (p *planner) root(f graphql.CollectedField) (*root, bool) {
 	r.count = r.count || pageInfo && !r.edges
 	if r.nodes == nil {
 		// Cursors and page info need the rows' ids all the same.
-		r.nodes = &selection{t: t, parent: -1, sort: -1}
+		r.nodes = newSelection(t)
 	}
 	return r, true
 }
@@ -216,7 +219,7 @@ func (p *planner) fixed(sel ast.SelectionSet, typ string, names map[string]what,
 
 // object plans the selection sel of an object of table t.
 func (p *planner) object(t *table, sel ast.SelectionSet) (*selection, bool) {
-	s := &selection{t: t, parent: -1, sort: -1}
+	s := newSelection(t)
 	for _, f := range graphql.CollectFields(p.oc, sel, t.implements) {
 		if !plain(f) || len(f.Arguments) > 0 {
 			return nil, false
@@ -225,7 +228,7 @@ func (p *planner) object(t *table, sel ast.SelectionSet) (*selection, bool) {
 		if f.Name == "__typename" {
 			o.what, o.text = wConst, strconv.Quote(t.typ)
 		} else if c, ok := t.fields[f.Name]; ok {
-			if c.redacted && !p.reader {
+			if !p.reader && t.redacted(c) {
 				o.what = wNull
 			} else {
 				o.what, o.at = wColumn, len(s.scalars)

@@ -9,6 +9,7 @@ import (
 
 	gen "github.com/pactreg/pactreg/ent"
 	"github.com/pactreg/pactreg/ent/appointment"
+	"github.com/pactreg/pactreg/ent/authz"
 	"github.com/pactreg/pactreg/ent/body"
 	"github.com/pactreg/pactreg/ent/organisation"
 	"github.com/pactreg/pactreg/ent/person"
@@ -34,9 +35,6 @@ const (
 type column struct {
 	name string
 	kind kind
-	// redacted: blanked for viewers below READER, as the entity's
-	// authz.RedactContactData interceptor blanks it on the ent path.
-	redacted bool
 }
 
 // edge is a GraphQL field that reads rows of another table: to one row by
@@ -63,12 +61,16 @@ type table struct {
 	policy func(context.Context, *gen.Client) error
 }
 
+// redacted reports whether c is blanked for viewers below READER, as the
+// entity's authz.RedactContactData blanks it on the ent path.
+func (t *table) redacted(c column) bool { return slices.Contains(authz.ContactData[t.typ], c.name) }
+
 // common are the columns every entity has (ent/schema's mixin).
 func common(fields map[string]column) map[string]column {
-	fields["id"] = column{"id", kID, false}
-	fields["createdAt"] = column{"created_at", kTime, false}
-	fields["updatedAt"] = column{"updated_at", kTime, false}
-	fields["version"] = column{"version", kInt, false}
+	fields["id"] = column{"id", kID}
+	fields["createdAt"] = column{"created_at", kTime}
+	fields["updatedAt"] = column{"updated_at", kTime}
+	fields["version"] = column{"version", kInt}
 	return fields
 }
 
@@ -99,17 +101,17 @@ func init() {
 	organisations = &table{
 		typ: "Organisation", implements: node("Organisation"), name: organisation.Table,
 		fields: common(map[string]column{
-			"name":              {organisation.FieldName, kString, false},
-			"shortName":         {organisation.FieldShortName, kString, false},
-			"kind":              {organisation.FieldKind, kString, false},
-			"cvr":               {organisation.FieldCvr, kStringNull, false},
-			"pNumber":           {organisation.FieldPNumber, kStringNull, false},
-			"municipalityCode":  {organisation.FieldMunicipalityCode, kStringNull, false},
-			"institutionNumber": {organisation.FieldInstitutionNumber, kStringNull, false},
-			"website":           {organisation.FieldWebsite, kString, false},
-			"email":             {organisation.FieldEmail, kString, false},
-			"foundedOn":         {organisation.FieldFoundedOn, kDateNull, false},
-			"dissolvedOn":       {organisation.FieldDissolvedOn, kDateNull, false},
+			"name":              {organisation.FieldName, kString},
+			"shortName":         {organisation.FieldShortName, kString},
+			"kind":              {organisation.FieldKind, kString},
+			"cvr":               {organisation.FieldCvr, kStringNull},
+			"pNumber":           {organisation.FieldPNumber, kStringNull},
+			"municipalityCode":  {organisation.FieldMunicipalityCode, kStringNull},
+			"institutionNumber": {organisation.FieldInstitutionNumber, kStringNull},
+			"website":           {organisation.FieldWebsite, kString},
+			"email":             {organisation.FieldEmail, kString},
+			"foundedOn":         {organisation.FieldFoundedOn, kDateNull},
+			"dissolvedOn":       {organisation.FieldDissolvedOn, kDateNull},
 		}),
 		edges:  map[string]*edge{},
 		policy: queryPolicy(&organisation.Policy, func(c *gen.Client) *gen.OrganisationQuery { return c.Organisation.Query() }),
@@ -117,12 +119,12 @@ func init() {
 	people = &table{
 		typ: "Person", implements: node("Person"), name: person.Table,
 		fields: common(map[string]column{
-			"name":          {person.FieldName, kString, false},
-			"title":         {person.FieldTitle, kString, false},
-			"email":         {person.FieldEmail, kStringNull, true},
-			"phone":         {person.FieldPhone, kStringNull, true},
-			"affiliationID": {person.FieldAffiliationID, kIDNull, false},
-			"gender":        {person.FieldGender, kStringNull, true},
+			"name":          {person.FieldName, kString},
+			"title":         {person.FieldTitle, kString},
+			"email":         {person.FieldEmail, kStringNull},
+			"phone":         {person.FieldPhone, kStringNull},
+			"affiliationID": {person.FieldAffiliationID, kIDNull},
+			"gender":        {person.FieldGender, kStringNull},
 		}),
 		edges: map[string]*edge{
 			"affiliation": {target: organisations, fk: person.FieldAffiliationID},
@@ -132,43 +134,43 @@ func init() {
 	bodies = &table{
 		typ: "Body", implements: node("Body"), name: body.Table,
 		fields: common(map[string]column{
-			"name":                {body.FieldName, kString, false},
-			"shortName":           {body.FieldShortName, kString, false},
-			"kind":                {body.FieldKind, kString, false},
-			"description":         {body.FieldDescription, kString, false},
-			"establishedOn":       {body.FieldEstablishedOn, kDateNull, false},
-			"dissolvedOn":         {body.FieldDissolvedOn, kDateNull, false},
-			"ownerID":             {body.FieldOwnerID, kIDNull, false},
-			"defaultTermMonths":   {body.FieldDefaultTermMonths, kIntNull, false},
-			"maxConsecutiveTerms": {body.FieldMaxConsecutiveTerms, kIntNull, false},
+			"name":                {body.FieldName, kString},
+			"shortName":           {body.FieldShortName, kString},
+			"kind":                {body.FieldKind, kString},
+			"description":         {body.FieldDescription, kString},
+			"establishedOn":       {body.FieldEstablishedOn, kDateNull},
+			"dissolvedOn":         {body.FieldDissolvedOn, kDateNull},
+			"ownerID":             {body.FieldOwnerID, kIDNull},
+			"defaultTermMonths":   {body.FieldDefaultTermMonths, kIntNull},
+			"maxConsecutiveTerms": {body.FieldMaxConsecutiveTerms, kIntNull},
 		}),
 		policy: queryPolicy(&body.Policy, func(c *gen.Client) *gen.BodyQuery { return c.Body.Query() }),
 	}
 	seatAllocations = &table{
 		typ: "SeatAllocation", implements: node("SeatAllocation"), name: seatallocation.Table,
 		fields: common(map[string]column{
-			"label":                    {seatallocation.FieldLabel, kString, false},
-			"seats":                    {seatallocation.FieldSeats, kInt, false},
-			"role":                     {seatallocation.FieldRole, kString, false},
-			"bodyID":                   {seatallocation.FieldBodyID, kID, false},
-			"nominatingOrganisationID": {seatallocation.FieldNominatingOrganisationID, kIDNull, false},
-			"position":                 {seatallocation.FieldPosition, kInt, false},
+			"label":                    {seatallocation.FieldLabel, kString},
+			"seats":                    {seatallocation.FieldSeats, kInt},
+			"role":                     {seatallocation.FieldRole, kString},
+			"bodyID":                   {seatallocation.FieldBodyID, kID},
+			"nominatingOrganisationID": {seatallocation.FieldNominatingOrganisationID, kIDNull},
+			"position":                 {seatallocation.FieldPosition, kInt},
 		}),
 		policy: queryPolicy(&seatallocation.Policy, func(c *gen.Client) *gen.SeatAllocationQuery { return c.SeatAllocation.Query() }),
 	}
 	appointments = &table{
 		typ: "Appointment", implements: node("Appointment"), name: appointment.Table,
 		fields: common(map[string]column{
-			"startsOn":         {appointment.FieldStartsOn, kDate, false},
-			"endsOn":           {appointment.FieldEndsOn, kDateNull, false},
-			"personID":         {appointment.FieldPersonID, kID, false},
-			"seatAllocationID": {appointment.FieldSeatAllocationID, kID, false},
-			"onBehalfOfID":     {appointment.FieldOnBehalfOfID, kID, false},
-			"endReason":        {appointment.FieldEndReason, kStringNull, false},
-			"alternateForID":   {appointment.FieldAlternateForID, kIDNull, false},
-			"previousID":       {appointment.FieldPreviousID, kIDNull, false},
-			"replacesID":       {appointment.FieldReplacesID, kIDNull, false},
-			"note":             {appointment.FieldNote, kStringNull, true},
+			"startsOn":         {appointment.FieldStartsOn, kDate},
+			"endsOn":           {appointment.FieldEndsOn, kDateNull},
+			"personID":         {appointment.FieldPersonID, kID},
+			"seatAllocationID": {appointment.FieldSeatAllocationID, kID},
+			"onBehalfOfID":     {appointment.FieldOnBehalfOfID, kID},
+			"endReason":        {appointment.FieldEndReason, kStringNull},
+			"alternateForID":   {appointment.FieldAlternateForID, kIDNull},
+			"previousID":       {appointment.FieldPreviousID, kIDNull},
+			"replacesID":       {appointment.FieldReplacesID, kIDNull},
+			"note":             {appointment.FieldNote, kStringNull},
 		}),
 		policy: queryPolicy(&appointment.Policy, func(c *gen.Client) *gen.AppointmentQuery { return c.Appointment.Query() }),
 	}
