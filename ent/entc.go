@@ -88,17 +88,16 @@ func sharedEdges(file string) error {
 		g := toOneEdge.FindSubmatch(m)
 		ones++
 		indent, with := string(g[2]), "_q."+string(g[3])
-		return fmt.Appendf(nil, "%[1]sif %[2]s != nil {\n%[1]s\t// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).\n%[1]s\tquery = %[2]s\n%[1]s}\n%[3]s%[1]sif %[2]s != nil {\n%[1]s\tquery.ctx.Fields = nil\n%[1]s}\n%[1]s%[2]s = query\n",
-			indent, with, g[1])
+		return fmt.Appendf(shared(indent, with, g[1]), "%s%s = query\n", indent, with)
 	})
 	src = namedList.ReplaceAllFunc(src, func(m []byte) []byte {
 		g := namedList.FindSubmatch(m)
 		lists++
 		// g[1] starts with the declaration's closing parenthesis.
 		decl, rest, _ := bytes.Cut(g[1], []byte("\n"))
-		indent, named := string(g[2]), "_q.withNamed"+string(g[3])
-		return fmt.Appendf(nil, "%[4]s\n%[1]sif prev := %[2]s[alias]; prev != nil {\n%[1]s\t// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).\n%[1]s\tquery = prev\n%[1]s}\n%[5]s%[1]sif %[2]s[alias] != nil {\n%[1]s\tquery.ctx.Fields = nil\n%[1]s}\n%[1]s_q.WithNamed%[3]s%[6]s",
-			indent, named, g[3], decl, rest, g[4])
+		indent := string(g[2])
+		out := append(append(decl, '\n'), shared(indent, "_q.withNamed"+string(g[3])+"[alias]", rest)...)
+		return fmt.Appendf(out, "%s_q.WithNamed%s%s", indent, g[3], g[4])
 	})
 	if ones == 0 || lists == 0 {
 		return fmt.Errorf("%s: %d to-one edges and %d lists to rewrite: has entgql's output changed?", file, ones, lists)
@@ -107,6 +106,14 @@ func sharedEdges(file string) error {
 		return fmt.Errorf("%s: %w", file, err)
 	}
 	return os.WriteFile(file, src, 0o644)
+}
+
+// shared writes block, a collectField call into query, so that it collects
+// into prev (an expression) instead when prev is not nil, which then loads
+// every column.
+func shared(indent, prev string, block []byte) []byte {
+	return fmt.Appendf(nil, "%[1]sif p := %[2]s; p != nil {\n%[1]s\t// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).\n%[1]s\tquery = p\n%[1]s}\n%[3]s%[1]sif %[2]s != nil {\n%[1]s\tquery.ctx.Fields = nil\n%[1]s}\n",
+		indent, prev, block)
 }
 
 // nullAwareCursors makes the generated pagination continue after a cursor

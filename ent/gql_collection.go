@@ -196,9 +196,9 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&PersonClient{config: _q.config}).Query()
 			)
-			if _q.withPerson != nil {
+			if p := _q.withPerson; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withPerson
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, personImplementors)...); err != nil {
 				return err
@@ -218,9 +218,9 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&SeatAllocationClient{config: _q.config}).Query()
 			)
-			if _q.withSeatAllocation != nil {
+			if p := _q.withSeatAllocation; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withSeatAllocation
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, seatallocationImplementors)...); err != nil {
 				return err
@@ -240,9 +240,9 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
-			if _q.withOnBehalfOf != nil {
+			if p := _q.withOnBehalfOf; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withOnBehalfOf
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
@@ -262,9 +262,9 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&AppointmentClient{config: _q.config}).Query()
 			)
-			if _q.withAlternateFor != nil {
+			if p := _q.withAlternateFor; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withAlternateFor
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
 				return err
@@ -284,9 +284,9 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&AppointmentClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedAlternates[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedAlternates[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
 				return err
@@ -304,9 +304,9 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&AppointmentClient{config: _q.config}).Query()
 			)
-			if _q.withPrevious != nil {
+			if p := _q.withPrevious; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withPrevious
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
 				return err
@@ -326,9 +326,9 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&AppointmentClient{config: _q.config}).Query()
 			)
-			if _q.withNext != nil {
+			if p := _q.withNext; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withNext
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
 				return err
@@ -344,9 +344,9 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&AppointmentClient{config: _q.config}).Query()
 			)
-			if _q.withReplaces != nil {
+			if p := _q.withReplaces; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withReplaces
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
 				return err
@@ -366,9 +366,9 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&AppointmentClient{config: _q.config}).Query()
 			)
-			if _q.withReplacedBy != nil {
+			if p := _q.withReplacedBy; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withReplacedBy
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
 				return err
@@ -384,9 +384,9 @@ func (_q *AppointmentQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&NominationRequestClient{config: _q.config}).Query()
 			)
-			if _q.withNomination != nil {
+			if p := _q.withNomination; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withNomination
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, nominationrequestImplementors)...); err != nil {
 				return err
@@ -675,9 +675,9 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
-			if _q.withOwner != nil {
+			if p := _q.withOwner; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withOwner
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
@@ -697,9 +697,9 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&SeatAllocationClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedSeatAllocations[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedSeatAllocations[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, seatallocationImplementors)...); err != nil {
 				return err
@@ -717,9 +717,9 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedAdvisedBy[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedAdvisedBy[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
@@ -737,9 +737,9 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedAdvises[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedAdvises[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
@@ -757,9 +757,9 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&PartnershipClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedPartnerships[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedPartnerships[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
 				return err
@@ -777,9 +777,9 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&DecisionClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedDecisions[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedDecisions[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, decisionImplementors)...); err != nil {
 				return err
@@ -797,9 +797,9 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&MeetingClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedMeetings[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedMeetings[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, meetingImplementors)...); err != nil {
 				return err
@@ -817,9 +817,9 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&MilestoneClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedMilestones[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedMilestones[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, milestoneImplementors)...); err != nil {
 				return err
@@ -837,9 +837,9 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&MilestoneClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedResponsibleFor[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedResponsibleFor[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, milestoneImplementors)...); err != nil {
 				return err
@@ -857,9 +857,9 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&FundingRoundClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedFundingRounds[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedFundingRounds[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, fundingroundImplementors)...); err != nil {
 				return err
@@ -877,9 +877,9 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&MandateLinkClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedMandateLinks[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedMandateLinks[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, mandatelinkImplementors)...); err != nil {
 				return err
@@ -897,9 +897,9 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedReplacedBy[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedReplacedBy[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
@@ -917,9 +917,9 @@ func (_q *BodyQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedReplaces[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedReplaces[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
@@ -1170,9 +1170,9 @@ func (_q *DecisionQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
-			if _q.withBody != nil {
+			if p := _q.withBody; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withBody
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
@@ -1192,9 +1192,9 @@ func (_q *DecisionQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				path  = append(path, alias)
 				query = (&PartnershipClient{config: _q.config}).Query()
 			)
-			if _q.withPartnership != nil {
+			if p := _q.withPartnership; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withPartnership
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
 				return err
@@ -1214,9 +1214,9 @@ func (_q *DecisionQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				path  = append(path, alias)
 				query = (&InitiativeClient{config: _q.config}).Query()
 			)
-			if _q.withInitiative != nil {
+			if p := _q.withInitiative; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withInitiative
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
 				return err
@@ -1375,9 +1375,9 @@ func (_q *EvaluationQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&InitiativeClient{config: _q.config}).Query()
 			)
-			if _q.withInitiative != nil {
+			if p := _q.withInitiative; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withInitiative
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
 				return err
@@ -1526,9 +1526,9 @@ func (_q *FundingPoolQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
-			if _q.withOwner != nil {
+			if p := _q.withOwner; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withOwner
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
@@ -1548,9 +1548,9 @@ func (_q *FundingPoolQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&PartnershipClient{config: _q.config}).Query()
 			)
-			if _q.withPartnership != nil {
+			if p := _q.withPartnership; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withPartnership
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
 				return err
@@ -1570,9 +1570,9 @@ func (_q *FundingPoolQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&FundingRoundClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedRounds[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedRounds[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, fundingroundImplementors)...); err != nil {
 				return err
@@ -1709,9 +1709,9 @@ func (_q *FundingRoundQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&FundingPoolClient{config: _q.config}).Query()
 			)
-			if _q.withPool != nil {
+			if p := _q.withPool; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withPool
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, fundingpoolImplementors)...); err != nil {
 				return err
@@ -1731,9 +1731,9 @@ func (_q *FundingRoundQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
-			if _q.withDecidingBody != nil {
+			if p := _q.withDecidingBody; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withDecidingBody
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
@@ -1753,9 +1753,9 @@ func (_q *FundingRoundQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&GrantApplicationClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedApplications[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedApplications[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, grantapplicationImplementors)...); err != nil {
 				return err
@@ -1907,9 +1907,9 @@ func (_q *GrantApplicationQuery) collectField(ctx context.Context, oneNode bool,
 				path  = append(path, alias)
 				query = (&FundingRoundClient{config: _q.config}).Query()
 			)
-			if _q.withRound != nil {
+			if p := _q.withRound; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withRound
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, fundingroundImplementors)...); err != nil {
 				return err
@@ -1929,9 +1929,9 @@ func (_q *GrantApplicationQuery) collectField(ctx context.Context, oneNode bool,
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
-			if _q.withApplicant != nil {
+			if p := _q.withApplicant; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withApplicant
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
@@ -1951,9 +1951,9 @@ func (_q *GrantApplicationQuery) collectField(ctx context.Context, oneNode bool,
 				path  = append(path, alias)
 				query = (&InitiativeClient{config: _q.config}).Query()
 			)
-			if _q.withInitiative != nil {
+			if p := _q.withInitiative; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withInitiative
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
 				return err
@@ -2112,9 +2112,9 @@ func (_q *IndicatorQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				path  = append(path, alias)
 				query = (&InitiativeClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedInitiatives[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedInitiatives[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
 				return err
@@ -2132,9 +2132,9 @@ func (_q *IndicatorQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				path  = append(path, alias)
 				query = (&IndicatorTargetClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedTargets[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedTargets[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, indicatortargetImplementors)...); err != nil {
 				return err
@@ -2152,9 +2152,9 @@ func (_q *IndicatorQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				path  = append(path, alias)
 				query = (&ObservationClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedObservations[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedObservations[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, observationImplementors)...); err != nil {
 				return err
@@ -2311,9 +2311,9 @@ func (_q *IndicatorTargetQuery) collectField(ctx context.Context, oneNode bool, 
 				path  = append(path, alias)
 				query = (&IndicatorClient{config: _q.config}).Query()
 			)
-			if _q.withIndicator != nil {
+			if p := _q.withIndicator; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withIndicator
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, indicatorImplementors)...); err != nil {
 				return err
@@ -2447,9 +2447,9 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&PartnershipClient{config: _q.config}).Query()
 			)
-			if _q.withPartnership != nil {
+			if p := _q.withPartnership; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withPartnership
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
 				return err
@@ -2469,9 +2469,9 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&ThemeClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedThemes[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedThemes[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, themeImplementors)...); err != nil {
 				return err
@@ -2489,9 +2489,9 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
-			if _q.withLeadOrganisation != nil {
+			if p := _q.withLeadOrganisation; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withLeadOrganisation
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
@@ -2511,9 +2511,9 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&InitiativePartnerClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedPartners[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedPartners[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, initiativepartnerImplementors)...); err != nil {
 				return err
@@ -2531,9 +2531,9 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&IndicatorClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedIndicators[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedIndicators[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, indicatorImplementors)...); err != nil {
 				return err
@@ -2551,9 +2551,9 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&EvaluationClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedEvaluations[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedEvaluations[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, evaluationImplementors)...); err != nil {
 				return err
@@ -2571,9 +2571,9 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&DecisionClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedDecisions[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedDecisions[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, decisionImplementors)...); err != nil {
 				return err
@@ -2591,9 +2591,9 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&MandateLinkClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedMandateLinks[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedMandateLinks[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, mandatelinkImplementors)...); err != nil {
 				return err
@@ -2611,9 +2611,9 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&GrantApplicationClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedGrantApplications[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedGrantApplications[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, grantapplicationImplementors)...); err != nil {
 				return err
@@ -2770,9 +2770,9 @@ func (_q *InitiativePartnerQuery) collectField(ctx context.Context, oneNode bool
 				path  = append(path, alias)
 				query = (&InitiativeClient{config: _q.config}).Query()
 			)
-			if _q.withInitiative != nil {
+			if p := _q.withInitiative; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withInitiative
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
 				return err
@@ -2792,9 +2792,9 @@ func (_q *InitiativePartnerQuery) collectField(ctx context.Context, oneNode bool
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
-			if _q.withOrganisation != nil {
+			if p := _q.withOrganisation; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withOrganisation
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
@@ -2928,9 +2928,9 @@ func (_q *MandateLinkQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
-			if _q.withBody != nil {
+			if p := _q.withBody; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withBody
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
@@ -2950,9 +2950,9 @@ func (_q *MandateLinkQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&InitiativeClient{config: _q.config}).Query()
 			)
-			if _q.withInitiative != nil {
+			if p := _q.withInitiative; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withInitiative
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
 				return err
@@ -3086,9 +3086,9 @@ func (_q *MeetingQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
-			if _q.withBody != nil {
+			if p := _q.withBody; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withBody
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
@@ -3227,9 +3227,9 @@ func (_q *MilestoneQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				path  = append(path, alias)
 				query = (&PartnershipClient{config: _q.config}).Query()
 			)
-			if _q.withPartnership != nil {
+			if p := _q.withPartnership; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withPartnership
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
 				return err
@@ -3249,9 +3249,9 @@ func (_q *MilestoneQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
-			if _q.withBody != nil {
+			if p := _q.withBody; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withBody
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
@@ -3271,9 +3271,9 @@ func (_q *MilestoneQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
-			if _q.withResponsibleBody != nil {
+			if p := _q.withResponsibleBody; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withResponsibleBody
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
@@ -3293,9 +3293,9 @@ func (_q *MilestoneQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
-			if _q.withResponsibleOrganisation != nil {
+			if p := _q.withResponsibleOrganisation; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withResponsibleOrganisation
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
@@ -3449,9 +3449,9 @@ func (_q *NominationRequestQuery) collectField(ctx context.Context, oneNode bool
 				path  = append(path, alias)
 				query = (&SeatAllocationClient{config: _q.config}).Query()
 			)
-			if _q.withSeatAllocation != nil {
+			if p := _q.withSeatAllocation; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withSeatAllocation
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, seatallocationImplementors)...); err != nil {
 				return err
@@ -3471,9 +3471,9 @@ func (_q *NominationRequestQuery) collectField(ctx context.Context, oneNode bool
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
-			if _q.withOrganisation != nil {
+			if p := _q.withOrganisation; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withOrganisation
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
@@ -3493,9 +3493,9 @@ func (_q *NominationRequestQuery) collectField(ctx context.Context, oneNode bool
 				path  = append(path, alias)
 				query = (&PersonClient{config: _q.config}).Query()
 			)
-			if _q.withNominee != nil {
+			if p := _q.withNominee; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withNominee
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, personImplementors)...); err != nil {
 				return err
@@ -3515,9 +3515,9 @@ func (_q *NominationRequestQuery) collectField(ctx context.Context, oneNode bool
 				path  = append(path, alias)
 				query = (&AppointmentClient{config: _q.config}).Query()
 			)
-			if _q.withAppointment != nil {
+			if p := _q.withAppointment; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withAppointment
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
 				return err
@@ -3677,9 +3677,9 @@ func (_q *ObservationQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&IndicatorClient{config: _q.config}).Query()
 			)
-			if _q.withIndicator != nil {
+			if p := _q.withIndicator; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withIndicator
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, indicatorImplementors)...); err != nil {
 				return err
@@ -3818,9 +3818,9 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedMemberOf[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedMemberOf[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
@@ -3838,9 +3838,9 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedMembers[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedMembers[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
@@ -3947,9 +3947,9 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&NominationRequestClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedNominationRequests[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedNominationRequests[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, nominationrequestImplementors)...); err != nil {
 				return err
@@ -3967,9 +3967,9 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&SignatoryClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedSignatures[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedSignatures[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, signatoryImplementors)...); err != nil {
 				return err
@@ -3987,9 +3987,9 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&InitiativeClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedLedInitiatives[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedLedInitiatives[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
 				return err
@@ -4007,9 +4007,9 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&InitiativePartnerClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedInitiativeRoles[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedInitiativeRoles[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, initiativepartnerImplementors)...); err != nil {
 				return err
@@ -4027,9 +4027,9 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&MilestoneClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedResponsibleFor[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedResponsibleFor[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, milestoneImplementors)...); err != nil {
 				return err
@@ -4047,9 +4047,9 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&FundingPoolClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedFundingPools[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedFundingPools[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, fundingpoolImplementors)...); err != nil {
 				return err
@@ -4067,9 +4067,9 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&GrantApplicationClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedGrantApplications[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedGrantApplications[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, grantapplicationImplementors)...); err != nil {
 				return err
@@ -4087,9 +4087,9 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&PersonClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedAffiliatedPeople[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedAffiliatedPeople[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, personImplementors)...); err != nil {
 				return err
@@ -4107,9 +4107,9 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedOwnedBodies[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedOwnedBodies[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
@@ -4127,9 +4127,9 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&SeatAllocationClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedNominatedSeatAllocations[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedNominatedSeatAllocations[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, seatallocationImplementors)...); err != nil {
 				return err
@@ -4147,9 +4147,9 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&SeatAllocationClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedEligibleFor[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedEligibleFor[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, seatallocationImplementors)...); err != nil {
 				return err
@@ -4321,9 +4321,9 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&PartnershipClient{config: _q.config}).Query()
 			)
-			if _q.withDerivedFrom != nil {
+			if p := _q.withDerivedFrom; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withDerivedFrom
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
 				return err
@@ -4343,9 +4343,9 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&PartnershipClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedDerivatives[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedDerivatives[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
 				return err
@@ -4363,9 +4363,9 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedBodies[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedBodies[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
@@ -4383,9 +4383,9 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&SignatoryClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedSignatories[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedSignatories[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, signatoryImplementors)...); err != nil {
 				return err
@@ -4403,9 +4403,9 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&InitiativeClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedInitiatives[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedInitiatives[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
 				return err
@@ -4423,9 +4423,9 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&DecisionClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedDecisions[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedDecisions[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, decisionImplementors)...); err != nil {
 				return err
@@ -4443,9 +4443,9 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&MilestoneClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedMilestones[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedMilestones[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, milestoneImplementors)...); err != nil {
 				return err
@@ -4463,9 +4463,9 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&FundingPoolClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedFundingPools[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedFundingPools[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, fundingpoolImplementors)...); err != nil {
 				return err
@@ -4627,9 +4627,9 @@ func (_q *PersonQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
-			if _q.withAffiliation != nil {
+			if p := _q.withAffiliation; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withAffiliation
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
@@ -4649,9 +4649,9 @@ func (_q *PersonQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&SignatoryClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedSignatures[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedSignatures[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, signatoryImplementors)...); err != nil {
 				return err
@@ -4669,9 +4669,9 @@ func (_q *PersonQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&NominationRequestClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedNominations[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedNominations[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, nominationrequestImplementors)...); err != nil {
 				return err
@@ -4907,9 +4907,9 @@ func (_q *SeatAllocationQuery) collectField(ctx context.Context, oneNode bool, o
 				path  = append(path, alias)
 				query = (&BodyClient{config: _q.config}).Query()
 			)
-			if _q.withBody != nil {
+			if p := _q.withBody; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withBody
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bodyImplementors)...); err != nil {
 				return err
@@ -4929,9 +4929,9 @@ func (_q *SeatAllocationQuery) collectField(ctx context.Context, oneNode bool, o
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
-			if _q.withNominatingOrganisation != nil {
+			if p := _q.withNominatingOrganisation; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withNominatingOrganisation
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
@@ -4951,9 +4951,9 @@ func (_q *SeatAllocationQuery) collectField(ctx context.Context, oneNode bool, o
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedEligibleOrganisations[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedEligibleOrganisations[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
@@ -4971,9 +4971,9 @@ func (_q *SeatAllocationQuery) collectField(ctx context.Context, oneNode bool, o
 				path  = append(path, alias)
 				query = (&NominationRequestClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedNominationRequests[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedNominationRequests[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, nominationrequestImplementors)...); err != nil {
 				return err
@@ -4991,9 +4991,9 @@ func (_q *SeatAllocationQuery) collectField(ctx context.Context, oneNode bool, o
 				path  = append(path, alias)
 				query = (&AppointmentClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedAppointments[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedAppointments[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, appointmentImplementors)...); err != nil {
 				return err
@@ -5145,9 +5145,9 @@ func (_q *SignatoryQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				path  = append(path, alias)
 				query = (&PartnershipClient{config: _q.config}).Query()
 			)
-			if _q.withPartnership != nil {
+			if p := _q.withPartnership; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withPartnership
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
 				return err
@@ -5167,9 +5167,9 @@ func (_q *SignatoryQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				path  = append(path, alias)
 				query = (&OrganisationClient{config: _q.config}).Query()
 			)
-			if _q.withOrganisation != nil {
+			if p := _q.withOrganisation; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withOrganisation
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
 				return err
@@ -5189,9 +5189,9 @@ func (_q *SignatoryQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				path  = append(path, alias)
 				query = (&PersonClient{config: _q.config}).Query()
 			)
-			if _q.withPerson != nil {
+			if p := _q.withPerson; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withPerson
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, personImplementors)...); err != nil {
 				return err
@@ -5330,9 +5330,9 @@ func (_q *ThemeQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				path  = append(path, alias)
 				query = (&InitiativeClient{config: _q.config}).Query()
 			)
-			if prev := _q.withNamedInitiatives[alias]; prev != nil {
-				// Asked again under this name (in a to-one edge under two aliases): one query for both, every column (ent/entc.go: sharedEdges).
-				query = prev
+			if p := _q.withNamedInitiatives[alias]; p != nil {
+				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
+				query = p
 			}
 			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, initiativeImplementors)...); err != nil {
 				return err
@@ -5459,9 +5459,9 @@ func (_q *WebhookDeliveryQuery) collectField(ctx context.Context, oneNode bool, 
 				path  = append(path, alias)
 				query = (&WebhookEndpointClient{config: _q.config}).Query()
 			)
-			if _q.withEndpoint != nil {
+			if p := _q.withEndpoint; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withEndpoint
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, webhookendpointImplementors)...); err != nil {
 				return err
@@ -5481,9 +5481,9 @@ func (_q *WebhookDeliveryQuery) collectField(ctx context.Context, oneNode bool, 
 				path  = append(path, alias)
 				query = (&ChangeEventClient{config: _q.config}).Query()
 			)
-			if _q.withEvent != nil {
+			if p := _q.withEvent; p != nil {
 				// Asked again under another alias: one query for all, every column (ent/entc.go: sharedEdges).
-				query = _q.withEvent
+				query = p
 			}
 			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, changeeventImplementors)...); err != nil {
 				return err

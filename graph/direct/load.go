@@ -97,6 +97,7 @@ func (l *loader) load(s *selection, where *entsql.Predicate, limit int, ordered 
 	sc := newScanner(s)
 	for rs.Next() {
 		if err := sc.scan(rs.ColumnScanner); err != nil {
+			out.release()
 			return nil, fmt.Errorf("direct: %s: %w", s.t.name, err)
 		}
 		out.ids = append(out.ids, sc.id.Int64)
