@@ -74,6 +74,13 @@ func common(fields map[string]column) map[string]column {
 	return fields
 }
 
+// entity is the table of GraphQL type typ (a Node) in SQL table name, with
+// the common columns and fields, whose policy is p's query decision for a
+// query of the entity (p is read when asked: ent's runtime sets it).
+func entity[Q ent.Query](typ, name string, p *ent.Policy, query func(*gen.Client) Q, fields map[string]column) *table {
+	return &table{typ: typ, implements: []string{typ, "Node"}, name: name, fields: common(fields), policy: queryPolicy(p, query)}
+}
+
 // queryPolicy returns a table's policy: p's query decision for a query of
 // the entity.
 func queryPolicy[Q ent.Query](p *ent.Policy, query func(*gen.Client) Q) func(context.Context, *gen.Client) error {
@@ -97,82 +104,60 @@ var (
 )
 
 func init() {
-	node := func(typ string) []string { return []string{typ, "Node"} }
-	organisations = &table{
-		typ: "Organisation", implements: node("Organisation"), name: organisation.Table,
-		fields: common(map[string]column{
-			"name":              {organisation.FieldName, kString},
-			"shortName":         {organisation.FieldShortName, kString},
-			"kind":              {organisation.FieldKind, kString},
-			"cvr":               {organisation.FieldCvr, kStringNull},
-			"pNumber":           {organisation.FieldPNumber, kStringNull},
-			"municipalityCode":  {organisation.FieldMunicipalityCode, kStringNull},
-			"institutionNumber": {organisation.FieldInstitutionNumber, kStringNull},
-			"website":           {organisation.FieldWebsite, kString},
-			"email":             {organisation.FieldEmail, kString},
-			"foundedOn":         {organisation.FieldFoundedOn, kDateNull},
-			"dissolvedOn":       {organisation.FieldDissolvedOn, kDateNull},
-		}),
-		edges:  map[string]*edge{},
-		policy: queryPolicy(&organisation.Policy, func(c *gen.Client) *gen.OrganisationQuery { return c.Organisation.Query() }),
-	}
-	people = &table{
-		typ: "Person", implements: node("Person"), name: person.Table,
-		fields: common(map[string]column{
-			"name":          {person.FieldName, kString},
-			"title":         {person.FieldTitle, kString},
-			"email":         {person.FieldEmail, kStringNull},
-			"phone":         {person.FieldPhone, kStringNull},
-			"affiliationID": {person.FieldAffiliationID, kIDNull},
-			"gender":        {person.FieldGender, kStringNull},
-		}),
-		edges: map[string]*edge{
-			"affiliation": {target: organisations, fk: person.FieldAffiliationID},
-		},
-		policy: queryPolicy(&person.Policy, func(c *gen.Client) *gen.PersonQuery { return c.Person.Query() }),
-	}
-	bodies = &table{
-		typ: "Body", implements: node("Body"), name: body.Table,
-		fields: common(map[string]column{
-			"name":                {body.FieldName, kString},
-			"shortName":           {body.FieldShortName, kString},
-			"kind":                {body.FieldKind, kString},
-			"description":         {body.FieldDescription, kString},
-			"establishedOn":       {body.FieldEstablishedOn, kDateNull},
-			"dissolvedOn":         {body.FieldDissolvedOn, kDateNull},
-			"ownerID":             {body.FieldOwnerID, kIDNull},
-			"defaultTermMonths":   {body.FieldDefaultTermMonths, kIntNull},
-			"maxConsecutiveTerms": {body.FieldMaxConsecutiveTerms, kIntNull},
-		}),
-		policy: queryPolicy(&body.Policy, func(c *gen.Client) *gen.BodyQuery { return c.Body.Query() }),
-	}
-	seatAllocations = &table{
-		typ: "SeatAllocation", implements: node("SeatAllocation"), name: seatallocation.Table,
-		fields: common(map[string]column{
-			"label":                    {seatallocation.FieldLabel, kString},
-			"seats":                    {seatallocation.FieldSeats, kInt},
-			"role":                     {seatallocation.FieldRole, kString},
-			"bodyID":                   {seatallocation.FieldBodyID, kID},
-			"nominatingOrganisationID": {seatallocation.FieldNominatingOrganisationID, kIDNull},
-			"position":                 {seatallocation.FieldPosition, kInt},
-		}),
-		policy: queryPolicy(&seatallocation.Policy, func(c *gen.Client) *gen.SeatAllocationQuery { return c.SeatAllocation.Query() }),
-	}
-	appointments = &table{
-		typ: "Appointment", implements: node("Appointment"), name: appointment.Table,
-		fields: common(map[string]column{
-			"startsOn":         {appointment.FieldStartsOn, kDate},
-			"endsOn":           {appointment.FieldEndsOn, kDateNull},
-			"personID":         {appointment.FieldPersonID, kID},
-			"seatAllocationID": {appointment.FieldSeatAllocationID, kID},
-			"onBehalfOfID":     {appointment.FieldOnBehalfOfID, kID},
-			"endReason":        {appointment.FieldEndReason, kStringNull},
-			"alternateForID":   {appointment.FieldAlternateForID, kIDNull},
-			"previousID":       {appointment.FieldPreviousID, kIDNull},
-			"replacesID":       {appointment.FieldReplacesID, kIDNull},
-			"note":             {appointment.FieldNote, kStringNull},
-		}),
-		policy: queryPolicy(&appointment.Policy, func(c *gen.Client) *gen.AppointmentQuery { return c.Appointment.Query() }),
+	organisations = entity(gen.TypeOrganisation, organisation.Table, &organisation.Policy, func(c *gen.Client) *gen.OrganisationQuery { return c.Organisation.Query() }, map[string]column{
+		"name":              {organisation.FieldName, kString},
+		"shortName":         {organisation.FieldShortName, kString},
+		"kind":              {organisation.FieldKind, kString},
+		"cvr":               {organisation.FieldCvr, kStringNull},
+		"pNumber":           {organisation.FieldPNumber, kStringNull},
+		"municipalityCode":  {organisation.FieldMunicipalityCode, kStringNull},
+		"institutionNumber": {organisation.FieldInstitutionNumber, kStringNull},
+		"website":           {organisation.FieldWebsite, kString},
+		"email":             {organisation.FieldEmail, kString},
+		"foundedOn":         {organisation.FieldFoundedOn, kDateNull},
+		"dissolvedOn":       {organisation.FieldDissolvedOn, kDateNull},
+	})
+	people = entity(gen.TypePerson, person.Table, &person.Policy, func(c *gen.Client) *gen.PersonQuery { return c.Person.Query() }, map[string]column{
+		"name":          {person.FieldName, kString},
+		"title":         {person.FieldTitle, kString},
+		"email":         {person.FieldEmail, kStringNull},
+		"phone":         {person.FieldPhone, kStringNull},
+		"affiliationID": {person.FieldAffiliationID, kIDNull},
+		"gender":        {person.FieldGender, kStringNull},
+	})
+	bodies = entity(gen.TypeBody, body.Table, &body.Policy, func(c *gen.Client) *gen.BodyQuery { return c.Body.Query() }, map[string]column{
+		"name":                {body.FieldName, kString},
+		"shortName":           {body.FieldShortName, kString},
+		"kind":                {body.FieldKind, kString},
+		"description":         {body.FieldDescription, kString},
+		"establishedOn":       {body.FieldEstablishedOn, kDateNull},
+		"dissolvedOn":         {body.FieldDissolvedOn, kDateNull},
+		"ownerID":             {body.FieldOwnerID, kIDNull},
+		"defaultTermMonths":   {body.FieldDefaultTermMonths, kIntNull},
+		"maxConsecutiveTerms": {body.FieldMaxConsecutiveTerms, kIntNull},
+	})
+	seatAllocations = entity(gen.TypeSeatAllocation, seatallocation.Table, &seatallocation.Policy, func(c *gen.Client) *gen.SeatAllocationQuery { return c.SeatAllocation.Query() }, map[string]column{
+		"label":                    {seatallocation.FieldLabel, kString},
+		"seats":                    {seatallocation.FieldSeats, kInt},
+		"role":                     {seatallocation.FieldRole, kString},
+		"bodyID":                   {seatallocation.FieldBodyID, kID},
+		"nominatingOrganisationID": {seatallocation.FieldNominatingOrganisationID, kIDNull},
+		"position":                 {seatallocation.FieldPosition, kInt},
+	})
+	appointments = entity(gen.TypeAppointment, appointment.Table, &appointment.Policy, func(c *gen.Client) *gen.AppointmentQuery { return c.Appointment.Query() }, map[string]column{
+		"startsOn":         {appointment.FieldStartsOn, kDate},
+		"endsOn":           {appointment.FieldEndsOn, kDateNull},
+		"personID":         {appointment.FieldPersonID, kID},
+		"seatAllocationID": {appointment.FieldSeatAllocationID, kID},
+		"onBehalfOfID":     {appointment.FieldOnBehalfOfID, kID},
+		"endReason":        {appointment.FieldEndReason, kStringNull},
+		"alternateForID":   {appointment.FieldAlternateForID, kIDNull},
+		"previousID":       {appointment.FieldPreviousID, kIDNull},
+		"replacesID":       {appointment.FieldReplacesID, kIDNull},
+		"note":             {appointment.FieldNote, kStringNull},
+	})
+	people.edges = map[string]*edge{
+		"affiliation": {target: organisations, fk: person.FieldAffiliationID},
 	}
 	bodies.edges = map[string]*edge{
 		"owner":           {target: organisations, fk: body.FieldOwnerID},
